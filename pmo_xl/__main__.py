@@ -1,0 +1,3 @@
+from pmo_xl.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""The parsed portfolio: typed registers and settings, as every computation receives them.
+
+Register frames carry one column per schema field (named by `Column.field`), typed:
+  - ID / TEXT / CHOICE: Python `str` or None (CHOICE values are the canonical allowed text);
+  - numbers (INTEGER, NUMBER, MONEY, HOURS, PERCENT): float64, NaN when blank;
+  - DATE: datetime64[ns], NaT when blank;
+  - MONTH: datetime64[ns] at the first day of the month, NaT when blank;
+plus `_row`: the 1-based Excel row the record came from (for issues and links).
+Projects also carry one float column per prioritisation criterion, named `score:<criterion>`.
+Rows with errors are already removed from these frames (`Portfolio.rejected` lists them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pmo_xl.issues import Issue
+
+ROW = "_row"
+SCORE_PREFIX = "score:"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings. Scalars as attributes; the small Settings tables as DataFrames."""
+
+    portfolio_name: str = "Project portfolio"
+    status_date: dt.date | None = None
+    currency: str = "EUR"
+    hours_per_week: float = 40.0
+    default_calendar: str = "Default"
+    loading_grain: str = "Month"
+    include_proposed: bool = True
+    overload_threshold: float = 1.0
+    underuse_threshold: float = 0.5
+    eac_method: str = "cpi"
+    eac_weight: float = 0.8
+    weights_from: str = "Typed weights"
+    selection_objective: str = "Priority score"
+    total_budget: float | None = None
+    update_due_days: int = 10
+    high_risk_score: int = 15
+    milestone_slip_days: int = 0
+    # criterion, weight, direction ("Higher is better"/"Lower is better"), scale_min, scale_max
+    criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # square DataFrame indexed and columned by criterion names; None when absent
+    ahp: pd.DataFrame | None = None
+    # date (datetime64), calendar (str or None = all calendars), name
+    holidays: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # metric, red_below, amber_below, amber_above, red_above (NaN when one-sided)
+    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # year (float), budget
+    budgets: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def hours_per_day(self) -> float:
+        return self.hours_per_week / 5.0
+
+
+@dataclass
+class Portfolio:
+    """Everything read from one workbook: settings, clean registers, and what was wrong."""
+
+    settings: Settings
+    registers: dict[str, pd.DataFrame]  # keyed by register name: "Projects", "Resources", ...
+    issues: list[Issue] = field(default_factory=list)
+    # register name -> Excel rows left out of the computations because of errors
+    rejected: dict[str, list[int]] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        return self.registers["Projects"]
+
+    @property
+    def resources(self) -> pd.DataFrame:
+        return self.registers["Resources"]
+
+    @property
+    def allocations(self) -> pd.DataFrame:
+        return self.registers["Allocations"]
+
+    @property
+    def progress(self) -> pd.DataFrame:
+        return self.registers["Progress"]
+
+    @property
+    def baseline(self) -> pd.DataFrame:
+        return self.registers["Baseline"]
+
+    @property
+    def risks(self) -> pd.DataFrame:
+        return self.registers["Risks"]
+
+    @property
+    def milestones(self) -> pd.DataFrame:
+        return self.registers["Milestones"]
+
+    def criterion_columns(self) -> list[str]:
+        return [c for c in self.projects.columns if c.startswith(SCORE_PREFIX)]

@@ -1,0 +1,3 @@
+"""Worksheet functions: loading (filled in by its issue)."""
+
+__all__: list[str] = []

@@ -70,6 +70,10 @@ class Portfolio:
     # register name -> Excel rows left out of the computations because of errors
     rejected: dict[str, list[int]] = field(default_factory=dict)
     source: str = ""
+    # register name -> every ID typed in the register, rejected rows included (for references)
+    known_ids: dict[str, set[str]] = field(default_factory=dict)
+    # register name -> field -> column letter, as laid out in the workbook that was read
+    layout: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def projects(self) -> pd.DataFrame:

@@ -183,3 +183,18 @@ DEFAULT_HOLIDAYS_2026 = (
     (dt.date(2027, 12, 25), "", "Christmas Day"),
     (dt.date(2027, 12, 26), "", "Boxing Day"),
 )
+
+AHP = Register(
+    name="AHP",
+    sheet="Settings",
+    table=AHP_TABLE_NAME,
+    meaning=(
+        "Pairwise comparison of the criteria on Saaty's 1-9 scale: the cell in row A, column B says "
+        "how much more important A is than B (1 = equal, 3 = moderately, 5 = strongly, 7 = very "
+        "strongly, 9 = extremely; 1/3 etc. for the reverse). Fill the upper triangle; blanks below "
+        "the diagonal are taken as reciprocals."
+    ),
+    columns=(C("criterion", "Criterion", Kind.TEXT, "Criterion of the row; the columns are the same criteria.", True, width=22),),
+)
+
+SETTINGS_TABLES = (*SETTINGS_TABLES, AHP)

@@ -1,0 +1,166 @@
+"""Work contours: how an allocation's hours are spread over its working days.
+
+Microsoft Project divides an assignment's working time into ten equal segments and gives each
+segment a share of the peak units; the hours of a working day are the hours of the segments (or
+parts of segments) that fall on it. We spread the same way on the working-day axis, so an
+allocation gets the same hours per day as the same assignment in Microsoft Project when its
+start, finish and work are fixed (a fixed-duration task).
+
+Sources of the segment tables (percent of peak units per tenth of the assignment):
+  - Microsoft PSS Learning Services, "Microsoft Project 2000, Module 2.4: Entering
+    Assignments", section "Predefined Contours" (© 2000 Microsoft): Flat, Back Loaded, Front
+    Loaded and Double Peak, and the rule "each contour divides an assignment into ten segments",
+    "a resource assigned at 50% shows 5% in the first segment of a Back Loaded contour".
+  - ProjectLibre `com.projity.pm.assignment.contour.StandardContour` (MIT), written to be
+    file-compatible with Microsoft Project: all eight tables, the same four as above, and
+    Early Peak, Late Peak, Bell and Turtle ("Plateau") below.
+Microsoft has never published the algorithm itself (Dale Howard, Project MVP, in the Microsoft
+Project newsgroup), so the tests check these tables, the ten-segment rule and worked examples
+that follow from them (a 10-day Bell assignment of 50 h gives 1, 2, 4, 8, 10, 10, 8, 4, 2, 1 h).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.schema.registers import PROFILES
+
+SEGMENTS = 10
+
+# Percent of peak units in each tenth of the assignment, in the order of `PROFILES`.
+CONTOUR_PERCENTAGES: dict[str, tuple[int, ...]] = {
+    "Flat": (100, 100, 100, 100, 100, 100, 100, 100, 100, 100),
+    "Back loaded": (10, 15, 25, 50, 50, 75, 75, 100, 100, 100),
+    "Front loaded": (100, 100, 100, 75, 75, 50, 50, 25, 15, 10),
+    "Double peak": (25, 50, 100, 50, 25, 25, 50, 100, 50, 25),
+    "Early peak": (25, 50, 100, 100, 75, 50, 50, 25, 15, 10),
+    "Late peak": (10, 15, 25, 50, 50, 75, 100, 100, 50, 25),
+    "Bell": (10, 20, 40, 80, 100, 100, 80, 40, 20, 10),
+    "Turtle": (25, 50, 75, 100, 100, 100, 100, 75, 50, 25),
+}
+assert tuple(CONTOUR_PERCENTAGES) == PROFILES  # one list of profiles, declared in the schema
+
+FLAT = 0
+_TABLE = np.array([CONTOUR_PERCENTAGES[p] for p in PROFILES], dtype=np.float64)
+# Density of each segment relative to the allocation's average rate (mean 1 over the segments).
+DENSITY = _TABLE / _TABLE.sum(axis=1, keepdims=True) * SEGMENTS
+# Share of the hours done by the end of each segment boundary: CUMULATIVE[p, s] for s = 0..10.
+CUMULATIVE = np.concatenate([np.zeros((len(PROFILES), 1)), np.cumsum(DENSITY / SEGMENTS, axis=1)], axis=1)
+CUMULATIVE[:, -1] = 1.0  # exactly 1, so whole allocations add up to their hours to the last bit
+
+_KEYS = {re.sub(r"[^a-z]", "", p.casefold()): i for i, p in enumerate(PROFILES)}
+
+
+def profile_index(name: object) -> int:
+    """Index of a profile in `PROFILES` from any spelling ("Early Peak", "early_peak"); blank is
+    Flat; an unknown name is -1."""
+    if name is None or (isinstance(name, float) and name != name):
+        return FLAT
+    key = re.sub(r"[^a-z]", "", str(name).casefold())
+    if not key:
+        return FLAT
+    key = key.removesuffix("contour")
+    return _KEYS.get(key, -1)
+
+
+def profile_indexes(names: np.ndarray) -> np.ndarray:
+    """`profile_index` over an array of names, looking each distinct spelling up once."""
+    values = np.asarray(names, dtype=object)
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.array([profile_index(u) for u in uniques] + [FLAT], dtype=np.int64)
+    return lookup[np.where(codes < 0, len(uniques), codes)]
+
+
+def cumulative_share(profile: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Share of an allocation's hours done at position t (0..10 segments) for each profile."""
+    t = np.clip(np.asarray(t, dtype=np.float64), 0.0, float(SEGMENTS))
+    segment = np.minimum(np.floor(t).astype(np.int64), SEGMENTS - 1)
+    profile = np.asarray(profile, dtype=np.int64)
+    share = CUMULATIVE[profile, segment] + (t - segment) * DENSITY[profile, segment] / SEGMENTS
+    return np.where(t >= SEGMENTS, 1.0, share)
+
+
+def hours_between(
+    hours: np.ndarray, start: np.ndarray, length: np.ndarray, profile: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
+    """Hours an allocation places in the working-index interval [lo, hi).
+
+    The allocation carries `hours` over `length` working days from working index `start` with
+    `profile`. Positions may be fractional; the interval is clipped to the allocation.
+    """
+    length = np.maximum(np.asarray(length, dtype=np.float64), 1e-300)
+    t_lo = (np.asarray(lo, dtype=np.float64) - start) * SEGMENTS / length
+    t_hi = (np.asarray(hi, dtype=np.float64) - start) * SEGMENTS / length
+    inside = cumulative_share(profile, t_hi) - cumulative_share(profile, t_lo)
+    return np.asarray(hours) * np.maximum(inside, 0.0)
+
+
+def spread(hours: float, n_days: int, profile: object = "Flat") -> np.ndarray:
+    """Hours on each of `n_days` consecutive working days for one allocation (sums to `hours`)."""
+    index = profile_index(profile)
+    if index < 0:
+        raise ValueError(f"Unknown profile {profile!r}: use one of {', '.join(PROFILES)}.")
+    if n_days <= 0:
+        return np.zeros(0)
+    edges = np.arange(n_days + 1, dtype=np.float64)
+    done = hours * cumulative_share(np.full(n_days + 1, index), edges * SEGMENTS / n_days)
+    return np.diff(done)
+
+
+def segment_steps(
+    hours: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    profile: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rate steps of many allocation pieces, for a difference array on the working-index axis.
+
+    Piece i is allocation-shaped (`hours` over `length` working days from `start`, `profile`)
+    and clipped to [lo, hi). Returns (owner, position, change): at `position` (fractional
+    working index) the daily rate of piece `owner` changes by `change` hours per working day.
+    A flat piece gives two steps; a contoured one up to twenty (ten segments, each a constant
+    rate), with no loop over pieces or days.
+    """
+    hours = np.asarray(hours, dtype=np.float64)
+    start = np.asarray(start, dtype=np.float64)
+    length = np.asarray(length, dtype=np.float64)
+    profile = np.asarray(profile, dtype=np.int64)
+    lo = np.asarray(lo, dtype=np.float64)
+    hi = np.asarray(hi, dtype=np.float64)
+    owners = np.arange(len(hours))
+    flat = profile == FLAT
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    if flat.any():
+        f = owners[flat]
+        x0 = np.maximum(start[f], lo[f])
+        x1 = np.minimum(start[f] + length[f], hi[f])
+        rate = hours[f] / length[f]
+        keep = x1 > x0
+        parts.append((f[keep], x0[keep], rate[keep]))
+        parts.append((f[keep], x1[keep], -rate[keep]))
+    if (~flat).any():
+        c = owners[~flat]
+        seg = np.arange(SEGMENTS + 1, dtype=np.float64)
+        edges = start[c, None] + length[c, None] * seg[None, :] / SEGMENTS
+        x0 = np.clip(edges[:, :-1], lo[c, None], hi[c, None])
+        x1 = np.clip(edges[:, 1:], lo[c, None], hi[c, None])
+        rate = (hours[c] / length[c])[:, None] * DENSITY[profile[c]]
+        keep = x1 > x0
+        owner = np.broadcast_to(c[:, None], x0.shape)[keep]
+        parts.append((owner, x0[keep], rate[keep]))
+        parts.append((owner, x1[keep], -rate[keep]))
+    if not parts:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty
+    return (
+        np.concatenate([p[0] for p in parts]).astype(np.int64),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )

@@ -1,0 +1,363 @@
+"""A seeded generator of a realistic portfolio: the demo's data and the benchmarks' load.
+
+Projects in several programmes and business units in every status; people in roles and teams
+with capacities (some over-allocated); allocations with work contours; monthly progress with
+S-curve plans where some projects run late and over budget; baselines; risks; milestones; and,
+unless asked not to, a handful of the mistakes PMs really make — each recorded in
+`Sample.planted` with the cell it sits in, so tests can check that validation finds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pmo_xl.issues import column_letter
+from pmo_xl.schema.registers import (
+    ALLOCATIONS,
+    MILESTONES,
+    PROFILES,
+    PROGRESS,
+    PROJECTS,
+    RESOURCES,
+    RISK_CATEGORIES,
+    RISKS,
+)
+from pmo_xl.schema.settings import DEFAULT_CRITERIA
+
+PROGRAMMES = ("Digital", "Operations", "Compliance", "Customer", "Infrastructure", "People")
+BUSINESS_UNITS = ("Sales", "Finance", "Operations", "IT", "HR")
+CATEGORIES = ("Regulatory", "Run", "Grow", "Transform")
+ROLES = (
+    ("Project manager", "PMO", 0.08),
+    ("Business analyst", "Business analysis", 0.14),
+    ("Developer", "Engineering", 0.30),
+    ("Tester", "Quality", 0.14),
+    ("Architect", "Architecture", 0.06),
+    ("Data engineer", "Data", 0.10),
+    ("Change manager", "Change", 0.08),
+    ("Designer", "Design", 0.10),
+)
+FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee", "Maria", "Omar", "Priya", "Chen", "Ana", "Tom", "Ines", "Yuki", "Lars", "Noor", "Ben", "Eva")
+LAST = ("Smith", "Jones", "Garcia", "Müller", "Rossi", "Dubois", "Khan", "Novak", "Silva", "Tanaka", "Berg", "Okafor", "Ivanova", "Brown", "Costa", "Nielsen")
+NOUNS = ("CRM", "ERP", "Data platform", "Payroll", "Portal", "Mobile app", "Warehouse", "Billing", "Identity", "Network", "Analytics", "Onboarding", "Compliance reporting", "Cloud", "Contact centre", "Supplier portal")
+VERBS = ("replacement", "upgrade", "migration", "roll-out", "redesign", "consolidation", "automation", "modernisation")
+STATUS_WEIGHTS = (("Active", 0.55), ("Proposed", 0.14), ("Approved", 0.10), ("On hold", 0.05), ("Closed", 0.11), ("Cancelled", 0.05))
+DEFAULT_STATUS_DATE = dt.date(2026, 10, 31)
+
+
+@dataclass(frozen=True)
+class Planted:
+    """A mistake put into the sample on purpose, where validation must find it."""
+
+    sheet: str
+    row: int
+    column: str
+    code: str
+    what: str
+
+
+@dataclass
+class Sample:
+    data: dict[str, list[list[object]]]  # register name -> rows in schema order (+ scores)
+    settings: dict[str, object]
+    planted: list[Planted] = field(default_factory=list)
+    status_date: dt.date = DEFAULT_STATUS_DATE
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _months_between(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def _s_curve(fraction: np.ndarray) -> np.ndarray:
+    """Cumulative share of a budget planned by a time fraction: a smooth S (slow, fast, slow)."""
+    f = np.clip(fraction, 0, 1)
+    return f * f * (3 - 2 * f)
+
+
+def generate_sample(
+    projects: int = 40,
+    seed: int = 7,
+    status_date: dt.date = DEFAULT_STATUS_DATE,
+    mistakes: bool = True,
+    allocations_per_project: int = 100,
+    history_months: int = 24,
+) -> Sample:
+    """A portfolio of `projects` projects (about 2 people per project, 100 allocations each)."""
+    rng = np.random.default_rng(seed)
+    period = _month_start(status_date)
+    first_period = _add_months(period, -(history_months - 1))
+    criteria = [c[0] for c in DEFAULT_CRITERIA]
+
+    project_rows: list[list[object]] = []
+    project_meta: list[dict[str, object]] = []
+    statuses = [s for s, _ in STATUS_WEIGHTS]
+    weights = np.array([w for _, w in STATUS_WEIGHTS])
+    for index in range(projects):
+        status = str(rng.choice(statuses, p=weights / weights.sum()))
+        duration = int(rng.integers(6, 25))
+        if status in ("Proposed", "Approved"):
+            start = _add_months(period, int(rng.integers(-1, 7)))
+        elif status == "Closed":
+            start = _add_months(first_period, int(rng.integers(-6, 6)))
+            duration = min(duration, max(3, _months_between(start, period) - 1))
+        else:
+            start = _add_months(first_period, int(rng.integers(0, history_months - 2)))
+        start = start + dt.timedelta(days=int(rng.integers(0, 10)))
+        finish = _add_months(start.replace(day=1), duration) - dt.timedelta(days=1)
+        bac = float(round(np.exp(rng.normal(13.2, 0.8)) / 1000) * 1000)
+        project_id = f"PRJ-{index + 1:04d}" if projects > 999 else f"PRJ-{index + 1:03d}"
+        phase = {"Proposed": "Idea", "Approved": "Initiation", "Closed": "Closing", "Cancelled": "Planning"}.get(status, str(rng.choice(["Planning", "Execution", "Execution", "Execution"])))
+        late = rng.random() < 0.3  # schedule trouble
+        over = rng.random() < 0.3  # cost trouble
+        meta = {
+            "id": project_id, "status": status, "start": start, "finish": finish, "bac": bac,
+            "spi": float(rng.uniform(0.70, 0.9)) if late else float(rng.uniform(0.95, 1.06)),
+            "cpi": float(rng.uniform(0.75, 0.9)) if over else float(rng.uniform(0.96, 1.08)),
+            "programme": PROGRAMMES[index % len(PROGRAMMES)],
+        }
+        project_meta.append(meta)
+        scores = [int(rng.integers(1, 6)) for _ in criteria]
+        project_rows.append([
+            project_id,
+            f"{NOUNS[index % len(NOUNS)]} {VERBS[(index // len(NOUNS)) % len(VERBS)]}" + (f" {index // (len(NOUNS) * len(VERBS)) + 1}" if index >= len(NOUNS) * len(VERBS) else ""),
+            meta["programme"], BUSINESS_UNITS[int(rng.integers(0, len(BUSINESS_UNITS)))],
+            f"{FIRST[int(rng.integers(0, len(FIRST)))]} {LAST[int(rng.integers(0, len(LAST)))]}",
+            f"{FIRST[int(rng.integers(0, len(FIRST)))]} {LAST[int(rng.integers(0, len(LAST)))]}",
+            CATEGORIES[int(rng.integers(0, len(CATEGORIES)))], status, phase, start, finish, bac,
+            "Milestones" if index % 17 == 5 else ("50/50" if index % 23 == 7 else None),
+            None, None, None,
+            str(rng.choice(["Green", "Green", "Amber", "Red"])) if status in ("Active", "On hold") else None,
+            *scores,
+        ])
+    _add_selection_structure(project_rows, project_meta)
+
+    resources = max(4, 2 * projects)
+    resource_rows, resource_roles = _resources(rng, resources)
+    allocation_rows = _allocations(rng, project_meta, resource_roles, allocations_per_project, status_date)
+    progress_rows, baseline_rows = _progress(rng, project_meta, period, first_period)
+    risk_rows = _risks(rng, project_meta, status_date)
+    milestone_rows = _milestones(rng, project_meta, status_date)
+
+    data = {
+        "Projects": project_rows, "Resources": resource_rows, "Allocations": allocation_rows,
+        "Progress": progress_rows, "Baseline": baseline_rows, "Risks": risk_rows, "Milestones": milestone_rows,
+    }
+    settings = {"portfolio_name": "Contoso transformation portfolio", "status_date": status_date, "currency": "EUR"}
+    sample = Sample(data=data, settings=settings, status_date=status_date)
+    if mistakes:
+        _plant_mistakes(sample)
+    return sample
+
+
+def _add_selection_structure(rows: list[list[object]], meta: list[dict[str, object]]) -> None:
+    """Force in/out, dependencies and an exclusive pair among the candidates, as PMOs use them."""
+    force = PROJECTS.fields.index("force")
+    depends = PROJECTS.fields.index("depends_on")
+    group = PROJECTS.fields.index("exclusive_group")
+    candidates = [i for i, m in enumerate(meta) if m["status"] in ("Proposed", "Approved")]
+    if len(candidates) >= 2:
+        rows[candidates[0]][force] = "Force in"
+        rows[candidates[-1]][force] = "Force out"
+    if len(candidates) >= 4:
+        rows[candidates[2]][depends] = rows[candidates[1]][0]
+        rows[candidates[1]][group] = "CRM platform choice"
+        rows[candidates[3]][group] = "CRM platform choice"
+
+
+def _resources(rng: np.random.Generator, count: int) -> tuple[list[list[object]], list[tuple[str, str]]]:
+    rows: list[list[object]] = []
+    roles: list[tuple[str, str]] = []
+    shares = np.array([r[2] for r in ROLES])
+    for index in range(count):
+        role_index = int(rng.choice(len(ROLES), p=shares / shares.sum()))
+        role, team, _ = ROLES[role_index]
+        resource_id = f"RES-{index + 1:04d}"
+        fte = float(rng.choice([1.0, 1.0, 1.0, 0.8, 0.6, 0.5]))
+        available_from = dt.date(2026, int(rng.integers(1, 12)), 1) if rng.random() < 0.05 else None
+        available_to = dt.date(2027, int(rng.integers(1, 12)), 28) if rng.random() < 0.05 else None
+        rows.append([
+            resource_id, f"{FIRST[index % len(FIRST)]} {LAST[(index * 7) % len(LAST)]}", role, team, fte, None,
+            0.1 if role == "Project manager" else None, available_from, available_to,
+            "UK" if index % 9 == 0 else None, float(rng.choice([55, 70, 85, 95, 110])),
+        ])
+        roles.append((resource_id, role))
+    return rows, roles
+
+
+def _allocations(
+    rng: np.random.Generator, meta: list[dict[str, object]], resources: list[tuple[str, str]], per_project: int, status_date: dt.date
+) -> list[list[object]]:
+    rows: list[list[object]] = []
+    # A few people are everyone's favourite: they end up over-allocated, as in real portfolios.
+    popular = [r for r, _ in resources[: max(2, len(resources) // 25)]]
+    profiles = list(PROFILES)
+    for m in meta:
+        if m["status"] in ("Cancelled",):
+            continue
+        start: dt.date = m["start"]  # type: ignore[assignment]
+        finish: dt.date = m["finish"]  # type: ignore[assignment]
+        span = max(1, (finish - start).days)
+        state = "Proposed" if m["status"] in ("Proposed",) else ("Draft" if m["status"] == "Approved" and rng.random() < 0.3 else "Committed")
+        count = max(2, int(per_project * (0.4 if m["status"] == "Closed" else 1.0) * rng.uniform(0.6, 1.4)))
+        for _ in range(count):
+            a = start + dt.timedelta(days=int(rng.integers(0, max(1, span - 20))))
+            b = min(finish, a + dt.timedelta(days=int(rng.integers(10, 35))))
+            generic = rng.random() < 0.1
+            resource_id, role = (None, ROLES[int(rng.integers(0, len(ROLES)))][0]) if generic else (
+                str(rng.choice(popular)) if rng.random() < 0.15 else resources[int(rng.integers(0, len(resources)))][0], None)
+            if role is None:
+                role = dict(resources)[resource_id]
+            by_hours = rng.random() < 0.5
+            hours = float(round(rng.uniform(8, 120) / 4) * 4) if by_hours else None
+            fte = None if by_hours else float(rng.choice([0.1, 0.2, 0.2, 0.3, 0.4]))
+            profile = "Flat" if rng.random() < 0.7 else profiles[int(rng.integers(1, len(profiles)))]
+            actual = None
+            if hours and b <= status_date:
+                actual = float(round(hours * rng.uniform(0.8, 1.0)))
+            elif hours and a < status_date:
+                actual = float(round(hours * (status_date - a).days / max(1, (b - a).days) * rng.uniform(0.5, 1.0)))
+            rows.append([m["id"], resource_id, role, a, b, hours, fte, profile, state, actual])
+    return rows
+
+
+def _progress(
+    rng: np.random.Generator, meta: list[dict[str, object]], period: dt.date, first_period: dt.date
+) -> tuple[list[list[object]], list[list[object]]]:
+    progress: list[list[object]] = []
+    baseline: list[list[object]] = []
+    comments = ("On track.", "Vendor delay on integration; recovery plan agreed.", "Testing started.", "Scope change request pending.", "Key developer on sick leave.", "Go-live rehearsal passed.", "Budget pressure from contractor rates.")
+    for index, m in enumerate(meta):
+        start: dt.date = m["start"]  # type: ignore[assignment]
+        finish: dt.date = m["finish"]  # type: ignore[assignment]
+        bac = float(m["bac"])  # type: ignore[arg-type]
+        months = max(1, _months_between(start, finish) + 1)
+        plan_periods = [_add_months(start.replace(day=1), k) for k in range(months)]
+        cumulative = _s_curve((np.arange(1, months + 1)) / months) * bac
+        if m["status"] != "Proposed" and index % 10 != 3:  # most approved work has a time-phased baseline
+            increments = np.diff(np.concatenate([[0.0], cumulative]))
+            baseline.extend([m["id"], p, float(round(v, 2))] for p, v in zip(plan_periods, increments, strict=True))
+        if m["status"] not in ("Active", "On hold", "Closed"):
+            continue
+        drift_spi, drift_cpi = float(m["spi"]), float(m["cpi"])  # type: ignore[arg-type]
+        last_ev = last_ac = 0.0
+        for k, p in enumerate(plan_periods):
+            if p < first_period or p > period:
+                continue
+            if m["status"] == "Active" and p == period and index % 13 == 4:
+                continue  # a late update: no progress for the status period
+            pv = float(cumulative[k])
+            ev = min(bac, max(last_ev, pv * drift_spi * rng.uniform(0.97, 1.03)))
+            if m["status"] == "Closed" and k == months - 1:
+                ev = bac
+            ac = max(last_ac, ev / drift_cpi * rng.uniform(0.98, 1.02))
+            pct = ev / bac
+            last_ev, last_ac = ev, ac
+            give_pct_only = index % 7 == 2
+            rag = lambda v: "Green" if v >= 0.95 else ("Amber" if v >= 0.88 else "Red")  # noqa: E731
+            progress.append([
+                m["id"], p, round(pv, 2), None if give_pct_only else round(ev, 2), round(pct, 4) if give_pct_only else None,
+                round(ac, 2), None, "Green", rag(drift_spi), rag(drift_cpi), "Green" if rng.random() < 0.8 else "Amber",
+                comments[int(rng.integers(0, len(comments)))] if p == period else None,
+            ])
+    return progress, baseline
+
+
+def _risks(rng: np.random.Generator, meta: list[dict[str, object]], status_date: dt.date) -> list[list[object]]:
+    rows: list[list[object]] = []
+    titles = ("Key supplier delivers late → integration slips → go-live delayed", "Data quality lower than assumed → rework of migration", "Specialist leaves → knowledge gap → delay", "Regulation changes mid-project → scope change", "Budget cut in next fiscal year → descoping", "Legacy interface undocumented → integration defects")
+    number = 0
+    for m in meta:
+        if m["status"] in ("Cancelled", "Closed"):
+            continue
+        for _ in range(int(rng.integers(0, 6))):
+            number += 1
+            probability, impact = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+            rows.append([
+                f"R-{number:05d}", m["id"], titles[int(rng.integers(0, len(titles)))], RISK_CATEGORIES[int(rng.integers(0, len(RISK_CATEGORIES)))],
+                f"{FIRST[int(rng.integers(0, len(FIRST)))]} {LAST[int(rng.integers(0, len(LAST)))]}", probability, impact,
+                float(round(float(m["bac"]) * rng.uniform(0.01, 0.2), -2)),  # type: ignore[arg-type]
+                str(rng.choice(["Mitigate", "Mitigate", "Accept", "Transfer", "Avoid"])), "Open" if rng.random() < 0.85 else "Closed",
+                status_date - dt.timedelta(days=int(rng.integers(10, 300))), status_date + dt.timedelta(days=int(rng.integers(-20, 60))),
+            ])
+    return rows
+
+
+def _milestones(rng: np.random.Generator, meta: list[dict[str, object]], status_date: dt.date) -> list[list[object]]:
+    rows: list[list[object]] = []
+    names = ("Business case approved", "Design signed off", "Build complete", "Test complete", "Go-live", "Project closed")
+    for m in meta:
+        if m["status"] == "Cancelled":
+            continue
+        start: dt.date = m["start"]  # type: ignore[assignment]
+        finish: dt.date = m["finish"]  # type: ignore[assignment]
+        span = (finish - start).days
+        late = float(m["spi"]) < 0.9  # type: ignore[arg-type]
+        for k, name in enumerate(names):
+            base = start + dt.timedelta(days=int(span * (k + 1) / len(names)))
+            forecast = base + dt.timedelta(days=int(rng.integers(15, 60))) if late and base > status_date - dt.timedelta(days=30) else None
+            actual = None
+            if base <= status_date:
+                slip = int(rng.integers(0, 25)) if late else int(rng.integers(-3, 5))
+                actual = base + dt.timedelta(days=slip) if base + dt.timedelta(days=slip) <= status_date and rng.random() < 0.9 else None
+                if actual is None and forecast is None:
+                    forecast = status_date + dt.timedelta(days=int(rng.integers(5, 40)))
+            rows.append([m["id"], name, base, forecast, actual, round(1 / len(names), 4)])
+    return rows
+
+
+def _cell(register_fields: tuple[str, ...], field_name: str) -> str:
+    return column_letter(register_fields.index(field_name) + 1)
+
+
+def _plant_mistakes(sample: Sample) -> None:
+    """The mistakes PMs make every month, each at a known cell (row = list index + 2)."""
+    d = sample.data
+    planted = sample.planted
+
+    def put(register_name: str, fields: tuple[str, ...], index: int, field_name: str, value: object, code: str, what: str) -> None:
+        row = d[register_name][index]
+        row[fields.index(field_name)] = value
+        planted.append(Planted(register_name, index + 2, _cell(fields, field_name), code, what))
+
+    if len(d["Allocations"]) > 3:
+        put("Allocations", ALLOCATIONS.fields, 3, "project_id", "PRJ-999", "unknown-reference", "allocation to a project that does not exist")
+    if len(d["Projects"]) > 5:
+        put("Projects", PROJECTS.fields, 5, "status", "Actve", "not-allowed", "status typo")
+        put("Projects", PROJECTS.fields, 4, "finish", "15/03/2027", "not-a-date", "date typed as text in day/month/year order")
+    progress = d["Progress"]
+    pct_rows = [i for i, r in enumerate(progress) if r[PROGRESS.fields.index("pct_complete")] is not None]
+    if pct_rows:
+        i = pct_rows[len(pct_rows) // 2]
+        put("Progress", PROGRESS.fields, i, "pct_complete", round(float(progress[i][PROGRESS.fields.index("pct_complete")]) * 100, 1) or 45.0, "percent-as-whole-number", "% complete typed as 0-100")
+    if len(progress) > 10:
+        put("Progress", PROGRESS.fields, 10, "ac", "12500,50", "decimal-comma", "decimal comma in AC")
+    if len(d["Resources"]) > 3:
+        # A new joiner typed in with a colleague's ID: a row added at the end, nothing overwritten.
+        copy = list(d["Resources"][2])
+        copy[RESOURCES.fields.index("name")] = "Jordan Reyes"
+        d["Resources"].append(copy)
+        planted.append(Planted("Resources", len(d["Resources"]) + 1, _cell(RESOURCES.fields, "resource_id"), "duplicate-id", "the same Resource ID twice"))
+    if len(d["Risks"]) > 2:
+        put("Risks", RISKS.fields, 2, "probability", 7, "out-of-range", "probability outside the 1-5 scale")
+    if len(d["Milestones"]) > 7:
+        put("Milestones", MILESTONES.fields, 7, "project_id", "PRJ-0X1", "unknown-reference", "milestone for an unknown project")
+    allocations = d["Allocations"]
+    if len(allocations) > 8:
+        row = allocations[8]
+        start_i, finish_i = ALLOCATIONS.fields.index("start"), ALLOCATIONS.fields.index("finish")
+        row[start_i], row[finish_i] = row[finish_i] + dt.timedelta(days=10), row[finish_i]
+        planted.append(Planted("Allocations", 10, _cell(ALLOCATIONS.fields, "finish"), "finish-before-start", "finish before start"))
+    if progress:
+        progress[0][PROGRESS.fields.index("commentary")] = "=HYPERLINK(\"http://example.com\") typed by a PM: must stay text"

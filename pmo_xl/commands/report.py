@@ -1,0 +1,63 @@
+"""`pmo-xl report WORKBOOK`: the monthly report workbook. Never modifies WORKBOOK."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from pmo_xl.commands.common import step
+from pmo_xl.parse.settings import status_period
+from pmo_xl.report import write_report
+from pmo_xl.usecases import load_portfolio
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report", help="write the monthly report workbook",
+        description="Read, validate and compute WORKBOOK and write the monthly report pack "
+        "(PMO-report-YYYY-MM.xlsx beside the workbook unless -o is given). The input is never modified; "
+        "the report is written atomically.")
+    parser.add_argument("workbook", type=Path, help="the portfolio workbook (.xlsx or .xlsm)")
+    parser.add_argument("-o", "--output", type=Path, help="the report file to write (.xlsx)")
+    parser.add_argument("--period", help="reporting month YYYY-MM (default: the month of the Settings status date)")
+    parser.add_argument("--pdf", action="store_true", help="also write a PDF of the pack (needs LibreOffice)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    parser.set_defaults(run=run)
+
+
+def parse_period(text: str | None) -> pd.Timestamp | None:
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"--period {text!r}: expected YYYY-MM, e.g. 2026-10")
+    return pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        period = parse_period(args.period)
+    except ValueError as error:
+        print(f"pmo-xl: {error}", file=sys.stderr)
+        return 2
+    with step(f"reading {args.workbook.name}", args.quiet):
+        portfolio = load_portfolio(args.workbook)
+    period = period or status_period(portfolio.settings, portfolio.progress)
+    label = period.strftime("%Y-%m") if period is not None else "undated"
+    output = args.output or args.workbook.with_name(f"PMO-report-{label}.xlsx")
+    if output.resolve() == args.workbook.resolve():
+        print("pmo-xl: the report cannot overwrite the input workbook; choose another -o", file=sys.stderr)
+        return 2
+    with step(f"writing {output.name}", args.quiet):
+        write_report(portfolio, output, period)
+    print(f"wrote {output}")
+    if getattr(args, "pdf", False):
+        from pmo_xl.report.pdf import convert_to_pdf
+
+        pdf = convert_to_pdf(output)
+        print(f"wrote {pdf}")
+    return 0

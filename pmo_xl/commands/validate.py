@@ -1,0 +1,42 @@
+"""`pmo-xl validate WORKBOOK`: every problem at its cell; exit 0 clean, 1 errors, 2 unusable."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pmo_xl.issues import Severity, count_by_severity, sort_issues
+from pmo_xl.usecases import load_portfolio
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate", help="check the registers; list every problem at its cell",
+        description="Check every register of WORKBOOK. One line per issue, e.g. "
+        "\"'Allocations'!D14: error [unknown-reference] ...\". Exit code 0: no errors; 1: data errors; "
+        "2: the file could not be used. The workbook is never modified.")
+    parser.add_argument("workbook", type=Path, help="the portfolio workbook (.xlsx or .xlsm)")
+    parser.add_argument("--json", action="store_true", help="print a JSON array of issue objects instead of text")
+    parser.add_argument("--min-severity", choices=("info", "warning", "error"), default="info",
+                        help="leave out issues below this severity in the listing (default: show all)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    portfolio = load_portfolio(args.workbook)
+    issues = sort_issues(portfolio.issues)
+    rank = {"info": 2, "warning": 1, "error": 0}[args.min_severity]
+    shown = [i for i in issues if {"error": 0, "warning": 1, "info": 2}[str(i.severity)] <= rank]
+    if args.json:
+        json.dump([i.as_dict() for i in shown], sys.stdout, indent=1, ensure_ascii=False, default=str)
+        print()
+    else:
+        for issue in shown:
+            print(issue.as_line())
+        counts = count_by_severity(issues)
+        rejected = sum(len(rows) for rows in portfolio.rejected.values())
+        print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes; "
+              f"{rejected} rows left out of the computations", file=sys.stderr)
+    return 1 if any(i.severity == Severity.ERROR for i in issues) else 0

@@ -206,7 +206,10 @@ def _references() -> list[Reference]:
         uuid.UUID("2DF8D04C-5BFA-101B-BDE5-00AA0044DE52"), "2.0", "0",
         r"C:\Program Files\Common Files\Microsoft Shared\OFFICE16\MSO.DLL", "Microsoft Office 16.0 Object Library",
     )  # fmt: skip
-    return [Reference(ReferenceRegistered(stdole), "stdole"), Reference(ReferenceRegistered(office), "Office")]
+    return [
+        Reference(ReferenceRegistered(stdole), "stdole"),
+        Reference(ReferenceRegistered(office), "Office"),
+    ]
 
 
 @contextlib.contextmanager
@@ -253,12 +256,22 @@ def build_vba_project(modules: Sequence[VbaModule]) -> bytes:
         storage.set_created(project.default_date)
         storage.set_modified(project.default_date)
         for index, (module, data) in enumerate(zip(modules, encoded, strict=True)):
-            storage.add_directory(StreamDirectory(module.name, _write(tmp / f"module{index}.bin", compress(data))))
-        storage.add_directory(StreamDirectory("dir", _write(tmp / "dir.bin", compress(DirStream(project).to_bytes()))))
-        storage.add_directory(StreamDirectory("_VBA_PROJECT", _write(tmp / "vba_project.bin", ProjectView(project).to_bytes())))
+            storage.add_directory(
+                StreamDirectory(module.name, _write(tmp / f"module{index}.bin", compress(data)))
+            )
+        storage.add_directory(
+            StreamDirectory("dir", _write(tmp / "dir.bin", compress(DirStream(project).to_bytes())))
+        )
+        storage.add_directory(
+            StreamDirectory("_VBA_PROJECT", _write(tmp / "vba_project.bin", ProjectView(project).to_bytes()))
+        )
         root.add_directory(storage)
-        root.add_directory(StreamDirectory("PROJECTwm", _write(tmp / "projectwm.bin", ProjectWm(project).to_bytes())))
-        root.add_directory(StreamDirectory("PROJECT", _write(tmp / "project.bin", Project(project).to_bytes())))
+        root.add_directory(
+            StreamDirectory("PROJECTwm", _write(tmp / "projectwm.bin", ProjectWm(project).to_bytes()))
+        )
+        root.add_directory(
+            StreamDirectory("PROJECT", _write(tmp / "project.bin", Project(project).to_bytes()))
+        )
         ole = OleFile()
         ole.root_directory = root
         ole.create_file(str(tmp / "vbaProject.bin"))

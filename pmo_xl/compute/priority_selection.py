@@ -1,0 +1,124 @@
+"""Portfolio selection for `compute_priorities`: wiring scores, budgets and role capacity together.
+
+Role demand and capacity come from the resource-loading engine
+(`loading.monthly_role_demand` / `monthly_role_capacity`: every allocation state counts, since
+a candidate's allocations are often still Draft) unless the caller passes frames. Roles are
+matched with case and spacing ignored. If loading cannot run, selection goes on without the
+capacity limits and an issue says so. Only months from the status period on limit selection:
+the past cannot be re-planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pmo_xl.compute.selection import efficient_frontier, select_portfolio
+from pmo_xl.compute.selection_explain import EXACT_LIMIT, binding_limits, explain_selection
+from pmo_xl.compute.selection_inputs import STAGE, build_selection_problem, note_issues, objective_values
+from pmo_xl.issues import Issue, Severity
+from pmo_xl.model import Portfolio
+from pmo_xl.parse.settings import status_period
+from pmo_xl.schema.columns import normalise_header
+
+SELECTION_COLUMNS = ["project_id", "name", "status", "bac", "score", "rank", "value", "selected", "reason_code",
+                     "reason", "blocked_by", "marginal_budget", "value_loss", "marginal_method"]
+
+
+@dataclass
+class SelectionOutcome:
+    """What `run_selection` hands back to `compute_priorities`."""
+
+    table: pd.DataFrame
+    frontier: pd.DataFrame
+    binding: pd.DataFrame
+    total_budget: float
+    budget_source: str
+    value: float
+    cost: float
+    optimal: bool
+    capacity_checked: bool
+    issues: list[Issue] = field(default_factory=list)
+
+
+def role_frames(
+    portfolio: Portfolio, demand: pd.DataFrame | None, capacity: pd.DataFrame | None
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Issue]]:
+    """Demand (project_id, role, month, hours) and capacity (role, month, hours) with matching role names."""
+    issues: list[Issue] = []
+    if demand is None or capacity is None:
+        try:
+            from pmo_xl.compute.loading import monthly_role_capacity, monthly_role_demand
+
+            demand = monthly_role_demand(portfolio) if demand is None else demand
+            capacity = monthly_role_capacity(portfolio) if capacity is None else capacity
+        except Exception as error:  # noqa: BLE001 — selection must go on; the issue carries the cause
+            issues.append(Issue("capacity-not-checked", Severity.WARNING, "Allocations", None, None, None, None,
+                                f"Role capacity could not be worked out ({type(error).__name__}: {error}); "
+                                "selection ignores capacity this time", STAGE))
+            return None, None, issues
+    demand, capacity = _long(demand), _long(capacity)
+    start = status_period(portfolio.settings, portfolio.progress) if "Progress" in portfolio.registers else None
+    if start is not None:  # months already past cannot be re-planned: only the future limits selection
+        demand = demand[pd.to_datetime(demand["month"]) >= start]
+        capacity = capacity[pd.to_datetime(capacity["month"]) >= start]
+    if not len(demand):
+        return None, None, issues
+    display = {normalise_header(r): r for r in capacity["role"].dropna().unique()}
+    for frame in (demand, capacity):
+        frame["role"] = [display.get(normalise_header(r), r) for r in frame["role"]]
+    return demand, capacity, issues
+
+
+def _long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Accept `period` (the loading engine's name) or `month` for the month column."""
+    frame = frame.rename(columns={"period": "month"}).copy()
+    return frame[frame["role"].notna()] if "role" in frame else frame
+
+
+def run_selection(
+    portfolio: Portfolio,
+    scores: pd.DataFrame,
+    commit_active: bool = True,
+    frontier_levels: int = 20,
+    demand: pd.DataFrame | None = None,
+    capacity: pd.DataFrame | None = None,
+    exact_limit: int = EXACT_LIMIT,
+) -> SelectionOutcome:
+    """Select, explain, sweep the budget; `scores` is the scores table of `compute_priorities`."""
+    settings = portfolio.settings
+    by_id = scores.drop_duplicates("project_id").set_index("project_id")
+    value = objective_values(by_id["score"], by_id["bac"], settings.selection_objective)
+    order = list(by_id["rank"].dropna().sort_values(kind="stable").index)
+    demand, capacity, issues = role_frames(portfolio, demand, capacity)
+    problem, total, source, input_issues = build_selection_problem(portfolio, value, order, demand, capacity, commit_active)
+    issues += input_issues
+    result = select_portfolio(problem)
+    issues += note_issues(result.notes, portfolio)
+    explained = explain_selection(result, order, exact_limit)
+    frontier = efficient_frontier(result.model, frontier_levels)
+    frontier = _with_current(frontier, total, result.value, result.cost, int(result.selected.sum()), result.optimal)
+    table = explained.merge(by_id[["name", "status", "bac", "score", "rank"]], left_on="project_id", right_index=True, how="left")
+    table["value"] = table["project_id"].map(value).fillna(0.0)
+    table = table.sort_values(["selected", "rank"], ascending=[False, True], na_position="last", kind="stable")
+    return SelectionOutcome(
+        table=table[SELECTION_COLUMNS].reset_index(drop=True),
+        frontier=frontier,
+        binding=binding_limits(result, explained),
+        total_budget=total,
+        budget_source=source,
+        value=result.value,
+        cost=result.cost,
+        optimal=result.optimal,
+        capacity_checked=demand is not None and capacity is not None,
+        issues=issues,
+    )
+
+
+def _with_current(frontier: pd.DataFrame, budget: float, value: float, cost: float, n: int, optimal: bool) -> pd.DataFrame:
+    """The frontier plus today's budget as its own point (flagged `current`), sorted by budget."""
+    current = pd.DataFrame([{"budget": budget, "value": value, "cost": cost, "n_selected": n, "optimal": optimal}])
+    frame = pd.concat([frontier.assign(current=False), current.assign(current=True)], ignore_index=True)
+    return frame.sort_values(["budget", "current"], kind="stable").reset_index(drop=True)
+

@@ -81,7 +81,10 @@ class CalendarSet:
         """Working days in [first, last] (day indexes, inclusive); 0 when last < first."""
         first = np.asarray(first)
         last = np.asarray(last)
-        count = self.cum[calendar, np.clip(last, -1, self.n_days - 1) + 1] - self.cum[calendar, np.clip(first, 0, self.n_days)]
+        count = (
+            self.cum[calendar, np.clip(last, -1, self.n_days - 1) + 1]
+            - self.cum[calendar, np.clip(first, 0, self.n_days)]
+        )
         return np.where(last >= first, np.maximum(count, 0), 0)
 
     def working_dates(self, calendar: int = 0) -> np.ndarray:
@@ -98,7 +101,9 @@ def _holiday_table(holidays: pd.DataFrame | Iterable[object] | None) -> pd.DataF
             return pd.DataFrame({"day": np.array([], dtype="datetime64[D]"), "key": []})
         frame = holidays[holidays["date"].notna()]
         days = pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]")
-        keys = [calendar_key(v) for v in frame["calendar"]] if "calendar" in frame.columns else [""] * len(frame)
+        keys = (
+            [calendar_key(v) for v in frame["calendar"]] if "calendar" in frame.columns else [""] * len(frame)
+        )
         return pd.DataFrame({"day": days, "key": keys})
     days = np.array([to_day(v) for v in holidays], dtype="datetime64[D]")
     return pd.DataFrame({"day": days, "key": [""] * len(days)})

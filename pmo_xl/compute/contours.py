@@ -86,7 +86,12 @@ def cumulative_share(profile: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def hours_between(
-    hours: np.ndarray, start: np.ndarray, length: np.ndarray, profile: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    hours: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    profile: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
 ) -> np.ndarray:
     """Hours an allocation places in the working-index interval [lo, hi).
 

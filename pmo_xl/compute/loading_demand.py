@@ -1,0 +1,333 @@
+"""From the Resources and Allocations registers to capacity figures and allocation pieces.
+
+An allocation becomes one or more *pieces*: the allocation's shape (hours over its working days
+with its profile), clipped to a working-index interval and scaled. A plan as typed is one piece.
+With a status date and actual hours, the plan splits into what is done (the part before the
+status date, scaled to the actual hours) and what remains (the part after, scaled to
+effort − actual), so a late allocation keeps its load instead of losing it; when the allocation
+should already have finished, the remaining hours go flat over the working days after the
+status date at the allocation's planned average pace (see `loading_pieces.status_pieces`).
+
+Everything here is whole-column numpy/pandas; the only Python loops are over calendars, distinct
+spellings, and the rows that get an Issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.compute.calendar import DAY, CalendarSet, build_calendars, calendar_key
+from pmo_xl.compute.contours import FLAT, profile_indexes
+from pmo_xl.compute.loading_issues import allocation_issues, overdue_issues, resource_issue
+from pmo_xl.compute.loading_pieces import Pieces, plan_pieces, status_pieces
+from pmo_xl.issues import Issue, Severity
+from pmo_xl.model import Portfolio, Settings
+
+FAR = 10**9  # a day offset standing for "no availability limit"
+_MARGIN = np.timedelta64(
+    14, "D"
+)  # room before the earliest date, so a status date has a working day before it
+
+
+def counted_states(settings: Settings) -> tuple[str, ...]:
+    """Allocation states counted as demand: Committed, plus Proposed when Settings say so."""
+    return ("Committed", "Proposed") if settings.include_proposed else ("Committed",)
+
+
+def _column(frame: pd.DataFrame, name: str, dtype: str = "object") -> pd.Series:
+    """A register column, or an empty one of the right length when the column is absent."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(
+        np.full(len(frame), np.nan if dtype == "float" else None, dtype=object), index=frame.index
+    )
+
+
+def _days(series: pd.Series) -> np.ndarray:
+    return pd.to_datetime(series, errors="coerce").to_numpy().astype("datetime64[D]")
+
+
+def _numbers(series: pd.Series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    """True where a cell holds non-blank text (looked up once per distinct value)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.array([isinstance(u, str) and bool(u.strip()) for u in uniques] + [False], dtype=bool)
+    return lookup[np.where(codes < 0, len(uniques), codes)]
+
+
+def _keys(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(key, display) per value: compare case- and space-insensitively, show the first spelling."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    keys = np.array([calendar_key(u) for u in uniques] + [""], dtype=object)
+    display = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    codes = np.where(codes < 0, len(uniques), codes)
+    return keys[codes], display[codes]
+
+
+@dataclass
+class Resources:
+    """The Resources register as arrays, one entry per resource (duplicate IDs keep the first)."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    roles: np.ndarray
+    role_keys: np.ndarray
+    teams: np.ndarray
+    calendar: np.ndarray  # calendar index
+    daily: np.ndarray  # project hours per working day: weekly hours / 5 × (1 − non-project share)
+    available_from: np.ndarray  # day offsets from the calendar origin (−FAR: always)
+    available_to: np.ndarray  # (+FAR: open-ended)
+    excel_rows: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def read_resources(
+    frame: pd.DataFrame, cals: CalendarSet, settings: Settings
+) -> tuple[Resources, list[Issue]]:
+    """Capacity inputs of every resource; a warning for calendars no holiday names."""
+    ids = _column(frame, "resource_id")
+    frame = frame[ids.notna() & ~ids.duplicated()]
+    role_keys, roles = _keys(_column(frame, "role"))
+    weekly = _numbers(_column(frame, "hours_per_week", "float"))
+    fte = _numbers(_column(frame, "fte", "float"))
+    weekly = np.where(np.isnan(weekly), np.where(np.isnan(fte), 1.0, fte) * settings.hours_per_week, weekly)
+    non_project = np.clip(np.nan_to_num(_numbers(_column(frame, "non_project", "float"))), 0.0, 1.0)
+    names = _column(frame, "calendar").to_numpy(dtype=object)
+    calendar = np.array([cals.index_of(n) for n in names], dtype=np.int64)
+    start = _days(_column(frame, "available_from"))
+    stop = _days(_column(frame, "available_to"))
+    offset_from = np.where(np.isnat(start), -FAR, (start - cals.origin).astype(np.int64))
+    offset_to = np.where(np.isnat(stop), FAR, (stop - cals.origin).astype(np.int64))
+    teams = _column(frame, "team").to_numpy(dtype=object)
+    rows = _column(frame, "_row", "float").to_numpy()
+    issues: list[Issue] = []
+    known = _holiday_calendars(settings) | {calendar_key(settings.default_calendar)}
+    for row, name in zip(rows, names, strict=True):
+        if calendar_key(name) and calendar_key(name) not in known:
+            issues.append(
+                resource_issue(
+                    "unknown-calendar",
+                    Severity.WARNING,
+                    row,
+                    "calendar",
+                    name,
+                    f"Calendar '{name}' has no holidays in Settings; only weekends are non-working days for this resource.",
+                )
+            )
+    resources = Resources(
+        ids=frame["resource_id"].to_numpy(dtype=object),
+        names=_column(frame, "name").to_numpy(dtype=object),
+        roles=roles,
+        role_keys=role_keys,
+        teams=np.array([t if isinstance(t, str) and t.strip() else None for t in teams], dtype=object),
+        calendar=calendar,
+        daily=weekly / 5.0 * (1.0 - non_project),
+        available_from=offset_from,
+        available_to=offset_to,
+        excel_rows=rows,
+    )
+    return resources, issues
+
+
+def _holiday_calendars(settings: Settings) -> set[str]:
+    holidays = settings.holidays
+    if holidays is None or holidays.empty or "calendar" not in holidays.columns:
+        return set()
+    return {calendar_key(v) for v in holidays["calendar"]} - {""}
+
+
+@dataclass
+class Demand:
+    """Everything the loading needs: calendars, resources, demand rows, allocations and pieces.
+
+    Demand rows are the resources (0..R-1) followed by one row per generic role (R..). Each
+    allocation array has one entry per counted allocation row.
+    """
+
+    cals: CalendarSet
+    resources: Resources
+    role_rows: np.ndarray  # display name of each generic-role row
+    role_row_keys: np.ndarray
+    row_calendar: np.ndarray
+    project: np.ndarray  # project_id per allocation
+    row: np.ndarray  # demand row per allocation (-1: not placeable)
+    calendar: np.ndarray
+    role_key: np.ndarray  # the role the demand counts against (resource's role for named resources)
+    role_display: np.ndarray
+    effort: np.ndarray
+    excel_rows: np.ndarray
+    pieces: Pieces
+    unplaced: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    first_day: np.datetime64 | None = None  # first and last day carrying demand
+    last_day: np.datetime64 | None = None
+
+
+def _horizon(
+    start: np.ndarray, finish: np.ndarray, status: np.datetime64 | None
+) -> tuple[np.datetime64, np.datetime64]:
+    """Calendar axis covering every allocation, the status date, and re-spread room after it."""
+    ok = ~np.isnat(start) & ~np.isnat(finish)
+    candidates_lo = [start[ok].min()] if ok.any() else []
+    candidates_hi = [finish[ok].max(), start[ok].max()] if ok.any() else []
+    extra = np.timedelta64(0, "D")
+    if status is not None:
+        candidates_lo.append(status)
+        candidates_hi.append(status)
+        late = ok & (finish <= status)
+        if late.any():
+            # Overdue work goes over at most the allocation's own working days after the status date.
+            extra = (np.max(finish[late] - start[late]) * 3) // 2 + np.timedelta64(31, "D")
+    if not candidates_lo:
+        today = np.datetime64(dt.date.today(), "D") if status is None else status
+        return today - _MARGIN, today + _MARGIN
+    hi = max(candidates_hi) if candidates_hi else min(candidates_lo)
+    return min(candidates_lo) - _MARGIN, max(hi, min(candidates_lo)) + extra + _MARGIN
+
+
+def prepare_demand(
+    portfolio: Portfolio, states: Sequence[str], span: tuple[np.datetime64, np.datetime64] | None = None
+) -> Demand:
+    """Resources, calendars and the pieces of every allocation in one of `states`.
+
+    `span` (first, last day) widens the calendar axis beyond the allocations, for capacity asked
+    over a given range.
+    """
+    settings = portfolio.settings
+    resources_frame = portfolio.registers.get("Resources", pd.DataFrame())
+    frame = portfolio.registers.get("Allocations", pd.DataFrame())
+    wanted = {calendar_key(s) for s in states}
+    state_keys, _ = _keys(_column(frame, "state"))
+    frame = frame[np.isin(state_keys, list(wanted))] if len(frame) else frame
+    start = _days(_column(frame, "start"))
+    finish = _days(_column(frame, "finish"))
+    status = (
+        None
+        if settings.status_date is None
+        else np.datetime64(pd.Timestamp(settings.status_date).date(), "D")
+    )
+    first, last = _horizon(start, finish, status)
+    if span is not None:
+        first, last = min(first, span[0]), max(last, span[1])
+    cals = build_calendars(
+        first,
+        last,
+        settings.holidays,
+        names=list(_column(resources_frame, "calendar")),
+        default=settings.default_calendar,
+    )
+    resources, issues = read_resources(resources_frame, cals, settings)
+
+    resource_id = _column(frame, "resource_id").to_numpy(dtype=object)
+    named = _present(resource_id)
+    index = pd.Index(resources.ids).get_indexer(resource_id) if len(frame) else np.zeros(0, dtype=np.int64)
+    index = np.where(named, index, -1)
+    alloc_role_keys, alloc_roles = _keys(_column(frame, "role"))
+    generic = ~named & (alloc_role_keys != "")
+    role_row_keys, role_row_index = np.unique(alloc_role_keys[generic], return_inverse=True)
+    display_of = dict(zip(resources.role_keys, resources.roles, strict=True))
+    for key, name in zip(alloc_role_keys[generic], alloc_roles[generic], strict=True):
+        display_of.setdefault(key, name)
+    role_rows = np.array([display_of[k] for k in role_row_keys], dtype=object)
+    n_res = len(resources)
+    row = np.full(len(frame), -1, dtype=np.int64)
+    row[named] = index[named]
+    row[generic] = n_res + role_row_index
+    calendar = np.where(index >= 0, resources.calendar[np.maximum(index, 0)] if n_res else 0, 0)
+    role_key = np.where(
+        index >= 0, resources.role_keys[np.maximum(index, 0)] if n_res else "", alloc_role_keys
+    )
+    key_codes, key_uniques = pd.factorize(role_key)
+    role_display = np.array([display_of.get(k, "") for k in key_uniques] + [""], dtype=object)[key_codes]
+
+    dated = ~np.isnat(start) & ~np.isnat(finish)
+    s_day = np.where(dated, (start - cals.origin).astype(np.int64), 0).clip(0, cals.n_days - 1)
+    f_day = np.where(dated, (finish - cals.origin).astype(np.int64), -1).clip(-1, cals.n_days - 1)
+    a = cals.cum[calendar, s_day]
+    n = np.maximum(cals.cum[calendar, f_day + 1] - a, 0)
+    n = np.where(dated, n, 0)
+    day_hours = np.where(
+        index >= 0, resources.daily[np.maximum(index, 0)] if n_res else 0.0, settings.hours_per_day
+    )
+    effort_hours = _numbers(_column(frame, "effort_hours", "float"))
+    fte = _numbers(_column(frame, "fte", "float"))
+    effort = np.where(~np.isnan(effort_hours), effort_hours, np.nan_to_num(fte) * day_hours * n)
+    effort = np.maximum(np.nan_to_num(effort), 0.0)
+    profile = profile_indexes(_column(frame, "profile").to_numpy(dtype=object))
+    excel_rows = _column(frame, "_row", "float").to_numpy()
+
+    reasons = np.full(len(frame), "", dtype=object)
+    reasons[named & (index < 0)] = "unknown-resource"
+    reasons[~named & (alloc_role_keys == "")] = "no-resource-or-role"
+    reasons[(reasons == "") & ~dated] = "missing-dates"
+    reasons[(reasons == "") & (n == 0)] = "no-working-days"
+    unplaced_mask = reasons != ""
+    row[unplaced_mask] = -1
+    issues += allocation_issues(frame, reasons, effort, fte, resource_id, profile)
+    unplaced = pd.DataFrame(
+        {
+            "row": excel_rows[unplaced_mask],
+            "project_id": _column(frame, "project_id").to_numpy(dtype=object)[unplaced_mask],
+            "resource_id": resource_id[unplaced_mask],
+            "role": alloc_roles[unplaced_mask],
+            "hours": effort[unplaced_mask],
+            "reason": reasons[unplaced_mask],
+        }
+    )
+    profile = np.where(profile < 0, FLAT, profile)
+    placed = np.flatnonzero(~unplaced_mask)
+    actual = _numbers(_column(frame, "actual_hours", "float"))
+    if status is None:
+        pieces = plan_pieces(placed, effort, a, n, profile)
+        overdue = np.zeros(0, dtype=np.int64)
+    else:
+        k = cals.cum[calendar, int((status - cals.origin) / DAY) + 1]
+        pieces, overdue = status_pieces(placed, effort, a, n, profile, actual, k, cals.cum[calendar, -1])
+    issues += overdue_issues(frame, overdue, effort, actual, status)
+    demand = Demand(
+        cals=cals,
+        resources=resources,
+        role_rows=role_rows,
+        role_row_keys=role_row_keys,
+        row_calendar=np.concatenate([resources.calendar, np.zeros(len(role_rows), dtype=np.int64)]),
+        project=_column(frame, "project_id").to_numpy(dtype=object),
+        row=row,
+        calendar=calendar,
+        role_key=role_key,
+        role_display=role_display,
+        effort=effort,
+        excel_rows=excel_rows,
+        pieces=pieces,
+        unplaced=unplaced,
+        issues=issues,
+    )
+    _set_span(demand)
+    return demand
+
+
+def _set_span(demand: Demand) -> None:
+    """First and last day that carry demand, from the pieces' working-index ranges."""
+    p = demand.pieces
+    keep = (p.hi > p.lo) & (p.hours != 0)
+    if not keep.any():
+        return
+    cals = demand.cals
+    cal = demand.calendar[p.alloc[keep]]
+    n_work = cals.cum[:, -1]
+    first = np.clip(np.floor(p.lo[keep]).astype(np.int64), 0, n_work[cal] - 1)
+    last = np.clip(np.ceil(p.hi[keep]).astype(np.int64) - 1, 0, n_work[cal] - 1)
+    days = [np.flatnonzero(cals.working[c]) for c in range(len(cals.names))]
+    lo = min(days[c][first[cal == c]].min() for c in np.unique(cal))
+    hi = max(days[c][last[cal == c]].max() for c in np.unique(cal))
+    demand.first_day = cals.origin + int(lo) * DAY
+    demand.last_day = cals.origin + int(hi) * DAY

@@ -1,0 +1,160 @@
+"""The tables of a loading result, built from the resource × period demand and capacity arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.compute.loading_causes import cause_hours, cause_text
+from pmo_xl.compute.loading_demand import Demand, Resources
+from pmo_xl.compute.loading_grid import PeriodGrid
+
+
+def utilisation(demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """demand / capacity, NaN where there is no capacity (undefined, not zero or infinite)."""
+    out = np.full(np.shape(demand), np.nan)
+    np.divide(demand, capacity, out=out, where=capacity > 0)
+    return out
+
+
+def _long(res: Resources, starts: np.ndarray, r: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+    """The identifying columns of (resource, period) cells."""
+    return {
+        "resource_id": res.ids[r],
+        "name": res.names[r],
+        "role": res.roles[r],
+        "team": res.teams[r],
+        "period": starts[p],
+    }
+
+
+def resource_table(res: Resources, starts: np.ndarray, load: np.ndarray, cap: np.ndarray) -> pd.DataFrame:
+    """One row per resource and period, every period (a full grid, for charts and pivots)."""
+    n_res, n_periods = load.shape
+    r = np.repeat(np.arange(n_res), n_periods)
+    p = np.tile(np.arange(n_periods), n_res)
+    columns = _long(res, starts, r, p)
+    columns["demand_hours"] = load.ravel()
+    columns["capacity_hours"] = cap.ravel()
+    columns["utilisation"] = utilisation(load, cap).ravel()
+    return pd.DataFrame(columns)
+
+
+def heatmap_table(res: Resources, starts: np.ndarray, load: np.ndarray, cap: np.ndarray) -> pd.DataFrame:
+    """Resource × period utilisation: index resource_id; name, role, team, then the periods."""
+    labels = pd.DatetimeIndex(starts)
+    frame = pd.DataFrame(utilisation(load, cap), index=pd.Index(res.ids, name="resource_id"), columns=labels)
+    frame.insert(0, "team", res.teams)
+    frame.insert(0, "role", res.roles)
+    frame.insert(0, "name", res.names)
+    return frame
+
+
+def _group_sum(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
+    if values.shape[1] == 0 or len(codes) == 0:
+        return np.zeros((n_groups, values.shape[1]))
+    summed = pd.DataFrame(values).groupby(codes).sum()
+    out = np.zeros((n_groups, values.shape[1]))
+    out[summed.index.to_numpy()] = summed.to_numpy()
+    return out
+
+
+def group_table(
+    kind: str,
+    keys: np.ndarray,
+    display: np.ndarray,
+    starts: np.ndarray,
+    load: np.ndarray,
+    cap: np.ndarray,
+    generic: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Demand and capacity of the people of each role or team per period.
+
+    `keys` group the resources (compared case-insensitively), `display` names each group.
+    `generic` = (role keys, role names, hours per period) adds the demand of allocations made to
+    a role rather than a person: it counts against that role's capacity, and a role nobody
+    holds appears with no capacity.
+    """
+    codes, uniques = pd.factorize(keys)
+    names = list(pd.Series(display).groupby(codes).first()) if len(codes) else []
+    group_keys = list(uniques)
+    generic_rows = np.zeros(0, dtype=np.int64)
+    if generic is not None:
+        where = {k: i for i, k in enumerate(group_keys)}
+        extra: list[int] = []
+        for key, name in zip(generic[0], generic[1], strict=True):
+            if key not in where:
+                where[key] = len(group_keys)
+                group_keys.append(key)
+                names.append(name)
+            extra.append(where[key])
+        generic_rows = np.asarray(extra, dtype=np.int64)
+    n_groups, n_periods = len(group_keys), load.shape[1]
+    demand = _group_sum(codes, n_groups, load)
+    capacity = _group_sum(codes, n_groups, cap)
+    from_roles = np.zeros((n_groups, n_periods))
+    if generic is not None and len(generic_rows):
+        np.add.at(from_roles, generic_rows, generic[2])
+        demand = demand + from_roles
+    g = np.repeat(np.arange(n_groups), n_periods)
+    p = np.tile(np.arange(n_periods), n_groups)
+    columns = {
+        kind: np.asarray(names, dtype=object)[g] if n_groups else np.zeros(0, dtype=object),
+        "period": starts[p],
+        "demand": demand.ravel(),
+        "capacity": capacity.ravel(),
+        "utilisation": utilisation(demand, capacity).ravel(),
+    }
+    if generic is not None:
+        columns["generic_demand"] = from_roles.ravel()
+    return pd.DataFrame(columns)
+
+
+def overallocation_table(
+    demand: Demand,
+    grid: PeriodGrid | None,
+    res: Resources,
+    starts: np.ndarray,
+    load: np.ndarray,
+    cap: np.ndarray,
+    threshold: float,
+) -> pd.DataFrame:
+    """Every (resource, period) above the over-allocation threshold, with the projects causing it.
+
+    A period with demand but no capacity is listed too (utilisation empty, note "no capacity").
+    `excess_hours` is demand − capacity: the hours to move to bring the resource back to 100%.
+    """
+    util = utilisation(load, cap)
+    with np.errstate(invalid="ignore"):
+        over = ((cap > 0) & (util > threshold)) | ((cap <= 0) & (load > 1e-9))
+    r, p = np.nonzero(over)
+    columns = _long(res, starts, r, p)
+    columns["utilisation"] = util[r, p]
+    columns["demand_hours"] = load[r, p]
+    columns["capacity_hours"] = cap[r, p]
+    columns["excess_hours"] = load[r, p] - cap[r, p]
+    if grid is not None and len(r):
+        columns["causes"] = cause_text(cause_hours(demand, grid, over), len(r))
+    else:
+        columns["causes"] = np.full(len(r), "", dtype=object)
+    columns["note"] = np.where(cap[r, p] > 0, "", "no capacity").astype(object)
+    frame = pd.DataFrame(columns)
+    return frame.sort_values(
+        ["period", "excess_hours"], ascending=[True, False], ignore_index=True, kind="stable"
+    )
+
+
+def underuse_table(
+    res: Resources, starts: np.ndarray, load: np.ndarray, cap: np.ndarray, threshold: float
+) -> pd.DataFrame:
+    """Every (resource, period) with capacity and utilisation below the under-use threshold."""
+    util = utilisation(load, cap)
+    with np.errstate(invalid="ignore"):
+        under = (cap > 0) & (util < threshold)
+    r, p = np.nonzero(under)
+    columns = _long(res, starts, r, p)
+    columns["utilisation"] = util[r, p]
+    columns["demand_hours"] = load[r, p]
+    columns["capacity_hours"] = cap[r, p]
+    frame = pd.DataFrame(columns)
+    return frame.sort_values(["period", "utilisation"], ignore_index=True, kind="stable")

@@ -1,3 +1,155 @@
-"""Worksheet functions: priority (filled in by its issue)."""
+"""Worksheet functions for prioritisation: weighted score and AHP weights and consistency.
 
-__all__: list[str] = []
+Thin wrappers over `pmo_xl.compute.priority_scoring` and `pmo_xl.compute.ahp`, so a cell gives
+the same number as the *Refresh priorities* button. Ranges arrive as Excel passes them: a
+value, a list, or a list of rows, with None for blank cells. Inputs that make no sense raise
+ValueError with a plain sentence (Excel shows it in the cell); nothing to compute (every score
+blank, an empty matrix) returns None, an empty cell.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from pmo_xl.compute.ahp import ahp_weights
+from pmo_xl.compute.priority_scoring import LOWER_IS_BETTER, weighted_scores
+
+__all__ = ["PMO_AHP_CR", "PMO_AHP_WEIGHTS", "PMO_SCORE"]
+
+
+def _cells(values: object) -> list[object]:
+    """A range as a flat list of cells, row by row."""
+    if isinstance(values, (list, tuple)):
+        return [cell for item in values for cell in _cells(item)]
+    return [values]
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
+
+
+def _number(cell: object, what: str) -> float:
+    if isinstance(cell, bool):
+        raise ValueError(f"{what} must be a number, not {cell}")
+    try:
+        return float(cell)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number, not {cell!r}") from None
+
+
+def _numbers(values: object, what: str) -> list[float]:
+    """Flat cells as floats, NaN for blanks; text that is not a number is an error."""
+    return [math.nan if _blank(c) else _number(c, what) for c in _cells(values)]
+
+
+def _per_criterion(values: object, n: int, what: str, default: float) -> list[float]:
+    """One number per criterion from a single value or a range of n cells (blank: default)."""
+    cells = _numbers(values, what) if values is not None else [default]
+    if len(cells) == 1:
+        cells = cells * n
+    if len(cells) != n:
+        raise ValueError(f"{what} has {len(cells)} cells but there are {n} scores")
+    return [default if math.isnan(c) else c for c in cells]
+
+
+@xw.func(category="PMO")
+@xw.arg("scores", doc="The project's scores, one cell per criterion (blank = not scored).")
+@xw.arg("weights", doc="The criteria weights, same size and order as the scores (they need not add up to 1).")
+@xw.arg("directions", doc="Optional: per criterion, Higher is better or Lower is better (blank = Higher).")
+@xw.arg("scale_min", doc="Optional: lowest score on the scale, one value or one per criterion (default 1).")
+@xw.arg("scale_max", doc="Optional: highest score on the scale, one value or one per criterion (default 5).")
+def PMO_SCORE(  # noqa: N802 - Excel function names are upper case
+    scores: object,
+    weights: object,
+    directions: object = None,
+    scale_min: object = None,
+    scale_max: object = None,
+) -> float | None:
+    """Weighted priority score: sum of weight x score divided by the sum of the weights.
+
+    Scores of Lower is better criteria are turned round on their scale first (min + max - score).
+    Blank scores are left out and the weights of the scored criteria re-normalised, as in the
+    Priorities sheet. Empty when no score is given; an error when the ranges do not match.
+    """
+    s = _numbers(scores, "A score")
+    w = _numbers(weights, "A weight")
+    if len(s) != len(w):
+        raise ValueError(f"There are {len(s)} scores but {len(w)} weights: give one weight per score")
+    if any(x < 0 for x in w if not math.isnan(x)):
+        raise ValueError("Weights cannot be negative")
+    if all(math.isnan(x) for x in s):
+        return None
+    names = [f"C{i + 1}" for i in range(len(s))]
+    wanted = _cells(directions) if directions is not None else [None]
+    if len(wanted) == 1:
+        wanted = wanted * len(s)
+    if len(wanted) != len(s):
+        raise ValueError(f"There are {len(s)} scores but {len(wanted)} directions")
+    lower = [str(d).strip().casefold() == LOWER_IS_BETTER.casefold() for d in wanted]
+    lo = _per_criterion(scale_min, len(s), "Scale min", 1.0)
+    hi = _per_criterion(scale_max, len(s), "Scale max", 5.0)
+    if any(a >= b for a, b, x in zip(lo, hi, lower, strict=True) if x):
+        raise ValueError("Scale max must be above scale min")
+    criteria = pd.DataFrame({
+        "criterion": names,
+        "weight": [0.0 if math.isnan(x) else x for x in w],
+        "direction": [LOWER_IS_BETTER if x else "Higher is better" for x in lower],
+        # only turned criteria are clipped to their scale; plain scores are used as typed
+        "scale_min": [a if x else -np.inf for a, x in zip(lo, lower, strict=True)],
+        "scale_max": [b if x else np.inf for b, x in zip(hi, lower, strict=True)],
+    })
+    if not sum(weight for weight, x in zip(criteria["weight"], s, strict=True) if not math.isnan(x)) > 0:
+        raise ValueError("The scored criteria all have weight 0 (or blank): give them a weight")
+    table = weighted_scores(pd.DataFrame([s], columns=names), criteria)
+    return float(table["score"].iloc[0])
+
+
+def _matrix(matrix: object) -> list[list[object]] | None:
+    """A range as rows; None when every cell is blank."""
+    if not isinstance(matrix, (list, tuple)):
+        rows: list[list[object]] = [[matrix]]
+    elif matrix and all(isinstance(r, (list, tuple)) for r in matrix):
+        rows = [list(r) for r in matrix]
+    else:
+        rows = [list(matrix)]  # a single row or column: only a 1 x 1 matrix can be valid
+    if all(_blank(c) for c in _cells(rows)):
+        return None
+    return rows
+
+
+def _rows_of(values: Iterable[object]) -> list[list[float]]:
+    return [[float(v)] for v in values]
+
+
+@xw.func(category="PMO")
+@xw.arg("matrix", ndim=2, doc="The square pairwise comparison matrix (numbers only, no headers); one triangle may be blank.")
+def PMO_AHP_WEIGHTS(matrix: object) -> list[list[float]] | None:  # noqa: N802
+    """AHP weights: the principal eigenvector of a pairwise comparison matrix, summing to 1.
+
+    Returns one weight per row of the matrix, in a column (it spills down). Blank cells take the
+    reciprocal of their mirror cell; where both are typed and disagree the upper-right one is used.
+    Saaty's 1-9 scale: 1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme importance.
+    """
+    rows = _matrix(matrix)
+    if rows is None:
+        return None
+    return _rows_of(ahp_weights(rows).weights)
+
+
+@xw.func(category="PMO")
+@xw.arg("matrix", ndim=2, doc="The square pairwise comparison matrix (numbers only, no headers); one triangle may be blank.")
+def PMO_AHP_CR(matrix: object) -> float | None:  # noqa: N802
+    """AHP consistency ratio of a pairwise comparison matrix (above 0.10: revisit the judgements).
+
+    CR = CI / RI with CI = (lambda max - n)/(n - 1) and Saaty's random index RI; 0 for two criteria
+    or fewer.
+    """
+    rows = _matrix(matrix)
+    if rows is None:
+        return None
+    return float(ahp_weights(rows).cr)

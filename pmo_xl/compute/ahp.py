@@ -106,8 +106,9 @@ def as_matrix_frame(matrix: pd.DataFrame | np.ndarray | Sequence[Sequence[object
     else:
         rows = [list(r) if isinstance(r, (list, tuple, np.ndarray)) else [r] for r in matrix]
         names = [f"C{i + 1}" for i in range(len(rows))]
-        if any(len(r) != len(rows) for r in rows):
-            raise AhpError(f"The AHP matrix must be square: {len(rows)} rows but rows of {sorted({len(r) for r in rows})} values")
+        widths = sorted({len(r) for r in rows})
+        if widths != [len(rows)]:
+            raise AhpError(f"The AHP matrix must be square: {len(rows)} rows but {' or '.join(map(str, widths))} columns")
         frame = pd.DataFrame(rows, index=names, columns=names, dtype=object)
     return frame.map(_number).astype(float)
 

@@ -56,7 +56,7 @@ def build_contract() -> str:
     ]
     for register in REGISTERS:
         lines += _register_section(register)
-    lines += ["## Settings", "", "### Scalar settings (`tblSettings`)", "",
+    lines += ["## Settings", "", *_register_section(SETTINGS_TABLES[0]), "Its rows:", "",
               "| Setting | Key | Type | Default | Allowed / range | Meaning |", "|---|---|---|---|---|---|"]
     for setting in SCALAR_SETTINGS:
         bounds = ", ".join(setting.allowed) or " ".join(

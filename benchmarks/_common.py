@@ -1,0 +1,41 @@
+"""Shared benchmark helpers: cached generated portfolios and median timing."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def portfolio_workbook(projects: int, seed: int = 7) -> Path:
+    """A generated sample portfolio of `projects` projects, cached under benchmarks/out/."""
+    from pmo_xl.io.write_template import write_portfolio_workbook
+    from pmo_xl.sample import generate_sample
+
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"portfolio-{projects}-seed{seed}.xlsx"
+    if not path.exists():
+        print(f"  generating {path.name} (once)…", flush=True)
+        sample = generate_sample(projects=projects, seed=seed)
+        write_portfolio_workbook(path, sample.data, sample.settings)
+    return path
+
+
+def timed(function: Callable[[], object], runs: int) -> tuple[float, list[float], object]:
+    """Median seconds over `runs` calls, all times, and the last result."""
+    times = []
+    result = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times, result
+
+
+def show(label: str, median: float, times: list[float], target: float | None = None) -> None:
+    spread = f"min {min(times):.3f} max {max(times):.3f}" if len(times) > 1 else ""
+    verdict = "" if target is None else ("  OK" if median <= target else f"  OVER target {target:g} s")
+    print(f"  {label:<38} median {median:8.3f} s  ({len(times)} runs {spread}){verdict}")

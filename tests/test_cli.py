@@ -1,0 +1,96 @@
+"""The command line: exit codes, JSON, one clear line for unusable files, input never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pmo_xl.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pmo_xl", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_validate_finds_every_planted_mistake_at_its_cell(sample, sample_workbook):
+    result = run_cli("validate", str(sample_workbook), "--json")
+    assert result.returncode == 1, result.stderr
+    issues = json.loads(result.stdout)
+    found = {(i["sheet"], i["row"], i["column"], i["code"]) for i in issues}
+    for planted in sample.planted:
+        assert (planted.sheet, planted.row, planted.column, planted.code) in found, planted
+    for issue in issues:
+        assert {"code", "severity", "sheet", "row", "column", "cell", "field", "value", "message"} <= issue.keys()
+
+
+def test_validate_text_lines_name_sheet_and_cell(sample_workbook, capsys):
+    code = main(["validate", str(sample_workbook)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "'Allocations'!A5: error [unknown-reference] Project PRJ-999" in out
+
+
+def test_blank_template_exits_zero(tmp_path):
+    assert main(["new", str(tmp_path / "blank.xlsx")]) == 0
+    assert main(["validate", str(tmp_path / "blank.xlsx")]) == 0
+
+
+@pytest.mark.parametrize("content, name", [
+    (b"just some text\n", "notes.xlsx"),
+    (b"", "empty.xlsx"),
+    (b"PK\x03\x04 truncated zip", "broken.xlsx"),
+])
+def test_unusable_files_exit_2_with_one_line(tmp_path, content, name):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_zip_that_is_not_a_workbook_exits_2(tmp_path):
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2 and "not an Excel workbook" in result.stderr
+
+
+def test_missing_file_exits_2(tmp_path):
+    result = run_cli("validate", str(tmp_path / "nope.xlsx"))
+    assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_report_never_modifies_the_input(sample_workbook, tmp_path):
+    before = hashlib.sha256(sample_workbook.read_bytes()).hexdigest()
+    out = tmp_path / "report.xlsx"
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q"]) == 0
+    assert out.exists() and zipfile.is_zipfile(out)
+    assert hashlib.sha256(sample_workbook.read_bytes()).hexdigest() == before
+
+
+def test_report_refuses_a_bad_period(sample_workbook, tmp_path):
+    assert main(["report", str(sample_workbook), "--period", "2026-13", "-o", str(tmp_path / "r.xlsx")]) == 2
+
+
+def test_demo_writes_workbook_and_report(tmp_path):
+    result = run_cli("demo", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    written = [Path(line.removeprefix("wrote ")) for line in result.stdout.splitlines() if line.startswith("wrote ")]
+    names = {p.name for p in written}
+    assert "PMO-sample.xlsx" in names and "PMO-report-2026-10.xlsx" in names
+    assert all(p.exists() for p in written)
+
+
+def test_every_command_has_help():
+    for command in ("new", "demo", "validate", "report", "sample", "build"):
+        result = run_cli(command, "--help")
+        assert result.returncode == 0 and "usage: pmo-xl " + command in result.stdout

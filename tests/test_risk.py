@@ -15,6 +15,8 @@ from pmo_xl.schema.registers import REGISTERS_BY_NAME, RISKS
 from pmo_xl.usecases import load_portfolio_from_tables
 
 D = dt.date
+RAISED = D(2026, 1, 15)
+SETTINGS = {"Status date": D(2026, 10, 31), "High risk score from": 15}
 
 
 def portfolio_of(settings: dict[str, object], **registers: list[dict[str, object]]) -> Portfolio:
@@ -36,12 +38,11 @@ def project(pid: str, status: str = "Active") -> dict[str, object]:
 
 
 def risk(rid: str, p: int, i: int, cost: float | None = None, status: str = "Open", pid: str = "P1",
-         raised: dt.date | None = D(2026, 1, 15), due: dt.date | None = None) -> dict[str, object]:
+         raised: dt.date | None = RAISED, due: dt.date | None = None) -> dict[str, object]:
     return {"risk_id": rid, "project_id": pid, "title": f"Risk {rid}", "probability": p, "impact": i,
             "cost_impact": cost, "status": status, "raised": raised, "due": due}
 
 
-SETTINGS = {"Status date": D(2026, 10, 31), "High risk score from": 15}
 
 
 def test_band_edges_follow_the_5x5_convention() -> None:

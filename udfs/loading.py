@@ -1,3 +1,187 @@
-"""Worksheet functions: loading (filled in by its issue)."""
+"""Worksheet functions for resource loading: =PMO_SPREAD and =PMO_LOADING.
 
-__all__: list[str] = []
+Thin wrappers: the spreading and the loading are `pmo_xl.compute.contours.spread_dates` and
+`pmo_xl.compute.loading.compute_loading`; tables typed into cells are read by the same parser as
+the workbook reader, so a cell formula and the *Refresh loading* button give the same numbers.
+Outside Excel the xlwings decorators do nothing and these are plain Python functions taking
+values shaped as Excel passes them (numbers, datetimes, lists of rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from pmo_xl.compute.calendar import calendar_key
+from pmo_xl.compute.contours import profile_index, spread_dates
+from pmo_xl.compute.loading import compute_loading
+from pmo_xl.io.read_workbook import RawTable
+from pmo_xl.issues import Severity
+from pmo_xl.model import Portfolio, Settings
+from pmo_xl.parse.register import parse_register
+from pmo_xl.schema.columns import Register
+from pmo_xl.schema.registers import ALLOCATIONS, PROFILES, RESOURCES
+
+__all__ = ["PMO_LOADING", "PMO_SPREAD"]
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (serials from 61 on)
+MEASURES = {"utilisation": "utilisation", "utilization": "utilisation", "demand": "demand_hours",
+            "capacity": "capacity_hours"}  # fmt: skip
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A cell value as a date: datetime, date, Excel serial number or ISO text; blank is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (EXCEL_EPOCH + dt.timedelta(days=math.floor(value))).date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value.strip()[:10])
+    raise ValueError(f"{value!r} is not a date")
+
+
+def _flatten(values: object) -> Iterable[object]:
+    """Every cell of a value, a row or a range (lists of lists), in order."""
+    if isinstance(values, (list, tuple)):
+        for item in values:
+            yield from _flatten(item)
+    else:
+        yield values
+
+
+def _holiday_dates(holidays: object) -> list[dt.date]:
+    return [d for d in (_as_date(v) for v in _flatten(holidays)) if d is not None]
+
+
+@xw.func(category="PMO")
+def PMO_SPREAD(effort, start, finish, profile="Flat", holidays=None):  # noqa: N802 — Excel function names are upper case
+    """Spreads an effort (hours) over the working days from start to finish, both included.
+
+    Returns two columns that spill down: the date of each working day and the hours on it
+    (format the first column as a date). Working days are Monday to Friday minus the holidays
+    you give (a range or a list of dates). Profile is how the hours are spread, as in Microsoft
+    Project: Flat (default), Back loaded, Front loaded, Double peak, Early peak, Late peak, Bell
+    or Turtle. The hours always add up to the effort.
+    """
+    try:
+        hours = float(effort) if effort not in (None, "") else 0.0
+        first, last = _as_date(start), _as_date(finish)
+        days_off = _holiday_dates(holidays)
+    except (TypeError, ValueError) as error:
+        return f"PMO_SPREAD: {error}"
+    if first is None or last is None:
+        return "PMO_SPREAD: give a start and a finish date"
+    if last < first:
+        return "PMO_SPREAD: the finish is before the start"
+    if math.isnan(hours) or hours < 0:
+        return "PMO_SPREAD: the effort must be a number of hours, 0 or more"
+    if profile_index(profile) < 0:
+        return f"PMO_SPREAD: unknown profile {profile!r}; use one of {', '.join(PROFILES)}"
+    dates, per_day = spread_dates(hours, first, last, profile, days_off)
+    if len(dates) == 0:
+        return "PMO_SPREAD: no working day between start and finish (weekends and holidays only)"
+    return [
+        [dt.datetime.combine(pd.Timestamp(d).date(), dt.time()), float(h)]
+        for d, h in zip(dates, per_day, strict=True)
+    ]
+
+
+def _cell(value: object) -> object:
+    """A value as a cell: NaN and None are blank."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _rows(values: object) -> list[list[object]]:
+    """A range as a list of rows (one row arrives as a flat list, one cell as a value)."""
+    if not isinstance(values, (list, tuple)):
+        return [[values]]
+    if values and not isinstance(values[0], (list, tuple)):
+        return [list(values)]
+    return [list(r) for r in values]
+
+
+def _register_frame(values: object, register: Register) -> tuple[pd.DataFrame, list[str]]:
+    """A table typed in cells (header row first) as a typed register frame, plus problems."""
+    rows = _rows(values)
+    header, body = rows[0], rows[1:]
+    keep = [i for i, r in enumerate(body) if any(v not in (None, "") for v in r)]
+    raw = RawTable(
+        sheet=register.sheet_name, table=None, header_row=1, first_column=1, headers=header,
+        rows=[body[i] for i in keep], row_numbers=[i + 2 for i in keep],
+    )  # fmt: skip
+    parsed = parse_register(raw, register)
+    problems = [
+        f"{register.name} row {i.row}: {i.message}" for i in parsed.issues if i.severity == Severity.ERROR
+    ]
+    return parsed.frame, problems
+
+
+@xw.func(category="PMO")
+def PMO_LOADING(
+    allocations,
+    resources,
+    grain="Month",
+    measure="Utilisation",
+    holidays=None,
+    status_date=None,
+    hours_per_week=40,
+):  # noqa: N802,E501
+    """Spills a loading matrix: one row per resource, one column per period.
+
+    Allocations and resources are tables with their header row (the same columns as the
+    Allocations and Resources sheets). Grain is Day, Week, Month (default) or Quarter. Measure
+    is Utilisation (demand / capacity, blank where the resource has no capacity), Demand or
+    Capacity (hours). Holidays are dates off for everyone; status date, when given, re-spreads
+    the work not yet done (effort − actual hours) after it; hours per week is a full-time week.
+    Committed and Proposed allocations count, Draft ones do not. A last row says what was
+    left out, if anything.
+    """
+    key = MEASURES.get(calendar_key(measure))
+    if key is None:
+        return "PMO_LOADING: measure must be Utilisation, Demand or Capacity"
+    try:
+        allocation_frame, problems = _register_frame(allocations, ALLOCATIONS)
+        resource_frame, resource_problems = _register_frame(resources, RESOURCES)
+        days_off = _holiday_dates(holidays)
+        settings = Settings(
+            status_date=_as_date(status_date),
+            hours_per_week=float(hours_per_week or 40),
+            holidays=pd.DataFrame({"date": pd.to_datetime(days_off), "calendar": [None] * len(days_off),
+                                   "name": [""] * len(days_off)}),
+        )  # fmt: skip
+        portfolio = Portfolio(
+            settings=settings, registers={"Allocations": allocation_frame, "Resources": resource_frame}
+        )
+        result, issues = compute_loading(portfolio, str(grain or "Month"))
+    except (TypeError, ValueError) as error:
+        return f"PMO_LOADING: {error}"
+    problems = resource_problems + problems
+    problems += [f"Allocations row {i.row}: {i.message}" for i in issues if i.severity == Severity.ERROR]
+    if not result.periods:
+        return "PMO_LOADING: no demand to show" + (f" ({problems[0]})" if problems else "")
+    matrix = result.resource_load.pivot(index="resource_id", columns="period", values=key)
+    heat = result.heatmap
+    headers = [RESOURCES.column(f).header for f in ("resource_id", "name", "role", "team")]
+    out: list[list[object]] = [headers + [dt.datetime.combine(p, dt.time()) for p in result.periods]]
+    for rid in heat.index:
+        values = matrix.loc[rid].to_numpy(dtype=float)
+        cells = [None if np.isnan(v) else float(v) for v in values]
+        out.append([rid, *(_cell(heat.at[rid, c]) for c in ("name", "role", "team")), *cells])
+    if result.unplaced_hours > 0 or problems:
+        note = f"Left out: {result.unplaced_hours:,.1f} h not placed; {len(problems)} problem(s)"
+        note += f" — {problems[0]}" if problems else ""
+        out.append([note] + [None] * (len(out[0]) - 1))
+    return out

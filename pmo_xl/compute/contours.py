@@ -22,10 +22,12 @@ that follow from them (a 10-day Bell assignment of 50 h gives 1, 2, 4, 8, 10, 10
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from pmo_xl.compute.calendar import build_calendars, to_day
 from pmo_xl.schema.registers import PROFILES
 
 SEGMENTS = 10
@@ -115,6 +117,21 @@ def spread(hours: float, n_days: int, profile: object = "Flat") -> np.ndarray:
     edges = np.arange(n_days + 1, dtype=np.float64)
     done = hours * cumulative_share(np.full(n_days + 1, index), edges * SEGMENTS / n_days)
     return np.diff(done)
+
+
+def spread_dates(
+    hours: float, start: object, finish: object, profile: object = "Flat", holidays: Iterable[object] = ()
+) -> tuple[np.ndarray, np.ndarray]:
+    """One allocation spread over its working days: (dates as datetime64[D], hours per date).
+
+    Working days are Monday to Friday from `start` to `finish` inclusive, minus `holidays`.
+    No working day gives two empty arrays (the caller says so; the hours are not placed).
+    """
+    first, last = to_day(start), to_day(finish)
+    if last < first:
+        return np.zeros(0, dtype="datetime64[D]"), np.zeros(0)
+    dates = build_calendars(first, last, list(holidays)).working_dates(0)
+    return dates, spread(hours, len(dates), profile)
 
 
 def segment_steps(

@@ -104,7 +104,7 @@ def _sums_by(
     """
     alloc, position, change = steps
     n_cal = len(demand.cals.names)
-    key_codes, uniques = pd.factorize(keys)
+    key_codes, uniques = pd.factorize(keys, use_na_sentinel=False)
     pair = key_codes[alloc].astype(np.int64) * n_cal + demand.calendar[alloc]
     pair_codes, pairs = pd.factorize(pair)
     hours = period_sums(grid, pair_codes, (pairs % n_cal).astype(np.int64), position, change)

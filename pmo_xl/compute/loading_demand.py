@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.calendar import DAY, CalendarSet, build_calendars, calendar_key
+from pmo_xl.compute.calendar import DAY, CalendarSet, build_calendars, calendar_key, period_floor
 from pmo_xl.compute.contours import FLAT, profile_indexes
 from pmo_xl.compute.loading_issues import allocation_issues, overdue_issues, resource_issue
 from pmo_xl.compute.loading_pieces import Pieces, plan_pieces, status_pieces
@@ -219,6 +219,11 @@ def prepare_demand(
     first, last = _horizon(start, finish, status)
     if span is not None:
         first, last = min(first, span[0]), max(last, span[1])
+    # Whole periods of every grain: a week can start in the quarter before.
+    first = period_floor(np.array([first]), "quarter")[0] - 7 * DAY
+    last = (period_floor(np.array([last]), "quarter")[0].astype("datetime64[M]") + 3).astype(
+        "datetime64[D]"
+    ) + 7 * DAY
     cals = build_calendars(
         first,
         last,

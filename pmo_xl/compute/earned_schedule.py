@@ -1,0 +1,152 @@
+"""Earned schedule (Lipke; PMI Practice Standard for EVM 2nd ed., App. D; ISO 21508:2018).
+
+Earned schedule turns EV into time: ES is how far along the planned-value curve the earned
+value has got, ES = C + I, with C the whole plan periods whose cumulative PV is ≤ EV and
+I = (EV − PV_C)/(PV_C+1 − PV_C) the interpolated share of the next one. From ES and the
+actual time AT follow SV(t), SPI(t), TSPI, IEAC(t) and a forecast finish date.
+
+`compute_earned_schedule` is the one implementation of ES, vectorised over many curves and
+many EV values at once (every project × period of a portfolio, a portfolio's summed curve, or
+the single curve a worksheet function receives). Curves live on a shared grid of months:
+row k is a cumulative PV curve, 0 before its plan's first period `start[k]`, non-decreasing,
+holding its final value after the plan ends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from pmo_xl.compute.ev_formulas import FloatArray, as_float, positive_ratio
+
+IntArray = npt.NDArray[np.intp]
+
+# Comparisons of EV with cumulative PV allow this relative slack, so that an EV typed equal
+# to a PV that was summed from monthly figures counts as reaching it (0.1 + 0.2 ≠ 0.3).
+RELATIVE_TOLERANCE = 1e-9
+# Forecast finishes beyond this many months after the plan start are not dates (SPI(t) ≈ 0).
+MAX_FORECAST_MONTHS = 12 * 200
+
+
+def _tolerance(final: FloatArray) -> FloatArray:
+    return RELATIVE_TOLERANCE * np.maximum(np.abs(final), 1.0)
+
+
+def compute_plan_duration(curves: FloatArray, start: IntArray) -> IntArray:
+    """PD per curve: periods from the plan's first period until the curve reaches its end value.
+
+    0 when the curve never rises above 0 (there is no plan to measure against).
+    """
+    curves = np.asarray(curves, dtype=np.float64)
+    final = curves[:, -1]
+    columns = np.arange(curves.shape[1])
+    below_end = (curves < (final - _tolerance(final))[:, None]) & (columns >= np.asarray(start)[:, None])
+    duration = below_end.sum(axis=1) + 1
+    return np.where(final > 0, duration, 0).astype(np.intp)
+
+
+def compute_earned_schedule(
+    curves: FloatArray,
+    start: IntArray,
+    duration: IntArray,
+    ev: FloatArray,
+    owner: IntArray | None = None,
+) -> FloatArray:
+    """ES in periods since each plan's start, for EV values measured against cumulative PV curves.
+
+    curves: (K, G) cumulative PV at the end of each grid period; start: (K,) grid index of
+    each plan's first period; duration: (K,) PD from `compute_plan_duration`; ev: (R,) EV
+    values; owner: (R,) the curve each EV belongs to (default: EV i on curve i).
+    ES is capped at PD (all planned work earned). NaN where EV is missing or negative, or
+    the curve has no plan (PD = 0).
+    """
+    curves = np.ascontiguousarray(curves, dtype=np.float64)
+    n_curves, width = curves.shape
+    ev = np.asarray(ev, dtype=np.float64)
+    owner = np.arange(n_curves) if owner is None else np.asarray(owner, dtype=np.intp)
+    start_o = np.asarray(start, dtype=np.intp)[owner]
+    duration_o = np.asarray(duration, dtype=np.intp)[owner]
+    flat = curves.ravel()
+    base = owner * width
+    query = ev + _tolerance(curves[:, -1])[owner]
+
+    # Batched binary search: count of grid periods with cumulative PV ≤ EV on each row
+    # (rows are sorted), a searchsorted for all rows at once in log2(G) vector steps.
+    low = np.zeros(ev.shape, dtype=np.intp)
+    high = np.full(ev.shape, width, dtype=np.intp)
+    for _ in range(int(width).bit_length()):
+        active = low < high
+        middle = (low + high) >> 1
+        reached = flat[base + np.minimum(middle, width - 1)] <= query
+        low = np.where(active & reached, middle + 1, low)
+        high = np.where(active & ~reached, middle, high)
+
+    # The periods before the plan's start hold 0 and always count; take them off.
+    whole = np.clip(low - start_o, 0, duration_o)
+    pv_c = np.where(whole > 0, flat[base + np.clip(start_o + whole - 1, 0, width - 1)], 0.0)
+    pv_next = flat[base + np.clip(start_o + whole, 0, width - 1)]
+    step = pv_next - pv_c
+    share = np.zeros(ev.shape)
+    np.divide(ev - pv_c, step, out=share, where=(whole < duration_o) & (step > 0))
+    es = whole + np.clip(share, 0.0, 1.0)
+    es = np.where(whole >= duration_o, duration_o.astype(np.float64), es)
+    return np.where(np.isfinite(ev) & (ev >= 0) & (duration_o > 0), es, np.nan)
+
+
+def compute_earned_schedule_1d(pv_cum: npt.ArrayLike, ev: float) -> float:
+    """ES for one EV on one cumulative PV series (period 1 first), in periods. NaN if undefined."""
+    curve = np.asarray(pv_cum, dtype=np.float64)[None, :]
+    # Period 0 (before the plan) is the implicit 0 the first interpolation starts from.
+    curve = np.concatenate([np.zeros((1, 1)), curve], axis=1)
+    start = np.array([1])
+    duration = compute_plan_duration(curve, start)
+    return float(compute_earned_schedule(curve, start, duration, np.array([ev]))[0])
+
+
+def schedule_variance_t(es: npt.ArrayLike, at: npt.ArrayLike) -> FloatArray:
+    """SV(t) = ES − AT, in periods: ahead (+) or behind (−) the plan in time."""
+    return as_float(es) - as_float(at)
+
+
+def schedule_performance_index_t(es: npt.ArrayLike, at: npt.ArrayLike) -> FloatArray:
+    """SPI(t) = ES / AT; undefined before any time has elapsed (AT ≤ 0)."""
+    return positive_ratio(es, at)
+
+
+def to_complete_schedule_performance_index(
+    pd: npt.ArrayLike, es: npt.ArrayLike, at: npt.ArrayLike, ed: npt.ArrayLike | None = None
+) -> FloatArray:
+    """TSPI: schedule efficiency the rest of the work needs to finish by PD (or by ED if given).
+
+    (PD − ES)/(PD − AT), or (PD − ES)/(ED − AT). Undefined once that duration has elapsed.
+    """
+    target = as_float(pd) if ed is None else as_float(ed)
+    return positive_ratio(as_float(pd) - as_float(es), target - as_float(at))
+
+
+def independent_estimate_at_completion_t(pd: npt.ArrayLike, spi_t: npt.ArrayLike) -> FloatArray:
+    """IEAC(t) = PD / SPI(t): forecast duration in periods; undefined when SPI(t) ≤ 0."""
+    return positive_ratio(pd, spi_t)
+
+
+def compute_forecast_finish(plan_start_month: npt.ArrayLike, ieac_t: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
+    """The calendar day a forecast duration ends: plan start + IEAC(t) months.
+
+    plan_start_month: months since 1970-01 of each plan's first period. Whole months are added
+    to the plan start; the fraction is converted with the number of days of the month it falls
+    in; the finish is the day in which that instant falls (IEAC(t) = 5 from 1 January is
+    31 May, the last day of the fifth month). NaT where IEAC(t) is undefined or absurdly far.
+    """
+    ieac = np.asarray(ieac_t, dtype=np.float64)
+    start = np.asarray(plan_start_month, dtype=np.float64)
+    ok = np.isfinite(ieac) & np.isfinite(start) & (ieac >= 0) & (ieac <= MAX_FORECAST_MONTHS)
+    whole = np.floor(np.where(ok, ieac, 0.0))
+    share = np.where(ok, ieac, 0.0) - whole
+    month = np.where(ok, start, 0.0).astype(np.int64) + whole.astype(np.int64)
+    first_day = month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    next_first = (month + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    end = first_day + share * (next_first - first_day)
+    # Rounding to a micro-day keeps IEAC(t) = 4.9999999999 from moving a finish by a day.
+    finish = np.ceil(np.round(end, 6)).astype(np.int64) - 1
+    out = finish.astype("datetime64[D]").astype("datetime64[ns]")
+    return np.where(ok, out, np.datetime64("NaT", "ns"))

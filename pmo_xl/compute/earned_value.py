@@ -1,0 +1,247 @@
+"""Earned value and earned schedule for every project and period, and their portfolio roll-up.
+
+`compute_earned_value(portfolio)` is the stage the report and the CLI call. It reads the
+Progress register (cumulative PV, EV or % complete, AC, bottom-up ETC per project and month),
+the Projects register (BAC, EV technique, planned start and finish, programme, business
+unit), the Baseline register (time-phased plan) and the Milestones register (weighted
+milestone EV), and returns every EVM and earned-schedule figure per project × period, the
+status-period row per project with its RAG, the roll-up by programme, business unit and
+portfolio, and the trend series of the last 12 months.
+
+The whole computation is a handful of numpy passes over all rows at once: no Python loop
+per project (10,000 projects × 60 months take well under half a second).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.compute import ev_formulas as f
+from pmo_xl.compute.earned_schedule import (
+    compute_earned_schedule,
+    compute_forecast_finish,
+    independent_estimate_at_completion_t,
+    schedule_performance_index_t,
+    schedule_variance_t,
+    to_complete_schedule_performance_index,
+)
+from pmo_xl.compute.ev_formulas import EAC_METHODS, FloatArray
+from pmo_xl.compute.ev_inputs import EvInputs, prepare_inputs
+from pmo_xl.compute.ev_issues import compute_undefined_issues
+from pmo_xl.compute.ev_measure import EV_SOURCES, MILESTONES, TECHNIQUES, compute_measured_ev
+from pmo_xl.compute.ev_plan import NO_PLAN, PLAN_SOURCES, PlanCurves
+from pmo_xl.compute.ev_rollup import TREND_MONTHS, compute_project_trend, compute_rollup, compute_trend
+from pmo_xl.compute.rag import compute_rag
+from pmo_xl.issues import Issue, Severity
+from pmo_xl.model import ROW, Portfolio
+from pmo_xl.schema.settings import SETTINGS_BY_KEY
+
+__all__ = ["EarnedValueResult", "compute_earned_value", "TREND_MONTHS"]
+
+
+@dataclass(frozen=True)
+class EarnedValueResult:
+    """Everything the report shows about earned value and earned schedule.
+
+    by_period: one row per Progress row up to the status period (project × month), sorted by
+        project and month, with the inputs (bac, pv, ev, ac, etc_bottom_up, pct_physical), how
+        EV was obtained (ev_source), every EVM figure (sv, cv, sv_pct, cv_pct, spi, cpi,
+        eac_cpi, eac_atypical, eac_cpi_spi, eac_weighted, eac_bottom_up, eac = the Settings
+        method, etc, vac, vac_pct, tcpi_bac, tcpi_eac, pct_complete = EV/BAC, pct_spent =
+        AC/BAC), the period (non-cumulative) values (pv_period, ev_period, ac_period,
+        cpi_period, spi_period), the earned-schedule figures (plan_source, plan_start, pd, at,
+        es, sv_t, spi_t, tspi, ieac_t, ed, tspi_ed, forecast_finish) and `_row`.
+    current: one row per project with progress: its latest row at or before the status
+        period (`stale` when older), the project's name, programme, business unit and
+        status, and the RAG per index (rag_cpi, rag_spi, rag_spi_t, rag_tcpi, each with a
+        `_reason`) with `rag` (worst) and `rag_reason`.
+    rollup: level (portfolio, programme, business_unit), group, projects, sums (bac, pv, ev,
+        ac, eac, etc) and every ratio recomputed from the sums, earned schedule on the summed
+        PV curves (es, at, sv_t, spi_t), and RAG.
+    trend: the portfolio for each of the last 12 months to the status period, as `rollup`
+        would have reported it then (pv, ev, ac, eac, cpi, spi, spi_t, ...).
+    project_trend: per project and month of the same window: pv, ev, ac, cpi, spi, spi_t.
+    """
+
+    status_period: pd.Timestamp | None
+    by_period: pd.DataFrame = field(default_factory=pd.DataFrame)
+    current: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rollup: pd.DataFrame = field(default_factory=pd.DataFrame)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+    project_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def compute_earned_value(portfolio: Portfolio) -> tuple[EarnedValueResult, list[Issue]]:
+    """EVM and earned schedule per project × period, per project now, and rolled up.
+
+    Problems in the data never raise: figures that cannot be computed are NaN and each gets
+    an Issue (stage "compute") saying why.
+    """
+    settings = portfolio.settings
+    issues: list[Issue] = []
+    method = settings.eac_method if settings.eac_method in EAC_METHODS else "cpi"
+    if method != settings.eac_method:
+        issues.append(_settings_issue("eac_method", settings.eac_method, f"Unknown default EAC method {settings.eac_method!r}; BAC/CPI (cpi) is used."))
+    weight = settings.eac_weight
+    if not (isinstance(weight, int | float) and 0 <= weight <= 1):
+        issues.append(_settings_issue("eac_weight", weight, "The EAC weight on CPI must be between 0 and 1; 0.8 is used."))
+        weight = 0.8
+
+    inputs = prepare_inputs(portfolio, issues)
+    if inputs is None:
+        return EarnedValueResult(status_period=inputs_status(portfolio)), issues
+
+    figures = _compute_figures(inputs, method, float(weight))
+    by_period = _frame(inputs, figures)
+    last = np.r_[inputs.project[1:] != inputs.project[:-1], True]
+    current = _current(inputs, by_period, last)
+    current = pd.concat([current, compute_rag(current, settings.thresholds)], axis=1)
+
+    rollup = compute_rollup(current, inputs.plan, inputs.status_column, settings.thresholds)
+    trend = compute_trend(inputs, figures, settings.thresholds)
+    project_trend = compute_project_trend(by_period, inputs.status_month)
+    issues.extend(compute_undefined_issues(current, method))
+    status = pd.Timestamp(np.datetime64(int(inputs.status_month), "M"))
+    return EarnedValueResult(status, by_period, current, rollup, trend, project_trend), issues
+
+
+def inputs_status(portfolio: Portfolio) -> pd.Timestamp | None:
+    """The status period when there is nothing to compute (month of the status date, if set)."""
+    date = portfolio.settings.status_date
+    return pd.Timestamp(date).to_period("M").to_timestamp() if date is not None else None
+
+
+def _settings_issue(key: str, value: object, message: str) -> Issue:
+    return Issue(
+        code="invalid-setting",
+        severity=Severity.WARNING,
+        sheet="Settings",
+        row=None,
+        column=None,
+        field=SETTINGS_BY_KEY[key].label,
+        value=value,
+        message=message,
+        stage="compute",
+    )
+
+
+def _period_values(project: np.ndarray, cumulative: FloatArray) -> FloatArray:
+    """Per-period (non-cumulative) values: the change since the project's previous row.
+
+    A project's first row is its whole cumulative value (everything up to that month).
+    """
+    first = np.r_[True, project[1:] != project[:-1]]
+    previous = np.r_[np.nan, cumulative[:-1]]
+    return np.where(first, cumulative, cumulative - previous)
+
+
+def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, np.ndarray]:
+    """Every figure per Progress row (rows sorted by project and month), as numpy arrays."""
+    p = inputs.project
+    plan: PlanCurves = inputs.plan
+    bac = inputs.bac[p]
+    technique = inputs.technique[p]
+    milestone_share = None
+    if inputs.milestone_share is not None:
+        milestone_share = inputs.milestone_share.ravel()[p * plan.width + inputs.column]
+        milestone_share = np.where(inputs.has_milestones[p], milestone_share, np.nan)
+    ev, ev_source = compute_measured_ev(inputs.ev_typed, inputs.pct, inputs.ac, bac, technique, milestone_share)
+    has_plan = plan.source[p] != NO_PLAN
+    # A blank PV is read off the plan (baseline, or the straight line of BAC).
+    pv = np.where(np.isfinite(inputs.pv_typed), inputs.pv_typed, np.where(has_plan, plan.at(p, inputs.column), np.nan))
+    ac, etc_in = inputs.ac, inputs.etc
+
+    out: dict[str, np.ndarray] = {"bac": bac, "pv": pv, "ev": ev, "ac": ac, "etc_bottom_up": etc_in}
+    out["ev_source"] = ev_source
+    out["sv"] = f.schedule_variance(ev, pv)
+    out["cv"] = f.cost_variance(ev, ac)
+    out["sv_pct"] = f.ratio(out["sv"], pv)
+    out["cv_pct"] = f.ratio(out["cv"], ev)
+    out["spi"] = f.schedule_performance_index(ev, pv)
+    out["cpi"] = f.cost_performance_index(ev, ac)
+    for name in EAC_METHODS:
+        out[f"eac_{name}"] = f.estimate_at_completion(bac, ev, ac, name, pv=pv, weight=weight, etc=etc_in)
+    eac = out[f"eac_{method}"]
+    out["eac"] = eac
+    out["etc"] = f.estimate_to_complete(eac, ac)
+    out["vac"] = f.variance_at_completion(bac, eac)
+    out["vac_pct"] = f.ratio(out["vac"], bac)
+    out["tcpi_bac"] = f.to_complete_performance_index(bac, ev, ac)
+    out["tcpi_eac"] = f.to_complete_performance_index(bac, ev, ac, eac)
+    out["pct_complete"] = f.ratio(ev, bac)
+    out["pct_spent"] = f.ratio(ac, bac)
+    for name, values in (("pv", pv), ("ev", ev), ("ac", ac)):
+        out[f"{name}_period"] = _period_values(p, values)
+    out["cpi_period"] = f.ratio(out["ev_period"], out["ac_period"])
+    out["spi_period"] = f.ratio(out["ev_period"], out["pv_period"])
+
+    start = plan.start[p]
+    duration = np.where(has_plan, plan.duration[p], np.nan)
+    at = np.where(has_plan, inputs.column - start + 1, np.nan).astype(np.float64)
+    es = compute_earned_schedule(plan.curves, plan.start, plan.duration, ev, owner=p)
+    out["pd"] = duration
+    out["at"] = at
+    out["es"] = es
+    out["sv_t"] = schedule_variance_t(es, at)
+    out["spi_t"] = schedule_performance_index_t(es, at)
+    out["tspi"] = to_complete_schedule_performance_index(duration, es, at)
+    out["ieac_t"] = independent_estimate_at_completion_t(duration, out["spi_t"])
+    out["ed"] = out["ieac_t"]
+    out["tspi_ed"] = to_complete_schedule_performance_index(duration, es, at, out["ed"])
+    start_month = np.where(has_plan, plan.origin + start, np.nan)
+    out["forecast_finish"] = compute_forecast_finish(start_month, out["ieac_t"])
+    out["plan_start_month"] = start_month
+    return out
+
+
+_CATEGORY_COLUMNS = ("ev_source", "plan_source")
+_ORDER = (
+    "project_id", "period", "bac", "pv", "ev", "ac", "etc_bottom_up", "pct_physical", "ev_source",
+    "sv", "cv", "sv_pct", "cv_pct", "spi", "cpi",
+    "eac", "eac_cpi", "eac_atypical", "eac_cpi_spi", "eac_weighted", "eac_bottom_up",
+    "etc", "vac", "vac_pct", "tcpi_bac", "tcpi_eac", "pct_complete", "pct_spent",
+    "pv_period", "ev_period", "ac_period", "cpi_period", "spi_period",
+    "plan_source", "plan_start", "pd", "at", "es", "sv_t", "spi_t", "tspi", "ieac_t", "ed", "tspi_ed",
+    "forecast_finish", ROW,
+)
+
+
+def _frame(inputs: EvInputs, figures: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The by-period DataFrame, columns in `_ORDER`."""
+    p = inputs.project
+    data: dict[str, object] = {
+        "project_id": inputs.project_ids[p],
+        "period": inputs.column_dates[inputs.column],
+        "pct_physical": inputs.pct,
+        ROW: inputs.row,
+        "ev_source": pd.Categorical.from_codes(figures["ev_source"], categories=EV_SOURCES),
+        "plan_source": pd.Categorical.from_codes(inputs.plan.source[p], categories=PLAN_SOURCES),
+        "plan_start": np.where(
+            np.isfinite(figures["plan_start_month"]),
+            np.nan_to_num(figures["plan_start_month"]).astype(np.int64).astype("datetime64[M]").astype("datetime64[ns]"),
+            np.datetime64("NaT", "ns"),
+        ),
+    }
+    for name in _ORDER:
+        if name not in data:
+            data[name] = figures[name]
+    return pd.DataFrame({name: data[name] for name in _ORDER}, copy=False)
+
+
+def _current(inputs: EvInputs, by_period: pd.DataFrame, last: np.ndarray) -> pd.DataFrame:
+    """Each project's latest row at or before the status period, with its project attributes."""
+    current = by_period.loc[last].reset_index(drop=True)
+    projects = inputs.project[last]
+    current.insert(1, "name", inputs.names[projects])
+    current.insert(2, "programme", inputs.programmes[projects])
+    current.insert(3, "business_unit", inputs.business_units[projects])
+    current.insert(4, "status", inputs.statuses[projects])
+    current.insert(5, "ev_technique", np.asarray(TECHNIQUES, dtype=object)[inputs.technique[projects]])
+    current["stale"] = inputs.column[last] < inputs.status_column
+    current["month"] = current["period"].dt.strftime("%Y-%m")
+    current["project_row"] = inputs.project_rows[projects]
+    current["uses_milestones"] = inputs.technique[projects] == MILESTONES
+    return current

@@ -1,0 +1,162 @@
+"""Earned value formulas (PMI / ANSI-EIA-748), one function per figure.
+
+These are the single definitions of the EVM figures: the engine applies them to whole columns
+(numpy arrays over every project × period) and the `=PMO_...` worksheet functions apply them to
+single numbers. Every function takes scalars or arrays and returns a float64 array (0-d for
+scalars). A figure that is mathematically undefined (a ratio over zero, an index whose inputs
+are missing) comes back as NaN, never as 0 or infinity: the caller decides how to explain it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+Number = float | int | np.floating | npt.ArrayLike
+
+EAC_METHODS: Final = ("cpi", "atypical", "cpi_spi", "weighted", "bottom_up")
+EAC_FORMULAS: Final = {
+    "cpi": "BAC / CPI",
+    "atypical": "AC + (BAC − EV)",
+    "cpi_spi": "AC + (BAC − EV) / (CPI × SPI)",
+    "weighted": "AC + (BAC − EV) / (w × CPI + (1 − w) × SPI)",
+    "bottom_up": "AC + ETC (bottom-up)",
+}
+
+
+def as_float(values: Number) -> FloatArray:
+    """Numbers as a float64 array; None becomes NaN so blanks flow through as 'undefined'."""
+    if values is None:
+        return np.asarray(np.nan)
+    array = np.asarray(values, dtype=np.float64)
+    return array
+
+
+def ratio(numerator: Number, denominator: Number) -> FloatArray:
+    """numerator / denominator, NaN where the denominator is 0 or either side is missing."""
+    num = as_float(numerator)
+    den = as_float(denominator)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    # `where=` keeps numpy from evaluating x/0 at all, so no warnings and no infinities.
+    np.divide(num, den, out=out, where=(den != 0) & np.isfinite(den))
+    return out
+
+
+def positive_ratio(numerator: Number, denominator: Number) -> FloatArray:
+    """numerator / denominator, NaN unless the denominator is strictly positive.
+
+    For the to-complete indices the denominator is what is left (budget or time): once it is
+    used up, no efficiency can recover it, so a negative index would only mislead.
+    """
+    num = as_float(numerator)
+    den = as_float(denominator)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=(den > 0) & np.isfinite(den))
+    return out
+
+
+def schedule_variance(ev: Number, pv: Number) -> FloatArray:
+    """SV = EV − PV: value earned ahead (+) or behind (−) the plan."""
+    return as_float(ev) - as_float(pv)
+
+
+def cost_variance(ev: Number, ac: Number) -> FloatArray:
+    """CV = EV − AC: under (+) or over (−) budget for the work done."""
+    return as_float(ev) - as_float(ac)
+
+
+def schedule_variance_pct(ev: Number, pv: Number) -> FloatArray:
+    """SV% = SV / PV, a fraction; undefined when nothing was planned yet (PV = 0)."""
+    return ratio(schedule_variance(ev, pv), pv)
+
+
+def cost_variance_pct(ev: Number, ac: Number) -> FloatArray:
+    """CV% = CV / EV, a fraction; undefined when nothing was earned yet (EV = 0)."""
+    return ratio(cost_variance(ev, ac), ev)
+
+
+def schedule_performance_index(ev: Number, pv: Number) -> FloatArray:
+    """SPI = EV / PV; undefined when PV = 0."""
+    return ratio(ev, pv)
+
+
+def cost_performance_index(ev: Number, ac: Number) -> FloatArray:
+    """CPI = EV / AC; undefined when AC = 0."""
+    return ratio(ev, ac)
+
+
+def _index_or_nan(index: FloatArray) -> FloatArray:
+    """An index that can divide: NaN where it is 0 (nothing earned means no forecast)."""
+    return np.where(index == 0, np.nan, index)
+
+
+def estimate_at_completion(
+    bac: Number,
+    ev: Number,
+    ac: Number,
+    method: str = "cpi",
+    pv: Number | None = None,
+    weight: Number | None = None,
+    etc: Number | None = None,
+) -> FloatArray:
+    """EAC by one of the standard methods (`EAC_METHODS`).
+
+    cpi: BAC / CPI; atypical: AC + (BAC − EV); cpi_spi: AC + (BAC − EV)/(CPI × SPI);
+    weighted: AC + (BAC − EV)/(w × CPI + (1 − w) × SPI) with w the weight on CPI;
+    bottom_up: AC + ETC. Raises ValueError for an unknown method or a missing argument the
+    method needs (a programming or formula error, not a data problem).
+    """
+    if method not in EAC_METHODS:
+        raise ValueError(f"unknown EAC method {method!r}: use one of {', '.join(EAC_METHODS)}")
+    bac_a, ev_a, ac_a = as_float(bac), as_float(ev), as_float(ac)
+    remaining = bac_a - ev_a
+    if method == "atypical":
+        return ac_a + remaining
+    if method == "bottom_up":
+        if etc is None:
+            raise ValueError("the bottom_up EAC method needs the bottom-up ETC")
+        return ac_a + as_float(etc)
+    cpi = _index_or_nan(cost_performance_index(ev_a, ac_a))
+    if method == "cpi":
+        return ratio(bac_a, cpi)
+    if pv is None:
+        raise ValueError(f"the {method} EAC method needs PV (it uses SPI)")
+    spi = schedule_performance_index(ev_a, as_float(pv))
+    if method == "cpi_spi":
+        return ac_a + ratio(remaining, _index_or_nan(cpi * spi))
+    if weight is None:
+        raise ValueError("the weighted EAC method needs the weight on CPI (0 to 1)")
+    w = as_float(weight)
+    if np.any((w < 0) | (w > 1)):
+        raise ValueError("the EAC weight on CPI must be between 0 and 1")
+    return ac_a + ratio(remaining, _index_or_nan(w * cpi + (1.0 - w) * spi))
+
+
+def estimate_to_complete(eac: Number, ac: Number) -> FloatArray:
+    """ETC = EAC − AC: what the remaining work is forecast to cost."""
+    return as_float(eac) - as_float(ac)
+
+
+def variance_at_completion(bac: Number, eac: Number) -> FloatArray:
+    """VAC = BAC − EAC: the forecast under (+) or over (−) run at completion."""
+    return as_float(bac) - as_float(eac)
+
+
+def variance_at_completion_pct(bac: Number, eac: Number) -> FloatArray:
+    """VAC% = VAC / BAC, a fraction; undefined when BAC = 0."""
+    return ratio(variance_at_completion(bac, eac), bac)
+
+
+def to_complete_performance_index(
+    bac: Number, ev: Number, ac: Number, eac: Number | None = None
+) -> FloatArray:
+    """TCPI: cost efficiency the remaining work needs, to hit BAC (default) or the EAC.
+
+    To BAC: (BAC − EV)/(BAC − AC); to EAC: (BAC − EV)/(EAC − AC). Undefined (NaN) once the
+    target is already spent (denominator ≤ 0): no efficiency can bring the work in on it.
+    """
+    target = as_float(bac) if eac is None else as_float(eac)
+    return positive_ratio(as_float(bac) - as_float(ev), target - as_float(ac))

@@ -1,0 +1,217 @@
+"""Why a figure of the status period is empty: one Issue per project and cause.
+
+An undefined figure (SPI with PV = 0, TCPI once AC has reached BAC, ...) is left empty (NaN)
+by the formulas. Here each empty figure of a project's status-period row is traced to its
+cause, and each cause becomes one Issue on the Progress row that lists the figures it empties
+("AC is 0 for 2025-03 (no cost booked yet), so CPI, EAC and ETC are left empty."). A figure
+left empty for no listed cause still gets a generic issue: nothing is ever silently blank.
+Earlier periods are not reported again: they were the status period once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.issues import Issue, Severity
+from pmo_xl.model import ROW
+from pmo_xl.schema.registers import PROGRESS, PROJECTS
+
+STAGE = "compute"
+LABELS = {
+    "pv": "PV", "ev": "EV", "ac": "AC", "sv": "SV", "cv": "CV", "sv_pct": "SV%", "cv_pct": "CV%",
+    "spi": "SPI", "cpi": "CPI", "eac": "EAC", "eac_cpi": "EAC (BAC/CPI)",
+    "eac_atypical": "EAC (AC+BAC−EV)", "eac_cpi_spi": "EAC (CPI×SPI)", "eac_weighted": "EAC (weighted)",
+    "eac_bottom_up": "EAC (bottom-up)", "etc": "ETC", "vac": "VAC", "vac_pct": "VAC%",
+    "tcpi_bac": "TCPI to BAC", "tcpi_eac": "TCPI to EAC", "pct_complete": "% complete",
+    "pct_spent": "% spent", "pd": "PD", "es": "ES", "at": "AT", "sv_t": "SV(t)", "spi_t": "SPI(t)",
+    "tspi": "TSPI", "ieac_t": "IEAC(t)", "tspi_ed": "TSPI to ED", "forecast_finish": "forecast finish",
+}
+# Figures every status row should have; any of them empty without a known cause is reported.
+MONITORED = (
+    "pv", "ev", "ac", "sv", "cv", "sv_pct", "cv_pct", "spi", "cpi", "eac", "etc", "vac", "vac_pct",
+    "tcpi_bac", "tcpi_eac", "pct_complete", "pct_spent", "es", "sv_t", "spi_t", "tspi", "ieac_t",
+    "tspi_ed", "forecast_finish",
+)
+_FORECAST = ("eac", "etc", "vac", "vac_pct", "tcpi_eac")
+_TIME_FORECAST = ("ieac_t", "tspi_ed", "forecast_finish")
+_SCHEDULE = ("pd", "es", "at", "sv_t", "spi_t", "tspi", *_TIME_FORECAST)
+
+
+@dataclass(frozen=True)
+class _Cause:
+    code: str
+    severity: Severity
+    sheet: str
+    field: str | None  # schema field whose header names the input
+    when: Callable[[pd.DataFrame], np.ndarray]
+    metrics: tuple[str, ...]
+    why: Callable[[dict[str, object]], str]
+
+
+def _money(value: object) -> str:
+    return f"{float(value):,.0f}"  # type: ignore[arg-type]
+
+
+def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].to_numpy(dtype=np.float64)
+
+
+def _causes(eac_method: str) -> tuple[_Cause, ...]:
+    uses_spi = eac_method in ("cpi_spi", "weighted")
+    progress, projects = PROGRESS.name, PROJECTS.name
+    return (
+        _Cause(
+            "missing-ev", Severity.WARNING, progress, "ev",
+            lambda f: np.isnan(_num(f, "ev")),
+            ("ev", "sv", "cv", "sv_pct", "cv_pct", "spi", "cpi", "eac_cpi", "eac_atypical", "eac_cpi_spi",
+             "eac_weighted", *_FORECAST, "tcpi_bac", "pct_complete", *_SCHEDULE),
+            lambda r: f"EV is blank for {r['month']} and the {r['ev_technique']} technique cannot derive it "
+            + ("(the project has no milestones)" if r["ev_technique"] == "Milestones" else "(% complete is blank too)"),
+        ),
+        _Cause(
+            "undefined-metric", Severity.WARNING, projects, "bac",
+            lambda f: ~(_num(f, "bac") > 0),
+            ("pct_complete", "pct_spent", "vac_pct", "eac", "etc", "vac", "tcpi_bac", "tcpi_eac", *_SCHEDULE),
+            lambda r: f"BAC is {'blank' if r['bac'] != r['bac'] else _money(r['bac'])}",
+        ),
+        _Cause(
+            "undefined-metric", Severity.INFO, progress, "pv",
+            lambda f: _num(f, "pv") == 0,
+            ("spi", "sv_pct", "eac_cpi_spi", "eac_weighted", *(_FORECAST if uses_spi else ())),
+            lambda r: f"PV is 0 for {r['month']} (nothing was planned yet)",
+        ),
+        _Cause(
+            "undefined-metric", Severity.INFO, progress, "ac",
+            lambda f: _num(f, "ac") == 0,
+            ("cpi", "eac_cpi", "eac_cpi_spi", "eac_weighted", *_FORECAST),
+            lambda r: f"AC is 0 for {r['month']} (no cost booked yet)",
+        ),
+        _Cause(
+            "undefined-metric", Severity.INFO, progress, "ev",
+            lambda f: _num(f, "ev") == 0,
+            ("cv_pct", "eac_cpi", "eac_cpi_spi", "eac_weighted", *_FORECAST, *_TIME_FORECAST),
+            lambda r: f"EV is 0 for {r['month']} (nothing earned yet, so there is no rate to forecast from)",
+        ),
+        _Cause(
+            "undefined-metric", Severity.WARNING, progress, "etc",
+            lambda f: np.isnan(_num(f, "etc_bottom_up")) & (eac_method == "bottom_up"),
+            ("eac_bottom_up", *_FORECAST),
+            lambda r: "the default EAC method is bottom-up but ETC is blank",
+        ),
+        _Cause(
+            "undefined-metric", Severity.WARNING, progress, "ac",
+            lambda f: _num(f, "ac") >= _num(f, "bac"),
+            ("tcpi_bac",),
+            lambda r: f"AC ({_money(r['ac'])}) has reached BAC ({_money(r['bac'])}): "
+            "no efficiency on the remaining work can bring it in on budget",
+        ),
+        _Cause(
+            "undefined-metric", Severity.INFO, progress, "ac",
+            lambda f: _num(f, "eac") <= _num(f, "ac"),
+            ("tcpi_eac",),
+            lambda r: "the EAC leaves nothing to spend on the remaining work",
+        ),
+        _Cause(
+            "missing-plan", Severity.WARNING, projects, "start",
+            lambda f: (f["plan_source"] == "none").to_numpy(),
+            _SCHEDULE,
+            lambda r: "the project has no Baseline rows, no PV and no planned start and finish to draw a plan from",
+        ),
+        _Cause(
+            "undefined-metric", Severity.INFO, progress, "period",
+            lambda f: _num(f, "at") <= 0,
+            ("spi_t", "tspi", *_TIME_FORECAST),
+            lambda r: f"{r['month']} is before the plan's first month",
+        ),
+        _Cause(
+            "undefined-metric", Severity.INFO, progress, "period",
+            lambda f: _num(f, "pd") <= _num(f, "at"),
+            ("tspi",),
+            lambda r: f"the planned duration ({r['pd']:.0f} months) has already elapsed (AT {r['at']:.0f})",
+        ),
+        _Cause(
+            "undefined-metric", Severity.INFO, progress, "ev",
+            lambda f: _num(f, "es") >= _num(f, "pd"),
+            ("tspi", "tspi_ed"),
+            lambda r: "all planned work is earned, so no schedule efficiency is needed any more",
+        ),
+    )
+
+
+# Where the offending value of a cause's input sits in the status-period frame.
+_VALUE_COLUMN = {"ev": "ev", "pv": "pv", "ac": "ac", "bac": "bac", "etc": "etc_bottom_up", "period": "month"}
+
+
+def _header(sheet: str, field: str | None) -> str | None:
+    if field is None:
+        return None
+    register = PROJECTS if sheet == PROJECTS.name else PROGRESS
+    return register.column(field).header
+
+
+def _listing(labels: list[str]) -> str:
+    if len(labels) == 1:
+        return f"{labels[0]} is"
+    return ", ".join(labels[:-1]) + f" and {labels[-1]} are"
+
+
+def compute_undefined_issues(current: pd.DataFrame, eac_method: str) -> list[Issue]:
+    """One Issue per project and cause for every empty figure of its status-period row.
+
+    `current` needs the figures of `MONITORED`, the inputs named by the causes, `_row`,
+    `project_row` (the project's Projects row), `month` (YYYY-MM text) and `ev_technique`.
+    """
+    if current.empty:
+        return []
+    missing = {m: current[m].isna().to_numpy() for m in LABELS if m in current}
+    explained = {m: np.zeros(len(current), dtype=bool) for m in missing}
+    hits: list[tuple[int, int, _Cause, list[str]]] = []
+    with np.errstate(invalid="ignore"):
+        for order, cause in enumerate(_causes(eac_method)):
+            metrics = [m for m in cause.metrics if m in missing]
+            if not metrics:
+                continue
+            hit = np.asarray(cause.when(current), dtype=bool)
+            empty = np.column_stack([missing[m] & hit & ~explained[m] for m in metrics])
+            for i in np.flatnonzero(empty.any(axis=1)):
+                hits.append((int(i), order, cause, [metrics[j] for j in np.flatnonzero(empty[i])]))
+            for j, m in enumerate(metrics):
+                explained[m] |= empty[:, j]
+    names = [m for m in MONITORED if m in missing]
+    leftovers = np.column_stack([missing[m] & ~explained[m] for m in names])
+    for i in np.flatnonzero(leftovers.any(axis=1)):
+        hits.append((int(i), len(hits) + 1_000, _GENERIC, [names[j] for j in np.flatnonzero(leftovers[i])]))
+    if not hits:
+        return []
+    hits.sort(key=lambda hit: (hit[0], hit[1]))
+    # Only the rows with something to report are turned into records (cheap even for 10k).
+    rows = sorted({hit[0] for hit in hits})
+    records = dict(zip(rows, current.iloc[rows].to_dict("records"), strict=True))
+    return [_issue(cause, records[i], named) for i, _, cause, named in hits]
+
+
+_GENERIC = _Cause(
+    "undefined-metric", Severity.WARNING, PROGRESS.name, None, lambda f: np.ones(len(f), dtype=bool), (),
+    lambda r: f"an input needed for {r['month']} is blank",
+)
+
+
+def _issue(cause: _Cause, record: dict[str, object], named: list[str]) -> Issue:
+    on_projects = cause.sheet == PROJECTS.name
+    row = record["project_row"] if on_projects else record[ROW]
+    value_column = _VALUE_COLUMN.get(cause.field or "")
+    return Issue(
+        code=cause.code,
+        severity=cause.severity,
+        sheet=cause.sheet,
+        row=int(row) if row == row and row is not None else None,  # type: ignore[arg-type]
+        column=None,  # the reader knows the column letters; the header names the cell's column
+        field=_header(cause.sheet, cause.field),
+        value=record.get(value_column) if value_column else None,
+        message=f"{record['project_id']}: {cause.why(record)}, so {_listing([LABELS[m] for m in named])} left empty.",
+        stage=STAGE,
+    )

@@ -108,10 +108,11 @@ def _valid_criteria(criteria: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame
                                       "No prioritisation criteria in Settings: projects cannot be scored or selected on value"))
         return pd.DataFrame(columns=["criterion", "weight", "direction", "scale_min", "scale_max", ROW])
     good = criteria["scale_min"] < criteria["scale_max"]
-    for row in criteria[~good].itertuples():
-        issues.append(Issue("criterion-bad-scale", Severity.ERROR, "Settings", getattr(row, ROW, None), None, "Scale max", row.scale_max,
-                            f"Criterion {row.criterion!r}: scale max ({row.scale_max:g}) must be above scale min ({row.scale_min:g}); "
-                            "the criterion is left out of scoring", STAGE))
+    for _, row in criteria[~good].iterrows():
+        excel_row = int(row[ROW]) if ROW in row and pd.notna(row[ROW]) else None
+        issues.append(Issue("criterion-bad-scale", Severity.ERROR, "Settings", excel_row, None, "Scale max", row["scale_max"],
+                            f"Criterion {row['criterion']!r}: scale max ({row['scale_max']:g}) must be above scale min "
+                            f"({row['scale_min']:g}); the criterion is left out of scoring", STAGE))
     criteria = criteria[good].reset_index(drop=True)
     if len(criteria) and not (criteria["weight"].fillna(0) > 0).any():
         issues.append(_settings_issue("no-criteria-weight", Severity.WARNING, "Weight", 0,

@@ -64,7 +64,14 @@ def _holiday_dates(holidays: object) -> list[dt.date]:
     return [d for d in (_as_date(v) for v in _flatten(holidays)) if d is not None]
 
 
+# Arguments carry no type hints on purpose: xlwings reads hints as cell converters, and these
+# functions take whatever Excel passes (blank, number, datetime, text, ranges as lists).
 @xw.func(category="PMO")
+@xw.arg("effort", doc="Total hours to spread.")
+@xw.arg("start", doc="First day (a date).")
+@xw.arg("finish", doc="Last day, included (a date).")
+@xw.arg("profile", doc="Flat, Back loaded, Front loaded, Double peak, Early peak, Late peak, Bell or Turtle.")
+@xw.arg("holidays", doc="Optional: dates off (a range or a list).")
 def PMO_SPREAD(effort, start, finish, profile="Flat", holidays=None):  # noqa: N802 — Excel function names are upper case
     """Spreads an effort (hours) over the working days from start to finish, both included.
 
@@ -130,6 +137,13 @@ def _register_frame(values: object, register: Register) -> tuple[pd.DataFrame, l
 
 
 @xw.func(category="PMO")
+@xw.arg("allocations", doc="Allocations table with its header row.")
+@xw.arg("resources", doc="Resources table with its header row.")
+@xw.arg("grain", doc="Day, Week, Month (default) or Quarter.")
+@xw.arg("measure", doc="Utilisation (default), Demand or Capacity.")
+@xw.arg("holidays", doc="Optional: dates off for everyone.")
+@xw.arg("status_date", doc="Optional: re-spread work not done yet after this date.")
+@xw.arg("hours_per_week", doc="Full-time week in hours (default 40).")
 def PMO_LOADING(
     allocations,
     resources,

@@ -91,8 +91,9 @@ VALIDATION = ToolTable(
 )  # fmt: skip
 PRIORITIES = ToolTable(
     "Priority scores", "tblPriority", "Priority scores",
-    ("Rank", "Project ID", "Project name", "Status", "Priority score", "Explanation"),
-    (7, 12, 30, 11, 13, 70),
+    ("Rank", "Project ID", "Project name", "Status", "Budget (BAC)", "Priority score", "Score coverage", "Selected",
+     "Why", "Ranking note"),
+    (7, 12, 30, 11, 14, 13, 13, 9, 60, 40),
 )  # fmt: skip
 LOADING = ToolTable(
     "Loading", "tblLoading", "Resource loading",

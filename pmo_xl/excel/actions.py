@@ -1,0 +1,318 @@
+"""What each Home button does, written against `WorkbookPort` (so tests run it on `MemoryPort`).
+
+Every action reads the registers of the open workbook as raw tables, hands them to the same
+use cases the CLI uses (`pmo_xl.usecases`), and writes its results only into tool-owned places
+(layout.py): a table on a grey-tab sheet, the Home last-run cells, fill colours and "PMO check:"
+notes on register cells. The report is a separate workbook. Nothing is saved behind the user's
+back. Presentation (column headings, Yes/No, summaries) lives here; numbers come from the core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PureWindowsPath
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.excel.layout import (
+    HIGHLIGHT_COLOURS,
+    LAST_ACTION,
+    LAST_REPORT,
+    LAST_RUN,
+    LOADING,
+    PRIORITIES,
+    UPDATES,
+    UPDATES_FOLDER,
+    VALIDATION,
+)
+from pmo_xl.io.read_workbook import RawTable
+from pmo_xl.issues import Issue, count_by_severity, sort_issues
+from pmo_xl.model import Portfolio
+from pmo_xl.port import Formula, WorkbookPort
+
+MAX_NOTE = 250  # characters of the issue message shown in a cell note
+PRIORITY_FORMATS = {"Rank": "0", "Budget (BAC)": "#,##0", "Priority score": "0.00", "Score coverage": "0%"}
+LOADING_FORMATS = {
+    "Period": "yyyy-mm",
+    "Capacity (h)": "#,##0.0",
+    "Demand (h)": "#,##0.0",
+    "Utilisation": "0%",
+}
+
+
+@dataclass
+class RunResult:
+    """What a button did, for the status cell and for tests."""
+
+    action: str
+    summary: str
+    issues: list[Issue] = field(default_factory=list)
+    output: str | None = None  # a file written (the report)
+
+
+Action = Callable[[WorkbookPort], RunResult]
+
+
+# --- reading the open workbook ------------------------------------------------------------------
+
+
+def read_tables(port: WorkbookPort) -> dict[str, RawTable]:
+    """Every register and Settings table found in the workbook, keyed by register name."""
+    from pmo_xl.usecases import ALL_TABLES
+
+    tables = {}
+    for register in ALL_TABLES:
+        raw = port.read_table(register.table)
+        if raw is not None:
+            tables[register.name] = raw
+    return tables
+
+
+def load_live_portfolio(port: WorkbookPort) -> Portfolio:
+    """The open workbook parsed and checked, exactly as `pmo-xl validate` does for a file."""
+    from pmo_xl.usecases import load_portfolio_from_tables
+
+    return load_portfolio_from_tables(read_tables(port), source=port.workbook_path)
+
+
+def record_run(port: WorkbookPort, action: str, summary: str, now: dt.datetime | None = None) -> None:
+    """Fill the Home "Last run" block."""
+    port.set_value(LAST_ACTION.name, action)
+    port.set_value(LAST_RUN.name, now or dt.datetime.now().replace(microsecond=0))
+    port.set_status(summary)
+
+
+def issue_summary(issues: list[Issue]) -> str:
+    counts = count_by_severity(issues)
+    return f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+
+
+# --- Validate ---------------------------------------------------------------------------------
+
+
+def validation_frame(issues: list[Issue]) -> pd.DataFrame:
+    """tblValidation: one row per issue, errors first, with a link to the cell."""
+    rows = []
+    for issue in sort_issues(issues):
+        link = Formula(f'=HYPERLINK("#{issue.address}","Go to")') if issue.row is not None else None
+        value = issue.as_dict()["value"]
+        rows.append(
+            [
+                str(issue.severity),
+                issue.sheet,
+                issue.cell or None,
+                issue.field,
+                value,
+                issue.message,
+                issue.code,
+                link,
+            ]
+        )
+    return pd.DataFrame(rows, columns=list(VALIDATION.columns))
+
+
+def _marks(issues: list[Issue], sheets: set[str]) -> dict[str, dict[str, tuple[str, str]]]:
+    """sheet -> cell -> (colour, note text): the worst severity wins, messages are combined."""
+    marks: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for issue in sort_issues(issues):  # errors first: the first colour a cell gets is its worst
+        if issue.row is None or issue.sheet not in sheets:
+            continue
+        cell = issue.cell
+        colour, text = marks[issue.sheet].get(cell, (HIGHLIGHT_COLOURS[str(issue.severity)], ""))
+        text = f"{text}\n{issue.message}" if text else issue.message
+        marks[issue.sheet][cell] = (colour, text[:MAX_NOTE])
+    return marks
+
+
+def _previous_marks(port: WorkbookPort) -> dict[str, list[str]]:
+    """Cells marked by the last Validate run (read back from tblValidation) by sheet."""
+    previous = port.read_table(VALIDATION.table)
+    cells: dict[str, list[str]] = defaultdict(list)
+    if previous is None:
+        return cells
+    header = [str(h) for h in previous.headers]
+    if "Sheet" not in header or "Cell" not in header:
+        return cells
+    s, c = header.index("Sheet"), header.index("Cell")
+    for row in previous.rows:
+        if row[s] and row[c] and str(row[c]) not in cells[str(row[s])]:
+            cells[str(row[s])].append(str(row[c]))
+    return cells
+
+
+def run_validate(port: WorkbookPort) -> RunResult:
+    """Check every register; list the issues on Validation and mark their cells."""
+    port.set_status("Validate: checking the registers...")
+    tables = read_tables(port)
+    portfolio = load_live_portfolio(port)
+    register_sheets = {t.sheet for t in tables.values()}
+    for sheet, cells in _previous_marks(port).items():
+        if sheet in register_sheets:
+            port.clear_highlights(sheet, cells)
+    port.write_table(VALIDATION.sheet, VALIDATION.table, validation_frame(portfolio.issues))
+    for sheet, marks in _marks(portfolio.issues, register_sheets).items():
+        by_colour: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for cell, (colour, text) in marks.items():
+            by_colour[colour].append((cell, text))
+        for colour, entries in by_colour.items():
+            port.highlight_cells(sheet, [c for c, _ in entries], colour, [t for _, t in entries])
+    rejected = sum(len(rows) for rows in portfolio.rejected.values())
+    summary = f"{issue_summary(portfolio.issues)}; {rejected} rows left out of the computations"
+    record_run(port, "Validate", summary)
+    if portfolio.issues:
+        port.show_sheet(VALIDATION.sheet)
+    return RunResult("Validate", summary, list(portfolio.issues))
+
+
+# --- Refresh priorities / loading ---------------------------------------------------------------
+
+
+def priority_frame(selection: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """tblPriority: ranked projects first, with score, coverage, selection and the reason."""
+    merged = selection.merge(scores[["project_id", "coverage", "rank_note"]], on="project_id", how="left")
+    merged = merged.sort_values(["rank", "project_id"], na_position="last", kind="stable")
+    return pd.DataFrame({
+        "Rank": merged["rank"], "Project ID": merged["project_id"], "Project name": merged["name"],
+        "Status": merged["status"], "Budget (BAC)": merged["bac"], "Priority score": merged["score"],
+        "Score coverage": merged["coverage"], "Selected": np.where(merged["selected"].astype(bool), "Yes", "No"),
+        "Why": merged["reason"], "Ranking note": merged["rank_note"].replace("", None),
+    }).reset_index(drop=True)  # fmt: skip
+
+
+def run_refresh_priorities(port: WorkbookPort) -> RunResult:
+    """Score, rank and select; write the ranking to Priority scores."""
+    from pmo_xl.compute.priority import compute_priorities
+
+    port.set_status("Refresh priorities: scoring the projects...")
+    portfolio = load_live_portfolio(port)
+    result, issues = compute_priorities(portfolio)
+    port.write_table(
+        PRIORITIES.sheet, PRIORITIES.table, priority_frame(result.selection, result.scores), PRIORITY_FORMATS
+    )
+    selected = int(result.selection["selected"].astype(bool).sum()) if len(result.selection) else 0
+    summary = f"{len(result.scores)} projects scored, {selected} selected; {issue_summary(portfolio.issues + issues)}"
+    record_run(port, "Refresh priorities", summary)
+    port.show_sheet(PRIORITIES.sheet)
+    return RunResult("Refresh priorities", summary, portfolio.issues + issues)
+
+
+def loading_frame(resource_load: pd.DataFrame, over: float, under: float) -> pd.DataFrame:
+    """tblLoading: one row per resource and period, flagged against the Settings thresholds."""
+    utilisation = resource_load["utilisation"].astype(float)
+    flag = np.select([utilisation > over, utilisation < under], ["Over-allocated", "Under-used"], default="")
+    flag = np.where(utilisation.isna(), "No capacity", flag)
+    return pd.DataFrame({
+        "Resource ID": resource_load["resource_id"], "Name": resource_load["name"], "Role": resource_load["role"],
+        "Team": resource_load["team"], "Period": pd.to_datetime(resource_load["period"]),
+        "Capacity (h)": resource_load["capacity_hours"], "Demand (h)": resource_load["demand_hours"],
+        "Utilisation": utilisation, "Flag": pd.Series(flag, index=resource_load.index).replace("", None),
+    }).reset_index(drop=True)  # fmt: skip
+
+
+def run_refresh_loading(port: WorkbookPort) -> RunResult:
+    """Resource demand against capacity per period, written to Loading."""
+    from pmo_xl.compute.loading import compute_loading
+
+    port.set_status("Refresh loading: spreading the allocations...")
+    portfolio = load_live_portfolio(port)
+    result, issues = compute_loading(portfolio)
+    frame = loading_frame(result.resource_load, result.overload_threshold, result.underuse_threshold)
+    port.write_table(LOADING.sheet, LOADING.table, frame, LOADING_FORMATS)
+    over = int((frame["Flag"] == "Over-allocated").sum())
+    summary = (f"{frame['Resource ID'].nunique()} resources over {len(result.periods)} periods, "
+               f"{over} over-allocated resource-periods; {issue_summary(portfolio.issues + issues)}")  # fmt: skip
+    record_run(port, "Refresh loading", summary)
+    port.show_sheet(LOADING.sheet)
+    return RunResult("Refresh loading", summary, portfolio.issues + issues)
+
+
+# --- Collect updates ------------------------------------------------------------------------------
+
+
+def updates_folder(port: WorkbookPort) -> Path | None:
+    """The folder typed on Home, else `updates` beside a local workbook; None when unknown."""
+    typed = port.get_value(UPDATES_FOLDER.name)
+    if typed not in (None, ""):
+        return Path(os.path.expandvars(os.path.expanduser(str(typed))))
+    if port.is_cloud:
+        return None
+    return _local_parent(port.workbook_path) / "updates"
+
+
+def run_collect_updates(port: WorkbookPort) -> RunResult:
+    """Read the project-update workbooks and list what was accepted and refused on Updates."""
+    folder = updates_folder(port)
+    if folder is None:
+        raise UserFacingError(
+            "This workbook is on OneDrive/SharePoint: type the updates folder on Home (Updates folder)."
+        )
+    if not folder.is_dir():
+        raise UserFacingError(
+            f"The updates folder {folder} does not exist. Create it, or type another folder on Home."
+        )
+    try:
+        from pmo_xl.usecases import collect_updates  # type: ignore[attr-defined]
+    except ImportError:
+        raise UserFacingError("Collect updates is not available in this version of pmo-xl yet.") from None
+    port.set_status(f"Collect updates: reading {folder}...")
+    frame, summary = collect_updates(folder, read_tables(port))
+    port.write_table(UPDATES.sheet, UPDATES.table, frame)
+    record_run(port, "Collect updates", summary)
+    port.show_sheet(UPDATES.sheet)
+    return RunResult("Collect updates", summary)
+
+
+# --- Generate monthly report ----------------------------------------------------------------------
+
+
+def _local_parent(path: str) -> Path:
+    # FullName uses the conventions of the machine Excel runs on; a Windows path on a test
+    # machine must still split at its backslashes.
+    if "\\" in path and "/" not in path:
+        return Path(str(PureWindowsPath(path).parent))
+    return Path(path).parent
+
+
+def report_folder(port: WorkbookPort) -> Path:
+    """Beside the workbook; the user's Documents when the workbook is a OneDrive/SharePoint URL."""
+    if port.is_cloud:
+        documents = Path.home() / "Documents"
+        return documents if documents.is_dir() else Path.home()
+    return _local_parent(port.workbook_path)
+
+
+def run_generate_monthly_report(port: WorkbookPort) -> RunResult:
+    """Write PMO-report-YYYY-MM.xlsx with the same code as `pmo-xl report`, then open it."""
+    from pmo_xl.parse.settings import status_period
+    from pmo_xl.report import write_report
+
+    port.set_status("Generate monthly report: reading the registers...")
+    portfolio = load_live_portfolio(port)
+    period = status_period(portfolio.settings, portfolio.progress)
+    label = period.strftime("%Y-%m") if period is not None else "undated"
+    out = report_folder(port) / f"PMO-report-{label}.xlsx"
+    port.set_status(f"Generate monthly report: writing {out.name}...")
+    write_report(portfolio, out, period)
+    port.open_workbook(str(out))
+    port.set_value(LAST_REPORT.name, Formula(f'=HYPERLINK("{out}","{out.name}")'))
+    summary = f"{out.name} written; {issue_summary(portfolio.issues)}"
+    record_run(port, "Generate monthly report", summary)
+    return RunResult("Generate monthly report", summary, list(portfolio.issues), str(out))
+
+
+class UserFacingError(Exception):
+    """A problem the user can fix, already in plain words for the alert."""
+
+
+ACTIONS: dict[str, Action] = {
+    "Validate": run_validate,
+    "Refresh priorities": run_refresh_priorities,
+    "Refresh loading": run_refresh_loading,
+    "Collect updates": run_collect_updates,
+    "Generate monthly report": run_generate_monthly_report,
+}

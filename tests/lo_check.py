@@ -3,9 +3,10 @@
 Run by a Python that has LibreOffice's `uno` module (the system /usr/bin/python3 with
 python3-uno), not by the project's interpreter:
 
-    /usr/bin/python3 tests/lo_check.py PMO.xlsm [--timeout 120]
+    /usr/bin/python3 tests/lo_check.py PMO.xlsm [MORE.xlsm ...] [--timeout 120]
 
-Prints one JSON object: whether the document is in VBA compatibility mode, the modules of the
+Prints one JSON object keyed by the paths given (one LibreOffice start for all), each value:
+whether the document is in VBA compatibility mode, the modules of the
 `VBAProject` Basic library (with the text LibreOffice imported), and for every form control on every sheet
 its label and the script its "execute" event is bound to (`[]` when the target macro does not
 exist: LibreOffice drops bindings it cannot resolve). Recipe: research/xlwings-on-linux.md,
@@ -91,7 +92,7 @@ def inspect(doc: object) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("workbook")
+    parser.add_argument("workbooks", nargs="+")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--soffice", default=shutil.which("soffice") or "soffice")
     args = parser.parse_args()
@@ -104,20 +105,26 @@ def main() -> int:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         doc = None
+        desktop = None
         try:
             context = _connect(pipe, deadline)
             desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-            url = Path(os.path.abspath(args.workbook)).as_uri()
             options = (
                 _prop("Hidden", True),
                 _prop("MacroExecutionMode", NEVER_EXECUTE),
                 _prop("ReadOnly", True),
             )
-            doc = desktop.loadComponentFromURL(url, "_blank", 0, options)
-            if doc is None:
-                print(json.dumps({"error": "LibreOffice could not load the file"}))
-                return 1
-            print(json.dumps(inspect(doc)))
+            report: dict[str, object] = {}
+            for workbook in args.workbooks:
+                url = Path(os.path.abspath(workbook)).as_uri()
+                doc = desktop.loadComponentFromURL(url, "_blank", 0, options)
+                if doc is None:
+                    report[workbook] = {"error": "LibreOffice could not load the file"}
+                    continue
+                report[workbook] = inspect(doc)
+                doc.close(True)
+                doc = None
+            print(json.dumps(report))
             return 0
         finally:
             if doc is not None:
@@ -126,7 +133,7 @@ def main() -> int:
                 except Exception:
                     pass
             try:
-                if doc is not None:
+                if desktop is not None:
                     desktop.terminate()
             except Exception:
                 pass  # the bridge goes away as soffice exits

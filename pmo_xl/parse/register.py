@@ -1,13 +1,15 @@
 """Parse a raw register table into a typed DataFrame plus located issues.
 
 Columns are matched by header text (case and spacing ignored, declared aliases accepted), so
-moved and extra columns do not matter. Rows with an error are left out of the frame and listed
-as rejected; warnings keep the row.
+moved and extra columns do not matter, and every issue names the column letter of the workbook
+actually read. Rows with an error are left out of the frame and listed as rejected; warnings
+keep the row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -23,17 +25,19 @@ ESSENTIAL_REGISTERS = ("Projects",)
 
 @dataclass
 class ParsedRegister:
+    """One register after parsing: the clean frame and everything found on the way."""
+
     frame: pd.DataFrame
     issues: list[Issue]
     rejected_rows: list[int]
     layout: dict[str, str] = field(default_factory=dict)  # field -> column letter in this workbook
     known_ids: set[str] = field(default_factory=set)  # every ID typed, rejected rows included
+    header_row: int | None = None  # 1-based Excel row of the header, where column issues point
 
 
 def empty_frame(register: Register) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {}
-    for column in register.columns:
-        data[column.field] = pd.Series(dtype=_dtype(column))
+    """The typed frame of a register with no rows (the register is absent or empty)."""
+    data: dict[str, pd.Series] = {column.field: pd.Series(dtype=_dtype(column)) for column in register.columns}
     data[ROW] = pd.Series(dtype="int64")
     return pd.DataFrame(data)
 
@@ -47,6 +51,7 @@ def _dtype(column: Column) -> str:
 
 
 def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
+    """Typed frame, issues and rejected rows of one register (an absent register is an issue)."""
     if raw is None:
         severity = Severity.ERROR if register.name in ESSENTIAL_REGISTERS else Severity.WARNING
         issue = Issue(
@@ -56,7 +61,7 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
         )
         return ParsedRegister(empty_frame(register), [issue], [])
 
-    issues: list[Issue] = []
+    issues: list[Issue] = _layout_issues(raw, register)
     mapping = _map_headers(raw, register, issues)
     missing_required = [c for c in register.columns if c.required and c.field not in mapping]
     for column in missing_required:
@@ -65,33 +70,79 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
             f"The required column {column.header!r} is missing from {register.name} — add it back from the template",
         ))
 
-    grid = pd.DataFrame(raw.rows, dtype=object) if raw.rows else pd.DataFrame()
     numbers = np.asarray(raw.row_numbers, dtype="int64")
-    error_rows = np.zeros(len(numbers), dtype=bool)
+    count = len(numbers)
+    error_rows = np.zeros(count, dtype=bool)
+    uncalculated = getattr(raw, "uncalculated", {}) or {}
     data: dict[str, pd.Series] = {}
     for field_name, (position, column, header_text) in mapping.items():
-        cells = grid[position] if position in grid.columns else pd.Series([""] * len(numbers), dtype=object)
-        converted = convert_column(cells, column)
-        data[field_name] = converted.values.reset_index(drop=True)
+        cells = column_cells(raw.rows, position, count)
+        formulas = {row: text for (row, col), text in uncalculated.items() if col == position}
+        converted = convert_column(cells, column, formulas)
+        data[field_name] = converted.values
         letter = column_letter(raw.first_column + position)
         for problem in converted.problems:
-            issues.extend(_issues_for(problem, raw.sheet, numbers, letter, header_text, cells))
+            issues.extend(_issues_for(problem, raw.sheet, numbers, letter, header_text, cells, formulas))
             if problem.severity == Severity.ERROR:
                 error_rows[problem.positions] = True
     for column in register.columns:
         if column.field not in data:
-            data[column.field] = pd.Series([None] * len(numbers) if _dtype(column) == "object" else np.nan, index=range(len(numbers)), dtype=_dtype(column)) if len(numbers) else pd.Series(dtype=_dtype(column))
-    frame = pd.DataFrame(data, index=range(len(numbers)))
+            data[column.field] = pd.Series([None] * count if _dtype(column) == "object" else np.nan,
+                                           index=range(count), dtype=_dtype(column))
+    frame = pd.DataFrame(data, index=range(count))
     frame[ROW] = numbers
     if missing_required:
         error_rows[:] = True
-    rejected = numbers[error_rows].tolist()
     layout = {name: column_letter(raw.first_column + position) for name, (position, _, _) in mapping.items()}
     known: set[str] = set()
     if len(register.key) == 1 and register.key[0] in frame.columns:
         known = set(frame[register.key[0]].dropna())
     frame = frame.loc[~error_rows].reset_index(drop=True)
-    return ParsedRegister(frame, issues, rejected, layout, known)
+    return ParsedRegister(frame, issues, numbers[error_rows].tolist(), layout, known, raw.header_row)
+
+
+def column_cells(rows: list[list[object]], position: int, count: int) -> np.ndarray:
+    """One column of raw cells as an object array, in one C-level pass over the rows."""
+    if count == 0:
+        return np.empty(0, dtype=object)
+    if min(map(len, rows)) > position:
+        return np.fromiter(map(itemgetter(position), rows), dtype=object, count=count)
+    return np.array([row[position] if position < len(row) else "" for row in rows] + [None], dtype=object)[:-1]
+
+
+def _layout_issues(raw: RawTable, register: Register) -> list[Issue]:
+    """How the register sits in the workbook: hidden sheet or rows, merged cells, a lost table."""
+    issues: list[Issue] = []
+    if raw.table is None and register.sheet is None:
+        issues.append(Issue(
+            "no-table", Severity.INFO, raw.sheet, raw.header_row, column_letter(raw.first_column), None, register.table,
+            f"{register.name} is not an Excel Table named {register.table}; it was found by its headers in row "
+            f"{raw.header_row} — recreate the table (or rename it) so new rows are picked up reliably",
+        ))
+    if raw.hidden:
+        issues.append(Issue("hidden-sheet", Severity.INFO, raw.sheet, None, None, None, None,
+                            f"The sheet {raw.sheet!r} is hidden; its {register.name} rows are read like any others"))
+    for first, last in _runs(sorted(getattr(raw, "hidden_rows", []) or [])):
+        rows = f"Row {first} is" if first == last else f"Rows {first}-{last} are"
+        issues.append(Issue("hidden-rows", Severity.INFO, raw.sheet, first, column_letter(raw.first_column), None, None,
+                            f"{rows} hidden; hidden rows are read like any others — unhide them so everyone sees them"))
+    for merged in getattr(raw, "merged", []) or []:
+        top_left = merged.split(":")[0]
+        letters = "".join(ch for ch in top_left if ch.isalpha())
+        row = int("".join(ch for ch in top_left if ch.isdigit()))
+        issues.append(Issue("merged-cells", Severity.WARNING, raw.sheet, row, letters, None, merged,
+                            f"Cells {merged} are merged: only {top_left} keeps a value and the others read as blank — unmerge them"))
+    return issues
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _map_headers(raw: RawTable, register: Register, issues: list[Issue]) -> dict[str, tuple[int, Column, str]]:
@@ -120,31 +171,38 @@ def _map_headers(raw: RawTable, register: Register, issues: list[Issue]) -> dict
             ))
             continue
         if column.field in mapping:
+            first = column_letter(raw.first_column + mapping[column.field][0])
             issues.append(Issue(
                 "duplicate-column", Severity.ERROR, raw.sheet, raw.header_row, letter, str(header), header,
-                f"Column {header!r} appears twice in {register.name}; the first one is used — delete or rename this one",
+                f"Column {header!r} appears twice in {register.name}; column {first} is used and this one is ignored — "
+                "delete or rename one of them",
             ))
             continue
         mapping[column.field] = (position, column, str(header).strip())
     return mapping
 
 
-def _issues_for(problem: CellProblem, sheet: str, numbers: np.ndarray, letter: str, header: str, cells: pd.Series) -> list[Issue]:
+def _issues_for(problem: CellProblem, sheet: str, numbers: np.ndarray, letter: str, header: str,
+                cells: np.ndarray, formulas: dict[int, str]) -> list[Issue]:
     found = []
     for position in problem.positions.tolist():
-        value = cells.iloc[position]
+        value = formulas.get(position, cells[position])
         found.append(Issue(
             problem.code, problem.severity, sheet, int(numbers[position]), letter, header, value,
-            problem.message.format(value=_show(value)),
+            problem.message.format(value=show_value(value)),
         ))
     return found
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
+    """A cell value as quoted in a message: text in quotes, whole numbers without '.0'."""
+    if value is None:
+        return "blank"
     if isinstance(value, str):
         return repr(value.strip()) if value.strip() else "blank"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
+        text = value.isoformat()  # type: ignore[union-attr]
+        return text[:10] if text.endswith("T00:00:00") else text
     return str(value)

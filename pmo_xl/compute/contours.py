@@ -114,6 +114,8 @@ def spread(hours: float, n_days: int, profile: object = "Flat") -> np.ndarray:
         raise ValueError(f"Unknown profile {profile!r}: use one of {', '.join(PROFILES)}.")
     if n_days <= 0:
         return np.zeros(0)
+    if index == FLAT:
+        return np.full(n_days, hours / n_days)  # exact, not a difference of cumulative shares
     edges = np.arange(n_days + 1, dtype=np.float64)
     done = hours * cumulative_share(np.full(n_days + 1, index), edges * SEGMENTS / n_days)
     return np.diff(done)

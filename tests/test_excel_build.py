@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import re
+import subprocess
+import sys
 import time
 import tomllib
 import zipfile
@@ -16,6 +19,7 @@ import pytest
 import xlwings
 from oletools.olevba import VBA_Parser
 
+from pmo_xl.excel import setup_excel
 from pmo_xl.excel.build_xlsm import XlwingsConfig, build_pmo_xlsm
 from pmo_xl.excel.layout import BUTTONS, CONFIG_SHEET, HOME_SHEET, NAMED_CELLS, TOOL_TABLES, Button
 from pmo_xl.excel.vba_project import (
@@ -267,3 +271,72 @@ def test_class_export_header_is_dropped() -> None:
     assert attributes[0] == ("Name", '"Dictionary"')
     assert not code.startswith(("VERSION", "BEGIN", "Attribute VB_Name"))
     assert "\r\n" in code and "\n" not in code.replace("\r\n", "")
+
+
+# --- pmo-xl excel-setup -------------------------------------------------------------------------
+
+
+def _setup_args(**overrides: object) -> argparse.Namespace:
+    values = {"dry_run": False, "platform": None, "venv": None, "workbook": None, "package": None}
+    return argparse.Namespace(**{**values, **overrides})
+
+
+def test_excel_setup_on_linux_explains_and_dry_run_shows_both_platforms() -> None:
+    lines: list[str] = []
+    assert setup_excel.run(_setup_args(), out=lines.append) == 2
+    assert "Windows or Mac" in lines[0] and "--dry-run" in lines[0]
+    lines.clear()
+    assert setup_excel.run(_setup_args(dry_run=True), out=lines.append) == 0
+    text = "\n".join(lines)
+    assert "for Windows:" in text and "for Mac:" in text
+    assert "-m venv " in text and "-m pip install --upgrade pmo-xl==" in text
+    assert "runpython install" in text and text.count("runpython install") == 1  # Mac only
+    assert "Interpreter_Win = %LOCALAPPDATA%\\pmo-xl\\venv\\Scripts\\pythonw.exe" in text
+
+
+def test_excel_setup_plans_use_the_venv_for_everything() -> None:
+    windows = setup_excel.plan_setup(
+        "windows", env={"LOCALAPPDATA": r"C:\Users\ann\AppData\Local", "USERPROFILE": r"C:\Users\ann"}
+    )
+    assert [s.argv[:3] for s in windows.steps][1:] == [
+        (r"C:\Users\ann\AppData\Local\pmo-xl\venv\Scripts\python.exe", "-m", "pip"),
+        (r"C:\Users\ann\AppData\Local\pmo-xl\venv\Scripts\python.exe", "-m", "pmo_xl.excel.build_xlsm"),
+    ]
+    assert str(windows.workbook) == r"C:\Users\ann\Documents\PMO.xlsm"
+    # The default venv is written with its variable, so the same workbook works for every user.
+    assert windows.config == XlwingsConfig()
+    mac = setup_excel.plan_setup("mac", env={"HOME": "/Users/ann"})
+    assert mac.steps[2].argv == ("/Users/ann/.pmo-xl/venv/bin/xlwings", "runpython", "install")
+    assert mac.config.interpreter_mac == "$HOME/.pmo-xl/venv/bin/python"
+    custom = setup_excel.plan_setup("mac", venv="/opt/pmo", env={"HOME": "/Users/ann"})
+    assert custom.config.interpreter_mac == "/opt/pmo/bin/python"
+
+
+def test_excel_setup_stops_at_the_first_failing_step_and_never_overwrites(tmp_path: Path) -> None:
+    plan = setup_excel.plan_setup("mac", workbook=str(tmp_path / "PMO.xlsm"), env={"HOME": str(tmp_path)})
+    ran: list[tuple[str, ...]] = []
+    lines: list[str] = []
+    assert (
+        setup_excel.run_plan(
+            plan, runner=lambda argv: ran.append(tuple(argv)) or (1 if len(ran) == 2 else 0), out=lines.append
+        )
+        == 2
+    )
+    assert len(ran) == 2 and "step 2 failed" in lines[-1]
+    (tmp_path / "PMO.xlsm").write_bytes(b"the user's workbook")
+    assert setup_excel.run_plan(plan, runner=lambda argv: 0, out=lines.append) == 2
+    assert "never overwritten" in lines[-1] and (tmp_path / "PMO.xlsm").read_bytes() == b"the user's workbook"
+
+
+def test_excel_setup_build_step_is_a_working_command(tmp_path: Path) -> None:
+    plan = setup_excel.plan_setup(
+        "mac", venv="/opt/pmo", workbook=str(tmp_path / "PMO.xlsm"), env={"HOME": "/Users/ann"}
+    )
+    build = plan.steps[-1].argv
+    completed = subprocess.run([sys.executable, *build[1:]], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "PMO.xlsm")[CONFIG_SHEET]
+    assert (sheet["B1"].value, sheet["B2"].value) == (
+        r"%LOCALAPPDATA%\pmo-xl\venv\Scripts\pythonw.exe",
+        "/opt/pmo/bin/python",
+    )

@@ -1,0 +1,131 @@
+"""Merge accepted updates into the portfolio's rows: upsert by key, resource needs by window.
+
+The rules, one per register:
+- Progress: upsert by project and period — an existing row for the same month is replaced in
+  place (its position kept), otherwise the row is appended.
+- Risks: upsert by Risk ID. A risk ID that belongs to another project is refused (in validation
+  against the portfolio, and here against rows added earlier in the same run).
+- Milestones: upsert by project and milestone name (case and spacing ignored). Milestones the
+  update does not list are kept: an update never deletes a milestone.
+- Allocations (Resource needs): the update's rows replace the project's allocations that overlap
+  the window they cover (earliest Start to latest Finish); allocations wholly outside that window
+  are kept, and the new rows are appended. An empty Resource needs table changes nothing. Why a
+  window rather than "append": an update restates the project's needs, so appending would count
+  every re-submitted need twice; why not "replace all of the project's allocations": an update
+  covers the months ahead, and history (or needs far out the PM left off) must not vanish.
+Rows of the portfolio that cannot be parsed (a date typed as text, say) are never matched and
+never removed: they are carried as they are, for the PMO to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pmo_xl.collect.model import MergeCounts, Submission
+from pmo_xl.collect.portfolio import PortfolioRows, milestone_key, typed_column
+from pmo_xl.collect.read import issue
+from pmo_xl.issues import Severity
+from pmo_xl.schema.columns import Register
+from pmo_xl.schema.registers import ALLOCATIONS, MILESTONES, PROGRESS, RISKS
+
+
+class Merger:
+    """Applies submissions, in order, to the portfolio's rows (which it changes in place)."""
+
+    def __init__(self, portfolio: PortfolioRows) -> None:
+        self.rows = portfolio.rows
+        progress = self.rows["Progress"]
+        self.progress_index = {
+            (p, m): k for k, (p, m) in enumerate(zip(typed_column(progress, PROGRESS, "project_id"),
+                                                     typed_column(progress, PROGRESS, "period"), strict=True))
+            if p is not None and m is not None
+        }
+        risks = self.rows["Risks"]
+        risk_ids = typed_column(risks, RISKS, "risk_id")
+        self.risk_index = {r: k for k, r in enumerate(risk_ids) if r is not None}
+        self.risk_owner = dict(zip(risk_ids, typed_column(risks, RISKS, "project_id"), strict=True))
+        milestones = self.rows["Milestones"]
+        self.milestone_index = {
+            (p, milestone_key(n)): k for k, (p, n) in enumerate(zip(typed_column(milestones, MILESTONES, "project_id"),
+                                                                    typed_column(milestones, MILESTONES, "milestone"), strict=True))
+            if p is not None and n is not None
+        }
+        allocations = self.rows["Allocations"]
+        self.allocation_rows: list[list[object] | None] = list(allocations)
+        self.allocation_spans: dict[str, list[tuple[int, dt.date, dt.date]]] = {}
+        for k, (p, s, f) in enumerate(zip(typed_column(allocations, ALLOCATIONS, "project_id"),
+                                          typed_column(allocations, ALLOCATIONS, "start"),
+                                          typed_column(allocations, ALLOCATIONS, "finish"), strict=True)):
+            if p is not None and isinstance(s, dt.date) and isinstance(f, dt.date):
+                self.allocation_spans.setdefault(str(p), []).append((k, s, f))
+
+    def apply(self, submission: Submission) -> MergeCounts:
+        counts = MergeCounts()
+        project_id = str(submission.project_id)
+        if submission.progress is not None:
+            key = (project_id, submission.progress["period"])
+            added = self._upsert("Progress", PROGRESS, self.progress_index, key, submission.progress)
+            counts.progress_added, counts.progress_replaced = (1, 0) if added else (0, 1)
+        for row in submission.rows.get("Risks", []):
+            risk_id = str(row["risk_id"])
+            owner = self.risk_owner.get(risk_id)
+            if owner not in (None, project_id):
+                submission.issues.append(issue(
+                    "risk-of-other-project", Severity.ERROR, "Risks", None, None, "Risk ID", risk_id,
+                    f"Risk {risk_id} was just merged for {owner} from another update — give this risk a new ID"))
+                continue
+            self.risk_owner[risk_id] = project_id
+            if self._upsert("Risks", RISKS, self.risk_index, risk_id, row):
+                counts.risks_added += 1
+            else:
+                counts.risks_updated += 1
+        for row in submission.rows.get("Milestones", []):
+            key = (project_id, milestone_key(row["milestone"]))
+            if self._upsert("Milestones", MILESTONES, self.milestone_index, key, row):
+                counts.milestones_added += 1
+            else:
+                counts.milestones_updated += 1
+        needs = submission.rows.get("Allocations", [])
+        if needs:
+            counts.allocations_removed, counts.allocations_added = self._replace_window(project_id, needs)
+        return counts
+
+    def _upsert(self, name: str, register: Register, index: dict, key: object, record: dict[str, object]) -> bool:
+        """Replace the row with `key` in place, or append it; True when appended."""
+        row = [record.get(c.field) for c in register.columns]
+        rows = self.rows[name]
+        if key in index:
+            rows[index[key]] = row
+            return False
+        index[key] = len(rows)
+        rows.append(row)
+        return True
+
+    def _replace_window(self, project_id: str, needs: list[dict[str, object]]) -> tuple[int, int]:
+        starts = [r["start"] for r in needs if isinstance(r.get("start"), dt.date)]
+        finishes = [r["finish"] for r in needs if isinstance(r.get("finish"), dt.date)]
+        removed = 0
+        if starts and finishes:
+            first, last = min(starts), max(finishes)
+            kept = []
+            for k, start, finish in self.allocation_spans.get(project_id, []):
+                if start <= last and finish >= first and self.allocation_rows[k] is not None:
+                    self.allocation_rows[k] = None
+                    removed += 1
+                else:
+                    kept.append((k, start, finish))
+            self.allocation_spans[project_id] = kept
+        for record in needs:
+            k = len(self.allocation_rows)
+            self.allocation_rows.append([record.get(c.field) for c in ALLOCATIONS.columns])
+            if isinstance(record.get("start"), dt.date) and isinstance(record.get("finish"), dt.date):
+                self.allocation_spans.setdefault(project_id, []).append((k, record["start"], record["finish"]))  # type: ignore[arg-type]
+        return removed, len(needs)
+
+    def has_progress(self, project_id: str, period: dt.date) -> bool:
+        return (project_id, period) in self.progress_index
+
+    def finish(self) -> dict[str, list[list[object]]]:
+        """The merged rows per register (removed allocations dropped)."""
+        self.rows["Allocations"] = [r for r in self.allocation_rows if r is not None]
+        return self.rows

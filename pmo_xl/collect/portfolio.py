@@ -1,0 +1,172 @@
+"""Read the portfolio a collection merges into: its rows as typed in, and what validation needs.
+
+The rows are carried as the raw cell values (in schema order), not as parsed values, so a row
+the PMO has not fixed yet (say, a status typo) is written to OUT exactly as it was instead of
+being dropped. What the standard workbook has no place for (extra sheets, extra columns, macros)
+is listed, so the user is told what OUT does not carry.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pmo_xl.collect.model import Context, ProjectInfo
+from pmo_xl.collect.validate import plain
+from pmo_xl.io.read_workbook import RawTable, read_workbook
+from pmo_xl.model import Portfolio
+from pmo_xl.parse.cells import convert_column
+from pmo_xl.parse.portfolio import parse_portfolio
+from pmo_xl.parse.settings import status_period
+from pmo_xl.schema.columns import Register, normalise_header
+from pmo_xl.schema.registers import PROJECTS, REGISTERS, RISKS
+from pmo_xl.schema.settings import (
+    AHP,
+    BUDGETS,
+    CRITERIA,
+    HOLIDAYS,
+    SCALAR_SETTINGS,
+    SETTINGS_TABLE,
+    THRESHOLDS,
+)
+
+ALL_TABLES: tuple[Register, ...] = (*REGISTERS, SETTINGS_TABLE, CRITERIA, HOLIDAYS, THRESHOLDS, BUDGETS, AHP)
+STANDARD_SHEETS = frozenset({"Instructions", "Settings", "Collection", *(r.sheet_name for r in REGISTERS)})
+
+
+@dataclass
+class PortfolioRows:
+    """The input portfolio as OUT will carry it: raw rows per register in schema order, and Settings."""
+
+    path: Path
+    rows: dict[str, list[list[object]]]  # register name -> rows (Projects: schema columns, then family scores)
+    family_headers: list[str]  # Projects' `Score: <criterion>` headers, in the order found
+    settings: dict[str, object]  # setting key -> the value as typed
+    tables: dict[str, list[list[object]]]  # Criteria, Holidays, Thresholds, Budgets -> rows in schema order
+    ahp: tuple[list[str], list[list[object]]] | None  # criteria across, rows down
+    parsed: Portfolio
+    not_carried: list[str] = field(default_factory=list)
+
+
+def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
+    """Read the portfolio once: raw rows to carry, a parse for validation context. Never writes to it."""
+    path = Path(path)
+    raw = read_workbook(path, ALL_TABLES)
+    parsed = parse_portfolio(raw.tables, source=str(path))
+    not_carried: list[str] = []
+    rows: dict[str, list[list[object]]] = {}
+    family: list[str] = []
+    for register in REGISTERS:
+        table = raw.tables.get(register.name)
+        rows[register.name], extra, found_family = _rows_in_schema_order(table, register)
+        if register is PROJECTS:
+            family = found_family
+        if extra:
+            not_carried.append(f"{register.name}: column{'s' if len(extra) > 1 else ''} " + ", ".join(repr(e) for e in extra))
+    tables = {r.name: _rows_in_schema_order(raw.tables.get(r.name), r)[0]
+              for r in (CRITERIA, HOLIDAYS, THRESHOLDS, BUDGETS)}
+    ahp_table = raw.tables.get(AHP.name)
+    ahp = None
+    if ahp_table is not None:
+        ahp = ([str(h).strip() for h in ahp_table.headers[1:]], [[_cell(c) for c in row] for row in ahp_table.rows])
+    extra_sheets = [s for s in raw.sheet_names if s not in STANDARD_SHEETS]
+    if extra_sheets:
+        not_carried.append("sheets " + ", ".join(repr(s) for s in extra_sheets))
+    if path.suffix.lower() in (".xlsm", ".xlsb"):
+        not_carried.append("the VBA macros and buttons (the input is macro-enabled; OUT is a plain .xlsx)")
+    return PortfolioRows(path, rows, family, _settings(raw.tables.get(SETTINGS_TABLE.name)), tables, ahp, parsed, not_carried)
+
+
+def _cell(value: object) -> object:
+    return None if value == "" else value
+
+
+def _rows_in_schema_order(table: RawTable | None, register: Register) -> tuple[list[list[object]], list[str], list[str]]:
+    """Raw rows re-ordered to the schema's columns (+ family columns); the headers that have no place."""
+    if table is None:
+        return [], [], []
+    by_key = {key: k for k, column in enumerate(register.columns) for key in column.header_keys()}
+    prefix = normalise_header(register.family_prefix).rstrip() if register.family_prefix else None
+    take: dict[int, int] = {}  # schema position -> raw position
+    family: list[tuple[str, int]] = []
+    extra: list[str] = []
+    for position, header in enumerate(table.headers):
+        key = normalise_header(header)
+        if not key:
+            continue
+        if key in by_key and by_key[key] not in take:
+            take[by_key[key]] = position
+        elif prefix and key.startswith(prefix):
+            family.append((str(header).strip(), position))
+        else:
+            extra.append(str(header).strip())
+    width = len(register.columns)
+    rows = []
+    for raw_row in table.rows:
+        row = [_cell(raw_row[take[k]]) if k in take and take[k] < len(raw_row) else None for k in range(width)]
+        row += [_cell(raw_row[p]) if p < len(raw_row) else None for _, p in family]
+        rows.append(row)
+    return rows, extra, [h for h, _ in family]
+
+
+def _settings(table: RawTable | None) -> dict[str, object]:
+    if table is None:
+        return {}
+    by_label = {normalise_header(s.label): s.key for s in SCALAR_SETTINGS}
+    by_label.update({normalise_header(s.key): s.key for s in SCALAR_SETTINGS})
+    headers = [normalise_header(h) for h in table.headers]
+    key_pos = headers.index("setting") if "setting" in headers else 0
+    value_pos = headers.index("value") if "value" in headers else 1
+    values: dict[str, object] = {}
+    for row in table.rows:
+        key = by_label.get(normalise_header(row[key_pos] if key_pos < len(row) else ""))
+        if key is not None and value_pos < len(row):
+            values[key] = _cell(row[value_pos])
+    return values
+
+
+def typed_column(rows: list[list[object]], register: Register, field_name: str) -> list[object]:
+    """One column of raw rows parsed to plain typed values (None where blank or unreadable)."""
+    position = register.fields.index(field_name)
+    cells = pd.Series([row[position] for row in rows], dtype=object)
+    return [plain(v) for v in convert_column(cells, register.column(field_name)).values.tolist()]
+
+
+def milestone_key(name: object) -> str:
+    """Milestones are matched by name ignoring case and spacing: 'Go-live' and 'go-live ' are one."""
+    return normalise_header(name)
+
+
+def build_context(portfolio: PortfolioRows, period: object = None) -> Context:
+    """What the workers need to validate updates against this portfolio."""
+    parsed = portfolio.parsed
+    projects = {
+        str(r["project_id"]): ProjectInfo(r["name"], r["manager"], r["status"])
+        for r in parsed.projects[["project_id", "name", "manager", "status"]].to_dict("records")
+    }
+    risk_rows = portfolio.rows["Risks"]
+    risk_projects = {str(k): str(p) for k, p in zip(typed_column(risk_rows, RISKS, "risk_id"),
+                                                    typed_column(risk_rows, RISKS, "project_id"), strict=True)
+                     if k is not None and p is not None}
+    history: dict[str, list[tuple]] = {}
+    progress = parsed.progress.sort_values("period", kind="stable")
+    for record in progress[["project_id", "period", "pv", "ev", "ac"]].to_dict("records"):
+        history.setdefault(str(record["project_id"]), []).append(
+            (plain(record["period"]), plain(record["pv"]), plain(record["ev"]), plain(record["ac"])))
+    if period is None:
+        found = status_period(parsed.settings, parsed.progress) if parsed.settings.status_date is not None else None
+        period = None if found is None else found.date()
+    return Context(
+        projects=projects,
+        known_projects=frozenset(parsed.known_ids.get("Projects", set(projects))),
+        known_resources=frozenset(parsed.known_ids.get("Resources", set())),
+        risk_projects=risk_projects,
+        history=history,
+        period=period,  # type: ignore[arg-type]
+    )
+
+
+__all__ = ["PortfolioRows", "read_portfolio", "build_context", "typed_column", "milestone_key"]

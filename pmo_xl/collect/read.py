@@ -1,0 +1,208 @@
+"""Read one project-update file into `Part`s: raw cell values in template order, with their cells.
+
+Runs in the worker processes. Nothing is interpreted here beyond finding things: which line of
+the form is which field (older names are recognised and reported), which column of a table is
+which field, which template version the file is. Anything that makes the whole file unusable
+becomes a fatal issue on the `FileRead`, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+from pathlib import Path
+
+from pmo_xl.collect.form import (
+    FORM_COLUMNS,
+    FORM_TABLE,
+    READ_REGISTERS,
+    RETIRED_LINES,
+    TEMPLATE_VERSION,
+    UPDATE_SHEET,
+    UPDATE_TABLE,
+    UPDATE_TABLES,
+    VERSION_NAME,
+    form_line_keys,
+)
+from pmo_xl.collect.model import FileRead, Limits, Part
+from pmo_xl.io.read_workbook import RawTable, WorkbookReadError, read_workbook
+from pmo_xl.issues import Issue, Severity, column_letter
+from pmo_xl.schema.columns import Register, normalise_header
+
+STAGE = "collect"
+_DEFINED_VERSION = re.compile(rf'<definedName[^>]*name="{VERSION_NAME}"[^>]*>\s*=?\s*(\d+)\s*</definedName>')
+PROJECT_KEY = normalise_header("Project ID")
+
+
+def issue(code: str, severity: Severity, sheet: str, row: int | None, column: str | None, field: str | None,
+          value: object, message: str) -> Issue:
+    """An issue of the collection stage."""
+    return Issue(code, severity, sheet, row, column, field, value, message, STAGE)
+
+
+def fatal(read: FileRead, code: str, message: str, sheet: str = "(file)") -> FileRead:
+    read.issues.append(issue(code, Severity.ERROR, sheet, None, None, None, None, message))
+    read.fatal = True
+    return read
+
+
+def read_update_file(path: str, name: str, size: int, mtime: float, digest: str, limits: Limits) -> FileRead:
+    """Read one update file; every way it can be unusable ends as a fatal issue on the result."""
+    started = time.perf_counter()
+    read = FileRead(path=path, name=name, size=size, mtime=mtime, digest=digest)
+    try:
+        _read_into(read, limits)
+    finally:
+        read.seconds = time.perf_counter() - started
+    return read
+
+
+def _read_into(read: FileRead, limits: Limits) -> None:
+    if read.size > limits.max_bytes:
+        fatal(read, "too-large", f"The file is {read.size / 1e6:.1f} MB; a project update is capped at "
+                                 f"{limits.max_bytes / 1e6:.0f} MB — is this really an update? Send the template only")
+        return
+    try:
+        raw = read_workbook(read.path, READ_REGISTERS)
+    except WorkbookReadError as error:
+        message = str(error)
+        message = message[len(read.path) + 2:] if message.startswith(read.path + ": ") else message
+        fatal(read, "unreadable", message[:1].upper() + message[1:])
+        return
+    form = raw.tables.get(UPDATE_SHEET)
+    if form is None:
+        fatal(read, "not-an-update", f"No {UPDATE_SHEET} sheet (table {UPDATE_TABLE}): this is not a project-update "
+                                     "workbook — fill in the project-update template")
+        return
+    for table in (form, *(raw.tables.get(t.sheet) for t in UPDATE_TABLES)):
+        if table is not None and len(table.rows) > limits.max_rows:
+            fatal(read, "too-large", f"Sheet {table.sheet!r} has {len(table.rows):,} rows; an update is capped at "
+                                     f"{limits.max_rows:,} rows per sheet", table.sheet)
+            return
+    read.form = _form_part(form, read.issues)
+    read.version = _version(read)
+    if read.version is not None and read.version > TEMPLATE_VERSION:
+        fatal(read, "newer-template", f"The file says template version {read.version}, newer than this pmo-xl knows "
+                                      f"({TEMPLATE_VERSION}); update pmo-xl or use the PMO's current template", UPDATE_SHEET)
+        return
+    if read.version is None:
+        read.issues.append(issue("old-template", Severity.INFO, UPDATE_SHEET, None, None, None, None,
+                                 "No template version recorded: read as template version 1 (older line names are "
+                                 "recognised) — please use the current template next month"))
+    for table in UPDATE_TABLES:
+        found = raw.tables.get(table.sheet)
+        if found is None:
+            severity = Severity.INFO if (read.version or 1) < TEMPLATE_VERSION else Severity.WARNING
+            read.issues.append(issue("missing-sheet", severity, table.sheet, None, None, None, table.register.table,
+                                     f"No {table.sheet} sheet (table {table.register.table}): nothing about "
+                                     f"{table.sheet.lower()} was merged"))
+            continue
+        read.tables[table.sheet] = _table_part(found, table.register, read.issues)
+    ours = {UPDATE_SHEET, *(t.sheet for t in UPDATE_TABLES)}
+    for sheet in sorted(raw.hidden_sheets):
+        if sheet in ours:
+            read.issues.append(issue("hidden-sheet", Severity.WARNING, sheet, None, None, None, sheet,
+                                     f"The sheet {sheet!r} is hidden; its rows were read and merged anyway — "
+                                     "unhide it if that was not meant"))
+        else:
+            read.issues.append(issue("hidden-sheet", Severity.INFO, sheet, None, None, None, sheet,
+                                     f"The hidden sheet {sheet!r} is not part of the template and was ignored"))
+
+
+def _version(read: FileRead) -> int | None:
+    """The template version: the defined name first (PMs never see it), else the form's line."""
+    if Path(read.path).suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            with zipfile.ZipFile(read.path) as archive:
+                match = _DEFINED_VERSION.search(archive.read("xl/workbook.xml").decode("utf-8", "replace"))
+            if match:
+                return int(match.group(1))
+        except (OSError, KeyError, zipfile.BadZipFile):
+            pass
+    value = read.form.rows[0][read.form.fields.index("template_version")] if read.form else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _form_part(raw: RawTable, issues: list[Issue]) -> Part:
+    """The form as one row: its values in FORM_COLUMNS order, each remembering its own line."""
+    headers = [normalise_header(h) for h in raw.headers]
+    item_pos = headers.index("item") if "item" in headers else 0
+    value_pos = headers.index("value") if "value" in headers else 1
+    letter = column_letter(raw.first_column + value_pos)
+    item_letter = column_letter(raw.first_column + item_pos)
+    keys = form_line_keys()
+    fields = tuple(c.field for c in FORM_COLUMNS)
+    values: dict[str, object] = {}
+    field_rows: dict[str, int] = {}
+    for row, number in zip(raw.rows, raw.row_numbers, strict=True):
+        label = row[item_pos] if item_pos < len(row) else ""
+        key = normalise_header(label)
+        if not key:
+            continue
+        column = keys.get(key)
+        if column is None:
+            if key in RETIRED_LINES:
+                issues.append(issue("retired-line", Severity.WARNING, raw.sheet, number, item_letter, str(label), label,
+                                    RETIRED_LINES[key]))
+            else:
+                issues.append(issue("unknown-line", Severity.INFO, raw.sheet, number, item_letter, str(label), label,
+                                    f"{str(label).strip()!r} is not a line of the update template; it was ignored"))
+            continue
+        if column.field in values:
+            issues.append(issue("duplicate-line", Severity.ERROR, raw.sheet, number, item_letter, str(label), label,
+                                f"{column.header!r} appears twice; the first line (row {field_rows[column.field]}) was used "
+                                "— delete this one"))
+            continue
+        if key not in (normalise_header(column.header), normalise_header(column.field)):
+            issues.append(issue("renamed-line", Severity.INFO, raw.sheet, number, item_letter, str(label), label,
+                                f"{str(label).strip()!r} was read as {column.header!r} (its older or short name)"))
+        values[column.field] = row[value_pos] if value_pos < len(row) else None
+        field_rows[column.field] = number
+    missing = tuple(f for f in fields if f not in values)
+    return Part(UPDATE_SHEET if raw.sheet is None else raw.sheet, fields, [[values.get(f) for f in fields]], [0],
+                {f: letter for f in fields}, field_rows, missing, raw.hidden)
+
+
+def _table_part(raw: RawTable, register: Register, issues: list[Issue]) -> Part:
+    """A table's columns mapped to the register's fields by header (moved columns are fine)."""
+    by_key = {key: column for column in register.columns for key in column.header_keys()}
+    positions: dict[str, int] = {}
+    letters: dict[str, str] = {}
+    for position, header in enumerate(raw.headers):
+        key = normalise_header(header)
+        if not key:
+            continue
+        letter = column_letter(raw.first_column + position)
+        if key == PROJECT_KEY:  # a pasted Project ID column: kept to check it names this project
+            positions.setdefault("project_id", position)
+            letters.setdefault("project_id", letter)
+            continue
+        column = by_key.get(key)
+        if column is None:
+            issues.append(issue("extra-column", Severity.INFO, raw.sheet, raw.header_row, letter, str(header), header,
+                                f"Column {str(header).strip()!r} is not part of {register.name}; it was ignored"))
+        elif column.field in positions:
+            issues.append(issue("duplicate-column", Severity.ERROR, raw.sheet, raw.header_row, letter, str(header), header,
+                                f"Column {column.header!r} appears twice in {register.name}; the first one was used "
+                                "— delete or rename this one"))
+        else:
+            positions[column.field] = position
+            letters[column.field] = letter
+    fields = register.fields + (("project_id",) if "project_id" in positions else ())
+    rows = [[row[positions[f]] if f in positions and positions[f] < len(row) else None for f in fields] for row in raw.rows]
+    missing = tuple(f for f in register.fields if f not in positions)
+    for field_name in missing:
+        column = register.column(field_name)
+        if column.required:
+            issues.append(issue("missing-column", Severity.ERROR, raw.sheet, raw.header_row, None, column.header, None,
+                                f"The required column {column.header!r} is missing from {register.name}, so none of its "
+                                "rows could be merged — add the column back from the template"))
+    return Part(raw.sheet, fields, rows, list(raw.row_numbers), letters, None, missing, raw.hidden)
+
+
+__all__ = ["read_update_file", "issue", "FORM_TABLE"]

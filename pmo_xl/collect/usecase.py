@@ -1,0 +1,271 @@
+"""`collect_updates`: read a folder of PM updates, validate each, merge the good ones, report.
+
+The one use case behind `pmo-xl collect` and the *Collect updates* button: no printing, progress
+through an optional callback, problems in the files as data in the result, exceptions only when
+the portfolio cannot be read or OUT cannot be written.
+
+Stages: scan the folder (lock files and non-workbooks skipped, byte-identical files counted
+once) → read + validate (in 2 worker processes when there are more than PARALLEL_FROM files) →
+resolve duplicates, newer and conflicting submissions → merge → late updates → feedback files →
+write OUT atomically (a new standard workbook; the input is replaced only when asked, after a
+byte-for-byte backup copy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from pmo_xl.collect.feedback import feedback_path, needs_feedback, write_feedback
+from pmo_xl.collect.merge import Merger
+from pmo_xl.collect.model import (
+    MERGED_STATUSES,
+    CollectionResult,
+    Context,
+    FileRead,
+    FileResult,
+    LateUpdate,
+    Limits,
+    MergeCounts,
+    Status,
+    Submission,
+)
+from pmo_xl.collect.output import write_collected
+from pmo_xl.collect.portfolio import PortfolioRows, build_context, read_portfolio
+from pmo_xl.collect.read import read_update_file
+from pmo_xl.collect.resolve import resolve_submissions
+from pmo_xl.collect.validate import validate_reads
+from pmo_xl.errors import OutputError
+from pmo_xl.io.atomic import atomic_path
+from pmo_xl.io.read_workbook import READABLE_SUFFIXES, WorkbookReadError
+from pmo_xl.schema.registers import ACTIVE_STATUSES
+
+PARALLEL_FROM = 20  # below this, starting worker processes costs more than it saves
+BATCH = 25  # files per worker task: amortises the per-table parse cost, keeps progress moving
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def collect_updates(
+    folder: str | os.PathLike[str],
+    portfolio_path: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    replace: bool = False,
+    feedback_dir: str | os.PathLike[str] | None = None,
+    write_feedback_files: bool = True,
+    jobs: int = 2,
+    period: dt.date | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> CollectionResult:
+    """Collect every update in `folder` into the portfolio at `portfolio_path`; write OUT; return what happened.
+
+    OUT defaults to `<portfolio>-collected-YYYY-MM.xlsx` beside the portfolio; with `replace` the
+    portfolio itself is replaced (a `.before-collect-<time>` copy is kept). Raises WorkbookReadError
+    when the folder or portfolio cannot be read, OutputError when OUT cannot be written.
+    """
+    limits = limits or Limits()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    folder, portfolio_path = Path(folder), Path(portfolio_path)
+    if not folder.is_dir():
+        raise WorkbookReadError(f"{folder}: no such folder")
+    if replace and portfolio_path.suffix.lower() != ".xlsx":
+        raise OutputError(f"{portfolio_path}: --replace would turn this {portfolio_path.suffix} into a plain .xlsx and lose "
+                          "what it holds (macros, buttons); write to another file with -o instead")
+    portfolio = read_portfolio(portfolio_path)
+    context = build_context(portfolio, _month(period))
+    timings["read portfolio"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    excluded = {portfolio_path.resolve(), *( [Path(out).resolve()] if out else [])}
+    skipped, candidates = _scan(folder, excluded, Path(feedback_dir).resolve() if feedback_dir else None)
+    results: dict[str, FileResult] = {f.name: f for f in skipped}
+    unique, duplicates = _hash(folder, candidates)
+    results.update({f.name: f for f in duplicates})
+    timings["scan"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    submissions = _read_and_validate(unique, context, limits, jobs, progress)
+    timings["read+validate (wall)"] = time.perf_counter() - clock
+    timings["read (cpu, all files)"] = sum(s.read.seconds for s in submissions)
+    timings["validate (cpu, all files)"] = sum(s.seconds for s in submissions)
+
+    clock = time.perf_counter()
+    winners = resolve_submissions(submissions)
+    merger = Merger(portfolio)
+    merged: dict[int, MergeCounts] = {}
+    for submission in winners:
+        before = len(submission.issues)
+        merged[id(submission)] = merger.apply(submission)
+        if len(submission.issues) > before and submission.status == Status.ACCEPTED:
+            submission.status = Status.PARTLY
+    rows = merger.finish()
+    chosen = _month(period) or context.period or max((s.period for s in winners if s.period), default=None)
+    late = _late_updates(portfolio, merger, submissions, chosen)
+    timings["merge"] = time.perf_counter() - clock
+
+    target = Path(out) if out else (portfolio_path if replace else _default_out(portfolio_path, chosen))
+    feedback_root = Path(feedback_dir) if feedback_dir else target.parent / "feedback"
+    for submission in submissions:
+        result = _file_result(submission, merged.get(id(submission)), portfolio)
+        results[result.name] = result
+    clock = time.perf_counter()
+    if write_feedback_files:
+        _write_feedback_files(submissions, results, feedback_root)
+    timings["feedback"] = time.perf_counter() - clock
+
+    result = CollectionResult(out=target, period=chosen, files=sorted(results.values(), key=lambda f: f.name),
+                              late=late, not_carried=portfolio.not_carried, feedback_dir=feedback_root, timings=timings)
+    clock = time.perf_counter()
+    if target.resolve() == portfolio_path.resolve():
+        if not replace:
+            raise OutputError(f"{target}: OUT would overwrite the portfolio; pass replace=True (--replace) to do that")
+        result.backup = _backup(portfolio_path)
+    with atomic_path(target) as temporary:
+        write_collected(temporary, portfolio, rows, result)
+    timings["write"] = time.perf_counter() - clock
+    return result
+
+
+def _month(day: dt.date | None) -> dt.date | None:
+    return None if day is None else dt.date(day.year, day.month, 1)
+
+
+def _default_out(portfolio_path: Path, period: dt.date | None) -> Path:
+    label = f"{period:%Y-%m}" if period else "undated"
+    return portfolio_path.with_name(f"{portfolio_path.stem}-collected-{label}.xlsx")
+
+
+def _backup(path: Path) -> Path:
+    """A byte-for-byte copy of the input before it is replaced (never a re-save)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.stem}.before-collect-{stamp}{path.suffix}")
+    shutil.copy2(path, backup)
+    return backup
+
+
+def _scan(folder: Path, excluded: set[Path], feedback: Path | None) -> tuple[list[FileResult], list[Path]]:
+    """Every file under `folder`, sorted: lock files and non-workbooks are skipped with a reason."""
+    skipped: list[FileResult] = []
+    candidates: list[Path] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        resolved = path.resolve()
+        if resolved in excluded or (feedback is not None and feedback in resolved.parents):
+            continue  # our own outputs, when they were written inside the folder
+        if path.name.startswith("~$"):
+            skipped.append(FileResult(path, name, Status.SKIPPED, note="Excel lock file (someone has the workbook open); ignored"))
+        elif path.name.startswith("."):
+            continue  # system files (.DS_Store, ._x): not something anyone sent
+        elif path.suffix.lower() not in READABLE_SUFFIXES:
+            skipped.append(FileResult(path, name, Status.SKIPPED,
+                                      note=f"not a workbook ({path.suffix or 'no extension'}); only .xlsx, .xlsm and .xls files are read"))
+        else:
+            candidates.append(path)
+    return skipped, candidates
+
+
+def _hash(folder: Path, paths: list[Path]) -> tuple[list[tuple[str, str, int, float, str]], list[FileResult]]:
+    """Byte-identical files are one submission: the first (by name) is read, the others listed once."""
+    unique: list[tuple[str, str, int, float, str]] = []
+    seen: dict[str, str] = {}
+    duplicates: list[FileResult] = []
+    for path in paths:
+        name = path.relative_to(folder).as_posix()
+        stat = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in seen:
+            duplicates.append(FileResult(path, name, Status.DUPLICATE, note=f"byte-identical to {seen[digest]}; counted once"))
+            continue
+        seen[digest] = name
+        unique.append((str(path), name, stat.st_size, stat.st_mtime, digest))
+    return unique, duplicates
+
+
+def read_and_validate_batch(batch: list[tuple[str, str, int, float, str]], context: Context, limits: Limits) -> list[Submission]:
+    """The worker's job: read then validate a batch of files (module-level so it can be pickled)."""
+    reads: list[FileRead] = [read_update_file(*item, limits=limits) for item in batch]
+    return validate_reads(reads, context)
+
+
+def _read_and_validate(items: list[tuple[str, str, int, float, str]], context: Context, limits: Limits, jobs: int,
+                       progress: Progress | None) -> list[Submission]:
+    batches = [items[k:k + BATCH] for k in range(0, len(items), BATCH)]
+    done = 0
+    out: list[Submission] = []
+    if len(items) > PARALLEL_FROM and jobs > 1:
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for submissions in pool.map(read_and_validate_batch, batches, [context] * len(batches),
+                                            [limits] * len(batches)):
+                    out += submissions
+                    done += len(submissions)
+                    if progress:
+                        progress("reading updates", done, len(items))
+            return out
+        except (BrokenProcessPool, OSError):
+            out, done = [], 0  # no worker processes here (or one died): do it in this process
+    for batch in batches:
+        out += read_and_validate_batch(batch, context, limits)
+        done += len(batch)
+        if progress:
+            progress("reading updates", done, len(items))
+    return out
+
+
+def _late_updates(portfolio: PortfolioRows, merger: Merger, submissions: list[Submission],
+                  period: dt.date | None) -> list[LateUpdate]:
+    """Active projects with no progress for `period` after the merge, with what was received for them."""
+    if period is None:
+        return []
+    received: dict[str, list[Submission]] = {}
+    for submission in submissions:
+        if submission.project_id and submission.period == period:
+            received.setdefault(str(submission.project_id), []).append(submission)
+    late = []
+    projects = portfolio.parsed.projects
+    for record in projects[projects["status"].isin(ACTIVE_STATUSES)].to_dict("records"):
+        project_id = str(record["project_id"])
+        if merger.has_progress(project_id, period):
+            continue
+        got = received.get(project_id, [])
+        note = ("no update received" if not got else
+                "; ".join(f"{s.read.name} {s.status}" + (f" ({s.note})" if s.note else "") for s in got))
+        late.append(LateUpdate(project_id, record["name"], record["manager"], note))
+    return late
+
+
+def _file_result(submission: Submission, counts: MergeCounts | None, portfolio: PortfolioRows) -> FileResult:
+    read = submission.read
+    manager = submission.header.get("manager")
+    if manager is None and submission.project_id:
+        manager = _portfolio_manager(portfolio, str(submission.project_id))
+    return FileResult(Path(read.path), read.name, submission.status, submission.issues, submission.project_id,
+                      submission.period, manager, submission.submitted,  # type: ignore[arg-type]
+                      counts if counts is not None and submission.status in MERGED_STATUSES else MergeCounts(),
+                      submission.note)
+
+
+def _portfolio_manager(portfolio: PortfolioRows, project_id: str) -> str | None:
+    """The PM the portfolio names for a project (feedback goes to them when the update names nobody)."""
+    frame = portfolio.parsed.projects
+    found = frame.loc[frame["project_id"] == project_id, "manager"]
+    return None if found.empty else found.iloc[0]
+
+
+def _write_feedback_files(submissions: list[Submission], results: dict[str, FileResult], root: Path) -> None:
+    taken: set[Path] = set()
+    for submission in sorted(submissions, key=lambda s: s.read.name):
+        if not needs_feedback(submission):
+            continue
+        result = results[submission.read.name]
+        path = feedback_path(root, submission, result.manager, taken)
+        result.feedback = write_feedback(path, submission)

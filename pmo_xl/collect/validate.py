@@ -1,0 +1,215 @@
+"""Validate read update files against the template and the portfolio: typed content plus issues.
+
+Runs in the worker processes, on a batch of files at a time: the same table of every file in the
+batch is stacked into one raw table and parsed once by `parse_register` (pandas' fixed cost per
+column is paid once per batch, not once per file), then every issue and row is given back to its
+file at the cell where the PM typed it. Rows with an error are left out; the rest of the file
+still counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from pmo_xl.collect.form import HEADER_COLUMNS, PROGRESS_REGISTER, UPDATE_SHEET, UPDATE_TABLES
+from pmo_xl.collect.model import Context, FileRead, Part, Status, Submission
+from pmo_xl.collect.read import STAGE, issue
+from pmo_xl.collect.rules import check_header, check_progress, check_rows
+from pmo_xl.io.read_workbook import RawTable
+from pmo_xl.issues import Issue, Severity, column_letter
+from pmo_xl.model import ROW
+from pmo_xl.parse.cells import convert_column
+from pmo_xl.parse.register import parse_register
+from pmo_xl.schema.columns import Register
+
+
+@dataclass
+class ParsedPart:
+    """One part after parsing: a typed dict per row (None where the row has an error) and its issues."""
+
+    rows: list[dict[str, object] | None]
+    issues: list[Issue]
+
+
+def plain(value: object) -> object:
+    """A parsed value as plain Python: dates as `datetime.date`, blanks as None."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return value.item()  # type: ignore[union-attr]
+    return value
+
+
+def parse_parts(register: Register, parts: list[Part]) -> list[ParsedPart]:
+    """Parse the same table of many files in one `parse_register` call and split the result back."""
+    fields = register.fields
+    results = [ParsedPart([None] * len(part.rows), []) for part in parts]
+    stacked: list[list[object]] = []
+    origin: list[tuple[int, int]] = []
+    for p, part in enumerate(parts):
+        take = [part.fields.index(f) for f in fields]
+        for i, row in enumerate(part.rows):
+            stacked.append([row[t] for t in take])
+            origin.append((p, i))
+    if not stacked:
+        return results
+    raw = RawTable("(batch)", None, 0, 1, [c.header for c in register.columns], stacked, list(range(1, len(stacked) + 1)))
+    parsed = parse_register(raw, register)
+    by_letter = {column_letter(1 + k): f for k, f in enumerate(fields)}
+    for found in parsed.issues:
+        if found.row is None or found.row < 1:
+            continue  # header-level findings cannot arise: the stacked headers are the template's own
+        p, i = origin[found.row - 1]
+        part = parts[p]
+        field_name = by_letter.get(found.column or "", "")
+        if part.field_rows is None and field_name in part.missing and found.code == "required":
+            continue  # the missing-column issue already says it, once
+        row, letter = part.locate(i, field_name)
+        results[p].issues.append(replace(found, sheet=part.sheet, row=row, column=letter, stage=STAGE))
+    for record in parsed.frame.to_dict("records"):
+        p, i = origin[int(record[ROW]) - 1]
+        results[p].rows[i] = {f: plain(record[f]) for f in fields}
+    return results
+
+
+def parse_header(forms: list[Part]) -> list[tuple[dict[str, object], list[Issue]]]:
+    """The header lines of every form, typed value by value (a bad optional line never hides the rest)."""
+    out: list[tuple[dict[str, object], list[Issue]]] = [({}, []) for _ in forms]
+    for column in HEADER_COLUMNS:
+        cells = pd.Series([form.rows[0][form.fields.index(column.field)] for form in forms], dtype=object)
+        converted = convert_column(cells, column)
+        for p, value in enumerate(converted.values.tolist()):
+            out[p][0][column.field] = plain(value)
+        for problem in converted.problems:
+            for p in problem.positions.tolist():
+                row, letter = forms[p].locate(0, column.field)
+                value = cells.iloc[p]
+                out[p][1].append(Issue(problem.code, problem.severity, forms[p].sheet, row, letter, column.header,
+                                       value, problem.message.format(value=_show(value)), STAGE))
+    return out
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value.strip()) if value.strip() else "blank"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)  # type: ignore[union-attr]
+
+
+def validate_reads(reads: list[FileRead], context: Context) -> list[Submission]:
+    """Validate a batch of read files; unusable ones come back rejected with their reason."""
+    started = time.perf_counter()
+    submissions: list[Submission] = []
+    usable = [r for r in reads if not r.fatal and r.form is not None]
+    for read in reads:
+        if read.fatal or read.form is None:
+            submissions.append(Submission(read, Status.REJECTED, list(read.issues)))
+    if usable:
+        try:
+            submissions += _validate_usable(usable, context)
+        except Exception:
+            if os.environ.get("PMO_XL_STRICT") or len(usable) == 1:
+                raise
+            # One odd file must not cost the batch: validate file by file, so only it fails.
+            for read in usable:
+                submissions += _validate_alone(read, context)
+    per_file = (time.perf_counter() - started) / max(1, len(reads))
+    for submission in submissions:
+        submission.seconds = per_file
+    return submissions
+
+
+def _validate_alone(read: FileRead, context: Context) -> list[Submission]:
+    try:
+        return _validate_usable([read], context)
+    except Exception as error:  # a bug met by one file: that file is refused, with the reason
+        found = issue("internal-error", Severity.ERROR, "(file)", None, None, None, None,
+                      f"pmo-xl could not validate this file ({type(error).__name__}: {error}); it was not merged")
+        return [Submission(read, Status.REJECTED, [*read.issues, found])]
+
+
+def _validate_usable(reads: list[FileRead], context: Context) -> list[Submission]:
+    forms = [r.form for r in reads]  # type: ignore[misc]
+    headers = parse_header(forms)  # type: ignore[arg-type]
+    progress = parse_parts(PROGRESS_REGISTER, forms)  # type: ignore[arg-type]
+    tables: dict[str, list[ParsedPart | None]] = {}
+    for table in UPDATE_TABLES:
+        present = [(k, r.tables[table.sheet]) for k, r in enumerate(reads) if table.sheet in r.tables]
+        parsed = parse_parts(table.register, [part for _, part in present])
+        tables[table.sheet] = [None] * len(reads)
+        for (k, _), result in zip(present, parsed, strict=True):
+            tables[table.sheet][k] = result
+    out = []
+    for k, read in enumerate(reads):
+        header, header_issues = headers[k]
+        parts = {sheet: results[k] for sheet, results in tables.items()}
+        out.append(_assemble(read, header, header_issues, progress[k], parts, context))
+    return out
+
+
+def _assemble(read: FileRead, header: dict[str, object], header_issues: list[Issue], progress: ParsedPart,
+              tables: dict[str, ParsedPart | None], context: Context) -> Submission:
+    issues = [*read.issues, *header_issues]
+    submission = Submission(read, Status.ACCEPTED, issues, header=header)
+    header_errors = [i for i in header_issues if i.severity == Severity.ERROR and i.field in ("Project ID", "Period")]
+    if header_errors or not check_header(submission, context):
+        submission.status = Status.REJECTED
+        submission.note = "the Project ID or Period cannot be used"
+        return submission
+    project_id, period = str(header["project_id"]), header["period"]
+    issues.extend(progress.issues)
+    row = progress.rows[0] if progress.rows else None
+    if row is not None and check_progress(submission, row, context):
+        submission.progress = {"project_id": project_id, "period": period, **row}
+    problems = bool(any(i.severity == Severity.ERROR for i in issues))
+    for table in UPDATE_TABLES:
+        parsed = tables.get(table.sheet)
+        part = read.tables.get(table.sheet)
+        if parsed is None or part is None:
+            continue
+        issues.extend(parsed.issues)
+        if any(c.required for c in table.register.columns if c.field in part.missing):
+            problems, accepted = True, []  # the missing-column issue explains why nothing was taken
+        else:
+            accepted = check_rows(submission, table, part, parsed.rows, context)
+            problems = problems or len(accepted) < len(parsed.rows)
+        submission.rows[table.target.name] = [{"project_id": project_id, **r} for r in accepted]
+    problems = problems or any(i.severity == Severity.ERROR for i in issues)
+    merged_anything = submission.progress is not None or any(submission.rows.values())
+    submission.status = Status.PARTLY if problems and merged_anything else (Status.REJECTED if problems else Status.ACCEPTED)
+    if submission.status == Status.REJECTED:
+        submission.note = "every part of it has errors"
+    submission.fingerprint = fingerprint(read)
+    return submission
+
+
+def fingerprint(read: FileRead) -> str:
+    """A digest of what the file says (not of its bytes): equal for the same figures saved twice."""
+    form = read.form
+    assert form is not None
+    values = {f: v for f, v in zip(form.fields, form.rows[0], strict=True) if f not in ("submitted", "template_version")}
+    content = {"form": values, **{sheet: part.rows for sheet, part in sorted(read.tables.items())}}
+    text = json.dumps(content, sort_keys=True, default=_json_default)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return repr(value)
+
+
+__all__ = ["validate_reads", "parse_parts", "plain", "UPDATE_SHEET"]

@@ -128,14 +128,17 @@ def _settings_issue(key: str, value: object, message: str) -> Issue:
     )
 
 
-def _period_values(project: np.ndarray, cumulative: FloatArray) -> FloatArray:
+def _period_values(first: np.ndarray, cumulative: FloatArray) -> FloatArray:
     """Per-period (non-cumulative) values: the change since the project's previous row.
 
-    A project's first row is its whole cumulative value (everything up to that month).
+    `first` marks each project's first row, whose period value is its whole cumulative value
+    (everything up to that month).
     """
-    first = np.r_[True, project[1:] != project[:-1]]
-    previous = np.r_[np.nan, cumulative[:-1]]
-    return np.where(first, cumulative, cumulative - previous)
+    out = np.empty_like(cumulative)
+    out[0] = cumulative[0]
+    np.subtract(cumulative[1:], cumulative[:-1], out=out[1:])
+    np.copyto(out, cumulative, where=first)
+    return out
 
 
 def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, np.ndarray]:
@@ -163,7 +166,7 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     out["spi"] = f.schedule_performance_index(ev, pv)
     out["cpi"] = f.cost_performance_index(ev, ac)
     for name in EAC_METHODS:
-        out[f"eac_{name}"] = f.estimate_at_completion(bac, ev, ac, name, pv=pv, weight=weight, etc=etc_in)
+        out[f"eac_{name}"] = f.eac_from_indices(name, bac, ev, ac, out["cpi"], out["spi"], weight, etc_in)
     eac = out[f"eac_{method}"]
     out["eac"] = eac
     out["etc"] = f.estimate_to_complete(eac, ac)
@@ -173,8 +176,11 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     out["tcpi_eac"] = f.to_complete_performance_index(bac, ev, ac, eac)
     out["pct_complete"] = f.ratio(ev, bac)
     out["pct_spent"] = f.ratio(ac, bac)
+    first = np.empty(len(p), dtype=bool)
+    first[:1] = True
+    np.not_equal(p[1:], p[:-1], out=first[1:])
     for name, values in (("pv", pv), ("ev", ev), ("ac", ac)):
-        out[f"{name}_period"] = _period_values(p, values)
+        out[f"{name}_period"] = _period_values(first, values)
     out["cpi_period"] = f.ratio(out["ev_period"], out["ac_period"])
     out["spi_period"] = f.ratio(out["ev_period"], out["pv_period"])
 
@@ -193,7 +199,6 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     out["tspi_ed"] = to_complete_schedule_performance_index(duration, es, at, out["ed"])
     start_month = np.where(has_plan, plan.origin + start, np.nan)
     out["forecast_finish"] = compute_forecast_finish(start_month, out["ieac_t"])
-    out["plan_start_month"] = start_month
     return out
 
 
@@ -219,16 +224,19 @@ def _frame(inputs: EvInputs, figures: dict[str, np.ndarray]) -> pd.DataFrame:
         ROW: inputs.row,
         "ev_source": pd.Categorical.from_codes(figures["ev_source"], categories=EV_SOURCES),
         "plan_source": pd.Categorical.from_codes(inputs.plan.source[p], categories=PLAN_SOURCES),
-        "plan_start": np.where(
-            np.isfinite(figures["plan_start_month"]),
-            np.nan_to_num(figures["plan_start_month"]).astype(np.int64).astype("datetime64[M]").astype("datetime64[ns]"),
-            np.datetime64("NaT", "ns"),
-        ),
+        "plan_start": _plan_start_dates(inputs)[p],
     }
     for name in _ORDER:
         if name not in data:
             data[name] = figures[name]
     return pd.DataFrame({name: data[name] for name in _ORDER}, copy=False)
+
+
+def _plan_start_dates(inputs: EvInputs) -> np.ndarray:
+    """First day of each project's plan (NaT without a plan), per project."""
+    plan = inputs.plan
+    dates = (plan.origin + plan.start).astype("datetime64[M]").astype("datetime64[ns]")
+    return np.where(plan.source != NO_PLAN, dates, np.datetime64("NaT", "ns"))
 
 
 def _current(inputs: EvInputs, by_period: pd.DataFrame, last: np.ndarray) -> pd.DataFrame:

@@ -37,11 +37,10 @@ def as_float(values: Number) -> FloatArray:
 
 def ratio(numerator: Number, denominator: Number) -> FloatArray:
     """numerator / denominator, NaN where the denominator is 0 or either side is missing."""
-    num = as_float(numerator)
-    den = as_float(denominator)
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    # `where=` keeps numpy from evaluating x/0 at all, so no warnings and no infinities.
-    np.divide(num, den, out=out, where=(den != 0) & np.isfinite(den))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(np.divide(as_float(numerator), as_float(denominator)))
+    # x/0 gives ±inf (and 0/0 NaN): an undefined ratio is NaN, never an infinity.
+    np.copyto(out, np.nan, where=np.isinf(out))
     return out
 
 
@@ -51,10 +50,10 @@ def positive_ratio(numerator: Number, denominator: Number) -> FloatArray:
     For the to-complete indices the denominator is what is left (budget or time): once it is
     used up, no efficiency can recover it, so a negative index would only mislead.
     """
-    num = as_float(numerator)
     den = as_float(denominator)
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    np.divide(num, den, out=out, where=(den > 0) & np.isfinite(den))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(np.divide(as_float(numerator), den))
+    np.copyto(out, np.nan, where=~(den > 0) | np.isinf(out))
     return out
 
 
@@ -90,7 +89,9 @@ def cost_performance_index(ev: Number, ac: Number) -> FloatArray:
 
 def _index_or_nan(index: FloatArray) -> FloatArray:
     """An index that can divide: NaN where it is 0 (nothing earned means no forecast)."""
-    return np.where(index == 0, np.nan, index)
+    index = np.array(index, dtype=np.float64)
+    np.copyto(index, np.nan, where=index == 0)
+    return index
 
 
 def estimate_at_completion(
@@ -111,28 +112,46 @@ def estimate_at_completion(
     """
     if method not in EAC_METHODS:
         raise ValueError(f"unknown EAC method {method!r}: use one of {', '.join(EAC_METHODS)}")
-    bac_a, ev_a, ac_a = as_float(bac), as_float(ev), as_float(ac)
-    remaining = bac_a - ev_a
-    if method == "atypical":
-        return ac_a + remaining
-    if method == "bottom_up":
-        if etc is None:
-            raise ValueError("the bottom_up EAC method needs the bottom-up ETC")
-        return ac_a + as_float(etc)
-    cpi = _index_or_nan(cost_performance_index(ev_a, ac_a))
-    if method == "cpi":
-        return ratio(bac_a, cpi)
-    if pv is None:
+    if method in ("cpi_spi", "weighted") and pv is None:
         raise ValueError(f"the {method} EAC method needs PV (it uses SPI)")
-    spi = schedule_performance_index(ev_a, as_float(pv))
-    if method == "cpi_spi":
-        return ac_a + ratio(remaining, _index_or_nan(cpi * spi))
-    if weight is None:
+    if method == "weighted" and weight is None:
         raise ValueError("the weighted EAC method needs the weight on CPI (0 to 1)")
-    w = as_float(weight)
-    if np.any((w < 0) | (w > 1)):
-        raise ValueError("the EAC weight on CPI must be between 0 and 1")
-    return ac_a + ratio(remaining, _index_or_nan(w * cpi + (1.0 - w) * spi))
+    if method == "bottom_up" and etc is None:
+        raise ValueError("the bottom_up EAC method needs the bottom-up ETC")
+    cpi = cost_performance_index(ev, ac)
+    spi = schedule_performance_index(ev, pv) if pv is not None else None
+    return eac_from_indices(method, bac, ev, ac, cpi, spi, weight, etc)
+
+
+def eac_from_indices(
+    method: str,
+    bac: Number,
+    ev: Number,
+    ac: Number,
+    cpi: FloatArray,
+    spi: FloatArray | None = None,
+    weight: Number | None = None,
+    etc: Number | None = None,
+) -> FloatArray:
+    """EAC by `method` when CPI and SPI are already known (the engine computes them once).
+
+    An index of 0 (nothing earned yet) gives no forecast: the EAC is NaN, not infinite.
+    """
+    bac_a, ev_a, ac_a = as_float(bac), as_float(ev), as_float(ac)
+    if method == "atypical":
+        return ac_a + (bac_a - ev_a)
+    if method == "bottom_up":
+        return ac_a + as_float(etc)
+    if method == "cpi":
+        return ratio(bac_a, _index_or_nan(cpi))
+    if method == "cpi_spi":
+        return ac_a + ratio(bac_a - ev_a, _index_or_nan(cpi * spi))
+    if method == "weighted":
+        w = as_float(weight)
+        if np.any((w < 0) | (w > 1)):
+            raise ValueError("the EAC weight on CPI must be between 0 and 1")
+        return ac_a + ratio(bac_a - ev_a, _index_or_nan(w * cpi + (1.0 - w) * spi))
+    raise ValueError(f"unknown EAC method {method!r}: use one of {', '.join(EAC_METHODS)}")
 
 
 def estimate_to_complete(eac: Number, ac: Number) -> FloatArray:

@@ -57,9 +57,21 @@ class EvInputs:
 
 def to_months(values: pd.Series | npt.ArrayLike) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Dates to months since 1970-01, and which were dates at all (blank -> False)."""
-    stamps = pd.to_datetime(pd.Series(values), errors="coerce").to_numpy(dtype="datetime64[ns]")
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not pd.api.types.is_datetime64_dtype(series.dtype):
+        series = pd.to_datetime(series, errors="coerce")
+    stamps = series.to_numpy(dtype="datetime64[ns]")
     valid = ~np.isnat(stamps)
-    months = stamps.astype("datetime64[M]").astype(np.int64)
+    if not valid.any():
+        return np.zeros(len(stamps), np.int64), valid
+    days = stamps.view(np.int64) // 86_400_000_000_000
+    low, high = int(days[valid].min()), int(days[valid].max())
+    if high - low > 200_000:  # centuries apart: let numpy's calendar do every date
+        months = stamps.astype("datetime64[M]").astype(np.int64)
+    else:
+        # Calendar maths once per distinct day, then a lookup: registers span a few years.
+        table = np.arange(low, high + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        months = table[np.clip(days - low, 0, high - low)]
     return np.where(valid, months, 0), valid
 
 
@@ -68,6 +80,24 @@ def _column(frame: pd.DataFrame, name: str, kind: str = "float") -> np.ndarray:
     if name in frame:
         return frame[name].to_numpy(dtype=np.float64 if kind == "float" else object, na_value=np.nan if kind == "float" else None)
     return np.full(len(frame), np.nan if kind == "float" else None, dtype=np.float64 if kind == "float" else object)
+
+
+def _project_month_order(project: IntArray, month: npt.NDArray[np.int64]) -> IntArray:
+    """Row order by project then month (ties keep register order).
+
+    Registers are usually sorted already, or appended month by month; a counting placement
+    on the (project, month) grid sorts them in linear time when no (project, month) repeats.
+    """
+    span = int(month.max()) + 1
+    key = project.astype(np.int64) * span + month
+    if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+        return np.arange(key.size)
+    slots = np.full(int(key.max()) + 1, -1, dtype=np.intp)
+    slots[key] = np.arange(key.size)
+    order = slots[slots >= 0]
+    if order.size == key.size:
+        return order
+    return np.argsort(key, kind="stable")  # repeated (project, month) rows
 
 
 def _status_month(portfolio: Portfolio, months: np.ndarray) -> int:
@@ -105,14 +135,14 @@ def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None
     if not keep.any():
         return None
 
-    used = np.unique(project_raw[keep])
+    used = np.flatnonzero(np.bincount(project_raw[keep], minlength=len(projects)))
     compact = np.full(len(projects), -1, dtype=np.intp)
     compact[used] = np.arange(len(used))
     n_projects = len(used)
     index = np.flatnonzero(keep)
     project = compact[project_raw[index]]
     month = months[index]
-    order = np.lexsort((month, project))
+    order = _project_month_order(project, month - int(month.min()))
     index, project, month = index[order], project[order], month[order]
 
     attributes = projects.iloc[used]

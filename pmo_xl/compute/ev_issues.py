@@ -3,7 +3,7 @@
 An undefined figure (SPI with PV = 0, TCPI once AC has reached BAC, ...) is left empty (NaN)
 by the formulas. Here each empty figure of a project's status-period row is traced to its
 cause, and each cause becomes one Issue on the Progress row that lists the figures it empties
-("AC is 0 for 2025-03 (no cost booked yet), so CPI, EAC and ETC are left empty."). A figure
+("PRJ-001: AC is 0 for 2025-03 (no cost booked yet); CPI, EAC and ETC are left empty."). A figure
 left empty for no listed cause still gets a generic issue: nothing is ever silently blank.
 Earlier periods are not reported again: they were the status period once.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ class _Cause:
     field: str | None  # schema field whose header names the input
     when: Callable[[pd.DataFrame], np.ndarray]
     metrics: tuple[str, ...]
-    why: Callable[[dict[str, object]], str]
+    why: Callable[[Any], str]  # gets the row (a mapping by column name)
 
 
 def _money(value: object) -> str:
@@ -103,6 +104,12 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
             lambda r: "the default EAC method is bottom-up but ETC is blank",
         ),
         _Cause(
+            "undefined-metric", Severity.INFO, progress, "ev",
+            lambda f: _num(f, "ev") >= _num(f, "bac"),
+            ("tcpi_bac", "tcpi_eac", "tspi", "tspi_ed"),
+            lambda r: f"the work is complete for {r['month']} (EV has reached BAC)",
+        ),
+        _Cause(
             "undefined-metric", Severity.WARNING, progress, "ac",
             lambda f: _num(f, "ac") >= _num(f, "bac"),
             ("tcpi_bac",),
@@ -137,7 +144,7 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
             "undefined-metric", Severity.INFO, progress, "ev",
             lambda f: _num(f, "es") >= _num(f, "pd"),
             ("tspi", "tspi_ed"),
-            lambda r: "all planned work is earned, so no schedule efficiency is needed any more",
+            lambda r: "EV has reached the end of the plan, so no schedule efficiency is needed any more",
         ),
     )
 
@@ -146,11 +153,13 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
 _VALUE_COLUMN = {"ev": "ev", "pv": "pv", "ac": "ac", "bac": "bac", "etc": "etc_bottom_up", "period": "month"}
 
 
+_HEADERS = {
+    (register.name, column.field): column.header for register in (PROGRESS, PROJECTS) for column in register.columns
+}
+
+
 def _header(sheet: str, field: str | None) -> str | None:
-    if field is None:
-        return None
-    register = PROJECTS if sheet == PROJECTS.name else PROGRESS
-    return register.column(field).header
+    return _HEADERS.get((sheet, field)) if field else None
 
 
 def _listing(labels: list[str]) -> str:
@@ -177,21 +186,48 @@ def compute_undefined_issues(current: pd.DataFrame, eac_method: str) -> list[Iss
                 continue
             hit = np.asarray(cause.when(current), dtype=bool)
             empty = np.column_stack([missing[m] & hit & ~explained[m] for m in metrics])
-            for i in np.flatnonzero(empty.any(axis=1)):
-                hits.append((int(i), order, cause, [metrics[j] for j in np.flatnonzero(empty[i])]))
+            rows = np.flatnonzero(empty.any(axis=1))
+            for i, flags in zip(rows.tolist(), empty[rows].tolist(), strict=True):
+                hits.append((i, order, cause, [m for m, flag in zip(metrics, flags, strict=True) if flag]))
             for j, m in enumerate(metrics):
                 explained[m] |= empty[:, j]
     names = [m for m in MONITORED if m in missing]
     leftovers = np.column_stack([missing[m] & ~explained[m] for m in names])
-    for i in np.flatnonzero(leftovers.any(axis=1)):
-        hits.append((int(i), len(hits) + 1_000, _GENERIC, [names[j] for j in np.flatnonzero(leftovers[i])]))
+    rows = np.flatnonzero(leftovers.any(axis=1))
+    for i, flags in zip(rows.tolist(), leftovers[rows].tolist(), strict=True):
+        hits.append((i, 1_000, _GENERIC, [m for m, flag in zip(names, flags, strict=True) if flag]))
     if not hits:
         return []
-    hits.sort(key=lambda hit: (hit[0], hit[1]))
-    # Only the rows with something to report are turned into records (cheap even for 10k).
-    rows = sorted({hit[0] for hit in hits})
-    records = dict(zip(rows, current.iloc[rows].to_dict("records"), strict=True))
-    return [_issue(cause, records[i], named) for i, _, cause, named in hits]
+    # Only the columns the messages use, as plain lists read through a light row view.
+    wanted = {ROW, "project_row", "project_id", "month", "ev_technique", *_VALUE_COLUMN.values(), "pd", "at"}
+    columns = {name: current[name].tolist() for name in wanted if name in current}
+    order = np.lexsort((np.array([h[1] for h in hits]), np.array([h[0] for h in hits])))
+    listings: dict[tuple[str, ...], str] = {}
+    issues = []
+    for k in order.tolist():
+        i, _, cause, named = hits[k]
+        key = tuple(named)
+        if key not in listings:
+            listings[key] = _listing([LABELS[m] for m in named])
+        issues.append(_issue(cause, _RowView(columns, i), listings[key]))
+    return issues
+
+
+class _RowView:
+    """One row of the status frame, read by column name (what the causes' messages use)."""
+
+    __slots__ = ("_columns", "_i")
+
+    def __init__(self, columns: dict[str, list[object]], i: int) -> None:
+        self._columns = columns
+        self._i = i
+
+    def __getitem__(self, name: str) -> object:
+        return self._columns[name][self._i]
+
+    def get(self, name: str) -> object:
+        column = self._columns.get(name)
+        return None if column is None else column[self._i]
 
 
 _GENERIC = _Cause(
@@ -200,18 +236,18 @@ _GENERIC = _Cause(
 )
 
 
-def _issue(cause: _Cause, record: dict[str, object], named: list[str]) -> Issue:
+def _issue(cause: _Cause, row: _RowView, listing: str) -> Issue:
     on_projects = cause.sheet == PROJECTS.name
-    row = record["project_row"] if on_projects else record[ROW]
+    excel_row = row["project_row"] if on_projects else row[ROW]
     value_column = _VALUE_COLUMN.get(cause.field or "")
     return Issue(
         code=cause.code,
         severity=cause.severity,
         sheet=cause.sheet,
-        row=int(row) if row == row and row is not None else None,  # type: ignore[arg-type]
+        row=int(excel_row) if excel_row == excel_row and excel_row is not None else None,  # type: ignore[arg-type]
         column=None,  # the reader knows the column letters; the header names the cell's column
         field=_header(cause.sheet, cause.field),
-        value=record.get(value_column) if value_column else None,
-        message=f"{record['project_id']}: {cause.why(record)}, so {_listing([LABELS[m] for m in named])} left empty.",
+        value=row.get(value_column) if value_column else None,
+        message=f"{row['project_id']}: {cause.why(row)}; {listing} left empty.",
         stage=STAGE,
     )

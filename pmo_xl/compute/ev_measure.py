@@ -16,6 +16,7 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from pmo_xl.compute.ev_formulas import FloatArray
 
@@ -29,8 +30,8 @@ COMPLETE: Final = 1.0 - 1e-9  # % complete at or above this counts as done
 
 def technique_codes(ev_technique: npt.ArrayLike) -> npt.NDArray[np.int8]:
     """Projects `ev_technique` text to technique codes; blank or unknown means % complete."""
-    lookup = {name: code for code, name in enumerate(TECHNIQUES)}
-    return np.array([lookup.get(t, PCT_COMPLETE) if isinstance(t, str) else PCT_COMPLETE for t in ev_technique], dtype=np.int8)
+    codes = pd.Index(TECHNIQUES).get_indexer(pd.Index(np.asarray(ev_technique, dtype=object)))
+    return np.where(codes < 0, PCT_COMPLETE, codes).astype(np.int8)
 
 
 def compute_milestone_share(

@@ -49,24 +49,22 @@ class PlanCurves:
         return self.curves.ravel()[project * self.width + column]
 
 
-def _interpolate_rows(known: FloatArray) -> FloatArray:
-    """Fill NaN gaps of each row by straight lines between known points.
+def _draw_lines(n_rows: int, width: int, row: IntArray, column: IntArray, value: FloatArray) -> FloatArray:
+    """Each row drawn through its known points by straight lines, as an (n_rows, width) matrix.
 
-    Before a row's first known point the value is 0; after its last it holds the last value.
+    Before a row's first point the value is 0; after its last point the line heads for the
+    next row's 0, which the caller's running maximum turns into "hold the last value".
+    One np.interp over the flattened matrix draws every row at once: each row gets a 0 point
+    in its first column, so no line runs across two rows before reaching its own points.
     """
-    n_rows, width = known.shape
-    columns = np.arange(width)
-    has = ~np.isnan(known)
-    previous = np.maximum.accumulate(np.where(has, columns, -1), axis=1)
-    following = np.minimum.accumulate(np.where(has, columns, width)[:, ::-1], axis=1)[:, ::-1]
-    filled = np.nan_to_num(known)
-    prev_value = np.take_along_axis(filled, np.clip(previous, 0, width - 1), axis=1)
-    next_value = np.take_along_axis(filled, np.clip(following, 0, width - 1), axis=1)
-    gap = following - previous
-    share = np.zeros(known.shape)
-    np.divide(columns - previous, gap, out=share, where=(previous >= 0) & (following < width) & (gap > 0))
-    line = prev_value + (next_value - prev_value) * share
-    return np.where(previous < 0, 0.0, line)
+    starts = np.arange(n_rows, dtype=np.intp) * width
+    x = np.concatenate([row * width + column, starts])
+    y = np.concatenate([value, np.zeros(n_rows)])
+    order = np.argsort(x, kind="stable")  # a few sorted runs (cheap); known points stay first
+    x, y = x[order], y[order]
+    first = np.r_[True, x[1:] != x[:-1]]
+    flat = np.interp(np.arange(n_rows * width, dtype=np.float64), x[first], y[first])
+    return flat.reshape(n_rows, width)
 
 
 def compute_plan_curves(
@@ -87,10 +85,10 @@ def compute_plan_curves(
     at least one month before every start (the plan's 0 sits there).
     """
     b_project, b_column, b_value = baseline
-    size = n_projects * width
-    monthly = np.bincount(b_project * width + b_column, weights=b_value, minlength=size)
-    cumulative = np.cumsum(monthly.reshape(n_projects, width), axis=1)
-    has_baseline = cumulative[:, -1] > 0
+    # Planned value per month is never negative (a negative typo would make the curve fall).
+    monthly = np.bincount(b_project * width + b_column, weights=np.maximum(b_value, 0.0), minlength=n_projects * width)
+    totals = np.bincount(b_project, weights=np.maximum(b_value, 0.0), minlength=n_projects)
+    has_baseline = totals > 0
     baseline_start = np.full(n_projects, width, dtype=np.intp)
     np.minimum.at(baseline_start, b_project, b_column)
 
@@ -107,20 +105,28 @@ def compute_plan_curves(
     pv_start = np.where(start >= 1, np.minimum(start, first_pv), first_pv)
     plan_start = np.select([has_baseline, use_pv, use_linear], [baseline_start, pv_start, start], 0)
 
-    known = np.full((n_projects, width), np.nan)
-    on_pv = use_pv[p_project]
-    known.ravel()[p_project[on_pv] * width + p_column[on_pv]] = p_value[on_pv]
-    anchored = use_pv | use_linear
-    rows = np.flatnonzero(anchored)
-    known[rows, np.clip(plan_start[rows] - 1, 0, width - 1)] = 0.0
-    # The plan reaches BAC at the planned finish, unless Progress already reported past it.
-    ends = np.flatnonzero(anchored & (finish > last_pv) & np.isfinite(bac) & (finish < width))
-    known[ends, finish[ends]] = bac[ends]
-    drawn = _interpolate_rows(known)
+    curves = np.zeros((n_projects, width))
+    baseline_rows = np.flatnonzero(has_baseline)
+    curves[baseline_rows] = np.cumsum(monthly.reshape(n_projects, width)[baseline_rows], axis=1)
 
-    curves = np.where(has_baseline[:, None], cumulative, np.where(anchored[:, None], drawn, 0.0))
-    # Cumulative PV cannot fall: a reported dip is read as "no progress planned that month".
-    curves = np.maximum.accumulate(np.maximum(curves, 0.0), axis=1)
+    # Points each drawn plan passes through: reported PV, 0 the month before the plan starts,
+    # and BAC at the planned finish unless Progress already reported past it.
+    anchored = use_pv | use_linear
+    drawn_rows = np.flatnonzero(anchored)
+    position = np.full(n_projects, -1, dtype=np.intp)
+    position[drawn_rows] = np.arange(len(drawn_rows))
+    on_pv = use_pv[p_project]
+    end_rows = np.flatnonzero(anchored & (finish > last_pv) & np.isfinite(bac) & (finish < width))
+    drawn = _draw_lines(
+        len(drawn_rows),
+        width,
+        position[np.concatenate([p_project[on_pv], drawn_rows, end_rows])],
+        np.concatenate([p_column[on_pv], np.clip(plan_start[drawn_rows] - 1, 0, width - 1), finish[end_rows]]),
+        np.concatenate([p_value[on_pv], np.zeros(len(drawn_rows)), bac[end_rows]]),
+    )
+    # Cumulative PV cannot fall: a reported dip is read as "no progress planned that month"
+    # (and past a row's last point the line is held, see `_draw_lines`).
+    curves[drawn_rows] = np.maximum.accumulate(np.maximum(drawn, 0.0), axis=1)
     source = np.select([has_baseline, use_pv, use_linear], [BASELINE, PROGRESS_PV, LINEAR], NO_PLAN).astype(np.int8)
     plan_start = np.where(source == NO_PLAN, 0, plan_start).astype(np.intp)
     duration = np.where(source == NO_PLAN, 0, compute_plan_duration(curves, plan_start)).astype(np.intp)

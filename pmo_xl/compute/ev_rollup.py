@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from pmo_xl.compute import ev_formulas as f
 from pmo_xl.compute.earned_schedule import (
@@ -38,22 +39,27 @@ BLANK_GROUP = "(blank)"
 _SUMMED = ("bac", "pv", "ev", "ac", "eac")
 
 
-def aggregate(member: np.ndarray, values: dict[str, np.ndarray], plan: PlanCurves, at_column: np.ndarray) -> dict[str, np.ndarray]:
-    """Sums and ratios of sums for S sets of projects at once.
+def aggregate(
+    n_sets: int, member_set: np.ndarray, member_project: np.ndarray, values: dict[str, np.ndarray],
+    plan: PlanCurves, at_column: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Sums and ratios of sums for `n_sets` sets of projects at once.
 
-    member: (S, P) which projects count in each set; values: bac, pv, ev, ac, eac as (S, P)
-    or (P,) arrays; at_column: (S,) grid column of each set's status month.
+    Membership is given as pairs: entry k puts project `member_project[k]` in set
+    `member_set[k]` with the figures values[name][k] (bac, pv, ev, ac, eac). at_column: (S,)
+    grid column of each set's status month (where its AT is counted to).
     """
-    member = member & np.isfinite(values["pv"]) & np.isfinite(values["ev"]) & np.isfinite(values["ac"]) & np.isfinite(values["bac"])
-    eac_defined = np.isfinite(values["eac"])
-    eac = np.where(eac_defined, values["eac"], values["bac"])
-    out: dict[str, np.ndarray] = {"projects": member.sum(axis=1)}
+    counted = np.isfinite(values["pv"]) & np.isfinite(values["ev"]) & np.isfinite(values["ac"]) & np.isfinite(values["bac"])
+    sets, projects = member_set[counted], member_project[counted]
+    figures = {name: values[name][counted] for name in _SUMMED}
+    eac_defined = np.isfinite(figures["eac"])
+    figures["eac"] = np.where(eac_defined, figures["eac"], figures["bac"])
+    out: dict[str, np.ndarray] = {"projects": np.bincount(sets, minlength=n_sets)}
     empty = out["projects"] == 0
     for name in _SUMMED:
-        source = eac if name == "eac" else values[name]
         # A set with no project has no figures (a gap in a chart), not figures of 0.
-        out[name] = np.where(empty, np.nan, np.where(member, source, 0.0).sum(axis=1))
-    out["eac_assumed_bac"] = (member & ~eac_defined).sum(axis=1)
+        out[name] = np.where(empty, np.nan, np.bincount(sets, weights=figures[name], minlength=n_sets))
+    out["eac_assumed_bac"] = np.bincount(sets[~eac_defined], minlength=n_sets)
     bac, pv, ev, ac, eac_sum = (out[n] for n in _SUMMED)
     out["sv"] = f.schedule_variance(ev, pv)
     out["cv"] = f.cost_variance(ev, ac)
@@ -69,15 +75,17 @@ def aggregate(member: np.ndarray, values: dict[str, np.ndarray], plan: PlanCurve
     out["pct_complete"] = f.ratio(ev, bac)
     out["pct_spent"] = f.ratio(ac, bac)
 
-    # Earned schedule on the summed curve of the members that have a plan.
-    planned = member & (plan.source != NO_PLAN)[None, :]
-    curves = planned.astype(np.float64) @ plan.curves
-    start = np.where(planned, plan.start[None, :], plan.width).min(axis=1)
+    # Earned schedule: the summed PV curve of the members that have a plan, and their EV.
+    planned = plan.source[projects] != NO_PLAN
+    sets, projects, ev_planned = sets[planned], projects[planned], figures["ev"][planned]
+    membership = sparse.csr_matrix((np.ones(len(sets)), (sets, projects)), shape=(n_sets, len(plan.source)))
+    curves = np.asarray(membership @ plan.curves)
+    start = np.full(n_sets, plan.width, dtype=np.intp)
+    np.minimum.at(start, sets, plan.start[projects])
     has = start < plan.width
     start = np.where(has, start, 0)
     duration = np.where(has, compute_plan_duration(curves, start), 0)
-    ev_planned = np.where(planned, values["ev"], 0.0).sum(axis=1)
-    es = compute_earned_schedule(curves, start, duration, ev_planned)
+    es = compute_earned_schedule(curves, start, duration, np.bincount(sets, weights=ev_planned, minlength=n_sets))
     at = np.where(has, at_column - start + 1, np.nan).astype(np.float64)
     out["pd"] = np.where(has, duration, np.nan)
     out["es"] = es
@@ -87,8 +95,15 @@ def aggregate(member: np.ndarray, values: dict[str, np.ndarray], plan: PlanCurve
     return out
 
 
-def _labels(values: pd.Series) -> np.ndarray:
-    return values.astype(object).where(values.notna() & (values.astype(str).str.strip() != ""), BLANK_GROUP).to_numpy(dtype=object)
+def _groups(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Group code per project and the sorted group names; blank names form one group."""
+    codes, names = pd.factorize(values.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    names = np.asarray(names, dtype=object)
+    # Only the few distinct names are cleaned, not every project's text.
+    cleaned = np.array([n.strip() if isinstance(n, str) and n.strip() else BLANK_GROUP for n in names] + [BLANK_GROUP], dtype=object)
+    labels, remap = np.unique(cleaned, return_inverse=True)
+    used, group = np.unique(remap.ravel()[codes], return_inverse=True)  # only groups with a member
+    return group.ravel(), labels[used]
 
 
 def compute_rollup(current: pd.DataFrame, plan: PlanCurves, status_column: int, thresholds: pd.DataFrame | None) -> pd.DataFrame:
@@ -103,11 +118,9 @@ def compute_rollup(current: pd.DataFrame, plan: PlanCurves, status_column: int, 
             labels = np.array(["Portfolio"], dtype=object)
             codes = np.zeros(len(current), dtype=np.intp)
         else:
-            codes, labels = pd.factorize(_labels(current[level]), sort=True)
-            labels = np.asarray(labels, dtype=object)
-        member = codes[None, :] == np.arange(len(labels))[:, None]
+            codes, labels = _groups(current[level])
         at_column = np.full(len(labels), status_column)
-        sums = aggregate(member, values, plan, at_column)
+        sums = aggregate(len(labels), np.asarray(codes, dtype=np.intp), np.arange(len(current)), values, plan, at_column)
         frame = pd.DataFrame({"level": level, "group": labels, **sums})
         frames.append(frame)
     rollup = pd.concat(frames, ignore_index=True)
@@ -123,11 +136,11 @@ def compute_trend(inputs: EvInputs, figures: dict[str, np.ndarray], thresholds: 
     # Rows are sorted by project and month, so a running maximum is "latest row so far".
     latest = np.maximum.accumulate(latest, axis=1)
     window = np.arange(inputs.status_column - TREND_MONTHS + 1, inputs.status_column + 1)
-    picked = latest[:, window].T  # (months, projects)
-    has_row = picked >= 0
-    take = np.maximum(picked, 0)
-    values = {name: np.where(has_row, figures[name][take], np.nan) for name in _SUMMED}
-    sums = aggregate(has_row, values, plan, window)
+    picked = latest[:, window].T  # (months, projects): the row each project stood at
+    month_of, project_of = np.nonzero(picked >= 0)
+    rows = picked[month_of, project_of]
+    values = {name: figures[name][rows] for name in _SUMMED}
+    sums = aggregate(len(window), month_of, project_of, values, plan, window)
     trend = pd.DataFrame({"period": inputs.column_dates[window], **sums})
     return pd.concat([trend, compute_rag(trend, thresholds)[["rag", "rag_reason"]]], axis=1)
 

@@ -72,40 +72,53 @@ def _fmt(value: float, against: float = np.nan) -> str:
     return f"{value:.{decimals}f}"
 
 
-def classify(values: FloatArray, band: Band | None) -> tuple[np.ndarray, list[str]]:
-    """Level per value (UNRATED, 0 Green, 1 Amber, 2 Red) and its reason text."""
+_NAN, _RED_LOW, _AMBER_LOW, _RED_HIGH, _AMBER_HIGH, _GREEN = range(6)
+
+
+def _branches(values: FloatArray, band: Band) -> np.ndarray:
+    """Which rule rates each value (first match wins): the cause its reason names."""
+    with np.errstate(invalid="ignore"):
+        return np.select(
+            [np.isnan(values), values < band.red_below, values < band.amber_below, values > band.red_above, values > band.amber_above],
+            [_NAN, _RED_LOW, _AMBER_LOW, _RED_HIGH, _AMBER_HIGH],
+            _GREEN,
+        )
+
+
+def _reason(branch: int, value: float, band: Band) -> str:
+    name = band.metric
+    bound = {_RED_LOW: band.red_below, _AMBER_LOW: band.amber_below, _RED_HIGH: band.red_above, _AMBER_HIGH: band.amber_above}.get(branch)
+    if branch == _NAN:
+        return f"{name} not available"
+    if bound is not None:
+        side = "below" if branch in (_RED_LOW, _AMBER_LOW) else "above"
+        return f"{name} {_fmt(value, bound)} {side} {_fmt(bound)}"
+    if np.isfinite(band.amber_above):
+        return f"{name} {_fmt(value)} within {_fmt(band.amber_below)}–{_fmt(band.amber_above)}"
+    return f"{name} {_fmt(value)} at or above {_fmt(band.amber_below)}"
+
+
+_LEVEL_OF_BRANCH = np.array([UNRATED, 2, 1, 2, 1, 0], dtype=np.int8)
+
+
+def classify(values: FloatArray, band: Band | None, metric: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Level per value (UNRATED, 0 Green, 1 Amber, 2 Red) and its reason text (object array)."""
     values = np.asarray(values, dtype=np.float64)
     if band is None:
-        return np.full(values.shape, UNRATED, dtype=np.int8), ["" for _ in range(values.size)]
-    name = band.metric
-    with np.errstate(invalid="ignore"):
-        red_low = values < band.red_below
-        amber_low = values < band.amber_below
-        red_high = values > band.red_above
-        amber_high = values > band.amber_above
-    level = np.select(
-        [np.isnan(values), red_low | red_high, amber_low | amber_high], [UNRATED, 2, 1], 0
-    ).astype(np.int8)
-    if np.isfinite(band.amber_above):
-        upper = band.amber_above
-        green_text = f"within {_fmt(band.amber_below)}–{_fmt(upper)}"
-    else:
-        green_text = f"at or above {_fmt(band.amber_below)}"
-    reasons: list[str] = []
-    for value, low_red, low_amber, high_red in zip(values.tolist(), red_low, amber_low, red_high, strict=True):
-        if value != value:  # NaN
-            reasons.append(f"{name} not available")
-        elif low_red:
-            reasons.append(f"{name} {_fmt(value, band.red_below)} below {_fmt(band.red_below)}")
-        elif low_amber:
-            reasons.append(f"{name} {_fmt(value, band.amber_below)} below {_fmt(band.amber_below)}")
-        elif high_red:
-            reasons.append(f"{name} {_fmt(value, band.red_above)} above {_fmt(band.red_above)}")
-        elif np.isfinite(band.amber_above) and value > band.amber_above:
-            reasons.append(f"{name} {_fmt(value, band.amber_above)} above {_fmt(band.amber_above)}")
-        else:
-            reasons.append(f"{name} {_fmt(value)} {green_text}")
-    return level, reasons
+        return np.full(values.shape, UNRATED, dtype=np.int8), np.full(values.shape, f"no threshold set for {metric}", dtype=object)
+    branch = _branches(values, band)
+    # Reasons print values to 2 decimals, so they are formatted once per (rule, cents) pair;
+    # values that would print equal to their threshold get more decimals, one by one.
+    bounds = np.choose(branch, [np.nan, band.red_below, band.amber_below, band.red_above, band.amber_above, np.nan])
+    cents = np.round(np.nan_to_num(values) * 100)
+    tie = np.isfinite(bounds) & (cents == np.round(bounds * 100)) & (values != bounds)
+    key = branch.astype(np.int64) * 10**12 + cents.astype(np.int64)
+    uniques, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    texts = np.array([_reason(int(branch[i]), float(cents[i]) / 100 if branch[i] != _NAN else np.nan, band) for i in first], dtype=object)
+    reasons = texts[inverse.ravel()]
+    for i in np.flatnonzero(tie):
+        reasons[i] = _reason(int(branch[i]), float(values[i]), band)
+    return _LEVEL_OF_BRANCH[branch], reasons
 
 
 def compute_rag(figures: pd.DataFrame, thresholds: pd.DataFrame | None) -> pd.DataFrame:
@@ -122,23 +135,17 @@ def compute_rag(figures: pd.DataFrame, thresholds: pd.DataFrame | None) -> pd.Da
     names = np.array([*RAG_NAMES, None], dtype=object)  # index -1 -> None
     for metric, column, stem in RAG_METRICS:
         values = figures[column].to_numpy(dtype=np.float64) if column in figures else np.full(len(figures), np.nan)
-        level, reasons = classify(values, bands.get(metric))
+        level, reasons = classify(values, bands.get(metric), metric)
         out[f"rag_{stem}"] = names[level]
         out[f"rag_{stem}_reason"] = reasons
         levels.append(level)
         texts.append(reasons)
-    if levels:
-        stacked = np.vstack(levels)
-        worst = stacked.max(axis=0)
-    else:
-        stacked = np.empty((0, len(figures)), dtype=np.int8)
-        worst = np.full(len(figures), UNRATED, dtype=np.int8)
+    worst = np.vstack(levels).max(axis=0) if len(figures) else np.zeros(0, dtype=np.int8)
     out["rag"] = names[worst]
-    joined: list[str] = []
-    for i, level in enumerate(worst.tolist()):
-        if level == UNRATED:
-            joined.append("no index available")
-        else:
-            joined.append("; ".join(t[i] for t, row in zip(texts, stacked[:, i], strict=True) if row == level))
-    out["rag_reason"] = joined
+    # The overall reason joins the reasons of the metrics at the worst level, in metric order.
+    joined = np.full(len(figures), "", dtype=object)
+    for level, reasons in zip(levels, texts, strict=True):
+        at_worst = (level == worst) & (worst != UNRATED)
+        joined = np.where(at_worst & (joined != ""), joined + "; " + reasons, np.where(at_worst, reasons, joined))
+    out["rag_reason"] = np.where(worst == UNRATED, "no index available", joined)
     return pd.DataFrame(out, index=figures.index)

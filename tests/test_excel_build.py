@@ -340,3 +340,14 @@ def test_excel_setup_build_step_is_a_working_command(tmp_path: Path) -> None:
         r"%LOCALAPPDATA%\pmo-xl\venv\Scripts\pythonw.exe",
         "/opt/pmo/bin/python",
     )
+
+
+@pytest.mark.parametrize(("reserved", "header"), [(3, "cc61ffff000300"), (0, "cc61ffff000000")])
+def test_vba_project_header_is_source_only_in_both_variants(tmp_path: Path, reserved: int, header: str) -> None:
+    """Version 0xFFFF = no p-code: Office compiles from source. 0 is EPPlus's variant (checklist fallback)."""
+    import olefile
+
+    path = build_pmo_xlsm(tmp_path / "PMO.xlsm", vba_reserved=reserved)
+    with zipfile.ZipFile(path) as archive:
+        ole = olefile.OleFileIO(archive.read("xl/vbaProject.bin"))
+    assert ole.openstream("VBA/_VBA_PROJECT").read().hex() == header

@@ -31,6 +31,7 @@ from pmo_xl.excel.layout import (
     NOTE_PREFIX,
     PRIORITIES,
     TOOL_TABLES,
+    UPDATES,
     VALIDATION,
 )
 from pmo_xl.excel.memory_port import MemoryPort
@@ -616,12 +617,45 @@ def test_collect_updates_explains_a_missing_folder(memory: MemoryPort) -> None:
     assert "Traceback" not in message
 
 
-def test_collect_updates_on_onedrive_asks_for_a_folder(sample_workbook: Path) -> None:
+def test_collect_updates_on_onedrive_explains_what_to_do(sample_workbook: Path) -> None:
     port = MemoryPort.from_workbook(
         sample_workbook, ALL_TABLES, path="https://contoso.sharepoint.com/PMO.xlsm"
     )
-    macros.run_action(port, "Collect updates")
-    assert "type the updates folder on Home" in port.alerts[0][1]
+    assert macros.run_action(port, "Collect updates") is None
+    assert "OneDrive/SharePoint" in port.alerts[0][1] and "pmo-xl collect" in port.alerts[0][1]
+
+
+def test_collect_updates_lists_every_file_and_opens_the_merged_portfolio(
+    sample_workbook: Path, tmp_path: Path
+) -> None:
+    from pmo_xl.collect.form import UpdateData
+    from pmo_xl.collect.template import write_update_template
+
+    portfolio = tmp_path / "PMO.xlsx"
+    portfolio.write_bytes(sample_workbook.read_bytes())
+    updates = tmp_path / "updates"
+    updates.mkdir()
+    write_update_template(
+        updates / "good.xlsx",
+        "PRJ-001",
+        "2026-10",
+        UpdateData(progress={"pv": 1000.0, "ev": 950.0, "ac": 900.0}),
+    )
+    write_update_template(updates / "unknown.xlsx", "PRJ-404", "2026-10")
+    (updates / "notes.txt").write_text("not an update")
+    port = MemoryPort.from_workbook(portfolio, ALL_TABLES)
+    result = macros.run_action(port, "Collect updates")
+    assert result is not None and port.alerts == []
+    rows = port.read_table(UPDATES.table).rows
+    assert [(r[0], r[3]) for r in rows] == [
+        ("unknown.xlsx", "rejected"),
+        ("good.xlsx", "accepted"),
+        ("notes.txt", "skipped"),
+    ]
+    assert rows[0][4] >= 1 and rows[0][6]  # an error count and the reason
+    assert port.opened == [result.output] and Path(result.output).exists()
+    assert result.summary.startswith("1 accepted, 0 partly accepted, 1 rejected")
+    assert portfolio.read_bytes() == sample_workbook.read_bytes()  # the portfolio itself is not rewritten
 
 
 def test_a_failure_is_one_plain_alert_and_the_traceback_goes_to_the_log(tmp_path: Path) -> None:

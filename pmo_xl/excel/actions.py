@@ -244,27 +244,59 @@ def updates_folder(port: WorkbookPort) -> Path | None:
     return _local_parent(port.workbook_path) / "updates"
 
 
-def run_collect_updates(port: WorkbookPort) -> RunResult:
-    """Read the project-update workbooks and list what was accepted and refused on Updates."""
-    folder = updates_folder(port)
-    if folder is None:
-        raise UserFacingError(
-            "This workbook is on OneDrive/SharePoint: type the updates folder on Home (Updates folder)."
+def updates_frame(files: list) -> pd.DataFrame:
+    """tblUpdates: one row per file of the updates folder, refused ones first."""
+    from pmo_xl.issues import Severity
+
+    order = {"rejected": 0, "held back": 1, "partly accepted": 2, "accepted": 3}
+    rows = []
+    for result in sorted(files, key=lambda f: (order.get(str(f.status), 4), f.name)):
+        issues = sort_issues(result.issues)
+        worst = issues[0] if issues else None
+        # The first error says why a file was refused better than the summary note does.
+        message = (
+            worst.message
+            if worst and worst.severity == Severity.ERROR
+            else (result.note or (worst.message if worst else None))
         )
-    if not folder.is_dir():
+        rows.append([result.name, result.project_id, pd.Timestamp(result.period) if result.period else None,
+                     str(result.status), result.count(Severity.ERROR), result.count(Severity.WARNING), message])  # fmt: skip
+    return pd.DataFrame(rows, columns=list(UPDATES.columns))
+
+
+def run_collect_updates(port: WorkbookPort) -> RunResult:
+    """Collect the PM updates with `pmo-xl collect`'s use case; list every file on Updates.
+
+    The merged portfolio is a new workbook beside this one (opened for review): the registers
+    of the open workbook are not rewritten. The use case reads this workbook as last saved.
+    """
+    from pmo_xl.collect.model import Status
+    from pmo_xl.collect.usecase import collect_updates
+
+    if port.is_cloud:
+        raise UserFacingError(
+            "Collect updates needs the workbook as a file on this computer; this one is opened from "
+            "OneDrive/SharePoint. Open a synced or downloaded copy, or run `pmo-xl collect` on it."
+        )
+    folder = updates_folder(port)
+    if folder is None or not folder.is_dir():
         raise UserFacingError(
             f"The updates folder {folder} does not exist. Create it, or type another folder on Home."
         )
-    try:
-        from pmo_xl.usecases import collect_updates  # type: ignore[attr-defined]
-    except ImportError:
-        raise UserFacingError("Collect updates is not available in this version of pmo-xl yet.") from None
-    port.set_status(f"Collect updates: reading {folder}...")
-    frame, summary = collect_updates(folder, read_tables(port))
-    port.write_table(UPDATES.sheet, UPDATES.table, frame)
+    port.set_status(f"Collect updates: reading {folder} (this workbook as last saved)...")
+    result = collect_updates(folder, port.workbook_path)
+    port.write_table(UPDATES.sheet, UPDATES.table, updates_frame(result.files), {"Period": "yyyy-mm"})
+    counts = {
+        s: len(result.by_status(s))
+        for s in (Status.ACCEPTED, Status.PARTLY, Status.REJECTED, Status.HELD_BACK)
+    }
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    if result.out is not None:
+        summary += f"; merged portfolio {result.out.name} written"
+        port.open_workbook(str(result.out))
     record_run(port, "Collect updates", summary)
     port.show_sheet(UPDATES.sheet)
-    return RunResult("Collect updates", summary)
+    return RunResult("Collect updates", summary, output=str(result.out) if result.out else None)
 
 
 # --- Generate monthly report ----------------------------------------------------------------------

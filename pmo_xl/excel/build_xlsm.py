@@ -85,12 +85,14 @@ def build_pmo_xlsm(
     buttons: Sequence[Button] = BUTTONS,
     udf_module: str = UDF_MODULE,
     check_bindings: bool = True,
+    vba_reserved: int = 3,
 ) -> Path:
     """Write PMO.xlsm to `path` (atomically) and return the path.
 
     `portfolio_sheets` adds the standard portfolio sheets to the open workbook; by default the
     template writer of pmo_xl.io. `check_bindings=False` exists only so tests can build a
-    deliberately broken variant and prove LibreOffice catches it.
+    deliberately broken variant and prove LibreOffice catches it. `vba_reserved` is the
+    `_VBA_PROJECT` header variant (see vba_project.build_vba_project; a checklist fallback).
     """
     path = Path(path)
     if check_bindings:
@@ -114,7 +116,7 @@ def build_pmo_xlsm(
         for table in TOOL_TABLES:
             write_tool_sheet(workbook, table)
         write_config_sheet(workbook, config or XlwingsConfig())
-        _attach_vba(workbook, udf_module)
+        _attach_vba(workbook, udf_module, vba_reserved)
         workbook.close()
         os.replace(tmp_name, path)
     finally:
@@ -123,7 +125,7 @@ def build_pmo_xlsm(
     return path
 
 
-def _attach_vba(workbook: Workbook, udf_module: str) -> None:
+def _attach_vba(workbook: Workbook, udf_module: str, vba_reserved: int) -> None:
     """Code names on every sheet and the VBA project with a document module for each."""
     sheets = workbook.worksheets()
     names = sheet_code_names(len(sheets))
@@ -132,7 +134,7 @@ def _attach_vba(workbook: Workbook, udf_module: str) -> None:
         if sheet.is_chartsheet:
             raise ValueError("chart sheets need a chart document module, which this build does not write")
         sheet.set_vba_name(name)
-    data = build_vba_project(workbook_modules(names, udf_module))
+    data = build_vba_project(workbook_modules(names, udf_module), vba_reserved)
     workbook.add_vba_project(io.BytesIO(data), is_stream=True)  # type: ignore[arg-type]
 
 
@@ -240,9 +242,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("output", nargs="?", default=str(DEFAULT_OUTPUT))
     parser.add_argument("--interpreter-win", default=XlwingsConfig.interpreter_win)
     parser.add_argument("--interpreter-mac", default=XlwingsConfig.interpreter_mac)
+    parser.add_argument(
+        "--vba-reserved",
+        type=int,
+        choices=(0, 3),
+        default=3,
+        help="_VBA_PROJECT header variant: 3 as ms-ovba (default), 0 as EPPlus (checklist fallback)",
+    )
     args = parser.parse_args(argv)
     config = XlwingsConfig(interpreter_win=args.interpreter_win, interpreter_mac=args.interpreter_mac)
-    print(build_pmo_xlsm(args.output, config=config))
+    print(build_pmo_xlsm(args.output, config=config, vba_reserved=args.vba_reserved))
     return 0
 
 

@@ -234,8 +234,13 @@ def _seeded_random(seed: int) -> Iterator[None]:
         random.setstate(state)
 
 
-def build_vba_project(modules: Sequence[VbaModule]) -> bytes:
-    """The bytes of `vbaProject.bin` holding these modules (same input, same bytes)."""
+def build_vba_project(modules: Sequence[VbaModule], reserved3: int = 3) -> bytes:
+    """The bytes of `vbaProject.bin` holding these modules (same input, same bytes).
+
+    `reserved3` is the last field of the `_VBA_PROJECT` stream header: ms-ovba writes 0x0003,
+    EPPlus 0x0000. Both should make Office ignore the (absent) p-code; if real Excel rejects
+    the default, the checklist says to try 0 (`build_xlsm --vba-reserved 0`).
+    """
     names = [m.name.casefold() for m in modules]
     if len(set(names)) != len(names):
         raise VbaSourceError("two VBA modules have the same name")
@@ -263,7 +268,9 @@ def build_vba_project(modules: Sequence[VbaModule]) -> bytes:
             StreamDirectory("dir", _write(tmp / "dir.bin", compress(DirStream(project).to_bytes())))
         )
         storage.add_directory(
-            StreamDirectory("_VBA_PROJECT", _write(tmp / "vba_project.bin", ProjectView(project).to_bytes()))
+            StreamDirectory(
+                "_VBA_PROJECT", _write(tmp / "vba_project.bin", ProjectView(project, reserved3).to_bytes())
+            )
         )
         root.add_directory(storage)
         root.add_directory(

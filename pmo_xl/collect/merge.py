@@ -7,12 +7,15 @@ The rules, one per register:
   against the portfolio, and here against rows added earlier in the same run).
 - Milestones: upsert by project and milestone name (case and spacing ignored). Milestones the
   update does not list are kept: an update never deletes a milestone.
-- Allocations (Resource needs): the update's rows replace the project's allocations that overlap
-  the window they cover (earliest Start to latest Finish); allocations wholly outside that window
-  are kept, and the new rows are appended. An empty Resource needs table changes nothing. Why a
-  window rather than "append": an update restates the project's needs, so appending would count
-  every re-submitted need twice; why not "replace all of the project's allocations": an update
-  covers the months ahead, and history (or needs far out the PM left off) must not vanish.
+- Allocations (Resource needs): the update restates the project's needs for the window its rows
+  cover (earliest Start to latest Finish). The project's allocations inside that window are
+  replaced by the update's rows; an allocation straddling a window edge is cut at the edge and
+  keeps its part outside the window, its hours pro rata by calendar days (its actual hours stay
+  with the part before the window); allocations outside the window are kept. An empty Resource
+  needs table changes nothing. Why a window rather than "append": an update restates the needs,
+  so appending would count every re-submitted need twice; why not "replace all the project's
+  allocations": an update covers the months ahead, and history (or needs far out that the PM
+  left off) must not vanish.
 Rows of the portfolio that cannot be parsed (a date typed as text, say) are never matched and
 never removed: they are carried as they are, for the PMO to fix.
 """
@@ -27,6 +30,10 @@ from pmo_xl.collect.read import issue
 from pmo_xl.issues import Severity
 from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import ALLOCATIONS, MILESTONES, PROGRESS, RISKS
+
+Span = tuple[int, dt.date, dt.date, float | None]  # row index, start, finish, effort hours
+DAY = dt.timedelta(days=1)
+START, FINISH, HOURS, ACTUAL = (ALLOCATIONS.fields.index(f) for f in ("start", "finish", "effort_hours", "actual_hours"))
 
 
 class Merger:
@@ -52,12 +59,12 @@ class Merger:
         }
         allocations = self.rows["Allocations"]
         self.allocation_rows: list[list[object] | None] = list(allocations)
-        self.allocation_spans: dict[str, list[tuple[int, dt.date, dt.date]]] = {}
-        for k, (p, s, f) in enumerate(zip(typed_column(allocations, ALLOCATIONS, "project_id"),
-                                          typed_column(allocations, ALLOCATIONS, "start"),
-                                          typed_column(allocations, ALLOCATIONS, "finish"), strict=True)):
-            if p is not None and isinstance(s, dt.date) and isinstance(f, dt.date):
-                self.allocation_spans.setdefault(str(p), []).append((k, s, f))
+        # project -> [(row index, start, finish, effort hours)] of the rows whose dates can be read
+        self.allocation_spans: dict[str, list[Span]] = {}
+        for k, (p, s, f, h) in enumerate(zip(*(typed_column(allocations, ALLOCATIONS, name)
+                                                for name in ("project_id", "start", "finish", "effort_hours")), strict=True)):
+            if p is not None and isinstance(s, dt.date) and isinstance(f, dt.date) and f >= s:
+                self.allocation_spans.setdefault(str(p), []).append((k, s, f, h))  # type: ignore[arg-type]
 
     def apply(self, submission: Submission) -> MergeCounts:
         counts = MergeCounts()
@@ -87,7 +94,7 @@ class Merger:
                 counts.milestones_updated += 1
         needs = submission.rows.get("Allocations", [])
         if needs:
-            counts.allocations_removed, counts.allocations_added = self._replace_window(project_id, needs)
+            counts.allocations_removed, counts.allocations_cut, counts.allocations_added = self._replace_window(project_id, needs)
         return counts
 
     def _upsert(self, name: str, register: Register, index: dict, key: object, record: dict[str, object]) -> bool:
@@ -101,26 +108,57 @@ class Merger:
         rows.append(row)
         return True
 
-    def _replace_window(self, project_id: str, needs: list[dict[str, object]]) -> tuple[int, int]:
+    def _replace_window(self, project_id: str, needs: list[dict[str, object]]) -> tuple[int, int, int]:
+        """Replace the project's allocations in the needs' window; (removed, cut at an edge, added)."""
         starts = [r["start"] for r in needs if isinstance(r.get("start"), dt.date)]
         finishes = [r["finish"] for r in needs if isinstance(r.get("finish"), dt.date)]
-        removed = 0
+        removed = cut = 0
         if starts and finishes:
             first, last = min(starts), max(finishes)
-            kept = []
-            for k, start, finish in self.allocation_spans.get(project_id, []):
-                if start <= last and finish >= first and self.allocation_rows[k] is not None:
+            kept: list[Span] = []
+            for span in self.allocation_spans.get(project_id, []):
+                k, start, finish, _ = span
+                if finish < first or start > last:
+                    kept.append(span)
+                    continue
+                pieces = [(a, b) for a, b in ((start, first - DAY), (last + DAY, finish)) if a <= b]
+                if not pieces:
                     self.allocation_rows[k] = None
                     removed += 1
-                else:
-                    kept.append((k, start, finish))
+                    continue
+                cut += 1
+                kept += self._cut(span, pieces)
             self.allocation_spans[project_id] = kept
         for record in needs:
-            k = len(self.allocation_rows)
             self.allocation_rows.append([record.get(c.field) for c in ALLOCATIONS.columns])
-            if isinstance(record.get("start"), dt.date) and isinstance(record.get("finish"), dt.date):
-                self.allocation_spans.setdefault(project_id, []).append((k, record["start"], record["finish"]))  # type: ignore[arg-type]
-        return removed, len(needs)
+            start, finish = record.get("start"), record.get("finish")
+            if isinstance(start, dt.date) and isinstance(finish, dt.date) and finish >= start:
+                span = (len(self.allocation_rows) - 1, start, finish, record.get("effort_hours"))
+                self.allocation_spans.setdefault(project_id, []).append(span)  # type: ignore[arg-type]
+        return removed, cut, len(needs)
+
+    def _cut(self, span: Span, pieces: list[tuple[dt.date, dt.date]]) -> list[Span]:
+        """Keep the parts of an allocation outside the window: the row itself, plus a copy for a second part."""
+        k, start, finish, hours = span
+        original = self.allocation_rows[k]
+        assert original is not None
+        days = (finish - start).days + 1
+        out: list[Span] = []
+        for number, (a, b) in enumerate(pieces):
+            row = list(original)
+            row[START], row[FINISH] = a, b
+            share = None if not isinstance(hours, float) else round(hours * ((b - a).days + 1) / days, 2)
+            if share is not None:
+                row[HOURS] = share
+            if a > start:
+                row[ACTUAL] = None  # actual hours belong to the part before the window
+            if number == 0:
+                self.allocation_rows[k] = row
+                out.append((k, a, b, share))
+            else:
+                self.allocation_rows.append(row)
+                out.append((len(self.allocation_rows) - 1, a, b, share))
+        return out
 
     def has_progress(self, project_id: str, period: dt.date) -> bool:
         return (project_id, period) in self.progress_index

@@ -134,7 +134,8 @@ class MergeCounts:
     risks_updated: int = 0
     milestones_added: int = 0
     milestones_updated: int = 0
-    allocations_removed: int = 0
+    allocations_removed: int = 0  # inside the window the update restated
+    allocations_cut: int = 0  # straddling the window: cut at its edge, the outside part kept
     allocations_added: int = 0
 
     def describe(self) -> str:
@@ -145,8 +146,9 @@ class MergeCounts:
                                       ("milestones", self.milestones_added, self.milestones_updated)):
             if added or updated:
                 parts.append(f"{label} +{added} new, {updated} updated")
-        if self.allocations_added or self.allocations_removed:
-            parts.append(f"resource needs: {self.allocations_removed} allocations replaced by {self.allocations_added}")
+        if self.allocations_added or self.allocations_removed or self.allocations_cut:
+            parts.append(f"resource needs: {self.allocations_removed} allocations replaced by {self.allocations_added}"
+                         + (f", {self.allocations_cut} cut at the window's edge" if self.allocations_cut else ""))
         return "; ".join(parts) or "nothing to merge"
 
 

@@ -1,0 +1,231 @@
+"""Report-model pieces of the Dashboard: KPI tiles with their change, chart series, exceptions.
+
+Which figures (each also recomputed for the month before, as last period's value):
+  - active projects: status Active or On hold and started by the end of the month;
+  - BAC, EAC, VAC, CPI, SPI, SPI(t): the earned-value roll-up of the portfolio (sums first,
+    ratios of the sums; projects with progress), as the Earned Value sheet shows it;
+  - red / amber projects: active projects by overall RAG (see model_views);
+  - over-allocated people: resources above the overload threshold (or with demand and no
+    capacity) in any loading period of the month;
+  - high risks: open risks scoring at least Settings.high_risk_score;
+  - data-quality errors: issues of severity error. The workbook keeps no history of its
+    errors, so this tile has no change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.report.model_views import ACTIVE, DataQualityView, ResourcesView
+
+if TYPE_CHECKING:
+    from pmo_xl.compute.earned_value import EarnedValueResult
+    from pmo_xl.compute.milestones import MilestoneResult
+    from pmo_xl.compute.risk import RiskResult
+    from pmo_xl.model import Portfolio
+
+RAG_ORDER: Final = ("Red", "Amber", "Green", "Not rated")
+EXCEPTION_ORDER: Final = ("Red project", "Update late", "Update missing", "Milestone missed", "Milestone slipped", "Over-allocated")
+TEAM_MONTHS: Final = 3
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One dashboard tile: a figure now and last period (NaN when undefined)."""
+
+    key: str
+    label: str
+    value: float
+    previous: float
+    kind: str  # "count", "money" or "ratio": how the writer formats it
+    higher_is_better: bool | None  # colours the change; None: neither
+    note: str = ""
+
+    @property
+    def change(self) -> float:
+        if np.isfinite(self.value) and np.isfinite(self.previous):
+            return float(self.value - self.previous)
+        return float("nan")
+
+    @property
+    def improved(self) -> bool | None:
+        """True / False when the change is for the better / worse; None when flat or unknown."""
+        change = self.change
+        if self.higher_is_better is None or not np.isfinite(change) or abs(change) < 1e-12:
+            return None
+        return (change > 0) == self.higher_is_better
+
+
+def _number(value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+    return number if np.isfinite(number) else float("nan")
+
+
+def _portfolio_row(ev: EarnedValueResult | None) -> dict[str, float]:
+    if ev is None or not len(ev.rollup):
+        return {}
+    rows = ev.rollup[ev.rollup["level"] == "portfolio"]
+    return {k: _number(v) for k, v in rows.iloc[0].items()} if len(rows) else {}
+
+
+def _active_count(portfolio: Portfolio, period: pd.Timestamp | None) -> float:
+    if period is None:
+        return float("nan")
+    projects = portfolio.projects.drop_duplicates("project_id")
+    started = projects["start"].isna() | (projects["start"] <= period + pd.offsets.MonthEnd(0))
+    return float((projects["status"].isin(ACTIVE) & started).sum())
+
+
+def _rag_count(table: pd.DataFrame, column: str, rag: str) -> float:
+    if column not in table:
+        return float("nan")
+    return float(((table[column] == rag) & table["active"]).sum())
+
+
+def build_kpis(
+    *, project_table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None, previous_period: pd.Timestamp | None,
+    ev: EarnedValueResult | None, ev_before: EarnedValueResult | None, resources: ResourcesView | None,
+    risks: RiskResult | None, risks_before: RiskResult | None, data_quality: DataQualityView,
+) -> list[Kpi]:
+    now, before = _portfolio_row(ev), _portfolio_row(ev_before)
+    nan = float("nan")
+    projects_note = f"{int(now['projects'])} projects with progress" if np.isfinite(now.get("projects", nan)) else "no progress"
+    kpis = [
+        Kpi("active", "Active projects", _active_count(portfolio, period), _active_count(portfolio, previous_period), "count", None),
+        Kpi("bac", "Budget (BAC)", now.get("bac", nan), before.get("bac", nan), "money", None, projects_note),
+        Kpi("eac", "Forecast (EAC)", now.get("eac", nan), before.get("eac", nan), "money", False),
+        Kpi("vac", "Variance at completion", now.get("vac", nan), before.get("vac", nan), "money", True, "BAC − EAC"),
+        Kpi("cpi", "Cost performance (CPI)", now.get("cpi", nan), before.get("cpi", nan), "ratio", True),
+        Kpi("spi", "Schedule performance (SPI)", now.get("spi", nan), before.get("spi", nan), "ratio", True),
+        Kpi("spi_t", "Earned schedule SPI(t)", now.get("spi_t", nan), before.get("spi_t", nan), "ratio", True),
+        Kpi("red", "Red projects", _rag_count(project_table, "rag_overall", "Red"), _rag_count(project_table, "rag_previous", "Red"), "count", False),
+        Kpi("amber", "Amber projects", _rag_count(project_table, "rag_overall", "Amber"), _rag_count(project_table, "rag_previous", "Amber"), "count", False),
+        Kpi("over", "Over-allocated people",
+            float(len(resources.over_now)) if resources is not None else nan,
+            float(len(resources.over_before)) if resources is not None else nan, "count", False),
+        Kpi("risks", "High risks (open)",
+            float(risks.high_count) if risks is not None else nan,
+            float(risks_before.high_count) if risks_before is not None else nan, "count", False,
+            f"score ≥ {risks.high_score}" if risks is not None else ""),
+        Kpi("errors", "Data-quality errors", float(data_quality.counts.get("error", 0)), nan, "count", False, "no history kept"),
+    ]
+    return kpis
+
+
+def build_rag_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Active projects per overall RAG, this period and last."""
+    active = table[table["active"]]
+    this = active["rag_overall"].fillna("Not rated").value_counts()
+    last = active["rag_previous"].fillna("Not rated").value_counts()
+    return pd.DataFrame({
+        "rag": list(RAG_ORDER),
+        "this_period": [int(this.get(r, 0)) for r in RAG_ORDER],
+        "last_period": [int(last.get(r, 0)) for r in RAG_ORDER],
+    })
+
+
+def build_scatter(table: pd.DataFrame) -> pd.DataFrame:
+    """Active projects with both CPI and SPI, for the CPI-vs-SPI chart."""
+    rows = table[table["active"] & np.isfinite(table["cpi"].astype(float)) & np.isfinite(table["spi"].astype(float))]
+    return rows[["project_id", "name", "rag_overall", "spi", "cpi"]].rename(columns={"rag_overall": "rag"}).reset_index(drop=True)
+
+
+def build_s_curve(ev: EarnedValueResult | None) -> pd.DataFrame:
+    """Portfolio PV, EV, AC over the last 12 months, with the EAC forecast as it stood each month and BAC."""
+    columns = ["period", "pv", "ev", "ac", "eac", "bac"]
+    if ev is None or not len(ev.trend):
+        return pd.DataFrame(columns=columns)
+    return ev.trend[columns].reset_index(drop=True)
+
+
+def build_team_utilisation(resources: ResourcesView | None) -> pd.DataFrame:
+    """Team utilisation for the status month and the next two (monthly, whatever the loading grain)."""
+    if resources is None or not resources.current:
+        return pd.DataFrame(columns=["team"])
+    first = resources.current[0].to_period("M").start_time
+    months = [first + pd.DateOffset(months=k) for k in range(TEAM_MONTHS)]
+    frame = resources.group_month["team"]
+    wide = frame[frame["period"].isin(months)].pivot_table(index="team", columns="period", values="utilisation", aggfunc="first", dropna=False)
+    return wide.reindex(columns=months).rename_axis("team").reset_index()
+
+
+def build_exceptions(
+    table: pd.DataFrame, milestones: MilestoneResult | None, resources: ResourcesView | None, portfolio: Portfolio,
+    period: pd.Timestamp | None, status_date: dt.date | None,
+) -> pd.DataFrame:
+    """What the steering committee should look at, each with its reason: kind, id, name, item, reason."""
+    parts: list[pd.DataFrame] = []
+    red = table[table["active"] & (table["rag_overall"] == "Red")]
+    parts.append(pd.DataFrame({"kind": "Red project", "id": red["project_id"], "name": red["name"], "item": "",
+                               "reason": red["overall_reason"].fillna("")}))
+    parts.append(_late_updates(table, portfolio, period, status_date))
+    if milestones is not None:
+        for kind, frame in (("Milestone missed", milestones.missed), ("Milestone slipped", milestones.slipped)):
+            parts.append(pd.DataFrame({"kind": kind, "id": frame["project_id"], "name": frame["project"], "item": frame["milestone"],
+                                       "reason": _milestone_reason(frame, kind)}))
+    if resources is not None and resources.current:
+        parts.append(_overloaded(resources))
+    frames = [p for p in parts if len(p)]
+    if not frames:
+        return pd.DataFrame(columns=["kind", "id", "name", "item", "reason"])
+    out = pd.concat(frames, ignore_index=True)
+    out["_kind"] = out["kind"].map({k: i for i, k in enumerate(EXCEPTION_ORDER)})
+    return out.sort_values(["_kind"], kind="mergesort").drop(columns="_kind").reset_index(drop=True)
+
+
+def _day(value: object) -> str:
+    return pd.Timestamp(value).strftime("%d %b %Y").lstrip("0") if pd.notna(value) else ""
+
+
+def _milestone_reason(frame: pd.DataFrame, kind: str) -> list[str]:
+    if kind == "Milestone missed":
+        return [f"Due {_day(c)} ({abs(int(d))} days ago) with no actual date" for c, d in zip(frame["current_date"], frame["days_to_go"], strict=True)]
+    return [f"Forecast {_day(c)}, {int(s)} days after baseline {_day(b)}" for c, s, b in
+            zip(frame["current_date"], frame["slip_days"], frame["baseline_date"], strict=True)]
+
+
+def _late_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None, status_date: dt.date | None) -> pd.DataFrame:
+    """Active projects, started by the month end, with no progress row for the month."""
+    if period is None:
+        return pd.DataFrame()
+    end = period + pd.offsets.MonthEnd(0)
+    live = table[(table["status"] == "Active") & (table["start"].isna() | (table["start"] <= end))]
+    progress = portfolio.progress
+    reported = set(progress.loc[progress["period"] == period, "project_id"])
+    last = progress[progress["period"] < period].groupby("project_id")["period"].max()
+    missing = live[~live["project_id"].isin(reported)]
+    due = (end + pd.Timedelta(days=int(portfolio.settings.update_due_days))).date()
+    late = status_date is not None and status_date > due
+    reasons = []
+    for pid in missing["project_id"]:
+        previous = last.get(pid)
+        since = f"last update {pd.Timestamp(previous):%b %Y}" if previous is not None and pd.notna(previous) else "no update ever received"
+        reasons.append(f"No progress for {period:%b %Y} (due {_day(due)}); {since}")
+    return pd.DataFrame({"kind": "Update late" if late else "Update missing", "id": missing["project_id"], "name": missing["name"],
+                         "item": "", "reason": reasons})
+
+
+def _overloaded(resources: ResourcesView) -> pd.DataFrame:
+    """One row per person over-allocated in the status month: the worst period, with its causes."""
+    over = resources.overallocations
+    month = resources.current[0].to_period("M")
+    rows = over[over["period"].dt.to_period("M") == month]
+    if not len(rows):
+        return pd.DataFrame()
+    rows = rows.sort_values(["resource_id", "excess_hours"], ascending=[True, False], kind="mergesort").drop_duplicates("resource_id")
+    rows = rows.sort_values(["excess_hours", "resource_id"], ascending=[False, True], kind="mergesort")
+    reasons = []
+    for util, demand, capacity, causes, note in zip(rows["utilisation"], rows["demand_hours"], rows["capacity_hours"], rows["causes"], rows["note"], strict=True):
+        load = f"{util:.0%} of capacity ({demand:,.0f} h of {capacity:,.0f} h)" if np.isfinite(util) else f"{demand:,.0f} h with no capacity ({note})"
+        reasons.append(f"{load}: {causes}" if isinstance(causes, str) and causes else load)
+    return pd.DataFrame({"kind": "Over-allocated", "id": rows["resource_id"], "name": rows["name"],
+                         "item": [f"{p:%b %Y}" if resources.grain == "Month" else f"{p:%d %b %Y}" for p in rows["period"]],
+                         "reason": reasons})

@@ -1,0 +1,317 @@
+"""Report-model tables for the Portfolio, Earned Value, Resources, Priorities and Data Quality sheets.
+
+Each `build_*` takes computation results and returns DataFrames in the order and with the
+columns the sheet shows. Undefined figures stay NaN; the writer leaves them blank.
+
+Overall RAG (Portfolio sheet, dashboard counts, exceptions): the worst of the RAG computed from
+the indices (CPI, SPI, SPI(t), TCPI against the Settings thresholds) and the four RAGs the PM
+reported for the month (scope, schedule, cost, resources). The PM's own overall RAG from the
+Projects register is shown beside it but not folded in, because it has no history: the trend
+arrow compares the overall RAG with the same rating one month earlier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.issues import SEVERITY_ORDER, Issue, Severity, sort_issues
+
+if TYPE_CHECKING:
+    from pmo_xl.compute.earned_value import EarnedValueResult
+    from pmo_xl.compute.loading import LoadingResult
+    from pmo_xl.compute.priority import PriorityResult
+    from pmo_xl.model import Portfolio
+
+RAG_LEVEL: Final = {"Green": 0, "Amber": 1, "Red": 2}
+RAG_NAMES: Final = np.array(["Green", "Amber", "Red"], dtype=object)
+PM_DIMENSIONS: Final = (("rag_scope", "scope"), ("rag_schedule", "schedule"), ("rag_cost", "cost"), ("rag_resources", "resources"))
+BETTER, WORSE, SAME = "▲", "▼", "►"
+ACTIVE: Final = ("Active", "On hold")
+CURVE_PROJECTS: Final = 4
+LISTED_COMPUTE_ISSUES: Final = 1000
+# Heat-map window: periods shown before the status period, and how many in all, per grain.
+WINDOW: Final = {"Day": (5, 31), "Week": (4, 26), "Month": (2, 12), "Quarter": (1, 8)}
+
+
+def rag_level(values: pd.Series) -> np.ndarray:
+    """0 Green, 1 Amber, 2 Red, NaN for anything else (blank, not rated)."""
+    return values.map(RAG_LEVEL).to_numpy(dtype=np.float64)
+
+
+def _worst(levels: list[np.ndarray]) -> np.ndarray:
+    stacked = np.vstack(levels)
+    any_rated = np.isfinite(stacked).any(axis=0)
+    return np.where(any_rated, np.nanmax(np.where(np.isfinite(stacked), stacked, -1.0), axis=0), np.nan)
+
+
+def _overall(ev_current: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
+    """Per project in `ev_current`: PM dimension RAGs of that month, overall level and reason."""
+    dims = [d for d, _ in PM_DIMENSIONS]
+    frame = ev_current[["project_id", "period", "rag", "rag_reason"]].merge(
+        progress[["project_id", "period", *dims]].drop_duplicates(["project_id", "period"]), how="left", on=["project_id", "period"])
+    levels = [rag_level(frame["rag"])] + [rag_level(frame[d]) for d in dims]
+    worst = _worst(levels)
+    reasons: list[str] = []
+    index_reason = frame["rag_reason"].fillna("").to_numpy(dtype=object)
+    for i, level in enumerate(worst.tolist()):
+        if level != level:  # NaN: nothing rated
+            reasons.append("")
+            continue
+        parts = [index_reason[i]] if levels[0][i] == level and level > 0 else []
+        reported = [label for (d, label), lv in zip(PM_DIMENSIONS, levels[1:], strict=True) if lv[i] == level]
+        if reported and level > 0:
+            parts.append(f"PM reports {' and '.join(reported)} {RAG_NAMES[int(level)]}")
+        if level == 0:
+            parts = ["all indices and PM ratings green"]
+        reasons.append("; ".join(p for p in parts if p))
+    frame["overall_level"] = worst
+    frame["overall_reason"] = reasons
+    return frame
+
+
+def build_portfolio_table(
+    portfolio: Portfolio, period: pd.Timestamp | None, ev: EarnedValueResult | None,
+    ev_before: EarnedValueResult | None, priorities: PriorityResult | None,
+) -> pd.DataFrame:
+    """One row per project, ordered by programme then project ID (blank programme last)."""
+    projects = portfolio.projects.drop_duplicates("project_id")
+    table = projects[["project_id", "name", "programme", "business_unit", "manager", "status", "phase", "start", "finish", "bac"]].copy()
+    table["rag_pm"] = projects["rag"].to_numpy()
+    ev_cols = ["eac", "vac", "cpi", "spi", "spi_t"]
+    if ev is not None and len(ev.current):
+        now = _overall(ev.current, portfolio.progress)
+        current = ev.current[["project_id", "period", *ev_cols, "rag", "stale"]].rename(columns={"period": "as_of", "rag": "rag_index"})
+        current = current.merge(now.drop(columns=["period", "rag", "rag_reason"]), on="project_id", how="left")
+        table = table.merge(current, on="project_id", how="left")
+    else:
+        for name in [*ev_cols, "as_of", "rag_index", "stale", *(d for d, _ in PM_DIMENSIONS), "overall_level", "overall_reason"]:
+            table[name] = np.nan
+    level = table["overall_level"].to_numpy(dtype=np.float64)
+    table["rag_overall"] = np.where(np.isfinite(level), RAG_NAMES[np.nan_to_num(level, nan=0).astype(int)], None)
+    previous = np.full(len(table), np.nan)
+    if ev_before is not None and len(ev_before.current):
+        before = _overall(ev_before.current, portfolio.progress).set_index("project_id")["overall_level"]
+        previous = table["project_id"].map(before).to_numpy(dtype=np.float64)
+    table["rag_previous"] = np.where(np.isfinite(previous), RAG_NAMES[np.nan_to_num(previous, nan=0).astype(int)], None)
+    with np.errstate(invalid="ignore"):
+        table["trend"] = np.select([np.isnan(level) | np.isnan(previous), level < previous, level > previous], ["", BETTER, WORSE], SAME)
+    table["rank"] = np.nan
+    table["selected"] = None
+    if priorities is not None:
+        table["rank"] = table["project_id"].map(priorities.scores.drop_duplicates("project_id").set_index("project_id")["rank"])
+        selected = priorities.selection.drop_duplicates("project_id").set_index("project_id")["selected"]
+        table["selected"] = table["project_id"].map(selected).map({True: "Yes", False: "No"})
+    table["active"] = table["status"].isin(ACTIVE).to_numpy()
+    table["stale"] = table["stale"].fillna(False).astype(bool) if "stale" in table else False
+    order = table.assign(_blank=table["programme"].isna()).sort_values(["_blank", "programme", "project_id"], kind="mergesort")
+    return order.drop(columns="_blank").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class EarnedValueView:
+    """The Earned Value sheet: metrics per project, roll-up, sparkline series and S-curves."""
+
+    metrics: pd.DataFrame  # every EVM / earned-schedule figure per project with progress
+    rollup: pd.DataFrame  # portfolio, programme, business unit rows
+    months: list[pd.Timestamp]  # the 12 trend months, oldest first
+    cpi_trend: pd.DataFrame  # index project_id (metrics order), one column per month
+    spi_trend: pd.DataFrame
+    curves: list[tuple[str, str, str, pd.DataFrame]]  # (project_id, name, why chosen, frame period/pv/ev/ac/eac/bac)
+
+
+def build_earned_value_view(ev: EarnedValueResult, project_table: pd.DataFrame) -> EarnedValueView:
+    order = project_table[["project_id", "rag_overall"]]
+    metrics = order.merge(ev.current, on="project_id", how="inner")
+    months = [pd.Timestamp(p) for p in ev.trend["period"]] if len(ev.trend) else []
+    trend = ev.project_trend
+    ids = metrics["project_id"]
+
+    def wide(column: str) -> pd.DataFrame:
+        if not len(trend):
+            return pd.DataFrame(index=ids, columns=months, dtype=float)
+        pivot = trend.pivot_table(index="project_id", columns="period", values=column, aggfunc="last", dropna=False)
+        return pivot.reindex(index=ids, columns=months)
+
+    return EarnedValueView(
+        metrics=metrics,
+        rollup=ev.rollup.reset_index(drop=True),
+        months=months,
+        cpi_trend=wide("cpi"),
+        spi_trend=wide("spi"),
+        curves=_pick_curves(metrics, trend),
+    )
+
+
+def _pick_curves(metrics: pd.DataFrame, trend: pd.DataFrame) -> list[tuple[str, str, str, pd.DataFrame]]:
+    """The worst two live projects (lowest of CPI and SPI) and the largest two by BAC."""
+    live = metrics[metrics["status"].isin(ACTIVE)]
+    worst_index = np.fmin(live["cpi"].to_numpy(dtype=float), live["spi"].to_numpy(dtype=float))
+    worst = live.assign(_w=worst_index).dropna(subset=["_w"]).sort_values(["_w", "project_id"], kind="mergesort")
+    picked: list[tuple[str, str]] = [(pid, "worst of CPI and SPI") for pid in worst["project_id"].head(CURVE_PROJECTS // 2)]
+    largest = live.sort_values(["bac", "project_id"], ascending=[False, True], kind="mergesort")
+    for pid in largest["project_id"]:
+        if len(picked) >= CURVE_PROJECTS:
+            break
+        if pid not in {p for p, _ in picked}:
+            picked.append((pid, "largest budget"))
+    names = metrics.set_index("project_id")["name"]
+    bac = metrics.set_index("project_id")["bac"]
+    curves = []
+    for pid, why in picked:
+        frame = trend[trend["project_id"] == pid][["period", "pv", "ev", "ac", "eac"]].reset_index(drop=True)
+        frame["bac"] = float(bac[pid])
+        curves.append((str(pid), str(names[pid] or pid), why, frame))
+    return curves
+
+
+@dataclass(frozen=True)
+class ResourcesView:
+    """The Resources sheet: heat map, team and role summaries, over-allocations in the window."""
+
+    grain: str
+    periods: list[pd.Timestamp]  # the window shown
+    current: list[pd.Timestamp]  # the periods of the status month (one for Month grain)
+    heatmap: pd.DataFrame  # resource_id, name, role, team, then one column per period
+    teams: pd.DataFrame  # team, people, then one utilisation column per period
+    roles: pd.DataFrame  # role, people, generic_hours (status month), then one column per period
+    overallocations: pd.DataFrame  # in the window, by period then excess
+    over_now: set[str] = field(default_factory=set)  # resources over-allocated in the status month
+    over_before: set[str] = field(default_factory=set)
+    # "team" / "role" -> key, period (month), demand, capacity, utilisation
+    group_month: dict[str, pd.DataFrame] = field(default_factory=dict)
+    threshold: float = 1.0
+
+
+def _window(periods: list[pd.Timestamp], period: pd.Timestamp | None, grain: str) -> list[pd.Timestamp]:
+    before, count = WINDOW.get(grain, WINDOW["Month"])
+    if not periods:
+        return []
+    anchor = period if period is not None else periods[-1]
+    at = int(np.searchsorted(np.array(periods, dtype="datetime64[ns]"), np.datetime64(anchor, "ns"), side="right")) - 1
+    first = max(0, min(at - before, len(periods) - count))
+    return periods[first:first + count]
+
+
+def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) -> ResourcesView:
+    periods = [pd.Timestamp(p) for p in loading.periods]
+    grain = loading.grain
+    shown = _window(periods, period, grain)
+    heat = loading.heatmap.reset_index()
+    heat = heat[["resource_id", "name", "role", "team", *[p for p in shown if p in heat.columns]]]
+    heat = heat.sort_values(["team", "name", "resource_id"], na_position="last", kind="mergesort", ignore_index=True)
+    people = loading.heatmap.reset_index()
+
+    def summary(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        wide = frame[frame["period"].isin(shown)].pivot_table(index=key, columns="period", values="utilisation", aggfunc="first", dropna=False)
+        wide = wide.reindex(columns=shown)
+        count = people.assign(**{key: people[key].fillna("(no team)" if key == "team" else "")}).groupby(key)["resource_id"].nunique()
+        wide.insert(0, "people", count.reindex(wide.index).fillna(0).astype(int))
+        return wide.rename_axis(key).reset_index()
+
+    teams = summary(loading.by_team, "team")
+    roles = summary(loading.by_role, "role")
+    month = period if period is not None else (shown[-1] if shown else None)
+    in_month = [p for p in periods if month is not None and p.to_period("M") == month.to_period("M")]
+    generic = loading.by_role[loading.by_role["period"].isin(in_month)].groupby("role")["generic_demand"].sum()
+    roles.insert(2, "generic_hours", roles["role"].map(generic).to_numpy(dtype=float))
+    over = loading.overallocations
+    window_over = over[over["period"].isin(shown)] if shown else over.iloc[0:0]
+    window_over = window_over.sort_values(["period", "excess_hours", "resource_id"], ascending=[True, False, True], kind="mergesort", ignore_index=True)
+
+    def over_in(target: pd.Timestamp | None) -> set[str]:
+        if target is None:
+            return set()
+        months = over["period"].dt.to_period("M")
+        return set(over.loc[months == target.to_period("M"), "resource_id"].astype(str))
+
+    def monthly(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        # Whatever the loading grain, the dashboard and the summaries speak in months.
+        grouped = frame.assign(period=frame["period"].dt.to_period("M").dt.start_time)
+        grouped = grouped.groupby([key, "period"], as_index=False)[["demand", "capacity"]].sum()
+        grouped["utilisation"] = grouped["demand"] / grouped["capacity"].where(grouped["capacity"] > 0)
+        return grouped
+
+    return ResourcesView(
+        grain=grain, periods=shown, current=in_month, heatmap=heat, teams=teams, roles=roles, overallocations=window_over,
+        over_now=over_in(month), over_before=over_in(month - pd.DateOffset(months=1) if month is not None else None),
+        group_month={"team": monthly(loading.by_team, "team"), "role": monthly(loading.by_role, "role")},
+        threshold=loading.overload_threshold,
+    )
+
+
+@dataclass(frozen=True)
+class PrioritiesView:
+    weights: pd.DataFrame  # criterion, direction, weight, typed_weight, ahp_weight, source
+    ranking: pd.DataFrame  # rank, project_id, name, status, bac, score, score_pct, selected, reason, contrib:<criterion>...
+    criteria: list[str]
+    frontier: pd.DataFrame  # budget, value, cost, n_selected, optimal, current
+    summary: list[tuple[str, object]]  # label, value (money labels end with "(money)")
+    consistency: str  # AHP consistency in words, "" when weights are typed
+
+
+def build_priorities_view(result: PriorityResult) -> PrioritiesView:
+    scores = result.scores.drop_duplicates("project_id")
+    selection = result.selection.drop_duplicates("project_id")[["project_id", "selected", "reason", "marginal_budget"]]
+    ranking = scores.merge(selection, on="project_id", how="left")
+    ranking["selected"] = ranking["selected"].map({True: "Yes", False: "No"})
+    ranking = ranking.assign(_unranked=ranking["rank"].isna()).sort_values(["_unranked", "rank", "project_id"], kind="mergesort")
+    ranking = ranking.drop(columns="_unranked").reset_index(drop=True)
+    criteria = [c for c in result.weights["criterion"]]
+    n_selected = int((selection["selected"] == True).sum())  # noqa: E712 — object column of booleans
+    summary: list[tuple[str, object]] = [
+        ("Objective", result.objective),
+        ("Budget available (money)", result.total_budget),
+        ("Budget source", result.budget_source),
+        ("Projects selected", n_selected),
+        ("Cost of the selection (money)", result.cost),
+        ("Value of the selection", result.value),
+        ("Optimal", "Yes" if result.optimal else "No (time limit: best found)"),
+        ("Role capacity checked", "Yes" if result.capacity_checked else "No"),
+    ]
+    consistency = ""
+    if result.ahp is not None:
+        consistency = f"AHP consistency ratio {result.ahp.cr:.3f} ({'acceptable' if result.ahp.consistent else 'above 0.10: revisit the judgements'})"
+    return PrioritiesView(
+        weights=result.weights.reset_index(drop=True), ranking=ranking, criteria=criteria,
+        frontier=result.frontier.reset_index(drop=True), summary=summary, consistency=consistency,
+    )
+
+
+@dataclass(frozen=True)
+class DataQualityView:
+    counts: dict[str, int]  # severity -> count, every issue (validation and computation)
+    by_check: pd.DataFrame  # severity, code, stage, count, first, example
+    issues: pd.DataFrame  # severity, code, sheet, cell, field, value, message, stage
+    left_out: int  # computation issues beyond LISTED_COMPUTE_ISSUES, counted but not listed
+
+
+def _issue_frame(issues: list[Issue]) -> pd.DataFrame:
+    records = [{"severity": str(i.severity), "code": i.code, "sheet": i.sheet, "cell": i.cell, "field": i.field,
+                "value": i.as_dict()["value"], "message": i.message, "stage": i.stage, "address": i.address} for i in issues]
+    columns = ["severity", "code", "sheet", "cell", "field", "value", "message", "stage", "address"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def build_data_quality(validation: list[Issue], computation: list[Issue]) -> DataQualityView:
+    """Every validation issue, computation issues up to a cap (errors first), and counts of all."""
+    everything = [*validation, *computation]
+    counts = {str(s): 0 for s in Severity}
+    for issue in everything:
+        counts[str(issue.severity)] += 1
+    listed_compute = sort_issues(computation)[:LISTED_COMPUTE_ISSUES]
+    frame = _issue_frame(sort_issues(validation) + listed_compute)
+    everything_frame = _issue_frame(everything)
+    if len(everything_frame):
+        grouped = everything_frame.groupby(["severity", "code", "stage"], sort=False)
+        by_check = grouped.agg(count=("code", "size"), first=("address", "first"), example=("message", "first")).reset_index()
+        by_check["_order"] = by_check["severity"].map({str(k): v for k, v in SEVERITY_ORDER.items()})
+        by_check = by_check.sort_values(["_order", "count", "code"], ascending=[True, False, True], kind="mergesort")
+        by_check = by_check.drop(columns="_order").reset_index(drop=True)
+    else:
+        by_check = pd.DataFrame(columns=["severity", "code", "stage", "count", "first", "example"])
+    return DataQualityView(counts=counts, by_check=by_check, issues=frame.drop(columns="address"),
+                           left_out=len(computation) - len(listed_compute))

@@ -1,0 +1,83 @@
+"""A PDF of the report pack, printed by LibreOffice headless (research/perf-limits.md §5).
+
+`convert_to_pdf(report.xlsx)` writes `report.pdf` beside it. LibreOffice runs with a private
+profile in a temporary folder (`-env:UserInstallation`), so it neither disturbs nor waits for
+a LibreOffice the user has open, and two conversions can run at once. The profile is seeded
+with `OOXMLRecalcMode = 1` (never recalculate on load): the report stores every value, so
+what prints is exactly what was written. The PDF is converted into a scratch folder and then
+moved into place atomically; a failure is one clear line (PdfError), never half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pmo_xl.errors import OutputError
+from pmo_xl.io.atomic import atomic_path
+
+TIMEOUT_SECONDS = 300
+CANDIDATES = ("soffice", "libreoffice", "/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
+              "/opt/libreoffice/program/soffice", "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+              r"C:\Program Files\LibreOffice\program\soffice.exe")
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+class PdfError(OutputError):
+    """The PDF could not be made (no LibreOffice, a timeout, a failed conversion)."""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable: $PMO_XL_SOFFICE, else the usual names and places."""
+    configured = os.environ.get("PMO_XL_SOFFICE")
+    if configured:
+        return configured if Path(configured).exists() or shutil.which(configured) else None
+    for candidate in CANDIDATES:
+        found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
+        if found:
+            return found
+    return None
+
+
+def convert_to_pdf(xlsx_path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None,
+                   timeout: float = TIMEOUT_SECONDS) -> Path:
+    """Print `xlsx_path` to PDF (default: the same name with .pdf) with LibreOffice; return the PDF path."""
+    source = Path(xlsx_path)
+    target = Path(out) if out is not None else source.with_suffix(".pdf")
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfError("cannot make the PDF: LibreOffice (soffice) is not installed — install it "
+                       "(e.g. apt-get install libreoffice-calc) or set PMO_XL_SOFFICE; the .xlsx report was written")
+    if not source.is_file():
+        raise PdfError(f"{source}: no such report to convert")
+    with tempfile.TemporaryDirectory(prefix="pmo-xl-pdf-") as scratch:
+        scratch_path = Path(scratch)
+        profile = scratch_path / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
+        outdir = scratch_path / "out"
+        outdir.mkdir()
+        command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible", "--norestore",
+                   "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:calc_pdf_Export", "--outdir", str(outdir), str(source.resolve())]
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise PdfError(f"cannot make the PDF: LibreOffice did not finish within {timeout:.0f} s") from None
+        except OSError as error:
+            raise PdfError(f"cannot make the PDF: LibreOffice could not start ({error.strerror or error})") from None
+        produced = outdir / f"{source.stem}.pdf"
+        if completed.returncode != 0 or not produced.is_file():
+            detail = (completed.stderr or completed.stdout or "").strip().splitlines()
+            why = detail[-1] if detail else f"exit code {completed.returncode}"
+            raise PdfError(f"cannot make the PDF: LibreOffice failed to convert {source.name} ({why})")
+        with atomic_path(target) as temporary:
+            shutil.copyfile(produced, temporary)
+    return target

@@ -1,0 +1,35 @@
+"""The report WRITERS, one module per sheet, in the order the pack prints them (XlsxWriter only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pmo_xl.report.model import ReportModel
+from pmo_xl.report.sheets.common import Styles
+from pmo_xl.report.sheets.dashboard import write_dashboard
+from pmo_xl.report.sheets.data_quality import write_data_quality
+from pmo_xl.report.sheets.earned_value import write_earned_value
+from pmo_xl.report.sheets.milestones import write_milestones
+from pmo_xl.report.sheets.portfolio import write_portfolio
+from pmo_xl.report.sheets.priorities import write_priorities
+from pmo_xl.report.sheets.resources import write_resources
+from pmo_xl.report.sheets.risks import write_risks
+
+SheetWriter = Callable[[Workbook, Styles, ReportModel], Worksheet]
+
+SHEETS: tuple[tuple[str, SheetWriter], ...] = (
+    ("Dashboard", write_dashboard),
+    ("Portfolio", write_portfolio),
+    ("Priorities", write_priorities),
+    ("Resources", write_resources),
+    ("Earned Value", write_earned_value),
+    ("Risks", write_risks),
+    ("Milestones", write_milestones),
+    ("Data Quality", write_data_quality),
+)
+SHEET_NAMES: tuple[str, ...] = tuple(name for name, _ in SHEETS)
+
+__all__ = ["SHEETS", "SHEET_NAMES", "Styles"]

@@ -1,0 +1,231 @@
+"""What every report sheet shares: formats, safe cell writing, Excel Tables, RAG colours, print setup.
+
+Cell writing is by column and by kind, never through XlsxWriter's guessing `write()`: text is
+always `write_string` (a PM's comment "=HYPERLINK(...)" stays text), numbers are written only
+when finite (NaN, ±inf and NaT leave the cell blank, so no `#DIV/0!`, `#NUM!` or `NaN` can
+appear), dates as Excel dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pmo_xl.report import formats as F
+from pmo_xl.report.model import ReportModel
+
+TABLE_STYLE = "Table Style Light 9"
+BASE_FONT = {"font_name": "Calibri", "font_size": 10}
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a report table: model field, printed header, kind of value, width."""
+
+    field: str
+    header: str
+    kind: str = "text"  # text, wrap, money, ratio, pct, pct1, spct, int, count, date, month, days, months, hours, score, rag, trend
+    width: float = 12
+
+
+NUMBER_FORMATS: dict[str, str] = {
+    "ratio": F.RATIO, "pct": F.PERCENT, "pct1": F.PERCENT_1, "spct": F.SIGNED_PERCENT, "int": F.INTEGER, "count": F.COUNT,
+    "date": F.DATE, "month": F.MONTH, "days": F.DAYS, "months": F.MONTHS, "hours": F.HOURS, "score": F.SCORE,
+}
+NUMERIC = {"money", "ratio", "pct", "pct1", "spct", "int", "count", "days", "months", "hours", "score"}
+DATES = {"date", "month"}
+
+
+class Styles:
+    """The report's cell formats, made once per workbook and reused (XlsxWriter keeps one per style)."""
+
+    def __init__(self, workbook: Workbook, model: ReportModel) -> None:
+        self.workbook = workbook
+        self.money = model.money_format
+        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+        self.title = self.get(font_size=18, bold=True, font_color=F.HEADER_BLUE)
+        self.subtitle = self.get(font_size=11, font_color=F.GREY)
+        self.heading = self.get(font_size=13, bold=True, font_color=F.HEADER_BLUE)
+        self.note = self.get(italic=True, font_color=F.GREY, font_size=9)
+        self.header = self.get(bold=True, font_color="#FFFFFF", bg_color=F.HEADER_BLUE, text_wrap=True, valign="vcenter", border=1,
+                               border_color="#BFBFBF")
+        self.label = self.get(bold=True)
+        self.rag_formats = {rag: self.get(bg_color=F.RAG_FILL[rag], font_color=F.RAG_FONT[rag]) for rag in F.RAG_FILL}
+        self.better = self.get(font_color=F.RAG_FONT["Green"], bold=True)
+        self.worse = self.get(font_color=F.RAG_FONT["Red"], bold=True)
+
+    def get(self, **properties: Any) -> Any:
+        """A format with the base font and `properties`, shared between every cell that asks for it."""
+        merged = {**BASE_FONT, **properties}
+        key = tuple(sorted(merged.items()))
+        if key not in self._cache:
+            self._cache[key] = self.workbook.add_format(merged)
+        return self._cache[key]
+
+    def number_format(self, kind: str) -> str | None:
+        return self.money if kind == "money" else NUMBER_FORMATS.get(kind)
+
+    def cell(self, kind: str, **extra: Any) -> Any:
+        """The body format of a column kind."""
+        props: dict[str, Any] = {"valign": "top"}
+        number_format = self.number_format(kind)
+        if number_format:
+            props["num_format"] = number_format
+        if kind == "wrap":
+            props["text_wrap"] = True
+        if kind in ("rag", "trend"):
+            props["align"] = "center"
+        props.update(extra)
+        return self.get(**props)
+
+
+def is_blank(value: object) -> bool:
+    """True for what must be an empty cell: None, NaN, NaT, ±inf, empty text."""
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return not np.isfinite(value)
+    if isinstance(value, str):
+        return value == ""
+    try:
+        return bool(pd.isna(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def put(sheet: Worksheet, row: int, col: int, value: object, cell_format: Any = None) -> None:
+    """Write one value by its Python type; blanks stay blank (with the format, for borders/fills)."""
+    if is_blank(value):
+        if cell_format is not None:
+            sheet.write_blank(row, col, None, cell_format)
+        return
+    if isinstance(value, bool | np.bool_):
+        sheet.write_string(row, col, "Yes" if value else "No", cell_format)
+    elif isinstance(value, pd.Timestamp | dt.datetime):
+        sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime().replace(tzinfo=None), cell_format)
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), cell_format)
+    elif isinstance(value, int | float | np.integer | np.floating):
+        sheet.write_number(row, col, float(value), cell_format)
+    else:
+        sheet.write_string(row, col, str(value), cell_format)
+
+
+def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series | Sequence[object], kind: str, cell_format: Any) -> None:
+    """A column of values of one kind, fast: the type test happens once per column, not per cell."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if kind in NUMERIC:
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+        for offset in np.flatnonzero(np.isfinite(numbers)).tolist():
+            sheet.write_number(first_row + offset, col, float(numbers[offset]), cell_format)
+    elif kind in DATES:
+        stamps = pd.to_datetime(series, errors="coerce")
+        for offset, stamp in enumerate(stamps):
+            if not pd.isna(stamp):
+                sheet.write_datetime(first_row + offset, col, stamp.to_pydatetime(), cell_format)
+    else:
+        for offset, value in enumerate(series.tolist()):
+            if not is_blank(value):
+                text = ("Yes" if value else "No") if isinstance(value, bool | np.bool_) else str(value)
+                sheet.write_string(first_row + offset, col, text, cell_format)
+
+
+def write_table(
+    sheet: Worksheet, styles: Styles, name: str, first_row: int, first_col: int, frame: pd.DataFrame, columns: Sequence[Col],
+    set_widths: bool = True,
+) -> int:
+    """An Excel Table (header, filter buttons, banded rows) of `frame`; returns its last row (0-based).
+
+    An empty frame still gets a table with one blank row: Excel Tables need a data row.
+    """
+    for offset, column in enumerate(columns):
+        col = first_col + offset
+        if set_widths:
+            sheet.set_column(col, col, column.width)
+        values = frame[column.field] if column.field in frame else pd.Series([None] * len(frame), dtype=object)
+        write_column(sheet, first_row + 1, col, values.reset_index(drop=True), column.kind, styles.cell(column.kind))
+    last_row = first_row + max(len(frame), 1)
+    sheet.add_table(first_row, first_col, last_row, first_col + len(columns) - 1, {
+        "name": name, "style": TABLE_STYLE,
+        "columns": [{"header": c.header, "header_format": styles.header} for c in columns],
+    })
+    for offset, column in enumerate(columns):
+        if column.kind == "rag":
+            rag_colours(sheet, styles, first_row + 1, first_col + offset, last_row, first_col + offset)
+        elif column.kind == "trend":
+            trend_colours(sheet, styles, first_row + 1, first_col + offset, last_row, first_col + offset)
+    return last_row
+
+
+def rag_colours(sheet: Worksheet, styles: Styles, r1: int, c1: int, r2: int, c2: int) -> None:
+    """Green / Amber / Red fills on a range, as conditional formats (they follow sorting and filtering)."""
+    for rag, cell_format in styles.rag_formats.items():
+        sheet.conditional_format(r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{rag}"', "format": cell_format})
+
+
+def trend_colours(sheet: Worksheet, styles: Styles, r1: int, c1: int, r2: int, c2: int) -> None:
+    from pmo_xl.report.model_views import BETTER, WORSE
+
+    sheet.conditional_format(r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{BETTER}"', "format": styles.better})
+    sheet.conditional_format(r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{WORSE}"', "format": styles.worse})
+
+
+def header_text(text: str) -> str:
+    """Text safe inside an Excel page header: `&` starts a control code, so it is doubled."""
+    return text.replace("&", "&&")
+
+
+def sheet_title(sheet: Worksheet, styles: Styles, model: ReportModel, title: str, subtitle: str = "") -> None:
+    """Rows 1-2 of every sheet: what it is, for which period."""
+    sheet.write_string(0, 0, title, styles.title)
+    line = subtitle or f"{model.title} · {model.period_label}"
+    sheet.write_string(1, 0, line, styles.subtitle)
+    sheet.set_row(0, 26)
+
+
+def page_setup(
+    sheet: Worksheet, model: ReportModel, *, repeat_row: int | None = None, last_col: int | None = None, last_row: int | None = None,
+    paper: int = 9, freeze: tuple[int, int] | None = None,
+) -> None:
+    """Landscape, fit to one page wide, header/footer with portfolio, period and page numbers.
+
+    paper 9 = A4, 8 = A3 (the widest tables). `repeat_row` (0-based) repeats a table header on
+    every printed page.
+    """
+    sheet.set_landscape()
+    sheet.set_paper(paper)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
+    name = header_text(model.title)
+    period = header_text(model.period_label)
+    sheet.set_header(f'&L&"Calibri,Bold"&10{name}&C&10Monthly report {period}&R&10&A', {"margin": 0.25})
+    sheet.set_footer(f"&L&8Status date {_status(model)}&R&8Page &P of &N", {"margin": 0.25})
+    if repeat_row is not None:
+        sheet.repeat_rows(repeat_row)
+    if last_col is not None and last_row is not None:
+        sheet.print_area(0, 0, last_row, last_col)
+    if freeze is not None:
+        sheet.freeze_panes(*freeze)
+    sheet.hide_gridlines(2)
+
+
+def _status(model: ReportModel) -> str:
+    return model.status_date.strftime("%d %b %Y").lstrip("0") if model.status_date is not None else "not set"
+
+
+def unavailable(sheet: Worksheet, styles: Styles, row: int, why: str) -> None:
+    sheet.write_string(row, 0, f"Not available in this report: {why}.", styles.note)
+
+
+def shared_widths(sheet: Worksheet, *specs: Sequence[Col], first_col: int = 0) -> None:
+    """Tables stacked on one sheet share its columns: each is as wide as its widest use (no #####)."""
+    for col in range(max(len(spec) for spec in specs)):
+        sheet.set_column(first_col + col, first_col + col, max(spec[col].width for spec in specs if col < len(spec)))

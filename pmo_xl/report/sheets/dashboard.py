@@ -1,0 +1,268 @@
+"""The Dashboard sheet: KPI tiles with change, four native charts, and the exceptions list.
+
+Layout on a grid of twelve equal columns (A-L), one A4 landscape page for tiles and charts,
+the exceptions from the second page on. The charts read their series from small blocks to
+the right of the print area (column N on), labelled "Chart data", so they print nowhere but
+stay visible and checkable in Excel.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pmo_xl.report import formats as F
+from pmo_xl.report.model import ReportModel
+from pmo_xl.report.model_dashboard import Kpi
+from pmo_xl.report.sheets.common import Styles, page_setup, put, write_column
+
+NAME = "Dashboard"
+GRID_COLUMNS, GRID_WIDTH = 12, 11.5
+TILES_PER_ROW = 6
+TILE_ROWS = (3, 7)  # first row of each band of tiles
+CHART_ROWS = (11, 28)
+CHART_WIDTH, CHART_HEIGHT = 520, 330
+EXCEPTIONS_ROW = 45
+DATA_COL = 13  # column N: chart data
+EXCEPTION_SPANS = (("kind", "Exception", 0, 1), ("id", "ID", 2, 2), ("name", "Name", 3, 4), ("item", "Item", 5, 6), ("reason", "Reason", 7, 11))
+
+
+def write_dashboard(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
+    sheet = workbook.add_worksheet(NAME)
+    sheet.set_column(0, GRID_COLUMNS - 1, GRID_WIDTH)
+    sheet.write_string(0, 0, model.title, styles.title)
+    sheet.set_row(0, 26)
+    status = model.status_date.strftime("%d %B %Y").lstrip("0") if model.status_date is not None else "not set"
+    sheet.write_string(1, 0, f"Monthly report {model.period_label} · status date {status} · changes against {model.previous_label}",
+                       styles.subtitle)
+    if "Dashboard" in model.unavailable:
+        sheet.write_string(2, 0, f"Not available: {model.unavailable['Dashboard']}.", styles.note)
+    for index, kpi in enumerate(model.kpis):
+        band, position = divmod(index, TILES_PER_ROW)
+        _tile(sheet, styles, model, kpi, TILE_ROWS[band], position * 2)
+    money_axis = _axis_money_format(model, model.s_curve[["pv", "ev", "ac", "eac", "bac"]].to_numpy(dtype=float))
+    data = _chart_data(sheet, styles, model)
+    charts = (_rag_chart(workbook, data), _scatter_chart(workbook, data), _s_curve_chart(workbook, data, money_axis), _team_chart(workbook, data))
+    for index, chart in enumerate(charts):
+        row, col = CHART_ROWS[index // 2], (index % 2) * 6
+        chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+        sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4, "object_position": 2})
+    last_row = _exceptions(sheet, styles, model)
+    sheet.set_h_pagebreaks([EXCEPTIONS_ROW])
+    page_setup(sheet, model, last_col=GRID_COLUMNS - 1, last_row=last_row, repeat_row=None)
+    return sheet
+
+
+def _scaled(number_format: str, largest: float) -> str:
+    """A money format in thousands or millions for tiles and axes (the cell keeps the exact value)."""
+    if not np.isfinite(largest) or largest < 10_000:
+        return number_format
+    suffix = ',,"m"' if largest >= 1_000_000 else ',"k"'
+    decimals = "0.0" if largest < 100_000_000 and largest >= 1_000_000 else "0"
+    return re.sub(r"#,##0(\.0+)?", f"#,##{decimals}{suffix}", number_format)
+
+
+def _axis_money_format(model: ReportModel, values: np.ndarray) -> str:
+    finite = np.abs(values[np.isfinite(values)])
+    return _scaled(model.money_format, float(finite.max()) if finite.size else float("nan")).split(";")[0]
+
+
+def _kpi_format(model: ReportModel, kpi: Kpi) -> str:
+    if kpi.kind == "money":
+        return _scaled(model.money_format, max(abs(kpi.value) if np.isfinite(kpi.value) else 0, abs(kpi.previous) if np.isfinite(kpi.previous) else 0))
+    return F.RATIO if kpi.kind == "ratio" else F.INTEGER
+
+
+def _change_format(value_format: str) -> str:
+    positive = value_format.split(";")[0]
+    return f'"▲ "+{positive};"▼ "-{positive};"► "{positive}'
+
+
+def _tile(sheet: Worksheet, styles: Styles, model: ReportModel, kpi: Kpi, row: int, col: int) -> None:
+    fill = F.LIGHT_GREY
+    accent = F.RAG_SOLID["Red"] if kpi.key == "red" and kpi.value > 0 else F.RAG_SOLID["Amber"] if kpi.key == "amber" and kpi.value > 0 else F.ACCENT
+    edge = {"left": 5, "left_color": accent, "bg_color": fill}
+    label = styles.get(bold=True, font_size=9, font_color=F.GREY, text_wrap=True, valign="bottom", **edge)
+    value_format = _kpi_format(model, kpi)
+    value = styles.get(bold=True, font_size=18, num_format=value_format, align="left", valign="vcenter", **edge)
+    colour = F.GREY if kpi.improved is None else F.RAG_FONT["Green"] if kpi.improved else F.RAG_FONT["Red"]
+    change = styles.get(font_size=9, font_color=colour, bold=kpi.improved is not None, num_format=_change_format(value_format),
+                        align="left", **edge)
+    versus = styles.get(font_size=8, font_color=F.GREY, bg_color=fill, align="right")
+    text = f"{kpi.label}\n{kpi.note}" if kpi.note and np.isfinite(kpi.change) else kpi.label
+    sheet.merge_range(row, col, row, col + 1, "", label)
+    sheet.write_string(row, col, text, label)
+    sheet.merge_range(row + 1, col, row + 1, col + 1, "", value)
+    put(sheet, row + 1, col, kpi.value, value)
+    if np.isfinite(kpi.change):
+        sheet.write_number(row + 2, col, kpi.change, change)
+        sheet.write_string(row + 2, col + 1, f"vs {model.previous_label}", versus)
+    else:
+        sheet.write_string(row + 2, col, kpi.note or "no comparison", styles.get(font_size=8, font_color=F.GREY, italic=True, **edge))
+        sheet.write_blank(row + 2, col + 1, None, versus)
+    sheet.set_row(row, 26)
+    sheet.set_row(row + 1, 30)
+    sheet.set_row(row + 2, 15)
+
+
+def _chart_data(sheet: Worksheet, styles: Styles, model: ReportModel) -> dict[str, Any]:
+    """Write the chart series beside the print area; return their ranges."""
+    c = DATA_COL
+    sheet.write_string(0, c, "Chart data (the series of the charts on the left)", styles.heading)
+    ranges: dict[str, Any] = {}
+    # RAG distribution
+    rag = model.rag_counts
+    for offset, header in enumerate(("RAG", "This period", "Last period")):
+        sheet.write_string(2, c + offset, header, styles.label)
+    write_column(sheet, 3, c, rag["rag"], "text", None)
+    write_column(sheet, 3, c + 1, rag["this_period"], "count", None)
+    write_column(sheet, 3, c + 2, rag["last_period"], "count", None)
+    ranges["rag"] = (3, 3 + len(rag) - 1, c, list(rag["rag"]))
+    # CPI vs SPI: grouped by RAG so that each RAG is one series with its own colour
+    c2 = c + 4
+    scatter = model.scatter.assign(_o=model.scatter["rag"].map({"Red": 0, "Amber": 1, "Green": 2}).fillna(3))
+    scatter = scatter.sort_values(["_o", "project_id"], kind="mergesort").reset_index(drop=True)
+    for offset, header in enumerate(("Project", "RAG", "SPI", "CPI")):
+        sheet.write_string(2, c2 + offset, header, styles.label)
+    write_column(sheet, 3, c2, scatter["project_id"], "text", None)
+    write_column(sheet, 3, c2 + 1, scatter["rag"].fillna("Not rated"), "text", None)
+    write_column(sheet, 3, c2 + 2, scatter["spi"], "ratio", styles.get(num_format=F.RATIO))
+    write_column(sheet, 3, c2 + 3, scatter["cpi"], "ratio", styles.get(num_format=F.RATIO))
+    groups = []
+    for rag_name in ("Red", "Amber", "Green", "Not rated"):
+        rows = np.flatnonzero(scatter["rag"].fillna("Not rated").to_numpy() == rag_name)
+        if rows.size:
+            groups.append((rag_name, 3 + int(rows[0]), 3 + int(rows[-1])))
+    ranges["scatter"] = (c2, groups)
+    # Portfolio S-curve
+    c3 = c2 + 5
+    curve = model.s_curve
+    headers = ("Month", "PV", "EV", "AC", "EAC", "BAC")
+    for offset, header in enumerate(headers):
+        sheet.write_string(2, c3 + offset, header, styles.label)
+    write_column(sheet, 3, c3, curve["period"], "month", styles.get(num_format=F.MONTH))
+    for offset, field in enumerate(("pv", "ev", "ac", "eac", "bac"), start=1):
+        write_column(sheet, 3, c3 + offset, curve[field], "money", styles.get(num_format=model.money_format))
+    ranges["curve"] = (c3, 3, 3 + max(len(curve), 1) - 1)
+    # Team utilisation
+    c4 = c3 + 7
+    teams = model.team_utilisation
+    months = [m for m in teams.columns if m != "team"]
+    sheet.write_string(2, c4, "Team", styles.label)
+    write_column(sheet, 3, c4, teams["team"] if "team" in teams else [], "text", None)
+    for offset, month in enumerate(months, start=1):
+        sheet.write_string(2, c4 + offset, pd.Timestamp(month).strftime("%b %Y"), styles.label)
+        write_column(sheet, 3, c4 + offset, teams[month], "pct", styles.get(num_format=F.PERCENT))
+    ranges["team"] = (c4, 3, 3 + max(len(teams), 1) - 1, len(months))
+    sheet.set_column(c, c4 + len(months), 12)
+    return ranges
+
+
+def _ref(row1: int, col1: int, row2: int, col2: int) -> list[object]:
+    return [NAME, row1, col1, row2, col2]
+
+
+def _style_chart(chart: Any, title: str) -> None:
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True, "color": F.HEADER_BLUE}})
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})
+    chart.set_chartarea({"border": {"color": "#D9D9D9"}})
+
+
+def _rag_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
+    first, last, col, names = data["rag"]
+    chart = workbook.add_chart({"type": "column"})
+    colours = [F.RAG_SOLID.get(n, F.GREY) for n in names]
+    chart.add_series({"name": "Last period", "categories": _ref(first, col, last, col), "values": _ref(first, col + 2, last, col + 2),
+                      "fill": {"color": "#D9D9D9"}, "border": {"color": "#BFBFBF"}})
+    chart.add_series({"name": "This period", "categories": _ref(first, col, last, col), "values": _ref(first, col + 1, last, col + 1),
+                      "points": [{"fill": {"color": c}} for c in colours], "data_labels": {"value": True, "font": {"size": 9}}})
+    chart.set_y_axis({"name": "Active projects", "name_font": {"size": 9}, "num_font": {"size": 9}, "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
+    chart.set_x_axis({"num_font": {"size": 9}})
+    _style_chart(chart, "Projects by RAG")
+    return chart
+
+
+def _scatter_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
+    col, groups = data["scatter"]
+    chart = workbook.add_chart({"type": "scatter"})
+    for rag, first, last in groups or [("No project", 3, 3)]:
+        colour = F.RAG_SOLID.get(rag, F.GREY)
+        chart.add_series({"name": rag, "categories": _ref(first, col + 2, last, col + 2), "values": _ref(first, col + 3, last, col + 3),
+                          "marker": {"type": "circle", "size": 7, "fill": {"color": colour}, "border": {"color": "#FFFFFF"}}})
+    axis = {"num_font": {"size": 9}, "name_font": {"size": 9}, "num_format": "0.00", "crossing": 1,
+            "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}}
+    chart.set_x_axis({**axis, "name": "SPI (schedule)", "label_position": "low"})
+    chart.set_y_axis({**axis, "name": "CPI (cost)", "label_position": "low"})
+    _style_chart(chart, "CPI vs SPI by project (1.00 = on plan)")
+    return chart
+
+
+def _s_curve_chart(workbook: Workbook, data: dict[str, Any], money_axis: str) -> Any:
+    col, first, last = data["curve"]
+    chart = workbook.add_chart({"type": "line"})
+    styles = (("PV", 1, F.SERIES["pv"], "dash"), ("EV", 2, F.SERIES["ev"], "solid"), ("AC", 3, F.SERIES["ac"], "solid"),
+              ("EAC forecast", 4, F.SERIES["eac"], "round_dot"), ("BAC", 5, F.SERIES["bac"], "long_dash"))
+    for name, offset, colour, dash in styles:
+        chart.add_series({"name": name, "categories": _ref(first, col, last, col), "values": _ref(first, col + offset, last, col + offset),
+                          "line": {"color": colour, "width": 2.25, "dash_type": dash}})
+    chart.set_x_axis({"num_format": "mmm yy", "num_font": {"size": 8}, "date_axis": False})
+    chart.set_y_axis({"num_format": money_axis, "num_font": {"size": 9}, "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
+    _style_chart(chart, "Portfolio S-curve: cumulative PV, EV, AC and forecast")
+    return chart
+
+
+def _team_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
+    col, first, last, months = data["team"]
+    chart = workbook.add_chart({"type": "bar"})
+    colours = ("#2F75B5", "#9DC3E6", "#DEEBF7")
+    for offset in range(1, months + 1):
+        chart.add_series({"name": [NAME, 2, col + offset], "categories": _ref(first, col, last, col),
+                          "values": _ref(first, col + offset, last, col + offset), "fill": {"color": colours[(offset - 1) % 3]},
+                          "border": {"color": "#1F4E79" if offset == 1 else "#9DC3E6"}})
+    chart.set_x_axis({"num_format": "0%", "num_font": {"size": 9}, "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_y_axis({"num_font": {"size": 9}, "reverse": True})
+    _style_chart(chart, "Utilisation by team (this month and the next two)")
+    return chart
+
+
+def _exceptions(sheet: Worksheet, styles: Styles, model: ReportModel) -> int:
+    """The exceptions list as merged rows on the grid (an Excel Table cannot span columns)."""
+    row = EXCEPTIONS_ROW
+    sheet.write_string(row, 0, f"Exceptions — {len(model.exceptions)} items needing attention", styles.heading)
+    row += 1
+    for _, header, c1, c2 in EXCEPTION_SPANS:
+        if c1 == c2:
+            sheet.write_string(row, c1, header, styles.header)
+        else:
+            sheet.merge_range(row, c1, row, c2, header, styles.header)
+    frame = model.exceptions
+    if not len(frame):
+        sheet.write_string(row + 1, 0, "No exceptions this period.", styles.note)
+        return row + 1
+    body = styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9")
+    kind_formats = {kind: styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9", bold=True, font_color=colour)
+                    for kind, colour in (("Red project", F.RAG_FONT["Red"]), ("Over-allocated", F.RAG_FONT["Amber"]))}
+    chars = {field: (c2 - c1 + 1) * GRID_WIDTH * 1.1 for field, _, c1, c2 in EXCEPTION_SPANS}
+    records = frame.to_dict("records")
+    for record in records:
+        row += 1
+        lines = 1
+        for field, _, c1, c2 in EXCEPTION_SPANS:
+            value = record.get(field)
+            text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+            cell_format = kind_formats.get(text, body) if field == "kind" else body
+            if c1 == c2:
+                sheet.write_string(row, c1, text, cell_format)
+            else:
+                sheet.merge_range(row, c1, row, c2, "", cell_format)
+                sheet.write_string(row, c1, text, cell_format)
+            lines = max(lines, math.ceil(len(text) / chars[field]) if text else 1)
+        # Merged cells never grow to fit wrapped text, in Excel or LibreOffice: set the height.
+        sheet.set_row(row, 13.5 * lines + 2)
+    return row

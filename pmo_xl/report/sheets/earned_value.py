@@ -1,0 +1,163 @@
+"""The Earned Value sheet: roll-up, S-curves of the worst and largest projects, all metrics per project.
+
+Per project, two Tables: performance (with CPI and SPI sparklines over the last 12 months)
+and forecasts (EAC by every method, earned schedule). The sparkline and S-curve series are
+written beside the print area, from the column after the last table column on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pmo_xl.report import formats as F
+from pmo_xl.report.model import ReportModel
+from pmo_xl.report.sheets.common import (
+    Col,
+    Styles,
+    page_setup,
+    shared_widths,
+    sheet_title,
+    unavailable,
+    write_column,
+    write_table,
+)
+
+NAME = "Earned Value"
+QUOTED = "'Earned Value'"
+CHARTS_PER_ROW = 4
+CHART_HEIGHT_ROWS = 15
+CHART_WIDTH = 440
+
+ROLLUP = (
+    Col("level_label", "Level", "text", 10), Col("group", "Group", "wrap", 24), Col("projects", "Projects", "count", 9),
+    Col("bac", "BAC", "money", 13), Col("pv", "PV", "money", 13), Col("ev", "EV", "money", 13), Col("ac", "AC", "money", 13),
+    Col("eac", "EAC", "money", 13), Col("vac", "VAC", "money", 13), Col("cpi", "CPI", "ratio", 8), Col("spi", "SPI", "ratio", 8),
+    Col("spi_t", "SPI(t)", "ratio", 8), Col("sv_t", "SV(t)", "months", 9), Col("tcpi_bac", "TCPI", "ratio", 8),
+    Col("pct_complete", "% complete", "pct", 9), Col("rag", "RAG", "rag", 8), Col("rag_reason", "Why", "wrap", 30),
+)
+METRICS = (
+    Col("project_id", "Project ID", "text", 10), Col("name", "Project", "wrap", 24), Col("status", "Status", "text", 9),
+    Col("period", "As of", "month", 9), Col("bac", "BAC", "money", 12), Col("pv", "PV", "money", 12), Col("ev", "EV", "money", 12),
+    Col("ac", "AC", "money", 12), Col("sv", "SV", "money", 12), Col("cv", "CV", "money", 12), Col("sv_pct", "SV %", "pct1", 8),
+    Col("cv_pct", "CV %", "pct1", 8), Col("spi", "SPI", "ratio", 7), Col("cpi", "CPI", "ratio", 7), Col("spi_t", "SPI(t)", "ratio", 7),
+    Col("sv_t", "SV(t)", "months", 8), Col("tcpi_bac", "TCPI", "ratio", 7), Col("eac", "EAC", "money", 12), Col("etc", "ETC", "money", 12),
+    Col("vac", "VAC", "money", 12), Col("pct_complete", "% complete", "pct", 9), Col("pct_spent", "% spent", "pct", 8),
+    Col("forecast_finish", "Forecast finish", "date", 11), Col("rag", "RAG", "rag", 8),
+    Col("_cpi_spark", "CPI, 12 months", "text", 13), Col("_spi_spark", "SPI, 12 months", "text", 13),
+)
+FORECASTS = (
+    Col("project_id", "Project ID", "text", 10), Col("name", "Project", "wrap", 24), Col("eac_cpi", "EAC = BAC/CPI", "money", 12),
+    Col("eac_atypical", "EAC = AC+BAC−EV", "money", 12), Col("eac_cpi_spi", "EAC with CPI×SPI", "money", 12),
+    Col("eac_weighted", "EAC weighted", "money", 12), Col("eac_bottom_up", "EAC bottom-up", "money", 12), Col("etc_bottom_up", "ETC typed", "money", 12),
+    Col("vac_pct", "VAC %", "pct1", 8), Col("tcpi_eac", "TCPI to EAC", "ratio", 8), Col("ev_source", "EV from", "text", 12),
+    Col("plan_source", "Plan", "text", 12), Col("pd", "PD (months)", "score", 8), Col("at", "AT (months)", "score", 8),
+    Col("es", "ES (months)", "score", 8), Col("tspi", "TSPI", "ratio", 7), Col("ieac_t", "IEAC(t) (months)", "score", 9),
+    Col("forecast_finish", "Forecast finish", "date", 11),
+)
+LEVEL_LABELS = {"portfolio": "Portfolio", "programme": "Programme", "business_unit": "Business unit"}
+
+
+def write_earned_value(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
+    sheet = workbook.add_worksheet(NAME)
+    view = model.earned_value
+    sheet_title(sheet, styles, model, "Earned value and earned schedule",
+                f"{model.title} · {model.period_label} · roll-ups are sums first, ratios of the sums · "
+                "blank = not defined (e.g. SPI with no planned value yet)")
+    if view is None:
+        unavailable(sheet, styles, 3, model.unavailable.get(NAME, "no progress to compute from"))
+        page_setup(sheet, model)
+        return sheet
+    shared_widths(sheet, ROLLUP, METRICS, FORECASTS)
+    row = 3
+    sheet.write_string(row, 0, "Roll-up: portfolio, programmes, business units", styles.heading)
+    rollup = view.rollup.assign(level_label=view.rollup["level"].map(LEVEL_LABELS))
+    row = write_table(sheet, styles, "tblEvRollup", row + 1, 0, rollup, ROLLUP, set_widths=False) + 2
+    data_col = len(METRICS) + 1
+    sheet.write_string(row, 0, "S-curves: cumulative PV, EV, AC and EAC over the last 12 months", styles.heading)
+    row = _curves(workbook, sheet, styles, model, row + 1, data_col)
+    sheet.write_string(row, 0, "Per project: performance at the status period (latest progress at or before it)", styles.heading)
+    header = row + 1
+    metrics = view.metrics.assign(_cpi_spark="", _spi_spark="")
+    last = write_table(sheet, styles, "tblEvProjects", header, 0, metrics, METRICS, set_widths=False)
+    _sparklines(sheet, styles, view, header, data_col)
+    row = last + 3
+    sheet.write_string(row, 0, "Per project: estimates at completion by method, and earned schedule", styles.heading)
+    last = write_table(sheet, styles, "tblEvForecasts", row + 1, 0, view.metrics, FORECASTS, set_widths=False)
+    sheet.set_row(header, 30)
+    page_setup(sheet, model, repeat_row=None, last_col=len(METRICS) - 1, last_row=last, paper=8, freeze=(4, 2))
+    return sheet
+
+
+def _sparklines(sheet: Worksheet, styles: Styles, view: Any, header: int, data_col: int) -> None:
+    """CPI and SPI per month beside the table, and a sparkline per project reading them."""
+    months = view.months
+    for block, (label, frame) in enumerate((("CPI", view.cpi_trend), ("SPI", view.spi_trend))):
+        first_col = data_col + block * (len(months) + 1)
+        sheet.write_string(header - 1, first_col, f"{label} by month (sparkline data)", styles.label)
+        for offset, month in enumerate(months):
+            sheet.write_string(header, first_col + offset, pd.Timestamp(month).strftime("%b %Y"), styles.label)
+            write_column(sheet, header + 1, first_col + offset, frame.iloc[:, offset].reset_index(drop=True), "ratio",
+                         styles.get(num_format=F.RATIO))
+        spark_col = METRICS.index(next(c for c in METRICS if c.field == f"_{label.lower()}_spark"))
+        if not months:
+            continue
+        for index in range(len(frame)):
+            row = header + 1 + index
+            sheet.add_sparkline(row, spark_col, {
+                "range": f"{QUOTED}!{xl_rowcol_to_cell(row, first_col)}:{xl_rowcol_to_cell(row, first_col + len(months) - 1)}",
+                "type": "line", "markers": True, "high_point": False, "show_hidden": True,
+                "series_color": F.ACCENT, "negative_points": False, "axis": False,
+            })
+
+
+def _curves(workbook: Workbook, sheet: Worksheet, styles: Styles, model: ReportModel, row: int, data_col: int) -> int:
+    """One line chart per chosen project, in a row across the page; returns the next free row."""
+    view = model.earned_value
+    assert view is not None
+    if not view.curves:
+        sheet.write_string(row, 0, "No active project with progress to draw.", styles.note)
+        return row + 2
+    money = model.money_format.split(";")[0]
+    data_row = row
+    for index, (project_id, name, why, frame) in enumerate(view.curves):
+        sheet.write_string(data_row, data_col, f"{project_id} {name} ({why})", styles.label)
+        for offset, header in enumerate(("Month", "PV", "EV", "AC", "EAC", "BAC")):
+            sheet.write_string(data_row + 1, data_col + offset, header, styles.label)
+        first = data_row + 2
+        write_column(sheet, first, data_col, frame["period"], "month", styles.get(num_format=F.MONTH))
+        for offset, field in enumerate(("pv", "ev", "ac", "eac", "bac"), start=1):
+            write_column(sheet, first, data_col + offset, frame[field], "money", styles.get(num_format=money))
+        last = first + max(len(frame), 1) - 1
+        chart = workbook.add_chart({"type": "line"})
+        for name_, offset, colour, dash in (("PV", 1, F.SERIES["pv"], "dash"), ("EV", 2, F.SERIES["ev"], "solid"),
+                                            ("AC", 3, F.SERIES["ac"], "solid"), ("EAC", 4, F.SERIES["eac"], "round_dot"),
+                                            ("BAC", 5, F.SERIES["bac"], "long_dash")):
+            chart.add_series({"name": name_, "categories": [NAME, first, data_col, last, data_col],
+                              "values": [NAME, first, data_col + offset, last, data_col + offset],
+                              "line": {"color": colour, "width": 2, "dash_type": dash}})
+        chart.set_title({"name": f"{project_id} {name}"[:60], "name_font": {"size": 10, "bold": True, "color": F.HEADER_BLUE}})
+        chart.set_x_axis({"num_format": "mmm yy", "num_font": {"size": 8}})
+        chart.set_y_axis({"num_format": _compact(money, frame), "num_font": {"size": 8},
+                          "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
+        chart.set_legend({"position": "bottom", "font": {"size": 8}})
+        chart.set_size({"width": CHART_WIDTH, "height": 280})
+        # Placed by pixels from column A, so the charts never overlap whatever the column widths.
+        x_offset = 4 + (index % CHARTS_PER_ROW) * (CHART_WIDTH + 12)
+        sheet.insert_chart(row + (index // CHARTS_PER_ROW) * CHART_HEIGHT_ROWS, 0, chart,
+                           {"x_offset": x_offset, "y_offset": 4, "object_position": 2})
+        data_row = last + 2
+    bands = (len(view.curves) + CHARTS_PER_ROW - 1) // CHARTS_PER_ROW
+    return row + bands * CHART_HEIGHT_ROWS + 1
+
+
+def _compact(money: str, frame: pd.DataFrame) -> str:
+    from pmo_xl.report.sheets.dashboard import _scaled
+
+    values = frame[["pv", "ev", "ac", "eac", "bac"]].to_numpy(dtype=float)
+    finite = values[pd.notna(values)]
+    return _scaled(money, float(abs(finite).max()) if finite.size else float("nan"))

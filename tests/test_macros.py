@@ -519,20 +519,22 @@ def test_validate_lists_the_same_issues_as_the_cli(memory: MemoryPort, sample_wo
 
 def test_validate_marks_the_cells_and_clears_them_once_fixed(memory: MemoryPort) -> None:
     run_validate(memory)
-    flagged = {cell for cell, colour in memory.fills.items() if colour == "#FFC7CE"}
-    assert flagged and all(memory.notes[c].startswith(NOTE_PREFIX) for c in flagged)
-    # The PM fixes Allocations: every row with an error is deleted.
+    marked = set(memory.fills)
+    assert {colour for colour in memory.fills.values()} >= {"#FFC7CE", "#FFEB9C"}  # errors and warnings
+    assert all(memory.notes[c].startswith(NOTE_PREFIX) for c in marked)
+    # The PM fixes Allocations: every row with a marked cell is deleted.
     allocations = memory.tables["tblallocations"]
-    bad_rows = {int(re.sub(r"\D", "", cell)) for sheet, cell in flagged if sheet == "Allocations"}
-    assert bad_rows and {sheet for sheet, _ in flagged} - {"Allocations"}  # the sample has errors on both
+    bad_rows = {int(re.sub(r"\D", "", cell)) for sheet, cell in marked if sheet == "Allocations"}
+    assert bad_rows and {sheet for sheet, _ in marked} - {"Allocations"}  # the sample has mistakes on both
     keep = [i for i, n in enumerate(allocations.row_numbers) if n not in bad_rows]
     memory.add_table(RawTable(allocations.sheet, allocations.table, allocations.header_row, allocations.first_column,
                               allocations.headers, [allocations.rows[i] for i in keep],
                               [allocations.row_numbers[i] for i in keep]))  # fmt: skip
     run_validate(memory)
-    assert not any(sheet == "Allocations" for sheet, _ in memory.fills)
-    assert not any(sheet == "Allocations" for sheet, _ in memory.notes)
-    assert {c for c in flagged if c[0] != "Allocations"} <= set(memory.fills)  # the rest stays marked
+    was_allocations = {c for c in marked if c[0] == "Allocations"}
+    assert not was_allocations & set(memory.fills)  # colour and note gone from every fixed cell
+    assert not was_allocations & set(memory.notes)
+    assert marked - was_allocations <= set(memory.fills)  # the rest stays marked
 
 
 def test_validation_text_from_pms_is_never_a_formula() -> None:

@@ -98,11 +98,15 @@ def test_output_is_deterministic() -> None:
 
 
 def test_the_compressor_ms_ovba_ships_is_the_reason_for_ours() -> None:
-    """Documents fix 2 of the research: ms_ovba_compression 1.0.1 cannot round-trip xlwings.bas."""
+    """Documents fix 2 of the research: ms_ovba_compression 1.0.1 cannot round-trip xlwings.bas.
+
+    (The research found the first failing prefix at 657 bytes; 2,000 keeps this test fast.)
+    """
     from ms_ovba_compression.ms_ovba import MsOvba
 
+    prefix = XLWINGS_BAS[:2000]
     try:
-        broken = decompress_stream(MsOvba().compress(XLWINGS_BAS)) != XLWINGS_BAS
+        broken = decompress_stream(MsOvba().compress(prefix)) != prefix
     except Exception:
         broken = True
     if not broken:

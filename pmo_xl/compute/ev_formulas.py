@@ -37,9 +37,9 @@ def as_float(values: Number) -> FloatArray:
 
 def ratio(numerator: Number, denominator: Number) -> FloatArray:
     """numerator / denominator, NaN where the denominator is 0 or either side is missing."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.asarray(np.divide(as_float(numerator), as_float(denominator)))
-    # x/0 gives ±inf (and 0/0 NaN): an undefined ratio is NaN, never an infinity.
+    # x/0 (or an overflow) gives ±inf and 0/0 NaN: an undefined ratio is NaN, never infinite.
     np.copyto(out, np.nan, where=np.isinf(out))
     return out
 
@@ -51,7 +51,7 @@ def positive_ratio(numerator: Number, denominator: Number) -> FloatArray:
     used up, no efficiency can recover it, so a negative index would only mislead.
     """
     den = as_float(denominator)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.asarray(np.divide(as_float(numerator), den))
     np.copyto(out, np.nan, where=~(den > 0) | np.isinf(out))
     return out

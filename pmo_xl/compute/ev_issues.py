@@ -66,10 +66,22 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
     progress, projects = PROGRESS.name, PROJECTS.name
     return (
         _Cause(
+            "missing-plan", Severity.WARNING, projects, "start",
+            lambda f: (f["plan_source"] == "none").to_numpy(),
+            _SCHEDULE,
+            lambda r: "the project has no Baseline rows, no PV and no planned start and finish to draw a plan from",
+        ),
+        _Cause(
+            "undefined-metric", Severity.WARNING, progress, "pv",
+            lambda f: np.isnan(_num(f, "pv")),
+            ("pv", "sv", "sv_pct", "spi", "eac_cpi_spi", "eac_weighted", *(_FORECAST if uses_spi else ())),
+            lambda r: f"PV is blank for {r['month']} and there is no plan to read it from",
+        ),
+        _Cause(
             "missing-ev", Severity.WARNING, progress, "ev",
             lambda f: np.isnan(_num(f, "ev")),
             ("ev", "sv", "cv", "sv_pct", "cv_pct", "spi", "cpi", "eac_cpi", "eac_atypical", "eac_cpi_spi",
-             "eac_weighted", *_FORECAST, "tcpi_bac", "pct_complete", *_SCHEDULE),
+             "eac_weighted", *_FORECAST, "tcpi_bac", "pct_complete", "es", "sv_t", "spi_t", "tspi", *_TIME_FORECAST),
             lambda r: f"EV is blank for {r['month']} and the {r['ev_technique']} technique cannot derive it "
             + ("(the project has no milestones)" if r["ev_technique"] == "Milestones" else "(% complete is blank too)"),
         ),
@@ -121,12 +133,6 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
             lambda f: _num(f, "eac") <= _num(f, "ac"),
             ("tcpi_eac",),
             lambda r: "the EAC leaves nothing to spend on the remaining work",
-        ),
-        _Cause(
-            "missing-plan", Severity.WARNING, projects, "start",
-            lambda f: (f["plan_source"] == "none").to_numpy(),
-            _SCHEDULE,
-            lambda r: "the project has no Baseline rows, no PV and no planned start and finish to draw a plan from",
         ),
         _Cause(
             "undefined-metric", Severity.INFO, progress, "period",

@@ -57,6 +57,8 @@ def _draw_lines(n_rows: int, width: int, row: IntArray, column: IntArray, value:
     One np.interp over the flattened matrix draws every row at once: each row gets a 0 point
     in its first column, so no line runs across two rows before reaching its own points.
     """
+    if n_rows == 0:
+        return np.zeros((0, width))
     starts = np.arange(n_rows, dtype=np.intp) * width
     x = np.concatenate([row * width + column, starts])
     y = np.concatenate([value, np.zeros(n_rows)])
@@ -96,8 +98,6 @@ def compute_plan_curves(
     has_pv = np.bincount(p_project, minlength=n_projects) > 0
     first_pv = np.full(n_projects, width, dtype=np.intp)
     np.minimum.at(first_pv, p_project, p_column)
-    last_pv = np.full(n_projects, -1, dtype=np.intp)
-    np.maximum.at(last_pv, p_project, p_column)
 
     use_pv = ~has_baseline & has_pv
     use_linear = ~has_baseline & ~has_pv & (start >= 1) & (finish >= start) & np.isfinite(bac) & (bac > 0)
@@ -110,13 +110,20 @@ def compute_plan_curves(
     curves[baseline_rows] = np.cumsum(monthly.reshape(n_projects, width)[baseline_rows], axis=1)
 
     # Points each drawn plan passes through: reported PV, 0 the month before the plan starts,
-    # and BAC at the planned finish unless Progress already reported past it.
+    # and BAC at the planned finish.
     anchored = use_pv | use_linear
     drawn_rows = np.flatnonzero(anchored)
     position = np.full(n_projects, -1, dtype=np.intp)
     position[drawn_rows] = np.arange(len(drawn_rows))
     on_pv = use_pv[p_project]
-    end_rows = np.flatnonzero(anchored & (finish > last_pv) & np.isfinite(bac) & (finish < width))
+    # Reports from the finish month on that are still short of BAC mean the plan moved:
+    # the reports win and no BAC point is put at the planned finish.
+    short_after_finish = np.zeros(n_projects, dtype=bool)
+    late = (p_column >= finish[p_project]) & (finish[p_project] >= 0)
+    with np.errstate(invalid="ignore"):
+        short = late & (p_value < bac[p_project] * (1 - 1e-9))
+    short_after_finish[p_project[short]] = True
+    end_rows = np.flatnonzero(anchored & ~short_after_finish & np.isfinite(bac) & (finish >= 1) & (finish < width))
     drawn = _draw_lines(
         len(drawn_rows),
         width,

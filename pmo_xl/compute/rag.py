@@ -110,7 +110,8 @@ def classify(values: FloatArray, band: Band | None, metric: str = "") -> tuple[n
     # Reasons print values to 2 decimals, so they are formatted once per (rule, cents) pair;
     # values that would print equal to their threshold get more decimals, one by one.
     bounds = np.choose(branch, [np.nan, band.red_below, band.amber_below, band.red_above, band.amber_above, np.nan])
-    cents = np.round(np.nan_to_num(values) * 100)
+    # Clipped so absurd values still make an integer key (they print as themselves anyway).
+    cents = np.round(np.clip(np.nan_to_num(values), -1e12, 1e12) * 100)
     tie = np.isfinite(bounds) & (cents == np.round(bounds * 100)) & (values != bounds)
     key = branch.astype(np.int64) * 10**12 + cents.astype(np.int64)
     uniques, first, inverse = np.unique(key, return_index=True, return_inverse=True)

@@ -1,58 +1,124 @@
-"""Shared helpers for checks: locating a field's cell and dropping rows with errors."""
+"""Shared helpers for checks: locating a field's cell, making issues per row, dropping rows."""
 
 from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW, Portfolio
+from pmo_xl.parse.settings import status_date, status_period
 from pmo_xl.schema.columns import Register
 
+_FORMATTER = string.Formatter()
 
-def letter_of(register: Register, field_name: str, portfolio: Portfolio | None = None) -> str:
+
+def letter_of(register: Register, field_name: str, portfolio: Portfolio | None = None) -> str | None:
     """Column letter of a field as laid out in the workbook read (template order otherwise)."""
     if portfolio is not None:
         layout = portfolio.layout.get(register.name, {})
         if field_name in layout:
             return layout[field_name]
-    return column_letter(register.fields.index(field_name) + 1)
+    if field_name in register.fields:
+        return column_letter(register.fields.index(field_name) + 1)
+    return None
+
+
+def header_of(register: Register, field_name: str) -> str:
+    """The header text of a field, as the user sees it (score columns: their own header)."""
+    if field_name in register.fields:
+        return register.column(field_name).header
+    if field_name.startswith("score:"):
+        return "Score: " + field_name.split(":", 1)[1]
+    return field_name
 
 
 def issues_at(
     frame: pd.DataFrame, mask: np.ndarray | pd.Series, register: Register, field_name: str, code: str,
     severity: Severity, message: str, portfolio: Portfolio | None = None, stage: str = "check",
 ) -> list[Issue]:
-    """One issue per masked row; `message` may use {value} and any column of the frame as {name}."""
+    """One issue per masked row, at the row's cell of `field_name`.
+
+    `message` may use {value} (the cell's value) and any column of `frame` as {name}; only the
+    columns the message names are formatted, so a check flagging many rows stays cheap.
+    """
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return []
     letter = letter_of(register, field_name, portfolio)
-    header = register.column(field_name).header if field_name in register.fields else field_name
+    header = header_of(register, field_name)
     rows = frame.loc[mask]
+    names = {name for _, name, _, _ in _FORMATTER.parse(message) if name and name != "value"}
+    columns = {name: [show(v) for v in rows[name].tolist()] for name in names}
+    values = rows[field_name].tolist() if field_name in rows.columns else [None] * len(rows)
     found = []
-    for record in rows.to_dict("records"):
-        value = record.get(field_name)
-        shown = {k: _show(v) for k, v in record.items()}
-        found.append(Issue(code, severity, register.sheet_name, int(record[ROW]), letter, header, _plain(value),
-                           message.format(value=_show(value), **shown), stage))
+    for index, (number, value) in enumerate(zip(rows[ROW].tolist(), values, strict=True)):
+        shown = {name: texts[index] for name, texts in columns.items()}
+        found.append(Issue(code, severity, register.sheet_name, int(number), letter, header, plain(value),
+                           message.format(value=show(value), **shown), stage))
     return found
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
+    """A frame value as an issue carries it: dates as `datetime.date`, NaN/NaT as None."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
     if isinstance(value, pd.Timestamp):
         return value.date()
     return value
 
 
-def _show(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+def show(value: object) -> str:
+    """A value as written in a message: dates ISO, money with thousands separators."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return "blank"
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def month_text(value: object) -> str:
+    """A period as the user types it: 2026-10."""
+    return pd.Timestamp(value).strftime("%Y-%m")  # type: ignore[arg-type]
+
+
+def months(dates: pd.Series, mask: np.ndarray | pd.Series | None = None) -> pd.Series:
+    """Periods as text (2026-10), formatted only where `mask` is set (the rows reported on)."""
+    if mask is None:
+        return dates.dt.strftime("%Y-%m")
+    result = pd.Series(None, index=dates.index, dtype=object)
+    mask = np.asarray(mask, dtype=bool)
+    result[mask] = dates[mask].dt.strftime("%Y-%m")
+    return result
+
+
+def first_by(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """`column` of the first row per `key` (a lookup that survives duplicated keys)."""
+    unique = frame.dropna(subset=[key]).drop_duplicates(subset=[key], keep="first")
+    return unique.set_index(key)[column]
+
+
+def reference_date(portfolio: Portfolio) -> pd.Timestamp | None:
+    """The status date as a Timestamp (Settings, or the end of the latest month with progress)."""
+    day = status_date(portfolio.settings, portfolio.progress)
+    return None if day is None else pd.Timestamp(day)
+
+
+def reference_period(portfolio: Portfolio) -> pd.Timestamp | None:
+    """The status period (first day of its month)."""
+    return status_period(portfolio.settings, portfolio.progress)
+
+
+def rows_text(rows: Iterable[int]) -> str:
+    return ", ".join(str(r) for r in rows)
 
 
 def drop_error_rows(portfolio: Portfolio, issues: list[Issue]) -> None:
@@ -67,6 +133,5 @@ def drop_error_rows(portfolio: Portfolio, issues: list[Issue]) -> None:
             continue
         mask = frame[ROW].isin(bad).to_numpy()
         if mask.any():
-            portfolio.rejected.setdefault(name, [])
-            portfolio.rejected[name] = sorted(set(portfolio.rejected[name]) | set(frame.loc[mask, ROW].tolist()))
+            portfolio.rejected[name] = sorted(set(portfolio.rejected.get(name, [])) | set(frame.loc[mask, ROW].tolist()))
             portfolio.registers[name] = frame.loc[~mask].reset_index(drop=True)

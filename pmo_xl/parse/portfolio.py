@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from pmo_xl.io.read_workbook import RawTable
-from pmo_xl.issues import Issue
-from pmo_xl.model import Portfolio
-from pmo_xl.parse.register import parse_register
-from pmo_xl.parse.settings import parse_settings
-from pmo_xl.schema.registers import REGISTERS
+from pmo_xl.issues import Issue, Severity
+from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio, Settings
+from pmo_xl.parse.register import ParsedRegister, parse_register
+from pmo_xl.parse.settings import parse_settings_tables
+from pmo_xl.schema.registers import PROJECTS, REGISTERS
+from pmo_xl.schema.settings import CRITERIA
 
 
 def parse_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
-    """Parse every register and the settings; the rows with errors are left out and listed."""
-    issues: list[Issue] = []
-    settings, settings_issues = parse_settings(tables)
-    issues.extend(settings_issues)
+    """Parse every register and the settings; the rows with errors are left out and listed.
+
+    `Portfolio.layout` holds, per register and per settings table, the column letter of every
+    field as laid out in the workbook read, so later checks point at the right cells.
+    """
+    parsed_settings = parse_settings_tables(tables)
+    issues: list[Issue] = list(parsed_settings.issues)
     registers = {}
     rejected: dict[str, list[int]] = {}
-    layout: dict[str, dict[str, str]] = {}
+    layout: dict[str, dict[str, str]] = dict(parsed_settings.layout)
     known_ids: dict[str, set[str]] = {}
+    parsed_projects: ParsedRegister | None = None
     for register in REGISTERS:
         parsed = parse_register(tables.get(register.name), register)
         registers[register.name] = parsed.frame
@@ -27,5 +32,32 @@ def parse_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
         known_ids[register.name] = parsed.known_ids
         if parsed.rejected_rows:
             rejected[register.name] = parsed.rejected_rows
-    return Portfolio(settings=settings, registers=registers, issues=issues, rejected=rejected, source=source,
+        if register is PROJECTS and tables.get(register.name) is not None:
+            parsed_projects = parsed
+    if parsed_projects is not None:
+        issues.extend(_score_column_issues(parsed_settings.settings, parsed_projects, tables[PROJECTS.name], layout))
+    return Portfolio(settings=parsed_settings.settings, registers=registers, issues=issues, rejected=rejected, source=source,
                      known_ids=known_ids, layout=layout)
+
+
+def _score_column_issues(settings: Settings, projects: ParsedRegister, raw: RawTable,
+                         layout: dict[str, dict[str, str]]) -> list[Issue]:
+    """Every criterion has its `Score: <criterion>` column in Projects, and every such column a criterion."""
+    criteria = settings.criteria
+    if criteria is None or criteria.empty:
+        return []
+    listed = {str(c).strip().casefold(): (str(c).strip(), int(r)) for c, r in zip(criteria["criterion"], criteria[ROW], strict=True) if c}
+    columns = {f[len(SCORE_PREFIX):].strip().casefold(): f for f in projects.layout if f.startswith(SCORE_PREFIX)}
+    issues: list[Issue] = []
+    letter = layout.get(CRITERIA.name, {}).get("criterion")
+    for key, (name, row) in listed.items():
+        if key not in columns:
+            issues.append(Issue("missing-score-column", Severity.ERROR, CRITERIA.sheet_name, row, letter, "Criterion", name,
+                                f"Criterion {name!r} has no column 'Score: {name}' in Projects — add the column or remove the criterion"))
+    for key, field_name in columns.items():
+        if key not in listed:
+            header = "Score: " + field_name[len(SCORE_PREFIX):]
+            issues.append(Issue("unknown-criterion", Severity.WARNING, raw.sheet, raw.header_row, projects.layout[field_name], header, header,
+                                f"Column {header!r} has no criterion {field_name[len(SCORE_PREFIX):]!r} in Settings — add the criterion "
+                                "or remove the column; it is ignored"))
+    return issues

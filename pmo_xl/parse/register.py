@@ -75,8 +75,9 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
     error_rows = np.zeros(count, dtype=bool)
     uncalculated = getattr(raw, "uncalculated", {}) or {}
     data: dict[str, pd.Series] = {}
+    shortest = min(map(len, raw.rows)) if count else 0
     for field_name, (position, column, header_text) in mapping.items():
-        cells = column_cells(raw.rows, position, count)
+        cells = column_cells(raw.rows, position, count, shortest)
         formulas = {row: text for (row, col), text in uncalculated.items() if col == position}
         converted = convert_column(cells, column, formulas)
         data[field_name] = converted.values
@@ -101,11 +102,11 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
     return ParsedRegister(frame, issues, numbers[error_rows].tolist(), layout, known, raw.header_row)
 
 
-def column_cells(rows: list[list[object]], position: int, count: int) -> np.ndarray:
+def column_cells(rows: list[list[object]], position: int, count: int, shortest: int) -> np.ndarray:
     """One column of raw cells as an object array, in one C-level pass over the rows."""
     if count == 0:
         return np.empty(0, dtype=object)
-    if min(map(len, rows)) > position:
+    if shortest > position:
         return np.fromiter(map(itemgetter(position), rows), dtype=object, count=count)
     return np.array([row[position] if position < len(row) else "" for row in rows] + [None], dtype=object)[:-1]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -10,8 +11,9 @@ import pandas as pd
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import Settings
+from pmo_xl.parse.ahp import parse_ahp
 from pmo_xl.parse.cells import choice_key, convert_column
-from pmo_xl.parse.register import parse_register
+from pmo_xl.parse.register import parse_register, show_value
 from pmo_xl.schema.columns import Column, Kind, normalise_header
 from pmo_xl.schema.settings import (
     AHP_TABLE_NAME,
@@ -19,6 +21,7 @@ from pmo_xl.schema.settings import (
     CRITERIA,
     HOLIDAYS,
     SCALAR_SETTINGS,
+    SETTINGS_BY_KEY,
     SETTINGS_TABLE,
     THRESHOLDS,
 )
@@ -26,15 +29,34 @@ from pmo_xl.schema.settings import (
 SETTINGS_SHEET = "Settings"
 
 
+@dataclass
+class ParsedSettings:
+    """Settings with their issues and where each settings table's fields sit (column letters)."""
+
+    settings: Settings
+    issues: list[Issue]
+    layout: dict[str, dict[str, str]] = field(default_factory=dict)  # table name -> field -> letter
+
+
 def parse_settings(tables: dict[str, RawTable]) -> tuple[Settings, list[Issue]]:
+    """Typed settings (defaults where a value is blank or wrong) and the issues found."""
+    parsed = parse_settings_tables(tables)
+    return parsed.settings, parsed.issues
+
+
+def parse_settings_tables(tables: dict[str, RawTable]) -> ParsedSettings:
+    """Like `parse_settings`, also telling where the settings tables' columns are."""
     issues: list[Issue] = []
-    values = _scalar_values(tables.get(SETTINGS_TABLE.name), issues)
+    layout: dict[str, dict[str, str]] = {}
+    values = _scalar_values(tables.get(SETTINGS_TABLE.name), issues, layout)
     frames = {}
     for register in (CRITERIA, HOLIDAYS, THRESHOLDS, BUDGETS):
         parsed = parse_register(tables.get(register.name), register)
         issues.extend(i for i in parsed.issues if not (i.code == "missing-register" and register is not CRITERIA))
         frames[register.name] = parsed.frame
-    ahp = _ahp_matrix(tables.get("AHP"), issues)
+        layout[register.name] = parsed.layout
+    ahp, ahp_issues = parse_ahp(tables.get("AHP"), frames["Criteria"], used=values.get("weights_from") == "AHP")
+    issues.extend(ahp_issues)
     settings = Settings(
         **values,
         criteria=frames["Criteria"],
@@ -43,10 +65,10 @@ def parse_settings(tables: dict[str, RawTable]) -> tuple[Settings, list[Issue]]:
         thresholds=frames["Thresholds"],
         budgets=frames["Budgets"],
     )
-    return settings, issues
+    return ParsedSettings(settings, issues, layout)
 
 
-def _scalar_values(raw: RawTable | None, issues: list[Issue]) -> dict[str, object]:
+def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, dict[str, str]]) -> dict[str, object]:
     values: dict[str, object] = {}
     if raw is None:
         issues.append(Issue("missing-register", Severity.WARNING, SETTINGS_SHEET, None, None, None, SETTINGS_TABLE.table,
@@ -58,7 +80,10 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue]) -> dict[str, objec
     key_pos = headers.index("setting") if "setting" in headers else 0
     value_pos = headers.index("value") if "value" in headers else 1
     letter = column_letter(raw.first_column + value_pos)
-    for row, number in zip(raw.rows, raw.row_numbers, strict=True):
+    layout[SETTINGS_TABLE.name] = {"setting": column_letter(raw.first_column + key_pos), "value": letter}
+    rows: dict[str, int] = {}
+    formulas = getattr(raw, "uncalculated", {}) or {}
+    for index, (row, number) in enumerate(zip(raw.rows, raw.row_numbers, strict=True)):
         label = row[key_pos] if key_pos < len(row) else ""
         setting = by_label.get(normalise_header(label))
         if setting is None:
@@ -69,16 +94,32 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue]) -> dict[str, objec
         cell = row[value_pos] if value_pos < len(row) else ""
         column = Column(setting.key, setting.label, setting.kind, setting.meaning, allowed=setting.allowed,
                         minimum=setting.minimum, maximum=setting.maximum)
-        converted = convert_column(pd.Series([cell], dtype=object), column)
+        uncalculated = {0: formulas[(index, value_pos)]} if (index, value_pos) in formulas else None
+        converted = convert_column(pd.Series([cell], dtype=object), column, uncalculated)
         bad = [p for p in converted.problems if p.severity == Severity.ERROR]
         for problem in converted.problems:
             issues.append(Issue(problem.code, problem.severity, raw.sheet, number, letter, setting.label, cell,
-                                problem.message.format(value=repr(cell)) + ("; the default is used" if problem in bad else "")))
+                                problem.message.format(value=show_value(cell)) + ("; the default is used" if problem in bad else "")))
         value = converted.values.iloc[0]
         if bad or value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
             continue
         values[setting.key] = _typed(setting.key, setting.kind, value)
+        rows[setting.key] = number
+    _check_utilisation_bands(values, rows, raw.sheet, letter, issues)
     return values
+
+
+def _check_utilisation_bands(values: dict[str, object], rows: dict[str, int], sheet: str, letter: str, issues: list[Issue]) -> None:
+    """Under-use must be below over-allocation, or every resource is both; defaults are used then."""
+    low = values.get("underuse_threshold", SETTINGS_BY_KEY["underuse_threshold"].default)
+    high = values.get("overload_threshold", SETTINGS_BY_KEY["overload_threshold"].default)
+    if low < high:  # type: ignore[operator]
+        return
+    key = "underuse_threshold" if "underuse_threshold" in rows else "overload_threshold"
+    issues.append(Issue("thresholds-out-of-order", Severity.ERROR, sheet, rows.get(key), letter, SETTINGS_BY_KEY[key].label, values.get(key),
+                        f"Under-use below {low:.0%} is not below Over-allocation above {high:.0%} — correct one; the defaults are used"))
+    values.pop("underuse_threshold", None)
+    values.pop("overload_threshold", None)
 
 
 def _typed(key: str, kind: Kind, value: object) -> object:
@@ -91,29 +132,6 @@ def _typed(key: str, kind: Kind, value: object) -> object:
     if kind in (Kind.NUMBER, Kind.MONEY, Kind.HOURS, Kind.PERCENT):
         return float(value)  # type: ignore[arg-type]
     return value
-
-
-def _ahp_matrix(raw: RawTable | None, issues: list[Issue]) -> pd.DataFrame | None:
-    """The pairwise matrix as a square float frame (NaN where a judgement is blank)."""
-    if raw is None or not raw.rows:
-        return None
-    names = [str(h).strip() for h in raw.headers[1:]]
-    matrix = pd.DataFrame(np.nan, index=names, columns=names)
-    for row, number in zip(raw.rows, raw.row_numbers, strict=True):
-        name = str(row[0]).strip()
-        if name not in matrix.index:
-            issues.append(Issue("ahp-unknown-criterion", Severity.ERROR, raw.sheet, number, column_letter(raw.first_column), "Criterion", name,
-                                f"AHP row {name!r} does not match a column of the matrix — use the same criteria across and down"))
-            continue
-        for position, cell in enumerate(row[1:], start=1):
-            if cell in ("", None):
-                continue
-            if isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell > 0:
-                matrix.loc[name, names[position - 1]] = float(cell)
-            else:
-                issues.append(Issue("ahp-bad-judgement", Severity.ERROR, raw.sheet, number, column_letter(raw.first_column + position),
-                                    names[position - 1], cell, f"Judgement {cell!r} must be a positive number on Saaty's 1-9 scale (or its reciprocal)"))
-    return matrix
 
 
 def status_period(settings: Settings, progress: pd.DataFrame) -> pd.Timestamp | None:
@@ -132,4 +150,4 @@ def status_date(settings: Settings, progress: pd.DataFrame) -> dt.date | None:
     return None if period is None else (period + pd.offsets.MonthEnd(0)).date()
 
 
-__all__ = ["parse_settings", "status_period", "status_date", "choice_key", "AHP_TABLE_NAME"]
+__all__ = ["parse_settings", "parse_settings_tables", "status_period", "status_date", "choice_key", "AHP_TABLE_NAME"]

@@ -1,0 +1,104 @@
+"""Checks across rows of one register: duplicate IDs and keys, the same allocation twice,
+conflicting progress for one project and period."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.checks.core import issues_at, months, show
+from pmo_xl.issues import Issue, Severity
+from pmo_xl.model import ROW, Portfolio
+from pmo_xl.schema.registers import ALLOCATIONS, BASELINE, MILESTONES, PROGRESS, PROJECTS, RESOURCES, RISKS
+
+PROGRESS_FIGURES = ("pv", "ev", "pct_complete", "ac", "etc")
+
+
+def _first_rows(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The Excel row of the first row with the same key, for the rows whose key repeats."""
+    repeated = frame.duplicated(subset=keys, keep=False)
+    first = pd.Series(np.nan, index=frame.index)
+    if repeated.any():
+        subset = frame.loc[repeated]
+        first[repeated] = subset.groupby(keys, dropna=False, sort=False)[ROW].transform("first")
+    return first
+
+
+def check_unique_ids(portfolio: Portfolio) -> list[Issue]:
+    """Duplicate IDs: the first row keeps the ID, every later one is an error."""
+    issues: list[Issue] = []
+    for register, key in ((PROJECTS, "project_id"), (RESOURCES, "resource_id"), (RISKS, "risk_id")):
+        frame = portfolio.registers[register.name]
+        duplicated = frame[key].notna() & frame.duplicated(subset=[key], keep="first")
+        if duplicated.any():
+            shown = frame.assign(first_row=_first_rows(frame, [key]))
+            issues += issues_at(shown, duplicated, register, key, "duplicate-id", Severity.ERROR,
+                                "{value} is already used in row {first_row} — give this row its own ID", portfolio)
+    return issues
+
+
+def check_duplicate_keys(portfolio: Portfolio) -> list[Issue]:
+    """Baseline months and milestone names repeated within a project: the first row is kept."""
+    issues: list[Issue] = []
+    baseline = portfolio.baseline
+    repeated = baseline.duplicated(subset=["project_id", "period"], keep="first")
+    if repeated.any():
+        shown = baseline.assign(first_row=_first_rows(baseline, ["project_id", "period"]),
+                                month=months(baseline["period"], repeated))
+        issues += issues_at(shown, repeated, BASELINE, "period", "duplicate-key", Severity.ERROR,
+                            "{project_id} / {month} is already in row {first_row} — delete this row or correct its month", portfolio)
+    milestones = portfolio.milestones
+    names = milestones.assign(name_key=milestones["milestone"].str.casefold())
+    repeated = names.duplicated(subset=["project_id", "name_key"], keep="first")
+    if repeated.any():
+        shown = names.assign(first_row=_first_rows(names, ["project_id", "name_key"]))
+        issues += issues_at(shown, repeated, MILESTONES, "milestone", "duplicate-key", Severity.ERROR,
+                            "{project_id} already has a milestone {value} in row {first_row} — rename or delete one", portfolio)
+    return issues
+
+
+def check_duplicate_allocations(portfolio: Portfolio) -> list[Issue]:
+    """The same project, resource or role, start and finish twice: counted once, the rest refused."""
+    frame = portfolio.allocations
+    keys = list(ALLOCATIONS.key)
+    repeated = frame.duplicated(subset=keys, keep="first")
+    if not repeated.any():
+        return []
+    who = frame["resource_id"].fillna(frame["role"])
+    shown = frame.assign(first_row=_first_rows(frame, keys), who=who)
+    return issues_at(shown, repeated, ALLOCATIONS, "project_id", "duplicate-allocation", Severity.ERROR,
+                     "This allocation repeats row {first_row} ({project_id}, {who}, {start} to {finish}) — "
+                     "delete it or merge the effort into one row", portfolio)
+
+
+def check_progress_conflicts(portfolio: Portfolio) -> list[Issue]:
+    """Several progress rows for one project and period: exact repeats are dropped, different
+    figures are a conflict and none of them is used (which one is right cannot be told)."""
+    progress = portfolio.progress
+    keys = ["project_id", "period"]
+    multiple = progress.duplicated(subset=keys, keep=False)
+    if not multiple.any():
+        return []
+    group = progress.loc[multiple]
+    same = group.duplicated(subset=keys + list(PROGRESS_FIGURES), keep=False)
+    variants = group.groupby(keys)[list(PROGRESS_FIGURES)].nunique(dropna=False).max(axis=1)
+    conflicting_keys = variants[variants > 1].index
+    in_conflict = pd.MultiIndex.from_frame(group[keys]).isin(conflicting_keys)
+    issues: list[Issue] = []
+    conflict = group.loc[in_conflict]
+    if not conflict.empty:
+        rows = conflict.groupby(keys)[ROW].transform(lambda r: ", ".join(str(v) for v in r))
+        count = conflict.groupby(keys)[ROW].transform("size")
+        shown = conflict.assign(rows=rows, count=count, month=months(conflict["period"]))
+        issues += issues_at(shown, pd.Series(True, index=shown.index), PROGRESS, "period", "conflicting-progress", Severity.ERROR,
+                            "{project_id} has {count} different Progress rows for {month} (rows {rows}) — keep one", portfolio)
+    repeats = group.loc[~in_conflict & same]
+    later = repeats.duplicated(subset=keys, keep="first")
+    if later.any():
+        shown = repeats.assign(first_row=_first_rows(repeats, keys), month=months(repeats["period"]))
+        issues += issues_at(shown, later, PROGRESS, "period", "duplicate-key", Severity.ERROR,
+                            "{project_id} / {month} repeats row {first_row} exactly — delete this row", portfolio)
+    return issues
+
+
+__all__ = ["check_unique_ids", "check_duplicate_keys", "check_duplicate_allocations", "check_progress_conflicts", "show"]

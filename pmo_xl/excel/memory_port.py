@@ -11,6 +11,7 @@ did and in which order.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -95,11 +96,9 @@ class MemoryPort:
         raw = read_workbook(file, tuple(registers))
         tables = []
         for table in raw.tables.values():
+            # Excel calculates every formula, so live Excel has no "uncalculated" cells.
             rows = [[_from_file_value(v) for v in row] for row in table.rows]
-            tables.append(
-                RawTable(table.sheet, table.table, table.header_row, table.first_column, list(table.headers),
-                         rows, list(table.row_numbers), table.hidden)
-            )  # fmt: skip
+            tables.append(dataclasses.replace(table, rows=rows, uncalculated={}))
         return cls(tables, path=path or str(file), sheets=raw.sheet_names, **kwargs)  # type: ignore[arg-type]
 
     def add_table(self, table: RawTable) -> None:
@@ -123,8 +122,12 @@ class MemoryPort:
         found = self.tables.get(table.casefold())
         if found is None:
             return None
-        return RawTable(found.sheet, found.table, found.header_row, found.first_column, list(found.headers),
-                        [list(r) for r in found.rows], list(found.row_numbers), found.hidden)  # fmt: skip
+        return dataclasses.replace(
+            found,
+            headers=list(found.headers),
+            rows=[list(r) for r in found.rows],
+            row_numbers=list(found.row_numbers),
+        )
 
     def write_table(
         self, sheet: str, table: str, frame: pd.DataFrame, number_formats: Mapping[str, str] | None = None

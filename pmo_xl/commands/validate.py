@@ -1,4 +1,8 @@
-"""`pmo-xl validate WORKBOOK`: every problem at its cell; exit 0 clean, 1 errors, 2 unusable."""
+"""`pmo-xl validate WORKBOOK`: every problem at its cell; exit 0 clean, 1 errors, 2 unusable.
+
+With `--annotate OUT.xlsx`, also a copy of the workbook with every problem cell highlighted and
+commented and an Issues sheet linking to them; the workbook itself is never modified.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from pathlib import Path
 
 from pmo_xl.issues import Severity, count_by_severity, sort_issues
 from pmo_xl.usecases import load_portfolio
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,14 +27,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON array of issue objects instead of text")
     parser.add_argument("--min-severity", choices=("info", "warning", "error"), default="info",
                         help="leave out issues below this severity in the listing (default: show all)")
+    parser.add_argument("--annotate", type=Path, metavar="OUT.xlsx",
+                        help="also write a copy of the workbook with every problem cell highlighted and commented, "
+                        "and an Issues sheet linking to them (keep .xlsm for a macro workbook)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.annotate is not None:  # refuse an impossible copy before the (long) read
+        from pmo_xl.io.annotate import check_annotate_paths
+
+        check_annotate_paths(args.workbook, args.annotate)
     portfolio = load_portfolio(args.workbook)
     issues = sort_issues(portfolio.issues)
-    rank = {"info": 2, "warning": 1, "error": 0}[args.min_severity]
-    shown = [i for i in issues if {"error": 0, "warning": 1, "info": 2}[str(i.severity)] <= rank]
+    rank = SEVERITY_RANK[args.min_severity]
+    shown = [i for i in issues if SEVERITY_RANK[str(i.severity)] <= rank]
     if args.json:
         json.dump([i.as_dict() for i in shown], sys.stdout, indent=1, ensure_ascii=False, default=str)
         print()
@@ -39,4 +52,10 @@ def run(args: argparse.Namespace) -> int:
         rejected = sum(len(rows) for rows in portfolio.rejected.values())
         print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes; "
               f"{rejected} rows left out of the computations", file=sys.stderr)
+    if args.annotate is not None:
+        from pmo_xl.io.annotate import write_annotated_copy
+
+        result = write_annotated_copy(args.workbook, args.annotate, issues)
+        print(f"annotated copy: {result.path} ({result.cells_marked} cells marked; see its sheet {result.sheet!r})",
+              file=sys.stderr)
     return 1 if any(i.severity == Severity.ERROR for i in issues) else 0

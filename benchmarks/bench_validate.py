@@ -1,0 +1,106 @@
+"""Validation benchmark: read time and validation time, measured apart, as medians.
+
+Run on demand: `python benchmarks/bench_validate.py [--runs N] [--only huge|portfolio]`.
+
+  - an Allocations register at Excel's row limit (1,048,575 data rows), written once by a
+    streaming writer into benchmarks/out/ (gitignored);
+  - the 1,000-project sample portfolio (`generate_sample(projects=1000)`, ~100k allocations).
+
+"read" is `read_workbook` (calamine + the sheet-XML scan for error cells and uncalculated
+formulas, whose cost is also shown on its own); "validate" is parsing and every check
+(`parse_portfolio` + `run_checks`). Targets: validation adds at most 50 % to the read, and the
+1,000-project portfolio validates in under 2 s after reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from _common import OUT, portfolio_workbook, show, timed  # noqa: E402
+from test_hostile_workbooks import write_streamed_workbook  # noqa: E402
+
+from pmo_xl.checks.run import run_checks  # noqa: E402
+from pmo_xl.io.read_workbook import read_workbook, scan_sheets  # noqa: E402
+from pmo_xl.parse.portfolio import parse_portfolio  # noqa: E402
+from pmo_xl.schema.registers import ALLOCATIONS  # noqa: E402
+from pmo_xl.usecases import ALL_TABLES  # noqa: E402
+
+EXCEL_DATA_ROWS = 1_048_575
+
+
+def allocation_rows(count: int, seed: int = 11) -> Iterator[list[object]]:
+    """Plausible allocation rows: 1,000 projects, 2,000 resources, dates in 2026-2027."""
+    rng = np.random.default_rng(seed)
+    projects = rng.integers(1, 1001, count)
+    resources = rng.integers(1, 2001, count)
+    starts = rng.integers(0, 600, count)
+    lengths = rng.integers(7, 90, count)
+    hours = np.round(rng.uniform(8, 160, count))
+    first = dt.date(2026, 1, 1)
+    profiles = ("Flat", "Back loaded", "Front loaded", "Bell")
+    states = ("Committed", "Proposed", "Draft")
+    for i in range(count):
+        start = first + dt.timedelta(days=int(starts[i]))
+        yield [f"PRJ-{projects[i]:04d}", f"RES-{resources[i]:04d}", "Developer", start,
+               start + dt.timedelta(days=int(lengths[i])), float(hours[i]), None, profiles[i % 4], states[i % 3],
+               float(hours[i] // 2) if i % 5 == 0 else None]
+
+
+def huge_allocations_workbook(rows: int = EXCEL_DATA_ROWS) -> Path:
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"allocations-{rows}.xlsx"
+    if not path.exists():
+        print(f"  generating {path.name} (once)…", flush=True)
+        started = time.perf_counter()
+        write_streamed_workbook(path, "Allocations", [c.header for c in ALLOCATIONS.columns], allocation_rows(rows),
+                                table=ALLOCATIONS.table)
+        print(f"  … {time.perf_counter() - started:.0f} s, {path.stat().st_size / 1e6:.0f} MB", flush=True)
+    return path
+
+
+def bench(path: Path, runs: int, validate_target: float | None) -> None:
+    print(f"{path.name} ({path.stat().st_size / 1e6:.1f} MB)")
+    read_s, read_t, raw = timed(lambda: read_workbook(path, ALL_TABLES), runs)
+    sheets = {t.sheet for t in raw.tables.values()}
+    scan_s, scan_t, _ = timed(lambda: scan_sheets(path, sheets), runs)
+    rows = {name: len(t.rows) for name, t in raw.tables.items() if len(t.rows) > 1000}
+    print(f"  rows: {rows}")
+
+    def validate() -> object:
+        portfolio = parse_portfolio(raw.tables, str(path))
+        run_checks(portfolio)
+        return portfolio
+
+    validate_s, validate_t, portfolio = timed(validate, runs)
+    show("read (calamine + XML scan)", read_s, read_t)
+    show("  of which the XML scan", scan_s, scan_t)
+    show("validate (parse + checks)", validate_s, validate_t, validate_target)
+    ratio = validate_s / read_s
+    print(f"  validation adds {ratio:.0%} to the read (target ≤ 50 %){'  OK' if ratio <= 0.5 else '  OVER'}; "
+          f"{len(portfolio.issues)} issues")  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("huge", "portfolio"))
+    args = parser.parse_args()
+    if args.only != "huge":
+        bench(portfolio_workbook(1000), args.runs, 2.0)
+    if args.only != "portfolio":
+        bench(huge_allocations_workbook(), args.runs, None)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,15 +9,18 @@ import numpy as np
 from pmo_xl.compute.milestones import compute_milestones
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.model import Portfolio
+from pmo_xl.parse.portfolio import parse_portfolio
 from pmo_xl.schema.registers import REGISTERS_BY_NAME
-from pmo_xl.usecases import load_portfolio_from_tables
 
 D = dt.date
 STATUS = D(2026, 10, 31)
 
 
 def portfolio_of(settings: dict[str, object], **registers: list[dict[str, object]]) -> Portfolio:
-    """A portfolio parsed from small text-first tables (field name -> value), through the real parser."""
+    """A portfolio parsed from small text-first tables (field name -> value), through the real parser.
+
+    Parsed only, not checked: these tests are about the computation, which receives clean rows.
+    """
     tables: dict[str, RawTable] = {
         "Settings": RawTable("Settings", "tblSettings", 1, 1, ["Setting", "Value"],
                              [[k, v] for k, v in settings.items()], list(range(2, 2 + len(settings)))),
@@ -27,7 +30,7 @@ def portfolio_of(settings: dict[str, object], **registers: list[dict[str, object
         headers = [c.header for c in register.columns]
         rows = [[record.get(c.field) for c in register.columns] for record in records]
         tables[name] = RawTable(name, register.table, 1, 1, headers, rows, list(range(2, 2 + len(rows))))
-    return load_portfolio_from_tables(tables)
+    return parse_portfolio(tables)
 
 
 def project(pid: str, status: str = "Active") -> dict[str, object]:
@@ -104,3 +107,12 @@ def test_closed_projects_are_not_watched() -> None:
 def test_no_milestones() -> None:
     result = run([])
     assert result.table.empty and result.due.empty and result.due_counts == {30: 0, 60: 0, 90: 0}
+
+
+def test_seen_from_last_month_a_later_actual_had_not_happened() -> None:
+    portfolio = portfolio_of({"Status date": STATUS}, Projects=[project("P1")],
+                             Milestones=[ms("done in October", D(2026, 9, 20), actual=D(2026, 10, 5))])
+    now, _ = compute_milestones(portfolio)
+    before, _ = compute_milestones(portfolio, as_of=D(2026, 9, 30))
+    assert now.table.loc[0, "status"] == "Achieved"
+    assert before.table.loc[0, "status"] == "Missed" and before.table.loc[0, "days_to_go"] == -10

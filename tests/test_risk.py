@@ -11,8 +11,8 @@ from pmo_xl.compute.risk import BANDS, PROBABILITY_SHARE, band_of, compute_risk
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import column_letter
 from pmo_xl.model import Portfolio
+from pmo_xl.parse.portfolio import parse_portfolio
 from pmo_xl.schema.registers import REGISTERS_BY_NAME, RISKS
-from pmo_xl.usecases import load_portfolio_from_tables
 
 D = dt.date
 RAISED = D(2026, 1, 15)
@@ -20,7 +20,10 @@ SETTINGS = {"Status date": D(2026, 10, 31), "High risk score from": 15}
 
 
 def portfolio_of(settings: dict[str, object], **registers: list[dict[str, object]]) -> Portfolio:
-    """A portfolio parsed from small text-first tables (field name -> value), through the real parser."""
+    """A portfolio parsed from small text-first tables (field name -> value), through the real parser.
+
+    Parsed only, not checked: these tests are about the computation, which receives clean rows.
+    """
     tables: dict[str, RawTable] = {
         "Settings": RawTable("Settings", "tblSettings", 1, 1, ["Setting", "Value"],
                              [[k, v] for k, v in settings.items()], list(range(2, 2 + len(settings)))),
@@ -30,7 +33,7 @@ def portfolio_of(settings: dict[str, object], **registers: list[dict[str, object
         headers = [c.header for c in register.columns]
         rows = [[record.get(c.field) for c in register.columns] for record in records]
         tables[name] = RawTable(name, register.table, 1, 1, headers, rows, list(range(2, 2 + len(rows))))
-    return load_portfolio_from_tables(tables)
+    return parse_portfolio(tables)
 
 
 def project(pid: str, status: str = "Active") -> dict[str, object]:

@@ -13,6 +13,9 @@ Definitions (every date is a calendar day; the status date is "today" for the re
 - **due**: not achieved and its current date falls in the next 90 days after the status date
   (status date + 1 … + 90); `due_within` buckets it into 30, 60 or 90 days.
 
+Seen from an earlier `as_of` (last period's figures), an actual date after it counts as not yet
+achieved; forecasts are taken as they stand now (the register keeps no forecast history).
+
 Milestones of closed or cancelled projects are kept in `table` with status "Project closed"
 but are left out of the watch lists: nobody will achieve them any more.
 """
@@ -68,6 +71,9 @@ def compute_milestones(portfolio: Portfolio, as_of: dt.date | None = None) -> tu
     projects = portfolio.projects.drop_duplicates("project_id").set_index("project_id")
     baseline = frame["baseline_date"]
     actual = frame["actual_date"]
+    if as_of is not None:
+        # Seen from an earlier date (last period's figures), a later actual had not happened yet.
+        actual = actual.where(actual <= pd.Timestamp(as_of))
     current = actual.fillna(frame["forecast_date"]).fillna(baseline)
     achieved = actual.notna().to_numpy()
     slip = (current - baseline).dt.days.to_numpy(dtype=np.float64)

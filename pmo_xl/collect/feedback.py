@@ -39,7 +39,7 @@ SUMMARIES = {
 
 def needs_feedback(submission: Submission) -> bool:
     """Worth sending back: something was refused or held, or there is a warning; and there is a form to rebuild."""
-    if submission.read.form is None or submission.status not in SUMMARIES:
+    if submission.read.form is None or submission.read.fatal or submission.status not in SUMMARIES:
         return False
     return submission.status != Status.ACCEPTED or any(i.severity == Severity.WARNING for i in submission.issues)
 

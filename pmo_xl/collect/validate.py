@@ -200,10 +200,15 @@ def fingerprint(read: FileRead) -> str:
     """A digest of what the file says (not of its bytes): equal for the same figures saved twice."""
     form = read.form
     assert form is not None
-    values = {f: v for f, v in zip(form.fields, form.rows[0], strict=True) if f not in ("submitted", "template_version")}
-    content = {"form": values, **{sheet: part.rows for sheet, part in sorted(read.tables.items())}}
-    text = json.dumps(content, sort_keys=True, default=_json_default)
+    values = {f: _blank(v) for f, v in zip(form.fields, form.rows[0], strict=True) if f not in ("submitted", "template_version")}
+    tables = {sheet: [[_blank(v) for v in row] for row in part.rows] for sheet, part in read.tables.items() if part.rows}
+    text = json.dumps({"form": values, **dict(sorted(tables.items()))}, sort_keys=True, default=_json_default)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _blank(value: object) -> object:
+    """An empty cell reads as '' or None depending on the file; both mean blank."""
+    return None if value == "" else value
 
 
 def _json_default(value: object) -> str:

@@ -16,6 +16,7 @@ from pmo_xl.collect.output import OUT_CONTAINS, summary_line
 from pmo_xl.commands.report import parse_period
 from pmo_xl.issues import Severity, sort_issues
 
+FILE_LEVEL = "(file)"
 SHOWN_SEVERITIES = {"error": (Severity.ERROR,), "warning": (Severity.ERROR, Severity.WARNING),
                     "info": (Severity.ERROR, Severity.WARNING, Severity.INFO)}
 
@@ -74,7 +75,9 @@ def print_result(result: CollectionResult, shown: tuple[Severity, ...]) -> None:
         detail = file.merged.describe() if file.status in (Status.ACCEPTED, Status.PARTLY) else file.note
         print(f"{str(file.status):{width}}  {what}  {file.name}" + (f"  — {detail}" if detail else ""))
         for found in sort_issues([i for i in file.issues if i.severity in shown]):
-            print(f"    {found.as_line()}")
+            # A problem with the whole file has no sheet to point at: say it plainly.
+            line = found.as_line() if found.sheet != FILE_LEVEL else f"{found.severity} [{found.code}] {found.message}"
+            print(f"    {line}")
         if file.feedback:
             print(f"    feedback: {file.feedback}")
     if result.late:

@@ -29,7 +29,7 @@ MAX_FORECAST_MONTHS = 12 * 200
 
 
 def _tolerance(final: FloatArray) -> FloatArray:
-    return RELATIVE_TOLERANCE * np.maximum(np.abs(final), 1.0)
+    return RELATIVE_TOLERANCE * np.abs(final)
 
 
 def compute_plan_duration(curves: FloatArray, start: IntArray) -> IntArray:
@@ -76,7 +76,8 @@ def compute_earned_schedule(
     # up to a million curves) stays inside RELATIVE_TOLERANCE.
     shift = 2.0 * np.arange(n_curves, dtype=np.float64)
     keys = (shift[:, None] + curves / scale[:, None]).ravel()
-    query = (ev + _tolerance(final)[owner]) / scale[owner]
+    with np.errstate(over="ignore", invalid="ignore"):
+        query = (ev + _tolerance(final)[owner]) / scale[owner]
     query_keys = shift[owner] + np.minimum(np.nan_to_num(query, nan=0.0), 1.5)
     low = np.searchsorted(keys, query_keys, side="right") - base
 

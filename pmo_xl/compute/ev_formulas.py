@@ -137,7 +137,14 @@ def eac_from_indices(
 
     An index of 0 (nothing earned yet) gives no forecast: the EAC is NaN, not infinite.
     """
-    bac_a, ev_a, ac_a = as_float(bac), as_float(ev), as_float(ac)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _eac(method, as_float(bac), as_float(ev), as_float(ac), cpi, spi, weight, etc)
+
+
+def _eac(
+    method: str, bac_a: FloatArray, ev_a: FloatArray, ac_a: FloatArray, cpi: FloatArray,
+    spi: FloatArray | None, weight: Number | None, etc: Number | None,
+) -> FloatArray:
     if method == "atypical":
         return ac_a + (bac_a - ev_a)
     if method == "bottom_up":

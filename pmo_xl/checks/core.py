@@ -106,6 +106,15 @@ def first_by(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
     return unique.set_index(key)[column]
 
 
+def lookup(keys: pd.Series, frame: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """For each of `keys`, `column` of the first row of `frame` with that `key` (NaN/NaT if none).
+
+    `reindex` rather than `Series.map`: map trips over an empty datetime lookup in pandas 3.
+    """
+    table = first_by(frame, key, column)
+    return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=table.dtype)
+
+
 def reference_date(portfolio: Portfolio) -> pd.Timestamp | None:
     """The status date as a Timestamp (Settings, or the end of the latest month with progress)."""
     day = status_date(portfolio.settings, portfolio.progress)

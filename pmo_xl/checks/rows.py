@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_xl.checks.core import first_by, issues_at, month_text, months, reference_date, reference_period
+from pmo_xl.checks.core import (
+    first_by,
+    issues_at,
+    lookup,
+    month_text,
+    months,
+    reference_date,
+    reference_period,
+)
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import SCORE_PREFIX, Portfolio
 from pmo_xl.schema.registers import ALLOCATIONS, MILESTONES, PROGRESS, PROJECTS, RESOURCES, RISKS
@@ -57,7 +65,7 @@ def check_actuals_not_in_future(portfolio: Portfolio) -> list[Issue]:
 def check_earned_value(portfolio: Portfolio) -> list[Issue]:
     """EV and PV within the project's BAC; EV or % complete given."""
     progress = portfolio.progress
-    bac = progress["project_id"].map(first_by(portfolio.projects, "project_id", "bac"))
+    bac = lookup(progress["project_id"], portfolio.projects, "project_id", "bac")
     shown = progress.assign(bac=bac)
     issues: list[Issue] = []
     for field_name in ("ev", "pv"):
@@ -90,8 +98,8 @@ def check_status_consistency(portfolio: Portfolio) -> list[Issue]:
     issues: list[Issue] = []
     if not progress.empty:
         latest = progress.sort_values("period").drop_duplicates("project_id", keep="last").set_index("project_id")
-        bac = latest.index.map(first_by(projects, "project_id", "bac"))
-        share = latest["ev"].to_numpy() / np.where(bac.to_numpy(dtype=float) > 0, bac.to_numpy(dtype=float), np.nan)
+        bac = first_by(projects, "project_id", "bac").reindex(latest.index).to_numpy(dtype=float)
+        share = latest["ev"].to_numpy() / np.where(bac > 0, bac, np.nan)
         complete = pd.Series(np.where(np.isnan(share), latest["pct_complete"].to_numpy(), share), index=latest.index)
         spent = progress.loc[progress["ac"] > 0, "project_id"].unique()
         pct = projects["project_id"].map(complete)

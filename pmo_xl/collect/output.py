@@ -75,6 +75,7 @@ def write_collected(path: str | Path, portfolio: PortfolioRows, rows: dict[str, 
     """Write OUT to `path` (the caller makes it atomic)."""
     path = Path(path)
     workbook = new_workbook(path)
+    workbook.in_memory = True  # no temporary file per part: much faster on a slow disk (see template.py)
     styles = Styles(workbook)
     write_instructions(workbook, styles)
     criteria = [str(r[0]) for r in portfolio.tables.get("Criteria", []) if r and r[0] is not None]

@@ -719,3 +719,21 @@ def test_the_double_knows_the_built_workbooks_tool_tables(tmp_path: Path) -> Non
         assert ref.startswith(f"A{raw.header_row}:") and raw.headers == list(tool.columns)
     for cell in NAMED_CELLS:
         assert book.defined_names[cell.name].attr_text == cell.address and cell.name in port.values
+
+
+def test_both_ports_implement_the_whole_protocol_with_its_signatures() -> None:
+    import inspect
+
+    from pmo_xl.port import WorkbookPort
+
+    members = [n for n in vars(WorkbookPort) if not n.startswith("_")]
+    assert {"read_table", "write_table", "highlight_cells", "clear_highlights", "set_status", "alert",
+            "open_workbook", "workbook_path", "is_cloud", "batch"} <= set(members)  # fmt: skip
+    for implementation in (MemoryPort, XlwingsPort):
+        for name in members:
+            declared, actual = getattr(WorkbookPort, name), getattr(implementation, name)
+            if isinstance(declared, property):
+                assert isinstance(actual, property), (implementation.__name__, name)
+            else:
+                expected = list(inspect.signature(declared).parameters)
+                assert list(inspect.signature(actual).parameters) == expected, (implementation.__name__, name)

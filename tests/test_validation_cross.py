@@ -6,7 +6,6 @@ from test_validation_cells import D, flat, project, tables, validate
 
 from pmo_xl.issues import Severity
 
-
 FEB_1, FEB_28 = D(2026, 2, 1), D(2026, 2, 28)
 
 

@@ -522,3 +522,25 @@ def test_an_xls_update_is_read(tmp_path: Path) -> None:
     result = collect_updates(box, portfolio, write_feedback_files=False)
     assert [(f.name, str(f.status)) for f in result.files] == [("PRJ-005.xls", "accepted")]
     assert ["PRJ-005", OCT, 120000.0, 105000.0, None, 99000.0] in [r[:6] for r in out_rows(result.out, "Progress")]
+
+
+def test_a_formula_excel_never_calculated_is_pointed_at(tmp_path: Path) -> None:
+    """A value computed by a formula in a file no spreadsheet ever saved reads as blank: say so at its cell."""
+    portfolio = write_test_portfolio(tmp_path / "PMO.xlsx")
+    box = tmp_path / "updates"
+    box.mkdir()
+    workbook = xlsxwriter.Workbook(str(box / "scripted.xlsx"))
+    workbook.define_name(VERSION_NAME, "=2")
+    sheet = workbook.add_worksheet("Update")
+    for row0, (item, value) in enumerate((("Project ID", "PRJ-004"), ("Period", "2026-10"), ("Submitted on", D(2026, 11, 4)),
+                                          ("PV (cumulative)", 120000), ("EV (cumulative)", 100000)), start=1):
+        sheet.write_string(row0, 0, item)
+        write_cell(sheet, row0, 1, value, workbook.add_format({"num_format": "yyyy-mm-dd"}) if isinstance(value, dt.date) else None)
+    sheet.write_string(6, 0, "AC (cumulative)")
+    sheet.write_formula(6, 1, "=B5*1.1", None, "")
+    sheet.add_table(0, 0, 6, 1, {"name": "tblUpdate", "columns": [{"header": "Item"}, {"header": "Value"}]})
+    workbook.close()
+    result = collect_updates(box, portfolio, write_feedback_files=False)
+    [file] = result.files
+    assert (file.status, file.note) == (Status.REJECTED, "every part of it has errors")
+    assert [(i.cell, i.code) for i in file.issues if i.severity == "error"] == [("B7", "uncalculated-formula")]

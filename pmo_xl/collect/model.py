@@ -69,6 +69,7 @@ class Part:
     field_rows: dict[str, int] | None = None  # the form only: field -> Excel row of its line
     missing: tuple[str, ...] = ()  # fields whose column is absent from the file
     hidden: bool = False
+    uncalculated: dict[tuple[int, str], str] = field(default_factory=dict)  # (row index, field) -> formula never calculated
 
     def locate(self, index: int, field_name: str) -> tuple[int | None, str | None]:
         """The Excel row and column letter of a value, as laid out in the file."""

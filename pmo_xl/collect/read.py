@@ -164,8 +164,12 @@ def _form_part(raw: RawTable, issues: list[Issue]) -> Part:
         values[column.field] = row[value_pos] if value_pos < len(row) else None
         field_rows[column.field] = number
     missing = tuple(f for f in fields if f not in values)
-    return Part(UPDATE_SHEET if raw.sheet is None else raw.sheet, fields, [[values.get(f) for f in fields]], [0],
-                {f: letter for f in fields}, field_rows, missing, raw.hidden)
+    line_field = {number: f for f, number in field_rows.items()}
+    uncalculated = {(0, line_field[raw.row_numbers[i]]): formula for (i, position), formula in raw.uncalculated.items()
+                    if position == value_pos and raw.row_numbers[i] in line_field}
+    issues.extend(_layout_issues(raw))
+    return Part(raw.sheet, fields, [[values.get(f) for f in fields]], [0], {f: letter for f in fields}, field_rows, missing,
+                raw.hidden, uncalculated)
 
 
 def _table_part(raw: RawTable, register: Register, issues: list[Issue]) -> Part:
@@ -202,7 +206,26 @@ def _table_part(raw: RawTable, register: Register, issues: list[Issue]) -> Part:
             issues.append(issue("missing-column", Severity.ERROR, raw.sheet, raw.header_row, None, column.header, None,
                                 f"The required column {column.header!r} is missing from {register.name}, so none of its "
                                 "rows could be merged — add the column back from the template"))
-    return Part(raw.sheet, fields, rows, list(raw.row_numbers), letters, None, missing, raw.hidden)
+    by_position = {position: f for f, position in positions.items()}
+    uncalculated = {(i, by_position[position]): formula for (i, position), formula in raw.uncalculated.items()
+                    if position in by_position}
+    issues.extend(_layout_issues(raw))
+    return Part(raw.sheet, fields, rows, list(raw.row_numbers), letters, None, missing, raw.hidden, uncalculated)
+
+
+def _layout_issues(raw: RawTable) -> list[Issue]:
+    """Hidden rows are read like the others, merged cells lose values: both worth a word to the PM."""
+    found: list[Issue] = []
+    letter = column_letter(raw.first_column)
+    for row in raw.hidden_rows:
+        found.append(issue("hidden-rows", Severity.INFO, raw.sheet, row, letter, None, None,
+                           f"Row {row} is hidden; it was read like any other — unhide it so everyone sees it"))
+    for merged in raw.merged:
+        top_left = merged.split(":")[0]
+        found.append(issue("merged-cells", Severity.WARNING, raw.sheet, int("".join(c for c in top_left if c.isdigit())),
+                           "".join(c for c in top_left if c.isalpha()), None, merged,
+                           f"Cells {merged} are merged: only {top_left} keeps a value and the others read as blank — unmerge them"))
+    return found
 
 
 __all__ = ["read_update_file", "issue", "FORM_TABLE"]

@@ -58,14 +58,20 @@ def parse_parts(register: Register, parts: list[Part]) -> list[ParsedPart]:
     results = [ParsedPart([None] * len(part.rows), []) for part in parts]
     stacked: list[list[object]] = []
     origin: list[tuple[int, int]] = []
+    uncalculated: dict[tuple[int, int], str] = {}
     for p, part in enumerate(parts):
         take = [part.fields.index(f) for f in fields]
+        for (i, field_name), formula in part.uncalculated.items():
+            if field_name in fields:
+                uncalculated[(len(stacked) + i, fields.index(field_name))] = formula
         for i, row in enumerate(part.rows):
             stacked.append([row[t] for t in take])
             origin.append((p, i))
     if not stacked:
         return results
-    raw = RawTable("(batch)", None, 0, 1, [c.header for c in register.columns], stacked, list(range(1, len(stacked) + 1)))
+    # header_row 0 and a table name: the stacked table has no layout of its own to report on
+    raw = RawTable("(batch)", "(batch)", 0, 1, [c.header for c in register.columns], stacked,
+                   list(range(1, len(stacked) + 1)), uncalculated=uncalculated)
     parsed = parse_register(raw, register)
     by_letter = {column_letter(1 + k): f for k, f in enumerate(fields)}
     for found in parsed.issues:
@@ -89,7 +95,8 @@ def parse_header(forms: list[Part]) -> list[tuple[dict[str, object], list[Issue]
     out: list[tuple[dict[str, object], list[Issue]]] = [({}, []) for _ in forms]
     for column in HEADER_COLUMNS:
         cells = pd.Series([form.rows[0][form.fields.index(column.field)] for form in forms], dtype=object)
-        converted = convert_column(cells, column)
+        formulas = {p: form.uncalculated[(0, column.field)] for p, form in enumerate(forms) if (0, column.field) in form.uncalculated}
+        converted = convert_column(cells, column, formulas)
         for p, value in enumerate(converted.values.tolist()):
             out[p][0][column.field] = plain(value)
         for problem in converted.problems:

@@ -140,17 +140,19 @@ def compute_forecast_finish(plan_start_month: npt.ArrayLike, ieac_t: npt.ArrayLi
     ieac = np.asarray(ieac_t, dtype=np.float64)
     start = np.asarray(plan_start_month, dtype=np.float64)
     ok = np.isfinite(ieac) & np.isfinite(start) & (ieac >= 0) & (ieac <= MAX_FORECAST_MONTHS)
-    whole = np.floor(np.where(ok, ieac, 0.0))
-    share = np.where(ok, ieac, 0.0) - whole
-    month = np.where(ok, start, 0.0).astype(np.int64) + whole.astype(np.int64)
+    if not ok.any():
+        return np.full(ieac.shape, np.datetime64("NaT", "ns"))
+    total = np.where(ok, start + ieac, 0.0)
+    month = np.floor(total).astype(np.int64)
+    share = total - month
     # First day of each month involved, from a small table (calendar maths once per month).
-    low = int(month[ok].min()) if ok.any() else 0
-    high = int(month[ok].max()) if ok.any() else 0
+    low, high = int(month[ok].min()), int(month[ok].max())
     first_days = np.arange(low, high + 2).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     index = np.clip(month - low, 0, high - low)
     first_day = first_days[index]
     end = first_day + share * (first_days[index + 1] - first_day)
-    # Rounding to a micro-day keeps IEAC(t) = 4.9999999999 from moving a finish by a day.
-    finish = np.ceil(np.round(end, 6)).astype(np.int64) - 1
-    out = finish.astype("datetime64[D]").astype("datetime64[ns]")
-    return np.where(ok, out, np.datetime64("NaT", "ns"))
+    # The day the end instant falls in; a micro-day of slack keeps IEAC(t) = 4.9999999999
+    # (rounding noise for 5) from moving a finish to the next day.
+    finish = np.ceil(end - 1e-6).astype(np.int64) - 1
+    nanoseconds = np.where(ok, finish * 86_400_000_000_000, np.iinfo(np.int64).min)  # int64 min is NaT
+    return nanoseconds.view("datetime64[ns]")

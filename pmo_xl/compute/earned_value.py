@@ -95,14 +95,15 @@ def compute_earned_value(portfolio: Portfolio) -> tuple[EarnedValueResult, list[
         return EarnedValueResult(status_period=inputs_status(portfolio)), issues
 
     figures = _compute_figures(inputs, method, float(weight))
-    by_period = _frame(inputs, figures)
-    last = np.r_[inputs.project[1:] != inputs.project[:-1], True]
-    current = _current(inputs, by_period, last)
+    columns = _columns(inputs, figures)
+    by_period = pd.DataFrame(columns, copy=False)
+    last = np.flatnonzero(np.r_[inputs.project[1:] != inputs.project[:-1], True])
+    current = _current(inputs, columns, last)
     current = pd.concat([current, compute_rag(current, settings.thresholds)], axis=1)
 
     rollup = compute_rollup(current, inputs.plan, inputs.status_column, settings.thresholds)
     trend = compute_trend(inputs, figures, settings.thresholds)
-    project_trend = compute_project_trend(by_period, inputs.status_month)
+    project_trend = compute_project_trend(columns, inputs.column >= inputs.status_column - TREND_MONTHS + 1)
     issues.extend(compute_undefined_issues(current, method))
     status = pd.Timestamp(np.datetime64(int(inputs.status_month), "M"))
     return EarnedValueResult(status, by_period, current, rollup, trend, project_trend), issues
@@ -148,13 +149,20 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     bac = inputs.bac[p]
     technique = inputs.technique[p]
     milestone_share = None
-    if inputs.milestone_share is not None:
+    if inputs.milestone_share is not None:  # NaN rows for projects without milestones
         milestone_share = inputs.milestone_share.ravel()[p * plan.width + inputs.column]
-        milestone_share = np.where(inputs.has_milestones[p], milestone_share, np.nan)
     ev, ev_source = compute_measured_ev(inputs.ev_typed, inputs.pct, inputs.ac, bac, technique, milestone_share)
-    has_plan = plan.source[p] != NO_PLAN
-    # A blank PV is read off the plan (baseline, or the straight line of BAC).
-    pv = np.where(np.isfinite(inputs.pv_typed), inputs.pv_typed, np.where(has_plan, plan.at(p, inputs.column), np.nan))
+    # Per project first (P values), then one gather per row: NaN where there is no plan.
+    has_plan = plan.source != NO_PLAN
+    duration_p = np.where(has_plan, plan.duration, np.nan)
+    offset_p = np.where(has_plan, 1.0 - plan.start, np.nan)  # AT = grid column + offset
+    start_month_p = np.where(has_plan, plan.origin + plan.start, np.nan)
+    # A blank PV is read off the plan (baseline, drawn Progress PV, or the line of BAC).
+    pv = inputs.pv_typed
+    blank = np.isnan(pv)
+    if blank.any():
+        planned = np.where(has_plan[p], plan.at(p, inputs.column), np.nan)
+        pv = np.where(blank, planned, pv)
     ac, etc_in = inputs.ac, inputs.etc
 
     out: dict[str, np.ndarray] = {"bac": bac, "pv": pv, "ev": ev, "ac": ac, "etc_bottom_up": etc_in}
@@ -184,9 +192,8 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     out["cpi_period"] = f.ratio(out["ev_period"], out["ac_period"])
     out["spi_period"] = f.ratio(out["ev_period"], out["pv_period"])
 
-    start = plan.start[p]
-    duration = np.where(has_plan, plan.duration[p], np.nan)
-    at = np.where(has_plan, inputs.column - start + 1, np.nan).astype(np.float64)
+    duration = duration_p[p]
+    at = inputs.column + offset_p[p]
     es = compute_earned_schedule(plan.curves, plan.start, plan.duration, ev, owner=p)
     out["pd"] = duration
     out["at"] = at
@@ -197,12 +204,10 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     out["ieac_t"] = independent_estimate_at_completion_t(duration, out["spi_t"])
     out["ed"] = out["ieac_t"]
     out["tspi_ed"] = to_complete_schedule_performance_index(duration, es, at, out["ed"])
-    start_month = np.where(has_plan, plan.origin + start, np.nan)
-    out["forecast_finish"] = compute_forecast_finish(start_month, out["ieac_t"])
+    out["forecast_finish"] = compute_forecast_finish(start_month_p[p], out["ieac_t"])
     return out
 
 
-_CATEGORY_COLUMNS = ("ev_source", "plan_source")
 _ORDER = (
     "project_id", "period", "bac", "pv", "ev", "ac", "etc_bottom_up", "pct_physical", "ev_source",
     "sv", "cv", "sv_pct", "cv_pct", "spi", "cpi",
@@ -214,8 +219,8 @@ _ORDER = (
 )
 
 
-def _frame(inputs: EvInputs, figures: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The by-period DataFrame, columns in `_ORDER`."""
+def _columns(inputs: EvInputs, figures: dict[str, np.ndarray]) -> dict[str, object]:
+    """The by-period columns in `_ORDER`, as arrays (a DataFrame is made of them without copying)."""
     p = inputs.project
     data: dict[str, object] = {
         "project_id": inputs.project_ids[p],
@@ -226,10 +231,7 @@ def _frame(inputs: EvInputs, figures: dict[str, np.ndarray]) -> pd.DataFrame:
         "plan_source": pd.Categorical.from_codes(inputs.plan.source[p], categories=PLAN_SOURCES),
         "plan_start": _plan_start_dates(inputs)[p],
     }
-    for name in _ORDER:
-        if name not in data:
-            data[name] = figures[name]
-    return pd.DataFrame({name: data[name] for name in _ORDER}, copy=False)
+    return {name: data[name] if name in data else figures[name] for name in _ORDER}
 
 
 def _plan_start_dates(inputs: EvInputs) -> np.ndarray:
@@ -239,17 +241,17 @@ def _plan_start_dates(inputs: EvInputs) -> np.ndarray:
     return np.where(plan.source != NO_PLAN, dates, np.datetime64("NaT", "ns"))
 
 
-def _current(inputs: EvInputs, by_period: pd.DataFrame, last: np.ndarray) -> pd.DataFrame:
+def _current(inputs: EvInputs, columns: dict[str, object], last: np.ndarray) -> pd.DataFrame:
     """Each project's latest row at or before the status period, with its project attributes."""
-    current = by_period.loc[last].reset_index(drop=True)
     projects = inputs.project[last]
+    current = pd.DataFrame({name: values[last] for name, values in columns.items()})  # type: ignore[index]
     current.insert(1, "name", inputs.names[projects])
     current.insert(2, "programme", inputs.programmes[projects])
     current.insert(3, "business_unit", inputs.business_units[projects])
     current.insert(4, "status", inputs.statuses[projects])
     current.insert(5, "ev_technique", np.asarray(TECHNIQUES, dtype=object)[inputs.technique[projects]])
     current["stale"] = inputs.column[last] < inputs.status_column
-    current["month"] = current["period"].dt.strftime("%Y-%m")
+    current["month"] = np.datetime_as_string(inputs.column_dates, unit="M")[inputs.column[last]]
     current["project_row"] = inputs.project_rows[projects]
     current["uses_milestones"] = inputs.technique[projects] == MILESTONES
     return current

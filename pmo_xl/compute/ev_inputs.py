@@ -246,4 +246,5 @@ def _milestones(
     achieved_month, achieved = to_months(milestones["actual_date"]) if "actual_date" in milestones else (np.zeros(len(milestones), np.int64), np.zeros(len(milestones), bool))
     take = mine & achieved
     share = compute_milestone_share(n_projects, origin, width, project[take], achieved_month[take], weight[take])
+    share[~has] = np.nan  # no milestones: the technique has nothing to measure with
     return has, share

@@ -71,18 +71,21 @@ def compute_measured_ev(
     All arguments are per Progress row; milestone_share is the row's achieved milestone share
     (NaN where the project has no milestones), or None when no project uses milestones.
     """
-    done = pct_complete >= COMPLETE
-    started = (pct_complete > 0) | (ac > 0)
+    with np.errstate(invalid="ignore"):
+        done = pct_complete >= COMPLETE
+        started = (pct_complete > 0) | (ac > 0)
     unknown = np.isnan(pct_complete)
-    by_pct = pct_complete * bac
-    zero_hundred = np.where(done, bac, np.where(unknown, np.nan, 0.0))
-    fifty_fifty = np.where(done, bac, np.where(started, 0.5 * bac, np.where(unknown, np.nan, 0.0)))
-    choices = [by_pct, zero_hundred, fifty_fifty]
-    if milestone_share is not None:
-        choices.append(milestone_share * bac)
-    else:
-        choices.append(np.full(typed_ev.shape, np.nan))
-    derived = np.choose(technique, choices)
+    # % complete first (the common case), then each other technique where a project uses it.
+    derived = pct_complete * bac
+    if (technique == ZERO_HUNDRED).any():
+        zero_hundred = np.where(done, bac, np.where(unknown, np.nan, 0.0))
+        np.copyto(derived, zero_hundred, where=technique == ZERO_HUNDRED)
+    if (technique == FIFTY_FIFTY).any():
+        fifty_fifty = np.where(done, bac, np.where(started, 0.5 * bac, np.where(unknown, np.nan, 0.0)))
+        np.copyto(derived, fifty_fifty, where=technique == FIFTY_FIFTY)
+    if (technique == MILESTONES).any():
+        by_milestones = milestone_share * bac if milestone_share is not None else np.nan
+        np.copyto(derived, by_milestones, where=technique == MILESTONES)
     typed = np.isfinite(typed_ev)
     ev = np.where(typed, typed_ev, derived)
     source = np.where(typed, 0, technique + 1).astype(np.int8)

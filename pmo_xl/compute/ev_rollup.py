@@ -145,9 +145,11 @@ def compute_trend(inputs: EvInputs, figures: dict[str, np.ndarray], thresholds: 
     return pd.concat([trend, compute_rag(trend, thresholds)[["rag", "rag_reason"]]], axis=1)
 
 
-def compute_project_trend(by_period: pd.DataFrame, status_month: int) -> pd.DataFrame:
-    """Per project and month of the trend window: the figures the sparklines draw."""
-    first = np.datetime64(status_month - TREND_MONTHS + 1, "M").astype("datetime64[ns]")
-    window = by_period["period"].to_numpy() >= first
-    columns = ["project_id", "period", "pv", "ev", "ac", "eac", "cpi", "spi", "spi_t"]
-    return by_period.loc[window, columns].reset_index(drop=True)
+def compute_project_trend(columns: dict[str, object], in_window: np.ndarray) -> pd.DataFrame:
+    """Per project and month of the trend window: the figures the sparklines draw.
+
+    columns: the by-period columns; in_window: which of their rows fall in the last 12 months.
+    """
+    rows = np.flatnonzero(in_window)
+    names = ["project_id", "period", "pv", "ev", "ac", "eac", "cpi", "spi", "spi_t"]
+    return pd.DataFrame({name: columns[name][rows] for name in names})  # type: ignore[index]

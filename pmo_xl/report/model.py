@@ -157,6 +157,7 @@ def build_report_model(portfolio: Portfolio, period: pd.Timestamp | None = None)
     risks = runner.run("Risks", compute_risk, now, as_of=status_date)
     risks_before = runner.run("Risks", compute_risk, now, as_of=previous_date, keep_issues=False) if previous_date else None
     milestones = runner.run("Milestones", compute_milestones, now, as_of=status_date)
+    milestones_before = runner.run("Milestones", compute_milestones, now, as_of=previous_date, keep_issues=False) if previous_date else None
 
     project_table = build_portfolio_table(now, period, ev, ev_before, priorities)
     data_quality = build_data_quality(portfolio.issues, runner.issues)
@@ -164,7 +165,7 @@ def build_report_model(portfolio: Portfolio, period: pd.Timestamp | None = None)
     kpis = build_kpis(
         project_table=project_table, portfolio=now, period=period, previous_period=previous_period,
         ev=ev, ev_before=ev_before, resources=resources, risks=risks, risks_before=risks_before,
-        data_quality=data_quality,
+        data_quality=data_quality, milestones=milestones, milestones_before=milestones_before,
     )
     unavailable = dict(runner.unavailable)
     if period is None:

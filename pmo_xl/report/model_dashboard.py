@@ -8,6 +8,9 @@ Which figures (each also recomputed for the month before, as last period's value
   - over-allocated people: resources above the overload threshold (or with demand and no
     capacity) in any loading period of the month;
   - high risks: open risks scoring at least Settings.high_risk_score;
+  - milestones slipped or missed (see compute/milestones.py; last period: seen from its status date);
+  - progress updates not in: active projects, started by the month end, with no Progress row for
+    the month;
   - data-quality errors: issues of severity error. The workbook keeps no history of its
     errors, so this tile has no change.
 """
@@ -32,6 +35,9 @@ if TYPE_CHECKING:
 RAG_ORDER: Final = ("Red", "Amber", "Green", "Not rated")
 EXCEPTION_ORDER: Final = ("Red project", "Update late", "Update missing", "Milestone missed", "Milestone slipped", "Over-allocated")
 TEAM_MONTHS: Final = 3
+MAX_PER_KIND: Final = 10
+EXCEPTION_SHEETS: Final = {"Red project": "Portfolio", "Update late": "Portfolio", "Update missing": "Portfolio",
+                           "Milestone missed": "Milestones", "Milestone slipped": "Milestones", "Over-allocated": "Resources"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ def build_kpis(
     *, project_table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None, previous_period: pd.Timestamp | None,
     ev: EarnedValueResult | None, ev_before: EarnedValueResult | None, resources: ResourcesView | None,
     risks: RiskResult | None, risks_before: RiskResult | None, data_quality: DataQualityView,
+    milestones: MilestoneResult | None, milestones_before: MilestoneResult | None,
 ) -> list[Kpi]:
     now, before = _portfolio_row(ev), _portfolio_row(ev_before)
     nan = float("nan")
@@ -115,6 +122,11 @@ def build_kpis(
             float(risks.high_count) if risks is not None else nan,
             float(risks_before.high_count) if risks_before is not None else nan, "count", False,
             f"score ≥ {risks.high_score}" if risks is not None else ""),
+        Kpi("milestones", "Milestones slipped or missed",
+            _milestone_count(milestones), _milestone_count(milestones_before), "count", False),
+        Kpi("updates", "Progress updates not in",
+            float(len(_missing_updates(project_table, portfolio, period))),
+            float(len(_missing_updates(project_table, portfolio, previous_period))), "count", False),
         Kpi("errors", "Data-quality errors", float(data_quality.counts.get("error", 0)), nan, "count", False, "no history kept"),
     ]
     return kpis
@@ -161,16 +173,21 @@ def build_exceptions(
     table: pd.DataFrame, milestones: MilestoneResult | None, resources: ResourcesView | None, portfolio: Portfolio,
     period: pd.Timestamp | None, status_date: dt.date | None,
 ) -> pd.DataFrame:
-    """What the steering committee should look at, each with its reason: kind, id, name, item, reason."""
+    """What the steering committee should look at, each with its reason: kind, id, name, item, reason.
+
+    At most MAX_PER_KIND rows of each kind, the most material first (red projects by budget,
+    slips by size, people by excess hours); a last row per kind says how many more there are
+    and on which sheet. The full lists are on the Portfolio, Milestones and Resources sheets.
+    """
     parts: list[pd.DataFrame] = []
-    red = table[table["active"] & (table["rag_overall"] == "Red")]
+    red = table[table["active"] & (table["rag_overall"] == "Red")].sort_values(["bac", "project_id"], ascending=[False, True], kind="mergesort")
     parts.append(pd.DataFrame({"kind": "Red project", "id": red["project_id"], "name": red["name"], "item": "",
                                "reason": red["overall_reason"].fillna("")}))
     parts.append(_late_updates(table, portfolio, period, status_date))
     if milestones is not None:
         for kind, frame in (("Milestone missed", milestones.missed), ("Milestone slipped", milestones.slipped)):
-            parts.append(pd.DataFrame({"kind": kind, "id": frame["project_id"], "name": frame["project"], "item": frame["milestone"],
-                                       "reason": _milestone_reason(frame, kind)}))
+            parts.append(pd.DataFrame({"kind": kind, "id": frame["project_id"], "name": frame["project"],
+                                       "item": frame["milestone"], "reason": _milestone_reason(frame, kind)}))
     if resources is not None and resources.current:
         parts.append(_overloaded(resources))
     frames = [p for p in parts if len(p)]
@@ -178,7 +195,24 @@ def build_exceptions(
         return pd.DataFrame(columns=["kind", "id", "name", "item", "reason"])
     out = pd.concat(frames, ignore_index=True)
     out["_kind"] = out["kind"].map({k: i for i, k in enumerate(EXCEPTION_ORDER)})
-    return out.sort_values(["_kind"], kind="mergesort").drop(columns="_kind").reset_index(drop=True)
+    out = out.sort_values(["_kind"], kind="mergesort").drop(columns="_kind")
+    capped = [_capped(group, EXCEPTION_SHEETS[kind]) for kind, group in out.groupby("kind", sort=False)]
+    return pd.concat(capped, ignore_index=True)
+
+
+def _capped(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
+    """The first MAX_PER_KIND rows, and a row saying how many more there are and where."""
+    if len(frame) <= MAX_PER_KIND:
+        return frame
+    more = len(frame) - MAX_PER_KIND
+    kind = frame["kind"].iloc[0]
+    tail = pd.DataFrame({"kind": [kind], "id": [""], "name": [f"… and {more} more"], "item": [""],
+                         "reason": [f"{len(frame)} in all: see the {sheet} sheet"]})
+    return pd.concat([frame.head(MAX_PER_KIND), tail], ignore_index=True)
+
+
+def _milestone_count(result: MilestoneResult | None) -> float:
+    return float(len(result.slipped) + len(result.missed)) if result is not None else float("nan")
 
 
 def _day(value: object) -> str:
@@ -192,25 +226,44 @@ def _milestone_reason(frame: pd.DataFrame, kind: str) -> list[str]:
             zip(frame["current_date"], frame["slip_days"], frame["baseline_date"], strict=True)]
 
 
-def _late_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None, status_date: dt.date | None) -> pd.DataFrame:
-    """Active projects, started by the month end, with no progress row for the month."""
+def _missing_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None) -> pd.DataFrame:
+    """Active projects, started by the end of `period`, with no progress row for it; with their last update."""
     if period is None:
-        return pd.DataFrame()
+        return table.iloc[0:0].assign(last_update=pd.Series(dtype="datetime64[ns]"))
     end = period + pd.offsets.MonthEnd(0)
     live = table[(table["status"] == "Active") & (table["start"].isna() | (table["start"] <= end))]
     progress = portfolio.progress
     reported = set(progress.loc[progress["period"] == period, "project_id"])
     last = progress[progress["period"] < period].groupby("project_id")["period"].max()
     missing = live[~live["project_id"].isin(reported)]
-    due = (end + pd.Timedelta(days=int(portfolio.settings.update_due_days))).date()
-    late = status_date is not None and status_date > due
-    reasons = []
-    for pid in missing["project_id"]:
-        previous = last.get(pid)
-        since = f"last update {pd.Timestamp(previous):%b %Y}" if previous is not None and pd.notna(previous) else "no update ever received"
-        reasons.append(f"No progress for {period:%b %Y} (due {_day(due)}); {since}")
-    return pd.DataFrame({"kind": "Update late" if late else "Update missing", "id": missing["project_id"], "name": missing["name"],
-                         "item": "", "reason": reasons})
+    return missing.assign(last_update=missing["project_id"].map(last))
+
+
+def _late_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None, status_date: dt.date | None) -> pd.DataFrame:
+    """Missing progress: late once its due date (month end + Settings.update_due_days) has passed
+    or an earlier month is missing too; otherwise still to come."""
+    missing = _missing_updates(table, portfolio, period)
+    if period is None or not len(missing):
+        return pd.DataFrame()
+    due = (period + pd.offsets.MonthEnd(0) + pd.Timedelta(days=int(portfolio.settings.update_due_days))).date()
+    overdue = status_date is not None and status_date > due
+    previous = period - pd.DateOffset(months=1)
+    kinds, reasons = [], []
+    for last in missing["last_update"]:
+        if pd.isna(last):
+            kinds.append("Update late" if overdue else "Update missing")
+            reasons.append(f"No progress ever reported; {period:%b %Y} due {_day(due)}")
+        elif pd.Timestamp(last) < previous:
+            gap = (period.year - last.year) * 12 + period.month - last.month
+            kinds.append("Update late")
+            reasons.append(f"No progress since {pd.Timestamp(last):%b %Y}: {gap} monthly updates missing")
+        else:
+            kinds.append("Update late" if overdue else "Update missing")
+            reasons.append(f"No progress for {period:%b %Y} yet (due {_day(due)})")
+    out = pd.DataFrame({"kind": kinds, "id": missing["project_id"].to_numpy(), "name": missing["name"].to_numpy(),
+                        "item": "", "reason": reasons, "_last": missing["last_update"].to_numpy()})
+    out = out.sort_values(["kind", "_last", "id"], na_position="first", kind="mergesort")
+    return out.drop(columns="_last").reset_index(drop=True)
 
 
 def _overloaded(resources: ResourcesView) -> pd.DataFrame:

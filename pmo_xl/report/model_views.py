@@ -32,7 +32,7 @@ PM_DIMENSIONS: Final = (("rag_scope", "scope"), ("rag_schedule", "schedule"), ("
 BETTER, WORSE, SAME = "▲", "▼", "►"
 ACTIVE: Final = ("Active", "On hold")
 CURVE_PROJECTS: Final = 4
-LISTED_COMPUTE_ISSUES: Final = 1000
+LISTED_PER_CHECK: Final = 25
 # Heat-map window: periods shown before the status period, and how many in all, per grain.
 WINDOW: Final = {"Day": (5, 31), "Week": (4, 26), "Month": (2, 12), "Quarter": (1, 8)}
 
@@ -286,7 +286,7 @@ class DataQualityView:
     counts: dict[str, int]  # severity -> count, every issue (validation and computation)
     by_check: pd.DataFrame  # severity, code, stage, count, first, example
     issues: pd.DataFrame  # severity, code, sheet, cell, field, value, message, stage
-    left_out: int  # computation issues beyond LISTED_COMPUTE_ISSUES, counted but not listed
+    left_out: int  # computation issues beyond LISTED_PER_CHECK of their check, counted but not listed
 
 
 def _issue_frame(issues: list[Issue]) -> pd.DataFrame:
@@ -297,12 +297,19 @@ def _issue_frame(issues: list[Issue]) -> pd.DataFrame:
 
 
 def build_data_quality(validation: list[Issue], computation: list[Issue]) -> DataQualityView:
-    """Every validation issue, computation issues up to a cap (errors first), and counts of all."""
+    """Every validation issue, the first computation issues of each check, and counts of all."""
     everything = [*validation, *computation]
     counts = {str(s): 0 for s in Severity}
     for issue in everything:
         counts[str(issue.severity)] += 1
-    listed_compute = sort_issues(computation)[:LISTED_COMPUTE_ISSUES]
+    # Every validation issue is listed; computation notes only the first few of each check (one
+    # stale allocation can repeat a note hundreds of times) — "by check" counts them all.
+    listed_compute: list[Issue] = []
+    per_code: dict[str, int] = {}
+    for issue in sort_issues(computation):
+        per_code[issue.code] = per_code.get(issue.code, 0) + 1
+        if per_code[issue.code] <= LISTED_PER_CHECK:
+            listed_compute.append(issue)
     frame = _issue_frame(sort_issues(validation) + listed_compute)
     everything_frame = _issue_frame(everything)
     if len(everything_frame):

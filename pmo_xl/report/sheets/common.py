@@ -8,6 +8,7 @@ appear), dates as Excel dates.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +87,17 @@ class Styles:
         return self.get(**props)
 
 
+def set_width(sheet: Worksheet, col: int, width: float) -> None:
+    """Set a column's width and remember it, so row heights can be fitted to the real width."""
+    sheet.set_column(col, col, width)
+    widths: dict[int, float] = sheet.__dict__.setdefault("pmo_widths", {})
+    widths[col] = width
+
+
+def width_of(sheet: Worksheet, col: int, default: float) -> float:
+    return sheet.__dict__.get("pmo_widths", {}).get(col, default)
+
+
 def is_blank(value: object) -> bool:
     """True for what must be an empty cell: None, NaN, NaT, ±inf, empty text."""
     if value is None or value is pd.NaT:
@@ -148,10 +160,11 @@ def write_table(
     for offset, column in enumerate(columns):
         col = first_col + offset
         if set_widths:
-            sheet.set_column(col, col, column.width)
+            set_width(sheet, col, column.width)
         values = frame[column.field] if column.field in frame else pd.Series([None] * len(frame), dtype=object)
         write_column(sheet, first_row + 1, col, values.reset_index(drop=True), column.kind, styles.cell(column.kind))
     last_row = first_row + max(len(frame), 1)
+    fit_heights(sheet, first_row, frame, [dataclasses.replace(c, width=width_of(sheet, first_col + i, c.width)) for i, c in enumerate(columns)])
     sheet.add_table(first_row, first_col, last_row, first_col + len(columns) - 1, {
         "name": name, "style": TABLE_STYLE,
         "columns": [{"header": c.header, "header_format": styles.header} for c in columns],
@@ -162,6 +175,54 @@ def write_table(
         elif column.kind == "trend":
             trend_colours(sheet, styles, first_row + 1, first_col + offset, last_row, first_col + offset)
     return last_row
+
+
+# Characters of 10-pt Calibri/Carlito per unit of Excel column width, measured on LibreOffice
+# prints (about 1.35 for mixed text); bold headers run wider.
+CHARS_PER_WIDTH = 1.3
+CHARS_PER_WIDTH_BOLD = 1.15
+LINE_HEIGHT = 12.75  # points per line of 10-pt text
+
+
+def wrapped_lines(text: str, width: float, factor: float = CHARS_PER_WIDTH) -> int:
+    """Lines `text` takes in a wrapped cell `width` wide: greedy word wrap, as Excel and LibreOffice do."""
+    chars = max(1, int(width * factor))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split(" "):
+            size = len(word)
+            if used and used + 1 + size > chars:
+                lines += 1 + (size - 1) // chars
+                used = size % chars or chars
+            else:
+                used += size + (1 if used else 0)
+                if used > chars:  # one long word broken over lines
+                    lines += (used - 1) // chars
+                    used = used % chars or chars
+    return lines
+
+
+def fit_heights(sheet: Worksheet, header_row: int, frame: pd.DataFrame, columns: Sequence[Col]) -> None:
+    """Row heights for wrapped text, set explicitly.
+
+    Neither LibreOffice (when it prints) nor Excel (when it opens an XlsxWriter file) re-fits row
+    heights, so wrapped text would spill over the next row; computing them here keeps the
+    output deterministic too.
+    """
+    header_lines = max(wrapped_lines(c.header, c.width, CHARS_PER_WIDTH_BOLD) for c in columns) if columns else 1
+    sheet.set_row(header_row, LINE_HEIGHT * max(header_lines, 1) + 4)
+    wrapped = [c for c in columns if c.kind == "wrap" and c.field in frame]
+    if not wrapped or not len(frame):
+        return
+    lines = np.ones(len(frame), dtype=np.int64)
+    for column in wrapped:
+        texts = frame[column.field].tolist()
+        counts = [wrapped_lines(str(t), column.width) if isinstance(t, str) and len(t) > column.width else 1 for t in texts]
+        lines = np.maximum(lines, np.asarray(counts, dtype=np.int64))
+    for offset in np.flatnonzero(lines > 1).tolist():
+        sheet.set_row(header_row + 1 + offset, LINE_HEIGHT * int(lines[offset]) + 2.25)
 
 
 def rag_colours(sheet: Worksheet, styles: Styles, r1: int, c1: int, r2: int, c2: int) -> None:
@@ -225,7 +286,14 @@ def unavailable(sheet: Worksheet, styles: Styles, row: int, why: str) -> None:
     sheet.write_string(row, 0, f"Not available in this report: {why}.", styles.note)
 
 
-def shared_widths(sheet: Worksheet, *specs: Sequence[Col], first_col: int = 0) -> None:
-    """Tables stacked on one sheet share its columns: each is as wide as its widest use (no #####)."""
-    for col in range(max(len(spec) for spec in specs)):
-        sheet.set_column(first_col + col, first_col + col, max(spec[col].width for spec in specs if col < len(spec)))
+def shared_widths(sheet: Worksheet, *placed: tuple[int, Sequence[Col]]) -> None:
+    """Tables stacked on one sheet share its columns: each column is as wide as its widest use (no #####).
+
+    `placed`: (first column, columns) of each table.
+    """
+    widths: dict[int, float] = {}
+    for first_col, spec in placed:
+        for offset, column in enumerate(spec):
+            widths[first_col + offset] = max(widths.get(first_col + offset, 0.0), column.width)
+    for col, width in sorted(widths.items()):
+        set_width(sheet, col, width)

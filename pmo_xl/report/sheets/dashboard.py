@@ -20,17 +20,19 @@ from xlsxwriter.worksheet import Worksheet
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_dashboard import Kpi
-from pmo_xl.report.sheets.common import Styles, page_setup, put, write_column
+from pmo_xl.report.sheets.common import LINE_HEIGHT, Styles, page_setup, put, wrapped_lines, write_column
 
 NAME = "Dashboard"
-GRID_COLUMNS, GRID_WIDTH = 12, 11.5
-TILES_PER_ROW = 6
+# The first page holds the tiles and the four charts: a 14-column grid keeps the page's aspect
+# (A4 landscape) so that fitting it to the page width also fits its height.
+GRID_COLUMNS, GRID_WIDTH = 14, 11.5
+TILES_PER_ROW = 7
 TILE_ROWS = (3, 7)  # first row of each band of tiles
-CHART_ROWS = (11, 28)
-CHART_WIDTH, CHART_HEIGHT = 520, 330
-EXCEPTIONS_ROW = 45
-DATA_COL = 13  # column N: chart data
-EXCEPTION_SPANS = (("kind", "Exception", 0, 1), ("id", "ID", 2, 2), ("name", "Name", 3, 4), ("item", "Item", 5, 6), ("reason", "Reason", 7, 11))
+CHART_ROWS = (11, 27)  # charts are 15 rows of 20 px high, with a row between
+CHART_WIDTH, CHART_HEIGHT = 592, 300
+EXCEPTIONS_ROW = 43
+DATA_COL = GRID_COLUMNS + 1  # chart data, right of the print area
+EXCEPTION_SPANS = (("kind", "Exception", 0, 1), ("id", "ID", 2, 2), ("name", "Name", 3, 5), ("item", "Item", 6, 7), ("reason", "Reason", 8, 13))
 
 
 def write_dashboard(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
@@ -50,7 +52,7 @@ def write_dashboard(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     data = _chart_data(sheet, styles, model)
     charts = (_rag_chart(workbook, data), _scatter_chart(workbook, data), _s_curve_chart(workbook, data, money_axis), _team_chart(workbook, data))
     for index, chart in enumerate(charts):
-        row, col = CHART_ROWS[index // 2], (index % 2) * 6
+        row, col = CHART_ROWS[index // 2], (index % 2) * (GRID_COLUMNS // 2)
         chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
         sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4, "object_position": 2})
     last_row = _exceptions(sheet, styles, model)
@@ -94,18 +96,19 @@ def _tile(sheet: Worksheet, styles: Styles, model: ReportModel, kpi: Kpi, row: i
     colour = F.GREY if kpi.improved is None else F.RAG_FONT["Green"] if kpi.improved else F.RAG_FONT["Red"]
     change = styles.get(font_size=9, font_color=colour, bold=kpi.improved is not None, num_format=_change_format(value_format),
                         align="left", **edge)
-    versus = styles.get(font_size=8, font_color=F.GREY, bg_color=fill, align="right")
     text = f"{kpi.label}\n{kpi.note}" if kpi.note and np.isfinite(kpi.change) else kpi.label
     sheet.merge_range(row, col, row, col + 1, "", label)
     sheet.write_string(row, col, text, label)
     sheet.merge_range(row + 1, col, row + 1, col + 1, "", value)
     put(sheet, row + 1, col, kpi.value, value)
+    # The change against last period (named once, in the subtitle), or why there is none.
     if np.isfinite(kpi.change):
+        sheet.merge_range(row + 2, col, row + 2, col + 1, "", change)
         sheet.write_number(row + 2, col, kpi.change, change)
-        sheet.write_string(row + 2, col + 1, f"vs {model.previous_label}", versus)
     else:
-        sheet.write_string(row + 2, col, kpi.note or "no comparison", styles.get(font_size=8, font_color=F.GREY, italic=True, **edge))
-        sheet.write_blank(row + 2, col + 1, None, versus)
+        note = styles.get(font_size=8, font_color=F.GREY, italic=True, **edge)
+        sheet.merge_range(row + 2, col, row + 2, col + 1, "", note)
+        sheet.write_string(row + 2, col, kpi.note or "no comparison", note)
     sheet.set_row(row, 26)
     sheet.set_row(row + 1, 30)
     sheet.set_row(row + 2, 15)
@@ -139,7 +142,7 @@ def _chart_data(sheet: Worksheet, styles: Styles, model: ReportModel) -> dict[st
         rows = np.flatnonzero(scatter["rag"].fillna("Not rated").to_numpy() == rag_name)
         if rows.size:
             groups.append((rag_name, 3 + int(rows[0]), 3 + int(rows[-1])))
-    ranges["scatter"] = (c2, groups)
+    ranges["scatter"] = (c2, groups, _bounds(scatter["spi"]), _bounds(scatter["cpi"]), _off_chart(scatter))
     # Portfolio S-curve
     c3 = c2 + 5
     curve = model.s_curve
@@ -162,6 +165,26 @@ def _chart_data(sheet: Worksheet, styles: Styles, model: ReportModel) -> dict[st
     ranges["team"] = (c4, 3, 3 + max(len(teams), 1) - 1, len(months))
     sheet.set_column(c, c4 + len(months), 12)
     return ranges
+
+
+def _bounds(values: pd.Series) -> tuple[float, float]:
+    """An axis range around 1.00 that holds the bulk of the projects (5th-95th percentile).
+
+    One absurd index (a % complete typed as 45 instead of 0.45 gives a CPI of 8) would
+    otherwise squash every other project into a dot; the few outside are named in the title.
+    """
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return 0.8, 1.2
+    low, high = np.percentile(finite, [5, 95])
+    return math.floor(min(0.8, low - 0.05) * 10) / 10, math.ceil(max(1.2, high + 0.05) * 10) / 10
+
+
+def _off_chart(scatter: pd.DataFrame) -> list[str]:
+    (x_low, x_high), (y_low, y_high) = _bounds(scatter["spi"]), _bounds(scatter["cpi"])
+    outside = (scatter["spi"] < x_low) | (scatter["spi"] > x_high) | (scatter["cpi"] < y_low) | (scatter["cpi"] > y_high)
+    return [str(p) for p in scatter.loc[outside, "project_id"]]
 
 
 def _ref(row1: int, col1: int, row2: int, col2: int) -> list[object]:
@@ -189,7 +212,7 @@ def _rag_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
 
 
 def _scatter_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
-    col, groups = data["scatter"]
+    col, groups, (x_low, x_high), (y_low, y_high), outside = data["scatter"]
     chart = workbook.add_chart({"type": "scatter"})
     for rag, first, last in groups or [("No project", 3, 3)]:
         colour = F.RAG_SOLID.get(rag, F.GREY)
@@ -197,9 +220,13 @@ def _scatter_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
                           "marker": {"type": "circle", "size": 7, "fill": {"color": colour}, "border": {"color": "#FFFFFF"}}})
     axis = {"num_font": {"size": 9}, "name_font": {"size": 9}, "num_format": "0.00", "crossing": 1,
             "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}}
-    chart.set_x_axis({**axis, "name": "SPI (schedule)", "label_position": "low"})
-    chart.set_y_axis({**axis, "name": "CPI (cost)", "label_position": "low"})
-    _style_chart(chart, "CPI vs SPI by project (1.00 = on plan)")
+    chart.set_x_axis({**axis, "name": "SPI (schedule)", "label_position": "low", "min": x_low, "max": x_high})
+    chart.set_y_axis({**axis, "name": "CPI (cost)", "label_position": "low", "min": y_low, "max": y_high})
+    title = "CPI vs SPI by project (1.00 = on plan)"
+    if outside:
+        names = ", ".join(outside[:3]) + (f" +{len(outside) - 3}" if len(outside) > 3 else "")
+        title += f"\noff the chart: {names}"
+    _style_chart(chart, title)
     return chart
 
 
@@ -248,7 +275,7 @@ def _exceptions(sheet: Worksheet, styles: Styles, model: ReportModel) -> int:
     body = styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9")
     kind_formats = {kind: styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9", bold=True, font_color=colour)
                     for kind, colour in (("Red project", F.RAG_FONT["Red"]), ("Over-allocated", F.RAG_FONT["Amber"]))}
-    chars = {field: (c2 - c1 + 1) * GRID_WIDTH * 1.1 for field, _, c1, c2 in EXCEPTION_SPANS}
+    widths = {field: (c2 - c1 + 1) * GRID_WIDTH for field, _, c1, c2 in EXCEPTION_SPANS}
     records = frame.to_dict("records")
     for record in records:
         row += 1
@@ -262,7 +289,7 @@ def _exceptions(sheet: Worksheet, styles: Styles, model: ReportModel) -> int:
             else:
                 sheet.merge_range(row, c1, row, c2, "", cell_format)
                 sheet.write_string(row, c1, text, cell_format)
-            lines = max(lines, math.ceil(len(text) / chars[field]) if text else 1)
+            lines = max(lines, wrapped_lines(text, widths[field]) if text else 1)
         # Merged cells never grow to fit wrapped text, in Excel or LibreOffice: set the height.
-        sheet.set_row(row, 13.5 * lines + 2)
+        sheet.set_row(row, LINE_HEIGHT * lines + 2.25)
     return row

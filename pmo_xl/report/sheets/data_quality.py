@@ -7,7 +7,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
-from pmo_xl.report.model_views import LISTED_COMPUTE_ISSUES
+from pmo_xl.report.model_views import LISTED_PER_CHECK
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, shared_widths, sheet_title, write_table
 
 NAME = "Data Quality"
@@ -30,7 +30,7 @@ def write_data_quality(workbook: Workbook, styles: Styles, model: ReportModel) -
     sheet_title(sheet, styles, model, "Data quality",
                 f"{model.title} · {model.period_label} · {counts['error']} errors (rows left out of the figures), "
                 f"{counts['warning']} warnings, {counts['info']} notes · fix them at the cell shown, in the portfolio workbook")
-    shared_widths(sheet, BY_CHECK, ISSUES)
+    shared_widths(sheet, (0, BY_CHECK), (0, ISSUES))
     row = 3
     sheet.write_string(row, 0, "By check", styles.heading)
     last = write_table(sheet, styles, "tblChecks", row + 1, 0, view.by_check, BY_CHECK, set_widths=False)
@@ -39,7 +39,7 @@ def write_data_quality(workbook: Workbook, styles: Styles, model: ReportModel) -
     listed = len(view.issues)
     title = f"Every issue ({listed})"
     if view.left_out:
-        title = (f"Every validation issue, and the first {LISTED_COMPUTE_ISSUES} computation notes "
+        title = (f"Every validation issue, and the first {LISTED_PER_CHECK} computation notes of each check "
                  f"({view.left_out} more are counted above, by check)")
     sheet.write_string(row, 0, title, styles.heading)
     last = write_table(sheet, styles, "tblIssues", row + 1, 0, view.issues, ISSUES, set_widths=False)

@@ -1,6 +1,7 @@
 """The Earned Value sheet: roll-up, S-curves of the worst and largest projects, all metrics per project.
 
-Per project, two Tables: performance (with CPI and SPI sparklines over the last 12 months)
+Per project, two Tables: performance (with CPI and SPI column sparklines over the last 12
+months, the status month darker)
 and forecasts (EAC by every method, earned schedule). The sparkline and S-curve series are
 written beside the print area, from the column after the last table column on.
 """
@@ -72,14 +73,16 @@ def write_earned_value(workbook: Workbook, styles: Styles, model: ReportModel) -
         unavailable(sheet, styles, 3, model.unavailable.get(NAME, "no progress to compute from"))
         page_setup(sheet, model)
         return sheet
-    shared_widths(sheet, ROLLUP, METRICS, FORECASTS)
+    shared_widths(sheet, (0, ROLLUP), (0, METRICS), (0, FORECASTS))
     row = 3
     sheet.write_string(row, 0, "Roll-up: portfolio, programmes, business units", styles.heading)
     rollup = view.rollup.assign(level_label=view.rollup["level"].map(LEVEL_LABELS))
     row = write_table(sheet, styles, "tblEvRollup", row + 1, 0, rollup, ROLLUP, set_widths=False) + 2
     data_col = len(METRICS) + 1
     sheet.write_string(row, 0, "S-curves: cumulative PV, EV, AC and EAC over the last 12 months", styles.heading)
-    row = _curves(workbook, sheet, styles, model, row + 1, data_col)
+    # The S-curve series go right of the sparkline series (two blocks of 12 months and a gap).
+    curve_col = data_col + 2 * (len(view.months) + 1) + 1
+    row = _curves(workbook, sheet, styles, model, row + 1, curve_col)
     sheet.write_string(row, 0, "Per project: performance at the status period (latest progress at or before it)", styles.heading)
     header = row + 1
     metrics = view.metrics.assign(_cpi_spark="", _spi_spark="")
@@ -88,7 +91,6 @@ def write_earned_value(workbook: Workbook, styles: Styles, model: ReportModel) -
     row = last + 3
     sheet.write_string(row, 0, "Per project: estimates at completion by method, and earned schedule", styles.heading)
     last = write_table(sheet, styles, "tblEvForecasts", row + 1, 0, view.metrics, FORECASTS, set_widths=False)
-    sheet.set_row(header, 30)
     page_setup(sheet, model, repeat_row=None, last_col=len(METRICS) - 1, last_row=last, paper=8, freeze=(4, 2))
     return sheet
 
@@ -110,8 +112,9 @@ def _sparklines(sheet: Worksheet, styles: Styles, view: Any, header: int, data_c
             row = header + 1 + index
             sheet.add_sparkline(row, spark_col, {
                 "range": f"{QUOTED}!{xl_rowcol_to_cell(row, first_col)}:{xl_rowcol_to_cell(row, first_col + len(months) - 1)}",
-                "type": "line", "markers": True, "high_point": False, "show_hidden": True,
-                "series_color": F.ACCENT, "negative_points": False, "axis": False,
+                # Columns, not lines: LibreOffice (7.4) prints line sparklines as invisible hairlines.
+                "type": "column", "last_point": True, "show_hidden": True,
+                "series_color": "#9DC3E6", "last_color": F.HEADER_BLUE,
             })
 
 

@@ -49,7 +49,6 @@ def write_portfolio(workbook: Workbook, styles: Styles, model: ReportModel) -> W
                 f"RAG: Scope to Resources as reported by the PM, Indices from CPI/SPI/SPI(t)/TCPI, Overall the worst of them · "
                 f"Trend: overall RAG against {model.previous_label} (▲ better, ▼ worse, ► same)")
     last_row = write_table(sheet, styles, TABLE, HEADER_ROW, 0, table, COLUMNS)
-    sheet.set_row(HEADER_ROW, 30)
     page_setup(sheet, model, repeat_row=HEADER_ROW, last_col=len(COLUMNS) - 1, last_row=last_row, paper=8,
                freeze=(HEADER_ROW + 1, 2))
     return sheet

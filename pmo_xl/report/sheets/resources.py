@@ -13,7 +13,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_views import ResourcesView
-from pmo_xl.report.sheets.common import Col, Styles, page_setup, sheet_title, unavailable, write_table
+from pmo_xl.report.sheets.common import (
+    Col,
+    Styles,
+    page_setup,
+    set_width,
+    sheet_title,
+    unavailable,
+    write_table,
+)
 
 NAME = "Resources"
 LABEL_WIDTHS = (18, 28, 17, 17)
@@ -45,9 +53,8 @@ def write_resources(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     sheet_title(sheet, styles, model, "Resources: capacity and loading",
                 f"{model.title} · {model.period_label} · utilisation = demand ÷ capacity per {view.grain.lower()} · "
                 f"above {threshold} is over-allocated (red) · blank = no capacity in that period")
-    for col, width in enumerate(LABEL_WIDTHS):
-        sheet.set_column(col, col, width)
-    sheet.set_column(len(LABEL_WIDTHS), len(LABEL_WIDTHS) + max(len(view.periods), 1) - 1, PERIOD_WIDTH)
+    for col, width in enumerate((*LABEL_WIDTHS, *[PERIOD_WIDTH] * max(len(view.periods), 1))):
+        set_width(sheet, col, width)
     periods, keys = _period_columns(view)
     first_period_col = len(LABEL_WIDTHS)
     last_col = first_period_col + max(len(periods), 1) - 1
@@ -72,6 +79,11 @@ def write_resources(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     last = write_table(sheet, styles, "tblRoleLoad", row + 1, 0, roles, role_cols, set_widths=False)
     _scale(sheet, row + 2, first_period_col, last, last_col, view.threshold)
     row = last + 2
+    sheet.write_string(row, 0, f"Heat map: utilisation per person and {view.grain.lower()} ({len(view.heatmap)} people, by team)", styles.heading)
+    heat_cols = [Col("resource_id", "Resource ID"), Col("name", "Name"), Col("role", "Role"), Col("team", "Team"), *periods]
+    last = write_table(sheet, styles, "tblHeatmap", row + 1, 0, renamed(view.heatmap), heat_cols, set_widths=False)
+    _scale(sheet, row + 2, first_period_col, last, last_col, view.threshold)
+    row = last + 2
     over = view.overallocations
     sheet.write_string(row, 0, f"Over-allocations in the window shown ({len(over)}), with the projects that cause them", styles.heading)
     over_frame = over.assign(
@@ -84,12 +96,7 @@ def write_resources(workbook: Workbook, styles: Styles, model: ReportModel) -> W
                  Col("demand_hours", "Demand (h)", "hours"), Col("capacity_hours", "Capacity (h)", "hours"),
                  Col("excess_hours", "Excess (h)", "hours")]
     last = write_table(sheet, styles, "tblOverallocations", row + 1, 0, over_frame, over_cols, set_widths=False)
-    row = last + 2
-    sheet.write_string(row, 0, f"Heat map: utilisation per person and {view.grain.lower()} ({len(view.heatmap)} people, by team)", styles.heading)
-    heat_cols = [Col("resource_id", "Resource ID"), Col("name", "Name"), Col("role", "Role"), Col("team", "Team"), *periods]
-    last = write_table(sheet, styles, "tblHeatmap", row + 1, 0, renamed(view.heatmap), heat_cols, set_widths=False)
-    _scale(sheet, row + 2, first_period_col, last, last_col, view.threshold)
-    page_setup(sheet, model, last_col=last_col, last_row=last, paper=9, freeze=(3, 2))
+    page_setup(sheet, model, last_col=last_col, last_row=last, paper=9)
     return sheet
 
 

@@ -24,13 +24,15 @@ IMPACT = {1: "1 Minor", 2: "2 Moderate", 3: "3 Significant", 4: "4 Major", 5: "5
 
 BAND_TABLE = (Col("band", "Band", "band", 18), Col("range", "Score", "text", 10), Col("count", "Open risks", "count", 12),
               Col("exposure", "Exposure", "money", 13))
+# The matrix sits in columns A-F: the top-risk columns under it have similar widths, and the
+# long risk text comes last.
 TOP = (
-    Col("rank", "#", "count", 18), Col("risk_id", "Risk ID", "text", 10), Col("project_id", "Project ID", "text", 12),
-    Col("project", "Project", "wrap", 13), Col("title", "Risk", "wrap", 40), Col("category", "Category", "text", 12),
-    Col("owner", "Owner", "text", 15), Col("probability", "P", "count", 5), Col("impact", "I", "count", 5), Col("score", "Score", "count", 7),
+    Col("rank", "#", "count", 18), Col("risk_id", "Risk ID", "text", 13), Col("project_id", "Project ID", "text", 13),
+    Col("project", "Project", "wrap", 13), Col("category", "Category", "text", 13), Col("owner", "Owner", "text", 15),
+    Col("probability", "P", "count", 5), Col("impact", "I", "count", 5), Col("score", "Score", "count", 7),
     Col("band", "Band", "band", 9), Col("cost_impact", "Cost impact", "money", 13), Col("probability_share", "Chance", "pct", 8),
     Col("exposure", "Exposure", "money", 13), Col("response", "Response", "text", 10), Col("due", "Review due", "date", 11),
-    Col("review_overdue", "Review overdue", "text", 9),
+    Col("review_overdue", "Review overdue", "text", 9), Col("title", "Risk", "wrap", 44),
 )
 MATRIX_COLUMNS = (Col("label", "", "text", 18), *(Col(f"i{i}", "", "count", 13) for i in LEVELS))
 
@@ -46,7 +48,7 @@ def write_risks(workbook: Workbook, styles: Styles, model: ReportModel) -> Works
     sheet_title(sheet, styles, model, "Risks",
                 f"{model.title} · {model.period_label} · {risks.open_count} open risks, {risks.high_count} high (score ≥ {risks.high_score}) · "
                 "score = probability × impact · exposure = chance × cost impact, chance 10/30/50/70/90 % for probability 1-5")
-    shared_widths(sheet, MATRIX_COLUMNS, BAND_TABLE, TOP)
+    shared_widths(sheet, (0, MATRIX_COLUMNS), (0, BAND_TABLE), (0, TOP))
     row = 3
     sheet.write_string(row, 0, "Probability × impact of open risks (count per cell)", styles.heading)
     row = _matrix(sheet, styles, risks.matrix, row + 1)

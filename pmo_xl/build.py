@@ -11,6 +11,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pmo_xl.collect.samples import write_sample_updates
+from pmo_xl.collect.template import write_update_template
+from pmo_xl.excel.build_xlsm import build_pmo_xlsm
 from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.sample import generate_sample
 from pmo_xl.schema.contract import build_contract
@@ -42,22 +45,29 @@ def artefacts() -> dict[str, Builder]:
     return built
 
 
+def _update_template(path: Path) -> None:
+    write_update_template(path)
+
+
+def _sample_updates(folder: Path) -> None:
+    """The PM updates made from the sample (a folder: each file is an artefact)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.xlsx"):
+        old.unlink()
+    write_sample_updates(generate_sample(), folder)
+
+
+def _pmo_xlsm(path: Path) -> None:
+    build_pmo_xlsm(path)
+
+
 def _optional_artefacts() -> dict[str, Builder]:
-    """Artefacts of the Excel front end and the PM update template."""
-    extra: dict[str, Builder] = {}
-    try:
-        from pmo_xl.collect.template import write_update_template
-    except ImportError:
-        pass
-    else:
-        extra["Project-update-template.xlsx"] = lambda path: write_update_template(path)
-    try:
-        from pmo_xl.excel.build_xlsm import build_pmo_xlsm
-    except ImportError:
-        pass
-    else:
-        extra["PMO.xlsm"] = lambda path: build_pmo_xlsm(path)
-    return extra
+    """Artefacts of the Excel front end and the PM update template; folders end with '/'."""
+    return {
+        "Project-update-template.xlsx": _update_template,
+        "samples/updates/": _sample_updates,
+        "PMO.xlsm": _pmo_xlsm,
+    }
 
 
 def build_all(root: Path) -> list[Path]:
@@ -66,7 +76,7 @@ def build_all(root: Path) -> list[Path]:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         builder(path)
-        written.append(path)
+        written += sorted(path.iterdir()) if relative.endswith("/") else [path]
     return written
 
 
@@ -79,6 +89,12 @@ def stale_artefacts(root: Path) -> list[str]:
             fresh.parent.mkdir(parents=True, exist_ok=True)
             builder(fresh)
             committed = root / relative
-            if not committed.exists() or not filecmp.cmp(fresh, committed, shallow=False):
+            if relative.endswith("/"):
+                names = sorted(p.name for p in fresh.iterdir())
+                if not committed.is_dir() or sorted(p.name for p in committed.iterdir()) != names:
+                    stale.append(relative)
+                    continue
+                stale += [relative + n for n in names if not filecmp.cmp(fresh / n, committed / n, shallow=False)]
+            elif not committed.exists() or not filecmp.cmp(fresh, committed, shallow=False):
                 stale.append(relative)
     return stale

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pmo_xl.collect.samples import write_sample_updates
 from pmo_xl.commands.common import step
 from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.issues import count_by_severity
@@ -54,9 +55,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_updates(sample, folder: Path) -> list[Path]:
-    try:
-        from pmo_xl.collect.samples import write_sample_updates
-    except ImportError:
-        return []
     folder.mkdir(parents=True, exist_ok=True)
     return write_sample_updates(sample, folder)

@@ -451,8 +451,14 @@ def test_progress_for_an_unknown_project_is_left_out_with_an_issue() -> None:
 
 def test_nothing_to_compute_gives_empty_frames() -> None:
     empty = progress()
-    result, issues = compute_earned_value(portfolio(projects(("A", 100, None, "2025-01-01", "2025-06-30")), empty))
+    plan = projects(("A", 100, None, "2025-01-01", "2025-06-30"))
+    result, issues = compute_earned_value(portfolio(plan, empty, status_date=dt.date(2025, 3, 9)))
     assert result.by_period.empty and result.current.empty and issues == []
+    assert result.status_period == pd.Timestamp("2025-03-01")
+    # The empty frames keep the columns a report lays out.
+    full, _ = compute_earned_value(portfolio(plan, progress(("A", "2025-01", 1, 1, None, 1))))
+    for name in ("by_period", "current", "rollup", "trend", "project_trend"):
+        assert list(getattr(result, name).columns) == list(getattr(full, name).columns), name
 
 
 # --------------------------------------------------------------------------------------------

@@ -31,10 +31,18 @@ from pmo_xl.compute.earned_schedule import (
 from pmo_xl.compute.ev_formulas import EAC_METHODS, FloatArray
 from pmo_xl.compute.ev_inputs import EvInputs, prepare_inputs
 from pmo_xl.compute.ev_issues import compute_undefined_issues
-from pmo_xl.compute.ev_measure import EV_SOURCES, MILESTONES, TECHNIQUES, compute_measured_ev
+from pmo_xl.compute.ev_measure import EV_SOURCES, TECHNIQUES, compute_measured_ev
 from pmo_xl.compute.ev_plan import NO_PLAN, PLAN_SOURCES, PlanCurves
-from pmo_xl.compute.ev_rollup import TREND_MONTHS, compute_project_trend, compute_rollup, compute_trend
-from pmo_xl.compute.rag import compute_rag
+from pmo_xl.compute.ev_rollup import (
+    PROJECT_TREND_COLUMNS,
+    ROLLUP_COLUMNS,
+    TREND_COLUMNS,
+    TREND_MONTHS,
+    compute_project_trend,
+    compute_rollup,
+    compute_trend,
+)
+from pmo_xl.compute.rag import RAG_COLUMNS, compute_rag
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.settings import SETTINGS_BY_KEY
@@ -92,7 +100,7 @@ def compute_earned_value(portfolio: Portfolio) -> tuple[EarnedValueResult, list[
 
     inputs = prepare_inputs(portfolio, issues)
     if inputs is None:
-        return EarnedValueResult(status_period=inputs_status(portfolio)), issues
+        return _nothing_to_compute(portfolio), issues
 
     figures = _compute_figures(inputs, method, float(weight))
     columns = _columns(inputs, figures)
@@ -109,10 +117,18 @@ def compute_earned_value(portfolio: Portfolio) -> tuple[EarnedValueResult, list[
     return EarnedValueResult(status, by_period, current, rollup, trend, project_trend), issues
 
 
-def inputs_status(portfolio: Portfolio) -> pd.Timestamp | None:
-    """The status period when there is nothing to compute (month of the status date, if set)."""
+def _nothing_to_compute(portfolio: Portfolio) -> EarnedValueResult:
+    """Empty frames with their usual columns, so a report can lay them out all the same."""
     date = portfolio.settings.status_date
-    return pd.Timestamp(date).to_period("M").to_timestamp() if date is not None else None
+    status = pd.Timestamp(date).to_period("M").to_timestamp() if date is not None else None
+    return EarnedValueResult(
+        status_period=status,
+        by_period=pd.DataFrame(columns=list(_ORDER)),
+        current=pd.DataFrame(columns=[*_ORDER[:1], *_PROJECT_COLUMNS, *_ORDER[1:], *_CURRENT_EXTRA, *RAG_COLUMNS]),
+        rollup=pd.DataFrame(columns=list(ROLLUP_COLUMNS)),
+        trend=pd.DataFrame(columns=list(TREND_COLUMNS)),
+        project_trend=pd.DataFrame(columns=list(PROJECT_TREND_COLUMNS)),
+    )
 
 
 def _settings_issue(key: str, value: object, message: str) -> Issue:
@@ -241,17 +257,24 @@ def _plan_start_dates(inputs: EvInputs) -> np.ndarray:
     return np.where(plan.source != NO_PLAN, dates, np.datetime64("NaT", "ns"))
 
 
+_PROJECT_COLUMNS = ("name", "programme", "business_unit", "status", "ev_technique")
+_CURRENT_EXTRA = ("stale", "month", "project_row")
+
+
 def _current(inputs: EvInputs, columns: dict[str, object], last: np.ndarray) -> pd.DataFrame:
     """Each project's latest row at or before the status period, with its project attributes."""
     projects = inputs.project[last]
-    current = pd.DataFrame({name: values[last] for name, values in columns.items()})  # type: ignore[index]
-    current.insert(1, "name", inputs.names[projects])
-    current.insert(2, "programme", inputs.programmes[projects])
-    current.insert(3, "business_unit", inputs.business_units[projects])
-    current.insert(4, "status", inputs.statuses[projects])
-    current.insert(5, "ev_technique", np.asarray(TECHNIQUES, dtype=object)[inputs.technique[projects]])
-    current["stale"] = inputs.column[last] < inputs.status_column
-    current["month"] = np.datetime_as_string(inputs.column_dates, unit="M")[inputs.column[last]]
-    current["project_row"] = inputs.project_rows[projects]
-    current["uses_milestones"] = inputs.technique[projects] == MILESTONES
-    return current
+    attributes = {
+        "name": inputs.names[projects],
+        "programme": inputs.programmes[projects],
+        "business_unit": inputs.business_units[projects],
+        "status": inputs.statuses[projects],
+        "ev_technique": np.asarray(TECHNIQUES, dtype=object)[inputs.technique[projects]],
+    }
+    rows = {name: values[last] for name, values in columns.items()}  # type: ignore[index]
+    extra = {
+        "stale": inputs.column[last] < inputs.status_column,
+        "month": np.datetime_as_string(inputs.column_dates, unit="M")[inputs.column[last]],
+        "project_row": inputs.project_rows[projects],
+    }
+    return pd.DataFrame({"project_id": rows.pop("project_id"), **attributes, **rows, **extra})

@@ -27,14 +27,24 @@ from pmo_xl.compute.earned_schedule import (
 )
 from pmo_xl.compute.ev_inputs import TREND_MONTHS
 from pmo_xl.compute.ev_plan import NO_PLAN, PlanCurves
-from pmo_xl.compute.rag import compute_rag
+from pmo_xl.compute.rag import RAG_COLUMNS, compute_rag
 
 if TYPE_CHECKING:
     from pmo_xl.compute.ev_inputs import EvInputs
 
-__all__ = ["TREND_MONTHS", "compute_rollup", "compute_trend", "compute_project_trend", "aggregate"]
+__all__ = [
+    "TREND_MONTHS", "ROLLUP_COLUMNS", "TREND_COLUMNS", "PROJECT_TREND_COLUMNS",
+    "compute_rollup", "compute_trend", "compute_project_trend", "aggregate",
+]
 
 LEVELS = ("portfolio", "programme", "business_unit")
+AGGREGATE_COLUMNS = (
+    "projects", "bac", "pv", "ev", "ac", "eac", "eac_assumed_bac", "sv", "cv", "sv_pct", "cv_pct", "spi", "cpi",
+    "etc", "vac", "vac_pct", "tcpi_bac", "tcpi_eac", "pct_complete", "pct_spent", "pd", "es", "at", "sv_t", "spi_t",
+)
+ROLLUP_COLUMNS = ("level", "group", *AGGREGATE_COLUMNS, *RAG_COLUMNS)
+TREND_COLUMNS = ("period", *AGGREGATE_COLUMNS, "rag", "rag_reason")
+PROJECT_TREND_COLUMNS = ("project_id", "period", "pv", "ev", "ac", "eac", "cpi", "spi", "spi_t")
 BLANK_GROUP = "(blank)"
 _SUMMED = ("bac", "pv", "ev", "ac", "eac")
 
@@ -92,7 +102,7 @@ def aggregate(
     out["at"] = at
     out["sv_t"] = schedule_variance_t(es, at)
     out["spi_t"] = schedule_performance_index_t(es, at)
-    return out
+    return {name: out[name] for name in AGGREGATE_COLUMNS}
 
 
 def _groups(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -151,5 +161,4 @@ def compute_project_trend(columns: dict[str, object], in_window: np.ndarray) -> 
     columns: the by-period columns; in_window: which of their rows fall in the last 12 months.
     """
     rows = np.flatnonzero(in_window)
-    names = ["project_id", "period", "pv", "ev", "ac", "eac", "cpi", "spi", "spi_t"]
-    return pd.DataFrame({name: columns[name][rows] for name in names})  # type: ignore[index]
+    return pd.DataFrame({name: columns[name][rows] for name in PROJECT_TREND_COLUMNS})  # type: ignore[index]

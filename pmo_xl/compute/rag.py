@@ -25,6 +25,7 @@ UNRATED: Final = -1
 
 # Threshold metric (as typed in Settings) -> the figure it rates -> column name stem.
 RAG_METRICS: Final = (("CPI", "cpi", "cpi"), ("SPI", "spi", "spi"), ("SPI(t)", "spi_t", "spi_t"), ("TCPI", "tcpi_bac", "tcpi"))
+RAG_COLUMNS: Final = (*(c for _, _, stem in RAG_METRICS for c in (f"rag_{stem}", f"rag_{stem}_reason")), "rag", "rag_reason")
 
 
 @dataclass(frozen=True)

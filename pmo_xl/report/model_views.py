@@ -49,10 +49,11 @@ def _worst(levels: list[np.ndarray]) -> np.ndarray:
 
 
 def _overall(ev_current: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
-    """Per project in `ev_current`: PM dimension RAGs of that month, overall level and reason."""
+    """Per project in `ev_current`: PM dimension RAGs and commentary of that month, overall level and reason."""
     dims = [d for d, _ in PM_DIMENSIONS]
     frame = ev_current[["project_id", "period", "rag", "rag_reason"]].merge(
-        progress[["project_id", "period", *dims]].drop_duplicates(["project_id", "period"]), how="left", on=["project_id", "period"])
+        progress[["project_id", "period", *dims, "commentary"]].drop_duplicates(["project_id", "period"]), how="left",
+        on=["project_id", "period"])
     levels = [rag_level(frame["rag"])] + [rag_level(frame[d]) for d in dims]
     worst = _worst(levels)
     reasons: list[str] = []
@@ -88,7 +89,8 @@ def build_portfolio_table(
         current = current.merge(now.drop(columns=["period", "rag", "rag_reason"]), on="project_id", how="left")
         table = table.merge(current, on="project_id", how="left")
     else:
-        for name in [*ev_cols, "as_of", "rag_index", "stale", *(d for d, _ in PM_DIMENSIONS), "overall_level", "overall_reason"]:
+        for name in [*ev_cols, "as_of", "rag_index", "stale", *(d for d, _ in PM_DIMENSIONS), "commentary", "overall_level",
+                     "overall_reason"]:
             table[name] = np.nan
     level = table["overall_level"].to_numpy(dtype=np.float64)
     table["rag_overall"] = np.where(np.isfinite(level), RAG_NAMES[np.nan_to_num(level, nan=0).astype(int)], None)

@@ -248,6 +248,8 @@ def _team_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
     col, first, last, months = data["team"]
     chart = workbook.add_chart({"type": "bar"})
     colours = ("#2F75B5", "#9DC3E6", "#DEEBF7")
+    if months == 0:  # no loading figures: an empty chart with its title still says so
+        chart.add_series({"name": "No loading", "categories": _ref(first, col, last, col), "values": _ref(first, col + 1, last, col + 1)})
     for offset in range(1, months + 1):
         chart.add_series({"name": [NAME, 2, col + offset], "categories": _ref(first, col, last, col),
                           "values": _ref(first, col + offset, last, col + offset), "fill": {"color": colours[(offset - 1) % 3]},

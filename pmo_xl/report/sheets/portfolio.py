@@ -38,6 +38,7 @@ COLUMNS = (
     Col("rank", "Priority rank", "count", 9),
     Col("rag_pm", "PM RAG", "rag", 8),
     Col("as_of", "Figures as of", "month", 10),
+    Col("commentary", "PM commentary", "wrap", 36),
 )
 
 

@@ -37,11 +37,16 @@ SUMMARIES = {
 }
 
 
+# Warnings for the PMO, not the PM: nothing in the PM's file to correct.
+PMO_ONLY = frozenset({"project-not-active", "manager-mismatch", "other-period", "superseded", "duplicate-submission"})
+
+
 def needs_feedback(submission: Submission) -> bool:
-    """Worth sending back: something was refused or held, or there is a warning; and there is a form to rebuild."""
+    """Worth sending back: something was refused or held, or a warning the PM can act on; and a form to rebuild."""
     if submission.read.form is None or submission.read.fatal or submission.status not in SUMMARIES:
         return False
-    return submission.status != Status.ACCEPTED or any(i.severity == Severity.WARNING for i in submission.issues)
+    return submission.status != Status.ACCEPTED or any(
+        i.severity == Severity.WARNING and i.code not in PMO_ONLY for i in submission.issues)
 
 
 def feedback_path(folder: Path, submission: Submission, manager: str | None, taken: set[Path]) -> Path:

@@ -5,9 +5,11 @@ through an optional callback, problems in the files as data in the result, excep
 the portfolio cannot be read or OUT cannot be written.
 
 Stages: scan the folder (lock files and non-workbooks skipped, byte-identical files counted
-once) → read + validate (in 2 worker processes when there are more than PARALLEL_FROM files) →
-resolve duplicates, newer and conflicting submissions → merge → late updates → feedback files →
-write OUT atomically (a new standard workbook; the input is replaced only when asked, after a
+once) → read each file and check it against the template (in 2 worker processes when there are
+more than PARALLEL_FROM files; they start at once, while this process reads the portfolio) →
+check it against the portfolio (references, risk ownership, history: cheap, here) → resolve
+duplicates, newer and conflicting submissions → merge → late updates → feedback files → write
+OUT atomically (a new standard workbook; the input is replaced only when asked, after a
 byte-for-byte backup copy).
 """
 
@@ -19,7 +21,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -28,8 +30,6 @@ from pmo_xl.collect.merge import Merger
 from pmo_xl.collect.model import (
     MERGED_STATUSES,
     CollectionResult,
-    Context,
-    FileRead,
     FileResult,
     LateUpdate,
     Limits,
@@ -41,7 +41,7 @@ from pmo_xl.collect.output import write_collected
 from pmo_xl.collect.portfolio import PortfolioRows, build_context, read_portfolio
 from pmo_xl.collect.read import read_update_file
 from pmo_xl.collect.resolve import resolve_submissions
-from pmo_xl.collect.validate import validate_reads
+from pmo_xl.collect.validate import Parsed, assemble, parse_reads
 from pmo_xl.errors import OutputError
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.read_workbook import READABLE_SUFFIXES, WorkbookReadError
@@ -80,23 +80,29 @@ def collect_updates(
     if replace and portfolio_path.suffix.lower() != ".xlsx":
         raise OutputError(f"{portfolio_path}: --replace would turn this {portfolio_path.suffix} into a plain .xlsx and lose "
                           "what it holds (macros, buttons); write to another file with -o instead")
-    portfolio = read_portfolio(portfolio_path)
-    context = build_context(portfolio, _month(period))
-    timings["read portfolio"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    excluded = {portfolio_path.resolve(), *( [Path(out).resolve()] if out else [])}
+    excluded = {portfolio_path.resolve(), *([Path(out).resolve()] if out else [])}
     skipped, candidates = _scan(folder, excluded, Path(feedback_dir).resolve() if feedback_dir else None)
     results: dict[str, FileResult] = {f.name: f for f in skipped}
     unique, duplicates = _hash(folder, candidates)
     results.update({f.name: f for f in duplicates})
     timings["scan"] = time.perf_counter() - clock
 
+    # The workers start on the files at once; meanwhile this process reads the portfolio, which
+    # only the last, cheap part of validation (references against the portfolio) needs.
+    reading = _Reading(unique, limits, jobs)
+    try:
+        clock = time.perf_counter()
+        portfolio = read_portfolio(portfolio_path)
+        context = build_context(portfolio, _month(period))
+        timings["read portfolio"] = time.perf_counter() - clock
+        parsed = reading.results(progress)
+    finally:
+        reading.close()
+    timings["read+validate (wall)"] = time.perf_counter() - reading.started
     clock = time.perf_counter()
-    submissions = _read_and_validate(unique, context, limits, jobs, progress)
-    timings["read+validate (wall)"] = time.perf_counter() - clock
-    timings["read (cpu, all files)"] = sum(s.read.seconds for s in submissions)
-    timings["validate (cpu, all files)"] = sum(s.seconds for s in submissions)
+    submissions = [assemble(p, context) for p in parsed]
+    timings["read (cpu, all files)"] = sum(p.read.seconds for p in parsed)
+    timings["validate (cpu, all files)"] = sum(p.seconds for p in parsed) + time.perf_counter() - clock
 
     clock = time.perf_counter()
     winners = resolve_submissions(submissions)
@@ -190,35 +196,50 @@ def _hash(folder: Path, paths: list[Path]) -> tuple[list[tuple[str, str, int, fl
     return unique, duplicates
 
 
-def read_and_validate_batch(batch: list[tuple[str, str, int, float, str]], context: Context, limits: Limits) -> list[Submission]:
-    """The worker's job: read then validate a batch of files (module-level so it can be pickled)."""
-    reads: list[FileRead] = [read_update_file(*item, limits=limits) for item in batch]
-    return validate_reads(reads, context)
+def read_and_parse_batch(batch: list[tuple[str, str, int, float, str]], limits: Limits) -> list[Parsed]:
+    """The workers' job: read a batch of files and check them against the template (module-level: picklable)."""
+    return parse_reads([read_update_file(*item, limits=limits) for item in batch])
 
 
-def _read_and_validate(items: list[tuple[str, str, int, float, str]], context: Context, limits: Limits, jobs: int,
-                       progress: Progress | None) -> list[Submission]:
-    batches = [items[k:k + BATCH] for k in range(0, len(items), BATCH)]
-    done = 0
-    out: list[Submission] = []
-    if len(items) > PARALLEL_FROM and jobs > 1:
-        try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for submissions in pool.map(read_and_validate_batch, batches, [context] * len(batches),
-                                            [limits] * len(batches)):
-                    out += submissions
-                    done += len(submissions)
+class _Reading:
+    """Reading and template checks of the update files: in worker processes when there are many."""
+
+    def __init__(self, items: list[tuple[str, str, int, float, str]], limits: Limits, jobs: int) -> None:
+        self.started = time.perf_counter()
+        self.limits = limits
+        self.total = len(items)
+        self.batches = [items[k:k + BATCH] for k in range(0, len(items), BATCH)]
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[Parsed]]] = []
+        if len(items) > PARALLEL_FROM and jobs > 1:
+            try:
+                self.pool = ProcessPoolExecutor(max_workers=jobs)
+                self.futures = [self.pool.submit(read_and_parse_batch, batch, limits) for batch in self.batches]
+            except OSError:  # no worker processes allowed here: read in this process
+                self.close()
+
+    def results(self, progress: Progress | None) -> list[Parsed]:
+        """Every file's result, in folder order (waits for the workers)."""
+        out: list[Parsed] = []
+        if self.pool is not None:
+            try:
+                for future in self.futures:
+                    out += future.result()
                     if progress:
-                        progress("reading updates", done, len(items))
-            return out
-        except (BrokenProcessPool, OSError):
-            out, done = [], 0  # no worker processes here (or one died): do it in this process
-    for batch in batches:
-        out += read_and_validate_batch(batch, context, limits)
-        done += len(batch)
-        if progress:
-            progress("reading updates", done, len(items))
-    return out
+                        progress("reading updates", len(out), self.total)
+                return out
+            except BrokenProcessPool:  # a worker died (out of memory, killed): redo it all here
+                out = []
+        for batch in self.batches:
+            out += read_and_parse_batch(batch, self.limits)
+            if progress:
+                progress("reading updates", len(out), self.total)
+        return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def _late_updates(portfolio: PortfolioRows, merger: Merger, submissions: list[Submission],

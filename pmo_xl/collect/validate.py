@@ -15,7 +15,7 @@ import json
 import math
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -116,39 +116,54 @@ def _show(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)  # type: ignore[union-attr]
 
 
+@dataclass
+class Parsed:
+    """One file read and checked against the template (in a worker); nothing about the portfolio yet."""
+
+    read: FileRead
+    header: dict[str, object] = field(default_factory=dict)
+    header_issues: list[Issue] = field(default_factory=list)
+    progress: ParsedPart | None = None
+    tables: dict[str, ParsedPart | None] = field(default_factory=dict)
+    failure: Issue | None = None  # pmo-xl failed on this file (a bug): it is refused, with the reason
+    seconds: float = 0.0  # CPU seconds, this file's share of its batch
+
+
 def validate_reads(reads: list[FileRead], context: Context) -> list[Submission]:
-    """Validate a batch of read files; unusable ones come back rejected with their reason."""
-    started = time.perf_counter()
-    submissions: list[Submission] = []
+    """Check read files against the template, then against the portfolio: one Submission per file."""
+    return [assemble(parsed, context) for parsed in parse_reads(reads)]
+
+
+def parse_reads(reads: list[FileRead]) -> list[Parsed]:
+    """The workers' share of validation: types, required values, ranges, every table of every file."""
+    started = time.process_time()
     usable = [r for r in reads if not r.fatal and r.form is not None]
-    for read in reads:
-        if read.fatal or read.form is None:
-            submissions.append(Submission(read, Status.REJECTED, list(read.issues)))
+    out = {id(r): Parsed(r) for r in reads}
     if usable:
         try:
-            submissions += _validate_usable(usable, context)
+            parsed = _parse_usable(usable)
         except Exception:
             if os.environ.get("PMO_XL_STRICT") or len(usable) == 1:
                 raise
-            # One odd file must not cost the batch: validate file by file, so only it fails.
-            for read in usable:
-                submissions += _validate_alone(read, context)
-    per_file = (time.perf_counter() - started) / max(1, len(reads))
-    for submission in submissions:
-        submission.seconds = per_file
-    return submissions
+            # One odd file must not cost the batch: parse file by file, so only it fails.
+            parsed = [_parse_alone(read) for read in usable]
+        out.update({id(p.read): p for p in parsed})
+    share = (time.process_time() - started) / max(1, len(reads))
+    for item in out.values():
+        item.seconds = share
+    return [out[id(r)] for r in reads]
 
 
-def _validate_alone(read: FileRead, context: Context) -> list[Submission]:
+def _parse_alone(read: FileRead) -> Parsed:
     try:
-        return _validate_usable([read], context)
-    except Exception as error:  # a bug met by one file: that file is refused, with the reason
+        return _parse_usable([read])[0]
+    except Exception as error:
         found = issue("internal-error", Severity.ERROR, "(file)", None, None, None, None,
                       f"pmo-xl could not validate this file ({type(error).__name__}: {error}); it was not merged")
-        return [Submission(read, Status.REJECTED, [*read.issues, found])]
+        return Parsed(read, failure=found)
 
 
-def _validate_usable(reads: list[FileRead], context: Context) -> list[Submission]:
+def _parse_usable(reads: list[FileRead]) -> list[Parsed]:
     forms = [r.form for r in reads]  # type: ignore[misc]
     headers = parse_header(forms)  # type: ignore[arg-type]
     progress = parse_parts(PROGRESS_REGISTER, forms)  # type: ignore[arg-type]
@@ -159,12 +174,19 @@ def _validate_usable(reads: list[FileRead], context: Context) -> list[Submission
         tables[table.sheet] = [None] * len(reads)
         for (k, _), result in zip(present, parsed, strict=True):
             tables[table.sheet][k] = result
-    out = []
-    for k, read in enumerate(reads):
-        header, header_issues = headers[k]
-        parts = {sheet: results[k] for sheet, results in tables.items()}
-        out.append(_assemble(read, header, header_issues, progress[k], parts, context))
-    return out
+    return [Parsed(read, headers[k][0], headers[k][1], progress[k], {sheet: found[k] for sheet, found in tables.items()})
+            for k, read in enumerate(reads)]
+
+
+def assemble(parsed: Parsed, context: Context) -> Submission:
+    """The portfolio's share of validation (in the main process): references, ownership, history; then the status."""
+    read = parsed.read
+    if read.fatal or read.form is None or parsed.failure is not None or parsed.progress is None:
+        extra = [parsed.failure] if parsed.failure is not None else []
+        return Submission(read, Status.REJECTED, [*read.issues, *extra], seconds=parsed.seconds)
+    submission = _assemble(read, parsed.header, parsed.header_issues, parsed.progress, parsed.tables, context)
+    submission.seconds = parsed.seconds
+    return submission
 
 
 def _assemble(read: FileRead, header: dict[str, object], header_issues: list[Issue], progress: ParsedPart,
@@ -224,4 +246,4 @@ def _json_default(value: object) -> str:
     return repr(value)
 
 
-__all__ = ["validate_reads", "parse_parts", "plain", "UPDATE_SHEET"]
+__all__ = ["validate_reads", "parse_reads", "assemble", "parse_parts", "plain", "UPDATE_SHEET"]

@@ -10,6 +10,7 @@ rating is the worst of the metrics that could be rated.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -68,7 +69,7 @@ def _number(value: object) -> float:
 def _fmt(value: float, against: float = np.nan) -> str:
     """A value with 2 decimals, or more when 2 would print it equal to its threshold."""
     decimals = 2
-    while decimals < 6 and np.isfinite(against) and value != against and round(value, decimals) == round(against, decimals):
+    while decimals < 6 and math.isfinite(against) and value != against and round(value, decimals) == round(against, decimals):
         decimals += 1
     return f"{value:.{decimals}f}"
 
@@ -86,17 +87,26 @@ def _branches(values: FloatArray, band: Band) -> np.ndarray:
         )
 
 
-def _reason(branch: int, value: float, band: Band) -> str:
+def _templates(band: Band) -> dict[int, tuple[str, str, float]]:
+    """Per rule: the text before and after the value, and the threshold the value is compared with."""
     name = band.metric
-    bound = {_RED_LOW: band.red_below, _AMBER_LOW: band.amber_below, _RED_HIGH: band.red_above, _AMBER_HIGH: band.amber_above}.get(branch)
-    if branch == _NAN:
-        return f"{name} not available"
-    if bound is not None:
-        side = "below" if branch in (_RED_LOW, _AMBER_LOW) else "above"
-        return f"{name} {_fmt(value, bound)} {side} {_fmt(bound)}"
     if np.isfinite(band.amber_above):
-        return f"{name} {_fmt(value)} within {_fmt(band.amber_below)}–{_fmt(band.amber_above)}"
-    return f"{name} {_fmt(value)} at or above {_fmt(band.amber_below)}"
+        green = f" within {_fmt(band.amber_below)}–{_fmt(band.amber_above)}"
+    else:
+        green = f" at or above {_fmt(band.amber_below)}"
+    return {
+        _NAN: (f"{name} not available", "", np.nan),
+        _RED_LOW: (f"{name} ", f" below {_fmt(band.red_below)}", band.red_below),
+        _AMBER_LOW: (f"{name} ", f" below {_fmt(band.amber_below)}", band.amber_below),
+        _RED_HIGH: (f"{name} ", f" above {_fmt(band.red_above)}", band.red_above),
+        _AMBER_HIGH: (f"{name} ", f" above {_fmt(band.amber_above)}", band.amber_above),
+        _GREEN: (f"{name} ", green, np.nan),
+    }
+
+
+def _reason(template: tuple[str, str, float], value: float | None, decimals: int = 2) -> str:
+    before, after, _ = template
+    return before if value is None else f"{before}{value:.{decimals}f}{after}"
 
 
 _LEVEL_OF_BRANCH = np.array([UNRATED, 2, 1, 2, 1, 0], dtype=np.int8)
@@ -110,16 +120,32 @@ def classify(values: FloatArray, band: Band | None, metric: str = "") -> tuple[n
     branch = _branches(values, band)
     # Reasons print values to 2 decimals, so they are formatted once per (rule, cents) pair;
     # values that would print equal to their threshold get more decimals, one by one.
-    bounds = np.choose(branch, [np.nan, band.red_below, band.amber_below, band.red_above, band.amber_above, np.nan])
+    templates = _templates(band)
+    bounds = np.array([templates[b][2] for b in range(6)])[branch]
     # Clipped so absurd values still make an integer key (they print as themselves anyway).
     cents = np.round(np.clip(np.nan_to_num(values), -1e12, 1e12) * 100)
     tie = np.isfinite(bounds) & (cents == np.round(bounds * 100)) & (values != bounds)
-    key = branch.astype(np.int64) * 10**12 + cents.astype(np.int64)
-    uniques, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    texts = np.array([_reason(int(branch[i]), float(cents[i]) / 100 if branch[i] != _NAN else np.nan, band) for i in first], dtype=object)
+    key = branch.astype(np.int64) * 10**15 + cents.astype(np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    texts = np.array(
+        [_reason(templates[int(branch[i])], None if branch[i] == _NAN else float(cents[i]) / 100) for i in first], dtype=object
+    )
     reasons = texts[inverse.ravel()]
-    for i in np.flatnonzero(tie):
-        reasons[i] = _reason(int(branch[i]), float(values[i]), band)
+    if tie.any():
+        # Near a threshold: as many decimals (up to 6) as it takes to differ from it, again
+        # formatted once per distinct (rule, decimals, rounded value).
+        rows = np.flatnonzero(tie)
+        value, bound = values[rows], bounds[rows]
+        decimals = np.full(rows.size, 3)
+        for d in range(3, 6):
+            decimals += np.round(value, d) == np.round(bound, d)
+        scaled = np.round(value * 10.0**decimals)
+        key = (branch[rows].astype(np.int64) * 10 + decimals) * 10**15 + scaled.astype(np.int64)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        texts = np.array(
+            [_reason(templates[int(branch[rows[i]])], float(value[i]), decimals=int(decimals[i])) for i in first], dtype=object
+        )
+        reasons[rows] = texts[inverse.ravel()]
     return _LEVEL_OF_BRANCH[branch], reasons
 
 

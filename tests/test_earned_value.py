@@ -365,6 +365,7 @@ def _listed(message: str) -> set[str]:
         (("P", "2025-03", 0, 0, None, 0), True),  # not started
         (("P", "2025-03", 1000, 1000, None, 1100), True),  # complete and over budget
         (("P", "2025-01", None, 5, None, 5), True),  # status before the planned start
+        (("P", "2025-03", 100, 50, None, None), True),  # AC blank
     ],
 )
 def test_every_empty_status_figure_is_named_by_an_issue(row: tuple, dated: bool) -> None:

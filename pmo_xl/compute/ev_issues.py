@@ -78,6 +78,13 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
             lambda r: f"PV is blank for {r['month']} and there is no plan to read it from",
         ),
         _Cause(
+            "undefined-metric", Severity.WARNING, progress, "ac",
+            lambda f: np.isnan(_num(f, "ac")),
+            ("ac", "cv", "cv_pct", "cpi", "eac_cpi", "eac_atypical", "eac_cpi_spi", "eac_weighted", "eac_bottom_up",
+             *_FORECAST, "tcpi_bac", "pct_spent"),
+            lambda r: f"AC is blank for {r['month']}",
+        ),
+        _Cause(
             "missing-ev", Severity.WARNING, progress, "ev",
             lambda f: np.isnan(_num(f, "ev")),
             ("ev", "sv", "cv", "sv_pct", "cv_pct", "spi", "cpi", "eac_cpi", "eac_atypical", "eac_cpi_spi",

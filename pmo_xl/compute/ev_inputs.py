@@ -42,8 +42,8 @@ class EvInputs:
     project_rows: FloatArray
     bac: FloatArray
     technique: npt.NDArray[np.int8]
-    has_milestones: npt.NDArray[np.bool_]
-    milestone_share: FloatArray | None  # (P, G) share of BAC achieved by each month's end
+    # (P, G) share of BAC achieved by milestones by each month's end; NaN rows: no milestones
+    milestone_share: FloatArray | None
     plan: PlanCurves
     project: IntArray  # per row, sorted by (project, month)
     column: IntArray
@@ -181,7 +181,7 @@ def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None
     )
     project_rows = _column(attributes, ROW)
     _check_baseline_totals(plan, bac, attributes, project_rows, issues)
-    has_milestones, milestone_share = _milestones(portfolio, known_ids, compact, technique, origin, width, attributes, project_rows, issues)
+    milestone_share = _milestones(portfolio, known_ids, compact, technique, origin, width, attributes, project_rows, issues)
 
     return EvInputs(
         status_month=status_month,
@@ -195,7 +195,6 @@ def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None
         project_rows=project_rows,
         bac=bac,
         technique=technique,
-        has_milestones=has_milestones,
         milestone_share=milestone_share,
         plan=plan,
         project=project,
@@ -224,13 +223,13 @@ def _check_baseline_totals(plan: PlanCurves, bac: FloatArray, attributes: pd.Dat
 def _milestones(
     portfolio: Portfolio, known_ids: pd.Index, compact: IntArray, technique: npt.NDArray[np.int8],
     origin: int, width: int, attributes: pd.DataFrame, rows: FloatArray, issues: list[Issue],
-) -> tuple[npt.NDArray[np.bool_], FloatArray | None]:
-    """Per project: has it milestones, and the share of BAC achieved by each grid month."""
+) -> FloatArray | None:
+    """Share of BAC achieved by milestones per project and grid month (NaN rows: none)."""
     n_projects = len(technique)
     uses = technique == MILESTONES
     milestones = portfolio.registers.get("Milestones")
     if not uses.any() or milestones is None or milestones.empty:
-        return np.zeros(n_projects, dtype=bool), None
+        return None
     raw = known_ids.get_indexer(milestones["project_id"])
     project = np.where(raw >= 0, compact[np.maximum(raw, 0)], -1)
     mine = project >= 0
@@ -247,4 +246,4 @@ def _milestones(
     take = mine & achieved
     share = compute_milestone_share(n_projects, origin, width, project[take], achieved_month[take], weight[take])
     share[~has] = np.nan  # no milestones: the technique has nothing to measure with
-    return has, share
+    return share

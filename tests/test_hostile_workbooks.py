@@ -11,6 +11,7 @@ The command line runs in a subprocess with a timeout, so a hang fails the test i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ from pmo_xl.checks.codes import CODES_BY_NAME
 from pmo_xl.io.read_workbook import read_workbook
 from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.issues import Severity
-from pmo_xl.schema.registers import ALLOCATIONS, PROJECTS, REGISTERS
+from pmo_xl.schema.registers import ALLOCATIONS, REGISTERS
 from pmo_xl.usecases import ALL_TABLES, load_portfolio, load_portfolio_from_tables
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -159,3 +160,205 @@ def _cell(ref: str, value: object, strings: dict[str, int]) -> str:
         return f'<c r="{ref}"><v>{value!r}</v></c>'
     index = strings.setdefault(str(value), len(strings))
     return f'<c r="{ref}" t="s"><v>{index}</v></c>'
+
+
+# --- running the command line on a file -------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`pmo-xl ...` in a fresh process; a hang past CLI_TIMEOUT raises and fails the test."""
+    return subprocess.run([sys.executable, "-m", "pmo_xl", *args], capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                          env={**os.environ, "PMO_XL_STRICT": ""})
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], name: str) -> str:
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], lines
+    return lines[0]
+
+
+def assert_issues(result: subprocess.CompletedProcess[str]) -> list[dict]:
+    """The run finished with issues (exit 0/1), as JSON, every code catalogued, no internal error."""
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    issues = json.loads(result.stdout)
+    assert {i["code"] for i in issues} <= set(CODES_BY_NAME)
+    assert not [i for i in issues if i["code"] == "internal-error"], issues
+    return issues
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small valid portfolio workbook the hostile variants start from."""
+    path = tmp_path_factory.mktemp("hostile") / "base.xlsx"
+    projects = [["P1", "CRM", None, None, None, None, None, "Active", None, dt.date(2026, 1, 1), dt.date(2026, 12, 31), 100000.0,
+                 None, None, None, None, None, 3, 3, 3, 3, 3, 3],
+                ["P2", "ERP", None, None, None, None, None, "Active", None, dt.date(2026, 1, 1), dt.date(2026, 12, 31), 50000.0,
+                 None, None, None, None, None, 3, 3, 3, 3, 3, 3]]
+    resources = [["R1", "Ann", "Developer", None, 1.0, None, None, None, None, None, 80.0]]
+    allocations = [["P1", "R1", None, dt.date(2026, 2, 1), dt.date(2026, 2, 28), 40.0, None, None, "Committed", None]] * 1 + \
+                  [["P2", "R1", None, dt.date(2026, 3, 1), dt.date(2026, 3, 31), 40.0, None, None, "Committed", None]]
+    write_portfolio_workbook(path, {"Projects": projects, "Resources": resources, "Allocations": allocations})
+    return path
+
+
+# --- files that cannot be used: one clear line ------------------------------------------------------
+
+
+def test_empty_text_corrupt_and_truncated_files(tmp_path, template):
+    data = template.read_bytes()
+    corrupt = bytearray(data)
+    middle = data.find(b"xl/worksheets/sheet2.xml")  # damage the Projects sheet's compressed bytes
+    corrupt[middle + 60 : middle + 400] = bytes(340)
+    cases = {
+        "empty.xlsx": b"",
+        "notes.xlsx": b"Project,Budget\nP1,100\n",
+        "broken.xlsx": b"PK\x03\x04" + bytes(range(256)) * 4,
+        "truncated.xlsx": data[: len(data) // 2],
+        "corrupt.xlsx": bytes(corrupt),
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        line = assert_one_clear_line(run_cli("validate", str(path)), name)
+        assert "unexpected error" not in line, line
+
+
+def test_password_protected_workbook(tmp_path, template):
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml", reason="msoffcrypto-tool (test extra) encrypts the workbook")
+    path = tmp_path / "locked.xlsx"
+    with open(template, "rb") as plain, open(path, "wb") as out:
+        ooxml.OOXMLFile(plain).encrypt("secret", out)
+    assert path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"  # an OLE/CFB container, as Excel writes it
+    line = assert_one_clear_line(run_cli("validate", str(path)), "locked.xlsx")
+    assert "password-protected" in line
+
+
+def test_old_xls_workbook_is_read_by_its_headers(tmp_path, template):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("PMO_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is required here (PMO_REQUIRE_LIBREOFFICE) to make an .xls")
+        pytest.skip("LibreOffice (soffice) makes the .xls; not installed")
+    profile = tmp_path / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xls",
+                    "--outdir", str(tmp_path), str(template)], check=True, capture_output=True, timeout=CLI_TIMEOUT)
+    xls = tmp_path / "base.xls"
+    assert xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    issues = assert_issues(run_cli("validate", str(xls), "--json"))
+    found = {(i["sheet"], i["code"]) for i in issues}
+    assert ("Projects", "no-table") in found  # .xls has no Excel Tables: registers found by their headers
+    assert not [i for i in issues if i["severity"] == "error"], issues
+
+
+# --- hostile content: issues, never a crash ---------------------------------------------------------
+
+
+def test_openpyxl_mangled_workbook(tmp_path, template):
+    """Merged and hidden cells, formulas with no cached value, error cells, duplicated, missing and
+    extra headers, a renamed table and a deleted sheet, all in one workbook."""
+    book = openpyxl.load_workbook(template)
+    projects = book["Projects"]
+    projects["L2"] = "=SUM(1,2)"  # BAC as a formula openpyxl cannot calculate
+    projects["A3"].value = "#N/A"  # openpyxl stores '#N/A' as an error cell (t="e")
+    assert projects["A3"].data_type == "e"
+    projects.row_dimensions[3].hidden = True
+    projects.merge_cells("B2:C2")
+    projects["R1"] = "Score: Strategic alignment"  # duplicated later by S1
+    projects["S1"] = "Score: Strategic alignment"
+    projects["X1"] = "Notes"
+    projects["X2"] = "keep me"
+    allocations = book["Allocations"]
+    allocations["D1"] = "When"  # the required Start header is gone
+    del book["Milestones"]
+    risks = book["Risks"]
+    table = risks.tables["tblRisks"]
+    table.name = table.displayName = "Table7"
+    path = tmp_path / "mangled.xlsx"
+    book.save(path)
+    issues = assert_issues(run_cli("validate", str(path), "--json"))
+    found = {(i["sheet"], i["row"], i["column"], i["code"]) for i in issues}
+    expected = {
+        ("Projects", 2, "L", "uncalculated-formula"), ("Projects", 3, "A", "excel-error"), ("Projects", 3, "A", "hidden-rows"),
+        ("Projects", 2, "B", "merged-cells"), ("Projects", 1, "S", "duplicate-column"),
+        ("Allocations", 1, None, "missing-column"), ("Allocations", 1, "D", "extra-column"),
+        ("Milestones", None, None, "missing-register"),
+    }
+    assert expected <= found, expected - found
+    assert not [i for i in issues if i["column"] == "X"]  # typed beside the Excel Table: not part of the register
+    assert ("Risks", "no-table") in {(i["sheet"], i["code"]) for i in issues} or not any(i["sheet"] == "Risks" for i in issues)
+
+
+def test_a_workbook_without_any_register(tmp_path):
+    path = tmp_path / "other.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Budget 2026").write_row(0, 0, ["Line", "Amount"])
+    book.close()
+    issues = assert_issues(run_cli("validate", str(path), "--json"))
+    assert ("Projects", "missing-register", "error") in {(i["sheet"], i["code"], i["severity"]) for i in issues}
+
+
+CELL_VALUES = st.one_of(
+    st.none(), st.text(max_size=15), st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**9, 10**9),
+    st.booleans(), st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)),
+    st.sampled_from(["#N/A", "1,5", "40%", "=1+", "+44 20", "-", "@user", "2026-02-30", "15/03/2027", "  "]),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.lists(CELL_VALUES, min_size=23, max_size=23), min_size=1, max_size=6))
+def test_any_cell_values_in_every_register_give_issues_not_crashes(tmp_path, rows):
+    """hypothesis writes arbitrary typed values into every column of every register."""
+    path = tmp_path / "random.xlsx"
+    book = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
+    for register in REGISTERS:
+        sheet = book.add_worksheet(register.name)
+        headers = [c.header for c in register.columns]
+        sheet.write_row(0, 0, headers)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row[: len(headers)]):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), book.add_format({"num_format": "yyyy-mm-dd"}))
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    portfolio = load_portfolio(path)  # strict mode (conftest): a crashing check fails here
+    for issue in portfolio.issues:
+        assert issue.code in CODES_BY_NAME
+        assert issue.row is None or 1 <= issue.row <= len(rows) + 1
+    for name, rejected in portfolio.rejected.items():
+        assert set(rejected) <= set(range(2, len(rows) + 2))
+        assert not set(rejected) & set(portfolio.registers[name]["_row"])
+
+
+# --- a sheet at Excel's row limit -------------------------------------------------------------------
+
+
+@pytest.mark.slow  # 60-240 s on the 2-core project machine (reading a million rows is most of it); still runs in CI
+def test_a_register_at_excels_row_limit_with_errors_in_its_last_rows(tmp_path):
+    """1,048,575 allocation rows, streamed; an error cell and an uncalculated formula in the last rows."""
+    path = tmp_path / "huge.xlsx"
+    last = EXCEL_MAX_ROWS - 1  # data rows
+
+    def rows() -> Iterable[Sequence[object]]:
+        start, finish = dt.date(2026, 1, 5), dt.date(2026, 1, 30)
+        plain = ["P1", None, "Developer", start, finish, 8.0, None, None, "Committed"]
+        for _ in range(last - 2):
+            yield plain
+        yield ["P1", None, "Developer", start, finish, Raw('<c r="{ref}" t="e"><v>#REF!</v></c>'), None, None, "Committed"]
+        yield ["P1", None, "Developer", start, finish, Raw('<c r="{ref}"><f>F2*2</f></c>'), None, None, "Committed"]
+
+    write_streamed_workbook(path, "Allocations", [c.header for c in ALLOCATIONS.columns], rows(), table=ALLOCATIONS.table)
+    raw = read_workbook(path, ALL_TABLES)
+    table = raw.tables["Allocations"]
+    assert len(table.rows) == last and table.row_numbers[-1] == EXCEL_MAX_ROWS
+    assert table.rows[-2][5] == "#REF!" and table.uncalculated == {(last - 1, 5): "=F2*2"}
+    portfolio = load_portfolio_from_tables(raw.tables)
+    found = {(i.sheet, i.row, i.column, i.code) for i in portfolio.issues if i.sheet == "Allocations"}
+    assert found >= {("Allocations", EXCEL_MAX_ROWS - 1, "F", "excel-error"), ("Allocations", EXCEL_MAX_ROWS, "F", "uncalculated-formula")}
+    assert portfolio.rejected["Allocations"][-2:] == [EXCEL_MAX_ROWS - 1, EXCEL_MAX_ROWS]
+    # Without a Projects register, the million references are not each "unknown": one issue says it.
+    assert len(portfolio.issues) < 20, len(portfolio.issues)
+    assert Severity.ERROR in {i.severity for i in portfolio.issues if i.code == "missing-register" and i.sheet == "Projects"}

@@ -32,6 +32,11 @@ def _hints(unknown: pd.Series, known: set[str]) -> pd.Series:
     return unknown.map(hints).fillna("")
 
 
+def _present(portfolio: Portfolio, register: str) -> bool:
+    """The register was found in the workbook (its columns were mapped), even if it has no rows."""
+    return bool(portfolio.layout.get(register))
+
+
 def check_references(portfolio: Portfolio) -> list[Issue]:
     """Allocations, progress, baseline, risks and milestones name projects (and resources) that
     exist. IDs typed in rejected rows count as known: one mistake is reported once."""
@@ -39,7 +44,9 @@ def check_references(portfolio: Portfolio) -> list[Issue]:
     projects = portfolio.known_ids.get("Projects") or set(portfolio.projects["project_id"].dropna())
     resources = portfolio.known_ids.get("Resources") or set(portfolio.resources["resource_id"].dropna())
     register: Register
-    for register in (ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES):
+    # A register that is absent (not merely empty) is one `missing-register` issue already;
+    # calling each of its references unknown would bury that one line under thousands.
+    for register in (ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES) if _present(portfolio, "Projects") else ():
         frame = portfolio.registers[register.name]
         unknown = (frame["project_id"].notna() & ~frame["project_id"].isin(projects)).to_numpy()
         if unknown.any():
@@ -48,7 +55,7 @@ def check_references(portfolio: Portfolio) -> list[Issue]:
                                 "Project {value} is not in the Projects register{hint} — check the ID or add the project", portfolio)
     frame = portfolio.allocations
     unknown = (frame["resource_id"].notna() & ~frame["resource_id"].isin(resources)).to_numpy()
-    if unknown.any():
+    if unknown.any() and _present(portfolio, "Resources"):
         shown = frame.assign(hint=_hints(frame["resource_id"].where(unknown), resources))
         issues += issues_at(shown, unknown, ALLOCATIONS, "resource_id", "unknown-reference", Severity.ERROR,
                             "Resource {value} is not in the Resources register{hint} — check the ID or add the person", portfolio)

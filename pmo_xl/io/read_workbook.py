@@ -14,6 +14,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -255,7 +256,8 @@ def _data_rows(
     formula_rows = {row0 for row0, c0 in scan.uncalculated if col0 <= c0 < col0 + width} if scan else set()
     for row0 in range(start0, min(stop0, len(grid))):
         cells = grid[row0][col0 : col0 + width]
-        if any(c != "" and c is not None for c in cells) or row0 in formula_rows:
+        # list.count runs in C: ~10x a generator over the cells, which matters at a million rows.
+        if cells.count("") + cells.count(None) < len(cells) or row0 in formula_rows:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             rows.append(cells)
@@ -264,19 +266,38 @@ def _data_rows(
 
 
 def _find_header_row(grid: list[list[object]], register: Register) -> tuple[int, int, int] | None:
-    """The row (within the first rows) whose cells match most of the register's headers."""
+    """The row (within the first rows) whose cells match most of the register's headers.
+
+    On a register's own sheet the header spans the row's filled cells (a blank header inside
+    the table is kept as a column). On a shared sheet such as Settings, tables sit side by side
+    separated by a blank column, so only the run of adjacent headers holding the matches counts.
+    """
     known = {key for column in register.columns for key in column.header_keys()}
     best: tuple[int, int, int, int] | None = None  # matches, row0, first_col0, width
     for row0, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         keys = [normalise_header(c) for c in row]
-        matches = sum(1 for k in keys if k in known)
-        if matches and (best is None or matches > best[0]):
-            filled = [i for i, k in enumerate(keys) if k]
-            first, last = filled[0], filled[-1]
-            best = (matches, row0, first, last - first + 1)
+        filled = [i for i, k in enumerate(keys) if k]
+        if not filled:
+            continue
+        runs = [(filled[0], filled[-1])] if register.sheet is None else _runs_of(filled)
+        for first, last in runs:
+            matches = sum(1 for k in keys[first : last + 1] if k in known)
+            if matches and (best is None or matches > best[0]):
+                best = (matches, row0, first, last - first + 1)
     if best is None or best[0] < 2:  # one stray matching word is not a header row
         return None
     return best[1], best[2], best[3]
+
+
+def _runs_of(positions: list[int]) -> list[tuple[int, int]]:
+    """Runs of adjacent column positions: [1, 2, 3, 5, 6] -> [(1, 3), (5, 6)]."""
+    runs: list[tuple[int, int]] = []
+    for position in positions:
+        if runs and position == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], position)
+        else:
+            runs.append((position, position))
+    return runs
 
 
 def _first_blank_row(grid: list[list[object]], start0: int, col0: int, width: int) -> int:
@@ -319,8 +340,9 @@ def scan_sheets(path: str | os.PathLike[str], sheets: set[str]) -> dict[str, She
         with zipfile.ZipFile(path) as archive:
             members = _sheet_members(archive)
             return {name: _scan_member(archive, members[name]) for name in sheets if members.get(name) in archive.NameToInfo}
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return {}  # calamine read the cells; without the scan only errors/formulas go unnoticed
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, zlib.error):
+        # A damaged member: calamine reports it when it reads the sheet (one clear line).
+        return {}
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -544,3 +544,15 @@ def test_a_formula_excel_never_calculated_is_pointed_at(tmp_path: Path) -> None:
     [file] = result.files
     assert (file.status, file.note) == (Status.REJECTED, "every part of it has errors")
     assert [(i.cell, i.code) for i in file.issues if i.severity == "error"] == [("B7", "uncalculated-formula")]
+
+
+def test_a_file_beyond_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
+    portfolio = write_test_portfolio(tmp_path / "PMO.xlsx")
+    box = tmp_path / "updates"
+    box.mkdir()
+    write_update_template(box / "big.xlsx", prefill=update("PRJ-005", D(2026, 11, 3), 99000.0))
+    result = collect_updates(box, portfolio, limits=Limits(max_bytes=5000), write_feedback_files=False)
+    [file] = result.files
+    assert file.status == Status.REJECTED
+    assert [(i.code, i.message.split(";")[1]) for i in file.issues] == [
+        ("too-large", " a project update is capped at 5 KB — is this really an update? Send the filled-in template only")]

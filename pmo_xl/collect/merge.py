@@ -16,6 +16,8 @@ The rules, one per register:
   so appending would count every re-submitted need twice; why not "replace all the project's
   allocations": an update covers the months ahead, and history (or needs far out that the PM
   left off) must not vanish.
+An upserted row replaces the whole row: what the update leaves blank becomes blank (the prefilled
+template carries the portfolio's values, so a PM clears a value only on purpose).
 Rows of the portfolio that cannot be parsed (a date typed as text, say) are never matched and
 never removed: they are carried as they are, for the PMO to fix.
 """

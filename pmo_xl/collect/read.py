@@ -60,8 +60,8 @@ def read_update_file(path: str, name: str, size: int, mtime: float, digest: str,
 
 def _read_into(read: FileRead, limits: Limits) -> None:
     if read.size > limits.max_bytes:
-        fatal(read, "too-large", f"The file is {read.size / 1e6:.1f} MB; a project update is capped at "
-                                 f"{limits.max_bytes / 1e6:.0f} MB — is this really an update? Send the template only")
+        fatal(read, "too-large", f"The file is {_size(read.size)}; a project update is capped at {_size(limits.max_bytes)} "
+                                 "— is this really an update? Send the filled-in template only")
         return
     try:
         raw = read_workbook(read.path, READ_REGISTERS)
@@ -108,6 +108,10 @@ def _read_into(read: FileRead, limits: Limits) -> None:
         else:
             read.issues.append(issue("hidden-sheet", Severity.INFO, sheet, None, None, None, sheet,
                                      f"The hidden sheet {sheet!r} is not part of the template and was ignored"))
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.0f} KB"
 
 
 def _version(read: FileRead) -> int | None:

@@ -7,6 +7,7 @@ a bad progress figure refuses the progress row; a bad table row refuses that row
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from pmo_xl.collect.form import UPDATE_SHEET, UpdateTable
 from pmo_xl.collect.model import Context, Part, Submission
@@ -16,6 +17,7 @@ from pmo_xl.schema.columns import normalise_header
 from pmo_xl.schema.registers import ACTIVE_STATUSES, PROGRESS
 
 BACKWARDS_TOLERANCE = 0.005  # cumulative money figures are compared to the cent
+Refuse = Callable[[int, str, str, object, str], None]  # (row index, field, code, value, message)
 
 
 def _at_line(submission: Submission, field_name: str) -> tuple[int | None, str | None]:
@@ -133,7 +135,8 @@ def check_rows(submission: Submission, table: UpdateTable, part: Part, rows: lis
     return accepted
 
 
-def _allocation_rules(row: dict[str, object], index: int, refuse, context: Context) -> None:  # noqa: ANN001
+def _allocation_rules(row: dict[str, object], index: int, refuse: Refuse, context: Context) -> None:
+    """A need names a known resource or a role, has an effort, and ends after it starts."""
     resource = row.get("resource_id")
     if resource is not None and resource not in context.known_resources:
         refuse(index, "resource_id", "unknown-reference", resource,

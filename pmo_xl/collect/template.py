@@ -102,6 +102,9 @@ def write_update_workbook(path: str | Path, data: UpdateData, marks: Marks | Non
         rows = [[row.get(c.field) for c in columns] for row in data.rows_for(table.sheet)]
         write_table(sheet, styles, table.register.table, 0, 0, columns, rows)
         painter.paint(sheet, table.sheet, columns, rows, first_row0=1)
+    for sheet in workbook.worksheets():
+        sheet.set_landscape()  # printed for a steering meeting: one page wide, as many long as needed
+        sheet.fit_to_pages(1, 0)
     (feedback or form).activate()
     workbook.close()
     return path
@@ -121,7 +124,7 @@ def _write_form(workbook: Workbook, styles: Styles, data: UpdateData, painter: _
     sheet = workbook.add_worksheet(UPDATE_SHEET)
     sheet.write_string(0, 0, "Project update", styles.title)
     sheet.write_string(1, 0, "Fill in column B, one line per item; the Guidance column says what each line means. "
-                             "Figures are cumulative to the end of the reporting month.", styles.wrap)
+                             "Figures are cumulative to the end of the reporting month.")
     values = {**data.header, **data.progress, "template_version": TEMPLATE_VERSION}
     lines = [[c.header, None, c.meaning + (" Required." if c.required else "")] for c in FORM_COLUMNS]
     write_table(sheet, styles, UPDATE_TABLE, FORM_HEADER_ROW - 1, 0, FORM_TABLE.columns, lines, validate=False)
@@ -135,7 +138,12 @@ def _write_form(workbook: Workbook, styles: Styles, data: UpdateData, painter: _
             write_cell(sheet, row0, 1, value, cell_format)
         _add_validation(sheet, row0, 1, row0, column)
         painter.paint_cell(sheet, UPDATE_SHEET, row0, 1, value, column)
-    sheet.set_row(FIRST_LINE_ROW0 + [c.field for c in FORM_COLUMNS].index("commentary"), 60)
+    commentary = FIRST_LINE_ROW0 + [c.field for c in FORM_COLUMNS].index("commentary")
+    sheet.set_row(commentary, 60)
+    top = styles.workbook.add_format({"valign": "top"})
+    label, _, guidance = lines[commentary - FIRST_LINE_ROW0]
+    sheet.write_string(commentary, 0, str(label), top)  # the label beside its tall cell, at the top
+    sheet.write_string(commentary, 2, str(guidance), top)
     sheet.freeze_panes(FORM_HEADER_ROW, 0)
     return sheet
 
@@ -159,9 +167,11 @@ def _write_instructions(workbook: Workbook, styles: Styles) -> Worksheet:
         lines.append((table.sheet, f"{table.register.meaning} Required in each row: {required}. "
                                    "Leave the table empty when there is nothing to report: it then changes nothing."))
     lines.append(("Resubmitting", "To correct an update, send it again with a later 'Submitted on' date: the later one counts."))
+    label_format = workbook.add_format({"bold": True, "valign": "top"})
     for index, (label, text) in enumerate(lines, start=2):
-        sheet.write_string(index, 0, label, styles.bold)
+        sheet.write_string(index, 0, label, label_format)
         sheet.write_string(index, 1, text, styles.wrap)
+        sheet.set_row(index, 15 * (1 + len(text) // 120))  # wrapped text: not every application sizes the row
     return sheet
 
 

@@ -83,7 +83,7 @@ def collect_updates(
     excluded = {portfolio_path.resolve(), *([Path(out).resolve()] if out else [])}
     skipped, candidates = _scan(folder, excluded, Path(feedback_dir).resolve() if feedback_dir else None)
     results: dict[str, FileResult] = {f.name: f for f in skipped}
-    unique, duplicates = _hash(folder, candidates)
+    unique, duplicates = _hash(folder, candidates, limits)
     results.update({f.name: f for f in duplicates})
     timings["scan"] = time.perf_counter() - clock
 
@@ -179,7 +179,7 @@ def _scan(folder: Path, excluded: set[Path], feedback: Path | None) -> tuple[lis
     return skipped, candidates
 
 
-def _hash(folder: Path, paths: list[Path]) -> tuple[list[tuple[str, str, int, float, str]], list[FileResult]]:
+def _hash(folder: Path, paths: list[Path], limits: Limits) -> tuple[list[tuple[str, str, int, float, str]], list[FileResult]]:
     """Byte-identical files are one submission: the first (by name) is read, the others listed once."""
     unique: list[tuple[str, str, int, float, str]] = []
     seen: dict[str, str] = {}
@@ -187,7 +187,11 @@ def _hash(folder: Path, paths: list[Path]) -> tuple[list[tuple[str, str, int, fl
     for path in paths:
         name = path.relative_to(folder).as_posix()
         stat = path.stat()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if stat.st_size > limits.max_bytes:  # refused by its reader; not worth reading here
+            unique.append((str(path), name, stat.st_size, stat.st_mtime, ""))
+            continue
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
         if digest in seen:
             duplicates.append(FileResult(path, name, Status.DUPLICATE, note=f"byte-identical to {seen[digest]}; counted once"))
             continue

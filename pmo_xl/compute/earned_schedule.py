@@ -54,43 +54,57 @@ def compute_earned_schedule(
 ) -> FloatArray:
     """ES in periods since each plan's start, for EV values measured against cumulative PV curves.
 
-    curves: (K, G) cumulative PV at the end of each grid period; start: (K,) grid index of
-    each plan's first period; duration: (K,) PD from `compute_plan_duration`; ev: (R,) EV
-    values; owner: (R,) the curve each EV belongs to (default: EV i on curve i).
-    ES is capped at PD (all planned work earned). NaN where EV is missing or negative, or
-    the curve has no plan (PD = 0).
+    curves: (K, G) cumulative PV at the end of each grid period, non-decreasing, with the 0
+    the plan starts from in the column before its start (so start ≥ 1 wherever there is a
+    plan); start: (K,) grid column of each plan's first period; duration: (K,) PD from
+    `compute_plan_duration`; ev: (R,) EV values; owner: (R,) the curve each EV is measured
+    on (default: EV i on curve i). ES is capped at PD (all planned work earned). NaN where
+    EV is missing or negative, or the curve has no plan (PD = 0).
     """
     curves = np.ascontiguousarray(curves, dtype=np.float64)
     n_curves, width = curves.shape
     ev = np.asarray(ev, dtype=np.float64)
     owner = np.arange(n_curves) if owner is None else np.asarray(owner, dtype=np.intp)
-    start_o = np.asarray(start, dtype=np.intp)[owner]
-    duration_o = np.asarray(duration, dtype=np.intp)[owner]
     flat = curves.ravel()
-    base = owner * width
     final = curves[:, -1]
     scale = np.where(final > 0, final, 1.0)
     # One sorted key per grid cell: curve k's values scaled to [0, 1] and shifted to
-    # [2k, 2k + 1], so a single searchsorted counts, for every EV, the periods of its own
+    # [2k, 2k + 1], so a single searchsorted counts, for every EV, the cells of its own
     # curve with PV ≤ EV (+ tolerance). The key rounding (< 5e-10 of the curve's end for
     # up to a million curves) stays inside RELATIVE_TOLERANCE.
-    shift = 2.0 * np.arange(n_curves, dtype=np.float64)
-    keys = (shift[:, None] + curves / scale[:, None]).ravel()
+    keys = curves / scale[:, None]
+    keys += 2.0 * np.arange(n_curves, dtype=np.float64)[:, None]
     with np.errstate(over="ignore", invalid="ignore"):
-        query = (ev + _tolerance(final)[owner]) / scale[owner]
-    query_keys = shift[owner] + np.minimum(np.nan_to_num(query, nan=0.0), 1.5)
-    low = np.searchsorted(keys, query_keys, side="right") - base
+        query = ev + _tolerance(final)[owner]
+        query *= (1.0 / scale)[owner]
+    np.nan_to_num(query, copy=False, nan=0.0)
+    np.minimum(query, 1.5, out=query)
+    query += owner
+    query += owner  # + 2k: into its own curve's key range
+    # Arrays are reused in place below: at 10^5-10^6 rows, fresh memory costs more than maths.
+    first_cell = (np.arange(n_curves, dtype=np.intp) * width + np.asarray(start, dtype=np.intp))[owner]
+    duration_o = np.asarray(duration, dtype=np.intp)[owner]
+    whole = np.searchsorted(keys.ravel(), query, side="right")
+    whole -= first_cell  # the cells before the plan's start hold 0 and always count
+    np.clip(whole, 0, duration_o, out=whole)
 
-    # The periods before the plan's start hold 0 and always count; take them off.
-    whole = np.clip(low - start_o, 0, duration_o)
-    pv_c = np.where(whole > 0, flat[base + np.clip(start_o + whole - 1, 0, width - 1)], 0.0)
-    pv_next = flat[base + np.clip(start_o + whole, 0, width - 1)]
-    step = pv_next - pv_c
-    share = np.zeros(ev.shape)
-    np.divide(ev - pv_c, step, out=share, where=(whole < duration_o) & (step > 0))
-    es = whole + np.clip(share, 0.0, 1.0)
-    es = np.where(whole >= duration_o, duration_o.astype(np.float64), es)
-    return np.where(np.isfinite(ev) & (ev >= 0) & (duration_o > 0), es, np.nan)
+    cell = first_cell
+    cell += whole  # the period after the last whole one (C + 1)
+    np.minimum(cell, flat.size - 1, out=cell)
+    pv_next = flat[cell]
+    cell -= 1  # period C, or the 0 before the plan when C = 0
+    pv_c = flat[cell]
+    step = np.subtract(pv_next, pv_c, out=pv_next)
+    share = np.subtract(ev, pv_c, out=pv_c)
+    np.divide(share, step, out=share, where=step > 0)
+    share[step <= 0] = 0.0
+    np.clip(share, 0.0, 1.0, out=share)
+    es = np.add(share, whole, out=share)
+    done = whole >= duration_o
+    es[done] = duration_o[done]
+    with np.errstate(invalid="ignore"):
+        es[~(ev >= 0) | (duration_o <= 0)] = np.nan  # also NaN EV
+    return es
 
 
 def compute_earned_schedule_1d(pv_cum: npt.ArrayLike, ev: float) -> float:

@@ -556,3 +556,34 @@ def test_a_file_beyond_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
     assert file.status == Status.REJECTED
     assert [(i.code, i.message.split(";")[1]) for i in file.issues] == [
         ("too-large", " a project update is capped at 5 KB — is this really an update? Send the filled-in template only")]
+
+
+def test_a_file_that_cannot_be_opened_stops_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows refuses to open a file another program holds; here the refusal is simulated (tests run as root)."""
+    import pmo_xl.collect.usecase as usecase
+
+    portfolio = write_test_portfolio(tmp_path / "PMO.xlsx")
+    box = tmp_path / "updates"
+    box.mkdir()
+    write_update_template(box / "a.xlsx", prefill=update("PRJ-005", D(2026, 11, 3), 99000.0))
+    write_update_template(box / "b.xlsx", prefill=update("PRJ-004", D(2026, 11, 3), 99000.0))
+    real = usecase.hashlib.file_digest
+
+    def refuse_b(handle, digest):  # noqa: ANN001, ANN202
+        if handle.name.endswith("b.xlsx"):
+            raise PermissionError(13, "Permission denied")
+        return real(handle, digest)
+
+    monkeypatch.setattr(usecase.hashlib, "file_digest", refuse_b)
+    result = collect_updates(box, portfolio, write_feedback_files=False)
+    assert {f.name: str(f.status) for f in result.files} == {"a.xlsx": "accepted", "b.xlsx": "rejected"}
+    assert result.files[1].issues[0].message == "The file cannot be opened (Permission denied); is it open in another program?"
+
+
+def test_out_may_not_be_the_portfolio_without_replace(tmp_path: Path) -> None:
+    from pmo_xl.errors import OutputError
+
+    portfolio = write_test_portfolio(tmp_path / "PMO.xlsx")
+    (tmp_path / "updates").mkdir()
+    with pytest.raises(OutputError, match="OUT would overwrite the portfolio"):
+        collect_updates(tmp_path / "updates", portfolio, portfolio)

@@ -39,12 +39,13 @@ from pmo_xl.collect.model import (
 )
 from pmo_xl.collect.output import write_collected
 from pmo_xl.collect.portfolio import PortfolioRows, build_context, read_portfolio
-from pmo_xl.collect.read import read_update_file
+from pmo_xl.collect.read import issue, read_update_file
 from pmo_xl.collect.resolve import resolve_submissions
 from pmo_xl.collect.validate import Parsed, assemble, parse_reads
 from pmo_xl.errors import OutputError
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.read_workbook import READABLE_SUFFIXES, WorkbookReadError
+from pmo_xl.issues import Severity
 from pmo_xl.schema.registers import ACTIVE_STATUSES
 
 PARALLEL_FROM = 20  # below this, starting worker processes costs more than it saves
@@ -80,11 +81,13 @@ def collect_updates(
     if replace and portfolio_path.suffix.lower() != ".xlsx":
         raise OutputError(f"{portfolio_path}: --replace would turn this {portfolio_path.suffix} into a plain .xlsx and lose "
                           "what it holds (macros, buttons); write to another file with -o instead")
+    if out is not None and Path(out).resolve() == portfolio_path.resolve() and not replace:
+        raise OutputError(f"{out}: OUT would overwrite the portfolio; pass replace=True (--replace) to do that")
     excluded = {portfolio_path.resolve(), *([Path(out).resolve()] if out else [])}
     skipped, candidates = _scan(folder, excluded, Path(feedback_dir).resolve() if feedback_dir else None)
     results: dict[str, FileResult] = {f.name: f for f in skipped}
-    unique, duplicates = _hash(folder, candidates, limits)
-    results.update({f.name: f for f in duplicates})
+    unique, known = _hash(folder, candidates, limits)
+    results.update({f.name: f for f in known})
     timings["scan"] = time.perf_counter() - clock
 
     # The workers start on the files at once; meanwhile this process reads the portfolio, which
@@ -180,7 +183,10 @@ def _scan(folder: Path, excluded: set[Path], feedback: Path | None) -> tuple[lis
 
 
 def _hash(folder: Path, paths: list[Path], limits: Limits) -> tuple[list[tuple[str, str, int, float, str]], list[FileResult]]:
-    """Byte-identical files are one submission: the first (by name) is read, the others listed once."""
+    """Byte-identical files are one submission: the first (by name) is read, the others listed once.
+
+    Returns the files to read and the results already known (duplicates, files that cannot be opened).
+    """
     unique: list[tuple[str, str, int, float, str]] = []
     seen: dict[str, str] = {}
     duplicates: list[FileResult] = []
@@ -190,8 +196,14 @@ def _hash(folder: Path, paths: list[Path], limits: Limits) -> tuple[list[tuple[s
         if stat.st_size > limits.max_bytes:  # refused by its reader; not worth reading here
             unique.append((str(path), name, stat.st_size, stat.st_mtime, ""))
             continue
-        with open(path, "rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        try:
+            with open(path, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError as error:  # locked by another program, no permission: this file only
+            found = issue("unreadable", Severity.ERROR, "(file)", None, None, None, None,
+                          f"The file cannot be opened ({error.strerror or error}); is it open in another program?")
+            duplicates.append(FileResult(path, name, Status.REJECTED, [found]))
+            continue
         if digest in seen:
             duplicates.append(FileResult(path, name, Status.DUPLICATE, note=f"byte-identical to {seen[digest]}; counted once"))
             continue

@@ -1,10 +1,12 @@
-"""Validate read update files against the template and the portfolio: typed content plus issues.
+"""Validate read update files: against the template (`parse_reads`), then the portfolio (`assemble`).
 
-Runs in the worker processes, on a batch of files at a time: the same table of every file in the
-batch is stacked into one raw table and parsed once by `parse_register` (pandas' fixed cost per
-column is paid once per batch, not once per file), then every issue and row is given back to its
-file at the cell where the PM typed it. Rows with an error are left out; the rest of the file
-still counts.
+`parse_reads` runs in the worker processes, on a batch of files at a time: the same table of
+every file in the batch is stacked into one raw table and parsed once by `parse_register`
+(pandas' fixed cost per column is paid once per batch, not once per file), then every issue and
+row is given back to its file at the cell where the PM typed it. `assemble` runs in the main
+process once the portfolio is read (the workers need not wait for it): it applies the rules
+against the portfolio and decides the file's status. Rows with an error are left out; the rest
+of the file still counts.
 """
 
 from __future__ import annotations

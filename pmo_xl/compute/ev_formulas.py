@@ -87,13 +87,6 @@ def cost_performance_index(ev: Number, ac: Number) -> FloatArray:
     return ratio(ev, ac)
 
 
-def _index_or_nan(index: FloatArray) -> FloatArray:
-    """An index that can divide: NaN where it is 0 (nothing earned means no forecast)."""
-    index = np.array(index, dtype=np.float64)
-    np.copyto(index, np.nan, where=index == 0)
-    return index
-
-
 def estimate_at_completion(
     bac: Number,
     ev: Number,
@@ -145,20 +138,30 @@ def _eac(
     method: str, bac_a: FloatArray, ev_a: FloatArray, ac_a: FloatArray, cpi: FloatArray,
     spi: FloatArray | None, weight: Number | None, etc: Number | None,
 ) -> FloatArray:
+    # `ratio` turns x/0 into NaN, so an index of 0 needs no special case; in-place adds keep
+    # temporaries few (the engine runs this on every project × period).
     if method == "atypical":
-        return ac_a + (bac_a - ev_a)
-    if method == "bottom_up":
-        return ac_a + as_float(etc)
-    if method == "cpi":
-        return ratio(bac_a, _index_or_nan(cpi))
-    if method == "cpi_spi":
-        return ac_a + ratio(bac_a - ev_a, _index_or_nan(cpi * spi))
-    if method == "weighted":
+        out = bac_a - ev_a
+    elif method == "bottom_up":
+        out = np.array(as_float(etc), dtype=np.float64)
+    elif method == "cpi":
+        return ratio(bac_a, cpi)
+    elif method == "cpi_spi":
+        out = ratio(bac_a - ev_a, cpi * spi)
+    elif method == "weighted":
         w = as_float(weight)
         if np.any((w < 0) | (w > 1)):
             raise ValueError("the EAC weight on CPI must be between 0 and 1")
-        return ac_a + ratio(bac_a - ev_a, _index_or_nan(w * cpi + (1.0 - w) * spi))
-    raise ValueError(f"unknown EAC method {method!r}: use one of {', '.join(EAC_METHODS)}")
+        index = w * cpi
+        index += (1.0 - w) * spi
+        out = ratio(bac_a - ev_a, index)
+    else:
+        raise ValueError(f"unknown EAC method {method!r}: use one of {', '.join(EAC_METHODS)}")
+    out = np.asarray(out, dtype=np.float64)
+    if out.ndim == 0 or out.shape != np.broadcast(out, ac_a).shape:
+        return np.asarray(out + ac_a)
+    out += ac_a
+    return out
 
 
 def estimate_to_complete(eac: Number, ac: Number) -> FloatArray:

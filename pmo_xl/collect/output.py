@@ -144,7 +144,8 @@ def write_collection_sheet(workbook: Workbook, styles: Styles, result: Collectio
 
 
 OUT_CONTAINS = ("a new standard workbook with every register of the input (all its rows, as typed) plus the accepted "
-                "updates merged, its Settings, and this Collection sheet.")
+                "updates merged, its Settings, and a Collection sheet (every file's outcome, every problem at its cell, "
+                "late updates).")
 
 
 def summary_line(result: CollectionResult) -> str:

@@ -97,7 +97,7 @@ def run_selection(
     result = select_portfolio(problem)
     issues += note_issues(result.notes, portfolio)
     explained = explain_selection(result, order, exact_limit)
-    frontier = efficient_frontier(result.model, frontier_levels)
+    frontier = efficient_frontier(result.model, frontier_levels, known=[result.selected])
     frontier = _with_current(frontier, total, result.value, result.cost, int(result.selected.sum()), result.optimal)
     table = explained.merge(by_id[["name", "status", "bac", "score", "rank"]], left_on="project_id", right_index=True, how="left")
     table["value"] = table["project_id"].map(value).fillna(0.0)

@@ -29,24 +29,33 @@ says which.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import LinearConstraint
 
-from pmo_xl.compute.selection import TOLERANCE, Model, SelectionResult, solve
+from pmo_xl.compute.selection import TOLERANCE, Model, SelectionResult, Solution, solve
 
 VALUE_TOLERANCE = 1e-7  # relative: "loses no value" allows the optimiser's own gap
-EXACT_LIMIT = 150  # re-solves per explanation; each is a full MILP
+EXACT_LIMIT = 150  # projects re-solved per explanation (two MILPs each), best-ranked first
+TIME_BUDGET = 10.0  # seconds for all re-solves together; then estimates
+RESOLVE_TIME_LIMIT = 1.0  # seconds per re-solve; one that is not proven optimal gives an estimate
 
 
 def explain_selection(
-    result: SelectionResult, order: Sequence[str] | None = None, exact_limit: int = EXACT_LIMIT
+    result: SelectionResult,
+    order: Sequence[str] | None = None,
+    exact_limit: int = EXACT_LIMIT,
+    time_budget: float = TIME_BUDGET,
 ) -> pd.DataFrame:
     """One row per project: project_id, selected, reason_code, reason, blocked_by, marginal_budget,
-    value_loss, marginal_method. `order` (best first) decides which projects get exact re-solves."""
+    value_loss, marginal_method. `order` (best first) decides which projects get exact re-solves;
+    none do when the selection itself is not proven optimal (an exact answer needs an exact
+    reference)."""
     model = result.model
+    deadline = time.perf_counter() + time_budget
     chosen = result.selected
     needs: dict[int, list[int]] = {}
     needed_by: dict[int, list[int]] = {}
@@ -57,7 +66,7 @@ def explain_selection(
     left = (usage["effective"] - usage["used"]).to_numpy(dtype=float)
     ranked = {p: k for k, p in enumerate(order or model.ids)}
     records: list[dict[str, object]] = []
-    exact_budget = exact_limit
+    exact_budget = exact_limit if result.optimal else 0
     for k in sorted(range(len(model.ids)), key=lambda i: ranked.get(model.ids[i], len(ranked))):
         p = model.ids[k]
         row: dict[str, object] = {"project_id": p, "selected": bool(chosen[k]), "blocked_by": "",
@@ -92,10 +101,12 @@ def explain_selection(
             row.update(reason_code=code, reason=lead + "; ".join(text for _, _, text in over[:3])
                        + (f"; and {len(over) - 3} more limits" if len(over) > 3 else ""))
         else:
-            row.update(reason_code="not-chosen", reason="Would fit: left out within the solver's tolerance")
-        if exact_budget > 0:
-            exact_budget -= 1
-            row.update(_resolved(result, k), marginal_method="re-solved")
+            row.update(reason_code="not-chosen", reason="Would fit: left out within the solver's tolerance" if result.optimal
+                       else "Not reached: the solver's time ran out before proving the best portfolio")
+        resolved = _resolved(result, k) if exact_budget > 0 and time.perf_counter() < deadline else None
+        exact_budget -= 1
+        if resolved is not None:
+            row.update(resolved, marginal_method="re-solved")
         else:
             only_budget = bool(over) and all(kind == "budget" for _, kind, _ in over)
             if only_budget:
@@ -151,20 +162,29 @@ def _kind_order(kind: str) -> int:
     return {"capacity": 0, "year": 1, "budget": 2}.get(kind, 3)
 
 
-def _resolved(result: SelectionResult, k: int) -> dict[str, float]:
-    """Exact marginal budget and value loss for project k by re-solving (see module docstring)."""
+def _resolved(result: SelectionResult, k: int) -> dict[str, float] | None:
+    """Exact marginal budget and value loss for project k by re-solving (see module docstring);
+    None when a re-solve is not proven optimal in its time."""
     model = result.model
     target = result.value * (1 - VALUE_TOLERANCE) - VALUE_TOLERANCE
     budget = float(model.limits["effective"].iloc[model.total_row])
-    forced, _, _ = solve(model, force_in=[k])
-    loss = np.nan if forced is None else max(0.0, result.value - float(model.value @ forced))
+    forced = solve(model, force_in=[k], time_limit=RESOLVE_TIME_LIMIT, first_share=1.0)
     # Cheapest portfolio with k that is worth today's value, ignoring only the total budget.
     keep_value = LinearConstraint(model.value.reshape(1, -1), target, np.inf)
-    cheapest, _, _ = solve(model, force_in=[k], objective=-model.cost, extra=[keep_value], drop_total=True)
+    cheapest = solve(model, force_in=[k], objective=-model.cost, extra=[keep_value], drop_total=True,
+                     time_limit=RESOLVE_TIME_LIMIT, first_share=1.0)
+    if not _settled(forced) or not _settled(cheapest):
+        return None
+    loss = np.nan if forced.x is None else max(0.0, result.value - float(model.value @ forced.x))
     marginal = np.nan
-    if cheapest is not None:
-        marginal = max(0.0, float(model.cost @ cheapest) - budget) if np.isfinite(budget) else 0.0
+    if cheapest.x is not None:
+        marginal = max(0.0, float(model.cost @ cheapest.x) - budget) if np.isfinite(budget) else 0.0
     return {"marginal_budget": marginal, "value_loss": loss}
+
+
+def _settled(found: Solution) -> bool:
+    """Proven optimal, or proven that no portfolio exists."""
+    return found.optimal or found.infeasible
 
 
 def binding_limits(result: SelectionResult, explained: pd.DataFrame) -> pd.DataFrame:

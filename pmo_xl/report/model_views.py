@@ -32,6 +32,7 @@ PM_DIMENSIONS: Final = (("rag_scope", "scope"), ("rag_schedule", "schedule"), ("
 BETTER, WORSE, SAME = "▲", "▼", "►"
 ACTIVE: Final = ("Active", "On hold")
 CURVE_PROJECTS: Final = 4
+LIST_MONTHS: Final = 3  # over-allocations listed: the status month and the two after it
 LISTED_PER_CHECK: Final = 25
 # Heat-map window: periods shown before the status period, and how many in all, per grain.
 WINDOW: Final = {"Day": (5, 31), "Week": (4, 26), "Month": (2, 12), "Quarter": (1, 8)}
@@ -180,7 +181,7 @@ class ResourcesView:
     heatmap: pd.DataFrame  # resource_id, name, role, team, then one column per period
     teams: pd.DataFrame  # team, people, then one utilisation column per period
     roles: pd.DataFrame  # role, people, generic_hours (status month), then one column per period
-    overallocations: pd.DataFrame  # in the window, by period then excess
+    overallocations: pd.DataFrame  # status month and the next two, by period then excess
     over_now: set[str] = field(default_factory=set)  # resources over-allocated in the status month
     over_before: set[str] = field(default_factory=set)
     # "team" / "role" -> key, period (month), demand, capacity, utilisation
@@ -196,6 +197,10 @@ def _window(periods: list[pd.Timestamp], period: pd.Timestamp | None, grain: str
     at = int(np.searchsorted(np.array(periods, dtype="datetime64[ns]"), np.datetime64(anchor, "ns"), side="right")) - 1
     first = max(0, min(at - before, len(periods) - count))
     return periods[first:first + count]
+
+
+def _months_after(month: pd.Timestamp, period: pd.Timestamp) -> int:
+    return (period.year - month.year) * 12 + period.month - month.month
 
 
 def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) -> ResourcesView:
@@ -221,7 +226,10 @@ def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) ->
     generic = loading.by_role[loading.by_role["period"].isin(in_month)].groupby("role")["generic_demand"].sum()
     roles.insert(2, "generic_hours", roles["role"].map(generic).to_numpy(dtype=float))
     over = loading.overallocations
-    window_over = over[over["period"].isin(shown)] if shown else over.iloc[0:0]
+    # The list with causes covers the status month and the two after it (the dashboard's horizon);
+    # the heat map shows the whole window.
+    horizon = [p for p in shown if month is not None and 0 <= _months_after(month, p) < LIST_MONTHS]
+    window_over = over[over["period"].isin(horizon)] if horizon else over.iloc[0:0]
     window_over = window_over.sort_values(["period", "excess_hours", "resource_id"], ascending=[True, False, True], kind="mergesort", ignore_index=True)
 
     def over_in(target: pd.Timestamp | None) -> set[str]:

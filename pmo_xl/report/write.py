@@ -35,6 +35,8 @@ def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
             # Register text is data: never a formula, never a link, whatever it starts with.
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "nan_inf_to_errors": False,
+            # Assemble the parts in memory: no temporary file per part to write and delete.
+            "in_memory": True,
         })
         workbook.set_properties({
             "title": f"{model.title} — monthly report {model.period_label}",

@@ -106,16 +106,18 @@ def _sparklines(sheet: Worksheet, styles: Styles, view: Any, header: int, data_c
             write_column(sheet, header + 1, first_col + offset, frame.iloc[:, offset].reset_index(drop=True), "ratio",
                          styles.get(num_format=F.RATIO))
         spark_col = METRICS.index(next(c for c in METRICS if c.field == f"_{label.lower()}_spark"))
-        if not months:
+        if not months or not len(frame):
             continue
-        for index in range(len(frame)):
-            row = header + 1 + index
-            sheet.add_sparkline(row, spark_col, {
-                "range": f"{QUOTED}!{xl_rowcol_to_cell(row, first_col)}:{xl_rowcol_to_cell(row, first_col + len(months) - 1)}",
-                # Columns, not lines: LibreOffice (7.4) prints line sparklines as invisible hairlines.
-                "type": "column", "last_point": True, "show_hidden": True,
-                "series_color": "#9DC3E6", "last_color": F.HEADER_BLUE,
-            })
+        rows = range(header + 1, header + 1 + len(frame))
+        # One sparkline group for the whole column: XlsxWriter builds its styles once per call.
+        sheet.add_sparkline(header + 1, spark_col, {
+            "location": [xl_rowcol_to_cell(row, spark_col) for row in rows],
+            "range": [f"{QUOTED}!{xl_rowcol_to_cell(row, first_col)}:{xl_rowcol_to_cell(row, first_col + len(months) - 1)}"
+                      for row in rows],
+            # Columns, not lines: LibreOffice (7.4) prints line sparklines as invisible hairlines.
+            "type": "column", "last_point": True, "show_hidden": True,
+            "series_color": "#9DC3E6", "last_color": F.HEADER_BLUE,
+        })
 
 
 def _curves(workbook: Workbook, sheet: Worksheet, styles: Styles, model: ReportModel, row: int, data_col: int) -> int:

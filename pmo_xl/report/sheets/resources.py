@@ -85,7 +85,7 @@ def write_resources(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     _scale(sheet, row + 2, first_period_col, last, last_col, view.threshold)
     row = last + 2
     over = view.overallocations
-    sheet.write_string(row, 0, f"Over-allocations in the window shown ({len(over)}), with the projects that cause them", styles.heading)
+    sheet.write_string(row, 0, f"Over-allocations this month and the next two ({len(over)}), with the projects that cause them", styles.heading)
     over_frame = over.assign(
         person=over["name"].fillna("") + " (" + over["resource_id"].astype(str) + ")",
         causes_text=[_causes(c, n) for c, n in zip(over["causes"], over["note"], strict=True)],

@@ -382,3 +382,59 @@ def test_compute_priorities_with_budgets_and_capacity_frames() -> None:
     assert result.capacity_checked and result.total_budget == 100.0
     assert result.binding.set_index("label").loc["Budget 2026", "binding"]
     assert not [i for i in issues if i.severity == "error"]
+
+
+# ---------------------------------------------------------------- large portfolios, time limits
+
+
+def tight_problem(n: int = 400, seed: int = 7) -> SelectionProblem:
+    """Every role-month over-subscribed: HiGHS cannot prove the optimum in a fraction of a second."""
+    rng = np.random.default_rng(seed)
+    ids = [f"P{i:03d}" for i in range(n)]
+    months = pd.date_range("2026-01-01", periods=12, freq="MS")
+    rows = [(p, f"R{r}", months[m], float(rng.integers(20, 120))) for p in ids for r in rng.choice(10, 3, replace=False)
+            for m in range(int(rng.integers(0, 6)), int(rng.integers(6, 12)))]
+    demand = pd.DataFrame(rows, columns=["project_id", "role", "month", "hours"])
+    capacity = (demand.groupby(["role", "month"])["hours"].sum() * 0.4).rename("hours").reset_index()
+    cost = rng.integers(50, 500, n).astype(float)
+    return SelectionProblem(project_ids=ids, value=np.round(rng.uniform(1, 5, n), 2), cost=cost,
+                            total_budget=float(cost.sum() * 0.5), demand=demand, capacity=capacity,
+                            depends_on={ids[1]: [ids[0]]}, groups={"G": [ids[2], ids[3]]})
+
+
+def test_time_limited_selection_is_feasible_topped_up_and_says_how_good_it_is() -> None:
+    problem = tight_problem()
+    result = select_portfolio(problem, time_limit=0.3)
+    assert feasible(problem, result.selected[None, :])[0]
+    assert not result.optimal
+    assert 0 <= result.gap < 0.2
+    note = next(n for n in result.notes if n.code == "not-optimal")
+    assert "below the best possible" in note.message
+    # topped up: no project with value that fits alongside (with what it needs) is left out
+    explained = explain_selection(result)
+    assert "not-chosen" not in set(explained["reason_code"])
+    assert (explained["marginal_method"] != "re-solved").all()  # no exact answers against an unproven reference
+
+
+def test_top_up_adds_what_fits_and_keeps_the_rules() -> None:
+    from pmo_xl.compute.selection import build_model, top_up
+
+    problem = problem_of([("A", 1.0, 4), ("B", 9.0, 3), ("C", 5.0, 2), ("D", 4.0, 1), ("E", 3.0, 1)], total_budget=7,
+                         depends_on={"B": ["A"]}, groups={"G": ["C", "D"]})
+    model, _ = build_model(problem)
+    filled = top_up(model, np.array([False, False, False, False, False]))
+    # B (9) brings A along (4 + 3 = 7): nothing else fits
+    assert [p for p, s in zip(model.ids, filled, strict=True) if s] == ["A", "B"]
+    filled = top_up(model, np.array([False, False, False, True, False]))
+    # D is in: its alternative C stays out; B + A (7) would overrun the 6 left; E, then A, fit
+    assert [p for p, s in zip(model.ids, filled, strict=True) if s] == ["A", "D", "E"]
+
+
+def test_frontier_keeps_known_portfolios_and_never_goes_down() -> None:
+    problem = tight_problem(n=300, seed=11)
+    result = select_portfolio(problem, time_limit=0.5)
+    frontier = efficient_frontier(result.model, levels=6, time_limit=0.3, known=[result.selected])
+    assert frontier["value"].is_monotonic_increasing
+    at_or_above = frontier[frontier["budget"] >= result.cost]
+    assert (at_or_above["value"] >= result.value - TOL).all()
+    assert ((frontier["gap"] >= 0) | frontier["gap"].isna()).all()

@@ -76,7 +76,7 @@ def compute_earned_schedule(
     keys += 2.0 * np.arange(n_curves, dtype=np.float64)[:, None]
     with np.errstate(over="ignore", invalid="ignore"):
         query = ev + _tolerance(final)[owner]
-        query *= (1.0 / scale)[owner]
+        query /= scale[owner]
     np.nan_to_num(query, copy=False, nan=0.0)
     np.minimum(query, 1.5, out=query)
     query += owner

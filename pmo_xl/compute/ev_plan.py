@@ -88,8 +88,8 @@ def compute_plan_curves(
     """
     b_project, b_column, b_value = baseline
     # Planned value per month is never negative (a negative typo would make the curve fall).
-    monthly = np.bincount(b_project * width + b_column, weights=np.maximum(b_value, 0.0), minlength=n_projects * width)
-    totals = np.bincount(b_project, weights=np.maximum(b_value, 0.0), minlength=n_projects)
+    b_value = np.maximum(b_value, 0.0)
+    totals = np.bincount(b_project, weights=b_value, minlength=n_projects)
     has_baseline = totals > 0
     baseline_start = np.full(n_projects, width, dtype=np.intp)
     np.minimum.at(baseline_start, b_project, b_column)
@@ -107,7 +107,13 @@ def compute_plan_curves(
 
     curves = np.zeros((n_projects, width))
     baseline_rows = np.flatnonzero(has_baseline)
-    curves[baseline_rows] = np.cumsum(monthly.reshape(n_projects, width)[baseline_rows], axis=1)
+    if baseline_rows.size:
+        # Month by month on the baseline projects only, then cumulated along each row.
+        slot = np.full(n_projects, -1, dtype=np.intp)
+        slot[baseline_rows] = np.arange(baseline_rows.size)
+        on = slot[b_project] >= 0
+        monthly = np.bincount(slot[b_project[on]] * width + b_column[on], weights=b_value[on], minlength=baseline_rows.size * width)
+        curves[baseline_rows] = np.cumsum(monthly.reshape(baseline_rows.size, width), axis=1, out=monthly.reshape(baseline_rows.size, width))
 
     # Points each drawn plan passes through: reported PV, 0 the month before the plan starts,
     # and BAC at the planned finish.
@@ -133,7 +139,8 @@ def compute_plan_curves(
     )
     # Cumulative PV cannot fall: a reported dip is read as "no progress planned that month"
     # (and past a row's last point the line is held, see `_draw_lines`).
-    curves[drawn_rows] = np.maximum.accumulate(np.maximum(drawn, 0.0), axis=1)
+    np.maximum(drawn, 0.0, out=drawn)
+    curves[drawn_rows] = np.maximum.accumulate(drawn, axis=1, out=drawn)
     source = np.select([has_baseline, use_pv, use_linear], [BASELINE, PROGRESS_PV, LINEAR], NO_PLAN).astype(np.int8)
     plan_start = np.where(source == NO_PLAN, 0, plan_start).astype(np.intp)
     duration = np.where(source == NO_PLAN, 0, compute_plan_duration(curves, plan_start)).astype(np.intp)

@@ -141,14 +141,15 @@ def compute_trend(inputs: EvInputs, figures: dict[str, np.ndarray], thresholds: 
     """The portfolio as it stood at each of the last 12 months to the status period."""
     plan = inputs.plan
     n_projects = len(inputs.project_ids)
-    latest = np.full((n_projects, plan.width), -1, dtype=np.int64)
-    latest[inputs.project, inputs.column] = np.arange(len(inputs.project))
-    # Rows are sorted by project and month, so a running maximum is "latest row so far".
-    latest = np.maximum.accumulate(latest, axis=1)
     window = np.arange(inputs.status_column - TREND_MONTHS + 1, inputs.status_column + 1)
-    picked = latest[:, window].T  # (months, projects): the row each project stood at
-    month_of, project_of = np.nonzero(picked >= 0)
-    rows = picked[month_of, project_of]
+    # Rows are sorted by (project, month): the row a project stood at in month t is the last
+    # one with a key at or before (project, t).
+    row_keys = inputs.project.astype(np.int64) * plan.width + inputs.column
+    month_of = np.repeat(np.arange(window.size), n_projects)
+    project_of = np.tile(np.arange(n_projects), window.size)
+    rows = np.searchsorted(row_keys, project_of * plan.width + window[month_of], side="right") - 1
+    found = (rows >= 0) & (inputs.project[np.maximum(rows, 0)] == project_of)
+    month_of, project_of, rows = month_of[found], project_of[found], rows[found]
     values = {name: figures[name][rows] for name in _SUMMED}
     sums = aggregate(len(window), month_of, project_of, values, plan, window)
     trend = pd.DataFrame({"period": inputs.column_dates[window], **sums})

@@ -34,6 +34,7 @@ class Col:
     header: str
     kind: str = "text"  # text, wrap, money, ratio, pct, pct1, spct, int, count, date, month, days, months, hours, score, rag, trend
     width: float = 12
+    now: bool = False  # the status period's column: its header stands out
 
 
 NUMBER_FORMATS: dict[str, str] = {
@@ -57,6 +58,8 @@ class Styles:
         self.note = self.get(italic=True, font_color=F.GREY, font_size=9)
         self.header = self.get(bold=True, font_color="#FFFFFF", bg_color=F.HEADER_BLUE, text_wrap=True, valign="vcenter", border=1,
                                border_color="#BFBFBF")
+        self.header_now = self.get(bold=True, font_color="#FFFFFF", bg_color=F.RAG_SOLID["Amber"], text_wrap=True, valign="vcenter",
+                                   border=1, border_color="#BFBFBF")
         self.label = self.get(bold=True)
         self.rag_formats = {rag: self.get(bg_color=F.RAG_FILL[rag], font_color=F.RAG_FONT[rag]) for rag in F.RAG_FILL}
         self.better = self.get(font_color=F.RAG_FONT["Green"], bold=True)
@@ -167,7 +170,7 @@ def write_table(
     fit_heights(sheet, first_row, frame, [dataclasses.replace(c, width=width_of(sheet, first_col + i, c.width)) for i, c in enumerate(columns)])
     sheet.add_table(first_row, first_col, last_row, first_col + len(columns) - 1, {
         "name": name, "style": TABLE_STYLE,
-        "columns": [{"header": c.header, "header_format": styles.header} for c in columns],
+        "columns": [{"header": c.header, "header_format": styles.header_now if c.now else styles.header} for c in columns],
     })
     for offset, column in enumerate(columns):
         if column.kind == "rag":

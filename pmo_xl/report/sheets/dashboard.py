@@ -81,8 +81,14 @@ def _kpi_format(model: ReportModel, kpi: Kpi) -> str:
     return F.RATIO if kpi.kind == "ratio" else F.INTEGER
 
 
-def _change_format(value_format: str) -> str:
-    positive = value_format.split(";")[0]
+def _change_format(model: ReportModel, kpi: Kpi) -> str:
+    """Arrow and sign, scaled to the change itself (a €-12k change on a €-529m total is not "€ 0m")."""
+    if kpi.kind == "money":
+        positive = _scaled(model.money_format, abs(kpi.change) if np.isfinite(kpi.change) else 0.0).split(";")[0]
+    elif kpi.kind == "ratio":
+        positive = "0.000"  # index changes are small: 0.95 → 0.947 must not print as 0.00
+    else:
+        positive = F.INTEGER
     return f'"▲ "+{positive};"▼ "-{positive};"► "{positive}'
 
 
@@ -94,7 +100,7 @@ def _tile(sheet: Worksheet, styles: Styles, model: ReportModel, kpi: Kpi, row: i
     value_format = _kpi_format(model, kpi)
     value = styles.get(bold=True, font_size=18, num_format=value_format, align="left", valign="vcenter", **edge)
     colour = F.GREY if kpi.improved is None else F.RAG_FONT["Green"] if kpi.improved else F.RAG_FONT["Red"]
-    change = styles.get(font_size=9, font_color=colour, bold=kpi.improved is not None, num_format=_change_format(value_format),
+    change = styles.get(font_size=9, font_color=colour, bold=kpi.improved is not None, num_format=_change_format(model, kpi),
                         align="left", **edge)
     text = f"{kpi.label}\n{kpi.note}" if kpi.note and np.isfinite(kpi.change) else kpi.label
     sheet.merge_range(row, col, row, col + 1, "", label)

@@ -24,7 +24,7 @@ from pmo_xl.report.sheets.common import (
 )
 
 NAME = "Resources"
-LABEL_WIDTHS = (18, 28, 17, 17)
+LABEL_WIDTHS = (22, 28, 17, 17)
 PERIOD_WIDTH = 9
 
 
@@ -38,7 +38,8 @@ def _period_header(period: pd.Timestamp, grain: str) -> str:
 
 def _period_columns(view: ResourcesView) -> tuple[list[Col], dict[pd.Timestamp, str]]:
     keys = {p: f"p{index}" for index, p in enumerate(view.periods)}
-    return [Col(keys[p], _period_header(p, view.grain), "pct", PERIOD_WIDTH) for p in view.periods], keys
+    now = set(view.current)
+    return [Col(keys[p], _period_header(p, view.grain), "pct", PERIOD_WIDTH, now=p in now) for p in view.periods], keys
 
 
 def write_resources(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
@@ -52,7 +53,7 @@ def write_resources(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     threshold = f"{view.threshold:.0%}"
     sheet_title(sheet, styles, model, "Resources: capacity and loading",
                 f"{model.title} · {model.period_label} · utilisation = demand ÷ capacity per {view.grain.lower()} · "
-                f"above {threshold} is over-allocated (red) · blank = no capacity in that period")
+                f"above {threshold} is over-allocated (red) · blank = no capacity in that period · the status period's header is orange")
     for col, width in enumerate((*LABEL_WIDTHS, *[PERIOD_WIDTH] * max(len(view.periods), 1))):
         set_width(sheet, col, width)
     periods, keys = _period_columns(view)

@@ -296,6 +296,16 @@ def test_ev_techniques() -> None:
     assert row_of(by, "TYPED")["ev"] == 321 and row_of(by, "TYPED")["ev_source"] == "typed"
 
 
+def test_fifty_fifty_without_percent_complete_starts_on_cost() -> None:
+    pf = portfolio(projects(("FF", 1000, "50/50", "2025-01-01", "2025-12-31"), ("ZH", 1000, "0/100", "2025-01-01", "2025-12-31")),
+                   progress(("FF", "2025-01", 10, None, None, 0), ("FF", "2025-02", 10, None, None, 5),
+                            ("ZH", "2025-01", 10, None, None, 5)))
+    by = compute_earned_value(pf)[0].by_period
+    assert np.isnan(row_of(by, "FF", "2025-01")["ev"])  # nothing says it started
+    assert row_of(by, "FF", "2025-02")["ev"] == 500  # cost booked: started, half earned
+    assert np.isnan(row_of(by, "ZH")["ev"])  # 0/100 needs % complete to know it is done
+
+
 def test_weighted_milestones_count_by_the_end_of_the_period() -> None:
     pf = portfolio(
         projects(("MS", 2000, "Milestones", "2025-01-01", "2025-12-31")),

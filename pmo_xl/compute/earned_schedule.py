@@ -152,21 +152,33 @@ def compute_forecast_finish(plan_start_month: npt.ArrayLike, ieac_t: npt.ArrayLi
     31 May, the last day of the fifth month). NaT where IEAC(t) is undefined or absurdly far.
     """
     ieac = np.asarray(ieac_t, dtype=np.float64)
-    start = np.asarray(plan_start_month, dtype=np.float64)
-    ok = np.isfinite(ieac) & np.isfinite(start) & (ieac >= 0) & (ieac <= MAX_FORECAST_MONTHS)
+    total = np.add(np.asarray(plan_start_month, dtype=np.float64), ieac)  # months since 1970-01
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(total) & (ieac >= 0) & (ieac <= MAX_FORECAST_MONTHS)
     if not ok.any():
         return np.full(ieac.shape, np.datetime64("NaT", "ns"))
-    total = np.where(ok, start + ieac, 0.0)
+    # Worked in place: this runs on every project × period, where fresh memory costs most.
+    np.copyto(total, 0.0, where=~ok)
     month = np.floor(total).astype(np.int64)
-    share = total - month
+    low = int(np.min(month, where=ok, initial=np.iinfo(np.int64).max))
+    high = int(np.max(month, where=ok, initial=np.iinfo(np.int64).min))
+    np.copyto(month, low, where=~ok)
+    share = np.subtract(total, month, out=total)  # the fraction of the last month
     # First day of each month involved, from a small table (calendar maths once per month).
-    low, high = int(month[ok].min()), int(month[ok].max())
     first_days = np.arange(low, high + 2).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    index = np.clip(month - low, 0, high - low)
-    first_day = first_days[index]
-    end = first_day + share * (first_days[index + 1] - first_day)
+    month -= low
+    first_day = first_days[month]
+    month += 1
+    days_in_month = first_days[month]
+    days_in_month -= first_day
+    share *= days_in_month
+    share += first_day  # the end instant, in days since 1970-01-01
     # The day the end instant falls in; a micro-day of slack keeps IEAC(t) = 4.9999999999
     # (rounding noise for 5) from moving a finish to the next day.
-    finish = np.ceil(end - 1e-6).astype(np.int64) - 1
-    nanoseconds = np.where(ok, finish * 86_400_000_000_000, np.iinfo(np.int64).min)  # int64 min is NaT
-    return nanoseconds.view("datetime64[ns]")
+    share -= 1e-6
+    np.ceil(share, out=share)
+    finish = share.astype(np.int64)
+    finish -= 1
+    finish *= 86_400_000_000_000
+    np.copyto(finish, np.iinfo(np.int64).min, where=~ok)  # int64 min is NaT
+    return finish.view("datetime64[ns]")

@@ -71,22 +71,29 @@ def compute_measured_ev(
     All arguments are per Progress row; milestone_share is the row's achieved milestone share
     (NaN where the project has no milestones), or None when no project uses milestones.
     """
-    with np.errstate(invalid="ignore"):
-        done = pct_complete >= COMPLETE
-        started = (pct_complete > 0) | (ac > 0)
-    unknown = np.isnan(pct_complete)
-    # % complete first (the common case), then each other technique where a project uses it.
-    derived = pct_complete * bac
-    if (technique == ZERO_HUNDRED).any():
-        zero_hundred = np.where(done, bac, np.where(unknown, np.nan, 0.0))
-        np.copyto(derived, zero_hundred, where=technique == ZERO_HUNDRED)
-    if (technique == FIFTY_FIFTY).any():
-        fifty_fifty = np.where(done, bac, np.where(started, 0.5 * bac, np.where(unknown, np.nan, 0.0)))
-        np.copyto(derived, fifty_fifty, where=technique == FIFTY_FIFTY)
-    if (technique == MILESTONES).any():
-        by_milestones = milestone_share * bac if milestone_share is not None else np.nan
-        np.copyto(derived, by_milestones, where=technique == MILESTONES)
+    # % complete for every row first (the common case), then each other technique on the rows
+    # of the projects that use it.
+    ev = pct_complete * bac
+    for code in (ZERO_HUNDRED, FIFTY_FIFTY, MILESTONES):
+        rows = np.flatnonzero(technique == code)
+        if rows.size == 0:
+            continue
+        if code == MILESTONES:
+            ev[rows] = milestone_share[rows] * bac[rows] if milestone_share is not None else np.nan
+            continue
+        pct, budget = pct_complete[rows], bac[rows]
+        # Without % complete the technique cannot tell (50/50 can, once AC shows a start).
+        unknown = np.isnan(pct)
+        with np.errstate(invalid="ignore"):
+            if code == ZERO_HUNDRED:
+                value = np.where(pct >= COMPLETE, budget, 0.0)
+            else:
+                started = (pct > 0) | (ac[rows] > 0)
+                value = np.where(pct >= COMPLETE, budget, np.where(started, 0.5 * budget, 0.0))
+                unknown &= ~started
+        value[unknown] = np.nan
+        ev[rows] = value
     typed = np.isfinite(typed_ev)
-    ev = np.where(typed, typed_ev, derived)
+    np.copyto(ev, typed_ev, where=typed)  # a typed EV always wins
     source = np.where(typed, 0, technique + 1).astype(np.int8)
     return ev, source

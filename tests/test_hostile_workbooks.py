@@ -343,10 +343,11 @@ def test_a_register_at_excels_row_limit_with_errors_in_its_last_rows(tmp_path):
     last = EXCEL_MAX_ROWS - 1  # data rows
 
     def rows() -> Iterable[Sequence[object]]:
+        first = dt.date(2000, 1, 3)
+        for index in range(last - 2):  # (start, finish) differ on every row: no duplicate allocations
+            start = first + dt.timedelta(days=index % 20_000)
+            yield ["P1", None, "Developer", start, start + dt.timedelta(days=index // 20_000), 8.0, None, None, "Committed"]
         start, finish = dt.date(2026, 1, 5), dt.date(2026, 1, 30)
-        plain = ["P1", None, "Developer", start, finish, 8.0, None, None, "Committed"]
-        for _ in range(last - 2):
-            yield plain
         yield ["P1", None, "Developer", start, finish, Raw('<c r="{ref}" t="e"><v>#REF!</v></c>'), None, None, "Committed"]
         yield ["P1", None, "Developer", start, finish, Raw('<c r="{ref}"><f>F2*2</f></c>'), None, None, "Committed"]
 

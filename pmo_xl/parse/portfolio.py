@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio, Settings
-from pmo_xl.parse.register import ParsedRegister, parse_register
+from pmo_xl.parse.register import ParsedRegister, empty_frame, parse_register
 from pmo_xl.parse.settings import parse_settings_tables
+from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import PROJECTS, REGISTERS
 from pmo_xl.schema.settings import CRITERIA
 
@@ -25,7 +28,7 @@ def parse_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
     known_ids: dict[str, set[str]] = {}
     parsed_projects: ParsedRegister | None = None
     for register in REGISTERS:
-        parsed = parse_register(tables.get(register.name), register)
+        parsed = _parse_safely(tables.get(register.name), register)
         registers[register.name] = parsed.frame
         issues.extend(parsed.issues)
         layout[register.name] = parsed.layout
@@ -38,6 +41,21 @@ def parse_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
         issues.extend(_score_column_issues(parsed_settings.settings, parsed_projects, tables[PROJECTS.name], layout))
     return Portfolio(settings=parsed_settings.settings, registers=registers, issues=issues, rejected=rejected, source=source,
                      known_ids=known_ids, layout=layout)
+
+
+def _parse_safely(raw: RawTable | None, register: Register) -> ParsedRegister:
+    """Parse one register; a bug while parsing it is an `internal-error` issue, and the run goes on
+    without that register's rows (in tests, PMO_XL_STRICT=1 makes it a failure instead)."""
+    try:
+        return parse_register(raw, register)
+    except Exception as error:
+        if os.environ.get("PMO_XL_STRICT"):
+            raise
+        issue = Issue("internal-error", Severity.WARNING, register.sheet_name, None, None, None, register.name,
+                      f"Reading the {register.name} register failed ({type(error).__name__}: {error}); its rows were "
+                      "left out — please report this")
+        rows = list(raw.row_numbers) if raw is not None else []
+        return ParsedRegister(empty_frame(register), [issue], rows)
 
 
 def _score_column_issues(settings: Settings, projects: ParsedRegister, raw: RawTable,

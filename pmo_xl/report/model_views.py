@@ -93,6 +93,10 @@ def build_portfolio_table(
         for name in [*ev_cols, "as_of", "rag_index", "stale", *(d for d, _ in PM_DIMENSIONS), "commentary", "overall_level",
                      "overall_reason"]:
             table[name] = np.nan
+    stale = (table["stale"].astype("boolean").fillna(False).astype(bool) & table["as_of"].notna()).to_numpy()
+    if stale.any():
+        as_of = pd.to_datetime(table.loc[stale, "as_of"]).dt.strftime("%b %Y")
+        table.loc[stale, "overall_reason"] = "figures of " + as_of + " (no later progress); " + table.loc[stale, "overall_reason"].fillna("")
     level = table["overall_level"].to_numpy(dtype=np.float64)
     table["rag_overall"] = np.where(np.isfinite(level), RAG_NAMES[np.nan_to_num(level, nan=0).astype(int)], None)
     previous = np.full(len(table), np.nan)

@@ -12,33 +12,32 @@ NAME = "Portfolio"
 TABLE = "tblPortfolio"
 HEADER_ROW = 3
 
+# Widths kept tight: the table prints on one A3 page width at about 80 % (8-pt text). The index
+# RAG is in "Why", and stale figures say so there too; the Earned Value sheet has every figure.
 COLUMNS = (
-    Col("project_id", "Project ID", "text", 10),
-    Col("name", "Project", "wrap", 26),
-    Col("programme", "Programme", "text", 13),
-    Col("business_unit", "Business unit", "text", 12),
-    Col("manager", "Project manager", "text", 15),
-    Col("status", "Status", "text", 9),
-    Col("phase", "Phase", "text", 10),
-    Col("start", "Start", "date", 11),
-    Col("finish", "Finish", "date", 11),
-    Col("bac", "BAC", "money", 13),
-    Col("eac", "EAC", "money", 13),
-    Col("vac", "VAC", "money", 12),
-    Col("cpi", "CPI", "ratio", 7),
-    Col("spi", "SPI", "ratio", 7),
-    Col("rag_scope", "Scope", "rag", 8),
-    Col("rag_schedule", "Schedule", "rag", 9),
-    Col("rag_cost", "Cost", "rag", 8),
-    Col("rag_resources", "Resources", "rag", 10),
-    Col("rag_index", "Indices", "rag", 8),
-    Col("rag_overall", "Overall", "rag", 9),
-    Col("trend", "Trend", "trend", 7),
-    Col("overall_reason", "Why (overall RAG)", "wrap", 34),
-    Col("rank", "Priority rank", "count", 9),
-    Col("rag_pm", "PM RAG", "rag", 8),
-    Col("as_of", "Figures as of", "month", 10),
-    Col("commentary", "PM commentary", "wrap", 36),
+    Col("project_id", "Project ID", "text", 9),
+    Col("name", "Project", "wrap", 24),
+    Col("programme", "Programme", "text", 12),
+    Col("business_unit", "Business unit", "text", 11),
+    Col("manager", "Project manager", "text", 14),
+    Col("status", "Status", "text", 8),
+    Col("phase", "Phase", "text", 9),
+    Col("start", "Start", "date", 10.5),
+    Col("finish", "Finish", "date", 10.5),
+    Col("bac", "BAC", "money", 12),
+    Col("eac", "EAC", "money", 12),
+    Col("vac", "VAC", "money", 11),
+    Col("cpi", "CPI", "ratio", 6),
+    Col("spi", "SPI", "ratio", 6),
+    Col("rag_scope", "Scope", "rag", 7),
+    Col("rag_schedule", "Schedule", "rag", 8),
+    Col("rag_cost", "Cost", "rag", 7),
+    Col("rag_resources", "Resources", "rag", 9),
+    Col("rag_overall", "Overall", "rag", 8),
+    Col("trend", "Trend", "trend", 6),
+    Col("overall_reason", "Why (overall RAG)", "wrap", 30),
+    Col("rank", "Priority rank", "count", 7),
+    Col("commentary", "PM commentary", "wrap", 30),
 )
 
 
@@ -47,7 +46,7 @@ def write_portfolio(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     table = model.portfolio
     sheet_title(sheet, styles, model, "Portfolio",
                 f"{model.title} · {model.period_label} · {len(table)} projects, ordered by programme · "
-                f"RAG: Scope to Resources as reported by the PM, Indices from CPI/SPI/SPI(t)/TCPI, Overall the worst of them · "
+                f"RAG: Scope to Resources as reported by the PM; Overall the worst of them and of the indices (CPI, SPI, SPI(t), TCPI) · "
                 f"Trend: overall RAG against {model.previous_label} (▲ better, ▼ worse, ► same)")
     last_row = write_table(sheet, styles, TABLE, HEADER_ROW, 0, table, COLUMNS)
     page_setup(sheet, model, repeat_row=HEADER_ROW, last_col=len(COLUMNS) - 1, last_row=last_row, paper=8,

@@ -107,16 +107,20 @@ def main(argv: list[str]) -> int:
     runs = int(argv[3]) if len(argv) > 3 else 7
     portfolio = build_portfolio(n_projects, n_periods)
     compute_earned_value(portfolio)  # warm-up: imports, first-touch allocations
-    timings = []
+    wall, cpu = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         result, issues = compute_earned_value(portfolio)
-        timings.append(time.perf_counter() - began)
-    median = statistics.median(timings)
-    print(f"earned value: {n_projects:,} projects × {n_periods} periods = {len(result.by_period):,} rows, "
-          f"{len(issues):,} issues, {len(result.rollup)} roll-up rows")
-    print(f"compute_earned_value: median {median:.3f} s, min {min(timings):.3f} s, max {max(timings):.3f} s over {runs} runs")
-    print(f"target {TARGET_SECONDS:.2f} s: {'met' if median < TARGET_SECONDS else 'NOT met'}")
+        wall.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+        del result  # as a caller would: the next run starts without the last one's frames
+    median = statistics.median(wall)
+    print(f"earned value: {n_projects:,} projects × {n_periods} periods = {len(portfolio.progress):,} progress rows, "
+          f"{len(issues):,} issues")
+    print(f"compute_earned_value wall: median {median:.3f} s, min {min(wall):.3f} s, max {max(wall):.3f} s over {runs} runs")
+    # On a shared machine the wall time includes waiting for a CPU; the process CPU time does not.
+    print(f"compute_earned_value CPU:  median {statistics.median(cpu):.3f} s, min {min(cpu):.3f} s")
+    print(f"target {TARGET_SECONDS:.2f} s (wall median): {'met' if median < TARGET_SECONDS else 'NOT met'}")
     return 0
 
 

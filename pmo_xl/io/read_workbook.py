@@ -20,6 +20,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from pmo_xl.issues import column_letter
 from pmo_xl.schema.columns import Register, normalise_header
 
 HEADER_SCAN_ROWS = 30  # how far down a sheet we look for a header row when there is no table
@@ -201,16 +202,8 @@ def _with_scan(table: RawTable, scan: SheetScan | None, book: calamine.CalamineW
     last_row0 = (table.row_numbers[-1] if table.row_numbers else table.header_row) - 1
     for (top, left), (bottom, right) in merged:
         if bottom >= table.header_row - 1 and top <= last_row0 and right >= col0 and left < col0 + width:
-            table.merged.append(f"{_letters(left + 1)}{top + 1}:{_letters(right + 1)}{bottom + 1}")
+            table.merged.append(f"{column_letter(left + 1)}{top + 1}:{column_letter(right + 1)}{bottom + 1}")
     return table
-
-
-def _letters(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def _find_sheet(book: calamine.CalamineWorkbook, name: str) -> str | None:
@@ -255,7 +248,9 @@ def _data_rows(
     # A row whose only content is an uncalculated formula reads as blank but is not empty.
     formula_rows = {row0 for row0, c0 in scan.uncalculated if col0 <= c0 < col0 + width} if scan else set()
     for row0 in range(start0, min(stop0, len(grid))):
-        cells = grid[row0][col0 : col0 + width]
+        row = grid[row0]
+        # A table that fills its sheet's rows exactly (the usual register) needs no copy per row.
+        cells = row if col0 == 0 and len(row) == width else row[col0 : col0 + width]
         # list.count runs in C: ~10x a generator over the cells, which matters at a million rows.
         if cells.count("") + cells.count(None) < len(cells) or row0 in formula_rows:
             if len(cells) < width:

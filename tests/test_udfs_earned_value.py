@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -78,6 +79,7 @@ def test_es_01_through_the_worksheet_functions() -> None:
         [[0.2], [0.4], [0.6], [0.8], [1.0]],  # a column
         [[0.2], [0.4], [0.6], [0.8], [1.0], [None], [None]],  # a column with blank cells below
         (0.2, 0.4, 0.6, 0.8, 1.0),
+        np.array([[0.2], [0.4], [0.6], [0.8], [1.0]]),  # from Python code rather than Excel
     ],
 )
 def test_es_accepts_a_row_or_a_column(pv_cum: object) -> None:

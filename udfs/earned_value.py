@@ -18,6 +18,7 @@ Outside Excel (Linux, tests) the xlwings decorators do nothing and these are pla
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import xlwings as xw
@@ -71,7 +72,8 @@ def _cell(result: object) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _with(names: tuple[str, str], formula, first: object, second: object) -> float | None:  # type: ignore[no-untyped-def]
+def _with(names: tuple[str, str], formula: Callable[[float, float], object], first: object, second: object) -> float | None:
+    """A two-argument figure: empty when either input is blank, else the core formula's value."""
     args = _numbers(**{names[0]: first, names[1]: second})
     return None if args is None else _cell(formula(*args.values()))
 
@@ -193,6 +195,8 @@ def PMO_TCPI(bac: object, ev: object, ac: object, eac: object = None) -> float |
 
 def _series(pv_cum: object) -> list[float]:
     """One row or one column of cumulative PV as a list; trailing blanks are dropped."""
+    if isinstance(pv_cum, np.ndarray):
+        pv_cum = pv_cum.tolist()
     if not isinstance(pv_cum, list | tuple):
         rows: list[object] = [pv_cum]
     elif pv_cum and all(isinstance(r, list | tuple) for r in pv_cum):

@@ -12,7 +12,7 @@ the pure pieces are `weighted_scores` (priority_scoring), `ahp_weights` (ahp),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -54,16 +54,16 @@ class PriorityResult:
     ahp: AhpResult | None  # λmax, CI, CR, consistent, worst pair — None without a usable matrix
     scores: pd.DataFrame  # project_id, name, status, bac, score, score_pct, coverage, missing, rank, rank_note, contrib:<criterion>
     selection: pd.DataFrame  # project_id, name, status, bac, score, rank, value, selected, reason_code, reason, blocked_by, marginal_budget, value_loss, marginal_method
-    frontier: pd.DataFrame  # budget, value, cost, n_selected, optimal, current
+    frontier: pd.DataFrame  # budget, value, cost, n_selected, optimal, gap, current
     binding: pd.DataFrame  # label, kind, year, role, month, limit, used, slack, blocks, binding
     objective: str = "Priority score"
     total_budget: float = 0.0
     budget_source: str = ""
     value: float = 0.0  # total objective value of the selected portfolio
     cost: float = 0.0  # total BAC of the selected portfolio
-    optimal: bool = True
-    capacity_checked: bool = False
-    notes: list[str] = field(default_factory=list)
+    optimal: bool = True  # proven the best portfolio (False only when the solver's time ran out)
+    gap: float = 0.0  # at most this share below the best possible portfolio
+    capacity_checked: bool = False  # role capacity per month limited the selection
 
 
 def resolve_weights(portfolio: Portfolio) -> tuple[pd.DataFrame, AhpResult | None, list[Issue]]:
@@ -157,7 +157,7 @@ def compute_priorities(
         weights=weights, ahp=ahp, scores=scores, selection=selection.table, frontier=selection.frontier,
         binding=selection.binding, objective=portfolio.settings.selection_objective, total_budget=selection.total_budget,
         budget_source=selection.budget_source, value=selection.value, cost=selection.cost, optimal=selection.optimal,
-        capacity_checked=selection.capacity_checked,
+        gap=selection.gap, capacity_checked=selection.capacity_checked,
     )
     return result, issues
 

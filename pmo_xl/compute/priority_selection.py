@@ -38,6 +38,7 @@ class SelectionOutcome:
     value: float
     cost: float
     optimal: bool
+    gap: float
     capacity_checked: bool
     issues: list[Issue] = field(default_factory=list)
 
@@ -98,7 +99,7 @@ def run_selection(
     issues += note_issues(result.notes, portfolio)
     explained = explain_selection(result, order, exact_limit)
     frontier = efficient_frontier(result.model, frontier_levels, known=[result.selected])
-    frontier = _with_current(frontier, total, result.value, result.cost, int(result.selected.sum()), result.optimal)
+    frontier = _with_current(frontier, total, result.value, result.cost, int(result.selected.sum()), result.optimal, result.gap)
     table = explained.merge(by_id[["name", "status", "bac", "score", "rank"]], left_on="project_id", right_index=True, how="left")
     table["value"] = table["project_id"].map(value).fillna(0.0)
     table = table.sort_values(["selected", "rank"], ascending=[False, True], na_position="last", kind="stable")
@@ -111,14 +112,17 @@ def run_selection(
         value=result.value,
         cost=result.cost,
         optimal=result.optimal,
+        gap=result.gap,
         capacity_checked=demand is not None and capacity is not None,
         issues=issues,
     )
 
 
-def _with_current(frontier: pd.DataFrame, budget: float, value: float, cost: float, n: int, optimal: bool) -> pd.DataFrame:
+def _with_current(
+    frontier: pd.DataFrame, budget: float, value: float, cost: float, n: int, optimal: bool, gap: float
+) -> pd.DataFrame:
     """The frontier plus today's budget as its own point (flagged `current`), sorted by budget."""
-    current = pd.DataFrame([{"budget": budget, "value": value, "cost": cost, "n_selected": n, "optimal": optimal}])
+    current = pd.DataFrame([{"budget": budget, "value": value, "cost": cost, "n_selected": n, "optimal": optimal, "gap": gap}])
     frame = pd.concat([frontier.assign(current=False), current.assign(current=True)], ignore_index=True)
     return frame.sort_values(["budget", "current"], kind="stable").reset_index(drop=True)
 

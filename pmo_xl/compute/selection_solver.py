@@ -14,9 +14,12 @@ The better of the two portfolios is kept, with its gap to the best bound HiGHS p
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,10 +86,35 @@ def solve(
 
 def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], seconds: float,
           integrality: float = 1.0) -> object:
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _quiet_stdout():
         warnings.simplefilter("ignore", RuntimeWarning)
         return milp(c, integrality=np.full(len(c), integrality), bounds=Bounds(lb, ub), constraints=constraints,
                     options={"mip_rel_gap": MIP_REL_GAP, "time_limit": seconds, "presolve": True})
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence the C-level stdout while HiGHS runs.
+
+    HiGHS 1.12 prints a stray debugging line ("HighsMipSolverData::transformNewIntegerFeasible
+    Solution tmpSolver.run();") from some sub-MIP searches, even with output off; the CLI's
+    stdout is for its own output (text, JSON). Where stdout is not a real file (Excel), nothing
+    is redirected.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 
 def _neighbourhood(

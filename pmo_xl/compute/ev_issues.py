@@ -2,8 +2,9 @@
 
 An undefined figure (SPI with PV = 0, TCPI once AC has reached BAC, ...) is left empty (NaN)
 by the formulas. Here each empty figure of a project's status-period row is traced to its
-cause, and each cause becomes one Issue on the Progress row that lists the figures it empties
-("PRJ-001: AC is 0 for 2025-03 (no cost booked yet); CPI, EAC and ETC are left empty."). A figure
+cause, and each cause becomes one Issue that lists the figures it empties, on the Progress row
+(or on the Projects row when the cause is there: BAC, no plan), e.g.
+"PRJ-001: AC is 0 for 2025-03 (no cost booked yet); CPI, EAC and ETC are left empty." A figure
 left empty for no listed cause still gets a generic issue: nothing is ever silently blank.
 Earlier periods are not reported again: they were the status period once.
 """

@@ -180,30 +180,46 @@ def write_table(
     return last_row
 
 
-# Characters of 10-pt Calibri/Carlito per unit of Excel column width, measured on LibreOffice
-# prints (about 1.35 for mixed text); bold headers run wider.
-CHARS_PER_WIDTH = 1.3
-CHARS_PER_WIDTH_BOLD = 1.15
+# Text widths for fitting row heights, in em, from the advance widths of DejaVu Sans (/2048):
+# the font LibreOffice falls back to when Calibri and Carlito are missing, and wider than
+# Calibri, so the estimate errs on the side of a row too tall rather than text cut off.
+_ADVANCE = dict(zip(
+    " !\"#$%&'()*+,-./:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz",
+    (651, 821, 942, 1716, 1303, 1946, 1597, 563, 799, 799, 1024, 1716, 651, 739, 651, 690, 690, 690, 1716, 1716, 1716, 1087, 2048,
+     1401, 1405, 1430, 1577, 1294, 1178, 1587, 1540, 604, 604, 1343, 1141, 1767, 1532, 1612, 1235, 1612, 1423, 1300, 1251, 1499,
+     1401, 2025, 1403, 1251, 1403, 799, 690, 799, 1716, 1024, 1024, 1255, 1300, 1126, 1300, 1260, 721, 1300, 1298, 569, 569, 1186,
+     569, 1995, 1298, 1253, 1300, 1300, 842, 1067, 803, 1298, 1212, 1675, 1212, 1212, 1075), strict=True))
+_ADVANCE.update(dict.fromkeys("0123456789", 1303))
+BOLD_WIDER = 1.1
 LINE_HEIGHT = 12.75  # points per line of 10-pt text
 
 
-def wrapped_lines(text: str, width: float, factor: float = CHARS_PER_WIDTH) -> int:
+def _em(text: str) -> float:
+    return sum(_ADVANCE.get(ch, 1400) for ch in text) / 2048
+
+
+def _capacity(width: float) -> float:
+    """Em of 10-pt text a wrapped cell `width` wide holds on one line (measured on LibreOffice prints)."""
+    return max(1.0, 0.76 * width - 2.9)
+
+
+def wrapped_lines(text: str, width: float, scale: float = 1.0) -> int:
     """Lines `text` takes in a wrapped cell `width` wide: greedy word wrap, as Excel and LibreOffice do."""
-    chars = max(1, int(width * factor))
+    capacity = _capacity(width)
+    space = _ADVANCE[" "] / 2048 * scale
     lines = 0
     for paragraph in text.split("\n"):
-        used = 0
         lines += 1
+        used = 0.0
         for word in paragraph.split(" "):
-            size = len(word)
-            if used and used + 1 + size > chars:
-                lines += 1 + (size - 1) // chars
-                used = size % chars or chars
-            else:
-                used += size + (1 if used else 0)
-                if used > chars:  # one long word broken over lines
-                    lines += (used - 1) // chars
-                    used = used % chars or chars
+            size = _em(word) * scale
+            if used and used + space + size > capacity:
+                lines += 1
+                used = 0.0
+            used += (space if used else 0.0) + size
+            while used > capacity:  # a word longer than the line is broken across lines
+                lines += 1
+                used -= capacity
     return lines
 
 
@@ -214,7 +230,7 @@ def fit_heights(sheet: Worksheet, header_row: int, frame: pd.DataFrame, columns:
     heights, so wrapped text would spill over the next row; computing them here keeps the
     output deterministic too.
     """
-    header_lines = max(wrapped_lines(c.header, c.width, CHARS_PER_WIDTH_BOLD) for c in columns) if columns else 1
+    header_lines = max(wrapped_lines(c.header, c.width, BOLD_WIDER) for c in columns) if columns else 1
     sheet.set_row(header_row, LINE_HEIGHT * max(header_lines, 1) + 4)
     wrapped = [c for c in columns if c.kind == "wrap" and c.field in frame]
     if not wrapped or not len(frame):

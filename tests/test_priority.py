@@ -278,3 +278,11 @@ def test_no_criteria_still_selects_fixed_projects() -> None:
     table = result.selection.set_index("project_id")
     assert table.loc["P1", "selected"] and not table.loc["P2", "selected"]
     assert table.loc["P2", "reason_code"] == "no-value"
+
+
+def test_an_empty_projects_register() -> None:
+    from pmo_xl.parse.register import empty_frame
+
+    result, issues = run(portfolio(empty_frame(PROJECTS), criteria_table(DEFAULT)))
+    assert result.scores.empty and result.selection.empty and issues == []
+    assert result.value == 0 and result.frontier["value"].eq(0).all()

@@ -438,3 +438,11 @@ def test_frontier_keeps_known_portfolios_and_never_goes_down() -> None:
     at_or_above = frontier[frontier["budget"] >= result.cost]
     assert (at_or_above["value"] >= result.value - TOL).all()
     assert ((frontier["gap"] >= 0) | frontier["gap"].isna()).all()
+
+
+def test_an_empty_portfolio_selects_nothing() -> None:
+    problem = SelectionProblem(project_ids=[], value=np.zeros(0), cost=np.zeros(0), total_budget=100.0)
+    result = select_portfolio(problem)
+    assert result.selected_ids == [] and result.value == 0 and result.optimal
+    assert explain_selection(result).empty
+    assert efficient_frontier(problem, levels=5)["value"].tolist() == [0.0]

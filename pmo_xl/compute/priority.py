@@ -175,7 +175,7 @@ def _score_projects(projects: pd.DataFrame, weights: pd.DataFrame) -> tuple[pd.D
     for c in weights["criterion"]:
         column = columns.get(normalise_header(c))
         raw[c] = projects[column].astype(float) if column else np.nan
-        if column is None:
+        if column is None and len(projects):
             issues.append(Issue("missing-score-column", Severity.WARNING, "Projects", None, None, f"Score: {c}", None,
                                 f"Projects has no column 'Score: {c}' for the criterion {c!r}: add it, or every project is scored without it", STAGE))
     table = weighted_scores(raw, weights)

@@ -113,10 +113,9 @@ def explain_selection(
                 gap = float(model.cost[closure].sum() - left[model.total_row])
                 row.update(marginal_budget=max(0.0, gap), marginal_method="estimate")
         records.append(row)
-    frame = pd.DataFrame(records)
-    return frame.set_index("project_id").loc[model.ids].reset_index()[
-        ["project_id", "selected", "reason_code", "reason", "blocked_by", "marginal_budget", "value_loss", "marginal_method"]
-    ]
+    columns = ["project_id", "selected", "reason_code", "reason", "blocked_by", "marginal_budget", "value_loss", "marginal_method"]
+    frame = pd.DataFrame(records, columns=columns).astype({"selected": bool})
+    return frame.set_index("project_id").loc[model.ids].reset_index()[columns]
 
 
 def _closure_out(k: int, needs: Mapping[int, list[int]], chosen: np.ndarray) -> list[int]:
@@ -193,7 +192,7 @@ def binding_limits(result: SelectionResult, explained: pd.DataFrame) -> pd.DataF
     Columns: label, kind, year, role, month, limit, used, slack, blocks, binding.
     """
     usage = result.usage[np.isfinite(result.usage["limit"].astype(float))].copy()
-    out = explained[~explained["selected"]]
+    out = explained[~explained["selected"].astype(bool)]
     counts: dict[str, int] = {}
     for labels in out["blocked_by"]:
         for label in filter(None, str(labels).split("; ")):

@@ -59,6 +59,8 @@ def solve(
     `total_budget` replaces the total budget limit; `drop_total` removes it; `force_in` fixes
     more projects in; `extra` adds constraints (e.g. a floor on value).
     """
+    if not len(model.ids):
+        return Solution(np.zeros(0, dtype=bool), "no projects", True, 0.0, bound=0.0)
     lb = model.lb.copy()
     lb[list(force_in)] = 1.0
     if np.any(lb > model.ub):

@@ -32,6 +32,7 @@ def test_the_same_allocation_twice_counts_once():
                  Allocations=[allocation(), allocation(resource_id="R2", start=D(2026, 3, 1), finish=D(2026, 3, 31)), allocation()])
     portfolio = validate(raw)
     assert flat(portfolio.issues, "duplicate-allocation") == [("Allocations", 4, "A", "duplicate-allocation")]
+    assert "repeats row 2 (P1, R1, 2026-02-01 to 2026-02-28)" in next(i.message for i in portfolio.issues if i.code == "duplicate-allocation")
     assert len(portfolio.allocations) == 2
 
 

@@ -3,7 +3,6 @@ conflicting progress for one project and period."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from pmo_xl.checks.core import issues_at, months, show
@@ -17,7 +16,7 @@ PROGRESS_FIGURES = ("pv", "ev", "pct_complete", "ac", "etc")
 def _first_rows(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """The Excel row of the first row with the same key, for the rows whose key repeats."""
     repeated = frame.duplicated(subset=keys, keep=False)
-    first = pd.Series(np.nan, index=frame.index)
+    first = pd.Series(pd.NA, index=frame.index, dtype="Int64")  # Excel rows: whole numbers, shown as 5356
     if repeated.any():
         subset = frame.loc[repeated]
         first[repeated] = subset.groupby(keys, dropna=False, sort=False)[ROW].transform("first")

@@ -21,10 +21,11 @@ re-solving: minimise Σ cost·x subject to x_p = 1, Σ value·x >= today's value
 limit, and taking the excess of that cost over today's budget.
 value_loss — today's optimum value minus the best value with the project forced in at today's
 budget (>= 0; NaN when it cannot come in at today's budget at all).
-Beyond `exact_limit` projects (best-ranked first) the re-solves stop and marginal_budget is the
-estimate "cost of the project and what it needs, minus the budget left" (an upper bound of the
-exact figure, shown only when the total budget is the one limit it breaks); `marginal_method`
-says which.
+Re-solves go best-ranked first and stop after `exact_limit` projects or `time_budget` seconds,
+or do not start when the selection itself is not proven optimal (its time ran out). Past that,
+marginal_budget is the estimate "cost of the project and what it needs, minus the budget left"
+(an upper bound of the exact figure, given only when the total budget is the one limit it
+breaks) and value_loss is left blank; `marginal_method` says "re-solved" or "estimate".
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def explain_selection(
         over = _overruns(model, usage, left, closure)
         row["blocked_by"] = "; ".join(label for label, _, _ in over)
         if model.value[k] <= 0:
-            row.update(reason_code="no-value", reason="Adds no value to the selection objective (no priority score)")
+            row.update(reason_code="no-value", reason="Adds no value to the selection objective (e.g. no criterion scored)")
         elif rival is not None:
             row.update(reason_code="group", reason=rival)
         elif over:

@@ -16,7 +16,10 @@ Rules (documented for the PMO):
     Approved projects (what the portfolio has already agreed to fund);
   - yearly budgets (Settings budgets) apply to each project's BAC spread over the years: in
     proportion to its Baseline planned value per month where it has a Baseline, otherwise
-    evenly over the calendar days from planned start to planned finish.
+    evenly over the calendar days from planned start to planned finish (a project with one date
+    spends it all in that year);
+  - only months from the status period on limit selection by role capacity (see
+    `priority_selection`).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from pmo_xl.compute.contours import spread
 from pmo_xl.compute.loading import compute_loading, monthly_role_capacity, monthly_role_demand
+from pmo_xl.compute.loading_causes import hours_text
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.registers import PROFILES
 
@@ -554,3 +555,60 @@ def test_status_date_splits_done_and_remaining(scenario, status_offset: int, dat
         up_to = mine[mine.index <= pd.Timestamp(status)].sum()
         assert up_to == pytest.approx(actual, abs=0.01)  # done hours on or before the status date
         assert mine.sum() - up_to == pytest.approx(max(effort - actual, 0), abs=0.01)  # the rest after it
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
+    """A few part-time people, many allocations, projects repeated per person: over-allocation."""
+    people = [
+        person(f"R{i}", hours_per_week=draw(st.sampled_from([4.0, 8.0, 16.0])))
+        for i in range(draw(st.integers(1, 3)))
+    ]
+    allocations = []
+    for _ in range(draw(st.integers(1, 14))):
+        start = draw(st.integers(0, 40))
+        allocations.append(alloc(
+            f"P{draw(st.integers(0, 7))}", draw(st.sampled_from([p["resource_id"] for p in people])),
+            str(ORIGIN + dt.timedelta(start)), str(ORIGIN + dt.timedelta(start + draw(st.integers(0, 30)))),
+            float(draw(st.integers(1, 400))) / draw(st.sampled_from([1, 4])), profile=draw(st.sampled_from((*PROFILES, None))),
+        ))  # fmt: skip
+    return people, allocations
+
+
+def _printed(text: str, hours: float) -> bool:
+    """'62 h' / '7.5 h' shows `hours` (rounded to a whole hour from 10 h, else to a tenth)."""
+    value = float(text.removesuffix(" h"))
+    step = 1.0 if "." not in text else 0.1
+    return abs(value - hours) <= step / 2 + 1e-9 and text == hours_text(np.array([value]))[0]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded())
+def test_over_allocation_causes_match_a_day_by_day_oracle(scenario) -> None:  # noqa: ANN001
+    people, allocations = scenario
+    result, _ = compute_loading(portfolio(people, allocations), "week")
+    expected: dict[tuple[str, pd.Timestamp], dict[str, float]] = {}
+    for a in allocations:
+        days = _working_days(a["start"], a["finish"], None, [])
+        for day, hours in zip(
+            days, spread(a["effort_hours"], len(days), a["profile"] or "Flat"), strict=True
+        ):
+            week = pd.Timestamp(day - dt.timedelta(day.weekday()))
+            cell = expected.setdefault((a["resource_id"], week), {})
+            cell[a["project_id"]] = cell.get(a["project_id"], 0.0) + hours
+    for row in result.overallocations.itertuples():
+        by_project = {p: h for p, h in expected[(row.resource_id, row.period)].items() if h > 1e-9}
+        assert sum(by_project.values()) == pytest.approx(row.demand_hours)
+        ranked = sorted(by_project.items(), key=lambda item: (-item[1], item[0]))
+        parts = row.causes.split(", ")
+        named = [p for p in parts if not p.startswith("+")]
+        assert len(named) == min(5, len(ranked))
+        for part, (_, hours) in zip(named, ranked, strict=False):
+            name, text = part.split(" ", 1)
+            assert by_project[name] == pytest.approx(hours, abs=1e-6)  # same rank (ties may swap names)
+            assert _printed(text, hours)
+        if len(ranked) > 5:
+            count, text = parts[-1].removeprefix("+").split(" more ")
+            assert int(count) == len(ranked) - 5 and _printed(text, sum(h for _, h in ranked[5:]))
+        else:
+            assert not parts[-1].startswith("+")

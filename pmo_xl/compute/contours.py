@@ -52,6 +52,9 @@ DENSITY = _TABLE / _TABLE.sum(axis=1, keepdims=True) * SEGMENTS
 # Share of the hours done by the end of each segment boundary: CUMULATIVE[p, s] for s = 0..10.
 CUMULATIVE = np.concatenate([np.zeros((len(PROFILES), 1)), np.cumsum(DENSITY / SEGMENTS, axis=1)], axis=1)
 CUMULATIVE[:, -1] = 1.0  # exactly 1, so whole allocations add up to their hours to the last bit
+# Change of relative rate at each of the 11 segment boundaries (start, 9 inner, end).
+_PADDED = np.pad(DENSITY, ((0, 0), (1, 1)))
+BOUNDARY_CHANGE = _PADDED[:, 1:] - _PADDED[:, :-1]
 
 _KEYS = {re.sub(r"[^a-z]", "", p.casefold()): i for i, p in enumerate(PROFILES)}
 
@@ -149,8 +152,9 @@ def segment_steps(
     Piece i is allocation-shaped (`hours` over `length` working days from `start`, `profile`)
     and clipped to [lo, hi). Returns (owner, position, change): at `position` (fractional
     working index) the daily rate of piece `owner` changes by `change` hours per working day.
-    A flat piece gives two steps; a contoured one up to twenty (ten segments, each a constant
-    rate), with no loop over pieces or days.
+    A flat piece gives two steps; a whole contoured one a step at each of its eleven segment
+    boundaries where the rate changes (Bell: 10); a clipped contoured one (split at a status
+    date) two per segment. No loop over pieces or days.
     """
     hours = np.asarray(hours, dtype=np.float64)
     start = np.asarray(start, dtype=np.float64)
@@ -160,6 +164,7 @@ def segment_steps(
     hi = np.asarray(hi, dtype=np.float64)
     owners = np.arange(len(hours))
     flat = profile == FLAT
+    whole = (lo <= start) & (hi >= start + length)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     if flat.any():
         f = owners[flat]
@@ -169,8 +174,14 @@ def segment_steps(
         keep = x1 > x0
         parts.append((f[keep], x0[keep], rate[keep]))
         parts.append((f[keep], x1[keep], -rate[keep]))
-    if (~flat).any():
-        c = owners[~flat]
+    if (~flat & whole).any():
+        c = owners[~flat & whole]
+        change = (hours[c] / length[c])[:, None] * BOUNDARY_CHANGE[profile[c]]
+        position = start[c, None] + length[c, None] * (np.arange(SEGMENTS + 1) / SEGMENTS)[None, :]
+        keep = change != 0
+        parts.append((np.broadcast_to(c[:, None], change.shape)[keep], position[keep], change[keep]))
+    if (~flat & ~whole).any():
+        c = owners[~flat & ~whole]
         seg = np.arange(SEGMENTS + 1, dtype=np.float64)
         edges = start[c, None] + length[c, None] * seg[None, :] / SEGMENTS
         x0 = np.clip(edges[:, :-1], lo[c, None], hi[c, None])

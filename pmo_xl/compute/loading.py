@@ -29,9 +29,8 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.calendar import calendar_key, normalise_grain
-from pmo_xl.compute.contours import segment_steps
 from pmo_xl.compute.loading_demand import Demand, counted_states, prepare_demand
-from pmo_xl.compute.loading_grid import PeriodGrid, build_grid, capacity_hours, period_sums
+from pmo_xl.compute.loading_grid import Grouping, PeriodGrid, build_grid, capacity_hours, spread_pieces
 from pmo_xl.compute.loading_tables import (
     group_table,
     heatmap_table,
@@ -81,36 +80,34 @@ class LoadingResult:
     underuse_threshold: float = 0.5
 
 
-def _steps(demand: Demand) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rate steps of every piece: (allocation index, working position, change in h/day)."""
-    p = demand.pieces
-    owner, position, change = segment_steps(p.hours, p.start, p.length, p.profile, p.lo, p.hi)
-    return p.alloc[owner], position, change
-
-
 def _grid(demand: Demand, grain: str) -> PeriodGrid | None:
     if demand.first_day is None or demand.last_day is None:
         return None
     return build_grid(demand.cals, demand.first_day, demand.last_day, grain)
 
 
-def _sums_by(
-    demand: Demand, grid: PeriodGrid, steps: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hours per (key, period) for an arbitrary grouping key of the allocations.
+def _pair_grouping(demand: Demand, grid: PeriodGrid, key: np.ndarray) -> tuple[Grouping, np.ndarray]:
+    """A grouping of the allocations by `key` (per allocation, 0..n-1), for `spread_pieces`.
 
-    The engine needs each row on one calendar, so rows are (key, calendar) pairs, summed
-    back to keys afterwards. Returns (unique keys, hours[n_keys, n_periods]).
+    The engine needs each row on one calendar, so rows are (key, calendar) pairs; the second
+    value gives each row's key, to sum the rows back to keys with `_group_rows`.
     """
-    alloc, position, change = steps
     n_cal = len(demand.cals.names)
-    key_codes, uniques = pd.factorize(keys, use_na_sentinel=False)
-    pair = key_codes[alloc].astype(np.int64) * n_cal + demand.calendar[alloc]
-    pair_codes, pairs = pd.factorize(pair)
-    hours = period_sums(grid, pair_codes, (pairs % n_cal).astype(np.int64), position, change)
-    total = np.zeros((len(uniques), grid.n_periods))
-    np.add.at(total, pairs // n_cal, hours)
-    return np.asarray(uniques, dtype=object), total
+    pair_codes, pairs = pd.factorize(key.astype(np.int64) * n_cal + demand.calendar)
+    pairs = np.asarray(pairs, dtype=np.int64)
+    return Grouping(grid, pair_codes, pairs % n_cal), pairs // n_cal
+
+
+def _group_rows(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
+    """Sum the rows of `values` by group code (rows sorted by code, then `np.add.reduceat`)."""
+    total = np.zeros((n_groups, values.shape[1]))
+    if len(codes) == 0:
+        return total
+    order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    total[codes[starts]] = np.add.reduceat(values[order], starts, axis=0)
+    return total
 
 
 def compute_loading(portfolio: Portfolio, grain: str | None = None) -> tuple[LoadingResult, list[Issue]]:
@@ -126,12 +123,15 @@ def compute_loading(portfolio: Portfolio, grain: str | None = None) -> tuple[Loa
     grid_periods: list[dt.date] = [] if grid is None else [pd.Timestamp(d).date() for d in grid.starts]
     n_res = len(res)
     if grid is not None:
-        steps = _steps(demand)
-        rows = period_sums(grid, demand.row[steps[0]], demand.row_calendar, steps[1], steps[2])
+        by_row = Grouping(grid, demand.row, demand.row_calendar)
+        by_project, project_of_row = _pair_grouping(demand, grid, demand.project_code)
+        spread_pieces(grid, demand.pieces, demand.calendar, (by_row, by_project))
+        rows = by_row.hours()
         capacity = capacity_hours(
             demand.cals, grid, res.calendar, res.daily, res.available_from, res.available_to
         )
-        projects, project_hours = _sums_by(demand, grid, steps, demand.project)
+        projects = demand.project_ids
+        project_hours = _group_rows(project_of_row, len(projects), by_project.hours())
     else:
         rows = np.zeros((n_res + len(demand.role_rows), 0))
         capacity = np.zeros((n_res, 0))
@@ -193,19 +193,20 @@ def monthly_role_demand(portfolio: Portfolio, states: Sequence[str] = ALLOCATION
     columns = {"project_id": [], "role": [], "period": np.array([], dtype="datetime64[ns]"), "hours": []}
     if grid is None:
         return pd.DataFrame(columns)
-    steps = _steps(demand)
-    project_codes, project_ids = pd.factorize(demand.project)
     role_codes, role_keys = pd.factorize(demand.role_key)
-    key = project_codes.astype(np.int64) * max(len(role_keys), 1) + role_codes
-    keys, hours = _sums_by(demand, grid, steps, key)
-    keys = keys.astype(np.int64)
-    display = dict(zip(demand.role_key, demand.role_display, strict=True))
-    role_names = np.array([display.get(k, "") for k in role_keys], dtype=object)
+    n_roles = max(len(role_keys), 1)
+    key_codes, keys = pd.factorize(demand.project_code.astype(np.int64) * n_roles + role_codes)
+    grouping, key_of_row = _pair_grouping(demand, grid, key_codes)
+    spread_pieces(grid, demand.pieces, demand.calendar, (grouping,))
+    hours = _group_rows(key_of_row, len(keys), grouping.hours())
+    keys = np.asarray(keys, dtype=np.int64)
+    first_of_role = np.unique(role_codes, return_index=True)[1]
+    role_names = np.asarray(demand.role_display, dtype=object)[first_of_role]
     i, p = np.nonzero(hours > 1e-9)
     return pd.DataFrame(
         {
-            "project_id": np.asarray(project_ids, dtype=object)[keys[i] // max(len(role_keys), 1)],
-            "role": role_names[keys[i] % max(len(role_keys), 1)],
+            "project_id": demand.project_ids[keys[i] // n_roles],
+            "role": role_names[keys[i] % n_roles],
             "period": grid.starts[p].astype("datetime64[ns]"),
             "hours": hours[i, p],
         }

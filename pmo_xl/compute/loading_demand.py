@@ -160,6 +160,8 @@ class Demand:
     role_row_keys: np.ndarray
     row_calendar: np.ndarray
     project: np.ndarray  # project_id per allocation
+    project_code: np.ndarray  # index into project_ids per allocation
+    project_ids: np.ndarray  # distinct project IDs, sorted
     row: np.ndarray  # demand row per allocation (-1: not placeable)
     calendar: np.ndarray
     role_key: np.ndarray  # the role the demand counts against (resource's role for named resources)
@@ -278,7 +280,7 @@ def prepare_demand(
     reasons[(reasons == "") & (n == 0)] = "no-working-days"
     unplaced_mask = reasons != ""
     row[unplaced_mask] = -1
-    issues += allocation_issues(frame, reasons, effort, fte, resource_id, profile)
+    issues += allocation_issues(frame, reasons, effort, profile)
     unplaced = pd.DataFrame(
         {
             "row": excel_rows[unplaced_mask],
@@ -299,13 +301,17 @@ def prepare_demand(
         k = cals.cum[calendar, int((status - cals.origin) / DAY) + 1]
         pieces, overdue = status_pieces(placed, effort, a, n, profile, actual, k, cals.cum[calendar, -1])
     issues += overdue_issues(frame, overdue, effort, actual, status)
+    project = _column(frame, "project_id").to_numpy(dtype=object)
+    project_code, project_ids = pd.factorize(project, sort=True, use_na_sentinel=False)
     demand = Demand(
         cals=cals,
         resources=resources,
         role_rows=role_rows,
         role_row_keys=role_row_keys,
         row_calendar=np.concatenate([resources.calendar, np.zeros(len(role_rows), dtype=np.int64)]),
-        project=_column(frame, "project_id").to_numpy(dtype=object),
+        project=project,
+        project_code=project_code,
+        project_ids=np.asarray(project_ids, dtype=object),
         row=row,
         calendar=calendar,
         role_key=role_key,

@@ -14,18 +14,26 @@ from pmo_xl.schema.registers import ALLOCATIONS, RESOURCES
 STAGE = "loading"
 
 
+# (register name, field) -> (column letter in the template layout, header): looked up once.
+_WHERE = {
+    (register.name, column.field): (column_letter(position + 1), column.header)
+    for register in (ALLOCATIONS, RESOURCES)
+    for position, column in enumerate(register.columns)
+}
+
+
 def _issue(
     register: Register, code: str, severity: Severity, row: object, field: str, value: object, message: str
 ) -> Issue:
-    column = register.column(field)
+    letter, header = _WHERE[register.name, field]
     excel_row = None if row is None or (isinstance(row, float) and math.isnan(row)) else int(row)  # type: ignore[arg-type]
     return Issue(
         code=code,
         severity=severity,
         sheet=register.sheet_name,
         row=excel_row,
-        column=column_letter(register.fields.index(field) + 1),
-        field=column.header,
+        column=letter,
+        field=header,
         value=None if isinstance(value, float) and math.isnan(value) else value,
         message=message,
         stage=STAGE,
@@ -46,91 +54,45 @@ def resource_issue(
     return _issue(RESOURCES, code, severity, row, field, value, message)
 
 
-def _cells(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A column's values as objects (the cell values quoted in issues); None when absent."""
-    if name in frame.columns:
-        return frame[name].to_numpy(dtype=object)
-    return np.full(len(frame), None, dtype=object)
+def _cells(frame: pd.DataFrame, name: str, positions: np.ndarray) -> list[object]:
+    """The values of one column at some row positions, as quoted in issues; dates as dates.
+
+    Gathers the few rows needed from the column's array: nothing per row of the register.
+    """
+    if name not in frame.columns:
+        return [None] * len(positions)
+    values = frame[name].to_numpy()[positions]
+    if np.issubdtype(values.dtype, np.datetime64):
+        return [None if np.isnat(v) else pd.Timestamp(v).date() for v in values]
+    return values.tolist()
+
+
+# reason -> (severity, the column to point at, message); {hours} is filled in per row.
+_UNPLACED = {
+    "unknown-resource": (Severity.ERROR, "resource_id", "Resource '{value}' is not in Resources; its {hours} are not counted."),
+    "no-resource-or-role": (Severity.ERROR, "role", "Give a resource or a role; the {hours} are not counted."),
+    "missing-dates": (Severity.ERROR, "start", "Start and finish dates are needed to spread the effort; {hours} not counted."),
+    "no-working-days": (Severity.WARNING, "start", "No working day between start and finish (weekends and holidays only); {hours} cannot be placed."),
+}  # fmt: skip
 
 
 def allocation_issues(
-    frame: pd.DataFrame,
-    reasons: np.ndarray,
-    effort: np.ndarray,
-    fte: np.ndarray,
-    resource_id: np.ndarray,
-    profile: np.ndarray,
+    frame: pd.DataFrame, reasons: np.ndarray, effort: np.ndarray, profile: np.ndarray
 ) -> list[Issue]:
     """One issue per allocation whose hours cannot be placed, and per unknown profile."""
     issues: list[Issue] = []
-    rows = _cells(frame, "_row")
-    roles = _cells(frame, "role")
-    starts = _cells(frame, "start")
-    profiles = _cells(frame, "profile")
-    for j in np.flatnonzero(reasons != ""):
-        hours = f"{effort[j]:,.1f} h"
-        reason = reasons[j]
-        if reason == "unknown-resource":
-            issues.append(
-                allocation_issue(
-                    reason,
-                    Severity.ERROR,
-                    rows[j],
-                    "resource_id",
-                    resource_id[j],
-                    f"Resource '{resource_id[j]}' is not in Resources; its {hours} are not counted.",
-                )
-            )
-        elif reason == "no-resource-or-role":
-            issues.append(
-                allocation_issue(
-                    reason,
-                    Severity.ERROR,
-                    rows[j],
-                    "role",
-                    roles[j],
-                    f"Give a resource or a role; the {hours} are not counted.",
-                )
-            )
-        elif reason == "missing-dates":
-            issues.append(
-                allocation_issue(
-                    reason,
-                    Severity.ERROR,
-                    rows[j],
-                    "start",
-                    starts[j],
-                    f"Start and finish dates are needed to spread the effort; {hours} not counted.",
-                )
-            )
-        else:
-            what = (
-                "the FTE gives no hours"
-                if np.isnan(effort[j]) or (effort[j] == 0 and fte[j] > 0)
-                else f"{hours} cannot be placed"
-            )
-            issues.append(
-                allocation_issue(
-                    reason,
-                    Severity.WARNING,
-                    rows[j],
-                    "start",
-                    starts[j],
-                    f"No working day between start and finish (weekends and holidays only); {what}.",
-                )
-            )
-    for j in np.flatnonzero(profile < 0):
-        issues.append(
-            allocation_issue(
-                "unknown-profile",
-                Severity.WARNING,
-                rows[j],
-                "profile",
-                profiles[j],
-                f"Unknown profile '{profiles[j]}'; the effort is spread flat.",
-            )
-        )
-    return issues
+    for reason, (severity, field, text) in _UNPLACED.items():
+        at = np.flatnonzero(reasons == reason)
+        for row, value, hours in zip(
+            _cells(frame, "_row", at), _cells(frame, field, at), effort[at], strict=True
+        ):
+            message = text.format(value=value, hours=f"{hours:,.1f} h")
+            issues.append(allocation_issue(reason, severity, row, field, value, message))
+    at = np.flatnonzero(profile < 0)
+    for row, value in zip(_cells(frame, "_row", at), _cells(frame, "profile", at), strict=True):
+        issues.append(allocation_issue("unknown-profile", Severity.WARNING, row, "profile", value,
+                                       f"Unknown profile '{value}'; the effort is spread flat."))  # fmt: skip
+    return sorted(issues, key=lambda i: i.row or 0)
 
 
 def overdue_issues(
@@ -140,20 +102,15 @@ def overdue_issues(
     actual: np.ndarray,
     status: np.datetime64 | None,
 ) -> list[Issue]:
-    rows = _cells(frame, "_row")
-    finishes = _cells(frame, "finish")
+    """A warning per allocation whose finish has passed with hours left (they were re-spread)."""
     issues = []
-    for j in overdue:
-        left = effort[j] - actual[j]
+    rows, finishes = _cells(frame, "_row", overdue), _cells(frame, "finish", overdue)
+    for row, finish, planned, done in zip(rows, finishes, effort[overdue], actual[overdue], strict=True):
+        message = (
+            f"Finish is before the status date {status} but {planned - done:,.1f} h of {planned:,.1f} h "
+            "remain; they are loaded after the status date at the planned pace. Update the finish date."
+        )
         issues.append(
-            allocation_issue(
-                "allocation-overdue",
-                Severity.WARNING,
-                rows[j],
-                "finish",
-                finishes[j],
-                f"Finish is before the status date {status} but {left:,.1f} h of {effort[j]:,.1f} h remain; "
-                "they are loaded after the status date at the planned pace. Update the finish date.",
-            )
+            allocation_issue("allocation-overdue", Severity.WARNING, row, "finish", finish, message)
         )
     return issues

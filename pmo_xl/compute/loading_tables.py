@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.loading_causes import cause_hours, cause_text
+from pmo_xl.compute.loading_causes import cause_text
 from pmo_xl.compute.loading_demand import Demand, Resources
 from pmo_xl.compute.loading_grid import PeriodGrid
 
@@ -134,14 +134,12 @@ def overallocation_table(
     columns["capacity_hours"] = cap[r, p]
     columns["excess_hours"] = load[r, p] - cap[r, p]
     if grid is not None and len(r):
-        columns["causes"] = cause_text(cause_hours(demand, grid, over), len(r))
+        columns["causes"] = cause_text(demand, grid, over)
     else:
         columns["causes"] = np.full(len(r), "", dtype=object)
     columns["note"] = np.where(cap[r, p] > 0, "", "no capacity").astype(object)
-    frame = pd.DataFrame(columns)
-    return frame.sort_values(
-        ["period", "excess_hours"], ascending=[True, False], ignore_index=True, kind="stable"
-    )
+    order = np.lexsort((-columns["excess_hours"], p))  # by period, biggest excess first
+    return pd.DataFrame({k: v[order] for k, v in columns.items()})
 
 
 def underuse_table(
@@ -156,5 +154,5 @@ def underuse_table(
     columns["utilisation"] = util[r, p]
     columns["demand_hours"] = load[r, p]
     columns["capacity_hours"] = cap[r, p]
-    frame = pd.DataFrame(columns)
-    return frame.sort_values(["period", "utilisation"], ignore_index=True, kind="stable")
+    order = np.lexsort((columns["utilisation"], p))  # by period, least used first
+    return pd.DataFrame({k: v[order] for k, v in columns.items()})

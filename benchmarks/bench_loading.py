@@ -1,0 +1,186 @@
+"""Benchmark: resource loading of 1,000,000 allocations over 5,000 resources, 260 weekly periods.
+
+Run on demand: `python benchmarks/bench_loading.py [allocations] [resources] [runs]`.
+Generates a seeded synthetic portfolio with numpy (3 holiday calendars, part-timers, non-project
+time, availability windows, 5% generic role demand, 70% flat / 30% contoured allocations, hours
+or FTE, Committed/Proposed/Draft, actual hours on 10% with a status date mid-horizon so the
+remaining-effort re-spread runs), then times `compute_loading(portfolio, "Week")` (every table:
+resource × week load, heat map, roles, teams, projects, over-allocations with their causes,
+under-use) and its phases, printing the median, min and max of several runs.
+Target (issue 5): median under 1.5 s for the whole `compute_loading`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, no install needed
+
+from pmo_xl.compute.contours import segment_steps  # noqa: E402
+from pmo_xl.compute.loading import compute_loading  # noqa: E402
+from pmo_xl.compute.loading_causes import cause_text  # noqa: E402
+from pmo_xl.compute.loading_demand import counted_states, prepare_demand  # noqa: E402
+from pmo_xl.compute.loading_grid import build_grid, capacity_hours, locate_steps, period_sums  # noqa: E402
+from pmo_xl.compute.loading_tables import utilisation  # noqa: E402
+from pmo_xl.model import Portfolio, Settings  # noqa: E402
+from pmo_xl.schema.registers import PROFILES  # noqa: E402
+
+FIRST = np.datetime64("2026-01-05")  # a Monday; 260 weeks = 1,820 days from here
+DAYS = 260 * 7
+TARGET = 1.5
+
+
+def _ids(prefix: str, n: int) -> np.ndarray:
+    return np.array([f"{prefix}{i:06d}" for i in range(n)], dtype=object)
+
+
+STATUS = FIRST + DAYS // 2
+
+
+def _actuals(rng: np.random.Generator, start: np.ndarray, length: np.ndarray, effort: np.ndarray) -> np.ndarray:
+    """Actual hours as PMs report them: on 60% of the allocations under way at the status date,
+    near the plan to date; on 5% of the finished ones, late (work still to do); else none."""
+    elapsed = np.clip((STATUS - start).astype(np.int64) / length, 0.0, 1.0)
+    n = len(start)
+    ongoing = (elapsed > 0) & (elapsed < 1) & (rng.random(n) < 0.6)
+    late = (elapsed >= 1) & (rng.random(n) < 0.05)
+    pace = np.where(late, rng.uniform(0.5, 0.9, n), rng.uniform(0.7, 1.2, n))
+    return np.where(ongoing | late, effort * elapsed * pace, np.nan)
+
+
+def synthetic_portfolio(allocations: int, resources: int, seed: int = 42) -> Portfolio:
+    """A seeded portfolio shaped like a large PMO's, utilisation around 85% on average."""
+    rng = np.random.default_rng(seed)
+    roles = np.array([f"Role {i:02d}" for i in range(20)], dtype=object)
+    teams = np.array([f"Team {i:02d}" for i in range(50)], dtype=object)
+    calendars = np.array([None, "UK", "FR", "DE"], dtype=object)
+    part_time = rng.random(resources) < 0.15
+    resource_frame = pd.DataFrame(
+        {
+            "resource_id": _ids("R", resources),
+            "name": _ids("Person ", resources),
+            "role": roles[rng.integers(0, len(roles), resources)],
+            "team": teams[rng.integers(0, len(teams), resources)],
+            "fte": np.where(part_time, rng.choice([0.5, 0.6, 0.8], resources), np.nan),
+            "hours_per_week": np.where(rng.random(resources) < 0.05, 37.5, np.nan),
+            "non_project": np.where(rng.random(resources) < 0.3, 0.2, np.nan),
+            "available_from": pd.to_datetime(np.where(rng.random(resources) < 0.1, FIRST + rng.integers(0, 700, resources), np.datetime64("NaT"))),
+            "available_to": pd.to_datetime(np.where(rng.random(resources) < 0.1, FIRST + rng.integers(1000, DAYS, resources), np.datetime64("NaT"))),
+            "calendar": calendars[rng.integers(0, len(calendars), resources)],
+            "cost_rate": rng.uniform(40, 120, resources),
+            "_row": np.arange(2, resources + 2),
+        }
+    )  # fmt: skip
+    length = rng.integers(7, 366, allocations)
+    start = FIRST + (rng.random(allocations) * (DAYS - length)).astype(np.int64)
+    generic = rng.random(allocations) < 0.05
+    fte = rng.uniform(0.01, 0.07, allocations)
+    by_hours = rng.random(allocations) < 0.5
+    contoured = rng.random(allocations) < 0.3
+    profiles = np.array(PROFILES, dtype=object)
+    states = np.array(["Committed", "Proposed", "Draft"], dtype=object)
+    resource_ids = resource_frame["resource_id"].to_numpy()
+    allocation_frame = pd.DataFrame(
+        {
+            "project_id": _ids("PRJ-", 1000)[rng.integers(0, 1000, allocations)],
+            "resource_id": np.where(generic, None, resource_ids[rng.integers(0, resources, allocations)]),
+            "role": np.where(generic, roles[rng.integers(0, len(roles), allocations)], None),
+            "start": pd.to_datetime(start),
+            "finish": pd.to_datetime(start + length - 1),
+            "effort_hours": np.where(by_hours, fte * 8 * length * 5 / 7, np.nan),
+            "fte": np.where(by_hours, np.nan, fte),
+            "profile": np.where(contoured, profiles[rng.integers(1, len(profiles), allocations)], "Flat"),
+            "state": states[rng.choice(3, allocations, p=[0.8, 0.15, 0.05])],
+            "actual_hours": _actuals(rng, start, length, fte * 8 * length * 5 / 7),
+            "_row": np.arange(2, allocations + 2),
+        }
+    )  # fmt: skip
+    holiday_days = FIRST + rng.choice(DAYS, 60, replace=False)
+    holidays = pd.DataFrame(
+        {
+            "date": pd.to_datetime(holiday_days),
+            "calendar": calendars[rng.integers(0, len(calendars), 60)],
+            "name": "Holiday",
+        }
+    )
+    settings = Settings(status_date=pd.Timestamp(STATUS).date(), holidays=holidays, loading_grain="Week")
+    return Portfolio(
+        settings=settings, registers={"Resources": resource_frame, "Allocations": allocation_frame}
+    )
+
+
+def timed(function: Callable[[], object], runs: int) -> tuple[float, list[float], object]:
+    """Median seconds over `runs` calls, every time, and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times, result
+
+
+def show(label: str, median: float, times: list[float], target: float | None = None) -> None:
+    verdict = "" if target is None else ("  OK" if median <= target else f"  OVER target {target:g} s")
+    print(f"  {label:<44} median {median:7.3f} s  (min {min(times):.3f} max {max(times):.3f}){verdict}")
+
+
+def main() -> None:
+    allocations = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    resources = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    print(f"Resource loading: {allocations:,} allocations, {resources:,} resources, weekly, {runs} runs")
+    started = time.perf_counter()
+    portfolio = synthetic_portfolio(allocations, resources)
+    print(f"  generated in {time.perf_counter() - started:.1f} s (not timed below)")
+    result, issues = compute_loading(portfolio, "Week")  # warm-up: imports, first-touch allocations
+    cells = result.resource_load.shape[0]
+    print(f"  {len(result.periods)} weekly periods, {cells:,} resource-weeks, {len(result.overallocations):,} "
+          f"over-allocated ({len(result.overallocations) / max(cells, 1):.0%}), "
+          f"{len(result.underused):,} under-used, {len(issues):,} issues, "
+          f"mean utilisation {np.nanmean(result.resource_load['utilisation']):.0%}")  # fmt: skip
+
+    states = counted_states(portfolio.settings)
+    median, times, demand = timed(lambda: prepare_demand(portfolio, states), runs)
+    show("1 registers → pieces (prepare_demand)", median, times)
+    pieces = demand.pieces
+    median, times, steps = timed(
+        lambda: segment_steps(
+            pieces.hours, pieces.start, pieces.length, pieces.profile, pieces.lo, pieces.hi
+        ),
+        runs,
+    )
+    show(f"2 pieces → {len(steps[0]):,} rate steps", median, times)
+    grid = build_grid(demand.cals, demand.first_day, demand.last_day, "week")
+    owner, position, change = steps
+    alloc = pieces.alloc[owner]
+    median, times, located = timed(lambda: locate_steps(grid, demand.calendar[alloc], position, change), runs)
+    show("3 steps located in the weeks", median, times)
+    rows = demand.row[alloc]
+    median, times, load = timed(lambda: period_sums(grid, located, rows, demand.row_calendar), runs)
+    show("4 steps → resource × week hours", median, times)
+    res = demand.resources
+    median, times, cap = timed(
+        lambda: capacity_hours(
+            demand.cals, grid, res.calendar, res.daily, res.available_from, res.available_to
+        ),
+        runs,
+    )
+    show("5 capacity resource × week", median, times)
+    util = utilisation(load[: len(res)], cap)
+    with np.errstate(invalid="ignore"):
+        over = ((cap > 0) & (util > 1.0)) | ((cap <= 0) & (load[: len(res)] > 1e-9))
+    median, times, _ = timed(lambda: cause_text(demand, grid, over), runs)
+    show(f"6 causes of {int(over.sum()):,} over-allocations", median, times)
+    median, times, _ = timed(lambda: compute_loading(portfolio, "Week"), runs)
+    show("compute_loading, every table (target)", median, times, TARGET)
+
+
+if __name__ == "__main__":
+    main()

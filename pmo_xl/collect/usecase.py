@@ -94,10 +94,11 @@ def collect_updates(
     # only the last, cheap part of validation (references against the portfolio) needs.
     reading = _Reading(unique, limits, jobs)
     try:
-        clock = time.perf_counter()
+        clock, cpu_clock = time.perf_counter(), time.process_time()
         portfolio = read_portfolio(portfolio_path)
         context = build_context(portfolio, _month(period))
         timings["read portfolio"] = time.perf_counter() - clock
+        timings["read portfolio (cpu)"] = time.process_time() - cpu_clock
         parsed = reading.results(progress)
     finally:
         reading.close()
@@ -107,7 +108,7 @@ def collect_updates(
     timings["read (cpu, all files)"] = sum(p.read.seconds for p in parsed)
     timings["validate (cpu, all files)"] = sum(p.seconds for p in parsed) + time.perf_counter() - clock
 
-    clock = time.perf_counter()
+    clock, cpu_clock = time.perf_counter(), time.process_time()
     winners = resolve_submissions(submissions)
     merger = Merger(portfolio)
     merged: dict[int, MergeCounts] = {}
@@ -120,20 +121,22 @@ def collect_updates(
     chosen = _month(period) or context.period or max((s.period for s in winners if s.period), default=None)
     late = _late_updates(portfolio, merger, submissions, chosen)
     timings["merge"] = time.perf_counter() - clock
+    timings["merge (cpu)"] = time.process_time() - cpu_clock
 
     target = Path(out) if out else (portfolio_path if replace else _default_out(portfolio_path, chosen))
     feedback_root = Path(feedback_dir) if feedback_dir else target.parent / "feedback"
     for submission in submissions:
         result = _file_result(submission, merged.get(id(submission)), portfolio)
         results[result.name] = result
-    clock = time.perf_counter()
+    clock, cpu_clock = time.perf_counter(), time.process_time()
     if write_feedback_files:
         _write_feedback_files(submissions, results, feedback_root)
     timings["feedback"] = time.perf_counter() - clock
+    timings["feedback (cpu)"] = time.process_time() - cpu_clock
 
     result = CollectionResult(out=target, period=chosen, files=sorted(results.values(), key=lambda f: f.name),
                               late=late, not_carried=portfolio.not_carried, feedback_dir=feedback_root, timings=timings)
-    clock = time.perf_counter()
+    clock, cpu_clock = time.perf_counter(), time.process_time()
     if target.resolve() == portfolio_path.resolve():
         if not replace:
             raise OutputError(f"{target}: OUT would overwrite the portfolio; pass replace=True (--replace) to do that")
@@ -141,6 +144,7 @@ def collect_updates(
     with atomic_path(target) as temporary:
         write_collected(temporary, portfolio, rows, result)
     timings["write"] = time.perf_counter() - clock
+    timings["write (cpu)"] = time.process_time() - cpu_clock
     return result
 
 

@@ -112,6 +112,8 @@ def test_pdf_pages_are_fitted_to_width(pdf: Path) -> None:
 @needs_libreoffice
 def test_pages_render_to_png(pdf: Path, tmp_path: Path) -> None:
     if shutil.which("pdftoppm") is None:
+        if REQUIRED:
+            pytest.fail("PMO_REQUIRE_LIBREOFFICE is set but pdftoppm (poppler-utils) is not installed")
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     for sheet in ("Dashboard", "Resources"):
         page = first_page_of(pdf, sheet)

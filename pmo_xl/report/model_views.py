@@ -145,7 +145,9 @@ def build_earned_value_view(ev: EarnedValueResult, project_table: pd.DataFrame) 
 
     return EarnedValueView(
         metrics=metrics,
-        rollup=ev.rollup.reset_index(drop=True),
+        # A green group needs no list of every index that is fine; amber and red say which are not.
+        rollup=ev.rollup.assign(rag_reason=ev.rollup["rag_reason"].where(ev.rollup["rag"] != "Green", "all indices within their bands"))
+        .reset_index(drop=True),
         months=months,
         cpi_trend=wide("cpi"),
         spi_trend=wide("spi"),

@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
-from pmo_xl.report.model_dashboard import Kpi
+from pmo_xl.report.model_dashboard import MAX_PER_KIND, Kpi
 from pmo_xl.report.sheets.common import LINE_HEIGHT, Styles, page_setup, put, wrapped_lines, write_column
 
 NAME = "Dashboard"
@@ -269,7 +269,11 @@ def _team_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
 def _exceptions(sheet: Worksheet, styles: Styles, model: ReportModel) -> int:
     """The exceptions list as merged rows on the grid (an Excel Table cannot span columns)."""
     row = EXCEPTIONS_ROW
-    sheet.write_string(row, 0, f"Exceptions — {len(model.exceptions)} items needing attention", styles.heading)
+    more = model.exceptions["name"].astype(str).str.startswith("… and ").sum() if len(model.exceptions) else 0
+    title = "Exceptions needing attention"
+    if more:
+        title += f" — the first {MAX_PER_KIND} of each kind, the most material first"
+    sheet.write_string(row, 0, title, styles.heading)
     row += 1
     for _, header, c1, c2 in EXCEPTION_SPANS:
         if c1 == c2:

@@ -34,12 +34,16 @@ CHARTS_PER_ROW = 4
 CHART_HEIGHT_ROWS = 15
 CHART_WIDTH = 440
 
+# The roll-up's columns line up with the per-project table's (same figure, same column), so the
+# shared widths stay tight; its reasons sit in the wide sparkline columns at the end.
 ROLLUP = (
-    Col("level_label", "Level", "text", 10), Col("group", "Group", "wrap", 24), Col("projects", "Projects", "count", 9),
-    Col("bac", "BAC", "money", 13), Col("pv", "PV", "money", 13), Col("ev", "EV", "money", 13), Col("ac", "AC", "money", 13),
-    Col("eac", "EAC", "money", 13), Col("vac", "VAC", "money", 13), Col("cpi", "CPI", "ratio", 8), Col("spi", "SPI", "ratio", 8),
-    Col("spi_t", "SPI(t)", "ratio", 8), Col("sv_t", "SV(t)", "months", 9), Col("tcpi_bac", "TCPI", "ratio", 8),
-    Col("pct_complete", "% complete", "pct", 9), Col("rag", "RAG", "rag", 8), Col("rag_reason", "Why", "wrap", 30),
+    Col("level_label", "Level", "text", 12), Col("group", "Group", "wrap", 24), Col("projects", "Projects", "count", 9),
+    Col("pct_complete", "% complete", "pct", 9), Col("bac", "BAC", "money", 12), Col("pv", "PV", "money", 12), Col("ev", "EV", "money", 12),
+    Col("ac", "AC", "money", 12), Col("sv", "SV", "money", 12), Col("cv", "CV", "money", 12), Col("sv_pct", "SV %", "pct1", 8),
+    Col("cv_pct", "CV %", "pct1", 8), Col("spi", "SPI", "ratio", 7), Col("cpi", "CPI", "ratio", 7), Col("spi_t", "SPI(t)", "ratio", 7),
+    Col("sv_t", "SV(t)", "months", 8), Col("tcpi_bac", "TCPI", "ratio", 7), Col("eac", "EAC", "money", 12), Col("etc", "ETC", "money", 12),
+    Col("vac", "VAC", "money", 12), Col("vac_pct", "VAC %", "pct1", 9), Col("pct_spent", "% spent", "pct", 8),
+    Col("eac_assumed_bac", "EAC taken as BAC (projects)", "count", 11), Col("rag", "RAG", "rag", 8), Col("rag_reason", "Why", "wrap", 18),
 )
 METRICS = (
     Col("project_id", "Project ID", "text", 10), Col("name", "Project", "wrap", 24), Col("status", "Status", "text", 9),
@@ -49,7 +53,7 @@ METRICS = (
     Col("sv_t", "SV(t)", "months", 8), Col("tcpi_bac", "TCPI", "ratio", 7), Col("eac", "EAC", "money", 12), Col("etc", "ETC", "money", 12),
     Col("vac", "VAC", "money", 12), Col("pct_complete", "% complete", "pct", 9), Col("pct_spent", "% spent", "pct", 8),
     Col("forecast_finish", "Forecast finish", "date", 11), Col("rag", "RAG", "rag", 8),
-    Col("_cpi_spark", "CPI, 12 months", "text", 13), Col("_spi_spark", "SPI, 12 months", "text", 13),
+    Col("_cpi_spark", "CPI, 12 months", "text", 18), Col("_spi_spark", "SPI, 12 months", "text", 18),
 )
 FORECASTS = (
     Col("project_id", "Project ID", "text", 10), Col("name", "Project", "wrap", 24), Col("eac_cpi", "EAC = BAC/CPI", "money", 12),

@@ -48,7 +48,7 @@ class ProjectInfo:
 class Context:
     """What the validation of an update needs to know about the portfolio (sent to the workers)."""
 
-    projects: dict[str, ProjectInfo]  # parsed project rows by ID
+    projects: dict[str, ProjectInfo]  # every project typed in the portfolio, by ID
     known_projects: frozenset[str]  # every project ID typed, rows with errors included
     known_resources: frozenset[str]
     risk_projects: dict[str, str]  # risk ID -> its project in the portfolio

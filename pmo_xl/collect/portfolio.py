@@ -8,6 +8,7 @@ is listed, so the user is told what OUT does not carry.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +18,10 @@ import pandas as pd
 from pmo_xl.collect.model import Context, ProjectInfo
 from pmo_xl.collect.validate import plain
 from pmo_xl.io.read_workbook import RawTable, read_workbook
-from pmo_xl.model import Portfolio
 from pmo_xl.parse.cells import convert_column
-from pmo_xl.parse.portfolio import parse_portfolio
-from pmo_xl.parse.settings import status_period
+from pmo_xl.parse.settings import parse_settings
 from pmo_xl.schema.columns import Register, normalise_header
-from pmo_xl.schema.registers import PROJECTS, REGISTERS, RISKS
+from pmo_xl.schema.registers import PROGRESS, PROJECTS, REGISTERS, RESOURCES, RISKS
 from pmo_xl.schema.settings import (
     AHP,
     BUDGETS,
@@ -47,15 +46,19 @@ class PortfolioRows:
     settings: dict[str, object]  # setting key -> the value as typed
     tables: dict[str, list[list[object]]]  # Criteria, Holidays, Thresholds, Budgets -> rows in schema order
     ahp: tuple[list[str], list[list[object]]] | None  # criteria across, rows down
-    parsed: Portfolio
+    projects: dict[str, ProjectInfo]  # every project ID typed, in register order (a bad status reads as None)
+    status_date: dt.date | None  # from Settings, when valid
     not_carried: list[str] = field(default_factory=list)
 
 
 def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
-    """Read the portfolio once: raw rows to carry, a parse for validation context. Never writes to it."""
+    """Read the portfolio once: raw rows to carry, and the few typed columns validation needs. Never writes to it.
+
+    Only the columns the collection needs are parsed (IDs, names, statuses, progress figures), not
+    whole registers: the portfolio read is on the critical path, beside the workers reading updates.
+    """
     path = Path(path)
     raw = read_workbook(path, ALL_TABLES)
-    parsed = parse_portfolio(raw.tables, source=str(path))
     not_carried: list[str] = []
     rows: dict[str, list[list[object]]] = {}
     family: list[str] = []
@@ -77,7 +80,12 @@ def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
         not_carried.append("sheets " + ", ".join(repr(s) for s in extra_sheets))
     if path.suffix.lower() in (".xlsm", ".xlsb"):
         not_carried.append("the VBA macros and buttons (the input is macro-enabled; OUT is a plain .xlsx)")
-    return PortfolioRows(path, rows, family, _settings(raw.tables.get(SETTINGS_TABLE.name)), tables, ahp, parsed, not_carried)
+    project_rows = rows["Projects"]
+    columns = [typed_column(project_rows, PROJECTS, f) for f in ("project_id", "name", "manager", "status")]
+    projects = {str(p): ProjectInfo(n, m, s) for p, n, m, s in zip(*columns, strict=True) if p is not None}
+    settings, _ = parse_settings(raw.tables)  # its issues are validation's business, not the collection's
+    return PortfolioRows(path, rows, family, _settings(raw.tables.get(SETTINGS_TABLE.name)), tables, ahp, projects,
+                         settings.status_date, not_carried)
 
 
 def _cell(value: object) -> object:
@@ -140,32 +148,28 @@ def milestone_key(name: object) -> str:
     return normalise_header(name)
 
 
-def build_context(portfolio: PortfolioRows, period: object = None) -> Context:
-    """What the workers need to validate updates against this portfolio."""
-    parsed = portfolio.parsed
-    projects = {
-        str(r["project_id"]): ProjectInfo(r["name"], r["manager"], r["status"])
-        for r in parsed.projects[["project_id", "name", "manager", "status"]].to_dict("records")
-    }
+def build_context(portfolio: PortfolioRows, period: dt.date | None = None) -> Context:
+    """What validation needs to know about the portfolio; `period` defaults to the Settings status month."""
     risk_rows = portfolio.rows["Risks"]
     risk_projects = {str(k): str(p) for k, p in zip(typed_column(risk_rows, RISKS, "risk_id"),
                                                     typed_column(risk_rows, RISKS, "project_id"), strict=True)
                      if k is not None and p is not None}
-    history: dict[str, list[tuple]] = {}
-    progress = parsed.progress.sort_values("period", kind="stable")
-    for record in progress[["project_id", "period", "pv", "ev", "ac"]].to_dict("records"):
-        history.setdefault(str(record["project_id"]), []).append(
-            (plain(record["period"]), plain(record["pv"]), plain(record["ev"]), plain(record["ac"])))
-    if period is None:
-        found = status_period(parsed.settings, parsed.progress) if parsed.settings.status_date is not None else None
-        period = None if found is None else found.date()
+    progress = portfolio.rows["Progress"]
+    history: dict[str, list[tuple[dt.date, float | None, float | None, float | None]]] = {}
+    records = zip(*(typed_column(progress, PROGRESS, f) for f in ("project_id", "period", "pv", "ev", "ac")), strict=True)
+    for project_id, month, pv, ev, ac in sorted((r for r in records if r[0] is not None and r[1] is not None),
+                                                key=lambda r: r[1]):
+        history.setdefault(str(project_id), []).append((month, pv, ev, ac))  # type: ignore[arg-type]
+    if period is None and portfolio.status_date is not None:
+        period = portfolio.status_date.replace(day=1)
+    resources = typed_column(portfolio.rows["Resources"], RESOURCES, "resource_id")
     return Context(
-        projects=projects,
-        known_projects=frozenset(parsed.known_ids.get("Projects", set(projects))),
-        known_resources=frozenset(parsed.known_ids.get("Resources", set())),
+        projects=portfolio.projects,
+        known_projects=frozenset(portfolio.projects),
+        known_resources=frozenset(str(r) for r in resources if r is not None),
         risk_projects=risk_projects,
         history=history,
-        period=period,  # type: ignore[arg-type]
+        period=period,
     )
 
 

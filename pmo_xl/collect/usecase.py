@@ -272,15 +272,13 @@ def _late_updates(portfolio: PortfolioRows, merger: Merger, submissions: list[Su
         if submission.project_id and submission.period == period:
             received.setdefault(str(submission.project_id), []).append(submission)
     late = []
-    projects = portfolio.parsed.projects
-    for record in projects[projects["status"].isin(ACTIVE_STATUSES)].to_dict("records"):
-        project_id = str(record["project_id"])
-        if merger.has_progress(project_id, period):
+    for project_id, info in portfolio.projects.items():
+        if info.status not in ACTIVE_STATUSES or merger.has_progress(project_id, period):
             continue
         got = received.get(project_id, [])
         note = ("no update received" if not got else
                 "; ".join(f"{s.read.name} {s.status}" + (f" ({s.note})" if s.note else "") for s in got))
-        late.append(LateUpdate(project_id, record["name"], record["manager"], note))
+        late.append(LateUpdate(project_id, info.name, info.manager, note))
     return late
 
 
@@ -297,9 +295,8 @@ def _file_result(submission: Submission, counts: MergeCounts | None, portfolio: 
 
 def _portfolio_manager(portfolio: PortfolioRows, project_id: str) -> str | None:
     """The PM the portfolio names for a project (feedback goes to them when the update names nobody)."""
-    frame = portfolio.parsed.projects
-    found = frame.loc[frame["project_id"] == project_id, "manager"]
-    return None if found.empty else found.iloc[0]
+    info = portfolio.projects.get(project_id)
+    return None if info is None else info.manager
 
 
 def _write_feedback_files(submissions: list[Submission], results: dict[str, FileResult], root: Path) -> None:

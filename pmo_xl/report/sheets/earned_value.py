@@ -95,7 +95,7 @@ def write_earned_value(workbook: Workbook, styles: Styles, model: ReportModel) -
     row = last + 3
     sheet.write_string(row, 0, "Per project: estimates at completion by method, and earned schedule", styles.heading)
     last = write_table(sheet, styles, "tblEvForecasts", row + 1, 0, view.metrics, FORECASTS, set_widths=False)
-    page_setup(sheet, model, repeat_row=None, last_col=len(METRICS) - 1, last_row=last, paper=8, freeze=(4, 2))
+    page_setup(sheet, model, repeat_row=None, last_col=len(METRICS) - 1, last_row=last, paper=8, freeze=(0, 2))
     return sheet
 
 

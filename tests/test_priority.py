@@ -248,21 +248,20 @@ def test_criteria_and_columns_that_do_not_match() -> None:
     projects = projects_table([{"project_id": "P1", "score:Strategic alignment": 4, "score:Business value": 4, "score:Risk": 2,
                                 "score:Legacy": 3}])
     result, issues = run(portfolio(projects, criteria))
-    codes = {(i.code, i.field) for i in issues}
-    assert ("missing-score-column", "Score: Urgency") in codes
-    assert ("unknown-criterion-column", "Score: Legacy") in codes
-    bad = next(i for i in issues if i.code == "criterion-bad-scale")
-    assert (bad.sheet, bad.row) == ("Settings", 24)
-    assert "Broken" not in set(result.weights["criterion"])
-    # Urgency has no column: the project is scored on the others and told so only once (the column issue)
-    assert not [i for i in issues if i.code == "missing-score"]
+    # Validation reports the missing and unknown columns and the broken scale at their cells;
+    # scoring copes: the broken criterion is left out, Urgency scores nobody, Legacy is ignored.
+    assert issues == []
+    assert list(result.weights["criterion"]) == [*(c[0] for c in DEFAULT), "Urgency"]
+    row = result.scores.iloc[0]
+    assert row["score"] == pytest.approx((30 * 4 + 20 * 4 + 10 * 4) / 60)
+    assert row["coverage"] == pytest.approx(60 / 70) and row["missing"] == "Urgency"
 
 
-def test_out_of_scale_score_is_reported() -> None:
+def test_out_of_scale_score_is_clipped_without_a_second_issue() -> None:
     projects = projects_table([{"project_id": "P1", "score:Strategic alignment": 7, "score:Business value": 4, "score:Risk": 2}])
-    _, issues = run(portfolio(projects, criteria_table(DEFAULT)))
-    issue = next(i for i in issues if i.code == "score-out-of-scale")
-    assert (issue.row, issue.field, issue.value) == (5, "Score: Strategic alignment", 7.0)
+    result, issues = run(portfolio(projects, criteria_table(DEFAULT)))
+    assert issues == []  # validation reports score-out-of-scale at the cell
+    assert result.scores["contrib:Strategic alignment"].iloc[0] == pytest.approx(0.5 * 5)
 
 
 def test_objective_score_times_budget() -> None:

@@ -8,6 +8,13 @@ the pure pieces are `weighted_scores` (priority_scoring), `ahp_weights` (ahp),
     replace them. If the matrix is missing, cannot give weights, or does not cover every
     criterion, the typed weights are used and an issue says why. An inconsistent matrix
     (CR > 0.10) is still used, with a warning naming the judgement to revisit.
+
+Issues: the validation stage (pmo_xl/checks) already reports, at their cells, wrong scales,
+all-zero weights, missing or unknown score columns, out-of-scale scores, unknown dependencies
+and the AHP matrix's own problems; this stage reports only what computing reveals —
+missing-score, ahp-inconsistent, ahp-unusable, and the selection's notes — so the report never
+lists one problem twice. It still copes with the raw problems on its own (bad criteria are
+left out, out-of-scale scores clipped) so it is safe to call without validation.
 """
 
 from __future__ import annotations
@@ -82,8 +89,11 @@ def resolve_weights(portfolio: Portfolio) -> tuple[pd.DataFrame, AhpResult | Non
                                           f"Criteria weights are set to come from AHP, but {ahp_problem}; the typed weights are used"))
         else:
             weights, source = ahp.weights, SOURCE_AHP
+            # The matrix's cell-level problems (not reciprocal, off scale, diagonal) are reported
+            # by validation at their cells; only what the computation adds is said here.
             for note in ahp.notes:
-                issues.append(_settings_issue(note.code, Severity.WARNING, f"AHP: {note.row} vs {note.column}", note.value, note.message))
+                if note.code == "ahp-extrapolated-index":
+                    issues.append(_settings_issue(note.code, Severity.INFO, "AHP", note.value, note.message))
             if not ahp.consistent:
                 issues.append(_settings_issue("ahp-inconsistent", Severity.WARNING, "AHP", round(ahp.cr, 4), inconsistency_message(ahp)))
     lookup = {normalise_header(k): v for k, v in weights.items()}
@@ -107,17 +117,8 @@ def _valid_criteria(criteria: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame
         issues.append(_settings_issue("no-criteria", Severity.WARNING, "Criterion", None,
                                       "No prioritisation criteria in Settings: projects cannot be scored or selected on value"))
         return pd.DataFrame(columns=["criterion", "weight", "direction", "scale_min", "scale_max", ROW])
-    good = criteria["scale_min"] < criteria["scale_max"]
-    for _, row in criteria[~good].iterrows():
-        excel_row = int(row[ROW]) if ROW in row and pd.notna(row[ROW]) else None
-        issues.append(Issue("criterion-bad-scale", Severity.ERROR, "Settings", excel_row, None, "Scale max", row["scale_max"],
-                            f"Criterion {row['criterion']!r}: scale max ({row['scale_max']:g}) must be above scale min "
-                            f"({row['scale_min']:g}); the criterion is left out of scoring", STAGE))
-    criteria = criteria[good].reset_index(drop=True)
-    if len(criteria) and not (criteria["weight"].fillna(0) > 0).any():
-        issues.append(_settings_issue("no-criteria-weight", Severity.WARNING, "Weight", 0,
-                                      "Every criterion weight is 0: give at least one criterion a weight"))
-    return criteria
+    # A scale with min not below max is reported by validation (scale-invalid); it cannot score.
+    return criteria[criteria["scale_min"] < criteria["scale_max"]].reset_index(drop=True)
 
 
 def _ahp(matrix: pd.DataFrame | None, criteria: list[str]) -> tuple[AhpResult | None, str]:
@@ -163,35 +164,26 @@ def compute_priorities(
 
 
 def _score_projects(projects: pd.DataFrame, weights: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
-    """The scores table for every project, ranks for the candidates, and missing/odd score issues."""
+    """The scores table for every project, ranks for the candidates, and missing-score issues.
+
+    A criterion without a `Score:` column scores nobody (validation reports the column); a
+    blank score of a candidate project is a `missing-score` issue at its cell.
+    """
     issues: list[Issue] = []
     columns = {normalise_header(c[len(SCORE_PREFIX):]): c for c in projects.columns if c.startswith(SCORE_PREFIX)}
-    known = {normalise_header(c) for c in weights["criterion"]}
-    for key, column in columns.items():
-        if key not in known:
-            issues.append(Issue("unknown-criterion-column", Severity.INFO, "Projects", None, None, f"Score: {column[len(SCORE_PREFIX):]}",
-                                None, f"Column 'Score: {column[len(SCORE_PREFIX):]}' matches no criterion in Settings; it is not used", STAGE))
     raw = pd.DataFrame(index=projects.index)
     for c in weights["criterion"]:
         column = columns.get(normalise_header(c))
         raw[c] = projects[column].astype(float) if column else np.nan
-        if column is None and len(projects):
-            issues.append(Issue("missing-score-column", Severity.WARNING, "Projects", None, None, f"Score: {c}", None,
-                                f"Projects has no column 'Score: {c}' for the criterion {c!r}: add it, or every project is scored without it", STAGE))
     table = weighted_scores(raw, weights)
     candidate = projects["status"].isin(CANDIDATE_STATUSES).to_numpy()
-    for c, lo, hi in weights[["criterion", "scale_min", "scale_max"]].itertuples(index=False):
+    for c in weights["criterion"]:
         if normalise_header(c) not in columns:
             continue
-        values = raw[c]
-        for k in np.flatnonzero(candidate & values.isna().to_numpy()):
+        for k in np.flatnonzero(candidate & raw[c].isna().to_numpy()):
             issues.append(Issue("missing-score", Severity.WARNING, "Projects", int(projects.at[k, ROW]), None, f"Score: {c}", None,
                                 f"{projects.at[k, 'project_id']} has no score for {c}: its priority is computed over the criteria "
                                 f"that are scored ({table.at[k, 'coverage']:.0%} of the weight)", STAGE))
-        for k in np.flatnonzero(candidate & ((values < lo) | (values > hi)).to_numpy()):
-            typed = float(values.iloc[k])
-            issues.append(Issue("score-out-of-scale", Severity.WARNING, "Projects", int(projects.at[k, ROW]), None, f"Score: {c}", typed,
-                                f"Score {typed:g} for {c} is outside its scale {lo:g}-{hi:g}; {min(max(typed, lo), hi):g} is used", STAGE))
     turned = turned_scores(raw, criterion_frame(weights))
     ranked = pd.DataFrame({"rank": np.nan, "rank_note": ""}, index=projects.index)
     cand = projects.index[candidate]

@@ -10,7 +10,7 @@ Rules (documented for the PMO):
     ignored with a warning;
   - "Depends on" lists project IDs separated by commas or semicolons; a dependency on a Closed
     project is met (it was delivered); one on a Cancelled project can never be met, so the
-    dependent project is out; an unknown ID is ignored with a warning;
+    dependent project is out; an unknown ID (reported by validation) is ignored;
   - projects sharing an "Exclusive group" name (case and spacing ignored) are alternatives;
   - the total budget is Settings "Total budget" or, blank, the sum of the BAC of the Active and
     Approved projects (what the portfolio has already agreed to fund);
@@ -129,12 +129,8 @@ def build_selection_problem(
     for p, text in zip(ids, projects["depends_on"], strict=True):
         wanted = []
         for a in split_ids(text):
-            if a == p:
-                issues.append(_issue("self-dependency", rows[p], "Depends on", text, f"{p} lists itself in 'Depends on'; ignored"))
-            elif a not in known:
-                issues.append(_issue("unknown-dependency", rows[p], "Depends on", text,
-                                     f"{p} depends on {a}, which is not in Projects; the dependency is ignored for selection"))
-            elif status[a] != "Closed":  # a closed project was delivered: the need is met
+            # Itself or an unknown ID: ignored here, reported by validation (unknown-dependency).
+            if a != p and a in known and status[a] != "Closed":  # a closed project was delivered: the need is met
                 wanted.append(a)
         if wanted:
             depends_on[p] = wanted

@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 from pmo_xl.collect.form import (
-    FORM_COLUMNS,
     HEADER_COLUMNS,
     PROGRESS_COLUMNS,
     UPDATE_SHEET,
@@ -122,4 +121,4 @@ def _relocate(submission: Submission, sheet: str, row: int | None, letter: str |
     return part.numbers.index(row) + 1, columns.index(field_name)
 
 
-__all__ = ["needs_feedback", "feedback_path", "write_feedback", "FORM_COLUMNS"]
+__all__ = ["needs_feedback", "feedback_path", "write_feedback", "feedback_content"]

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from pmo_xl.collect.form import (
     FORM_COLUMNS,
-    FORM_TABLE,
     READ_REGISTERS,
     RETIRED_LINES,
     TEMPLATE_VERSION,
@@ -232,4 +231,4 @@ def _layout_issues(raw: RawTable) -> list[Issue]:
     return found
 
 
-__all__ = ["read_update_file", "issue", "FORM_TABLE"]
+__all__ = ["read_update_file", "issue", "fatal", "STAGE"]

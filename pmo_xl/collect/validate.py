@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from pmo_xl.collect.form import HEADER_COLUMNS, PROGRESS_REGISTER, UPDATE_SHEET, UPDATE_TABLES
+from pmo_xl.collect.form import HEADER_COLUMNS, PROGRESS_REGISTER, UPDATE_TABLES
 from pmo_xl.collect.model import Context, FileRead, Part, Status, Submission
 from pmo_xl.collect.read import STAGE, issue
 from pmo_xl.collect.rules import check_header, check_progress, check_rows
@@ -248,4 +248,4 @@ def _json_default(value: object) -> str:
     return repr(value)
 
 
-__all__ = ["validate_reads", "parse_reads", "assemble", "parse_parts", "plain", "UPDATE_SHEET"]
+__all__ = ["validate_reads", "parse_reads", "assemble", "parse_parts", "plain", "Parsed"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -97,14 +97,14 @@ def _mark_cells(book: openpyxl.Workbook, issues: list[Issue]) -> int:
     return len(by_cell)
 
 
-def _writable(sheet: Worksheet, address: str):  # noqa: ANN202 - an openpyxl Cell
+def _writable(sheet: Worksheet, address: str) -> Cell:
     """The cell at `address`, or the top-left cell of the merged range that covers it."""
     cell = sheet[address]
     if isinstance(cell, MergedCell):
         for merged in sheet.merged_cells.ranges:
             if address in merged:
                 return sheet.cell(merged.min_row, merged.min_col)
-    return cell
+    return cell  # type: ignore[return-value]
 
 
 def _issues_sheet(book: openpyxl.Workbook, issues: list[Issue], source_name: str) -> str:
@@ -143,7 +143,7 @@ def _issues_sheet(book: openpyxl.Workbook, issues: list[Issue], source_name: str
     return name
 
 
-def _text(sheet: Worksheet, row: int, column: int, value: str):  # noqa: ANN202 - an openpyxl Cell
+def _text(sheet: Worksheet, row: int, column: int, value: str) -> Cell:
     """Write text as text: a PM's '=HYPERLINK(...)' quoted in a message must not become a formula."""
     cell = sheet.cell(row, column)
     cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters cannot be stored in xlsx

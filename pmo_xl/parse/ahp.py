@@ -9,6 +9,8 @@ weights the matrix is unused, so its problems are notes (info), not errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,7 @@ from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW
 
+Grade = Callable[[Severity], Severity]  # the severity an AHP issue gets: as is, or a note when AHP is unused
 RECIPROCAL_TOLERANCE = 0.02  # 1/3 typed as 0.33 gives 0.99: a rounding, not an inconsistency
 SAATY_MIN, SAATY_MAX = 1 / 9, 9
 
@@ -24,7 +27,7 @@ def parse_ahp(raw: RawTable | None, criteria: pd.DataFrame, used: bool) -> tuple
     """The matrix as a square float frame indexed by criterion, and its issues."""
     if raw is None or not raw.rows:
         return None, []
-    severity = (lambda s: s) if used else (lambda s: Severity.INFO)  # noqa: E731
+    severity: Grade = _as_is if used else _as_note
     issues: list[Issue] = []
     names = [str(h).strip() for h in raw.headers[1:]]
     letters = {name: column_letter(raw.first_column + 1 + i) for i, name in enumerate(names)}
@@ -54,40 +57,48 @@ def parse_ahp(raw: RawTable | None, criteria: pd.DataFrame, used: bool) -> tuple
     return matrix, issues
 
 
+def _as_is(severity: Severity) -> Severity:
+    return severity
+
+
+def _as_note(severity: Severity) -> Severity:
+    return Severity.INFO
+
+
 def _pair_issues(matrix: pd.DataFrame, rows: dict[str, int], letters: dict[str, str], sheet: str,
-                 severity: object) -> list[Issue]:
+                 severity: Grade) -> list[Issue]:
     issues: list[Issue] = []
     judged = [name for name in matrix.index if name in rows]
     for i, a in enumerate(judged):
         diagonal = matrix.loc[a, a]
         if not np.isnan(diagonal) and abs(diagonal - 1) > 1e-9:
-            issues.append(Issue("ahp-diagonal", severity(Severity.ERROR), sheet, rows[a], letters[a], a, float(diagonal),  # type: ignore[operator]
+            issues.append(Issue("ahp-diagonal", severity(Severity.ERROR), sheet, rows[a], letters[a], a, float(diagonal),
                                 f"{a} compared with itself must be 1, not {diagonal:g}"))
         for b in judged[i + 1:]:
             upper, lower = matrix.loc[a, b], matrix.loc[b, a]
             if np.isnan(upper) and np.isnan(lower):
-                issues.append(Issue("ahp-missing-judgement", severity(Severity.ERROR), sheet, rows[a], letters[b], b, None,  # type: ignore[operator]
+                issues.append(Issue("ahp-missing-judgement", severity(Severity.ERROR), sheet, rows[a], letters[b], b, None,
                                     f"{a} vs {b} has no judgement — type how much more important {a} is than {b} (1-9, or 1/3 etc.)"))
             elif not np.isnan(upper) and not np.isnan(lower) and abs(upper * lower - 1) > RECIPROCAL_TOLERANCE:
-                issues.append(Issue("ahp-not-reciprocal", severity(Severity.ERROR), sheet, rows[b], letters[a], a, float(lower),  # type: ignore[operator]
+                issues.append(Issue("ahp-not-reciprocal", severity(Severity.ERROR), sheet, rows[b], letters[a], a, float(lower),
                                     f"{a} vs {b} is {upper:g} but {b} vs {a} is {lower:g} (product {upper * lower:g}, not 1) — "
                                     f"type {1 / upper:.4g} here or leave this lower cell blank"))
     return issues
 
 
 def _criteria_issues(names: list[str], rows: dict[str, int], letters: dict[str, str], raw: RawTable,
-                     criteria: pd.DataFrame, severity: object) -> list[Issue]:
+                     criteria: pd.DataFrame, severity: Grade) -> list[Issue]:
     if criteria is None or criteria.empty or "criterion" not in criteria:
         return []
     issues: list[Issue] = []
     listed = {str(c).strip(): int(r) for c, r in zip(criteria["criterion"], criteria[ROW], strict=True) if c is not None}
     for name in names:
         if name and name not in listed:
-            issues.append(Issue("ahp-criteria-mismatch", severity(Severity.ERROR), raw.sheet, raw.header_row, letters[name], name, name,  # type: ignore[operator]
+            issues.append(Issue("ahp-criteria-mismatch", severity(Severity.ERROR), raw.sheet, raw.header_row, letters[name], name, name,
                                 f"Criterion {name!r} is in the AHP matrix but not in the criteria table — add it there or remove it from the matrix"))
     for name in listed:
         if name not in names:
-            issues.append(Issue("ahp-criteria-mismatch", severity(Severity.ERROR), raw.sheet, raw.header_row,  # type: ignore[operator]
+            issues.append(Issue("ahp-criteria-mismatch", severity(Severity.ERROR), raw.sheet, raw.header_row,
                                 column_letter(raw.first_column), name, name,
                                 f"Criterion {name!r} is in the criteria table but not in the AHP matrix — add a row and a column for it"))
     return issues

@@ -18,7 +18,7 @@ from pmo_xl.collect.model import CollectionResult, Status
 from pmo_xl.collect.portfolio import PortfolioRows
 from pmo_xl.io.write_template import (
     Styles,
-    _add_validation,
+    add_validation,
     new_workbook,
     write_cell,
     write_instructions,
@@ -75,7 +75,6 @@ def write_collected(path: str | Path, portfolio: PortfolioRows, rows: dict[str, 
     """Write OUT to `path` (the caller makes it atomic)."""
     path = Path(path)
     workbook = new_workbook(path)
-    workbook.in_memory = True  # no temporary file per part: much faster on a slow disk (see template.py)
     styles = Styles(workbook)
     write_instructions(workbook, styles)
     criteria = [str(r[0]) for r in portfolio.tables.get("Criteria", []) if r and r[0] is not None]
@@ -107,7 +106,7 @@ def _write_settings(workbook: Workbook, styles: Styles, portfolio: PortfolioRows
         column = Column(setting.key, setting.label, setting.kind, setting.meaning, allowed=setting.allowed,
                         minimum=setting.minimum, maximum=setting.maximum)
         write_cell(sheet, 2 + index, 1, values[setting.key], styles.for_format(column.number_format))
-        _add_validation(sheet, 2 + index, 1, 2 + index, column)
+        add_validation(sheet, 2 + index, 1, 2 + index, column)
     if portfolio.ahp is not None:
         names, rows = portfolio.ahp
         ahp_col = 23

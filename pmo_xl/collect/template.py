@@ -32,7 +32,7 @@ from pmo_xl.collect.form import (
 from pmo_xl.io.write_template import (
     FIXED_CREATED,
     Styles,
-    _add_validation,
+    add_validation,
     new_workbook,
     write_cell,
     write_table,
@@ -86,7 +86,6 @@ def write_update_workbook(path: str | Path, data: UpdateData, marks: Marks | Non
     workbook = new_workbook(path)
     # Assemble the zip in memory: XlsxWriter's default temporary file per part costs ~200 ms per
     # workbook on a slow disk, 15x the rest; feedback copies are written by the hundred.
-    workbook.in_memory = True
     workbook.set_properties({"title": "PMO project update", "subject": f"template version {TEMPLATE_VERSION}",
                              "creator": f"pmo-xl {__version__}", "created": FIXED_CREATED})
     workbook.define_name(VERSION_NAME, f"={TEMPLATE_VERSION}")
@@ -136,7 +135,7 @@ def _write_form(workbook: Workbook, styles: Styles, data: UpdateData, painter: _
             sheet.write_blank(row0, 1, None, cell_format)
         else:
             write_cell(sheet, row0, 1, value, cell_format)
-        _add_validation(sheet, row0, 1, row0, column)
+        add_validation(sheet, row0, 1, row0, column)
         painter.paint_cell(sheet, UPDATE_SHEET, row0, 1, value, column)
     commentary = FIRST_LINE_ROW0 + [c.field for c in FORM_COLUMNS].index("commentary")
     sheet.set_row(commentary, 60)

@@ -84,8 +84,6 @@ def write_update_workbook(path: str | Path, data: UpdateData, marks: Marks | Non
     """The update workbook for `data` (raw or typed values), with a Feedback sheet when `marks` is given."""
     path = Path(path)
     workbook = new_workbook(path)
-    # Assemble the zip in memory: XlsxWriter's default temporary file per part costs ~200 ms per
-    # workbook on a slow disk, 15x the rest; feedback copies are written by the hundred.
     workbook.set_properties({"title": "PMO project update", "subject": f"template version {TEMPLATE_VERSION}",
                              "creator": f"pmo-xl {__version__}", "created": FIXED_CREATED})
     workbook.define_name(VERSION_NAME, f"={TEMPLATE_VERSION}")

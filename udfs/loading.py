@@ -179,7 +179,7 @@ def PMO_LOADING(
         portfolio = Portfolio(
             settings=settings, registers={"Allocations": allocation_frame, "Resources": resource_frame}
         )
-        result, issues = compute_loading(portfolio, str(grain or "Month"))
+        result, issues = compute_loading(portfolio, str(grain or "Month"), causes=False)
     except (TypeError, ValueError) as error:
         return f"PMO_LOADING: {error}"
     problems = resource_problems + problems

@@ -110,10 +110,15 @@ def _group_rows(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndar
     return total
 
 
-def compute_loading(portfolio: Portfolio, grain: str | None = None) -> tuple[LoadingResult, list[Issue]]:
+def compute_loading(
+    portfolio: Portfolio, grain: str | None = None, causes: bool = True
+) -> tuple[LoadingResult, list[Issue]]:
     """Demand, capacity and utilisation per resource, role, team and project per period.
 
     `grain` is Day, Week, Month or Quarter (any case); None takes Settings.loading_grain.
+    `causes=False` leaves the `causes` column of the over-allocations empty: naming the
+    projects behind every over-allocated cell is the costliest part of a large plan (it grows
+    with allocations × over-allocated periods), and callers that never show it can skip it.
     """
     settings = portfolio.settings
     grain = normalise_grain(grain or settings.loading_grain)
@@ -164,7 +169,7 @@ def compute_loading(portfolio: Portfolio, grain: str | None = None) -> tuple[Loa
             cap,
         ),
         by_project=_project_table(projects, starts, project_hours),
-        overallocations=overallocation_table(demand, grid, res, starts, load, cap, over_t),
+        overallocations=overallocation_table(demand, grid if causes else None, res, starts, load, cap, over_t),
         underused=underuse_table(res, starts, load, cap, under_t),
         unplaced_hours=float(demand.unplaced["hours"].sum()),
         unplaced=demand.unplaced,
@@ -193,15 +198,14 @@ def monthly_role_demand(portfolio: Portfolio, states: Sequence[str] = ALLOCATION
     columns = {"project_id": [], "role": [], "period": np.array([], dtype="datetime64[ns]"), "hours": []}
     if grid is None:
         return pd.DataFrame(columns)
-    role_codes, role_keys = pd.factorize(demand.role_key)
-    n_roles = max(len(role_keys), 1)
+    n_roles = len(demand.role_keys) + 1  # role id -1 (unplaced rows, no pieces) goes last
+    role_codes = np.where(demand.role_id < 0, n_roles - 1, demand.role_id)
     key_codes, keys = pd.factorize(demand.project_code.astype(np.int64) * n_roles + role_codes)
     grouping, key_of_row = _pair_grouping(demand, grid, key_codes)
     spread_pieces(grid, demand.pieces, demand.calendar, (grouping,))
     hours = _group_rows(key_of_row, len(keys), grouping.hours())
     keys = np.asarray(keys, dtype=np.int64)
-    first_of_role = np.unique(role_codes, return_index=True)[1]
-    role_names = np.asarray(demand.role_display, dtype=object)[first_of_role]
+    role_names = np.append(demand.role_names, None)
     i, p = np.nonzero(hours > 1e-9)
     return pd.DataFrame(
         {

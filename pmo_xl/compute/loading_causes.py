@@ -63,6 +63,7 @@ def _block_incidences(
 
     `seen[r, q]` counts resource r's over-allocated periods before q, `offset[r]` is r's first
     cell and `over_period[c]` the period of cell c (cells in row-major order of the mask).
+    Per-piece figures are worked out once per piece; per incidence only what varies.
     """
     pieces = demand.pieces
     n_periods = seen.shape[1] - 1
@@ -81,18 +82,20 @@ def _block_incidences(
     piece = np.repeat(has, count)
     first = offset[resource[has]] + seen[resource[has], q0[has]]
     cell = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(len(piece))
-    period = over_period[cell]
-    cal = calendar[piece]
+    base = calendar * (n_periods + 1)  # row of the calendar in the flattened period bounds
     bounds = grid.bounds_work.ravel()
-    u = np.maximum(lo[piece], bounds[cal * (n_periods + 1) + period])
-    w = np.maximum(np.minimum(hi[piece], bounds[cal * (n_periods + 1) + period + 1]), u)
-    index = kept[piece]
-    flat = pieces.profile[index] == FLAT
-    hours = np.empty(len(piece))
-    hours[flat] = (w - u)[flat] * (pieces.hours[index] / pieces.length[index])[flat]
-    c = ~flat
-    hours[c] = hours_between(pieces.hours[index][c], pieces.start[index][c], pieces.length[index][c],
-                             pieces.profile[index][c], u[c], w[c])  # fmt: skip
+    at = base[piece] + over_period[cell]
+    u = np.maximum(lo[piece], bounds[at])
+    w = np.maximum(np.minimum(hi[piece], bounds[at + 1]), u)
+    profile = pieces.profile[kept]
+    rate = pieces.hours[kept] / pieces.length[kept]
+    hours = (w - u) * rate[piece]  # exact for flat pieces
+    contoured = np.flatnonzero(profile[piece] != FLAT)
+    if len(contoured):
+        i = kept[piece[contoured]]
+        hours[contoured] = hours_between(
+            pieces.hours[i], pieces.start[i], pieces.length[i], pieces.profile[i], u[contoured], w[contoured]
+        )
     # Only pieces sharing a resource and a project can meet in a cell: add those up.
     n_projects = len(demand.project_ids) + 1
     pair_codes, pairs = pd.factorize(resource.astype(np.int64) * n_projects + project)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from pmo_xl.compute.calendar import DAY, CalendarSet, build_calendars, calendar_key, period_floor
 from pmo_xl.compute.contours import FLAT, profile_indexes
-from pmo_xl.compute.loading_issues import allocation_issues, overdue_issues, resource_issue
+from pmo_xl.compute.loading_issues import UNPLACED_REASONS, allocation_issues, overdue_issues, resource_issue
 from pmo_xl.compute.loading_pieces import Pieces, plan_pieces, status_pieces
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio, Settings
@@ -56,13 +56,6 @@ def _numbers(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
 
 
-def _present(values: np.ndarray) -> np.ndarray:
-    """True where a cell holds non-blank text (looked up once per distinct value)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    lookup = np.array([isinstance(u, str) and bool(u.strip()) for u in uniques] + [False], dtype=bool)
-    return lookup[np.where(codes < 0, len(uniques), codes)]
-
-
 def _keys(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(key, display) per value: compare case- and space-insensitively, show the first spelling."""
     codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
@@ -70,6 +63,38 @@ def _keys(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     display = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
     codes = np.where(codes < 0, len(uniques), codes)
     return keys[codes], display[codes]
+
+
+class _Rows:
+    """Column arrays of a register at some row positions (the counted allocations).
+
+    Gathers each column once instead of copying the whole filtered frame.
+    """
+
+    def __init__(self, frame: pd.DataFrame, positions: np.ndarray) -> None:
+        self.frame = frame
+        self.positions = positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def objects(self, name: str) -> np.ndarray:
+        if name not in self.frame.columns:
+            return np.full(len(self.positions), None, dtype=object)
+        return self.frame[name].to_numpy(dtype=object)[self.positions]
+
+    def days(self, name: str) -> np.ndarray:
+        if name not in self.frame.columns:
+            return np.full(len(self.positions), np.datetime64("NaT"), dtype="datetime64[D]")
+        values = self.frame[name].to_numpy()[self.positions]
+        if not np.issubdtype(values.dtype, np.datetime64):
+            values = pd.to_datetime(pd.Series(values), errors="coerce").to_numpy()
+        return values.astype("datetime64[D]")
+
+    def numbers(self, name: str) -> np.ndarray:
+        if name not in self.frame.columns:
+            return np.full(len(self.positions), np.nan)
+        return pd.to_numeric(self.frame[name], errors="coerce").to_numpy(dtype=np.float64)[self.positions]
 
 
 @dataclass
@@ -164,8 +189,9 @@ class Demand:
     project_ids: np.ndarray  # distinct project IDs, sorted
     row: np.ndarray  # demand row per allocation (-1: not placeable)
     calendar: np.ndarray
-    role_key: np.ndarray  # the role the demand counts against (resource's role for named resources)
-    role_display: np.ndarray
+    role_id: np.ndarray  # the role the demand counts against (the resource's for named ones); -1: none
+    role_keys: np.ndarray  # role table: comparison key of each role id
+    role_names: np.ndarray  # and the name shown (the first spelling in Resources)
     effort: np.ndarray
     excel_rows: np.ndarray
     pieces: Pieces
@@ -209,10 +235,11 @@ def prepare_demand(
     resources_frame = portfolio.registers.get("Resources", pd.DataFrame())
     frame = portfolio.registers.get("Allocations", pd.DataFrame())
     wanted = {calendar_key(s) for s in states}
-    state_keys, _ = _keys(_column(frame, "state"))
-    frame = frame[np.isin(state_keys, list(wanted))] if len(frame) else frame
-    start = _days(_column(frame, "start"))
-    finish = _days(_column(frame, "finish"))
+    state_codes, state_uniques = pd.factorize(_column(frame, "state").to_numpy(dtype=object))
+    counted = np.array([calendar_key(u) in wanted for u in state_uniques] + [False], dtype=bool)
+    rows = _Rows(frame, np.flatnonzero(counted[state_codes]))
+    start = rows.days("start")
+    finish = rows.days("finish")
     status = (
         None
         if settings.status_date is None
@@ -235,27 +262,36 @@ def prepare_demand(
     )
     resources, issues = read_resources(resources_frame, cals, settings)
 
-    resource_id = _column(frame, "resource_id").to_numpy(dtype=object)
-    named = _present(resource_id)
-    index = pd.Index(resources.ids).get_indexer(resource_id) if len(frame) else np.zeros(0, dtype=np.int64)
-    index = np.where(named, index, -1)
-    alloc_role_keys, alloc_roles = _keys(_column(frame, "role"))
-    generic = ~named & (alloc_role_keys != "")
-    role_row_keys, role_row_index = np.unique(alloc_role_keys[generic], return_inverse=True)
-    display_of = dict(zip(resources.role_keys, resources.roles, strict=True))
-    for key, name in zip(alloc_role_keys[generic], alloc_roles[generic], strict=True):
-        display_of.setdefault(key, name)
-    role_rows = np.array([display_of[k] for k in role_row_keys], dtype=object)
+    resource_id = rows.objects("resource_id")
+    # One factorize per column; the few distinct values are then looked up, not every row.
+    id_codes, id_uniques = pd.factorize(resource_id)
+    id_present = np.array([isinstance(u, str) and bool(u.strip()) for u in id_uniques] + [False], dtype=bool)
+    id_index = np.append(pd.Index(resources.ids).get_indexer(np.asarray(id_uniques, dtype=object)), -1)
+    named = id_present[id_codes]
+    index = np.where(named, id_index[id_codes], -1)
+    role_codes, role_uniques = pd.factorize(rows.objects("role"))
+    alloc_role_keys = np.array([calendar_key(u) for u in role_uniques] + [""], dtype=object)
+    alloc_role_names = np.array([str(u).strip() for u in role_uniques] + [""], dtype=object)
+    generic = ~named & (alloc_role_keys[role_codes] != "")
+    # The role table: every role a resource holds, then roles only generic demand asks for.
+    role_keys = list(dict.fromkeys([*resources.role_keys, *alloc_role_keys[np.unique(role_codes[generic])]]))
+    role_of_key = {k: i for i, k in enumerate(role_keys)}
+    role_names = dict(
+        zip(resources.role_keys[::-1], resources.roles[::-1], strict=True)
+    )  # first spelling wins
+    for key, name in zip(alloc_role_keys, alloc_role_names, strict=True):
+        role_names.setdefault(key, name)
+    resource_role = np.array([role_of_key[k] for k in resources.role_keys], dtype=np.int64)
+    alloc_role = np.array([role_of_key.get(k, -1) for k in alloc_role_keys], dtype=np.int64)
     n_res = len(resources)
-    row = np.full(len(frame), -1, dtype=np.int64)
-    row[named] = index[named]
-    row[generic] = n_res + role_row_index
-    calendar = np.where(index >= 0, resources.calendar[np.maximum(index, 0)] if n_res else 0, 0)
-    role_key = np.where(
-        index >= 0, resources.role_keys[np.maximum(index, 0)] if n_res else "", alloc_role_keys
+    role_id = np.where(
+        index >= 0, resource_role[np.maximum(index, 0)] if n_res else -1, alloc_role[role_codes]
     )
-    key_codes, key_uniques = pd.factorize(role_key)
-    role_display = np.array([display_of.get(k, "") for k in key_uniques] + [""], dtype=object)[key_codes]
+    generic_roles, generic_row = np.unique(role_id[generic], return_inverse=True)
+    row = np.full(len(rows), -1, dtype=np.int64)
+    row[named] = index[named]
+    row[generic] = n_res + generic_row
+    calendar = np.where(index >= 0, resources.calendar[np.maximum(index, 0)] if n_res else 0, 0)
 
     dated = ~np.isnat(start) & ~np.isnat(finish)
     s_day = np.where(dated, (start - cals.origin).astype(np.int64), 0).clip(0, cals.n_days - 1)
@@ -266,56 +302,57 @@ def prepare_demand(
     day_hours = np.where(
         index >= 0, resources.daily[np.maximum(index, 0)] if n_res else 0.0, settings.hours_per_day
     )
-    effort_hours = _numbers(_column(frame, "effort_hours", "float"))
-    fte = _numbers(_column(frame, "fte", "float"))
+    effort_hours = rows.numbers("effort_hours")
+    fte = rows.numbers("fte")
     effort = np.where(~np.isnan(effort_hours), effort_hours, np.nan_to_num(fte) * day_hours * n)
     effort = np.maximum(np.nan_to_num(effort), 0.0)
-    profile = profile_indexes(_column(frame, "profile").to_numpy(dtype=object))
-    excel_rows = _column(frame, "_row", "float").to_numpy()
+    profile = profile_indexes(rows.objects("profile"))
+    excel_rows = rows.numbers("_row")
 
-    reasons = np.full(len(frame), "", dtype=object)
-    reasons[named & (index < 0)] = "unknown-resource"
-    reasons[~named & (alloc_role_keys == "")] = "no-resource-or-role"
-    reasons[(reasons == "") & ~dated] = "missing-dates"
-    reasons[(reasons == "") & (n == 0)] = "no-working-days"
-    unplaced_mask = reasons != ""
+    reasons = np.zeros(len(rows), dtype=np.int8)  # index into UNPLACED_REASONS; 0: placed
+    for code, cause in enumerate(
+        (named & (index < 0), ~named & ~generic, ~dated, n == 0), start=1
+    ):  # the first reason that applies is the one reported
+        reasons[(reasons == 0) & cause] = code
+    unplaced_mask = reasons > 0
     row[unplaced_mask] = -1
-    issues += allocation_issues(frame, reasons, effort, profile)
+    issues += allocation_issues(frame, rows.positions, reasons, effort, profile)
     unplaced = pd.DataFrame(
         {
             "row": excel_rows[unplaced_mask],
-            "project_id": _column(frame, "project_id").to_numpy(dtype=object)[unplaced_mask],
+            "project_id": rows.objects("project_id")[unplaced_mask],
             "resource_id": resource_id[unplaced_mask],
-            "role": alloc_roles[unplaced_mask],
+            "role": alloc_role_names[role_codes][unplaced_mask],
             "hours": effort[unplaced_mask],
-            "reason": reasons[unplaced_mask],
+            "reason": np.asarray(UNPLACED_REASONS, dtype=object)[reasons[unplaced_mask]],
         }
     )
     profile = np.where(profile < 0, FLAT, profile)
     placed = np.flatnonzero(~unplaced_mask)
-    actual = _numbers(_column(frame, "actual_hours", "float"))
+    actual = rows.numbers("actual_hours")
     if status is None:
         pieces = plan_pieces(placed, effort, a, n, profile)
         overdue = np.zeros(0, dtype=np.int64)
     else:
         k = cals.cum[calendar, int((status - cals.origin) / DAY) + 1]
         pieces, overdue = status_pieces(placed, effort, a, n, profile, actual, k, cals.cum[calendar, -1])
-    issues += overdue_issues(frame, overdue, effort, actual, status)
-    project = _column(frame, "project_id").to_numpy(dtype=object)
+    issues += overdue_issues(frame, rows.positions, overdue, effort, actual, status)
+    project = rows.objects("project_id")
     project_code, project_ids = pd.factorize(project, sort=True, use_na_sentinel=False)
     demand = Demand(
         cals=cals,
         resources=resources,
-        role_rows=role_rows,
-        role_row_keys=role_row_keys,
-        row_calendar=np.concatenate([resources.calendar, np.zeros(len(role_rows), dtype=np.int64)]),
+        role_rows=np.array([role_names[role_keys[r]] for r in generic_roles], dtype=object),
+        role_row_keys=np.array([role_keys[r] for r in generic_roles], dtype=object),
+        row_calendar=np.concatenate([resources.calendar, np.zeros(len(generic_roles), dtype=np.int64)]),
         project=project,
         project_code=project_code,
         project_ids=np.asarray(project_ids, dtype=object),
         row=row,
         calendar=calendar,
-        role_key=role_key,
-        role_display=role_display,
+        role_id=role_id,
+        role_keys=np.array(role_keys, dtype=object),
+        role_names=np.array([role_names[k] for k in role_keys], dtype=object),
         effort=effort,
         excel_rows=excel_rows,
         pieces=pieces,
@@ -333,12 +370,16 @@ def _set_span(demand: Demand) -> None:
     if not keep.any():
         return
     cals = demand.cals
+    n_cal = len(cals.names)
     cal = demand.calendar[p.alloc[keep]]
-    n_work = cals.cum[:, -1]
-    first = np.clip(np.floor(p.lo[keep]).astype(np.int64), 0, n_work[cal] - 1)
-    last = np.clip(np.ceil(p.hi[keep]).astype(np.int64) - 1, 0, n_work[cal] - 1)
-    days = [np.flatnonzero(cals.working[c]) for c in range(len(cals.names))]
-    lo = min(days[c][first[cal == c]].min() for c in np.unique(cal))
-    hi = max(days[c][last[cal == c]].max() for c in np.unique(cal))
-    demand.first_day = cals.origin + int(lo) * DAY
-    demand.last_day = cals.origin + int(hi) * DAY
+    lowest = np.full(n_cal, np.inf)
+    highest = np.full(n_cal, -np.inf)
+    np.minimum.at(lowest, cal, p.lo[keep])
+    np.maximum.at(highest, cal, p.hi[keep])
+    days, last_days = [], []
+    for c in np.flatnonzero(np.isfinite(lowest)):  # a loop over calendars, not pieces
+        working = np.flatnonzero(cals.working[c])
+        days.append(working[min(int(lowest[c]), len(working) - 1)])
+        last_days.append(working[min(int(np.ceil(highest[c])) - 1, len(working) - 1)])
+    demand.first_day = cals.origin + int(min(days)) * DAY
+    demand.last_day = cals.origin + int(max(last_days)) * DAY

@@ -63,10 +63,11 @@ def _cells(frame: pd.DataFrame, name: str, positions: np.ndarray) -> list[object
         return [None] * len(positions)
     values = frame[name].to_numpy()[positions]
     if np.issubdtype(values.dtype, np.datetime64):
-        return [None if np.isnat(v) else pd.Timestamp(v).date() for v in values]
+        return values.astype("datetime64[D]").astype(object).tolist()  # datetime.date, NaT as None
     return values.tolist()
 
 
+UNPLACED_REASONS = ("", "unknown-resource", "no-resource-or-role", "missing-dates", "no-working-days")
 # reason -> (severity, the column to point at, message); {hours} is filled in per row.
 _UNPLACED = {
     "unknown-resource": (Severity.ERROR, "resource_id", "Resource '{value}' is not in Resources; its {hours} are not counted."),
@@ -77,19 +78,24 @@ _UNPLACED = {
 
 
 def allocation_issues(
-    frame: pd.DataFrame, reasons: np.ndarray, effort: np.ndarray, profile: np.ndarray
+    frame: pd.DataFrame, positions: np.ndarray, reasons: np.ndarray, effort: np.ndarray, profile: np.ndarray
 ) -> list[Issue]:
-    """One issue per allocation whose hours cannot be placed, and per unknown profile."""
+    """One issue per allocation whose hours cannot be placed, and per unknown profile.
+
+    `positions[i]` is the frame row of allocation i; `reasons[i]` indexes UNPLACED_REASONS.
+    """
     issues: list[Issue] = []
-    for reason, (severity, field, text) in _UNPLACED.items():
-        at = np.flatnonzero(reasons == reason)
+    for code, reason in enumerate(UNPLACED_REASONS[1:], start=1):
+        at = np.flatnonzero(reasons == code)
+        severity, field, text = _UNPLACED[reason]
+        where = positions[at]
         for row, value, hours in zip(
-            _cells(frame, "_row", at), _cells(frame, field, at), effort[at], strict=True
+            _cells(frame, "_row", where), _cells(frame, field, where), effort[at], strict=True
         ):
             message = text.format(value=value, hours=f"{hours:,.1f} h")
             issues.append(allocation_issue(reason, severity, row, field, value, message))
-    at = np.flatnonzero(profile < 0)
-    for row, value in zip(_cells(frame, "_row", at), _cells(frame, "profile", at), strict=True):
+    where = positions[np.flatnonzero(profile < 0)]
+    for row, value in zip(_cells(frame, "_row", where), _cells(frame, "profile", where), strict=True):
         issues.append(allocation_issue("unknown-profile", Severity.WARNING, row, "profile", value,
                                        f"Unknown profile '{value}'; the effort is spread flat."))  # fmt: skip
     return sorted(issues, key=lambda i: i.row or 0)
@@ -97,6 +103,7 @@ def allocation_issues(
 
 def overdue_issues(
     frame: pd.DataFrame,
+    positions: np.ndarray,
     overdue: np.ndarray,
     effort: np.ndarray,
     actual: np.ndarray,
@@ -104,10 +111,11 @@ def overdue_issues(
 ) -> list[Issue]:
     """A warning per allocation whose finish has passed with hours left (they were re-spread)."""
     issues = []
-    rows, finishes = _cells(frame, "_row", overdue), _cells(frame, "finish", overdue)
+    rows, finishes = _cells(frame, "_row", positions[overdue]), _cells(frame, "finish", positions[overdue])
+    on = str(status)
     for row, finish, planned, done in zip(rows, finishes, effort[overdue], actual[overdue], strict=True):
         message = (
-            f"Finish is before the status date {status} but {planned - done:,.1f} h of {planned:,.1f} h "
+            f"Finish is before the status date {on} but {planned - done:,.1f} h of {planned:,.1f} h "
             "remain; they are loaded after the status date at the planned pace. Update the finish date."
         )
         issues.append(

@@ -1,4 +1,9 @@
-"""The tables of a loading result, built from the resource × period demand and capacity arrays."""
+"""The tables of a loading result, built from the resource × period demand and capacity arrays.
+
+In the long tables (one row per resource and period) the label columns resource_id, name,
+role and team are pandas categoricals: a million rows then hold a million small integer codes
+instead of a million strings. They compare, filter, group and write to Excel like text.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +22,19 @@ def utilisation(demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     return out
 
 
-def _long(res: Resources, starts: np.ndarray, r: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+def _label(values: np.ndarray, r: np.ndarray) -> pd.Categorical:
+    """A per-resource label repeated for cells of resources `r`, as a categorical."""
+    codes, categories = pd.factorize(values)  # per resource: a few thousand values at most
+    return pd.Categorical.from_codes(codes[r], categories=categories)
+
+
+def _long(res: Resources, starts: np.ndarray, r: np.ndarray, p: np.ndarray) -> dict[str, object]:
     """The identifying columns of (resource, period) cells."""
     return {
-        "resource_id": res.ids[r],
-        "name": res.names[r],
-        "role": res.roles[r],
-        "team": res.teams[r],
+        "resource_id": _label(res.ids, r),
+        "name": _label(res.names, r),
+        "role": _label(res.roles, r),
+        "team": _label(res.teams, r),
         "period": starts[p],
     }
 
@@ -139,7 +150,7 @@ def overallocation_table(
         columns["causes"] = np.full(len(r), "", dtype=object)
     columns["note"] = np.where(cap[r, p] > 0, "", "no capacity").astype(object)
     order = np.lexsort((-columns["excess_hours"], p))  # by period, biggest excess first
-    return pd.DataFrame({k: v[order] for k, v in columns.items()})
+    return pd.DataFrame(columns).take(order).reset_index(drop=True)
 
 
 def underuse_table(
@@ -155,4 +166,4 @@ def underuse_table(
     columns["demand_hours"] = load[r, p]
     columns["capacity_hours"] = cap[r, p]
     order = np.lexsort((columns["utilisation"], p))  # by period, least used first
-    return pd.DataFrame({k: v[order] for k, v in columns.items()})
+    return pd.DataFrame(columns).take(order).reset_index(drop=True)

@@ -14,6 +14,13 @@ formulas, whose cost is also shown on its own); "validate" is parsing and every 
 The project machine is shared (2 cores, other sessions' test runs): wall seconds swing 2-3x with
 the load, so each step also shows its CPU seconds (`time.process_time`, this process only),
 which is what the code costs when it has a core to itself.
+
+Last measured 2026-11-22, 3 runs, medians, load average 2-5 on the 2-core machine:
+
+  | workbook                          | read wall | read CPU | XML scan CPU | validate wall | validate CPU | validate / read (CPU) |
+  |-----------------------------------|-----------|----------|--------------|---------------|--------------|-----------------------|
+  | 1,000 projects (88,745 alloc.)    | 11.7 s    | 2.62 s   | 0.19 s       | 1.69 s        | 0.84 s       | 32 %                  |
+  | Allocations, 1,048,575 rows       | 46.4 s    | 26.1 s   | 1.86 s       | 6.68 s        | 3.54 s       | 14 %                  |
 """
 
 from __future__ import annotations

@@ -381,3 +381,19 @@ def test_model_is_plain_data(model: ReportModel) -> None:
     for field in dataclasses.fields(model):
         value = getattr(model, field.name)
         assert "xlsxwriter" not in type(value).__module__
+
+
+def test_page_header_text_is_escaped() -> None:
+    """A portfolio called "R&D" must not start an Excel header control code (&D is the date)."""
+    from pmo_xl.report.sheets.common import header_text
+
+    assert header_text("R&D portfolio") == "R&&D portfolio"
+
+
+def test_data_quality_counts_by_severity(book: openpyxl.Workbook, model: ReportModel) -> None:
+    counts = model.data_quality.counts
+    subtitle = book["Data Quality"]["A2"].value
+    assert f"{counts['error']} errors" in subtitle and f"{counts['warning']} warnings" in subtitle
+    checks, _, _ = table_frame(book, "Data Quality", "tblChecks")
+    for severity, count in counts.items():
+        assert int(checks.loc[checks["Severity"] == severity, "Count"].sum()) == count

@@ -12,6 +12,7 @@ arrow compares the overall RAG with the same rating one month earlier.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -85,8 +86,9 @@ def build_portfolio_table(
     table["rag_pm"] = projects["rag"].to_numpy()
     ev_cols = ["eac", "vac", "cpi", "spi", "spi_t"]
     if ev is not None and len(ev.current):
-        now = _overall(ev.current, portfolio.progress)
-        current = ev.current[["project_id", "period", *ev_cols, "rag", "stale"]].rename(columns={"period": "as_of", "rag": "rag_index"})
+        ev_current = plain(ev.current)
+        now = _overall(ev_current, portfolio.progress)
+        current = ev_current[["project_id", "period", *ev_cols, "rag", "stale"]].rename(columns={"period": "as_of", "rag": "rag_index"})
         current = current.merge(now.drop(columns=["period", "rag", "rag_reason"]), on="project_id", how="left")
         table = table.merge(current, on="project_id", how="left")
     else:
@@ -101,7 +103,7 @@ def build_portfolio_table(
     table["rag_overall"] = np.where(np.isfinite(level), RAG_NAMES[np.nan_to_num(level, nan=0).astype(int)], None)
     previous = np.full(len(table), np.nan)
     if ev_before is not None and len(ev_before.current):
-        before = _overall(ev_before.current, portfolio.progress).set_index("project_id")["overall_level"]
+        before = _overall(plain(ev_before.current), portfolio.progress).set_index("project_id")["overall_level"]
         previous = table["project_id"].map(before).to_numpy(dtype=np.float64)
     table["rag_previous"] = np.where(np.isfinite(previous), RAG_NAMES[np.nan_to_num(previous, nan=0).astype(int)], None)
     with np.errstate(invalid="ignore"):
@@ -132,7 +134,7 @@ class EarnedValueView:
 
 def build_earned_value_view(ev: EarnedValueResult, project_table: pd.DataFrame) -> EarnedValueView:
     order = project_table[["project_id", "rag_overall"]]
-    metrics = order.merge(ev.current, on="project_id", how="inner")
+    metrics = order.merge(plain(ev.current), on="project_id", how="inner")
     months = [pd.Timestamp(p) for p in ev.trend["period"]] if len(ev.trend) else []
     trend = ev.project_trend
     ids = metrics["project_id"]
@@ -209,7 +211,15 @@ def _months_after(month: pd.Timestamp, period: pd.Timestamp) -> int:
     return (period.year - month.year) * 12 + period.month - month.month
 
 
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as plain values: the report joins, concatenates and fills labels freely."""
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype({c: object for c in categorical}) if categorical else frame
+
+
 def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) -> ResourcesView:
+    loading = dataclasses.replace(loading, **{name: plain(getattr(loading, name)) for name in (
+        "heatmap", "by_team", "by_role", "overallocations", "resource_load")})
     periods = [pd.Timestamp(p) for p in loading.periods]
     grain = loading.grain
     shown = _window(periods, period, grain)

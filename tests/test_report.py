@@ -344,19 +344,18 @@ def test_another_period(portfolio: Portfolio) -> None:
     assert september.s_curve["period"].max() == pd.Timestamp(2026, 9, 1)
 
 
-def test_empty_workbook_still_gives_the_whole_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_workbook_still_gives_the_whole_pack(tmp_path: Path) -> None:
     """A blank template: no period, no figures — every sheet is there and says so, nothing crashes.
 
-    Run as in production (not strict): a computation that fails on an empty register becomes
-    an internal-error issue and its sheet says it is unavailable.
+    Strict: every computation copes with empty registers (none becomes an internal-error issue).
     """
-    monkeypatch.delenv("PMO_XL_STRICT", raising=False)
     source = tmp_path / "blank.xlsx"
     write_portfolio_workbook(source)
     out = write_report(load_portfolio(source), tmp_path / "blank-report.xlsx")
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == EXPECTED_SHEETS
     assert "no period" in book["Dashboard"]["A2"].value
+    assert "not available" in (book["Dashboard"]["A3"].value or "").lower()
 
 
 def test_a_failing_computation_is_reported_not_raised(portfolio: Portfolio, monkeypatch: pytest.MonkeyPatch) -> None:

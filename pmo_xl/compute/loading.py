@@ -169,7 +169,9 @@ def compute_loading(
             cap,
         ),
         by_project=_project_table(projects, starts, project_hours),
-        overallocations=overallocation_table(demand, grid if causes else None, res, starts, load, cap, over_t),
+        overallocations=overallocation_table(
+            demand, grid if causes else None, res, starts, load, cap, over_t
+        ),
         underused=underuse_table(res, starts, load, cap, under_t),
         unplaced_hours=float(demand.unplaced["hours"].sum()),
         unplaced=demand.unplaced,

@@ -128,7 +128,8 @@ def read_resources(
     weekly = np.where(np.isnan(weekly), np.where(np.isnan(fte), 1.0, fte) * settings.hours_per_week, weekly)
     non_project = np.clip(np.nan_to_num(_numbers(_column(frame, "non_project", "float"))), 0.0, 1.0)
     names = _column(frame, "calendar").to_numpy(dtype=object)
-    calendar = np.array([cals.index_of(n) for n in names], dtype=np.int64)
+    name_codes, name_uniques = pd.factorize(names)  # a handful of calendars, looked up once each
+    calendar = np.array([cals.index_of(n) for n in name_uniques] + [0], dtype=np.int64)[name_codes]
     start = _days(_column(frame, "available_from"))
     stop = _days(_column(frame, "available_to"))
     offset_from = np.where(np.isnat(start), -FAR, (start - cals.origin).astype(np.int64))
@@ -136,19 +137,11 @@ def read_resources(
     teams = _column(frame, "team").to_numpy(dtype=object)
     rows = _column(frame, "_row", "float").to_numpy()
     issues: list[Issue] = []
-    known = _holiday_calendars(settings) | {calendar_key(settings.default_calendar)}
-    for row, name in zip(rows, names, strict=True):
-        if calendar_key(name) and calendar_key(name) not in known:
-            issues.append(
-                resource_issue(
-                    "unknown-calendar",
-                    Severity.WARNING,
-                    row,
-                    "calendar",
-                    name,
-                    f"Calendar '{name}' has no holidays in Settings; only weekends are non-working days for this resource.",
-                )
-            )
+    known = _holiday_calendars(settings) | {calendar_key(settings.default_calendar), ""}
+    unknown = np.array([calendar_key(n) not in known for n in name_uniques] + [False], dtype=bool)[name_codes]
+    for row, name in zip(rows[unknown], names[unknown], strict=True):
+        message = f"Calendar '{name}' has no holidays in Settings; only weekends are non-working days for this resource."
+        issues.append(resource_issue("unknown-calendar", Severity.WARNING, row, "calendar", name, message))
     resources = Resources(
         ids=frame["resource_id"].to_numpy(dtype=object),
         names=_column(frame, "name").to_numpy(dtype=object),

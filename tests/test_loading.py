@@ -362,6 +362,16 @@ def test_late_allocation_keeps_its_load_at_the_planned_pace() -> None:
                     "2026-03-12": 8, "2026-03-13": 8, "2026-03-16": 8}  # fmt: skip
 
 
+def test_blank_status_date_is_the_end_of_the_latest_month_with_progress() -> None:
+    allocations = [alloc("P1", "R1", "2026-03-16", "2026-04-10", 80, actual_hours=10)]
+    pf = portfolio([person("R1")], allocations)
+    pf.registers["Progress"] = pd.DataFrame(
+        {"project_id": ["P1"], "period": pd.to_datetime(["2026-03-01"]), "_row": [2]}
+    )
+    result, _ = compute_loading(pf, "month")
+    assert _weekly(result) == {"2026-03-01": 10, "2026-04-01": 70}  # done by 31 March, the rest after
+
+
 def test_overrun_shows_the_actual_hours_and_nothing_after() -> None:
     allocations = [alloc("P1", "R1", "2026-03-02", "2026-03-06", 40, actual_hours=50)]
     result, issues = compute_loading(

@@ -8,6 +8,12 @@ Settings.underuse_threshold under-use. A period where a resource has no capacity
 availability, or zero hours) has no utilisation (empty, never a division by zero); demand there
 is listed as over-allocation with the note "no capacity".
 
+Remaining effort: with a status date (Settings, or the end of the latest month with progress)
+and actual hours, the hours done sit before the status date in the plan's shape, the rest
+(effort − actual) after it in the plan's shape; an allocation whose finish has passed with hours
+left gets them flat over the next working days at its planned pace (an `allocation-overdue`
+warning says so). Without actual hours the plan stands. See `loading_pieces.status_pieces`.
+
 Which allocations count: Committed ones, Proposed ones too when Settings.include_proposed,
 never Draft. Effort is `effort_hours`, else `fte` × the resource's project hours per working day
 (its weekly hours / 5 × (1 − non-project share)) × the working days, or × the standard day
@@ -63,6 +69,10 @@ class LoadingResult:
     - `underused`: resource_id, name, role, team, period, utilisation, demand_hours, capacity_hours.
     - `unplaced`: allocations whose hours could not be placed: row, project_id, resource_id,
       role, hours, reason; `unplaced_hours` is their total.
+
+    Periods are datetime64 (period starts). In resource_load, overallocations and underused the
+    label columns (resource_id, name, role, team) are categoricals (see `loading_tables`). Rows
+    of overallocations and underused are ordered by period, then worst first.
     """
 
     grain: str

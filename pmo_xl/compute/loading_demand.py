@@ -27,6 +27,7 @@ from pmo_xl.compute.loading_issues import UNPLACED_REASONS, allocation_issues, o
 from pmo_xl.compute.loading_pieces import Pieces, plan_pieces, status_pieces
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio, Settings
+from pmo_xl.parse.settings import status_date as effective_status_date
 
 FAR = 10**9  # a day offset standing for "no availability limit"
 _MARGIN = np.timedelta64(
@@ -233,11 +234,10 @@ def prepare_demand(
     rows = _Rows(frame, np.flatnonzero(counted[state_codes]))
     start = rows.days("start")
     finish = rows.days("finish")
-    status = (
-        None
-        if settings.status_date is None
-        else np.datetime64(pd.Timestamp(settings.status_date).date(), "D")
-    )
+    # Blank status date: the end of the latest month with progress, as everywhere else.
+    progress = portfolio.registers.get("Progress")
+    day = settings.status_date if progress is None else effective_status_date(settings, progress)
+    status = None if day is None else np.datetime64(pd.Timestamp(day).date(), "D")
     first, last = _horizon(start, finish, status)
     if span is not None:
         first, last = min(first, span[0]), max(last, span[1])

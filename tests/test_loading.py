@@ -404,6 +404,8 @@ def test_monthly_role_demand_and_capacity() -> None:
     demand = monthly_role_demand(portfolio(people, allocations))
     assert list(demand.columns) == ["project_id", "role", "period", "hours"]
     assert demand["period"].dtype == "datetime64[ns]"
+    ordered = demand.sort_values(["project_id", "role", "period"], ignore_index=True)
+    pd.testing.assert_frame_equal(demand, ordered)
     rows = {(r.project_id, r.role, str(r.period.date())): round(r.hours, 6) for r in demand.itertuples()}
     assert rows == {("P1", "Analyst", "2026-03-01"): 10, ("P1", "Developer", "2026-03-01"): 42,
                     ("P1", "Developer", "2026-04-01"): 42, ("P2", "Analyst", "2026-04-01"): 12}  # fmt: skip

@@ -23,47 +23,20 @@ import pandas as pd
 
 from pmo_xl.compute.calendar import DAY, CalendarSet, build_calendars, calendar_key, period_floor
 from pmo_xl.compute.contours import FLAT, profile_indexes
-from pmo_xl.compute.loading_issues import UNPLACED_REASONS, allocation_issues, overdue_issues, resource_issue
+from pmo_xl.compute.loading_issues import UNPLACED_REASONS, allocation_issues, overdue_issues
 from pmo_xl.compute.loading_pieces import Pieces, plan_pieces, status_pieces
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.compute.loading_resources import Resources, column, read_resources
+from pmo_xl.issues import Issue
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.parse.settings import status_date as effective_status_date
 
-FAR = 10**9  # a day offset standing for "no availability limit"
-_MARGIN = np.timedelta64(
-    14, "D"
-)  # room before the earliest date, so a status date has a working day before it
+# Room before the earliest date, so a status date always has a working day before it.
+_MARGIN = np.timedelta64(14, "D")
 
 
 def counted_states(settings: Settings) -> tuple[str, ...]:
     """Allocation states counted as demand: Committed, plus Proposed when Settings say so."""
     return ("Committed", "Proposed") if settings.include_proposed else ("Committed",)
-
-
-def _column(frame: pd.DataFrame, name: str, dtype: str = "object") -> pd.Series:
-    """A register column, or an empty one of the right length when the column is absent."""
-    if name in frame.columns:
-        return frame[name]
-    return pd.Series(
-        np.full(len(frame), np.nan if dtype == "float" else None, dtype=object), index=frame.index
-    )
-
-
-def _days(series: pd.Series) -> np.ndarray:
-    return pd.to_datetime(series, errors="coerce").to_numpy().astype("datetime64[D]")
-
-
-def _numbers(series: pd.Series) -> np.ndarray:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-
-
-def _keys(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(key, display) per value: compare case- and space-insensitively, show the first spelling."""
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    keys = np.array([calendar_key(u) for u in uniques] + [""], dtype=object)
-    display = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-    codes = np.where(codes < 0, len(uniques), codes)
-    return keys[codes], display[codes]
 
 
 class _Rows:
@@ -96,73 +69,6 @@ class _Rows:
         if name not in self.frame.columns:
             return np.full(len(self.positions), np.nan)
         return pd.to_numeric(self.frame[name], errors="coerce").to_numpy(dtype=np.float64)[self.positions]
-
-
-@dataclass
-class Resources:
-    """The Resources register as arrays, one entry per resource (duplicate IDs keep the first)."""
-
-    ids: np.ndarray
-    names: np.ndarray
-    roles: np.ndarray
-    role_keys: np.ndarray
-    teams: np.ndarray
-    calendar: np.ndarray  # calendar index
-    daily: np.ndarray  # project hours per working day: weekly hours / 5 × (1 − non-project share)
-    available_from: np.ndarray  # day offsets from the calendar origin (−FAR: always)
-    available_to: np.ndarray  # (+FAR: open-ended)
-    excel_rows: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-def read_resources(
-    frame: pd.DataFrame, cals: CalendarSet, settings: Settings
-) -> tuple[Resources, list[Issue]]:
-    """Capacity inputs of every resource; a warning for calendars no holiday names."""
-    ids = _column(frame, "resource_id")
-    frame = frame[ids.notna() & ~ids.duplicated()]
-    role_keys, roles = _keys(_column(frame, "role"))
-    weekly = _numbers(_column(frame, "hours_per_week", "float"))
-    fte = _numbers(_column(frame, "fte", "float"))
-    weekly = np.where(np.isnan(weekly), np.where(np.isnan(fte), 1.0, fte) * settings.hours_per_week, weekly)
-    non_project = np.clip(np.nan_to_num(_numbers(_column(frame, "non_project", "float"))), 0.0, 1.0)
-    names = _column(frame, "calendar").to_numpy(dtype=object)
-    name_codes, name_uniques = pd.factorize(names)  # a handful of calendars, looked up once each
-    calendar = np.array([cals.index_of(n) for n in name_uniques] + [0], dtype=np.int64)[name_codes]
-    start = _days(_column(frame, "available_from"))
-    stop = _days(_column(frame, "available_to"))
-    offset_from = np.where(np.isnat(start), -FAR, (start - cals.origin).astype(np.int64))
-    offset_to = np.where(np.isnat(stop), FAR, (stop - cals.origin).astype(np.int64))
-    teams = _column(frame, "team").to_numpy(dtype=object)
-    rows = _column(frame, "_row", "float").to_numpy()
-    issues: list[Issue] = []
-    known = _holiday_calendars(settings) | {calendar_key(settings.default_calendar), ""}
-    unknown = np.array([calendar_key(n) not in known for n in name_uniques] + [False], dtype=bool)[name_codes]
-    for row, name in zip(rows[unknown], names[unknown], strict=True):
-        message = f"Calendar '{name}' has no holidays in Settings; only weekends are non-working days for this resource."
-        issues.append(resource_issue("unknown-calendar", Severity.WARNING, row, "calendar", name, message))
-    resources = Resources(
-        ids=frame["resource_id"].to_numpy(dtype=object),
-        names=_column(frame, "name").to_numpy(dtype=object),
-        roles=roles,
-        role_keys=role_keys,
-        teams=np.array([t if isinstance(t, str) and t.strip() else None for t in teams], dtype=object),
-        calendar=calendar,
-        daily=weekly / 5.0 * (1.0 - non_project),
-        available_from=offset_from,
-        available_to=offset_to,
-        excel_rows=rows,
-    )
-    return resources, issues
-
-
-def _holiday_calendars(settings: Settings) -> set[str]:
-    holidays = settings.holidays
-    if holidays is None or holidays.empty or "calendar" not in holidays.columns:
-        return set()
-    return {calendar_key(v) for v in holidays["calendar"]} - {""}
 
 
 @dataclass
@@ -217,6 +123,74 @@ def _horizon(
     return min(candidates_lo) - _MARGIN, max(hi, min(candidates_lo)) + extra + _MARGIN
 
 
+def _calendar_axis(
+    start: np.ndarray,
+    finish: np.ndarray,
+    status: np.datetime64 | None,
+    span: tuple[np.datetime64, np.datetime64] | None,
+    settings: Settings,
+    resources_frame: pd.DataFrame,
+) -> CalendarSet:
+    """Calendars over every allocation, the status date and `span`, widened to whole periods."""
+    first, last = _horizon(start, finish, status)
+    if span is not None:
+        first, last = min(first, span[0]), max(last, span[1])
+    # Whole periods of every grain: a week can start in the quarter before.
+    first = period_floor(np.array([first]), "quarter")[0] - 7 * DAY
+    quarter = period_floor(np.array([last]), "quarter")[0].astype("datetime64[M]")
+    last = (quarter + 3).astype("datetime64[D]") + 7 * DAY
+    names = list(column(resources_frame, "calendar"))
+    return build_calendars(first, last, settings.holidays, names=names, default=settings.default_calendar)
+
+
+@dataclass
+class _Owners:
+    """Who each allocation's demand counts against: a resource, or a role (generic demand)."""
+
+    named: np.ndarray  # a resource ID is given
+    index: np.ndarray  # the resource's position (-1: none or unknown)
+    generic: np.ndarray  # no resource, a role is given
+    row: np.ndarray  # demand row: resource index, or n_resources + generic role row
+    calendar: np.ndarray
+    role_id: np.ndarray  # index into role_keys
+    role_keys: list[str]
+    role_names: dict[str, str]
+    generic_roles: np.ndarray  # role id of each generic role row
+    role_text: np.ndarray  # the role as typed on the allocation
+
+
+def _owners(rows: _Rows, resources: Resources) -> _Owners:
+    """Match allocations to resources and roles: one factorize per column, then the few
+    distinct values are looked up, never every row."""
+    id_codes, id_uniques = pd.factorize(rows.objects("resource_id"))
+    id_present = np.array([isinstance(u, str) and bool(u.strip()) for u in id_uniques] + [False], dtype=bool)
+    id_index = np.append(pd.Index(resources.ids).get_indexer(np.asarray(id_uniques, dtype=object)), -1)
+    named = id_present[id_codes]
+    index = np.where(named, id_index[id_codes], -1)
+    role_codes, role_uniques = pd.factorize(rows.objects("role"))
+    alloc_keys = np.array([calendar_key(u) for u in role_uniques] + [""], dtype=object)
+    alloc_names = np.array([str(u).strip() for u in role_uniques] + [""], dtype=object)
+    generic = ~named & (alloc_keys[role_codes] != "")
+    # The role table: every role a resource holds, then roles only generic demand asks for.
+    role_keys = list(dict.fromkeys([*resources.role_keys, *alloc_keys[np.unique(role_codes[generic])]]))
+    role_of_key = {k: i for i, k in enumerate(role_keys)}
+    role_names = dict(
+        zip(resources.role_keys[::-1], resources.roles[::-1], strict=True)
+    )  # first spelling wins
+    for key, name in zip(alloc_keys, alloc_names, strict=True):
+        role_names.setdefault(key, name)
+    resource_role = np.array([role_of_key[k] for k in resources.role_keys] + [-1], dtype=np.int64)
+    alloc_role = np.array([role_of_key.get(k, -1) for k in alloc_keys], dtype=np.int64)
+    role_id = np.where(index >= 0, resource_role[index], alloc_role[role_codes])
+    generic_roles, generic_row = np.unique(role_id[generic], return_inverse=True)
+    row = np.full(len(rows), -1, dtype=np.int64)
+    row[named] = index[named]
+    row[generic] = len(resources) + generic_row
+    calendar = np.append(resources.calendar, 0)[index]  # generic demand: the default calendar
+    return _Owners(named, index, generic, row, calendar, role_id, role_keys, role_names, generic_roles,
+                   alloc_names[role_codes])  # fmt: skip
+
+
 def prepare_demand(
     portfolio: Portfolio, states: Sequence[str], span: tuple[np.datetime64, np.datetime64] | None = None
 ) -> Demand:
@@ -229,7 +203,7 @@ def prepare_demand(
     resources_frame = portfolio.registers.get("Resources", pd.DataFrame())
     frame = portfolio.registers.get("Allocations", pd.DataFrame())
     wanted = {calendar_key(s) for s in states}
-    state_codes, state_uniques = pd.factorize(_column(frame, "state").to_numpy(dtype=object))
+    state_codes, state_uniques = pd.factorize(column(frame, "state").to_numpy(dtype=object))
     counted = np.array([calendar_key(u) in wanted for u in state_uniques] + [False], dtype=bool)
     rows = _Rows(frame, np.flatnonzero(counted[state_codes]))
     start = rows.days("start")
@@ -238,53 +212,10 @@ def prepare_demand(
     progress = portfolio.registers.get("Progress")
     day = settings.status_date if progress is None else effective_status_date(settings, progress)
     status = None if day is None else np.datetime64(pd.Timestamp(day).date(), "D")
-    first, last = _horizon(start, finish, status)
-    if span is not None:
-        first, last = min(first, span[0]), max(last, span[1])
-    # Whole periods of every grain: a week can start in the quarter before.
-    first = period_floor(np.array([first]), "quarter")[0] - 7 * DAY
-    last = (period_floor(np.array([last]), "quarter")[0].astype("datetime64[M]") + 3).astype(
-        "datetime64[D]"
-    ) + 7 * DAY
-    cals = build_calendars(
-        first,
-        last,
-        settings.holidays,
-        names=list(_column(resources_frame, "calendar")),
-        default=settings.default_calendar,
-    )
+    cals = _calendar_axis(start, finish, status, span, settings, resources_frame)
     resources, issues = read_resources(resources_frame, cals, settings)
-
-    resource_id = rows.objects("resource_id")
-    # One factorize per column; the few distinct values are then looked up, not every row.
-    id_codes, id_uniques = pd.factorize(resource_id)
-    id_present = np.array([isinstance(u, str) and bool(u.strip()) for u in id_uniques] + [False], dtype=bool)
-    id_index = np.append(pd.Index(resources.ids).get_indexer(np.asarray(id_uniques, dtype=object)), -1)
-    named = id_present[id_codes]
-    index = np.where(named, id_index[id_codes], -1)
-    role_codes, role_uniques = pd.factorize(rows.objects("role"))
-    alloc_role_keys = np.array([calendar_key(u) for u in role_uniques] + [""], dtype=object)
-    alloc_role_names = np.array([str(u).strip() for u in role_uniques] + [""], dtype=object)
-    generic = ~named & (alloc_role_keys[role_codes] != "")
-    # The role table: every role a resource holds, then roles only generic demand asks for.
-    role_keys = list(dict.fromkeys([*resources.role_keys, *alloc_role_keys[np.unique(role_codes[generic])]]))
-    role_of_key = {k: i for i, k in enumerate(role_keys)}
-    role_names = dict(
-        zip(resources.role_keys[::-1], resources.roles[::-1], strict=True)
-    )  # first spelling wins
-    for key, name in zip(alloc_role_keys, alloc_role_names, strict=True):
-        role_names.setdefault(key, name)
-    resource_role = np.array([role_of_key[k] for k in resources.role_keys], dtype=np.int64)
-    alloc_role = np.array([role_of_key.get(k, -1) for k in alloc_role_keys], dtype=np.int64)
-    n_res = len(resources)
-    role_id = np.where(
-        index >= 0, resource_role[np.maximum(index, 0)] if n_res else -1, alloc_role[role_codes]
-    )
-    generic_roles, generic_row = np.unique(role_id[generic], return_inverse=True)
-    row = np.full(len(rows), -1, dtype=np.int64)
-    row[named] = index[named]
-    row[generic] = n_res + generic_row
-    calendar = np.where(index >= 0, resources.calendar[np.maximum(index, 0)] if n_res else 0, 0)
+    who = _owners(rows, resources)
+    named, index, generic, row, calendar = who.named, who.index, who.generic, who.row, who.calendar
 
     dated = ~np.isnat(start) & ~np.isnat(finish)
     s_day = np.where(dated, (start - cals.origin).astype(np.int64), 0).clip(0, cals.n_days - 1)
@@ -292,9 +223,7 @@ def prepare_demand(
     a = cals.cum[calendar, s_day]
     n = np.maximum(cals.cum[calendar, f_day + 1] - a, 0)
     n = np.where(dated, n, 0)
-    day_hours = np.where(
-        index >= 0, resources.daily[np.maximum(index, 0)] if n_res else 0.0, settings.hours_per_day
-    )
+    day_hours = np.append(resources.daily, settings.hours_per_day)[index]  # generic: the standard day
     effort_hours = rows.numbers("effort_hours")
     fte = rows.numbers("fte")
     effort = np.where(~np.isnan(effort_hours), effort_hours, np.nan_to_num(fte) * day_hours * n)
@@ -314,8 +243,8 @@ def prepare_demand(
         {
             "row": excel_rows[unplaced_mask],
             "project_id": rows.objects("project_id")[unplaced_mask],
-            "resource_id": resource_id[unplaced_mask],
-            "role": alloc_role_names[role_codes][unplaced_mask],
+            "resource_id": rows.objects("resource_id")[unplaced_mask],
+            "role": who.role_text[unplaced_mask],
             "hours": effort[unplaced_mask],
             "reason": np.asarray(UNPLACED_REASONS, dtype=object)[reasons[unplaced_mask]],
         }
@@ -335,17 +264,17 @@ def prepare_demand(
     demand = Demand(
         cals=cals,
         resources=resources,
-        role_rows=np.array([role_names[role_keys[r]] for r in generic_roles], dtype=object),
-        role_row_keys=np.array([role_keys[r] for r in generic_roles], dtype=object),
-        row_calendar=np.concatenate([resources.calendar, np.zeros(len(generic_roles), dtype=np.int64)]),
+        role_rows=np.array([who.role_names[who.role_keys[r]] for r in who.generic_roles], dtype=object),
+        role_row_keys=np.array([who.role_keys[r] for r in who.generic_roles], dtype=object),
+        row_calendar=np.concatenate([resources.calendar, np.zeros(len(who.generic_roles), dtype=np.int64)]),
         project=project,
         project_code=project_code,
         project_ids=np.asarray(project_ids, dtype=object),
         row=row,
         calendar=calendar,
-        role_id=role_id,
-        role_keys=np.array(role_keys, dtype=object),
-        role_names=np.array([role_names[k] for k in role_keys], dtype=object),
+        role_id=who.role_id,
+        role_keys=np.array(who.role_keys, dtype=object),
+        role_names=np.array([who.role_names[k] for k in who.role_keys], dtype=object),
         effort=effort,
         excel_rows=excel_rows,
         pieces=pieces,

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.loading_causes import cause_text
-from pmo_xl.compute.loading_demand import Demand, Resources
+from pmo_xl.compute.loading_demand import Demand
 from pmo_xl.compute.loading_grid import PeriodGrid
+from pmo_xl.compute.loading_resources import Resources
 
 
 def utilisation(demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:

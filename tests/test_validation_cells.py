@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -196,30 +197,208 @@ def test_any_cell_values_convert_without_crashing_in_every_kind_of_column(values
 _CODE = re.compile(r"^[a-z]+(-[a-z0-9]+)*$")
 
 
+# The scan reads every module of pmo_xl (codes.py, the catalogue itself, aside) and finds each
+# code handed to an issue:
+#  - `Issue(...)`, and the helpers that build one: any function with a `code` parameter that it
+#    passes on to `Issue` or to another such helper (`issues_at`, collect's `issue` and `fatal`,
+#    loading's `allocation_issue` ...), resolved per module through its imports;
+#  - the records whose code later becomes an issue's (CARRIERS), where they are created.
+# A code argument must be a literal (or `a if ... else b` of literals), a local name assigned
+# only such literals, a helper passing its `code` parameter on, `x.code` inside
+# `if x.code == "literal":`, a carrier's code passed on at a listed site (PASSED_ON), or a name
+# read from a listed module-level table of codes (CODE_TABLES). Anything else fails the scan,
+# so a new code can never be emitted without being seen here.
+SCANNED = ROOT / "pmo_xl"
+PACKAGES = ("parse", "checks", "compute", "report", "collect", "excel")  # at least these; the scan reads all of pmo_xl
+ISSUE_CLASSES = {"Issue": 0}  # the issue record: where its code is
+CARRIERS = {"CellProblem": 1, "SelectionNote": 0, "_Cause": 0}  # records whose code becomes an Issue's
+PASSED_ON = {  # (module, expression): a carrier's code handed to an issue (its creation sites are scanned)
+    ("parse/register.py", "problem.code"),  # CellProblem
+    ("parse/settings.py", "problem.code"),  # CellProblem
+    ("collect/validate.py", "problem.code"),  # CellProblem
+    ("compute/ev_issues.py", "cause.code"),  # _Cause
+    ("compute/selection_inputs.py", "note.code"),  # SelectionNote
+}
+CODE_TABLES = {("compute/loading_issues.py", "reason"): "_UNPLACED"}  # (module, name) -> table whose keys are the codes
+
+
+def _scanned_modules() -> dict[str, ast.Module]:
+    modules = {}
+    for path in sorted(SCANNED.rglob("*.py")):
+        name = path.relative_to(SCANNED).as_posix()
+        if name != "checks/codes.py":  # the catalogue itself
+            modules[name] = ast.parse(path.read_text(), filename=str(path))
+    return modules
+
+
+def _literal_codes(node: ast.expr | None) -> list[str] | None:
+    """The codes a literal expression can be: "a", or "a" if ... else "b"; None when not literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _literal_codes(node.body), _literal_codes(node.orelse)
+        return None if body is None or orelse is None else body + orelse
+    return None
+
+
+def _code_argument(call: ast.Call, position: int) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == "code":
+            return keyword.value
+    return call.args[position] if len(call.args) > position else None
+
+
+class _Scan:
+    """Issue builders across the modules, and the codes handed to them (code -> modules)."""
+
+    def __init__(self) -> None:
+        self.modules = _scanned_modules()
+        dotted = {"pmo_xl." + name[:-3].replace("/", ".").removesuffix(".__init__"): name for name in self.modules}
+        self.functions = {name: {f.name: f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)}
+                          for name, tree in self.modules.items()}
+        self.imports = {
+            name: {alias.asname or alias.name: (dotted[node.module], alias.name)
+                   for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module in dotted
+                   for alias in node.names}
+            for name, tree in self.modules.items()
+        }
+        self.helpers: dict[tuple[str, str], int] = {}  # (module, function) -> position of its `code` parameter
+        self.passed_on: set[tuple[str, str]] = set()
+        self.found: dict[str, set[str]] = {}
+        self._find_helpers()
+        for module, tree in self.modules.items():
+            self._scan(module, tree)
+
+    def _position(self, module: str, call: ast.Call) -> int | None:
+        """Where the code sits in this call, when it builds an issue (or a carrier); None otherwise."""
+        name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        if name in ISSUE_CLASSES or name in CARRIERS:
+            return {**ISSUE_CLASSES, **CARRIERS}[name]
+        if name == "replace" and any(k.arg == "code" for k in call.keywords):  # dataclasses.replace(issue, code=...)
+            return -1
+        if not isinstance(call.func, ast.Name):
+            return None
+        target = (module, name) if name in self.functions[module] else self.imports[module].get(name)
+        return self.helpers.get(target) if target else None
+
+    def _find_helpers(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for module, functions in self.functions.items():
+                for name, function in functions.items():
+                    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+                    if (module, name) in self.helpers or "code" not in parameters:
+                        continue
+                    for call in ast.walk(function):
+                        if isinstance(call, ast.Call) and (position := self._position(module, call)) is not None:
+                            argument = _code_argument(call, position)
+                            if isinstance(argument, ast.Name) and argument.id == "code":
+                                self.helpers[(module, name)] = parameters.index("code")
+                                changed = True
+                                break
+
+    def _scan(self, module: str, tree: ast.Module) -> None:
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and (position := self._position(module, call)) is not None:
+                for code in self._codes(module, tree, parents, call, _code_argument(call, position)):
+                    self.found.setdefault(code, set()).add(module)
+
+    def _codes(self, module: str, tree: ast.Module, parents: dict, call: ast.Call, argument: ast.expr | None) -> list[str]:
+        where = f"pmo_xl/{module}:{call.lineno}"
+        assert argument is not None, f"{where}: an issue built without a code the scan can see"
+        if (codes := _literal_codes(argument)) is not None:
+            return codes
+        function = _enclosing(parents, call, ast.FunctionDef | ast.AsyncFunctionDef)
+        if isinstance(argument, ast.Name):
+            if argument.id == "code" and function is not None and (module, function.name) in self.helpers:
+                return []  # a helper passing its parameter on: its callers are scanned
+            if (module, argument.id) in CODE_TABLES:
+                table = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                             and any(getattr(t, "id", None) == CODE_TABLES[module, argument.id] for t in node.targets))
+                keys = table.keys if isinstance(table, ast.Dict) else getattr(table, "elts", [])
+                codes = [k.value for k in keys if isinstance(k, ast.Constant) and k.value]
+                assert codes and len(codes) == len(keys), f"{where}: {CODE_TABLES[module, argument.id]} must list literal codes"
+                return codes
+            values = [_literal_codes(node.value) for node in ast.walk(function or tree) if isinstance(node, ast.Assign)
+                      and any(isinstance(t, ast.Name) and t.id == argument.id for t in node.targets)]
+            assert values and all(v is not None for v in values), f"{where}: issue code {argument.id} is not a literal"
+            return [code for v in values for code in v]  # type: ignore[union-attr]
+        text = ast.unparse(argument)
+        node: ast.AST | None = call
+        while (node := _enclosing(parents, node, ast.If)) is not None:
+            test = node.test  # type: ignore[attr-defined]
+            if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+                    and ast.unparse(test.left) == text and _within(parents, call, node.body)):  # type: ignore[attr-defined]
+                if (codes := _literal_codes(test.comparators[0])) is not None:
+                    return codes
+        assert (module, text) in PASSED_ON, f"{where}: issue code {text} is not a literal, nor a listed pass-on"
+        self.passed_on.add((module, text))
+        return []
+
+
+def _enclosing(parents: dict, node: ast.AST, kinds: object) -> ast.AST | None:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, kinds):  # type: ignore[arg-type]
+            return node
+    return None
+
+
+def _within(parents: dict, node: ast.AST, body: list[ast.stmt]) -> bool:
+    while node in parents:
+        if node in body:
+            return True
+        node = parents[node]
+    return False
+
+
+_SCAN: _Scan | None = None
+
+
+def code_scan() -> _Scan:
+    global _SCAN
+    if _SCAN is None:
+        _SCAN = _Scan()
+    return _SCAN
+
+
 def emitted_codes() -> set[str]:
-    """Every code string the source of pmo_xl/parse and pmo_xl/checks passes to an issue."""
-    found: set[str] = set()
-    for path in [*(ROOT / "pmo_xl" / "parse").glob("*.py"), *(ROOT / "pmo_xl" / "checks").glob("*.py")]:
-        if path.name in ("codes.py", "core.py"):  # the catalogue itself; core's issues_at passes its `code` on
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call):
-                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                arguments = {"Issue": 0, "CellProblem": 1, "issues_at": 4}
-                if name in arguments and len(node.args) > arguments[name]:
-                    argument = node.args[arguments[name]]
-                    if isinstance(argument, ast.Attribute) and argument.attr == "code":
-                        continue  # passes on a CellProblem's code, itself a literal found above
-                    assert isinstance(argument, ast.Constant), f"{path.name}:{node.lineno}: issue code must be a literal"
-                    found.add(argument.value)
-    return found
+    """Every code string the source of pmo_xl (parse, checks, compute, report, collect, excel ...) passes to an issue."""
+    return set(code_scan().found)
 
 
 def test_every_code_the_code_base_emits_is_in_the_catalogue():
     emitted = emitted_codes()
-    assert len(emitted) > 40
+    assert len(emitted) > 100
     assert emitted - set(CODES_BY_NAME) == set()
     assert all(_CODE.match(code) for code in emitted)
+
+
+def test_the_scan_reads_every_package_and_knows_the_helpers():
+    scan = code_scan()
+    packages = {module.split("/")[0] for modules in scan.found.values() for module in modules}
+    assert {"parse", "checks", "compute", "report", "collect"} <= packages  # excel builds no issue of its own today
+    assert all((SCANNED / package).is_dir() for package in PACKAGES)
+    assert {m.split("/")[0] for m in scan.modules} >= set(PACKAGES)
+    assert {("checks/core.py", "issues_at"), ("collect/read.py", "issue"), ("collect/read.py", "fatal"),
+            ("compute/loading_issues.py", "allocation_issue"), ("compute/priority.py", "_settings_issue")} <= set(scan.helpers)
+    assert scan.passed_on == PASSED_ON  # every listed pass-on is still there
+    for package, some in {"compute": {"undefined-metric", "missing-ev", "fixed-over-budget", "no-working-days", "ahp-extrapolated-index"},
+                          "collect": {"too-large", "superseded", "other-project"}, "report": {"internal-error"}}.items():
+        assert all(package in {m.split("/")[0] for m in scan.found[code]} for code in some), package
+
+
+def test_the_scan_follows_helpers_and_fails_on_a_code_it_cannot_read(tmp_path, monkeypatch):
+    (tmp_path / "compute").mkdir()
+    helper = "def _issue(row, code):\n    return Issue(code, 'warning', 'S', row, 'A', None, None, 'm')\n"
+    (tmp_path / "compute" / "new.py").write_text(helper + "def compute():\n    return [_issue(1, code='brand-new-code')]\n")
+    monkeypatch.setitem(globals(), "SCANNED", tmp_path)
+    assert _Scan().found == {"brand-new-code": {"compute/new.py"}}  # then missing from the catalogue: a failure
+    (tmp_path / "compute" / "new.py").write_text(helper + "def compute(name):\n    return [_issue(1, name)]\n")
+    with pytest.raises(AssertionError, match="compute/new.py:4: issue code name is not a literal"):
+        _Scan()
 
 
 def test_catalogue_entries_are_unique_documented_and_all_used():

@@ -92,7 +92,12 @@ def test_scores_outside_their_criterion_scale():
     raw = tables(Projects=[project("P1", **{"Score: Urgency": 7}), project("P2", **{"Score: Risk": 0.5})])
     portfolio = validate(raw)
     assert flat(portfolio.issues, "score-out-of-scale") == [("Projects", 2, "T", "score-out-of-scale"), ("Projects", 3, "U", "score-out-of-scale")]
-    assert portfolio.rejected["Projects"] == [2, 3]
+    # A warning: a mistyped score must not drop the project; prioritisation clips it to the scale.
+    found = sorted((i for i in portfolio.issues if i.code == "score-out-of-scale"), key=lambda i: i.row)
+    assert {i.severity for i in found} == {Severity.WARNING}
+    assert "clipped to the scale (5)" in found[0].message and "clipped to the scale (1)" in found[1].message
+    assert portfolio.rejected.get("Projects", []) == []
+    assert list(portfolio.projects["project_id"]) == ["P1", "P2"]
 
 
 def test_a_crashing_check_or_parser_is_an_internal_error_and_the_run_goes_on(monkeypatch):

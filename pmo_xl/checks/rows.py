@@ -124,7 +124,11 @@ def check_status_consistency(portfolio: Portfolio) -> list[Issue]:
 
 
 def check_scores_on_scale(portfolio: Portfolio) -> list[Issue]:
-    """Each `Score: <criterion>` within that criterion's scale in Settings."""
+    """Each `Score: <criterion>` within that criterion's scale in Settings.
+
+    A warning, not an error: a mistyped score must not drop the project from every computation.
+    The prioritisation engine clips the score to the scale, and the message says to what.
+    """
     criteria = portfolio.settings.criteria
     if criteria is None or criteria.empty or "criterion" not in criteria:
         return []
@@ -137,6 +141,10 @@ def check_scores_on_scale(portfolio: Portfolio) -> list[Issue]:
         if np.isnan(low) or np.isnan(high) or low >= high:
             continue
         outside = (projects[column] < low) | (projects[column] > high)
-        issues += issues_at(projects, outside, PROJECTS, column, "score-out-of-scale", Severity.ERROR,
-                            f"Score: {name} {{value}} is outside the scale {low:g}-{high:g} of {name} — correct it", portfolio)
+        if not outside.any():
+            continue
+        clipped = projects.assign(clipped=projects[column].clip(lower=low, upper=high))
+        issues += issues_at(clipped, outside, PROJECTS, column, "score-out-of-scale", Severity.WARNING,
+                            f"Score: {name} {{value}} is outside the scale {low:g}-{high:g} of {name}; prioritisation "
+                            "uses it clipped to the scale ({clipped}) — correct it", portfolio)
     return issues

@@ -12,15 +12,14 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def portfolio_workbook(projects: int, seed: int = 7) -> Path:
     """A generated sample portfolio of `projects` projects, cached under benchmarks/out/."""
-    from pmo_xl.io.write_template import write_portfolio_workbook
-    from pmo_xl.sample import generate_sample
+    from pmo_xl.sample import generate_sample, write_sample_workbook
 
     OUT.mkdir(exist_ok=True)
     path = OUT / f"portfolio-{projects}-seed{seed}.xlsx"
     if not path.exists():
         print(f"  generating {path.name} (once)…", flush=True)
         sample = generate_sample(projects=projects, seed=seed)
-        write_portfolio_workbook(path, sample.data, sample.settings)
+        write_sample_workbook(path, sample)
     return path
 
 

@@ -38,8 +38,7 @@ from _common import OUT  # noqa: E402
 from pmo_xl.collect import collect_updates  # noqa: E402
 from pmo_xl.collect.samples import _with_mistakes, build_sample_update  # noqa: E402
 from pmo_xl.collect.template import write_update_template  # noqa: E402
-from pmo_xl.io.write_template import write_portfolio_workbook  # noqa: E402
-from pmo_xl.sample import Sample, generate_sample  # noqa: E402
+from pmo_xl.sample import Sample, generate_sample, write_sample_workbook  # noqa: E402
 from pmo_xl.schema.registers import PROJECTS  # noqa: E402
 
 FOLDER = OUT / "collect"
@@ -79,7 +78,7 @@ def prepare(updates: int, allocations_per_project: int) -> tuple[Path, Path]:
         if len(running) >= updates:
             break
         projects += updates // 10
-    write_portfolio_workbook(portfolio, sample.data, sample.settings)
+    write_sample_workbook(portfolio, sample)
     period = sample.status_date.replace(day=1)
     small = _per_project(sample)
     last_risk = max(int(str(r[0]).split("-")[1]) for r in sample.data["Risks"])

@@ -15,7 +15,7 @@ from pmo_xl.collect.samples import write_sample_updates
 from pmo_xl.collect.template import write_update_template
 from pmo_xl.excel.build_xlsm import build_pmo_xlsm
 from pmo_xl.io.write_template import write_portfolio_workbook
-from pmo_xl.sample import generate_sample
+from pmo_xl.sample import generate_sample, write_sample_workbook
 from pmo_xl.schema.contract import build_contract
 
 Builder = Callable[[Path], None]
@@ -31,7 +31,7 @@ def _template(path: Path) -> None:
 
 def _sample(path: Path) -> None:
     sample = generate_sample()
-    write_portfolio_workbook(path, sample.data, sample.settings)
+    write_sample_workbook(path, sample)
 
 
 def artefacts() -> dict[str, Builder]:

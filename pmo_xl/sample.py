@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from pmo_xl.schema.registers import (
     RISK_CATEGORIES,
     RISKS,
 )
-from pmo_xl.schema.settings import DEFAULT_CRITERIA
+from pmo_xl.schema.settings import DEFAULT_CRITERIA, DEFAULT_HOLIDAYS_2026
 
 PROGRAMMES = ("Digital", "Operations", "Compliance", "Customer", "Infrastructure", "People")
 BUSINESS_UNITS = ("Sales", "Finance", "Operations", "IT", "HR")
@@ -44,6 +45,7 @@ FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee", "Maria", "O
 LAST = ("Smith", "Jones", "Garcia", "Müller", "Rossi", "Dubois", "Khan", "Novak", "Silva", "Tanaka", "Berg", "Okafor", "Ivanova", "Brown", "Costa", "Nielsen")
 NOUNS = ("CRM", "ERP", "Data platform", "Payroll", "Portal", "Mobile app", "Warehouse", "Billing", "Identity", "Network", "Analytics", "Onboarding", "Compliance reporting", "Cloud", "Contact centre", "Supplier portal")
 VERBS = ("replacement", "upgrade", "migration", "roll-out", "redesign", "consolidation", "automation", "modernisation")
+ROLE_SHARES = np.array([share for _, _, share in ROLES]) / sum(share for _, _, share in ROLES)
 STATUS_WEIGHTS = (("Active", 0.55), ("Proposed", 0.14), ("Approved", 0.10), ("On hold", 0.05), ("Closed", 0.11), ("Cancelled", 0.05))
 DEFAULT_STATUS_DATE = dt.date(2026, 10, 31)
 
@@ -65,6 +67,25 @@ class Sample:
     settings: dict[str, object]
     planted: list[Planted] = field(default_factory=list)
     status_date: dt.date = DEFAULT_STATUS_DATE
+    # rows of the Settings tables that differ from the template's: Holidays, Budgets
+    settings_tables: dict[str, list[list[object]]] = field(default_factory=dict)
+
+
+def write_sample_workbook(path: str | Path, sample: Sample) -> Path:
+    """Write a sample as a standard portfolio workbook (registers and Settings)."""
+    from pmo_xl.io.write_template import write_portfolio_workbook
+
+    return write_portfolio_workbook(path, sample.data, sample.settings, settings_tables=sample.settings_tables)
+
+
+UK_BANK_HOLIDAYS = (  # the sample's people on the UK calendar also stop on these days
+    (dt.date(2026, 5, 4), "UK", "Early May bank holiday"),
+    (dt.date(2026, 5, 25), "UK", "Spring bank holiday"),
+    (dt.date(2026, 8, 31), "UK", "Summer bank holiday"),
+    (dt.date(2027, 5, 3), "UK", "Early May bank holiday"),
+    (dt.date(2027, 5, 31), "UK", "Spring bank holiday"),
+    (dt.date(2027, 8, 30), "UK", "Summer bank holiday"),
+)
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -107,24 +128,29 @@ def generate_sample(
     for index in range(projects):
         status = str(rng.choice(statuses, p=weights / weights.sum()))
         duration = int(rng.integers(6, 25))
+        fifty_fifty = index % 23 == 7  # 50/50 measures short work: only on a three-month project
+        if fifty_fifty:
+            duration = 3
         if status in ("Proposed", "Approved"):
             start = _add_months(period, int(rng.integers(-1, 7)))
         elif status == "Closed":
             start = _add_months(first_period, int(rng.integers(-6, 6)))
             duration = min(duration, max(3, _months_between(start, period) - 1))
         else:
-            start = _add_months(first_period, int(rng.integers(0, history_months - 2)))
+            # Active and on-hold work is in flight: started 1 to duration-1 months before the
+            # status month, so it finishes after it (a project long past its finish is a mistake).
+            start = _add_months(period, -int(rng.integers(1, max(2, min(duration - 1, history_months - 1)))))
         start = start + dt.timedelta(days=int(rng.integers(0, 10)))
         finish = _add_months(start.replace(day=1), duration) - dt.timedelta(days=1)
         bac = float(round(np.exp(rng.normal(13.2, 0.8)) / 1000) * 1000)
         project_id = f"PRJ-{index + 1:04d}" if projects > 999 else f"PRJ-{index + 1:03d}"
         phase = {"Proposed": "Idea", "Approved": "Initiation", "Closed": "Closing", "Cancelled": "Planning"}.get(status, str(rng.choice(["Planning", "Execution", "Execution", "Execution"])))
-        late = rng.random() < 0.3  # schedule trouble
-        over = rng.random() < 0.3  # cost trouble
+        late = rng.random() < 0.13  # schedule trouble
+        over = rng.random() < 0.13  # cost trouble
         meta = {
             "id": project_id, "status": status, "start": start, "finish": finish, "bac": bac,
-            "spi": float(rng.uniform(0.70, 0.9)) if late else float(rng.uniform(0.95, 1.06)),
-            "cpi": float(rng.uniform(0.75, 0.9)) if over else float(rng.uniform(0.96, 1.08)),
+            "spi": float(rng.uniform(0.72, 0.9)) if late else float(rng.uniform(0.97, 1.03)),
+            "cpi": float(rng.uniform(0.78, 0.9)) if over else float(rng.uniform(0.97, 1.04)),
             "programme": PROGRAMMES[index % len(PROGRAMMES)],
         }
         project_meta.append(meta)
@@ -136,7 +162,7 @@ def generate_sample(
             f"{FIRST[int(rng.integers(0, len(FIRST)))]} {LAST[int(rng.integers(0, len(LAST)))]}",
             f"{FIRST[int(rng.integers(0, len(FIRST)))]} {LAST[int(rng.integers(0, len(LAST)))]}",
             CATEGORIES[int(rng.integers(0, len(CATEGORIES)))], status, phase, start, finish, bac,
-            "Milestones" if index % 17 == 5 else ("50/50" if index % 23 == 7 else None),
+            "Milestones" if index % 17 == 5 else ("50/50" if fifty_fifty else None),
             None, None, None,
             str(rng.choice(["Green", "Green", "Amber", "Red"])) if status in ("Active", "On hold") else None,
             *scores,
@@ -155,10 +181,27 @@ def generate_sample(
         "Progress": progress_rows, "Baseline": baseline_rows, "Risks": risk_rows, "Milestones": milestone_rows,
     }
     settings = {"portfolio_name": "Contoso transformation portfolio", "status_date": status_date, "currency": "EUR"}
-    sample = Sample(data=data, settings=settings, status_date=status_date)
+    tables = {"Holidays": [list(h) for h in (*DEFAULT_HOLIDAYS_2026, *UK_BANK_HOLIDAYS)], "Budgets": _yearly_budgets(project_meta, status_date)}
+    sample = Sample(data=data, settings=settings, status_date=status_date, settings_tables=tables)
     if mistakes:
         _plant_mistakes(sample)
     return sample
+
+
+def _yearly_budgets(meta: list[dict[str, object]], status_date: dt.date) -> list[list[object]]:
+    """Spend available per year: what live and proposed work would spend, less a tenth, so the
+    selection has to choose (as a real budget round does)."""
+    spend: dict[int, float] = {}
+    for m in meta:
+        if m["status"] in ("Closed", "Cancelled"):
+            continue
+        start: dt.date = m["start"]  # type: ignore[assignment]
+        finish: dt.date = m["finish"]  # type: ignore[assignment]
+        days = max(1, (finish - start).days + 1)
+        for year in range(start.year, finish.year + 1):
+            inside = (min(finish, dt.date(year, 12, 31)) - max(start, dt.date(year, 1, 1))).days + 1
+            spend[year] = spend.get(year, 0.0) + float(m["bac"]) * inside / days  # type: ignore[arg-type]
+    return [[year, float(round(spend[year] * 0.9, -3))] for year in sorted(spend) if status_date.year <= year <= status_date.year + 2]
 
 
 def _add_selection_structure(rows: list[list[object]], meta: list[dict[str, object]]) -> None:
@@ -176,9 +219,12 @@ def _add_selection_structure(rows: list[list[object]], meta: list[dict[str, obje
         rows[candidates[3]][group] = "CRM platform choice"
 
 
-def _resources(rng: np.random.Generator, count: int) -> tuple[list[list[object]], list[tuple[str, str]]]:
+Person = tuple[str, str, dt.date | None, dt.date | None]  # resource ID, role, available from, to
+
+
+def _resources(rng: np.random.Generator, count: int) -> tuple[list[list[object]], list[Person]]:
     rows: list[list[object]] = []
-    roles: list[tuple[str, str]] = []
+    roles: list[Person] = []
     shares = np.array([r[2] for r in ROLES])
     for index in range(count):
         role_index = int(rng.choice(len(ROLES), p=shares / shares.sum()))
@@ -192,17 +238,18 @@ def _resources(rng: np.random.Generator, count: int) -> tuple[list[list[object]]
             0.1 if role == "Project manager" else None, available_from, available_to,
             "UK" if index % 9 == 0 else None, float(rng.choice([55, 70, 85, 95, 110])),
         ])
-        roles.append((resource_id, role))
+        roles.append((resource_id, role, available_from, available_to))
     return rows, roles
 
 
 def _allocations(
-    rng: np.random.Generator, meta: list[dict[str, object]], resources: list[tuple[str, str]], per_project: int, status_date: dt.date
+    rng: np.random.Generator, meta: list[dict[str, object]], people: list[Person], per_project: int, status_date: dt.date
 ) -> list[list[object]]:
     rows: list[list[object]] = []
     # A few people are everyone's favourite: they end up over-allocated, as in real portfolios.
-    popular = [r for r, _ in resources[: max(2, len(resources) // 25)]]
+    popular = list(range(max(2, len(people) // 25)))
     profiles = list(PROFILES)
+    seen: set[tuple[object, ...]] = set()
     for m in meta:
         if m["status"] in ("Cancelled",):
             continue
@@ -213,21 +260,33 @@ def _allocations(
         count = max(2, int(per_project * (0.4 if m["status"] == "Closed" else 1.0) * rng.uniform(0.6, 1.4)))
         for _ in range(count):
             a = start + dt.timedelta(days=int(rng.integers(0, max(1, span - 20))))
-            b = min(finish, a + dt.timedelta(days=int(rng.integers(10, 35))))
-            generic = rng.random() < 0.1
-            resource_id, role = (None, ROLES[int(rng.integers(0, len(ROLES)))][0]) if generic else (
-                str(rng.choice(popular)) if rng.random() < 0.15 else resources[int(rng.integers(0, len(resources)))][0], None)
-            if role is None:
-                role = dict(resources)[resource_id]
+            b = min(finish, a + dt.timedelta(days=int(rng.integers(10, 36))))
+            resource_id: str | None = None
+            if rng.random() < 0.1:  # generic demand for a role, no person named yet
+                role = ROLES[int(rng.choice(len(ROLES), p=ROLE_SHARES))][0]
+            else:
+                pick = int(rng.choice(popular)) if rng.random() < 0.15 else int(rng.integers(0, len(people)))
+                resource_id, role, available_from, available_to = people[pick]
+                # Planners book people only while they are available.
+                a = max(a, available_from) if available_from else a
+                b = min(b, available_to) if available_to else b
+                if b < a:
+                    continue
+            key = (m["id"], resource_id, role, a, b)
+            if key in seen:  # the same booking twice is a mistake the sample does not make by chance
+                continue
+            seen.add(key)
             by_hours = rng.random() < 0.5
-            hours = float(round(rng.uniform(8, 120) / 4) * 4) if by_hours else None
-            fte = None if by_hours else float(rng.choice([0.1, 0.2, 0.2, 0.3, 0.4]))
+            hours = float(round(rng.uniform(8, 100) / 4) * 4) if by_hours else None
+            fte = None if by_hours else float(rng.choice([0.1, 0.1, 0.2, 0.2, 0.3]))
             profile = "Flat" if rng.random() < 0.7 else profiles[int(rng.integers(1, len(profiles)))]
             actual = None
             if hours and b <= status_date:
-                actual = float(round(hours * rng.uniform(0.8, 1.0)))
+                # Finished work is booked in full; now and then a little is still outstanding.
+                actual = hours if rng.random() < 0.95 else float(round(hours * 0.9))
             elif hours and a < status_date:
-                actual = float(round(hours * (status_date - a).days / max(1, (b - a).days) * rng.uniform(0.5, 1.0)))
+                elapsed = (status_date - a).days / max(1, (b - a).days)
+                actual = float(round(hours * elapsed * rng.uniform(0.9, 1.02)))
             rows.append([m["id"], resource_id, role, a, b, hours, fte, profile, state, actual])
     return rows
 
@@ -284,12 +343,13 @@ def _risks(rng: np.random.Generator, meta: list[dict[str, object]], status_date:
         for _ in range(int(rng.integers(0, 6))):
             number += 1
             probability, impact = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+            raised = status_date - dt.timedelta(days=int(rng.integers(10, 300)))
             rows.append([
                 f"R-{number:05d}", m["id"], titles[int(rng.integers(0, len(titles)))], RISK_CATEGORIES[int(rng.integers(0, len(RISK_CATEGORIES)))],
                 f"{FIRST[int(rng.integers(0, len(FIRST)))]} {LAST[int(rng.integers(0, len(LAST)))]}", probability, impact,
                 float(round(float(m["bac"]) * rng.uniform(0.01, 0.2), -2)),  # type: ignore[arg-type]
                 str(rng.choice(["Mitigate", "Mitigate", "Accept", "Transfer", "Avoid"])), "Open" if rng.random() < 0.85 else "Closed",
-                status_date - dt.timedelta(days=int(rng.integers(10, 300))), status_date + dt.timedelta(days=int(rng.integers(-20, 60))),
+                raised, max(raised + dt.timedelta(days=14), status_date + dt.timedelta(days=int(rng.integers(-20, 60)))),
             ])
     return rows
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pmo_xl.io.write_template import write_portfolio_workbook
-from pmo_xl.sample import Sample, generate_sample
+from pmo_xl.sample import Sample, generate_sample, write_sample_workbook
 
 # A check that crashes must fail the tests, not become an internal-error issue.
 os.environ.setdefault("PMO_XL_STRICT", "1")
@@ -22,5 +21,5 @@ def sample() -> Sample:
 @pytest.fixture(scope="session")
 def sample_workbook(tmp_path_factory: pytest.TempPathFactory, sample: Sample) -> Path:
     path = tmp_path_factory.mktemp("sample") / "PMO-sample.xlsx"
-    write_portfolio_workbook(path, sample.data, sample.settings)
+    write_sample_workbook(path, sample)
     return path

@@ -7,6 +7,7 @@ import filecmp
 from openpyxl import load_workbook
 
 from pmo_xl.io.write_template import write_portfolio_workbook
+from pmo_xl.sample import write_sample_workbook
 from pmo_xl.schema.registers import PROJECTS, REGISTERS
 from pmo_xl.schema.settings import DEFAULT_CRITERIA
 from pmo_xl.usecases import load_portfolio
@@ -53,7 +54,7 @@ def test_blank_template_validates_clean(tmp_path):
 
 
 def test_text_is_never_written_as_a_formula(tmp_path, sample):
-    path = write_portfolio_workbook(tmp_path / "s.xlsx", sample.data, sample.settings)
+    path = write_sample_workbook(tmp_path / "s.xlsx", sample)
     sheet = load_workbook(path)["Progress"]
     commentary = [c.value for c in sheet["L"] if isinstance(c.value, str) and c.value.startswith("=")]
     assert commentary and all(sheet.cell(row=2, column=12).data_type == "s" for _ in commentary)

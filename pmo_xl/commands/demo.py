@@ -7,11 +7,10 @@ from pathlib import Path
 
 from pmo_xl.collect.samples import write_sample_updates
 from pmo_xl.commands.common import step
-from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.issues import count_by_severity
 from pmo_xl.parse.settings import status_period
 from pmo_xl.report import write_report
-from pmo_xl.sample import generate_sample
+from pmo_xl.sample import generate_sample, write_sample_workbook
 from pmo_xl.usecases import load_portfolio
 
 
@@ -31,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     sample = generate_sample()
     workbook = folder / "PMO-sample.xlsx"
     with step("writing the sample portfolio"):
-        write_portfolio_workbook(workbook, sample.data, sample.settings)
+        write_sample_workbook(workbook, sample)
     written = [workbook]
     written += _write_updates(sample, folder / "updates")
     with step("reading and validating"):

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from pmo_xl.commands.common import step
 from pmo_xl.io.atomic import atomic_path
-from pmo_xl.io.write_template import write_portfolio_workbook
-from pmo_xl.sample import generate_sample
+from pmo_xl.sample import generate_sample, write_sample_workbook
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     with step(f"generating {args.projects} projects"):
         sample = generate_sample(projects=args.projects, seed=args.seed, mistakes=not args.clean)
     with step(f"writing {args.output.name}"), atomic_path(args.output) as temporary:
-        write_portfolio_workbook(temporary, sample.data, sample.settings)
+        write_sample_workbook(temporary, sample)
     counts = ", ".join(f"{len(rows):,} {name.lower()}" for name, rows in sample.data.items())
     print(f"wrote {args.output} ({counts})")
     return 0

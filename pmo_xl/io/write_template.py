@@ -75,11 +75,17 @@ def write_portfolio_workbook(
     data: dict[str, list[Row]] | None = None,
     settings: dict[str, object] | None = None,
     criteria: Sequence[Row] = DEFAULT_CRITERIA,
+    settings_tables: dict[str, Sequence[Row]] | None = None,
 ) -> Path:
-    """Write a standard portfolio workbook; `data` maps register name -> rows in schema order."""
+    """Write a standard portfolio workbook; `data` maps register name -> rows in schema order.
+
+    `settings_tables` replaces the default rows of the Settings tables, keyed by table register
+    name: "Thresholds", "Budgets", "Holidays" (rows in schema order) and "AHP" (rows of
+    [criterion, judgement vs each criterion...]).
+    """
     path = Path(path)
     workbook = new_workbook(path)
-    write_portfolio_sheets(workbook, data=data, settings=settings, criteria=criteria)
+    write_portfolio_sheets(workbook, data=data, settings=settings, criteria=criteria, settings_tables=settings_tables)
     workbook.close()
     return path
 
@@ -90,6 +96,7 @@ def write_portfolio_sheets(
     settings: dict[str, object] | None = None,
     criteria: Sequence[Row] = DEFAULT_CRITERIA,
     styles: Styles | None = None,
+    settings_tables: dict[str, Sequence[Row]] | None = None,
 ) -> Styles:
     """Add Instructions, the seven registers and Settings to an open workbook (used by PMO.xlsm too)."""
     styles = styles or Styles(workbook)
@@ -99,7 +106,7 @@ def write_portfolio_sheets(
     for register in REGISTERS:
         family = [f"{register.family_prefix}{name}" for name in criterion_names] if register is PROJECTS else []
         write_register(workbook, styles, register, data.get(register.name, []), family)
-    write_settings_sheet(workbook, styles, settings or {}, criteria)
+    write_settings_sheet(workbook, styles, settings or {}, criteria, settings_tables)
     return styles
 
 
@@ -207,17 +214,19 @@ def write_instructions(workbook: Workbook, styles: Styles) -> Worksheet:
 
 
 def write_settings_sheet(
-    workbook: Workbook, styles: Styles, values: dict[str, object], criteria: Sequence[Row]
+    workbook: Workbook, styles: Styles, values: dict[str, object], criteria: Sequence[Row],
+    tables: dict[str, Sequence[Row]] | None = None,
 ) -> Worksheet:
     """Settings: scalar settings in A:C, then the small tables side by side, each free to grow down."""
+    tables = tables or {}
     sheet = workbook.add_worksheet("Settings")
     sheet.freeze_panes(2, 0)
     blocks: list[tuple[int, str, Register, list[Row], Sequence[Column] | None]] = [
         (0, "Settings", SETTINGS_TABLE, [[s.label, values.get(s.key, s.default), s.meaning] for s in SCALAR_SETTINGS], None),
         (4, "Prioritisation criteria", CRITERIA, [list(c) for c in criteria], None),
-        (10, "RAG thresholds", THRESHOLDS, [list(t) for t in DEFAULT_THRESHOLDS], None),
-        (16, "Budgets per year", BUDGETS, [], None),
-        (19, "Holidays", HOLIDAYS, [list(h) for h in DEFAULT_HOLIDAYS_2026], None),
+        (10, "RAG thresholds", THRESHOLDS, [list(t) for t in tables.get("Thresholds", DEFAULT_THRESHOLDS)], None),
+        (16, "Budgets per year", BUDGETS, [list(b) for b in tables.get("Budgets", ())], None),
+        (19, "Holidays", HOLIDAYS, [list(h) for h in tables.get("Holidays", DEFAULT_HOLIDAYS_2026)], None),
     ]
     for col, title, register, rows, columns in blocks:
         sheet.write_string(0, col, title, styles.subtitle)
@@ -227,7 +236,7 @@ def write_settings_sheet(
     ahp_col = 23
     sheet.write_string(0, ahp_col, "AHP pairwise comparison (Saaty 1-9)", styles.subtitle)
     ahp_columns = [AHP.columns[0]] + [Column(f"ahp{i}", n, Kind.NUMBER, "Judgement", width=max(10, len(n) + 2)) for i, n in enumerate(names)]
-    ahp_rows = [[a] + [_ahp_default(a, b) for b in names] for a in names]
+    ahp_rows = [list(r) for r in tables["AHP"]] if "AHP" in tables else [[a] + [_ahp_default(a, b) for b in names] for a in names]
     write_table(sheet, styles, AHP.table, 1, ahp_col, ahp_columns, ahp_rows, validate=False)
     return sheet
 

@@ -94,3 +94,14 @@ def test_every_command_has_help():
     for command in ("new", "demo", "validate", "report", "sample", "build"):
         result = run_cli(command, "--help")
         assert result.returncode == 0 and "usage: pmo-xl " + command in result.stdout
+
+
+def test_outputs_get_the_usual_file_permissions(sample_workbook, tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "report.xlsx"
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q"]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

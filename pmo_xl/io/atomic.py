@@ -27,6 +27,11 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
     os.close(handle)
     temporary_path = Path(temporary)
+    # mkstemp makes the file private (0600); an output should get the usual permissions, as if
+    # it had been created with open(): 0666 less the user's umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary_path, 0o666 & ~umask)
     try:
         yield temporary_path
         try:

@@ -86,8 +86,11 @@ def test_demo_writes_workbook_and_report(tmp_path):
     assert result.returncode == 0, result.stderr
     written = [Path(line.removeprefix("wrote ")) for line in result.stdout.splitlines() if line.startswith("wrote ")]
     names = {p.name for p in written}
-    assert "PMO-sample.xlsx" in names and "PMO-report-2026-10.xlsx" in names
+    assert {"PMO-sample.xlsx", "PMO-collected.xlsx", "PMO-report-2026-10.xlsx"} <= names
+    assert sum(1 for p in written if p.parent.name == "updates") == 6
+    assert any(p.name.endswith("-feedback.xlsx") for p in written), "the PM whose update had mistakes gets a feedback copy"
     assert all(p.exists() for p in written)
+    assert "1 partly accepted, 2 held back, 1 superseded" in result.stdout
 
 
 def test_every_command_has_help():

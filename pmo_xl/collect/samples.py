@@ -104,14 +104,26 @@ def _restated_needs(sample: Sample, project_id: str, first: dt.date, stop: dt.da
         needs.append(need)
     if needs and needs[0].get("effort_hours") is not None:
         needs[0]["effort_hours"] = round(float(needs[0]["effort_hours"]) * 1.25)  # type: ignore[arg-type]
-    needs.append({"resource_id": None, "role": "Tester", "start": first, "finish": last, "effort_hours": 160.0,
-                  "profile": "Flat", "state": "Proposed"})
+    project = next(r for r in _records(sample.data["Projects"], PROJECTS) if r["project_id"] == project_id)
+    finish = project["finish"] if isinstance(project["finish"], dt.date) else last
+    if min(last, finish) >= first:  # a new need, within the project's own window
+        needs.append({"resource_id": None, "role": "Tester", "start": first, "finish": min(last, finish), "effort_hours": 160.0,
+                      "profile": "Flat", "state": "Proposed"})
     return needs
+
+
+def _project_column(sheet: str) -> int:
+    register = {"Allocations": ALLOCATIONS, "Risks": RISKS, "Milestones": MILESTONES, "Progress": PROGRESS}.get(sheet)
+    return register.fields.index("project_id") if register else 0
 
 
 def _pick(sample: Sample, period: dt.date) -> tuple[str, str, str, str]:
     """Four active projects: A has no progress for the month (late), B-D have."""
-    active = [str(p[0]) for p in sample.data["Projects"] if p[PROJECTS.fields.index("status")] == "Active"]
+    # Projects whose registers carry one of the sample's deliberate mistakes would pass it on into
+    # their updates; the stories are clearer without them (update C plants its own mistakes).
+    flawed = {str(sample.data[m.sheet][m.row - 2][_project_column(m.sheet)]) for m in sample.planted
+              if m.sheet != "Projects" and m.row - 2 < len(sample.data[m.sheet])}
+    active = [str(p[0]) for p in sample.data["Projects"] if p[PROJECTS.fields.index("status")] == "Active" and str(p[0]) not in flawed]
     reported = {str(r[0]) for r in sample.data["Progress"] if r[1] == period}
     ever = {str(r[0]) for r in sample.data["Progress"]}
     late = [p for p in active if p not in reported and p in ever]

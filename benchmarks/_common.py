@@ -15,12 +15,26 @@ def portfolio_workbook(projects: int, seed: int = 7) -> Path:
     from pmo_xl.sample import generate_sample, write_sample_workbook
 
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"portfolio-{projects}-seed{seed}.xlsx"
+    path = OUT / f"portfolio-{projects}-seed{seed}-{_generator_version()}.xlsx"
     if not path.exists():
         print(f"  generating {path.name} (once)…", flush=True)
         sample = generate_sample(projects=projects, seed=seed)
         write_sample_workbook(path, sample)
     return path
+
+
+def _generator_version() -> str:
+    """A short hash of the code that makes the sample, so a changed generator is never mistaken
+    for the cached file of an older one."""
+    import hashlib
+
+    import pmo_xl.io.write_template as writer
+    import pmo_xl.sample as sample
+
+    digest = hashlib.sha256()
+    for module in (sample, writer):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def timed(function: Callable[[], object], runs: int) -> tuple[float, list[float], object]:

@@ -193,15 +193,18 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     out["cv_pct"] = f.ratio(out["cv"], ev)
     out["spi"] = f.schedule_performance_index(ev, pv)
     out["cpi"] = f.cost_performance_index(ev, ac)
+    remaining = bac - ev  # BAC − EV, shared by the EAC methods and both TCPIs
     for name in EAC_METHODS:
-        out[f"eac_{name}"] = f.eac_from_indices(name, bac, ev, ac, out["cpi"], out["spi"], weight, etc_in)
+        out[f"eac_{name}"] = f.eac_from_indices(name, bac, ev, ac, out["cpi"], out["spi"], weight, etc_in, remaining)
     eac = out[f"eac_{method}"]
     out["eac"] = eac
     out["etc"] = f.estimate_to_complete(eac, ac)
     out["vac"] = f.variance_at_completion(bac, eac)
     out["vac_pct"] = f.ratio(out["vac"], bac)
-    out["tcpi_bac"] = f.to_complete_performance_index(bac, ev, ac)
-    out["tcpi_eac"] = f.to_complete_performance_index(bac, ev, ac, eac)
+    # TCPI = (BAC − EV) / (target − AC), as `f.to_complete_performance_index`; to EAC the
+    # denominator EAC − AC is the ETC just computed.
+    out["tcpi_bac"] = f.positive_ratio(remaining, bac - ac)
+    out["tcpi_eac"] = f.positive_ratio(remaining, out["etc"])
     out["pct_complete"] = f.ratio(ev, bac)
     out["pct_spent"] = f.ratio(ac, bac)
     first = np.empty(len(p), dtype=bool)

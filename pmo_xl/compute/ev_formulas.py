@@ -125,36 +125,39 @@ def eac_from_indices(
     spi: FloatArray | None = None,
     weight: Number | None = None,
     etc: Number | None = None,
+    remaining: FloatArray | None = None,
 ) -> FloatArray:
     """EAC by `method` when CPI and SPI are already known (the engine computes them once).
 
-    An index of 0 (nothing earned yet) gives no forecast: the EAC is NaN, not infinite.
+    remaining: BAC − EV when the caller has it already (the engine shares it between the
+    methods and TCPI); it is only read. An index of 0 (nothing earned yet) gives no
+    forecast: the EAC is NaN, not infinite.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        return _eac(method, as_float(bac), as_float(ev), as_float(ac), cpi, spi, weight, etc)
+        return _eac(method, as_float(bac), as_float(ev), as_float(ac), cpi, spi, weight, etc, remaining)
 
 
 def _eac(
     method: str, bac_a: FloatArray, ev_a: FloatArray, ac_a: FloatArray, cpi: FloatArray,
-    spi: FloatArray | None, weight: Number | None, etc: Number | None,
+    spi: FloatArray | None, weight: Number | None, etc: Number | None, remaining: FloatArray | None = None,
 ) -> FloatArray:
     # `ratio` turns x/0 into NaN, so an index of 0 needs no special case; in-place adds keep
     # temporaries few (the engine runs this on every project × period).
     if method == "atypical":
-        out = bac_a - ev_a
+        out = bac_a - ev_a if remaining is None else remaining.copy()
     elif method == "bottom_up":
         out = np.array(as_float(etc), dtype=np.float64)
     elif method == "cpi":
         return ratio(bac_a, cpi)
     elif method == "cpi_spi":
-        out = ratio(bac_a - ev_a, cpi * spi)
+        out = ratio(bac_a - ev_a if remaining is None else remaining, cpi * spi)
     elif method == "weighted":
         w = as_float(weight)
         if np.any((w < 0) | (w > 1)):
             raise ValueError("the EAC weight on CPI must be between 0 and 1")
         index = w * cpi
         index += (1.0 - w) * spi
-        out = ratio(bac_a - ev_a, index)
+        out = ratio(bac_a - ev_a if remaining is None else remaining, index)
     else:
         raise ValueError(f"unknown EAC method {method!r}: use one of {', '.join(EAC_METHODS)}")
     out = np.asarray(out, dtype=np.float64)

@@ -82,6 +82,39 @@ def _column(frame: pd.DataFrame, name: str, kind: str = "float") -> np.ndarray:
     return np.full(len(frame), np.nan if kind == "float" else None, dtype=np.float64 if kind == "float" else object)
 
 
+def _rows(frame: pd.DataFrame, name: str, index: IntArray) -> np.ndarray:
+    """`_column(frame, name)[index]`, gathered straight from a plain float64 column's data
+    (the conversion `_column` makes would copy it first, to the same values); an int64 column
+    (Excel row numbers, exact in float64) is gathered as it is."""
+    if name in frame:
+        values = frame[name].to_numpy()
+        if values.dtype == np.float64 or (values.dtype == np.int64 and name == ROW):
+            return values[index]
+    return _column(frame, name)[index]
+
+
+def _positions(known_ids: pd.Index, ids: pd.Series) -> IntArray:
+    """known_ids.get_indexer(ids), looking each run of repeated ids up once.
+
+    Registers list a project's rows together (month by month), so the hash lookups shrink
+    from one per row to one per project; equal ids always get the same position anyway.
+    """
+    values = ids.to_numpy()
+    if values.dtype != object or len(values) < 1_000:
+        return known_ids.get_indexer(ids)
+    change = np.empty(len(values), dtype=bool)
+    change[0] = True
+    try:
+        np.not_equal(values[1:], values[:-1], out=change[1:])
+    except (TypeError, ValueError):  # an id whose comparison is not a plain bool (pd.NA)
+        return known_ids.get_indexer(ids)
+    heads = np.flatnonzero(change)
+    if heads.size > len(values) // 4:
+        return known_ids.get_indexer(ids)
+    found = known_ids.get_indexer(ids.iloc[heads])
+    return np.repeat(found, np.diff(np.append(heads, len(values))))
+
+
 def _project_month_order(project: IntArray, month: npt.NDArray[np.int64]) -> IntArray:
     """Row order by project then month (ties keep register order).
 
@@ -125,7 +158,7 @@ def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None
     status_month = _status_month(portfolio, months[valid])
     projects = projects.drop_duplicates("project_id", keep="first").reset_index(drop=True)
     known_ids = pd.Index(projects["project_id"])
-    project_raw = known_ids.get_indexer(progress["project_id"])
+    project_raw = _positions(known_ids, progress["project_id"])
     unknown = valid & (project_raw < 0) & (months <= status_month)
     for i in np.flatnonzero(unknown):
         pid = progress["project_id"].iat[i]
@@ -154,7 +187,7 @@ def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None
     b_value = np.zeros(0)
     if baseline is not None and not baseline.empty:
         b_months, b_valid = to_months(baseline["period"])
-        b_raw = known_ids.get_indexer(baseline["project_id"])
+        b_raw = _positions(known_ids, baseline["project_id"])
         b_values = _column(baseline, "planned_value")
         b_keep = b_valid & (b_raw >= 0) & np.isfinite(b_values)
         b_keep[b_keep] &= compact[b_raw[b_keep]] >= 0
@@ -169,7 +202,7 @@ def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None
 
     bac = _column(attributes, "bac")
     technique = technique_codes(_column(attributes, "ev_technique", "object"))
-    pv_typed = _column(progress, "pv")[index]
+    pv_typed = _rows(progress, "pv", index)
     has_pv = np.isfinite(pv_typed)
     plan = compute_plan_curves(
         n_projects, origin, width,
@@ -199,12 +232,12 @@ def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None
         plan=plan,
         project=project,
         column=column,
-        row=_column(progress, ROW)[index].astype(np.int64) if ROW in progress else np.zeros(len(index), np.int64),
+        row=_rows(progress, ROW, index).astype(np.int64, copy=False) if ROW in progress else np.zeros(len(index), np.int64),
         pv_typed=pv_typed,
-        ev_typed=_column(progress, "ev")[index],
-        pct=_column(progress, "pct_complete")[index],
-        ac=_column(progress, "ac")[index],
-        etc=_column(progress, "etc")[index],
+        ev_typed=_rows(progress, "ev", index),
+        pct=_rows(progress, "pct_complete", index),
+        ac=_rows(progress, "ac", index),
+        etc=_rows(progress, "etc", index),
     )
 
 

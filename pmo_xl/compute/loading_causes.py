@@ -6,9 +6,10 @@ first, as text for the report ("PRJ-004 62 h, PRJ-011 40 h"; past five, "+N more
 The work is proportional to the *incidences*: (allocation piece, over-allocated period it
 touches). They are generated without a loop per piece: each piece's run of periods is matched
 against its resource's over-allocated periods with a cumulative count. Pieces of one resource
-and project that meet in a cell are added up, cells are ordered with stable radix passes (no
-comparison sort) and the top five per cell are picked by segment reductions. Resources go
-through in blocks, so every temporary stays in the CPU cache.
+and project that meet in a cell are added up in dense slots (no hashing), cells are ordered
+with a stable radix pass (no comparison sort), each cell's entries become a row of a dense
+matrix whose top five are picked by row-wise argmax, and each text is one join of looked-up
+parts. Resources go through in blocks, so the temporaries stay small.
 """
 
 from __future__ import annotations
@@ -57,9 +58,10 @@ def _block_incidences(
     offset: np.ndarray,
     kept: np.ndarray,
     resource: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(cell, project code, hours) for pieces `kept` (of `resource`) in each over-allocated
-    period they touch, one entry per project and cell.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(cell, project code, hours, summed) for pieces `kept` (of `resource`) in each
+    over-allocated period they touch, one entry per project and cell with hours; `summed`
+    marks the entries that add up several pieces (each where its first piece's was).
 
     `seen[r, q]` counts resource r's over-allocated periods before q, `offset[r]` is r's first
     cell and `over_period[c]` the period of cell c (cells in row-major order of the mask).
@@ -88,65 +90,132 @@ def _block_incidences(
     u = np.maximum(lo[piece], bounds[at])
     w = np.maximum(np.minimum(hi[piece], bounds[at + 1]), u)
     profile = pieces.profile[kept]
-    rate = pieces.hours[kept] / pieces.length[kept]
+    effort, length = pieces.hours[kept], pieces.length[kept]
+    rate = effort / length
     hours = (w - u) * rate[piece]  # exact for flat pieces
     contoured = np.flatnonzero(profile[piece] != FLAT)
     if len(contoured):
-        i = kept[piece[contoured]]
+        i = piece[contoured]  # through the block's own arrays: cache-local gathers
         hours[contoured] = hours_between(
-            pieces.hours[i], pieces.start[i], pieces.length[i], pieces.profile[i], u[contoured], w[contoured]
+            effort[i], pieces.start[kept][i], length[i], profile[i], u[contoured], w[contoured]
         )
-    # Only pieces sharing a resource and a project can meet in a cell: add those up.
+    # Only pieces sharing a resource and a project can meet in a cell: add those up, in the
+    # place of the first such piece. Each shared pair has a dense row of slots, one per
+    # over-allocated cell of its resource, so the sums need no hashing or sorting.
     n_projects = len(demand.project_ids) + 1
     pair_codes, pairs = pd.factorize(resource.astype(np.int64) * n_projects + project)
-    shared = (np.bincount(pair_codes, minlength=len(pairs)) > 1)[pair_codes][piece]
+    pair_shared = np.bincount(pair_codes, minlength=len(pairs)) > 1
+    shared = pair_shared[pair_codes][piece]
     project = project[piece]
-    if shared.any():
-        codes, keys = pd.factorize(cell[shared].astype(np.int64) * n_projects + project[shared])
-        keys = np.asarray(keys, dtype=np.int64)
-        alone = ~shared
-        cell = np.concatenate([cell[alone], keys // n_projects])
-        project = np.concatenate([project[alone], keys % n_projects])
-        hours = np.concatenate([hours[alone], np.bincount(codes, weights=hours[shared])])
-    return cell, project, hours
+    together = np.flatnonzero(shared)
+    if len(together):
+        room = np.where(pair_shared, seen[np.asarray(pairs) // n_projects, -1], 0)
+        base = np.cumsum(room) - room
+        p = piece[together]
+        slot = base[pair_codes[p]] + (cell[together] - offset[resource[p]])
+        hours[together] = np.bincount(slot, weights=hours[together], minlength=int(room.sum()))[slot]
+        first = np.full(int(room.sum()), len(kept))
+        np.minimum.at(first, slot, p)
+        keep = ~shared
+        keep[together[first[slot] == p]] = True
+        keep &= hours > 1e-9
+    else:
+        keep = hours > 1e-9
+    return cell[keep], project[keep], hours[keep], shared[keep]
+
+
+def _top_causes(
+    project: np.ndarray, hours: np.ndarray, starts: np.ndarray, sizes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The TOP biggest entries of each cell, biggest first and, among equal hours, the project
+    first in ID order (codes follow the sorted IDs): (hours, project), one row per cell,
+    -inf / no project past a cell's entries. Entries are grouped by cell (`starts`, `sizes`).
+
+    Each cell's entries go into a row of a dense matrix and are picked by TOP + 1 row-wise
+    argmax passes; the rare rows where two of those picks are equal in hours (the order among
+    ties, or which of them make the top) are ranked again exactly by a row-wise lexsort.
+    """
+    n_cells, width = len(starts), int(sizes.max())
+    no_project = np.iinfo(np.int64).max
+    segment = np.repeat(np.arange(n_cells), sizes)
+    flat = np.arange(len(hours)) + (segment * width - np.repeat(starts, sizes))
+    dense = np.full(n_cells * width, -np.inf)
+    dense[flat] = hours
+    dense = dense.reshape(n_cells, width)
+    codes = np.full(n_cells * width, no_project, dtype=np.int64)
+    codes[flat] = project
+    codes = codes.reshape(n_cells, width)
+    k = min(TOP + 1, width)
+    rows = np.arange(0, n_cells * width, width)
+    best = np.empty((n_cells, k))
+    where = np.empty((n_cells, k), dtype=np.intp)
+    flat_dense = dense.ravel()
+    for rank in range(k):
+        at = dense.argmax(axis=1)
+        where[:, rank] = at
+        at += rows
+        best[:, rank] = flat_dense[at]
+        flat_dense[at] = -np.inf
+    chosen = np.where(best == -np.inf, no_project, np.take_along_axis(codes, where, axis=1))
+    tied = np.flatnonzero(((best[:, 1:] == best[:, :-1]) & (best[:, 1:] > -np.inf)).any(axis=1))
+    if len(tied):
+        again = dense[tied]
+        for rank in reversed(range(k)):  # put the picks back; the real ones last (a spent row's
+            again[np.arange(len(tied)), where[tied, rank]] = best[tied, rank]  # argmax is 0)
+        order = np.lexsort((codes[tied], -again), axis=1)[:, :k]
+        best[tied] = np.take_along_axis(again, order, axis=1)
+        chosen[tied] = np.take_along_axis(codes[tied], order, axis=1)
+    return best[:, :TOP], chosen[:, :TOP]
 
 
 def _block_text(
     cell: np.ndarray,
     project: np.ndarray,
     hours: np.ndarray,
+    summed: np.ndarray,
     n_cells: int,
     labels: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
-    """Texts of `n_cells` cells from their (cell, project, hours) entries, cells from 0."""
+    """Texts of `n_cells` cells from their (cell, project, hours, summed) entries (hours > 0),
+    cells from 0.
+
+    A cell's entries are taken in a fixed order, the single pieces' before the summed ones,
+    so its total (for "+N more") comes out the same to the last bit every time.
+    """
     text = np.full(n_cells, "", dtype=object)
-    keep = hours > 1e-9
-    cell, project, hours = cell[keep], project[keep], hours[keep]
     if len(cell) == 0:
         return text
-    order = _radix_order(cell)
+    order = _radix_order(cell * 2 + summed)
     cell, project, hours = cell[order], project[order], hours[order]
     starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
     sizes = np.diff(np.r_[starts, len(cell)])
     owner = cell[starts]
-    segment = np.repeat(np.arange(len(starts)), sizes)
+    best, chosen = _top_causes(project, hours, starts, sizes)
+    n_named = best.shape[1]
+    live = np.arange(n_named) < sizes[:, None]
     named = np.zeros(len(starts))
-    remaining = hours.copy()
-    no_project = np.iinfo(np.int64).max
-    for rank in range(min(TOP, int(sizes.max()))):
-        live = np.flatnonzero(sizes > rank)
-        best = np.maximum.reduceat(remaining, starts)
-        # Among equal hours, the project first in ID order (codes follow the sorted IDs).
-        chosen = np.minimum.reduceat(np.where(remaining == best[segment], project, no_project), starts)
-        label = labels[1 if rank else 0][chosen[live]]
-        text[owner[live]] = text[owner[live]] + label + hours_text(best[live])
-        named[live] += best[live]
-        remaining[(project == chosen[segment]) & (remaining == best[segment])] = -np.inf
+    for rank in range(n_named):  # added up in rank order, as they are named
+        named[live[:, rank]] += best[live[:, rank], rank]
+    # Texts from their parts: one join per cell over lookup tables ("" past a cell's entries).
+    n_labels = len(labels[0])
+    label = np.where(live, chosen, n_labels)
+    said = np.full(best.shape, "", dtype=object)
+    said[live] = hours_text(best[live])
+    columns = []
+    for rank in range(n_named):
+        table = np.append(labels[1 if rank else 0], "").astype(object)
+        columns += [table[label[:, rank]].tolist(), said[:, rank].tolist()]
     more = np.flatnonzero(sizes > TOP)
     if len(more):
-        rest = np.maximum(np.add.reduceat(hours, starts)[more] - named[more], 0.0)
-        count = (sizes[more] - TOP).astype(str).astype(object)
-        text[owner[more]] = text[owner[more]] + ", +" + count + " more " + hours_text(rest)
+        total = np.add.reduceat(hours, starts)[more]
+        rest = np.maximum(total - named[more], 0.0)
+        extra = sizes[more] - TOP
+        prefix = np.array([f", +{k} more " for k in range(int(extra.max()) + 1)], dtype=object)
+        tail = np.full((len(starts), 2), "", dtype=object)
+        tail[more, 0] = prefix[extra]
+        tail[more, 1] = hours_text(rest)
+        columns += [tail[:, 0].tolist(), tail[:, 1].tolist()]
+    text[owner] = list(map("".join, zip(*columns, strict=True)))
     return text
 
 
@@ -175,8 +244,8 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
         lo_cell, hi_cell = offset[r_a], offset[r_b]
         if hi_cell == lo_cell:
             continue
-        cell, project, hours = _block_incidences(
+        cell, project, hours, summed = _block_incidences(
             demand, grid, over_period, seen, offset, kept[a:b], resource[a:b]
         )
-        text[lo_cell:hi_cell] = _block_text(cell - lo_cell, project, hours, hi_cell - lo_cell, labels)
+        text[lo_cell:hi_cell] = _block_text(cell - lo_cell, project, hours, summed, hi_cell - lo_cell, labels)
     return text

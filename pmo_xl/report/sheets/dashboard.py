@@ -25,11 +25,11 @@ from pmo_xl.report.sheets.common import LINE_HEIGHT, Styles, page_setup, put, wr
 NAME = "Dashboard"
 # The first page holds the tiles and the four charts: a 14-column grid keeps the page's aspect
 # (A4 landscape) so that fitting it to the page width also fits its height.
-GRID_COLUMNS, GRID_WIDTH = 14, 11.5
+GRID_COLUMNS, GRID_WIDTH = 14, 13
 TILES_PER_ROW = 7
 TILE_ROWS = (3, 7)  # first row of each band of tiles
 CHART_ROWS = (11, 27)  # charts are 15 rows of 20 px high, with a row between
-CHART_WIDTH, CHART_HEIGHT = 592, 300
+CHART_WIDTH, CHART_HEIGHT = 664, 300
 EXCEPTIONS_ROW = 43
 DATA_COL = GRID_COLUMNS + 1  # chart data, right of the print area
 EXCEPTION_SPANS = (("kind", "Exception", 0, 1), ("id", "ID", 2, 2), ("name", "Name", 3, 5), ("item", "Item", 6, 7), ("reason", "Reason", 8, 13))

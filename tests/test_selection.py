@@ -184,6 +184,60 @@ def test_efficient_frontier_matches_brute_force_at_every_level() -> None:
         assert (frontier["cost"] <= frontier["budget"] + TOL).all()
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_efficient_frontier_matches_brute_force_for_random_portfolios(seed: int) -> None:
+    # Levels are solved top down, each from the portfolio above cut to its budget: still exact.
+    problem = random_problem(seed, n=8)
+    if brute(problem) is None:
+        return
+    frontier = efficient_frontier(problem, levels=7)
+    for budget, value, optimal in zip(frontier["budget"], frontier["value"], frontier["optimal"], strict=True):
+        assert optimal
+        assert value == pytest.approx(brute(problem, total=budget), abs=TOL)
+
+
+def best_subset(problem: SelectionProblem) -> np.ndarray:
+    x = _masks(len(problem.project_ids))
+    ok = x[feasible(problem, x)]
+    return ok[np.argmax(ok @ problem.value)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9))
+def test_solving_from_a_known_portfolio_reaches_the_same_optimum(seed: int) -> None:
+    from pmo_xl.compute.selection import build_model, solve, top_up
+
+    problem = random_problem(seed)
+    best = brute(problem)
+    if best is None:
+        return
+    model, _ = build_model(problem)
+    starts = {
+        "the optimum itself": best_subset(problem),
+        "fixed-in projects filled up": top_up(model, model.lb.astype(bool)),
+        "everything (breaks the limits: ignored)": model.ub.astype(bool),
+        "nothing (may break a fixing: ignored)": np.zeros(len(model.ids), dtype=bool),
+    }
+    for why, start in starts.items():
+        for presolve in (True, False):
+            found = solve(model, incumbent=start, presolve=presolve)
+            assert found.optimal, why
+            assert float(model.value @ found.x) == pytest.approx(best, abs=TOL), why
+            assert feasible(problem, found.x[None, :])[0], why
+
+
+def test_value_loss_is_the_best_forced_in_portfolio_on_a_tight_problem() -> None:
+    # HiGHS 1.12 with presolve solves "P009 forced in" to 45.30 and calls it optimal; 46.49
+    # (found here and by HiGHS without presolve) obeys every raw rule.
+    problem = tight_problem(n=51, seed=6)
+    result = select_portfolio(problem)
+    assert result.optimal and result.value == pytest.approx(53.07)
+    row = explain_selection(result).set_index("project_id").loc["P009"]
+    assert row["marginal_method"] == "re-solved"
+    assert row["value_loss"] == pytest.approx(53.07 - 46.49, abs=TOL)
+
+
 # ---------------------------------------------------------------- rules and reasons
 
 

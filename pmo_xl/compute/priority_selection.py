@@ -68,7 +68,8 @@ def role_frames(
         return None, None, issues
     display = {normalise_header(r): r for r in capacity["role"].dropna().unique()}
     for frame in (demand, capacity):
-        frame["role"] = [display.get(normalise_header(r), r) for r in frame["role"]]
+        names = {r: display.get(normalise_header(r), r) for r in frame["role"].unique()}  # per distinct role, not per row
+        frame["role"] = [names[r] for r in frame["role"]]
     return demand, capacity, issues
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pmo_xl.compute.selection_bounds import repair
 from pmo_xl.compute.selection_model import (
     TOLERANCE,
     Model,
@@ -109,6 +110,7 @@ def top_up(model: Model, chosen: np.ndarray, total_budget: float | None = None) 
     members: dict[str, list[int]] = {}
     for k, g in model.group_of.items():
         members.setdefault(g, []).append(k)
+    usage = model.dense_usage()
     for k in np.argsort(-model.value, kind="stable"):
         if chosen[k] or model.value[k] <= 0 or model.ub[k] < 1:
             continue
@@ -123,7 +125,7 @@ def top_up(model: Model, chosen: np.ndarray, total_budget: float | None = None) 
         groups = [model.group_of[i] for i in closure if i in model.group_of]
         if len(groups) != len(set(groups)) or any(chosen[j] for g in groups for j in members[g]):
             continue
-        need = np.asarray(model.usage[:, closure].sum(axis=1)).ravel()
+        need = usage[:, closure].sum(axis=1)
         if np.all(need <= left):
             chosen[closure] = True
             left -= need
@@ -177,19 +179,42 @@ def efficient_frontier(
         pool.append(top_up(model, pool[-1]))
     settled = unlimited.x is not None and unlimited.optimal
     money_free = float(model.cost @ pool[-1]) if unlimited.x is not None else np.inf
+    # Levels below money_free are solved from the top down, each starting from the portfolio of
+    # the level above cut down to its budget (least value per money out first) and filled up:
+    # the search then only looks among portfolios at least as good (the same optimum, sooner).
+    proven: dict[int, tuple[bool, float]] = {}
+    above = pool[-1]
+    for level in reversed(range(len(budgets))):
+        budget = float(budgets[level])
+        if budget * (1 + TOLERANCE) + TOLERANCE >= money_free:
+            proven[level] = (settled, unlimited.bound)
+            continue
+        found = solve(model, total_budget=budget, time_limit=time_limit, incumbent=_cut_to(model, above, budget))
+        if found.x is not None:
+            pool.append(drop_idle(model, found.x) if found.optimal else top_up(model, drop_idle(model, found.x), budget))
+            above = pool[-1]
+        proven[level] = (found.optimal, found.bound)
     records = []
-    for budget in budgets:
-        fits_free = budget * (1 + TOLERANCE) + TOLERANCE >= money_free
-        if fits_free:
-            optimal, bound = settled, unlimited.bound
-        else:
-            found = solve(model, total_budget=float(budget), time_limit=time_limit)
-            if found.x is not None:
-                pool.append(drop_idle(model, found.x) if found.optimal else top_up(model, drop_idle(model, found.x), budget))
-            optimal, bound = found.optimal, found.bound
+    for level, budget in enumerate(budgets):
+        optimal, bound = proven[level]
         fitting = [x for x in pool if model.cost @ x <= budget * (1 + TOLERANCE) + TOLERANCE]
         chosen = max(fitting, key=lambda x: float(model.value @ x), default=model.lb.astype(bool))
         value = float(model.value @ chosen)
         records.append({"budget": float(budget), "value": value, "cost": float(model.cost @ chosen),
                         "n_selected": int(chosen.sum()), "optimal": optimal, "gap": 0.0 if optimal else relative_gap(value, bound)})
     return pd.DataFrame(records, columns=["budget", "value", "cost", "n_selected", "optimal", "gap"])
+
+
+def _cut_to(model: Model, chosen: np.ndarray, budget: float) -> np.ndarray | None:
+    """A portfolio within `budget`: `chosen` less its least valuable projects per money, then filled up.
+
+    None when the fixed-in projects alone do not fit (the solve then starts from nothing).
+    """
+    upper = model.limits["effective"].to_numpy(dtype=float).copy()
+    upper[model.total_row] = max(budget, float(model.limits["fixed_load"].iloc[model.total_row]))
+    upper = upper * (1 + TOLERANCE) + TOLERANCE
+    users: dict[int, list[int]] = {}
+    for b, a in model.dependencies:
+        users.setdefault(a, []).append(b)
+    cut = repair(chosen.astype(bool), model.dense_usage(), upper, model.lb.astype(bool), users, model.value)
+    return None if cut is None else top_up(model, cut, budget)

@@ -26,6 +26,12 @@ or do not start when the selection itself is not proven optimal (its time ran ou
 marginal_budget is the estimate "cost of the project and what it needs, minus the budget left"
 (an upper bound of the exact figure, given only when the total budget is the one limit it
 breaks) and value_loss is left blank; `marginal_method` says "re-solved" or "estimate".
+
+Re-solving is made quick without changing a figure (`selection_bounds`): a project whose needs
+alone already break a limit other than the total budget cannot come in at any budget (both
+figures blank, no solve needed); otherwise each re-solve starts from a portfolio built from
+today's selection (the project and what it needs in, the least valuable projects out until
+every limit holds, then what still fits), and only portfolios at least as good are searched.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import pandas as pd
 from scipy.optimize import LinearConstraint
 
 from pmo_xl.compute.selection import TOLERANCE, Model, SelectionResult, Solution, solve
+from pmo_xl.compute.selection_bounds import closure_blocked, closure_of, fill, repair, trim
 
 VALUE_TOLERANCE = 1e-7  # relative: "loses no value" allows the optimiser's own gap
 EXACT_LIMIT = 150  # projects re-solved per explanation (two MILPs each), best-ranked first
@@ -68,6 +75,7 @@ def explain_selection(
     ranked = {p: k for k, p in enumerate(order or model.ids)}
     records: list[dict[str, object]] = []
     exact_budget = exact_limit if result.optimal else 0
+    resolver = _Resolver(result) if exact_budget > 0 else None
     for k in sorted(range(len(model.ids)), key=lambda i: ranked.get(model.ids[i], len(ranked))):
         p = model.ids[k]
         row: dict[str, object] = {"project_id": p, "selected": bool(chosen[k]), "blocked_by": "",
@@ -104,7 +112,7 @@ def explain_selection(
         else:
             row.update(reason_code="not-chosen", reason="Would fit: left out within the solver's tolerance" if result.optimal
                        else "Not reached: the solver's time ran out before proving the best portfolio")
-        resolved = _resolved(result, k) if exact_budget > 0 and time.perf_counter() < deadline else None
+        resolved = resolver.resolve(k) if resolver is not None and exact_budget > 0 and time.perf_counter() < deadline else None
         exact_budget -= 1
         if resolved is not None:
             row.update(resolved, marginal_method="re-solved")
@@ -144,8 +152,10 @@ def _selected_rival(closure: list[int], group_of: Mapping[int, str], chosen: np.
 
 def _overruns(model: Model, usage: pd.DataFrame, left: np.ndarray, closure: list[int]) -> list[tuple[str, str, str]]:
     """(label, kind, sentence) for each limit the closure would break, worst first within a kind."""
-    need = np.asarray(model.usage[:, closure].sum(axis=1)).ravel()
+    need = model.dense_usage()[:, closure].sum(axis=1)
     broken = np.flatnonzero(need > left + TOLERANCE * np.maximum(1.0, usage["effective"].to_numpy(dtype=float)))
+    if not len(broken):
+        return []
     found = []
     for i in sorted(broken, key=lambda i: (_kind_order(usage.at[i, "kind"]), -(need[i] - left[i]))):
         kind, label = usage.at[i, "kind"], usage.at[i, "label"]
@@ -162,24 +172,106 @@ def _kind_order(kind: str) -> int:
     return {"capacity": 0, "year": 1, "budget": 2}.get(kind, 3)
 
 
-def _resolved(result: SelectionResult, k: int) -> dict[str, float] | None:
-    """Exact marginal budget and value loss for project k by re-solving (see module docstring);
-    None when a re-solve is not proven optimal in its time."""
-    model = result.model
-    target = result.value * (1 - VALUE_TOLERANCE) - VALUE_TOLERANCE
-    budget = float(model.limits["effective"].iloc[model.total_row])
-    forced = solve(model, force_in=[k], time_limit=RESOLVE_TIME_LIMIT, first_share=1.0)
-    # Cheapest portfolio with k that is worth today's value, ignoring only the total budget.
-    keep_value = LinearConstraint(model.value.reshape(1, -1), target, np.inf)
-    cheapest = solve(model, force_in=[k], objective=-model.cost, extra=[keep_value], drop_total=True,
-                     time_limit=RESOLVE_TIME_LIMIT, first_share=1.0)
-    if not _settled(forced) or not _settled(cheapest):
-        return None
-    loss = np.nan if forced.x is None else max(0.0, result.value - float(model.value @ forced.x))
-    marginal = np.nan
-    if cheapest.x is not None:
-        marginal = max(0.0, float(model.cost @ cheapest.x) - budget) if np.isfinite(budget) else 0.0
-    return {"marginal_budget": marginal, "value_loss": loss}
+class _Resolver:
+    """Exact marginal budget and value loss per project, by re-solving (see module docstring)."""
+
+    def __init__(self, result: SelectionResult) -> None:
+        model = result.model
+        self.result = result
+        self.model = model
+        self.usage = model.dense_usage()  # limits x projects: money and hours
+        effective = model.limits["effective"].to_numpy(dtype=float)
+        self.budget = float(effective[model.total_row])
+        # The rows exactly as `solve` sets them: with today's total budget, and without it.
+        self.upper = effective * (1 + TOLERANCE) + TOLERANCE
+        self.upper_free = self.upper.copy()
+        self.upper_free[model.total_row] = np.inf
+        self.provable = bool(np.all(self.usage >= 0))  # loads only grow as projects are added
+        self.target = result.value * (1 - VALUE_TOLERANCE) - VALUE_TOLERANCE
+        self.needs: dict[int, list[int]] = {}
+        self.users: dict[int, list[int]] = {}
+        for b, a in model.dependencies:
+            self.needs.setdefault(b, []).append(a)
+            self.users.setdefault(a, []).append(b)
+        self.members: dict[str, list[int]] = {}
+        for i, g in model.group_of.items():
+            self.members.setdefault(g, []).append(i)
+        self.by_value = np.argsort(-model.value, kind="stable")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(model.value > 0, model.cost / model.value, np.inf)
+        self.by_ratio = [int(i) for i in np.argsort(ratio, kind="stable") if model.value[i] > 0]
+
+    def resolve(self, k: int) -> dict[str, float] | None:
+        """None when a re-solve is not proven optimal in its time."""
+        model, result = self.model, self.result
+        closure = closure_of(k, self.needs)
+        if self.provable and closure_blocked(self.usage, self.upper_free, model.group_of, model.lb, model.ub, closure):
+            # Cannot come in whatever the total budget: both re-solves would find no portfolio.
+            return {"marginal_budget": np.nan, "value_loss": np.nan}
+        forced = solve(model, force_in=[k], time_limit=RESOLVE_TIME_LIMIT, first_share=1.0, incumbent=self._with(k, closure),
+                       presolve=False)
+        # Cheapest portfolio with k that is worth today's value, ignoring only the total budget.
+        keep_value = LinearConstraint(model.value.reshape(1, -1), self.target, np.inf)
+        cheapest = solve(model, force_in=[k], objective=-model.cost, extra=[keep_value], drop_total=True,
+                         time_limit=RESOLVE_TIME_LIMIT, first_share=1.0, incumbent=self._cheap_with(k, closure, forced.x),
+                         presolve=False)
+        if not _settled(forced) or not _settled(cheapest):
+            return None
+        loss = np.nan if forced.x is None else max(0.0, result.value - float(model.value @ forced.x))
+        marginal = np.nan
+        if cheapest.x is not None:
+            marginal = max(0.0, float(model.cost @ cheapest.x) - self.budget) if np.isfinite(self.budget) else 0.0
+        return {"marginal_budget": marginal, "value_loss": loss}
+
+    def _start(self, k: int, closure: list[int], upper: np.ndarray, worth: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Today's selection with k and what it needs in, alternatives of theirs out, then the rows
+        made to hold by dropping the least worth; also which projects must stay."""
+        model = self.model
+        x = self.result.selected.copy()
+        keep = model.lb.astype(bool).copy()
+        keep[closure] = True
+        x[closure] = True
+        for i in closure:
+            for j in self.members.get(model.group_of.get(i, ""), []):
+                if j != i and x[j]:
+                    gone = [u for u in closure_of(j, self.users) if x[u]]
+                    if keep[gone].any():
+                        return None
+                    x[gone] = False
+        x = repair(x, self.usage, upper, keep, self.users, worth)
+        return None if x is None else (x, keep)
+
+    def _with(self, k: int, closure: list[int]) -> np.ndarray | None:
+        """A portfolio with k within today's limits (for the value-loss re-solve)."""
+        start = self._start(k, closure, self.upper, self.model.value)
+        if start is None:
+            return None
+        x, _ = start
+        return fill(x, self.usage, self.upper - self.usage @ x, self.needs, self.model.group_of, self.model.ub, self.by_value)
+
+    def _cheap_with(self, k: int, closure: list[int], forced: np.ndarray | None) -> np.ndarray | None:
+        """A cheap portfolio with k worth today's value, within every limit but the total budget."""
+        model = self.model
+        with np.errstate(divide="ignore", invalid="ignore"):
+            worth = np.where(model.cost > 0, model.value / model.cost, np.inf)
+        starts = [self._start(k, closure, self.upper_free, worth)]
+        if forced is not None:
+            keep = model.lb.astype(bool).copy()
+            keep[closure] = True
+            starts.append((forced.astype(bool), keep))
+        best, best_cost = None, np.inf
+        for start in starts:
+            if start is None:
+                continue
+            x, keep = start
+            x = fill(x, self.usage, self.upper_free - self.usage @ x, self.needs, model.group_of, model.ub, self.by_ratio,
+                     enough=self.target, value=model.value)
+            if float(model.value @ x) < self.target:
+                continue
+            x = trim(x, keep, self.users, model.value, model.cost, self.target)
+            if float(model.cost @ x) < best_cost:
+                best, best_cost = x, float(model.cost @ x)
+        return best
 
 
 def _settled(found: Solution) -> bool:

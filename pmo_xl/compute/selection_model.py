@@ -69,6 +69,13 @@ class Model:
     fixed_in: dict[str, str]
     fixed_out: dict[str, str]
     total_row: int = 0  # row of `limits` holding the total budget (limit inf when none is set)
+    _dense: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
+    def dense_usage(self) -> np.ndarray:
+        """`usage` as a dense array (made once): column sums in greedy loops without sparse indexing."""
+        if self._dense is None:
+            self._dense = self.usage.toarray()
+        return self._dense
 
 
 def resolve_fixed(problem: SelectionProblem) -> tuple[dict[str, str], dict[str, str], list[SelectionNote]]:

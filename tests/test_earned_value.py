@@ -1,6 +1,6 @@
 """Earned value: formulas against published worked examples, the engine on small portfolios.
 
-Published cases (numbers from /work/shared/reference/published_cases.json, exact unrounded
+Published cases (numbers from tests/data/published_cases.json, exact unrounded
 values from its `recomputed` / `expected_exact_for_tool`):
   EVM-01  Rita Mulcahy, PMP Exam Prep p.210, fence exercise
           https://studylib.net/doc/5898152/earned-value-exercise

@@ -1,7 +1,7 @@
 """Weighted scoring, ranking and `compute_priorities` (weights, scores, issues, result tables).
 
 Published source: WS-01, the MYH Inc. weighted scoring model (Schwalbe-style exercise) in
-/work/shared/reference/published_cases.json — weights 10/25/25/15/10/15 %, totals 79, 78.5,
+tests/data/published_cases.json — weights 10/25/25/15/10/15 %, totals 79, 78.5,
 55 and 36.5.
 """
 
@@ -21,7 +21,7 @@ from pmo_xl.compute.priority_scoring import criterion_frame, rank_projects, turn
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.registers import PROJECTS
 
-CASES = Path("/work/shared/reference/published_cases.json")
+CASES = Path(__file__).parent / "data" / "published_cases.json"  # the project's published worked examples, with sources
 HIGHER, LOWER = "Higher is better", "Lower is better"
 
 
@@ -62,8 +62,6 @@ def flat(issues: list) -> list[tuple]:
 
 
 def ws01() -> dict:
-    if not CASES.exists():
-        pytest.skip("published_cases.json is not available here")
     return next(c for c in json.loads(CASES.read_text())["families"]["weighted_scoring"]["cases"] if c["id"] == "WS-01")
 
 

@@ -21,6 +21,8 @@ Ranking (1 = best), ties broken in this documented order:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -123,8 +125,8 @@ def rank_projects(
     rank.loc[ranked.index] = np.arange(1, len(ranked) + 1, dtype=float)
     note = pd.Series("", index=keys.index, name="rank_note")
     labels = list(ranked.index)
-    for ahead, behind in zip(labels, labels[1:], strict=False):
-        a, b = ranked.loc[ahead], ranked.loc[behind]
+    rows = ranked.to_dict("records")  # plain dicts: a row lookup per neighbour pair, not a pandas .loc
+    for (ahead, a), (behind, b) in zip(zip(labels, rows, strict=True), zip(labels[1:], rows[1:], strict=True), strict=False):
         if a["score"] != b["score"]:
             continue
         reason = _tie_reason(a, b, order)
@@ -134,7 +136,7 @@ def rank_projects(
     return pd.DataFrame({"rank": rank, "rank_note": note})
 
 
-def _tie_reason(a: pd.Series, b: pd.Series, order: list[str]) -> str:
+def _tie_reason(a: Mapping[str, object], b: Mapping[str, object], order: list[str]) -> str:
     for name in order:
         x, y = a[name], b[name]
         if pd.isna(x) and pd.isna(y) or x == y:

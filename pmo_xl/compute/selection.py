@@ -166,8 +166,11 @@ def efficient_frontier(
     budget, value, cost (spent), n_selected, optimal, gap (to the proven bound at that level).
     First the best portfolio with no total budget is sought: from its cost up, money no longer
     limits and every level shares it. Portfolios already found (`known`, e.g. the selection, and
-    those of lower levels) are kept when a time-limited level finds nothing better, since a
-    portfolio that fits a budget fits any larger one: the curve never goes down.
+    those of the other levels) are kept when a time-limited level finds nothing better, since a
+    portfolio that fits a budget fits any larger one: the curve never goes down. The levels
+    below are solved from the top down, each from the portfolio of the level above cut to its
+    budget (see `solve`'s incumbent): the same optima, sooner. Where several portfolios reach a
+    level's best value, which one's cost and count are shown is the solver's choice.
     """
     model = problem if isinstance(problem, Model) else build_model(problem)[0]
     low = float(model.cost @ model.lb)

@@ -33,11 +33,19 @@ SLACK = 1e-9  # relative: what counts as "satisfies the limit" when checking a p
 FIX_MARGIN = 1e-6  # relative to the incumbent's worth: only clearly worse portfolios are cut off
 
 
-def inequality_rows(constraints: Sequence[LinearConstraint]) -> tuple[sparse.csr_array, np.ndarray]:
-    """The constraints as A x <= b rows (a lower bound l <= a·x becomes -a·x <= -l); infinite sides dropped."""
+def inequality_rows(constraints: Sequence[LinearConstraint], dense_cells: int = 2_000_000) -> tuple[np.ndarray | sparse.csr_array, np.ndarray]:
+    """The constraints as A x <= b rows (a lower bound l <= a·x becomes -a·x <= -l); infinite sides dropped.
+
+    A is a dense array when it has at most `dense_cells` cells (slicing and products are then
+    cheaper than with a sparse matrix), a CSR matrix otherwise.
+    """
+    n = constraints[0].A.shape[1] if constraints else 0
+    total = sum(constraint.A.shape[0] for constraint in constraints)
+    dense = 2 * total * n <= dense_cells
     blocks, rhs = [], []
     for constraint in constraints:
-        matrix = sparse.csr_array(constraint.A)
+        matrix = constraint.A
+        matrix = (matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix, dtype=float)) if dense else sparse.csr_array(matrix)
         upper = np.broadcast_to(np.asarray(constraint.ub, dtype=float), (matrix.shape[0],))
         lower = np.broadcast_to(np.asarray(constraint.lb, dtype=float), (matrix.shape[0],))
         keep = np.flatnonzero(np.isfinite(upper))
@@ -49,12 +57,13 @@ def inequality_rows(constraints: Sequence[LinearConstraint]) -> tuple[sparse.csr
             blocks.append(-matrix[keep])
             rhs.append(-lower[keep])
     if not blocks:
-        n = constraints[0].A.shape[1] if constraints else 0
-        return sparse.csr_array((0, n)), np.zeros(0)
+        return (np.zeros((0, n)) if dense else sparse.csr_array((0, n))), np.zeros(0)
+    if dense:
+        return np.vstack(blocks), np.concatenate(rhs)
     return sparse.csr_array(sparse.vstack(blocks)), np.concatenate(rhs)
 
 
-def satisfies(x: np.ndarray, lb: np.ndarray, ub: np.ndarray, rows: sparse.csr_array, rhs: np.ndarray) -> bool:
+def satisfies(x: np.ndarray, lb: np.ndarray, ub: np.ndarray, rows: np.ndarray | sparse.csr_array, rhs: np.ndarray) -> bool:
     """x (0/1) is within its bounds and every row, up to floating-point noise."""
     x = x.astype(float)
     if np.any(x < lb) or np.any(x > ub):
@@ -63,7 +72,7 @@ def satisfies(x: np.ndarray, lb: np.ndarray, ub: np.ndarray, rows: sparse.csr_ar
 
 
 def lagrangian(
-    c: np.ndarray, lb: np.ndarray, ub: np.ndarray, rows: sparse.csr_array, rhs: np.ndarray
+    c: np.ndarray, lb: np.ndarray, ub: np.ndarray, rows: np.ndarray | sparse.csr_array, rhs: np.ndarray
 ) -> tuple[np.ndarray, float] | None:
     """Reduced worths r and a bound U from the LP relaxation of minimising `c·x` (None without duals).
 

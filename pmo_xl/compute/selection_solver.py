@@ -40,6 +40,7 @@ from pmo_xl.compute.selection_model import TOLERANCE, Model
 MIP_REL_GAP = 1e-7  # HiGHS' default 1e-4 could leave a whole small project out on a big portfolio
 TIME_LIMIT = 4.0  # seconds for one selection (both phases)
 FIRST_SHARE = 0.4  # of the time budget for the full search before the neighbourhood phase
+NO_PRESOLVE_SHARE = 0.4  # of the first phase, from an incumbent without presolve (then with it)
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,10 @@ def solve(
     more projects in; `extra` adds constraints (e.g. a floor on value). `incumbent`, a
     portfolio known to satisfy every limit of this solve, lets the first phase search only
     among portfolios at least as good (`selection_bounds`): the same optimum, sooner. One
-    that does not satisfy the limits is ignored. `presolve=False` skips HiGHS' presolve in
-    that phase: quicker on the small problems left around an incumbent, and HiGHS 1.12's MIP
-    presolve has been seen to return a worse portfolio as "optimal" on such re-solves (see
-    `_milp`).
+    that does not satisfy the limits is ignored. `presolve=False` tries that phase without
+    HiGHS' presolve first (for NO_PRESOLVE_SHARE of its time, then with presolve): quicker on
+    the small problems left around an incumbent, and HiGHS 1.12's MIP presolve has been seen to
+    return a worse portfolio as "optimal" on such re-solves (see `_milp`).
     """
     if not len(model.ids):
         return Solution(np.zeros(0, dtype=bool), "no projects", True, 0.0, bound=0.0)
@@ -95,15 +96,25 @@ def solve(
     c = -(model.value if objective is None else np.asarray(objective, dtype=float))
     began = time.perf_counter()
     first_limit = max(0.05, time_limit * first_share)
-    start = _from_incumbent(c, lb, model.ub, constraints, incumbent, first_limit, presolve) if incumbent is not None else None
-    if start is not None:
+    start = None
+    # Without presolve first (for part of the time), then with it: hard re-solves need it.
+    tries = [(True, first_limit)] if presolve else [(False, first_limit * NO_PRESOLVE_SHARE), (True, None)]
+    for use_presolve, seconds in tries if incumbent is not None else []:
+        seconds = seconds if seconds is not None else max(0.05, first_limit - (time.perf_counter() - began))
+        start = _from_incumbent(c, lb, model.ub, constraints, incumbent, seconds, use_presolve)
+        if start is None:
+            break
         first, known, first_bound = start
         if first.status == 0 and first.x is not None:
             if first.fun <= known.fun + FIX_MARGIN * max(1.0, abs(known.fun)):
                 return _solution(first, c, True)  # proven optimal among (and so beyond) the portfolios as good
             start = None  # the search contradicts a portfolio known to be there: not trusted, solved afresh
-        elif first.status == 2:
+            break
+        if first.status == 2:
             start = None  # "nothing as good as the known portfolio" contradicts it: solved afresh
+            break
+        better = first.x is not None and first.fun < known.fun
+        incumbent = (first if better else known).x.astype(bool)
     if start is None:
         first = _milp(c, lb, model.ub, constraints, first_limit)
         if first.status == 0 or first.status == 2:  # proven optimal, or proven infeasible
@@ -142,7 +153,7 @@ def _from_incumbent(
         fixed_cost = float(c @ _fixed_part(low, free))
         sub_low, sub_high = fix_by_reduced_costs(r, upper_bound, low[free], high[free], float(c @ x0) - fixed_cost)
         x0 = x0.copy()
-        x0[free] = improve(c[free], sub_rows.toarray(), sub_rhs, sub_low, sub_high, x0[free])
+        x0[free] = improve(c[free], _dense(sub_rows), sub_rhs, sub_low, sub_high, x0[free])
         low[free], high[free] = fix_by_reduced_costs(r, upper_bound, sub_low, sub_high, float(c @ x0) - fixed_cost)
         free = np.flatnonzero(low < high)
         sub_rows, sub_rhs = _fold(rows, rhs, low, free)
@@ -150,7 +161,7 @@ def _from_incumbent(
     base = _fixed_part(low, free)
     offset = float(c @ base)
     cutoff = cost + FIX_MARGIN * max(1.0, abs(cost)) - offset
-    used = np.flatnonzero(np.diff(sub_rows.indptr) > 0)  # rows the free projects appear in
+    used = np.flatnonzero((_dense(sub_rows) != 0).any(axis=1) if not sparse.issparse(sub_rows) else np.diff(sub_rows.indptr) > 0)
     if len(free):
         sub = _milp(c[free], low[free], high[free], [LinearConstraint(sub_rows[used], -np.inf, sub_rhs[used])] if len(used) else [],
                     seconds, cutoff=cutoff, presolve=presolve)
@@ -174,9 +185,16 @@ def _fixed_part(low: np.ndarray, free: np.ndarray) -> np.ndarray:
     return base
 
 
-def _fold(rows: sparse.csr_array, rhs: np.ndarray, low: np.ndarray, free: np.ndarray) -> tuple[sparse.csr_array, np.ndarray]:
+def _fold(
+    rows: np.ndarray | sparse.csr_array, rhs: np.ndarray, low: np.ndarray, free: np.ndarray
+) -> tuple[np.ndarray | sparse.csr_array, np.ndarray]:
     """The rows over the free projects only, the fixed projects' load taken off the right-hand side."""
-    return sparse.csr_array(rows[:, free]), rhs - rows @ _fixed_part(low, free)
+    sub = sparse.csr_array(rows[:, free]) if sparse.issparse(rows) else rows[:, free]
+    return sub, rhs - rows @ _fixed_part(low, free)
+
+
+def _dense(rows: np.ndarray | sparse.csr_array) -> np.ndarray:
+    return rows.toarray() if sparse.issparse(rows) else rows
 
 
 def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], seconds: float,

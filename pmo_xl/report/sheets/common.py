@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -134,22 +135,33 @@ def put(sheet: Worksheet, row: int, col: int, value: object, cell_format: Any = 
 
 
 def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series | Sequence[object], kind: str, cell_format: Any) -> None:
-    """A column of values of one kind, fast: the type test happens once per column, not per cell."""
+    """A column of values of one kind, fast: the type test happens once per column, not per cell.
+
+    The cells that get a value are found for the whole column first; the loop then only hands
+    plain Python values to XlsxWriter (no numpy scalars, no per-cell blank test for numbers).
+    """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if kind in NUMERIC:
         numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-        for offset in np.flatnonzero(np.isfinite(numbers)).tolist():
-            sheet.write_number(first_row + offset, col, float(numbers[offset]), cell_format)
+        offsets = np.flatnonzero(np.isfinite(numbers))
+        write_number = sheet.write_number
+        for row, number in zip((offsets + first_row).tolist(), numbers[offsets].tolist(), strict=True):
+            write_number(row, col, number, cell_format)
     elif kind in DATES:
         stamps = pd.to_datetime(series, errors="coerce")
-        for offset, stamp in enumerate(stamps):
-            if not pd.isna(stamp):
-                sheet.write_datetime(first_row + offset, col, stamp.to_pydatetime(), cell_format)
+        offsets = np.flatnonzero(stamps.notna().to_numpy())
+        write_datetime = sheet.write_datetime
+        for row, stamp in zip((offsets + first_row).tolist(), stamps.iloc[offsets].tolist(), strict=True):
+            write_datetime(row, col, stamp.to_pydatetime(), cell_format)
     else:
+        write_string = sheet.write_string
         for offset, value in enumerate(series.tolist()):
-            if not is_blank(value):
+            if value.__class__ is str:  # the usual case, tested first
+                if value:
+                    write_string(first_row + offset, col, value, cell_format)
+            elif not is_blank(value):
                 text = ("Yes" if value else "No") if isinstance(value, bool | np.bool_) else str(value)
-                sheet.write_string(first_row + offset, col, text, cell_format)
+                write_string(first_row + offset, col, text, cell_format)
 
 
 def write_table(
@@ -194,7 +206,9 @@ BOLD_WIDER = 1.1
 LINE_HEIGHT = 12.75  # points per line of 10-pt text
 
 
+@functools.lru_cache(maxsize=65536)
 def _em(text: str) -> float:
+    """Width of `text` in em (cached: report texts repeat the same words)."""
     return sum(_ADVANCE.get(ch, 1400) for ch in text) / 2048
 
 

@@ -18,25 +18,15 @@ from pmo_xl.collect.model import CollectionResult, Status
 from pmo_xl.collect.portfolio import PortfolioRows
 from pmo_xl.io.write_template import (
     Styles,
-    add_validation,
     new_workbook,
-    write_cell,
     write_instructions,
     write_register,
+    write_settings_sheet,
     write_table,
 )
 from pmo_xl.issues import Severity
 from pmo_xl.schema.columns import Column, Kind
 from pmo_xl.schema.registers import PROJECTS, REGISTERS
-from pmo_xl.schema.settings import (
-    AHP,
-    BUDGETS,
-    CRITERIA,
-    HOLIDAYS,
-    SCALAR_SETTINGS,
-    SETTINGS_TABLE,
-    THRESHOLDS,
-)
 
 COLLECTION_SHEET = "Collection"
 T, N = Kind.TEXT, Kind.INTEGER
@@ -89,32 +79,9 @@ def write_collected(path: str | Path, portfolio: PortfolioRows, rows: dict[str, 
 
 def _write_settings(workbook: Workbook, styles: Styles, portfolio: PortfolioRows) -> Worksheet:
     """The Settings sheet as the template lays it out, with the input's own values and tables."""
-    sheet = workbook.add_worksheet("Settings")
-    sheet.freeze_panes(2, 0)
-    values = {s.key: portfolio.settings.get(s.key, s.default) for s in SCALAR_SETTINGS}
-    blocks = (
-        (0, "Settings", SETTINGS_TABLE, [[s.label, None, s.meaning] for s in SCALAR_SETTINGS]),
-        (4, "Prioritisation criteria", CRITERIA, portfolio.tables.get("Criteria", [])),
-        (10, "RAG thresholds", THRESHOLDS, portfolio.tables.get("Thresholds", [])),
-        (16, "Budgets per year", BUDGETS, portfolio.tables.get("Budgets", [])),
-        (19, "Holidays", HOLIDAYS, portfolio.tables.get("Holidays", [])),
-    )
-    for col, title, register, rows in blocks:
-        sheet.write_string(0, col, title, styles.subtitle)
-        write_table(sheet, styles, register.table, 1, col, register.columns, rows, validate=register is not SETTINGS_TABLE)
-    for index, setting in enumerate(SCALAR_SETTINGS):
-        column = Column(setting.key, setting.label, setting.kind, setting.meaning, allowed=setting.allowed,
-                        minimum=setting.minimum, maximum=setting.maximum)
-        write_cell(sheet, 2 + index, 1, values[setting.key], styles.for_format(column.number_format))
-        add_validation(sheet, 2 + index, 1, 2 + index, column)
-    if portfolio.ahp is not None:
-        names, rows = portfolio.ahp
-        ahp_col = 23
-        sheet.write_string(0, ahp_col, "AHP pairwise comparison (Saaty 1-9)", styles.subtitle)
-        columns = [AHP.columns[0]] + [Column(f"ahp{i}", n, Kind.NUMBER, "Judgement", width=max(10, len(n) + 2))
-                                      for i, n in enumerate(names)]
-        write_table(sheet, styles, AHP.table, 1, ahp_col, columns, rows, validate=False)
-    return sheet
+    tables = {name: portfolio.tables.get(name, []) for name in ("Thresholds", "Budgets", "Holidays")}
+    tables["AHP"] = portfolio.ahp
+    return write_settings_sheet(workbook, styles, portfolio.settings, portfolio.tables.get("Criteria", []), tables)
 
 
 def write_collection_sheet(workbook: Workbook, styles: Styles, result: CollectionResult, source: str) -> Worksheet:

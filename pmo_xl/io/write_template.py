@@ -215,14 +215,15 @@ def write_instructions(workbook: Workbook, styles: Styles) -> Worksheet:
 
 def write_settings_sheet(
     workbook: Workbook, styles: Styles, values: dict[str, object], criteria: Sequence[Row],
-    tables: dict[str, Sequence[Row]] | None = None,
+    tables: dict[str, object] | None = None,
 ) -> Worksheet:
     """Settings: scalar settings in A:C, then the small tables side by side, each free to grow down."""
     tables = tables or {}
     sheet = workbook.add_worksheet("Settings")
     sheet.freeze_panes(2, 0)
     blocks: list[tuple[int, str, Register, list[Row], Sequence[Column] | None]] = [
-        (0, "Settings", SETTINGS_TABLE, [[s.label, values.get(s.key, s.default), s.meaning] for s in SCALAR_SETTINGS], None),
+        # the values are written by _settings_values, each in its own number format
+        (0, "Settings", SETTINGS_TABLE, [[s.label, None, s.meaning] for s in SCALAR_SETTINGS], None),
         (4, "Prioritisation criteria", CRITERIA, [list(c) for c in criteria], None),
         (10, "RAG thresholds", THRESHOLDS, [list(t) for t in tables.get("Thresholds", DEFAULT_THRESHOLDS)], None),
         (16, "Budgets per year", BUDGETS, [list(b) for b in tables.get("Budgets", ())], None),
@@ -232,12 +233,15 @@ def write_settings_sheet(
         sheet.write_string(0, col, title, styles.subtitle)
         write_table(sheet, styles, register.table, 1, col, columns or register.columns, rows, validate=register is not SETTINGS_TABLE)
     _settings_values(sheet, styles, values)
+    # tables["AHP"]: (column criteria, rows), or None for no matrix; the default judgements otherwise
     names = [str(c[0]) for c in criteria]
-    ahp_col = 23
-    sheet.write_string(0, ahp_col, "AHP pairwise comparison (Saaty 1-9)", styles.subtitle)
-    ahp_columns = [AHP.columns[0]] + [Column(f"ahp{i}", n, Kind.NUMBER, "Judgement", width=max(10, len(n) + 2)) for i, n in enumerate(names)]
-    ahp_rows = [list(r) for r in tables["AHP"]] if "AHP" in tables else [[a] + [_ahp_default(a, b) for b in names] for a in names]
-    write_table(sheet, styles, AHP.table, 1, ahp_col, ahp_columns, ahp_rows, validate=False)
+    ahp = tables.get("AHP", (names, [[a] + [_ahp_default(a, b) for b in names] for a in names]))
+    if ahp is not None:
+        names, ahp_rows = ahp
+        ahp_col = 23
+        sheet.write_string(0, ahp_col, "AHP pairwise comparison (Saaty 1-9)", styles.subtitle)
+        ahp_columns = [AHP.columns[0]] + [Column(f"ahp{i}", n, Kind.NUMBER, "Judgement", width=max(10, len(n) + 2)) for i, n in enumerate(names)]
+        write_table(sheet, styles, AHP.table, 1, ahp_col, ahp_columns, [list(r) for r in ahp_rows], validate=False)
     return sheet
 
 

@@ -24,10 +24,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, no install needed
 
 from pmo_xl.compute.loading import compute_loading  # noqa: E402
-from pmo_xl.compute.loading_causes import cause_text  # noqa: E402
-from pmo_xl.compute.loading_demand import counted_states, prepare_demand  # noqa: E402
-from pmo_xl.compute.loading_grid import Grouping, build_grid, capacity_hours, spread_pieces  # noqa: E402
-from pmo_xl.compute.loading_tables import utilisation  # noqa: E402
+from pmo_xl.compute.loading.causes import cause_text  # noqa: E402
+from pmo_xl.compute.loading.demand import counted_states, prepare_demand  # noqa: E402
+from pmo_xl.compute.loading.grid import Grouping, build_grid, capacity_hours, spread_pieces  # noqa: E402
+from pmo_xl.compute.loading.tables import utilisation  # noqa: E402
 from pmo_xl.model import Portfolio, Settings  # noqa: E402
 from pmo_xl.schema.registers import PROFILES  # noqa: E402
 

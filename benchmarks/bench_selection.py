@@ -27,8 +27,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pmo_xl.compute.selection import SelectionProblem, build_model, efficient_frontier, select_portfolio  # noqa: E402
-from pmo_xl.compute.selection_explain import explain_selection  # noqa: E402
+from pmo_xl.compute.selection import explain_selection  # noqa: E402
+from pmo_xl.compute.selection.core import SelectionProblem, build_model, efficient_frontier, select_portfolio  # noqa: E402
 
 
 def synthetic_problem(n: int = 1000, roles: int = 20, months: int = 36, seed: int = 20260101) -> SelectionProblem:

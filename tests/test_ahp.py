@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_xl.compute.ahp import (
+from pmo_xl.compute.priority.ahp import (
     CR_LIMIT,
     RANDOM_INDEX,
     AhpError,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_xl.compute.calendar import (
+from pmo_xl.compute.time import (
     build_calendars,
     calendar_key,
     normalise_grain,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_xl.compute.contours import (
+from pmo_xl.compute.time.contours import (
     CONTOUR_PERCENTAGES,
     SEGMENTS,
     hours_between,

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_xl.compute.earned_schedule import (
+from pmo_xl.compute.earned_value.earned_schedule import (
     compute_earned_schedule,
     compute_earned_schedule_1d,
     compute_forecast_finish,
@@ -28,7 +28,7 @@ from pmo_xl.compute.earned_schedule import (
     schedule_variance_t,
     to_complete_schedule_performance_index,
 )
-from pmo_xl.compute.ev_plan import BASELINE, LINEAR, NO_PLAN, PROGRESS_PV, compute_plan_curves
+from pmo_xl.compute.earned_value.plan import BASELINE, LINEAR, NO_PLAN, PROGRESS_PV, compute_plan_curves
 
 EXACT = {"rel": 1e-12, "abs": 1e-12}
 JAN_2025 = (2025 - 1970) * 12

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_xl.compute import ev_formulas as f
 from pmo_xl.compute.earned_value import compute_earned_value
-from pmo_xl.compute.ev_issues import LABELS, MONITORED
+from pmo_xl.compute.earned_value import formulas as f
+from pmo_xl.compute.earned_value.issues import LABELS, MONITORED
 from pmo_xl.model import Portfolio, Settings
 
 EXACT = {"rel": 1e-12, "abs": 1e-12}

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_xl.compute import ev_formulas as f
 from pmo_xl.compute.earned_value import compute_earned_value
-from pmo_xl.compute.ev_inputs import _positions
+from pmo_xl.compute.earned_value import formulas as f
+from pmo_xl.compute.earned_value.inputs import _positions
 from pmo_xl.model import Portfolio, Settings
 
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_xl.compute.contours import spread
 from pmo_xl.compute.loading import compute_loading, monthly_role_capacity, monthly_role_demand
-from pmo_xl.compute.loading_causes import hours_text
+from pmo_xl.compute.loading.causes import hours_text
+from pmo_xl.compute.time import spread
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.registers import PROFILES
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmo_xl.compute.priority import PriorityResult, compute_priorities
-from pmo_xl.compute.priority_scoring import criterion_frame, rank_projects, turned_scores, weighted_scores
+from pmo_xl.compute.priority.scoring import criterion_frame, rank_projects, turned_scores, weighted_scores
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.registers import PROJECTS
 

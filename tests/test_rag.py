@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmo_xl.compute.rag import Band, classify, compute_rag, thresholds_or_default
+from pmo_xl.compute.earned_value.rag import Band, classify, compute_rag, thresholds_or_default
 
 FEMA = Band("CPI", 0.90, 0.95, 1.05, 1.10)
 

@@ -359,7 +359,7 @@ def test_empty_workbook_still_gives_the_whole_pack(tmp_path: Path) -> None:
 
 
 def test_a_failing_computation_is_reported_not_raised(portfolio: Portfolio, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pmo_xl.compute.risk as risk
+    import pmo_xl.compute.risk.core as risk
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

@@ -16,9 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmo_xl.compute.priority import compute_priorities
-from pmo_xl.compute.selection import SelectionProblem, efficient_frontier, resolve_fixed, select_portfolio
-from pmo_xl.compute.selection_explain import binding_limits, explain_selection
-from pmo_xl.compute.selection_inputs import build_selection_problem, split_ids, yearly_spend
+from pmo_xl.compute.selection import binding_limits, explain_selection
+from pmo_xl.compute.selection.core import (
+    SelectionProblem,
+    efficient_frontier,
+    resolve_fixed,
+    select_portfolio,
+)
+from pmo_xl.compute.selection.inputs import build_selection_problem, split_ids, yearly_spend
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.registers import PROJECTS
 
@@ -206,7 +211,7 @@ def best_subset(problem: SelectionProblem) -> np.ndarray:
 @settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=0, max_value=10**9))
 def test_solving_from_a_known_portfolio_reaches_the_same_optimum(seed: int) -> None:
-    from pmo_xl.compute.selection import build_model, solve, top_up
+    from pmo_xl.compute.selection.core import build_model, solve, top_up
 
     problem = random_problem(seed)
     best = brute(problem)
@@ -471,7 +476,7 @@ def test_time_limited_selection_is_feasible_topped_up_and_says_how_good_it_is() 
 
 
 def test_top_up_adds_what_fits_and_keeps_the_rules() -> None:
-    from pmo_xl.compute.selection import build_model, top_up
+    from pmo_xl.compute.selection.core import build_model, top_up
 
     problem = problem_of([("A", 1.0, 4), ("B", 9.0, 3), ("C", 5.0, 2), ("D", 4.0, 1), ("E", 3.0, 1)], total_budget=7,
                          depends_on={"B": ["A"]}, groups={"G": ["C", "D"]})

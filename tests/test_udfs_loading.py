@@ -8,7 +8,7 @@ import inspect
 import pytest
 
 import udfs.loading as module
-from pmo_xl.compute.contours import spread
+from pmo_xl.compute.time import spread
 from pmo_xl.excel.udf_wrappers import check_udfs, load_udfs
 from udfs.loading import PMO_LOADING, PMO_SPREAD
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import udfs.priority as udf
-from pmo_xl.compute.priority_scoring import weighted_scores
+from pmo_xl.compute.priority import weighted_scores
 from udfs.priority import PMO_AHP_CR, PMO_AHP_WEIGHTS, PMO_SCORE
 
 # WS-01 (published_cases.json): Project 1 scores 79 with weights 10/25/25/15/10/15.

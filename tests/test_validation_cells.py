@@ -216,10 +216,10 @@ PASSED_ON = {  # (module, expression): a carrier's code handed to an issue (its 
     ("parse/register.py", "problem.code"),  # CellProblem
     ("parse/settings.py", "problem.code"),  # CellProblem
     ("collect/validate.py", "problem.code"),  # CellProblem
-    ("compute/ev_issues.py", "cause.code"),  # _Cause
-    ("compute/selection_inputs.py", "note.code"),  # SelectionNote
+    ("compute/earned_value/issues.py", "cause.code"),  # _Cause
+    ("compute/selection/inputs.py", "note.code"),  # SelectionNote
 }
-CODE_TABLES = {("compute/loading_issues.py", "reason"): "_UNPLACED"}  # (module, name) -> table whose keys are the codes
+CODE_TABLES = {("compute/loading/issues.py", "reason"): "_UNPLACED"}  # (module, name) -> table whose keys are the codes
 
 
 def _scanned_modules() -> dict[str, ast.Module]:
@@ -383,7 +383,7 @@ def test_the_scan_reads_every_package_and_knows_the_helpers():
     assert all((SCANNED / package).is_dir() for package in PACKAGES)
     assert {m.split("/")[0] for m in scan.modules} >= set(PACKAGES)
     assert {("checks/core.py", "issues_at"), ("collect/read.py", "issue"), ("collect/read.py", "fatal"),
-            ("compute/loading_issues.py", "allocation_issue"), ("compute/priority.py", "_settings_issue")} <= set(scan.helpers)
+            ("compute/loading/issues.py", "allocation_issue"), ("compute/priority/core.py", "_settings_issue")} <= set(scan.helpers)
     assert scan.passed_on == PASSED_ON  # every listed pass-on is still there
     for package, some in {"compute": {"undefined-metric", "missing-ev", "fixed-over-budget", "no-working-days", "ahp-extrapolated-index"},
                           "collect": {"too-large", "superseded", "other-project"}, "report": {"internal-error"}}.items():

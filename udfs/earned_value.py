@@ -23,13 +23,15 @@ from collections.abc import Callable
 import numpy as np
 import xlwings as xw
 
-from pmo_xl.compute import ev_formulas as f
-from pmo_xl.compute.earned_schedule import (
+from pmo_xl.compute.earned_value import (
     compute_earned_schedule_1d,
     independent_estimate_at_completion_t,
     schedule_performance_index_t,
     schedule_variance_t,
     to_complete_schedule_performance_index,
+)
+from pmo_xl.compute.earned_value import (
+    formulas as f,
 )
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Worksheet functions for resource loading: =PMO_SPREAD and =PMO_LOADING.
 
-Thin wrappers: the spreading and the loading are `pmo_xl.compute.contours.spread_dates` and
+Thin wrappers: the spreading and the loading are `pmo_xl.compute.time.spread_dates` and
 `pmo_xl.compute.loading.compute_loading`; tables typed into cells are read by the same parser as
 the workbook reader, so a cell formula and the *Refresh loading* button give the same numbers.
 Outside Excel the xlwings decorators do nothing and these are plain Python functions taking
@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from pmo_xl.compute.calendar import calendar_key
-from pmo_xl.compute.contours import profile_index, spread_dates
 from pmo_xl.compute.loading import compute_loading
+from pmo_xl.compute.time import calendar_key, profile_index, spread_dates
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Severity
 from pmo_xl.model import Portfolio, Settings

@@ -1,6 +1,6 @@
 """Worksheet functions for prioritisation: weighted score and AHP weights and consistency.
 
-Thin wrappers over `pmo_xl.compute.priority_scoring` and `pmo_xl.compute.ahp`, so a cell gives
+Thin wrappers over `pmo_xl.compute.priority` (weighted scores and AHP), so a cell gives
 the same number as the *Refresh priorities* button. Ranges arrive as Excel passes them: a
 value, a list, or a list of rows, with None for blank cells. Inputs that make no sense raise
 ValueError with a plain sentence (Excel shows it in the cell); nothing to compute (every score
@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from pmo_xl.compute.ahp import ahp_weights
-from pmo_xl.compute.priority_scoring import LOWER_IS_BETTER, weighted_scores
+from pmo_xl.compute.priority import LOWER_IS_BETTER, ahp_weights, weighted_scores
 
 __all__ = ["PMO_AHP_CR", "PMO_AHP_WEIGHTS", "PMO_SCORE"]
 

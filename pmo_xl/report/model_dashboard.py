@@ -8,7 +8,7 @@ Which figures (each also recomputed for the month before, as last period's value
   - over-allocated people: resources above the overload threshold (or with demand and no
     capacity) in any loading period of the month;
   - high risks: open risks scoring at least Settings.high_risk_score;
-  - milestones slipped or missed (see compute/milestones.py; last period: seen from its status date);
+  - milestones slipped or missed (see compute/milestones/; last period: seen from its status date);
   - progress updates not in: active projects, started by the month end, with no Progress row for
     the month;
   - data-quality errors: issues of severity error. The workbook keeps no history of its

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.selection_bounds import repair
-from pmo_xl.compute.selection_model import (
+from pmo_xl.compute.selection.bounds import repair
+from pmo_xl.compute.selection.model import (
     TOLERANCE,
     Model,
     SelectionNote,
@@ -33,7 +33,7 @@ from pmo_xl.compute.selection_model import (
     build_model,
     resolve_fixed,
 )
-from pmo_xl.compute.selection_solver import TIME_LIMIT, Solution, relative_gap, solve
+from pmo_xl.compute.selection.solver import TIME_LIMIT, Solution, relative_gap, solve
 
 __all__ = [
     "TOLERANCE",

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.loading_causes import cause_text
-from pmo_xl.compute.loading_demand import Demand
-from pmo_xl.compute.loading_grid import PeriodGrid
-from pmo_xl.compute.loading_resources import Resources
+from pmo_xl.compute.loading.causes import cause_text
+from pmo_xl.compute.loading.demand import Demand
+from pmo_xl.compute.loading.grid import PeriodGrid
+from pmo_xl.compute.loading.resources import Resources
 
 
 def utilisation(demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:

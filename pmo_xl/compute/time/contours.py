@@ -27,7 +27,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.calendar import build_calendars, to_day
+from pmo_xl.compute.time.calendar import build_calendars, to_day
 from pmo_xl.schema.registers import PROFILES
 
 SEGMENTS = 10

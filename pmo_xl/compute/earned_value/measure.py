@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from pmo_xl.compute.ev_formulas import FloatArray
+from pmo_xl.compute.earned_value.formulas import FloatArray
 
 IntArray = npt.NDArray[np.intp]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from pmo_xl.compute.ev_formulas import FloatArray, as_float, positive_ratio
+from pmo_xl.compute.earned_value.formulas import FloatArray, as_float, positive_ratio
 
 IntArray = npt.NDArray[np.intp]
 

@@ -18,19 +18,19 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pmo_xl.compute import ev_formulas as f
-from pmo_xl.compute.earned_schedule import (
+from pmo_xl.compute.earned_value import formulas as f
+from pmo_xl.compute.earned_value.earned_schedule import (
     compute_earned_schedule,
     compute_plan_duration,
     schedule_performance_index_t,
     schedule_variance_t,
 )
-from pmo_xl.compute.ev_inputs import TREND_MONTHS
-from pmo_xl.compute.ev_plan import NO_PLAN, PlanCurves
-from pmo_xl.compute.rag import RAG_COLUMNS, compute_rag
+from pmo_xl.compute.earned_value.inputs import TREND_MONTHS
+from pmo_xl.compute.earned_value.plan import NO_PLAN, PlanCurves
+from pmo_xl.compute.earned_value.rag import RAG_COLUMNS, compute_rag
 
 if TYPE_CHECKING:
-    from pmo_xl.compute.ev_inputs import EvInputs
+    from pmo_xl.compute.earned_value.inputs import EvInputs
 
 __all__ = [
     "TREND_MONTHS", "ROLLUP_COLUMNS", "TREND_COLUMNS", "PROJECT_TREND_COLUMNS",

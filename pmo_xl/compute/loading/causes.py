@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.contours import FLAT, hours_between
-from pmo_xl.compute.loading_demand import Demand
-from pmo_xl.compute.loading_grid import BLOCK, PeriodGrid
+from pmo_xl.compute.loading.demand import Demand
+from pmo_xl.compute.loading.grid import BLOCK, PeriodGrid
+from pmo_xl.compute.time.contours import FLAT, hours_between
 
 TOP = 5  # projects named per cell; the rest are summed as "+N more"
 _TENTHS = np.array([f"{k / 10:.1f} h" for k in range(100)], dtype=object)

@@ -34,16 +34,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.calendar import calendar_key, normalise_grain
-from pmo_xl.compute.loading_demand import Demand, counted_states, prepare_demand
-from pmo_xl.compute.loading_grid import Grouping, PeriodGrid, build_grid, capacity_hours, spread_pieces
-from pmo_xl.compute.loading_tables import (
+from pmo_xl.compute.loading.demand import Demand, counted_states, prepare_demand
+from pmo_xl.compute.loading.grid import Grouping, PeriodGrid, build_grid, capacity_hours, spread_pieces
+from pmo_xl.compute.loading.tables import (
     group_table,
     heatmap_table,
     overallocation_table,
     resource_table,
     underuse_table,
 )
+from pmo_xl.compute.time.calendar import calendar_key, normalise_grain
 from pmo_xl.issues import Issue
 from pmo_xl.model import Portfolio
 from pmo_xl.schema.registers import ALLOCATION_STATES

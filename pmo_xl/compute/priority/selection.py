@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pmo_xl.compute.selection import efficient_frontier, select_portfolio
-from pmo_xl.compute.selection_explain import EXACT_LIMIT, binding_limits, explain_selection
-from pmo_xl.compute.selection_inputs import STAGE, build_selection_problem, note_issues, objective_values
+from pmo_xl.compute.selection.core import efficient_frontier, select_portfolio
+from pmo_xl.compute.selection.explain import EXACT_LIMIT, binding_limits, explain_selection
+from pmo_xl.compute.selection.inputs import STAGE, build_selection_problem, note_issues, objective_values
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio
 from pmo_xl.parse.settings import status_period
@@ -50,7 +50,7 @@ def role_frames(
     issues: list[Issue] = []
     if demand is None or capacity is None:
         try:
-            from pmo_xl.compute.loading import monthly_role_capacity, monthly_role_demand
+            from pmo_xl.compute.loading.core import monthly_role_capacity, monthly_role_demand
 
             demand = monthly_role_demand(portfolio) if demand is None else demand
             capacity = monthly_role_capacity(portfolio) if capacity is None else capacity

@@ -24,17 +24,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.ahp import AhpError, AhpResult, ahp_weights, inconsistency_message
-from pmo_xl.compute.priority_scoring import (
+from pmo_xl.compute.priority.ahp import AhpError, AhpResult, ahp_weights, inconsistency_message
+from pmo_xl.compute.priority.scoring import (
     CONTRIB_PREFIX,
     criterion_frame,
     rank_projects,
     turned_scores,
     weighted_scores,
 )
-from pmo_xl.compute.priority_selection import run_selection
-from pmo_xl.compute.selection import efficient_frontier, select_portfolio
-from pmo_xl.compute.selection_inputs import CANDIDATE_STATUSES
+from pmo_xl.compute.priority.selection import run_selection
+from pmo_xl.compute.selection.core import efficient_frontier, select_portfolio
+from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio
 from pmo_xl.schema.columns import normalise_header

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.calendar import CalendarSet, calendar_key
-from pmo_xl.compute.loading_issues import resource_issue
+from pmo_xl.compute.loading.issues import resource_issue
+from pmo_xl.compute.time.calendar import CalendarSet, calendar_key
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Settings
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from pmo_xl.compute.earned_schedule import compute_plan_duration
-from pmo_xl.compute.ev_formulas import FloatArray
+from pmo_xl.compute.earned_value.earned_schedule import compute_plan_duration
+from pmo_xl.compute.earned_value.formulas import FloatArray
 
 IntArray = npt.NDArray[np.intp]
 

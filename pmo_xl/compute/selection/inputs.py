@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.selection import SelectionNote, SelectionProblem
+from pmo_xl.compute.selection.core import SelectionNote, SelectionProblem
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
 

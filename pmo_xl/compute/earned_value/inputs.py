@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from pmo_xl.compute.ev_formulas import FloatArray
-from pmo_xl.compute.ev_measure import MILESTONES, compute_milestone_share, technique_codes
-from pmo_xl.compute.ev_plan import BASELINE, PlanCurves, compute_plan_curves
+from pmo_xl.compute.earned_value.formulas import FloatArray
+from pmo_xl.compute.earned_value.measure import MILESTONES, compute_milestone_share, technique_codes
+from pmo_xl.compute.earned_value.plan import BASELINE, PlanCurves, compute_plan_curves
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.registers import PROGRESS, PROJECTS

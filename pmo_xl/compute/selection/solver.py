@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from pmo_xl.compute.selection_bounds import (
+from pmo_xl.compute.selection.bounds import (
     FIX_MARGIN,
     fix_by_reduced_costs,
     improve,
@@ -35,7 +35,7 @@ from pmo_xl.compute.selection_bounds import (
     lagrangian,
     satisfies,
 )
-from pmo_xl.compute.selection_model import TOLERANCE, Model
+from pmo_xl.compute.selection.model import TOLERANCE, Model
 
 MIP_REL_GAP = 1e-7  # HiGHS' default 1e-4 could leave a whole small project out on a big portfolio
 TIME_LIMIT = 4.0  # seconds for one selection (both phases)

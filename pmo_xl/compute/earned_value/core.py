@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute import ev_formulas as f
-from pmo_xl.compute.earned_schedule import (
+from pmo_xl.compute.earned_value import formulas as f
+from pmo_xl.compute.earned_value.earned_schedule import (
     compute_earned_schedule,
     compute_forecast_finish,
     independent_estimate_at_completion_t,
@@ -32,12 +32,13 @@ from pmo_xl.compute.earned_schedule import (
     schedule_variance_t,
     to_complete_schedule_performance_index,
 )
-from pmo_xl.compute.ev_formulas import EAC_METHODS, FloatArray
-from pmo_xl.compute.ev_inputs import EvInputs, prepare_inputs
-from pmo_xl.compute.ev_issues import compute_undefined_issues
-from pmo_xl.compute.ev_measure import EV_SOURCES, TECHNIQUES, compute_measured_ev
-from pmo_xl.compute.ev_plan import NO_PLAN, PLAN_SOURCES, PlanCurves
-from pmo_xl.compute.ev_rollup import (
+from pmo_xl.compute.earned_value.formulas import EAC_METHODS, FloatArray
+from pmo_xl.compute.earned_value.inputs import EvInputs, prepare_inputs
+from pmo_xl.compute.earned_value.issues import compute_undefined_issues
+from pmo_xl.compute.earned_value.measure import EV_SOURCES, TECHNIQUES, compute_measured_ev
+from pmo_xl.compute.earned_value.plan import NO_PLAN, PLAN_SOURCES, PlanCurves
+from pmo_xl.compute.earned_value.rag import RAG_COLUMNS, compute_rag
+from pmo_xl.compute.earned_value.rollup import (
     PROJECT_TREND_COLUMNS,
     ROLLUP_COLUMNS,
     TREND_COLUMNS,
@@ -46,7 +47,6 @@ from pmo_xl.compute.ev_rollup import (
     compute_rollup,
     compute_trend,
 )
-from pmo_xl.compute.rag import RAG_COLUMNS, compute_rag
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.settings import SETTINGS_BY_KEY

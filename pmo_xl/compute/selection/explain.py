@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import LinearConstraint
 
-from pmo_xl.compute.selection import TOLERANCE, Model, SelectionResult, Solution, solve
-from pmo_xl.compute.selection_bounds import closure_blocked, closure_of, fill, repair, trim
+from pmo_xl.compute.selection.bounds import closure_blocked, closure_of, fill, repair, trim
+from pmo_xl.compute.selection.core import TOLERANCE, Model, SelectionResult, Solution, solve
 
 VALUE_TOLERANCE = 1e-7  # relative: "loses no value" allows the optimiser's own gap
 EXACT_LIMIT = 150  # projects re-solved per explanation (two MILPs each), best-ranked first

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pmo_xl.compute.contours import FLAT, hours_between
+from pmo_xl.compute.time.contours import FLAT, hours_between
 
 
 @dataclass

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.calendar import DAY, CalendarSet, build_calendars, calendar_key, period_floor
-from pmo_xl.compute.contours import FLAT, profile_indexes
-from pmo_xl.compute.loading_issues import UNPLACED_REASONS, allocation_issues, overdue_issues
-from pmo_xl.compute.loading_pieces import Pieces, plan_pieces, status_pieces
-from pmo_xl.compute.loading_resources import Resources, column, read_resources
+from pmo_xl.compute.loading.issues import UNPLACED_REASONS, allocation_issues, overdue_issues
+from pmo_xl.compute.loading.pieces import Pieces, plan_pieces, status_pieces
+from pmo_xl.compute.loading.resources import Resources, column, read_resources
+from pmo_xl.compute.time.calendar import DAY, CalendarSet, build_calendars, calendar_key, period_floor
+from pmo_xl.compute.time.contours import FLAT, profile_indexes
 from pmo_xl.issues import Issue
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.parse.settings import status_date as effective_status_date

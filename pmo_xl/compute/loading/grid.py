@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pmo_xl.compute.calendar import DAY, CalendarSet, normalise_grain, period_bounds
-from pmo_xl.compute.contours import segment_steps
-from pmo_xl.compute.loading_pieces import Pieces
+from pmo_xl.compute.loading.pieces import Pieces
+from pmo_xl.compute.time.calendar import DAY, CalendarSet, normalise_grain, period_bounds
+from pmo_xl.compute.time.contours import segment_steps
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.ev_formulas import FloatArray
+from pmo_xl.compute.earned_value.formulas import FloatArray
 from pmo_xl.schema.settings import DEFAULT_THRESHOLDS
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"

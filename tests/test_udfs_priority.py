@@ -52,8 +52,8 @@ def test_score_is_the_engines_score() -> None:
     ],
 )
 def test_score_errors_are_plain_sentences(args: tuple, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        PMO_SCORE(*args)
+    shown = PMO_SCORE(*args)  # the cell's text, never a traceback
+    assert shown.startswith("PMO_SCORE: ") and message in shown
 
 
 def test_ahp_weights_spill_as_a_column() -> None:
@@ -72,14 +72,10 @@ def test_ahp_cr_of_the_published_example() -> None:
 def test_ahp_empty_and_invalid_matrices() -> None:
     assert PMO_AHP_WEIGHTS([[None, None], [None, None]]) is None
     assert PMO_AHP_CR(None) is None
-    with pytest.raises(ValueError, match="square"):
-        PMO_AHP_WEIGHTS([[1, 2, 3], [None, 1, 2]])
-    with pytest.raises(ValueError, match="square"):
-        PMO_AHP_CR([1, 2, 3])  # a single row of three cells
-    with pytest.raises(ValueError, match="No judgement for C1 vs C3"):
-        PMO_AHP_WEIGHTS([[1, 2, None], [None, 1, 3], [None, None, 1]])
-    with pytest.raises(ValueError, match="positive"):
-        PMO_AHP_CR([[1, 0], [None, 1]])
+    assert "square" in PMO_AHP_WEIGHTS([[1, 2, 3], [None, 1, 2]])
+    assert "square" in PMO_AHP_CR([1, 2, 3])  # a single row of three cells
+    assert "No judgement for C1 vs C3" in PMO_AHP_WEIGHTS([[1, 2, None], [None, 1, 3], [None, None, 1]])
+    assert "positive" in PMO_AHP_CR([[1, 0], [None, 1]])
 
 
 def test_module_exports_and_excel_declarations() -> None:

@@ -25,6 +25,7 @@ from pmo_xl.model import Portfolio, Settings
 from pmo_xl.parse.register import parse_register
 from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import ALLOCATIONS, PROFILES, RESOURCES
+from udfs.arguments import CATEGORY, arg, rows, worksheet_function
 
 __all__ = ["PMO_LOADING", "PMO_SPREAD"]
 
@@ -60,17 +61,20 @@ def _flatten(values: object) -> Iterable[object]:
 
 
 def _holiday_dates(holidays: object) -> list[dt.date]:
-    return [d for d in (_as_date(v) for v in _flatten(holidays)) if d is not None]
+    cells = _flatten(rows(holidays, drop_blank_bottom=True))
+    return [d for d in (_as_date(v) for v in cells) if d is not None]
 
 
 # Arguments carry no type hints on purpose: xlwings reads hints as cell converters, and these
-# functions take whatever Excel passes (blank, number, datetime, text, ranges as lists).
-@xw.func(category="PMO")
-@xw.arg("effort", doc="Total hours to spread.")
-@xw.arg("start", doc="First day (a date).")
-@xw.arg("finish", doc="Last day, included (a date).")
-@xw.arg("profile", doc="Flat, Back loaded, Front loaded, Double peak, Early peak, Late peak, Bell or Turtle.")
-@xw.arg("holidays", doc="Optional: dates off (a range or a list).")
+# functions take whatever Excel passes (blank, number, datetime, text, ranges as lists); see
+# udfs/arguments.py.
+@xw.func(category=CATEGORY)
+@arg("effort", doc="Total hours to spread.")
+@arg("start", doc="First day (a date).")
+@arg("finish", doc="Last day, included (a date).")
+@arg("profile", doc="Flat, Back loaded, Front loaded, Double peak, Early peak, Late peak, Bell or Turtle.")
+@arg("holidays", ndim=2, doc="Optional: dates off (a range or a list).")
+@worksheet_function
 def PMO_SPREAD(effort, start, finish, profile="Flat", holidays=None):  # noqa: N802 — Excel function names are upper case
     """Spreads an effort (hours) over the working days from start to finish, both included.
 
@@ -110,19 +114,12 @@ def _cell(value: object) -> object:
     return value
 
 
-def _rows(values: object) -> list[list[object]]:
-    """A range as a list of rows (one row arrives as a flat list, one cell as a value)."""
-    if not isinstance(values, (list, tuple)):
-        return [[values]]
-    if values and not isinstance(values[0], (list, tuple)):
-        return [list(values)]
-    return [list(r) for r in values]
-
-
 def _register_frame(values: object, register: Register) -> tuple[pd.DataFrame, list[str]]:
     """A table typed in cells (header row first) as a typed register frame, plus problems."""
-    rows = _rows(values)
-    header, body = rows[0], rows[1:]
+    table = rows(values, drop_blank_bottom=True)
+    if not table:
+        raise ValueError(f"the {register.name} table is empty: give it with its header row")
+    header, body = table[0], table[1:]
     keep = [i for i, r in enumerate(body) if any(v not in (None, "") for v in r)]
     raw = RawTable(
         sheet=register.sheet_name, table=None, header_row=1, first_column=1, headers=header,
@@ -135,14 +132,15 @@ def _register_frame(values: object, register: Register) -> tuple[pd.DataFrame, l
     return parsed.frame, problems
 
 
-@xw.func(category="PMO")
-@xw.arg("allocations", doc="Allocations table with its header row.")
-@xw.arg("resources", doc="Resources table with its header row.")
-@xw.arg("grain", doc="Day, Week, Month (default) or Quarter.")
-@xw.arg("measure", doc="Utilisation (default), Demand or Capacity.")
-@xw.arg("holidays", doc="Optional: dates off for everyone.")
-@xw.arg("status_date", doc="Optional: re-spread work not done yet after this date.")
-@xw.arg("hours_per_week", doc="Full-time week in hours (default 40).")
+@xw.func(category=CATEGORY)
+@arg("allocations", ndim=2, doc="Allocations table with its header row.")
+@arg("resources", ndim=2, doc="Resources table with its header row.")
+@arg("grain", doc="Day, Week, Month (default) or Quarter.")
+@arg("measure", doc="Utilisation (default), Demand or Capacity.")
+@arg("holidays", ndim=2, doc="Optional: dates off for everyone.")
+@arg("status_date", doc="Optional: re-spread work not done yet after this date.")
+@arg("hours_per_week", doc="Full-time week in hours (default 40).")
+@worksheet_function
 def PMO_LOADING(
     allocations,
     resources,

@@ -3,8 +3,9 @@
 Thin wrappers over `pmo_xl.compute.priority` (weighted scores and AHP), so a cell gives
 the same number as the *Refresh priorities* button. Ranges arrive as Excel passes them: a
 value, a list, or a list of rows, with None for blank cells. Inputs that make no sense raise
-ValueError with a plain sentence (Excel shows it in the cell); nothing to compute (every score
-blank, an empty matrix) returns None, an empty cell.
+ValueError with a plain sentence, which the cell shows as "PMO_SCORE: ..."; nothing to compute
+(every score blank, an empty matrix) returns None, an empty cell. No type hints on the functions:
+xlwings would read them as converters (see udfs/arguments.py).
 """
 
 from __future__ import annotations
@@ -17,33 +18,15 @@ import pandas as pd
 import xlwings as xw
 
 from pmo_xl.compute.priority import LOWER_IS_BETTER, ahp_weights, weighted_scores
+from udfs.arguments import CATEGORY, arg, flat, number, rows, worksheet_function
 
 __all__ = ["PMO_AHP_CR", "PMO_AHP_WEIGHTS", "PMO_SCORE"]
 
 
-def _cells(values: object) -> list[object]:
-    """A range as a flat list of cells, row by row."""
-    if isinstance(values, (list, tuple)):
-        return [cell for item in values for cell in _cells(item)]
-    return [values]
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and math.isnan(cell))
-
-
-def _number(cell: object, what: str) -> float:
-    if isinstance(cell, bool):
-        raise ValueError(f"{what} must be a number, not {cell}")
-    try:
-        return float(cell)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number, not {cell!r}") from None
-
-
 def _numbers(values: object, what: str) -> list[float]:
     """Flat cells as floats, NaN for blanks; text that is not a number is an error."""
-    return [math.nan if _blank(c) else _number(c, what) for c in _cells(values)]
+    out = [number(c, what) for c in flat(values)]
+    return [math.nan if v is None else v for v in out]
 
 
 def _per_criterion(values: object, n: int, what: str, default: float) -> list[float]:
@@ -56,19 +39,14 @@ def _per_criterion(values: object, n: int, what: str, default: float) -> list[fl
     return [default if math.isnan(c) else c for c in cells]
 
 
-@xw.func(category="PMO")
-@xw.arg("scores", doc="The project's scores, one cell per criterion (blank = not scored).")
-@xw.arg("weights", doc="The criteria weights, same size and order as the scores (they need not add up to 1).")
-@xw.arg("directions", doc="Optional: per criterion, Higher is better or Lower is better (blank = Higher).")
-@xw.arg("scale_min", doc="Optional: lowest score on the scale, one value or one per criterion (default 1).")
-@xw.arg("scale_max", doc="Optional: highest score on the scale, one value or one per criterion (default 5).")
-def PMO_SCORE(  # noqa: N802 - Excel function names are upper case
-    scores: object,
-    weights: object,
-    directions: object = None,
-    scale_min: object = None,
-    scale_max: object = None,
-) -> float | None:
+@xw.func(category=CATEGORY)
+@arg("scores", doc="The project's scores, one cell per criterion (blank = not scored).")
+@arg("weights", doc="The criteria weights, same size and order as the scores (they need not add up to 1).")
+@arg("directions", doc="Optional: per criterion, Higher is better or Lower is better (blank = Higher).")
+@arg("scale_min", doc="Optional: lowest score on the scale, one value or one per criterion (default 1).")
+@arg("scale_max", doc="Optional: highest score on the scale, one value or one per criterion (default 5).")
+@worksheet_function
+def PMO_SCORE(scores, weights, directions=None, scale_min=None, scale_max=None):  # noqa: N802 - Excel names are upper case
     """Weighted priority score: sum of weight x score divided by the sum of the weights.
 
     Scores of Lower is better criteria are turned round on their scale first (min + max - score).
@@ -84,7 +62,7 @@ def PMO_SCORE(  # noqa: N802 - Excel function names are upper case
     if all(math.isnan(x) for x in s):
         return None
     names = [f"C{i + 1}" for i in range(len(s))]
-    wanted = _cells(directions) if directions is not None else [None]
+    wanted = flat(directions) if directions is not None else [None]
     if len(wanted) == 1:
         wanted = wanted * len(s)
     if len(wanted) != len(s):
@@ -108,47 +86,44 @@ def PMO_SCORE(  # noqa: N802 - Excel function names are upper case
     return float(table["score"].iloc[0])
 
 
-def _matrix(matrix: object) -> list[list[object]] | None:
-    """A range as rows; None when every cell is blank."""
-    if not isinstance(matrix, (list, tuple)):
-        rows: list[list[object]] = [[matrix]]
-    elif matrix and all(isinstance(r, (list, tuple)) for r in matrix):
-        rows = [list(r) for r in matrix]
-    else:
-        rows = [list(matrix)]  # a single row or column: only a 1 x 1 matrix can be valid
-    if all(_blank(c) for c in _cells(rows)):
+def _matrix(matrix: object) -> list[list[float | None]] | None:
+    """A range as rows of numbers (None for blanks); None when every cell is blank."""
+    table = [[number(c, "A judgement") for c in row] for row in rows(matrix)]
+    if all(c is None for row in table for c in row):
         return None
-    return rows
+    return table
 
 
 def _rows_of(values: Iterable[object]) -> list[list[float]]:
     return [[float(v)] for v in values]
 
 
-@xw.func(category="PMO")
-@xw.arg("matrix", ndim=2, doc="The square pairwise comparison matrix (numbers only, no headers); one triangle may be blank.")
-def PMO_AHP_WEIGHTS(matrix: object) -> list[list[float]] | None:  # noqa: N802
+@xw.func(category=CATEGORY)
+@arg("matrix", ndim=2, doc="The square pairwise comparison matrix (numbers only, no headers); one triangle may be blank.")
+@worksheet_function
+def PMO_AHP_WEIGHTS(matrix):  # noqa: N802
     """AHP weights: the principal eigenvector of a pairwise comparison matrix, summing to 1.
 
     Returns one weight per row of the matrix, in a column (it spills down). Blank cells take the
     reciprocal of their mirror cell; where both are typed and disagree the upper-right one is used.
     Saaty's 1-9 scale: 1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme importance.
     """
-    rows = _matrix(matrix)
-    if rows is None:
+    table = _matrix(matrix)
+    if table is None:
         return None
-    return _rows_of(ahp_weights(rows).weights)
+    return _rows_of(ahp_weights(table).weights)
 
 
-@xw.func(category="PMO")
-@xw.arg("matrix", ndim=2, doc="The square pairwise comparison matrix (numbers only, no headers); one triangle may be blank.")
-def PMO_AHP_CR(matrix: object) -> float | None:  # noqa: N802
+@xw.func(category=CATEGORY)
+@arg("matrix", ndim=2, doc="The square pairwise comparison matrix (numbers only, no headers); one triangle may be blank.")
+@worksheet_function
+def PMO_AHP_CR(matrix):  # noqa: N802
     """AHP consistency ratio of a pairwise comparison matrix (above 0.10: revisit the judgements).
 
     CR = CI / RI with CI = (lambda max - n)/(n - 1) and Saaty's random index RI; 0 for two criteria
     or fewer.
     """
-    rows = _matrix(matrix)
-    if rows is None:
+    table = _matrix(matrix)
+    if table is None:
         return None
-    return float(ahp_weights(rows).cr)
+    return float(ahp_weights(table).cr)

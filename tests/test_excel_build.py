@@ -32,6 +32,7 @@ from pmo_xl.excel.vba_project import (
 )
 from pmo_xl.excel.vba_sources import (
     XLWINGS_PIN,
+    macro_names,
     macros_source,
     public_subs,
     workbook_modules,
@@ -149,11 +150,17 @@ def _button_macros(parts: dict[str, bytes]) -> list[str]:
 
 def test_every_button_runs_a_public_sub_of_pmomacros(parts: dict[str, bytes]) -> None:
     macros = _button_macros(parts)
-    assert macros == [b.macro for b in BUTTONS]
+    assert macros == [b.sub for b in BUTTONS]  # unqualified, as Excel writes them: each name is unique
     subs = set(public_subs(macros_source()))
-    for macro in macros:
-        module, sub = macro.split(".")
-        assert module == "PMOMacros" and sub in subs
+    assert all(macro in subs for macro in macros)
+
+
+def test_a_sub_name_another_module_also_uses_stays_qualified() -> None:
+    other = standard_module("Helpers", "Attribute VB_Name = \"Helpers\"\nFunction Validate(x)\nEnd Function\n")
+    private = standard_module("Quiet", "Attribute VB_Name = \"Quiet\"\nPrivate Sub RefreshLoading()\nEnd Sub\n")
+    modules = [standard_module("PMOMacros", macros_source()), other, private]
+    names = macro_names(modules, ["Validate", "RefreshLoading"])
+    assert names == {"Validate": "PMOMacros.Validate", "RefreshLoading": "RefreshLoading"}
 
 
 def test_each_macro_is_one_runpython_call_to_an_existing_python_function() -> None:
@@ -342,9 +349,10 @@ def test_excel_setup_build_step_is_a_working_command(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(("reserved", "header"), [(3, "cc61ffff000300"), (0, "cc61ffff000000")])
+@pytest.mark.parametrize(("reserved", "header"), [(1, "cc61ffff000100"), (0, "cc61ffff000000")])
 def test_vba_project_header_is_source_only_in_both_variants(tmp_path: Path, reserved: int, header: str) -> None:
-    """Version 0xFFFF = no p-code: Office compiles from source. 0 is EPPlus's variant (checklist fallback)."""
+    """Version 0xFFFF = no p-code: Office compiles from source. 1 is the wheel's Excel-accepted
+    source-only files' header (the default), 0 EPPlus's variant (checklist fallback)."""
     import olefile
 
     path = build_pmo_xlsm(tmp_path / "PMO.xlsm", vba_reserved=reserved)

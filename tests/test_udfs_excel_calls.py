@@ -134,16 +134,54 @@ def test_ws_01_weighted_scores_from_rows_columns_and_array_constants(excel: Exce
     assert column == constants == pytest.approx(ws01["Project 1"], **EXACT)
 
 
-def test_ahp_01_weights_spill_and_consistency_ratio(excel: Excel) -> None:
+def ahp_01_matrix() -> tuple[dict[str, Any], list[list[Any]]]:
     ahp = recomputed("AHP-01")
     names = list(ahp["criteria"])  # criterion -> its published weight
     matrix: list[list[Any]] = [[1.0 if a == b else None for b in names] for a in names]
     for pair, value in ahp["criteria_pairwise"].items():
         a, b = pair.split("|")
         matrix[names.index(a)][names.index(b)] = value  # the lower triangle stays blank
+    return ahp, matrix
+
+
+def test_ahp_01_weights_spill_and_consistency_ratio(excel: Excel) -> None:
+    ahp, matrix = ahp_01_matrix()
     weights = excel.value("PMO_AHP_WEIGHTS", Cells(matrix))
-    assert [row[0] for row in weights] == pytest.approx([ahp["criteria"][n] for n in names], **SIX_DIGITS)
+    assert [row[0] for row in weights] == pytest.approx(list(ahp["criteria"].values()), **SIX_DIGITS)
     assert excel.value("PMO_AHP_CR", Cells(matrix)) == pytest.approx(ahp["criteria_CR_saaty1980_RI"], **SIX_DIGITS)
+
+
+# ---- Excel 2016/2019: no dynamic arrays ----------------------------------------------------
+
+
+def test_ahp_weights_one_criterion_per_cell_where_nothing_spills(excel: Excel) -> None:
+    _, matrix = ahp_01_matrix()
+    column = excel.value("PMO_AHP_WEIGHTS", Cells(matrix))
+    for k in range(1, len(matrix) + 1):
+        assert excel.value("PMO_AHP_WEIGHTS", Cells(matrix), cell(k)) == column[k - 1][0]
+    assert excel.value("PMO_AHP_WEIGHTS", Cells(matrix), cell(5)) == "PMO_AHP_WEIGHTS: criterion must be a whole number from 1 to 4"
+    assert excel.value("PMO_AHP_WEIGHTS", Cells(matrix), cell(None)) == column  # a blank criterion: the column
+
+
+SPILLING = ("PMO_AHP_WEIGHTS", "PMO_SPREAD", "PMO_LOADING")
+
+
+def test_spilling_functions_fill_an_array_formula_range_and_say_how(excel: Excel) -> None:
+    """An array formula (Ctrl+Shift+Enter) puts element [r][c] of the result in row r, column c
+    of the selected range: every spilling function returns a rectangle, header or first value
+    top-left, and its wizard description tells Excel 2016/2019 users what to do."""
+    _, matrix = ahp_01_matrix()
+    start, finish = cell(dt.datetime(2026, 3, 2)), cell(dt.datetime(2026, 3, 6))
+    results = {
+        "PMO_AHP_WEIGHTS": excel.value("PMO_AHP_WEIGHTS", Cells(matrix)),
+        "PMO_SPREAD": excel.value("PMO_SPREAD", cell(40), start, finish),
+        "PMO_LOADING": excel.value("PMO_LOADING", Cells(ALLOCATIONS), Cells(RESOURCES), cell("Week")),
+    }
+    for name, result in results.items():
+        assert len(result) > 1 and len({len(row) for row in result}) == 1, name
+        description = getattr(udfs.pmo_udfs, name).__doc__.split("\n\n")[0]
+        assert "Excel 2016/2019" in description and len(description) <= 255, name
+    assert results["PMO_SPREAD"][0][0] == dt.datetime(2026, 3, 2) and results["PMO_LOADING"][0][0] == "Resource ID"
 
 
 # ---- resource loading: dates in, dates out -------------------------------------------------

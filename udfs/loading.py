@@ -77,12 +77,18 @@ def _holiday_dates(holidays: object) -> list[dt.date]:
 @worksheet_function
 def PMO_SPREAD(effort, start, finish, profile="Flat", holidays=None):  # noqa: N802 — Excel function names are upper case
     """Spreads an effort (hours) over the working days from start to finish, both included.
+    Spills two columns; Excel 2016/2019: enter as an array formula (Ctrl+Shift+Enter).
 
     Returns two columns that spill down: the date of each working day and the hours on it
     (format the first column as a date). Working days are Monday to Friday minus the holidays
     you give (a range or a list of dates). Profile is how the hours are spread, as in Microsoft
     Project: Flat (default), Back loaded, Front loaded, Double peak, Early peak, Late peak, Bell
     or Turtle. The hours always add up to the effort.
+
+    Without dynamic arrays (Excel 2016/2019) a formula in one cell shows only the first date:
+    select two columns and as many rows as working days (more is fine: extra rows show #N/A),
+    type the formula and press Ctrl+Shift+Enter; or pick one value with
+    =INDEX(PMO_SPREAD(...), day, 2).
     """
     try:
         hours = float(effort) if effort not in (None, "") else 0.0
@@ -151,6 +157,7 @@ def PMO_LOADING(
     hours_per_week=40,
 ):  # noqa: N802,E501
     """Spills a loading matrix: one row per resource, one column per period.
+    Excel 2016/2019: enter as an array formula (Ctrl+Shift+Enter) over a large enough range.
 
     Allocations and resources are tables with their header row (the same columns as the
     Allocations and Resources sheets). Grain is Day, Week, Month (default) or Quarter. Measure
@@ -159,6 +166,10 @@ def PMO_LOADING(
     the work not yet done (effort − actual hours) after it; hours per week is a full-time week.
     Committed and Proposed allocations count, Draft ones do not. A last row says what was
     left out, if anything.
+
+    Without dynamic arrays (Excel 2016/2019) a formula in one cell shows only the first header:
+    select a range with a row per resource plus two and a column per period plus four (more is
+    fine: extra cells show #N/A), type the formula and press Ctrl+Shift+Enter.
     """
     key = MEASURES.get(calendar_key(measure))
     if key is None:

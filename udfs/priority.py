@@ -100,18 +100,31 @@ def _rows_of(values: Iterable[object]) -> list[list[float]]:
 
 @xw.func(category=CATEGORY)
 @arg("matrix", ndim=2, doc="The square pairwise comparison matrix (numbers only, no headers); one triangle may be blank.")
+@arg("criterion", doc="Optional: a criterion's number (1 = first row): its weight alone, one value (Excel 2016/2019).")
 @worksheet_function
-def PMO_AHP_WEIGHTS(matrix):  # noqa: N802
-    """AHP weights: the principal eigenvector of a pairwise comparison matrix, summing to 1.
+def PMO_AHP_WEIGHTS(matrix, criterion=None):  # noqa: N802
+    """AHP weights from a pairwise comparison matrix, one per row, summing to 1; they spill down.
+    Excel 2016/2019: give criterion (1, 2, ...) for one weight per cell, or enter as an array formula.
 
-    Returns one weight per row of the matrix, in a column (it spills down). Blank cells take the
-    reciprocal of their mirror cell; where both are typed and disagree the upper-right one is used.
-    Saaty's 1-9 scale: 1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme importance.
+    The weights are the matrix's principal eigenvector. Blank cells take the reciprocal of their
+    mirror cell; where both are typed and disagree the upper-right one is used. Saaty's 1-9
+    scale: 1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme importance.
+
+    Without dynamic arrays (Excel 2016/2019) a formula in one cell shows only the first weight.
+    Either give `criterion`, =PMO_AHP_WEIGHTS($B$2:$E$5, 2), one cell per criterion (fill down
+    with ROW()-1 or a typed number), or select as many cells of a column as criteria, type the
+    formula and press Ctrl+Shift+Enter (an array formula; extra cells show #N/A).
     """
     table = _matrix(matrix)
     if table is None:
         return None
-    return _rows_of(ahp_weights(table).weights)
+    weights = [float(w) for w in ahp_weights(table).weights]
+    which = number(criterion, "criterion")
+    if which is None:
+        return _rows_of(weights)
+    if which != int(which) or not 1 <= which <= len(weights):
+        raise ValueError(f"criterion must be a whole number from 1 to {len(weights)}")
+    return weights[int(which) - 1]
 
 
 @xw.func(category=CATEGORY)

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from pmo_xl.excel.vba_project import build_vba_project
 from pmo_xl.excel.vba_sources import (
     WORKBOOK_CODE_NAME,
     XLWINGS_PIN,
+    macro_names,
     macros_source,
     public_subs,
     sheet_code_names,
@@ -85,7 +86,7 @@ def build_pmo_xlsm(
     buttons: Sequence[Button] = BUTTONS,
     udf_module: str = UDF_MODULE,
     check_bindings: bool = True,
-    vba_reserved: int = 3,
+    vba_reserved: int = 1,
 ) -> Path:
     """Write PMO.xlsm to `path` (atomically) and return the path.
 
@@ -111,7 +112,7 @@ def build_pmo_xlsm(
         workbook.set_properties(
             {"title": "PMO portfolio workbook", "creator": f"pmo-xl {__version__}", "created": FIXED_CREATED}
         )
-        write_home(workbook, buttons)
+        write_home(workbook, buttons, macro_names(workbook_modules([], udf_module), [b.sub for b in buttons]))
         portfolio_sheets(workbook)
         for table in TOOL_TABLES:
             write_tool_sheet(workbook, table)
@@ -138,8 +139,12 @@ def _attach_vba(workbook: Workbook, udf_module: str, vba_reserved: int) -> None:
     workbook.add_vba_project(io.BytesIO(data), is_stream=True)  # type: ignore[arg-type]
 
 
-def write_home(workbook: Workbook, buttons: Sequence[Button]) -> Worksheet:
-    """The first sheet: what the workbook is, the buttons, and where the last run is recorded."""
+def write_home(workbook: Workbook, buttons: Sequence[Button], macros: Mapping[str, str] | None = None) -> Worksheet:
+    """The first sheet: what the workbook is, the buttons, and where the last run is recorded.
+
+    `macros`: what each button's Sub is called in its FmlaMacro (vba_sources.macro_names);
+    by default `PMOMacros.Sub`.
+    """
     sheet = workbook.add_worksheet(HOME_SHEET)
     title = workbook.add_format({"bold": True, "font_size": 18, "font_color": TITLE_COLOUR})
     heading = workbook.add_format({"bold": True, "font_size": 12, "font_color": TITLE_COLOUR})
@@ -175,7 +180,7 @@ def write_home(workbook: Workbook, buttons: Sequence[Button]) -> Worksheet:
         sheet.set_row(row, BUTTON_SIZE[1] * 0.75)  # points
         sheet.insert_button(
             row, 1,
-            {"macro": button.macro, "caption": button.caption, "width": BUTTON_SIZE[0], "height": BUTTON_SIZE[1],
+            {"macro": (macros or {}).get(button.sub, button.macro), "caption": button.caption, "width": BUTTON_SIZE[0], "height": BUTTON_SIZE[1],
              "description": button.explains},
         )  # fmt: skip
         sheet.write_string(row, 2, button.explains, wrap)
@@ -245,9 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--vba-reserved",
         type=int,
-        choices=(0, 3),
-        default=3,
-        help="_VBA_PROJECT header variant: 3 as ms-ovba (default), 0 as EPPlus (checklist fallback)",
+        choices=(0, 1, 3),
+        default=1,
+        help="_VBA_PROJECT header variant: 1 as the wheel's Excel-accepted files (default), 0 as EPPlus, 3 as ms-ovba",
     )
     args = parser.parse_args(argv)
     config = XlwingsConfig(interpreter_win=args.interpreter_win, interpreter_mac=args.interpreter_mac)

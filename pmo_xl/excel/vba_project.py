@@ -15,6 +15,13 @@ compiles from source on first open), but has four defects we work around here
    the `Class=` PROJECT line and MODULETYPE 0x0022 itself.
 4. Its CMG/DPB/GC protection fields and the ms_cfb scratch names come from `random`: we seed
    `random` for the build (and restore the caller's random state), so builds are byte-identical.
+
+What it writes is then brought in line with what Excel writes, line by line, as compared with
+the Excel-accepted `quickstart_standalone.xlsm` of the xlwings wheel (tests/test_vba_strict.py,
+which lists every remaining difference and why): the PROJECT stream has the
+`VersionCompatible32="393222000"` line and a `[Workspace]` section (every window closed), a
+class module's `VB_Description` is its MODULEDOCSTRING, and the `_VBA_PROJECT` header is the
+wheel's source-only header byte for byte.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from ms_cfb.ole_file import OleFile
 from ms_ovba.Models.Entities.module_base import ModuleBase
 from ms_ovba.Models.Entities.reference import Reference
 from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
+from ms_ovba.Models.Fields.doubleEncodedString import DoubleEncodedString
 from ms_ovba.Models.Fields.idSizeField import IdSizeField
 from ms_ovba.Models.Fields.libid_reference import LibidReference
 from ms_ovba.Models.Fields.packed_data import PackedData
@@ -155,6 +163,11 @@ def _check_name(name: str, attributes: Sequence[tuple[str, str]]) -> None:
         raise VbaSourceError(f"module {name!r} declares Attribute VB_Name = {declared}")
 
 
+def _vba_string(literal: str) -> str:
+    """The text of a VBA string literal: outer quotes off, doubled quotes single."""
+    return literal.strip()[1:-1].replace('""', '"')
+
+
 def encode_module(module: VbaModule) -> bytes:
     """The module text in the project's code page, or a clear error naming the line."""
     try:
@@ -173,6 +186,10 @@ class _SourceModule(ModuleBase):
         super().__init__(module.name)
         self.type = {"standard": "Module", "class": "Class", "document": "Document"}[module.kind]
         self.kind = module.kind
+        self.workspace = (0, 0, 0, 0, "C")  # [Workspace]: the module's editor window, closed
+        description = dict(split_header(module.text)[0]).get("Description")
+        if description:  # Excel keeps a module's VB_Description as its MODULEDOCSTRING too
+            self.docString = DoubleEncodedString([0x001C, 0x0048], _vba_string(description))
 
     def to_project_module_string(self) -> str:
         if self.kind == "document":
@@ -234,12 +251,14 @@ def _seeded_random(seed: int) -> Iterator[None]:
         random.setstate(state)
 
 
-def build_vba_project(modules: Sequence[VbaModule], reserved3: int = 3) -> bytes:
+def build_vba_project(modules: Sequence[VbaModule], reserved3: int = 1) -> bytes:
     """The bytes of `vbaProject.bin` holding these modules (same input, same bytes).
 
-    `reserved3` is the last field of the `_VBA_PROJECT` stream header: ms-ovba writes 0x0003,
-    EPPlus 0x0000. Both should make Office ignore the (absent) p-code; if real Excel rejects
-    the default, the checklist says to try 0 (`build_xlsm --vba-reserved 0`).
+    `reserved3` is the last field of the `_VBA_PROJECT` stream header, undefined by the spec:
+    1 as in the Excel-accepted source-only projects of the xlwings wheel (quickstart_standalone,
+    both add-ins) and the spec's example; ms-ovba writes 3 (so does 64-bit Excel with p-code),
+    EPPlus 0. If real Excel rejects the default, the checklist says to try 0
+    (`build_xlsm --vba-reserved 0`).
     """
     names = [m.name.casefold() for m in modules]
     if len(set(names)) != len(names):
@@ -249,6 +268,7 @@ def build_vba_project(modules: Sequence[VbaModule], reserved3: int = 3) -> bytes
     project = VbaProject()
     project.project_id = PROJECT_ID
     project.include_projectwm()
+    project.add_attribute("VersionCompatible32", "393222000")  # as Excel 2007 and later write it
     for module in modules:
         project.add_module(_SourceModule(module))
     for reference in _references():

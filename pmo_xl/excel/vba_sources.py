@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from importlib.resources import files
 
@@ -38,6 +39,10 @@ XLWINGS_PIN = "0.37.8"  # must equal the `xlwings==` pin in pyproject.toml (a te
 MACROS_MODULE = "PMOMacros"
 WORKBOOK_CODE_NAME = "ThisWorkbook"
 
+# Any procedure of a module: Sub or Function, Public by default in a standard module.
+_PROCEDURE = re.compile(
+    r"^[ \t]*(?:(Public|Private|Friend)[ \t]+)?(?:Static[ \t]+)?(?:Sub|Function)[ \t]+(\w+)", re.IGNORECASE | re.MULTILINE
+)
 _PUBLIC_SUB = re.compile(r"^\s*Public\s+Sub\s+(\w+)\s*\(\s*\)", re.IGNORECASE | re.MULTILINE)
 _VERSION = re.compile(r'^Public Const XLWINGS_VERSION As String = "([^"]+)"', re.MULTILINE)
 
@@ -62,6 +67,20 @@ def macros_source() -> str:
 def public_subs(source: str) -> list[str]:
     """Names of the argument-less Public Subs of a module: what a button may be bound to."""
     return _PUBLIC_SUB.findall(source)
+
+
+def macro_names(modules: Sequence[VbaModule], subs: Sequence[str]) -> dict[str, str]:
+    """How a button names each Sub of PMOMacros in its FmlaMacro: unqualified (`Validate`), as
+    Excel writes it, where no other standard module has a public procedure of that name;
+    `PMOMacros.Validate` where one does, so the button never runs the wrong procedure."""
+    count = Counter(
+        name.casefold()
+        for module in modules
+        if module.kind == "standard"
+        for scope, name in _PROCEDURE.findall(module.code())
+        if scope.casefold() != "private"
+    )
+    return {sub: sub if count[sub.casefold()] == 1 else f"{MACROS_MODULE}.{sub}" for sub in subs}
 
 
 def xlwings_sources() -> tuple[str, str]:

@@ -211,9 +211,10 @@ _CODE = re.compile(r"^[a-z]+(-[a-z0-9]+)*$")
 SCANNED = ROOT / "pmo_xl"
 PACKAGES = ("parse", "checks", "compute", "report", "collect", "excel")  # at least these; the scan reads all of pmo_xl
 ISSUE_CLASSES = {"Issue": 0}  # the issue record: where its code is
-CARRIERS = {"CellProblem": 1, "SelectionNote": 0, "_Cause": 0}  # records whose code becomes an Issue's
+CARRIERS = {"CellProblem": 1, "SelectionNote": 0, "_Cause": 0, "TextNumber": 1}  # records whose code becomes an Issue's
 PASSED_ON = {  # (module, expression): a carrier's code handed to an issue (its creation sites are scanned)
     ("parse/register.py", "problem.code"),  # CellProblem
+    ("parse/cells.py", "read.code"),  # TextNumber
     ("parse/settings.py", "problem.code"),  # CellProblem
     ("collect/validate.py", "problem.code"),  # CellProblem
     ("compute/earned_value/issues.py", "cause.code"),  # _Cause

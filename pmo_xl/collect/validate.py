@@ -106,7 +106,7 @@ def parse_header(forms: list[Part]) -> list[tuple[dict[str, object], list[Issue]
                 row, letter = forms[p].locate(0, column.field)
                 value = cells.iloc[p]
                 out[p][1].append(Issue(problem.code, problem.severity, forms[p].sheet, row, letter, column.header,
-                                       value, problem.message.format(value=_show(value)), STAGE))
+                                       value, problem.message.replace("{value}", _show(value)), STAGE))
     return out
 
 

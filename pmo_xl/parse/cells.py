@@ -1,18 +1,29 @@
-"""Turn one column of raw cell values into typed values, a whole column at a time.
+"""Turn raw cell values into typed values, a whole column at a time.
+
+ONE READER OF VALUES: the registers (`convert_column`) and the `=PMO_...` worksheet functions
+(`pmo_xl.parse.read_cell`: `read_number`, `read_percent`, `read_date`, `read_text`, which call
+`convert_column` on one cell) read cells by the same rules, so a value means the same in a cell
+function as in a register, and a refused value gets the same words.
 
 Every cell is first classified by its Python type in one C-level pass (`map(type)`, ~40 ns a
 cell, cheaper than pandas' `infer_dtype`); a clean column then converts in one vectorised step,
 and only the odd cells (text in a number column, a number in a date column...) take the slower
-paths, which run over those cells only. Every problem is a `CellProblem` (positions in the
-column, code, severity, message) that the register parser turns into located issues.
+paths, which run over each distinct odd value once. Every problem is a `CellProblem` (positions
+in the column, code, severity, message) that the register parser turns into located issues.
+Conversion is total: whatever a cell holds ends in a value or a problem at that cell; even a bug
+costs only its cells (`unreadable-value`), never the register.
 
 The rules, each with a stable code from `pmo_xl.checks.codes`:
-  - text that holds a number or a date is read and flagged (`number-as-text`, `date-as-text`);
-    text that cannot be read without guessing is an error (`decimal-comma`, `ambiguous-number`,
-    `not-a-number`, `not-a-date`);
+  - text that holds a number or a date is read and flagged (`number-as-text`, `date-as-text`,
+    `non-ascii-digits`); numbers in text follow one separator rule (`text_numbers.SEPARATOR_RULE`:
+    decimal point, commas or spaces between thousands; '1.500' and '1,500' are both
+    `ambiguous-number`); text that cannot be read without guessing is an error (`decimal-comma`,
+    `ambiguous-number`, `not-a-number`, `not-a-date`);
+  - infinity and NaN, stored as numbers or typed as text, are refused in every column (`not-finite`);
   - percentages typed 0-100 where a fraction is expected are errors, never silently divided;
   - Excel serial numbers in a date column are read as dates (`serial-date`), but only in a
-    plausible window, so a year (2026) or a small count is not turned into a 1905 date;
+    plausible window, so a year (2026) or a small count is not turned into a 1905 date; any date
+    outside 1990-2100 (including '9999-12-31' and '0001-01-01') is `date-out-of-range` at its cell;
   - error values (#N/A, #REF!...) and formulas Excel never calculated are errors.
 """
 
@@ -21,33 +32,30 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from pmo_xl.issues import Severity
+from pmo_xl.parse.text_dates import (
+    DAY_MONTH,
+    EXCEL_EPOCH,
+    FIRST_DATE,
+    FIRST_SERIAL,
+    LAST_DATE,
+    LAST_SERIAL,
+    NAT,
+    READ,
+    UNREADABLE,
+    as_date,
+    text_date,
+)
+from pmo_xl.parse.text_numbers import NOT_FINITE_MESSAGE, read_text_number
 from pmo_xl.schema.columns import DATE_KINDS, NUMERIC_KINDS, Column, Kind
 
-EXCEL_EPOCH = np.datetime64("1899-12-30")
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                           "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
-# Dates a PMO register can plausibly hold; outside this a date is a typo (or a 0 shown as 1900-01-00).
-FIRST_DATE = pd.Timestamp("1990-01-01")
-LAST_DATE = pd.Timestamp("2100-12-31")
-FIRST_SERIAL = 32874  # 1990-01-01 as an Excel serial number
-LAST_SERIAL = 73415  # 2100-12-31
-
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}((,\d{3}){2,}(\.\d+)?|,\d{3}\.\d+)$")  # 1,234,567 or 1,234.5
-_SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d+)?$")  # 1 234 567 (French/ISO grouping)
-_ONE_GROUP = re.compile(r"^[+-]?\d{1,3},\d{3}$")  # 1,500: 1500 in English, 1.5 in most of Europe
-_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")  # 1,5 or 1.234,56
-_PERCENT_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\s?%$")
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
-_DAY_MONTH_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
-_MONTH_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})$")
-_MONTH_NAME = re.compile(r"^[A-Za-z]{3,9}\.?[ -]\d{4}$")  # Oct 2026, October-2026
 
 # Cell classes, decided once per cell from its Python type.
 BLANK, TEXT, BOOL, NUMBER, DATE, OTHER = range(6)
@@ -94,14 +102,9 @@ class Cells:
 def classify(values: np.ndarray) -> Cells:
     """The class of every cell (BLANK, TEXT, ...) from its type; blank text counts as BLANK."""
     types = np.fromiter(map(type, values), dtype=object, count=len(values))
-    classes = np.full(len(values), OTHER, dtype=np.int8)
-    for kind in pd.unique(types):
-        classes[types == kind] = _class_of(kind)
-    floats = classes == NUMBER
-    if floats.any():  # NaN is how pandas and some readers say "empty"
-        nan = pd.isna(values[floats])
-        if nan.any():
-            classes[np.flatnonzero(floats)[nan]] = BLANK
+    # Factorize, not `types == kind`: numpy's == on the class pd.Timestamp is False even for itself.
+    kinds, distinct = pd.factorize(types)
+    classes = np.array([_class_of(kind) for kind in distinct] + [OTHER], dtype=np.int8)[kinds]
     text_index = np.flatnonzero(classes == TEXT)
     codes, uniques = pd.factorize(values[text_index])
     stripped = np.array([u.strip() for u in uniques] + [""], dtype=object)[:-1] if len(uniques) else np.empty(0, dtype=object)
@@ -137,28 +140,65 @@ def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: di
 
     `uncalculated` maps positions to the text of formulas that have no calculated value: their
     cell reads as blank, and they are reported as such instead of as a missing value.
+    Total: whatever the cells hold, the answer is values and located problems, never an exception.
     """
     values = raw.to_numpy(dtype=object) if isinstance(raw, pd.Series) else np.asarray(raw, dtype=object)
+    if values.ndim != 1:  # np.asarray of a list of lists (a range passed as one cell): one cell each
+        values = np.array(list(raw) + [None], dtype=object)[:-1]
+    try:
+        return _convert(values, column, uncalculated or {})
+    except Exception:  # noqa: BLE001 — a bug must cost only its cells, never the register: find them one by one
+        return _convert_cell_by_cell(values, column, uncalculated or {})
+
+
+def _convert_cell_by_cell(values: np.ndarray, column: Column, uncalculated: dict[int, str]) -> ConvertedColumn:
+    pieces: list[pd.Series] = []
+    problems: list[CellProblem] = []
+    for position, value in enumerate(values.tolist()):
+        one = np.array([value, None], dtype=object)[:1]
+        try:
+            converted = _convert(one, column, {0: uncalculated[position]} if position in uncalculated else {})
+        except Exception as error:  # noqa: BLE001
+            converted = _convert(np.array([None], dtype=object), replace(column, required=False), {})
+            converted.problems.append(CellProblem(np.zeros(1, dtype=np.int64), "unreadable-value", Severity.ERROR,
+                                                  f"{column.header} {{value}} could not be read ({type(error).__name__}) — "
+                                                  "retype the value"))
+        pieces.append(converted.values)
+        problems.extend(replace(p, positions=p.positions + position) for p in converted.problems)
+    values_out = pd.concat(pieces, ignore_index=True) if pieces else _convert(values, column, {}).values
+    return ConvertedColumn(values_out, problems)
+
+
+def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str]) -> ConvertedColumn:
     cells = classify(values)
     classes = cells.classes
     problems: list[CellProblem] = []
-    errors = np.zeros(len(values), dtype=bool)
+    refused = np.zeros(len(values), dtype=bool)  # cells already reported: not "required" as well
     if len(cells.text_uniques):
         error_codes = np.flatnonzero(np.isin(cells.text_uniques, list(EXCEL_ERRORS)))
         if len(error_codes):
+            errors = np.zeros(len(values), dtype=bool)
             errors[cells.text_index[np.isin(cells.text_codes, error_codes)]] = True
             errors &= classes == TEXT
             problems.append(CellProblem(np.flatnonzero(errors), "excel-error", Severity.ERROR,
                                         f"{column.header} shows the Excel error {{value}} — fix the formula or type the value"))
             classes[errors] = BLANK
-    unknown = np.zeros(len(values), dtype=bool)
+            refused |= errors
     if uncalculated:
         positions = np.fromiter(uncalculated, dtype=np.int64)
-        unknown[positions] = True
-        classes[unknown] = BLANK
+        refused[positions] = True
+        classes[positions] = BLANK
         problems.append(CellProblem(positions, "uncalculated-formula", Severity.ERROR,
                                     f"{column.header} holds a formula that was never calculated, so its value is unknown — "
                                     "open the workbook in Excel and save it (or type the value)"))
+    number = np.flatnonzero(classes == NUMBER)
+    if len(number):
+        with np.errstate(invalid="ignore", over="ignore"):
+            infinite = number[~np.isfinite(values[number].astype("float64"))]
+        if len(infinite):  # 1e309, INF and NaN stored as numbers: no column takes them
+            problems.append(CellProblem(infinite, "not-finite", Severity.ERROR, NOT_FINITE_MESSAGE.replace("{header}", column.header)))
+            classes[infinite] = BLANK
+            refused[infinite] = True
     if column.kind in NUMERIC_KINDS:
         converted = _to_number(cells, column, problems)
     elif column.kind in DATE_KINDS:
@@ -168,7 +208,7 @@ def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: di
     else:
         converted = _to_text(cells)
     if column.required:
-        missing = (classes == BLANK) & ~errors & ~unknown
+        missing = (classes == BLANK) & ~refused
         if missing.any():
             problems.append(CellProblem(np.flatnonzero(missing), "required", Severity.ERROR,
                                         f"{column.header} is required — fill it in"))
@@ -193,32 +233,19 @@ def _to_number(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.
 
 
 def _text_numbers(cells: Cells, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem]) -> None:
-    """Numbers typed as text: read what is unambiguous (with a warning), refuse what is not."""
-    text = pd.Series(cells.stripped(index), dtype=object).str.replace("\u00a0", " ", regex=False)
-    plain = text.str.match(_PLAIN_NUMBER).to_numpy(dtype=bool)
-    grouped = (text.str.match(_GROUPED_NUMBER) | text.str.match(_SPACE_GROUPED)).to_numpy(dtype=bool) & ~plain
-    percent = text.str.match(_PERCENT_TEXT).to_numpy(dtype=bool) if column.kind == Kind.PERCENT else np.zeros(len(text), dtype=bool)
-    one_group = text.str.match(_ONE_GROUP).to_numpy(dtype=bool)
-    decimal_comma = text.str.match(_DECIMAL_COMMA).to_numpy(dtype=bool) & ~one_group & ~grouped
-    readable = plain | grouped | percent
-    if readable.any():
-        cleaned = text[readable].str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
-        numbers = pd.to_numeric(cleaned.str.rstrip("%"), errors="coerce").to_numpy(dtype="float64")
-        numbers = np.where(percent[readable], numbers / 100.0, numbers)
-        result[index[readable]] = numbers
-        problems.append(CellProblem(index[readable], "number-as-text", Severity.WARNING,
-                                    "The number {value} is stored as text; it was read as a number — re-type it as a number"))
-    if one_group.any():
-        problems.append(CellProblem(index[one_group], "ambiguous-number", Severity.ERROR,
-                                    "{value} is text that could mean a thousands separator or a decimal comma — "
-                                    "type the number itself (e.g. 1500 or 1.5)"))
-    if decimal_comma.any():
-        problems.append(CellProblem(index[decimal_comma], "decimal-comma", Severity.ERROR,
-                                    "{value} uses a decimal comma; type it with a decimal point (e.g. 1.5 for 1,5)"))
-    rest = ~(readable | one_group | decimal_comma)
-    if rest.any():
-        problems.append(CellProblem(index[rest], "not-a-number", Severity.ERROR,
-                                    f"{{value}} is text where {column.header} needs a number — type a number"))
+    """Numbers typed as text, read by `SEPARATOR_RULE`: each distinct text once, cells grouped by outcome."""
+    codes = cells.text_codes[np.searchsorted(cells.text_index, index)]
+    distinct = np.unique(codes)
+    reads = [read_text_number(cells.text_uniques[code], percent=column.kind == Kind.PERCENT) for code in distinct.tolist()]
+    numbers = np.array([np.nan if read.number is None else read.number for read in reads], dtype="float64")
+    result[index] = numbers[np.searchsorted(distinct, codes)]
+    outcomes: dict[tuple[str, str], list[int]] = {}  # (code, message) -> the distinct texts with that outcome
+    for code, read in zip(distinct.tolist(), reads, strict=True):
+        outcomes.setdefault((read.code, read.message), []).append(code)
+    for members in outcomes.values():
+        read = reads[int(np.searchsorted(distinct, members[0]))]
+        severity = Severity.ERROR if read.number is None else Severity.WARNING
+        problems.append(CellProblem(index[np.isin(codes, members)], read.code, severity, read.message.replace("{header}", column.header)))
 
 
 def _check_range(array: np.ndarray, column: Column, problems: list[CellProblem]) -> None:
@@ -252,12 +279,18 @@ def _check_range(array: np.ndarray, column: Column, problems: list[CellProblem])
 
 def _to_date(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.Series:
     values, classes = cells.values, cells.classes
-    # Microseconds hold years 1-9999, so a date typed as year 20026 is reported, not overflowed.
-    result = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
-    date = classes == DATE
-    if date.any():
-        stamps = pd.to_datetime(pd.Series(values[date], dtype=object), errors="coerce")
-        result[date] = stamps.dt.normalize().to_numpy(dtype="datetime64[us]")
+    # Microseconds hold years 1-9999, so a date typed as year 9999 is reported, not overflowed.
+    result = np.full(len(values), NAT, dtype="datetime64[us]")
+    date = np.flatnonzero(classes == DATE)
+    if len(date):
+        try:  # one vectorised step for a clean column; a cell numpy cannot take is read alone
+            result[date] = values[date].astype("datetime64[D]").astype("datetime64[us]")
+        except (ValueError, TypeError, OverflowError):
+            result[date] = [as_date(v) for v in values[date]]
+        unreadable = date[np.isnat(result[date])]
+        if len(unreadable):
+            problems.append(CellProblem(unreadable, "not-a-date", Severity.ERROR,
+                                        f"{{value}} is not a date Excel understands; type {column.header} as a date (e.g. 2026-03-31)"))
     number = classes == NUMBER
     if number.any():
         _serial_dates(values, np.flatnonzero(number), result, column, problems)
@@ -269,11 +302,11 @@ def _to_date(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.Se
         problems.append(CellProblem(np.flatnonzero(wrong), "not-a-date", Severity.ERROR,
                                     f"{{value}} is not a date; {column.header} needs a date (e.g. 2026-03-31)"))
     present = ~np.isnat(result)
-    odd = present & ((result < FIRST_DATE.to_datetime64()) | (result > LAST_DATE.to_datetime64()))
+    odd = present & ((result < FIRST_DATE) | (result > LAST_DATE))
     if odd.any():
         problems.append(CellProblem(np.flatnonzero(odd), "date-out-of-range", Severity.ERROR,
                                     f"{column.header} {{value}} is outside 1990-2100 — a typo, or a 0 shown as a date; correct it"))
-        result[odd] = np.datetime64("NaT")
+        result[odd] = NAT
     series = pd.Series(result.astype("datetime64[ns]"), dtype="datetime64[ns]")
     if column.kind == Kind.MONTH:
         series = series.dt.to_period("M").dt.start_time.astype("datetime64[ns]")
@@ -296,39 +329,21 @@ def _serial_dates(values: np.ndarray, index: np.ndarray, result: np.ndarray, col
 
 def _text_dates(cells: Cells, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem]) -> None:
     """Dates typed as text: year-first forms are unambiguous and read; day/month order is not."""
-    text = pd.Series(cells.stripped(index), dtype=object)
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    iso = text.str.extract(_ISO_DATE)
-    year_first = iso[0].notna().to_numpy()
-    if year_first.any():
-        parts = iso.loc[year_first, [0, 1, 2]].astype(int)
-        parsed[year_first] = pd.to_datetime({"year": parts[0], "month": parts[1], "day": parts[2]}, errors="coerce")
-    month = np.zeros(len(text), dtype=bool)
-    if column.kind == Kind.MONTH:
-        found = text.str.extract(_MONTH_TEXT)
-        month = found[0].notna().to_numpy()
-        if month.any():
-            parts = found.loc[month].astype(int)
-            parsed[month] = pd.to_datetime({"year": parts[0], "month": parts[1], "day": 1}, errors="coerce")
-        named = text.str.match(_MONTH_NAME).to_numpy(dtype=bool) & ~month
-        if named.any():
-            parsed[named] = pd.to_datetime("1 " + text[named].str.replace("-", " ").str.rstrip("."), format="mixed", dayfirst=True, errors="coerce")
-    ok = parsed.notna().to_numpy()
-    result[index[ok]] = parsed[ok].to_numpy(dtype="datetime64[us]")
-    as_text = ok & ~month  # YYYY-MM text is the documented way to type a period: no warning
-    if as_text.any():
-        problems.append(CellProblem(index[as_text], "date-as-text", Severity.WARNING,
+    codes = cells.text_codes[np.searchsorted(cells.text_index, index)]
+    distinct = np.unique(codes)
+    reads = [text_date(cells.text_uniques[code], column.kind == Kind.MONTH) for code in distinct.tolist()]
+    result[index] = np.array([day for day, _ in reads] + [NAT], dtype="datetime64[us]")[:-1][np.searchsorted(distinct, codes)]
+    how = np.array([way for _, way in reads], dtype=object)[np.searchsorted(distinct, codes)]
+    if (how == READ).any():
+        problems.append(CellProblem(index[how == READ], "date-as-text", Severity.WARNING,
                                     "The date {value} is stored as text; it was read as that date — re-type it as a date"))
-    bad = ~ok
-    if bad.any():
-        day_month = text.str.match(_DAY_MONTH_YEAR).to_numpy(dtype=bool)
-        if (bad & day_month).any():
-            problems.append(CellProblem(index[bad & day_month], "not-a-date", Severity.ERROR,
-                                        f"{{value}} is a date typed as text, and day/month order cannot be told for sure — "
-                                        f"type {column.header} as a date (e.g. 2026-03-31)"))
-        if (bad & ~day_month).any():
-            problems.append(CellProblem(index[bad & ~day_month], "not-a-date", Severity.ERROR,
-                                        f"{{value}} is not a date Excel understands; type {column.header} as a date (e.g. 2026-03-31)"))
+    if (how == DAY_MONTH).any():
+        problems.append(CellProblem(index[how == DAY_MONTH], "not-a-date", Severity.ERROR,
+                                    "{value} is a date typed as text, and day/month order cannot be told for sure — "
+                                    f"type {column.header} as a date (e.g. 2026-03-31)"))
+    if (how == UNREADABLE).any():
+        problems.append(CellProblem(index[how == UNREADABLE], "not-a-date", Severity.ERROR,
+                                    f"{{value}} is not a date Excel understands; type {column.header} as a date (e.g. 2026-03-31)"))
 
 
 def choice_key(text: str) -> str:
@@ -377,3 +392,17 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def show_value(value: object) -> str:
+    """A cell value as quoted in a message: text in quotes, whole numbers without '.0'."""
+    if value is None:
+        return "blank"
+    if isinstance(value, str):
+        return repr(value.strip()) if value.strip() else "blank"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()  # type: ignore[union-attr]
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value)

@@ -17,7 +17,7 @@ import pandas as pd
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW, SCORE_PREFIX
-from pmo_xl.parse.cells import CellProblem, convert_column
+from pmo_xl.parse.cells import CellProblem, convert_column, show_value
 from pmo_xl.schema.columns import Column, Kind, Register, normalise_header
 
 ESSENTIAL_REGISTERS = ("Projects",)
@@ -190,20 +190,6 @@ def _issues_for(problem: CellProblem, sheet: str, numbers: np.ndarray, letter: s
         value = formulas.get(position, cells[position])
         found.append(Issue(
             problem.code, problem.severity, sheet, int(numbers[position]), letter, header, value,
-            problem.message.format(value=show_value(value)),
+            problem.message.replace("{value}", show_value(value)),
         ))
     return found
-
-
-def show_value(value: object) -> str:
-    """A cell value as quoted in a message: text in quotes, whole numbers without '.0'."""
-    if value is None:
-        return "blank"
-    if isinstance(value, str):
-        return repr(value.strip()) if value.strip() else "blank"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        text = value.isoformat()  # type: ignore[union-attr]
-        return text[:10] if text.endswith("T00:00:00") else text
-    return str(value)

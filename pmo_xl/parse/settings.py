@@ -99,7 +99,7 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, 
         bad = [p for p in converted.problems if p.severity == Severity.ERROR]
         for problem in converted.problems:
             issues.append(Issue(problem.code, problem.severity, raw.sheet, number, letter, setting.label, cell,
-                                problem.message.format(value=show_value(cell)) + ("; the default is used" if problem in bad else "")))
+                                problem.message.replace("{value}", show_value(cell)) + ("; the default is used" if problem in bad else "")))
         value = converted.values.iloc[0]
         if bad or value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
             continue

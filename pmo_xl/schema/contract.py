@@ -51,6 +51,7 @@ def build_contract() -> str:
         "file and the schema disagree. Headers are matched ignoring case and spacing; columns may be",
         "moved and extra columns are ignored. Dates are Excel dates; percentages are fractions (0.4 = 40 %).",
         "",
+        *_values_section(),
         "## Registers",
         "",
     ]
@@ -67,6 +68,30 @@ def build_contract() -> str:
         lines += _register_section(register)
     lines += _issue_codes_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _values_section() -> list[str]:
+    """How a cell's value is read, whatever it holds: the rules every cell, and every =PMO_ function, follow."""
+    from pmo_xl.parse.text_numbers import SEPARATOR_RULE
+
+    return [
+        "## How values are read",
+        "",
+        f"- **Numbers typed as text**: {SEPARATOR_RULE}, e.g. `1500`, `1,234,567.5`, `1 234.5`; read with a",
+        "  warning. Text with ONE separator, point or comma, before exactly three digits (`1.500`, `1,500`) is",
+        "  1500 in some countries and 1.5 in others: both are refused by the same rule (`ambiguous-number`),",
+        "  never guessed; `0.500` is read. A decimal comma (`1,5`) or points between thousands (`1.500.000`)",
+        "  is refused (`decimal-comma`).",
+        "- **Digits of other scripts** (Arabic-Indic `١٥٠٠`, full-width `１５００`, ...) are converted to 0-9 and read",
+        "  by the same rule, with a warning (`non-ascii-digits`).",
+        "- **Infinity and NaN** (a cell holding `1e309` or `INF`, text `inf` or `1e999`) are refused in every",
+        "  column (`not-finite`).",
+        "- **Dates** are read from date cells, year-first text (`2026-03-31`) and plausible serial numbers; any",
+        "  date before 1990 or after 2100 (`0001-01-01`, `9999-12-31`) is refused at its cell.",
+        "- Every value ends in a value or an issue at its cell: one bad value never costs more than its row.",
+        "- The `=PMO_...` worksheet functions read their arguments by these same rules, with the same messages.",
+        "",
+    ]
 
 
 def _issue_codes_section() -> list[str]:

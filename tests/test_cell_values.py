@@ -1,0 +1,176 @@
+"""Every parse of a cell is total: one rule for separators, digits of any script, no infinity, any
+date — each cell ends in a value or an issue at that cell, and the one-cell reader the worksheet
+functions use (`pmo_xl.parse.read_cell`) says exactly what the register parser says."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_validation_cells import SCORES, project, raw_table, tables, validate
+
+from pmo_xl.parse import cells as cells_module
+from pmo_xl.parse.cells import convert_column
+from pmo_xl.parse.read_cell import CellRefused, read_date, read_number, read_percent, read_text
+from pmo_xl.parse.register import parse_register
+from pmo_xl.parse.text_numbers import SEPARATOR_RULE
+from pmo_xl.schema.registers import PROJECTS, RESOURCES
+
+BAC = PROJECTS.column("bac")
+FINISH = PROJECTS.column("finish")
+PROJECT_ID = PROJECTS.column("project_id")
+D = dt.datetime
+
+
+def outcome(column, values: list[object]) -> list[tuple[object, str | None]]:
+    """(value, code) per cell: the code of its problem (None when read cleanly)."""
+    converted = convert_column(pd.Series(values, dtype=object), column)
+    codes: dict[int, str] = {}
+    for problem in converted.problems:
+        for position in problem.positions.tolist():
+            codes.setdefault(position, problem.code)
+    shown = [None if pd.isna(v) else v for v in converted.values.tolist()]
+    return [(shown[i], codes.get(i)) for i in range(len(values))]
+
+
+# --- one separator rule ---------------------------------------------------------------------------
+
+def test_one_separator_rule_for_points_and_commas():
+    found = outcome(BAC, ["1.500", "1,500", "-12,000", "12.500", "0.500", "1.5", "1.5000", "1,5", "1,5000",
+                          "1.234,56", "1.500.000", "1,234,567", "1,234.5", "1 234 567.5", "1500", "1e3"])
+    assert found == [
+        (None, "ambiguous-number"), (None, "ambiguous-number"), (None, "ambiguous-number"), (None, "ambiguous-number"),
+        (0.5, "number-as-text"), (1.5, "number-as-text"), (1.5, "number-as-text"), (None, "decimal-comma"),
+        (None, "decimal-comma"), (None, "decimal-comma"), (None, "decimal-comma"), (1234567.0, "number-as-text"),
+        (1234.5, "number-as-text"), (1234567.5, "number-as-text"), (1500.0, "number-as-text"), (1000.0, "number-as-text"),
+    ]
+
+
+def test_the_rule_is_stated_in_the_refusal_and_in_the_contract():
+    for text in ("1.500", "1,500", "1,5"):
+        assert SEPARATOR_RULE in read_number(text, "Budget").message
+    from pmo_xl.checks.codes import CODES_BY_NAME
+    assert "'1.500'" in CODES_BY_NAME["ambiguous-number"].meaning and "'1,500'" in CODES_BY_NAME["ambiguous-number"].meaning
+    assert "decimal point" in CODES_BY_NAME["decimal-comma"].meaning
+    contract = (Path(__file__).resolve().parents[1] / "workbooks" / "CONTRACT.md").read_text(encoding="utf-8")
+    assert SEPARATOR_RULE in contract and "`1.500`, `1,500`" in contract
+
+
+# --- digits of other scripts ---------------------------------------------------------------------
+
+def test_non_ascii_digits_are_converted_at_the_cell_never_blanked():
+    found = outcome(BAC, ["١٥٠٠", "１５００", "٣٫٥", "१२", "۱۲۳", "１，５００", "１．５", "٣,٥"])
+    assert found == [
+        (1500.0, "non-ascii-digits"), (1500.0, "non-ascii-digits"), (3.5, "non-ascii-digits"), (12.0, "non-ascii-digits"),
+        (123.0, "non-ascii-digits"), (None, "ambiguous-number"), (1.5, "non-ascii-digits"), (None, "decimal-comma"),
+    ]
+
+
+def test_a_required_budget_in_arabic_indic_digits_is_read_not_blank():
+    portfolio = validate(tables(Projects=[project("P1", bac="١٥٠٠"), project("P2")]))
+    assert portfolio.registers["Projects"]["bac"].tolist() == [1500.0, 100000.0]
+    assert [(i.row, i.column, i.code) for i in portfolio.issues if i.sheet == "Projects"] == [(2, "L", "non-ascii-digits")]
+
+
+# --- infinity and NaN ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("column", [BAC, FINISH, PROJECT_ID, PROJECTS.column("status"), PROJECTS.column("name")])
+def test_infinity_and_nan_are_refused_at_the_cell_in_every_kind_of_column(column):
+    values = [float("inf"), float("-inf"), float("nan"), np.float64("inf")]
+    assert [code for _, code in outcome(column, values)] == ["not-finite"] * 4
+
+
+def test_infinity_typed_as_text_is_refused_in_number_columns():
+    found = outcome(BAC, ["1e309", "1e999", "INF", "-Infinity", "nan", "∞", "1e308"])
+    assert found == [(None, "not-finite")] * 6 + [(1e308, "number-as-text")]
+
+
+def test_an_infinite_budget_rejects_its_row_only():
+    portfolio = validate(tables(Projects=[project("P1", bac=float("inf")), project("P2", bac="1e999"), project("P3")]))
+    assert portfolio.registers["Projects"]["project_id"].tolist() == ["P3"]
+    assert portfolio.rejected["Projects"] == [2, 3]
+    assert sorted((i.row, i.column, i.code) for i in portfolio.issues if i.code == "not-finite") == [(2, "L", "not-finite"), (3, "L", "not-finite")]
+
+
+# --- dates of any year ---------------------------------------------------------------------------
+
+def test_dates_outside_pandas_range_are_located_errors_not_crashes():
+    values = ["9999-12-31", "0001-01-01", D(9999, 12, 31), dt.date(1, 1, 1), "2026-02-30", "0000-01-01",
+              pd.Timestamp("2026-03-04 10:00"), np.datetime64("2026-05-01"), "２０２６-０３-３１", 2958465.0, "Sept 2026"]
+    found = outcome(FINISH, values)
+    assert found == [
+        (None, "date-as-text"), (None, "date-as-text"), (None, "date-out-of-range"), (None, "date-out-of-range"),
+        (None, "not-a-date"), (None, "not-a-date"), (pd.Timestamp("2026-03-04"), None), (pd.Timestamp("2026-05-01"), None),
+        (pd.Timestamp("2026-03-31"), "date-as-text"), (None, "not-a-date"), (None, "not-a-date"),
+    ]
+    codes = {p.code for p in convert_column(pd.Series(values[:2], dtype=object), FINISH).problems}
+    assert codes == {"date-as-text", "date-out-of-range"}  # read as that date, then refused as implausible
+
+
+def test_one_far_date_costs_its_row_never_the_register():
+    portfolio = validate(tables(Projects=[project("P1", finish="9999-12-31"), project("P2", start="0001-01-01"), project("P3")]))
+    assert portfolio.registers["Projects"]["project_id"].tolist() == ["P3"]
+    assert not [i for i in portfolio.issues if i.code == "internal-error"]
+    assert sorted((i.row, i.column, i.code) for i in portfolio.issues if i.code == "date-out-of-range") == [
+        (2, "K", "date-out-of-range"), (3, "J", "date-out-of-range")]
+
+
+# --- totality ------------------------------------------------------------------------------------
+
+def test_a_failing_conversion_costs_only_its_cell(monkeypatch):
+    real = cells_module._to_number
+
+    def fragile(cells, column, problems):
+        if any(v == 666.0 for v in cells.values.tolist()):
+            raise RuntimeError("a bug")
+        return real(cells, column, problems)
+
+    monkeypatch.setattr(cells_module, "_to_number", fragile)
+    parsed = parse_register(raw_table(PROJECTS, [project("P1", bac=666.0), project("P2")], [c.header for c in PROJECTS.columns] + SCORES),
+                            PROJECTS)
+    assert parsed.frame["project_id"].tolist() == ["P2"]
+    assert [(i.row, i.column, i.code) for i in parsed.issues if i.severity == "error"] == [(2, "L", "unreadable-value")]
+
+
+def test_huge_integers_and_odd_objects_never_raise():
+    converted = convert_column(pd.Series([10**400, object(), [1, 2], b"12", dt.time(10)], dtype=object), BAC)
+    assert len(converted.values) == 5 and converted.values.isna().all()
+    assert sorted(int(p) for problem in converted.problems for p in problem.positions) == [0, 1, 2, 3, 4]
+
+
+def test_a_family_header_with_braces_does_not_break_messages():
+    headers = [c.header for c in PROJECTS.columns] + SCORES + ["Score: {weird}"]
+    parsed = parse_register(raw_table(PROJECTS, [project("P1", **{"Score: {weird}": "x"})], headers), PROJECTS)
+    assert any(i.code == "not-a-number" and "'x'" in i.message for i in parsed.issues)
+
+
+# --- the one-cell reader the worksheet functions use ----------------------------------------------
+
+@pytest.mark.parametrize("text", ["1,5", "1.500", "1,500", "TBD", "1e999", "١٥٠٠", "1500"])
+def test_read_number_gives_the_register_words(text):
+    register_messages = [i.message for i in parse_register(raw_table(RESOURCES, [
+        {"resource_id": "R1", "name": "Ann", "role": "Developer", "cost_rate": text}]), RESOURCES).issues
+        if i.column == "K"]
+    read = read_number(text, RESOURCES.column("cost_rate").header)
+    assert [read.message] == register_messages
+
+
+def test_read_cell_values_and_refusals():
+    assert read_number(2).value == 2.0 and type(read_number(2).value) is float
+    assert read_number(None).value is None and read_number(None).code is None and read_number("  ").value is None
+    assert read_number(True).refused and read_number(float("nan")).code == "not-finite"
+    assert read_number(2.5, whole=True).code == "not-whole-number"
+    assert read_number(-1, minimum=0).code == "out-of-range"
+    assert read_percent(0.4).value == 0.4 and read_percent("40%").value == 0.4
+    assert read_percent(40).code == "percent-as-whole-number"
+    assert read_date(D(2026, 3, 31, 9)).value == dt.date(2026, 3, 31)
+    assert read_date(46100.0).value == dt.date(2026, 3, 19) and read_date(46100.0).code == "serial-date"
+    assert read_date("31/03/2026").code == "not-a-date" and read_date("9999-12-31").code == "date-out-of-range"
+    assert read_text(1001.0).value == "1001" and read_text("  x ").value == "x"
+    with pytest.raises(CellRefused, match="decimal comma") as refused:
+        read_number("1,5", "AC").get()
+    assert refused.value.code == "decimal-comma" and isinstance(refused.value, ValueError)
+    assert read_number("1500").get() == 1500.0

@@ -2,7 +2,8 @@
 
 That is every code of reading and checking the workbook (`pmo_xl/parse`, `pmo_xl/checks`), of
 the computations (`pmo_xl/compute`: earned value, prioritisation and selection, resource loading,
-risks), of the report (`pmo_xl/report`) and of collecting PM updates (`pmo_xl/collect`); a code
+risks), of the report (`pmo_xl/report`), of collecting PM updates (`pmo_xl/collect`) and of importing
+schedules (`pmo_xl/schedules`); a code
 used in several places (`unknown-project`, `internal-error` ...) is listed once, and its meaning
 says where else it appears.
 
@@ -261,6 +262,45 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Replaced by PRJ-001_2026-10_v2.xlsx (submitted 2026-11-04), which is later; this one was not merged"),
     IssueCode("conflicting-submission", E, "Two updates for the same project and month with different figures and nothing saying which is later: neither is merged.",
               "Conflicts with PRJ-001_b.xlsx: the same project (PRJ-001) and month (2026-10), submitted 2026-11-03 on both, different figures — neither was merged; send one corrected update with a later 'Submitted on' date"),
+    # --- import of schedules (`pmo-xl import`; located at the task UID, resource or P6 row) ----------
+    IssueCode("unreadable-schedule", E, "A schedule file cannot be read at all (damaged or truncated, not MSPDI/XER, an XML bomb); nothing of it is imported.",
+              "Not imported: no %E end marker: the export was cut off (truncated file); export it again from P6"),
+    IssueCode("bad-schedule-value", W, "A value of the schedule cannot be read (a date or number that is not one); it is treated as blank.",
+              "Finish '2026-13-45T08:00:00' is not a date; it is treated as blank"),
+    IssueCode("empty-schedule", W, "The schedule holds no tasks: only the project itself is imported.",
+              "The file holds no tasks: only the project itself is imported"),
+    IssueCode("no-baseline", W, "The schedule has no baseline: BAC, planned dates and Baseline come from its current cost and dates.",
+              "The schedule has no baseline (in Project: Set Baseline): BAC, planned dates and the Baseline are taken from its current cost and dates instead"),
+    IssueCode("cost-without-baseline", W, "A task has cost but no baseline cost (added after baselining): left out of BAC, Baseline and PV.",
+              "Task 'Extra' has a cost of 500.00 but no baseline cost: it is left out of BAC, Baseline and PV — re-baseline it in the schedule"),
+    IssueCode("task-without-dates", E, "A task with planned cost, a milestone or an assignment has no dates: it cannot be placed (the row it would have been is named).",
+              "Milestone 'Sign-off' has no dates: not imported (it would have been the Milestones row 'Sign-off')"),
+    IssueCode("baseline-without-dates", W, "A task has a baseline cost but no baseline dates: spread over its current dates.",
+              "Task 'Build' has a baseline cost but no baseline dates: spread over its current dates"),
+    IssueCode("milestone-without-baseline", W, "A milestone of a baselined schedule has no baseline date: its current date is taken as baseline.",
+              "Milestone 'Go live' has no baseline date: its current date is taken as baseline"),
+    IssueCode("project-without-dates", W, "No task of the schedule has dates: the project's planned start and finish are blank.",
+              "No task has dates: the project's planned start and finish are left blank"),
+    IssueCode("no-status-date", W, "The schedule has no status date (nor current date): no Progress row is imported.",
+              "The schedule has no status date (nor current date): no Progress row is imported"),
+    IssueCode("status-from-current-date", N, "No status date is set in the Project file: progress is measured at its current date, as Project does.",
+              "No status date set: progress is measured at the current date 2026-01-30, as Project does"),
+    IssueCode("contour-not-mapped", N, "An assignment's contour has no pmo-xl profile (edited by hand, or a P6 curve of another name): the allocation is Flat.",
+              "Contour 'Contoured (WorkContour 8)' has no pmo-xl profile: the allocation is Flat"),
+    IssueCode("assignments-not-allocations", N, "Assignments of material or cost resources, without a resource, or without work are not allocations.",
+              "Not imported as allocations: 2 with no resource, 1 with not a named work resource"),
+    IssueCode("baseline-months-kept", N, "The register's Baseline has months for the project that the schedule no longer plans; they are kept.",
+              "The register's Baseline for PRJ-001 has 3 month(s) the schedule does not plan (2027-01…): kept — remove them if the plan really changed"),
+    IssueCode("bac-differs", W, "The register's BAC differs from the schedule's baseline cost by more than the tolerance (5 %); the register is kept.",
+              "PRJ-001: the register's BAC 450,000.00 differs from the schedule's baseline cost 900,000.00 by 50% (tolerance 5%): the register is kept — re-baseline one of them"),
+    IssueCode("planned-date-differs", W, "The register's planned start or finish differs from the schedule's baseline; the register is kept.",
+              "PRJ-001: Planned finish is 2026-12-18 in the register, 2027-02-26 in the schedule's baseline: the register is kept"),
+    IssueCode("resource-without-rate", W, "A resource added from a schedule has no cost rate there: Cost rate is blank.",
+              "New resource RES-0101 'Kim Lee' has no cost rate in the schedule: Cost rate left blank"),
+    IssueCode("resource-units", W, "A resource added from a schedule has max units beyond 1.5 (a team?): FTE is blank.",
+              "New resource RES-0101 'Testers' has max units 4 (a team, not a person?): FTE left blank"),
+    IssueCode("resource-without-role", W, "A resource added from a schedule has no group there: its required Role is blank, to fill in.",
+              "New resource RES-0101 'Kim Lee' has no group in the schedule: its Role (required) is left blank — fill it in in Resources"),
     # --- the engine -------------------------------------------------------------------------------
     IssueCode("internal-error", W, "A check, a parser or a computation crashed; its rule was not applied (a report leaves that sheet's figures out), the run went on. In collection the file concerned is refused (an error). Please report it.",
               "The check check_references failed (KeyError: 'role'); its rule was not applied"),

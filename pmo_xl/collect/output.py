@@ -66,15 +66,21 @@ def write_collected(path: str | Path, portfolio: PortfolioRows, rows: dict[str, 
     path = Path(path)
     workbook = new_workbook(path)
     styles = Styles(workbook)
+    write_merged_sheets(workbook, styles, portfolio, rows)
+    write_collection_sheet(workbook, styles, result, portfolio.path.name)
+    workbook.close()
+    return path
+
+
+def write_merged_sheets(workbook: Workbook, styles: Styles, portfolio: PortfolioRows,
+                        rows: dict[str, list[list[object]]]) -> None:
+    """Instructions, the registers holding `rows` and the portfolio's Settings (also used by `pmo-xl import`)."""
     write_instructions(workbook, styles)
     criteria = [str(r[0]) for r in portfolio.tables.get("Criteria", []) if r and r[0] is not None]
     family = portfolio.family_headers or [f"{PROJECTS.family_prefix}{c}" for c in criteria]
     for register in REGISTERS:
         write_register(workbook, styles, register, rows.get(register.name, []), family if register is PROJECTS else [])
     _write_settings(workbook, styles, portfolio)
-    write_collection_sheet(workbook, styles, result, portfolio.path.name)
-    workbook.close()
-    return path
 
 
 def _write_settings(workbook: Workbook, styles: Styles, portfolio: PortfolioRows) -> Worksheet:

@@ -66,6 +66,7 @@ def build_contract() -> str:
     lines.append("")
     for register in SETTINGS_TABLES[1:]:
         lines += _register_section(register)
+    lines += _schedule_mapping_section()
     lines += _issue_codes_section()
     return "\n".join(lines).rstrip() + "\n"
 
@@ -92,6 +93,15 @@ def _values_section() -> list[str]:
         "- The `=PMO_...` worksheet functions read their arguments by these same rules, with the same messages.",
         "",
     ]
+
+
+def _schedule_mapping_section() -> list[str]:
+    """Source field -> register column of `pmo-xl import`, declared beside the mapping code."""
+    try:
+        from pmo_xl.schedules.contract import mapping_section
+    except ImportError:
+        return []
+    return mapping_section()
 
 
 def _issue_codes_section() -> list[str]:

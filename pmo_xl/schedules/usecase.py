@@ -1,0 +1,250 @@
+"""`import_schedules`: read schedule files, map them to register rows, merge, write a new workbook.
+
+The one use case behind `pmo-xl import` (and the *Import schedule* button): no printing, problems
+as data in the result, exceptions only when the portfolio cannot be read or OUT not written.
+Stages: list the files (folders searched recursively; other files skipped with a reason) →
+read and map each (in worker processes above PARALLEL_FROM files, like collect) → give each
+schedule its project ID → newest status date wins among schedules of one project → merge →
+write OUT atomically (the input portfolio is replaced only when asked, after a byte copy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmo_xl.collect.model import FileResult, Status
+from pmo_xl.collect.portfolio import PortfolioRows, read_portfolio
+from pmo_xl.errors import OutputError
+from pmo_xl.io.atomic import atomic_path
+from pmo_xl.issues import Severity
+from pmo_xl.schedules.mapping import Mapped, map_schedule
+from pmo_xl.schedules.merge import BAC_TOLERANCE, ImportCounts, ScheduleMerger
+from pmo_xl.schedules.output import write_imported
+from pmo_xl.schedules.read import SUFFIXES, read_schedule
+from pmo_xl.schedules.values import problem
+from pmo_xl.schema.columns import normalise_header
+
+PARALLEL_FROM = 20  # below this, starting worker processes costs more than it saves
+BATCH = 10
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportResult:
+    out: Path
+    files: list[FileResult]
+    not_carried: list[str]
+    backup: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def all_merged(self) -> bool:
+        return not any(f.status in (Status.PARTLY, Status.REJECTED, Status.HELD_BACK) for f in self.files)
+
+
+@dataclass
+class _Read:
+    """One schedule of one file after reading and mapping (built in a worker), or a file that failed."""
+
+    path: str
+    name: str
+    mapped: Mapped | None = None
+    error: str = ""
+
+
+def import_schedules(
+    inputs: Iterable[str | os.PathLike[str]],
+    portfolio_path: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    replace: bool = False,
+    project_id: str | None = None,
+    jobs: int = 2,
+    tolerance: float = BAC_TOLERANCE,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import every schedule in `inputs` (files or folders) into the portfolio; write OUT; say what happened."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    portfolio_path = Path(portfolio_path)
+    if replace and portfolio_path.suffix.lower() != ".xlsx":
+        raise OutputError(f"{portfolio_path}: --replace would turn this {portfolio_path.suffix} into a plain .xlsx and "
+                          "lose what it holds (macros, buttons); write to another file with -o instead")
+    if out is not None and Path(out).resolve() == portfolio_path.resolve() and not replace:
+        raise OutputError(f"{out}: OUT would overwrite the portfolio; pass --replace to do that")
+    files, skipped = _list(inputs, {portfolio_path.resolve(), *([Path(out).resolve()] if out else [])})
+    if project_id is not None and len(files) != 1:
+        raise OutputError(f"--project-id names one project: give exactly one schedule file, not {len(files)}")
+    reads = _read_all(files, jobs, progress)
+    timings["read+map (wall)"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    portfolio = read_portfolio(portfolio_path)
+    timings["read portfolio"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    results = list(skipped)
+    mapped = [r for r in reads if r.mapped is not None]
+    if project_id is not None and len(mapped) > 1:
+        raise OutputError(f"--project-id names one project, but {files[0]} holds {len(mapped)} projects")
+    for read in reads:
+        if read.mapped is None:
+            found = problem("unreadable-schedule", Severity.ERROR, "(file)", None, None, f"Not imported: {read.error}")
+            results.append(FileResult(Path(read.path), read.name, Status.REJECTED, [found], note=read.error))
+    for read in mapped:
+        assert read.mapped is not None
+        chosen, how = (project_id, "given") if project_id else _project_id(read.mapped, read.path, portfolio)
+        read.mapped.rename(chosen)
+        read.mapped.id_from = how
+    winners, losers = _newest(mapped)
+    results += losers
+    merger = ScheduleMerger(portfolio, tolerance)
+    for read in sorted(winners, key=lambda r: r.name):
+        assert read.mapped is not None
+        counts = merger.apply_schedule(read.mapped)
+        results.append(_file_result(read, counts))
+    rows = merger.finish()
+    timings["merge"] = time.perf_counter() - clock
+
+    target = Path(out) if out else (portfolio_path if replace else _default_out(portfolio_path))
+    result = ImportResult(target, sorted(results, key=lambda f: f.name), portfolio.not_carried, timings=timings)
+    clock = time.perf_counter()
+    if target.resolve() == portfolio_path.resolve():
+        result.backup = _backup(portfolio_path)
+    with atomic_path(target) as temporary:
+        write_imported(temporary, portfolio, rows, result)
+    timings["write"] = time.perf_counter() - clock
+    return result
+
+
+def read_and_map(path: str, name: str) -> list[_Read]:
+    """The workers' job for one file: read it, map each of its projects under a provisional ID."""
+    found = read_schedule(path, name)
+    if found.error:
+        return [_Read(path, name, error=found.error)]
+    out = []
+    for schedule in found.schedules:
+        label = name if len(found.schedules) == 1 else f"{name} [{schedule.code or schedule.name}]"
+        mapped = map_schedule(schedule, schedule.code or Path(path).stem)
+        mapped.issues[:0] = found.issues if schedule is found.schedules[0] else []
+        out.append(_Read(path, label, mapped))
+    return out
+
+
+def _read_batch(batch: list[tuple[str, str]]) -> list[_Read]:
+    return [r for path, name in batch for r in read_and_map(path, name)]
+
+
+def _read_all(files: list[tuple[str, str]], jobs: int, progress: Progress | None) -> list[_Read]:
+    batches = [files[k:k + BATCH] for k in range(0, len(files), BATCH)]
+    out: list[_Read] = []
+    if len(files) > PARALLEL_FROM and jobs > 1:
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for done in pool.map(_read_batch, batches):
+                    out += done
+                    if progress:
+                        progress("reading schedules", min(len(out), len(files)), len(files))
+            return out
+        except (OSError, RuntimeError):  # no worker processes here, or one died: read in this process
+            out = []
+    for batch in batches:
+        out += _read_batch(batch)
+        if progress:
+            progress("reading schedules", min(len(out), len(files)), len(files))
+    return out
+
+
+def _list(inputs: Iterable[str | os.PathLike[str]], excluded: set[Path]) -> tuple[list[tuple[str, str]], list[FileResult]]:
+    """(path, name shown) of every schedule file; everything else skipped with a reason."""
+    files: list[tuple[str, str]] = []
+    skipped: list[FileResult] = []
+    for given in inputs:
+        path = Path(given)
+        if not path.exists():
+            raise FileNotFoundError(2, "no such file or folder", str(path))
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in found:
+            name = file.relative_to(path).as_posix() if path.is_dir() else file.name
+            if file.resolve() in excluded or file.name.startswith("."):
+                continue
+            if path.is_dir() and file.suffix.lower() not in SUFFIXES:
+                skipped.append(FileResult(file, name, Status.SKIPPED, note=f"not a schedule ({file.suffix or 'no extension'}); "
+                                                                           "only .xml and .xer files are read"))
+                continue
+            files.append((str(file), name))
+    return files, skipped
+
+
+_ID_START = re.compile(r"[\s_\-–—.]|$")
+
+
+def _project_id(mapped: Mapped, path: str, portfolio: PortfolioRows) -> tuple[str, str]:
+    """The register project a schedule belongs to, and how it was found (see CONTRACT.md)."""
+    schedule = mapped.schedule
+    by_id = {normalise_header(p): p for p in portfolio.projects}
+    for label, value in (("project code", schedule.code), ("project title", schedule.title)):
+        if value and normalise_header(value) in by_id:
+            return by_id[normalise_header(value)], f"{label} matches a Project ID"
+    stem = Path(path).stem
+    for project in sorted(portfolio.projects, key=lambda p: (-len(p), p)):  # the longest ID that fits
+        if stem.casefold().startswith(project.casefold()) and _ID_START.match(stem[len(project):]):
+            return project, "file name starts with a Project ID"
+    by_name = {normalise_header(info.name): p for p, info in portfolio.projects.items() if info.name}
+    if normalise_header(schedule.name) in by_name:
+        return by_name[normalise_header(schedule.name)], "project name matches the register"
+    return (schedule.code, "new project: P6 project ID") if schedule.code else (stem.strip()[:40], "new project: file name")
+
+
+def _newest(reads: list[_Read]) -> tuple[list[_Read], list[FileResult]]:
+    """Per project, the schedule with the latest status date; the others superseded (or held back on a tie)."""
+    by_project: dict[str, list[_Read]] = {}
+    for read in reads:
+        assert read.mapped is not None
+        by_project.setdefault(read.mapped.project_id, []).append(read)
+    winners: list[_Read] = []
+    losers: list[FileResult] = []
+    for project, group in by_project.items():
+        group.sort(key=lambda r: r.mapped.schedule.status_date or dt.date.min)  # type: ignore[union-attr]
+        newest = group[-1].mapped.schedule.status_date  # type: ignore[union-attr]
+        tied = [r for r in group if r.mapped.schedule.status_date == newest]  # type: ignore[union-attr]
+        if len(tied) > 1:
+            names = ", ".join(r.name for r in tied)
+            losers += [FileResult(Path(r.path), r.name, Status.HELD_BACK, r.mapped.issues, project,  # type: ignore[union-attr]
+                                  note=f"{names} are schedules of {project} with the same status date; none merged — "
+                                       "keep one") for r in tied]
+        else:
+            winners.append(group[-1])
+        for r in group:
+            if r not in tied:
+                losers.append(FileResult(Path(r.path), r.name, Status.SUPERSEDED, r.mapped.issues, project,  # type: ignore[union-attr]
+                                         note=f"an older status date than {group[-1].name}"))
+    return winners, losers
+
+
+def _file_result(read: _Read, counts: ImportCounts) -> FileResult:
+    mapped = read.mapped
+    assert mapped is not None
+    errors = any(i.severity == Severity.ERROR for i in mapped.issues)
+    status = mapped.schedule.status_date
+    return FileResult(Path(read.path), read.name, Status.PARTLY if errors else Status.ACCEPTED, mapped.issues,
+                      mapped.project_id, None if status is None else status.replace(day=1), mapped.schedule.manager or None,
+                      status, counts, f"{mapped.schedule.format}; ID: {mapped.id_from}")
+
+
+def _default_out(portfolio_path: Path) -> Path:
+    return portfolio_path.with_name(f"{portfolio_path.stem}-imported.xlsx")
+
+
+def _backup(path: Path) -> Path:
+    """A byte-for-byte copy of the portfolio before it is replaced (never a re-save)."""
+    backup = path.with_name(f"{path.stem}.before-import-{dt.datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
+    shutil.copy2(path, backup)
+    return backup

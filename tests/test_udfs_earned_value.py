@@ -21,7 +21,11 @@ import pytest
 
 import udfs.earned_value as udf
 from pmo_xl.compute.earned_value import compute_earned_value
+from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.model import Portfolio, Settings
+from pmo_xl.parse.read_cell import read_number
+from pmo_xl.parse.register import parse_register
+from pmo_xl.schema.registers import ALLOCATIONS
 
 EXACT = {"rel": 1e-12, "abs": 1e-12}
 NAMES = [
@@ -110,7 +114,7 @@ def test_undefined_or_blank_gives_an_empty_cell(call, why: str) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: udf.PMO_SPI("abc", 10), "ev must be a number, not 'abc'"),
+        (lambda: udf.PMO_SPI("abc", 10), "'abc' is text where ev needs a number"),
         (lambda: udf.PMO_CPI(True, 10), "ev must be a number, not TRUE/FALSE"),
         (lambda: udf.PMO_EAC(100, 40, 45, "magic"), "method must be one of cpi, atypical, cpi_spi, weighted"),
         (lambda: udf.PMO_EAC(100, 40, 45, "bottom_up"), "bottom-up EAC is simply AC + ETC"),
@@ -129,8 +133,20 @@ def test_wrong_arguments_say_what_is_wrong(call, message: str) -> None:
     assert isinstance(shown, str) and shown.startswith("PMO_") and message in shown
 
 
-def test_numbers_typed_as_text_are_read() -> None:
-    assert udf.PMO_SPI("2,500", "3000") == pytest.approx(2500 / 3000, **EXACT)
+def test_numbers_typed_as_text_are_read_as_the_registers_read_them() -> None:
+    assert udf.PMO_SPI("2500", "3000") == pytest.approx(2500 / 3000, **EXACT)
+    assert udf.PMO_SPI("1,234.5", 1) == pytest.approx(1234.5, **EXACT)
+
+
+def test_a_value_a_register_refuses_is_refused_with_the_registers_words() -> None:
+    """'1,5' in an Effort cell of the Allocations register and as PMO_CPI's EV: one reader."""
+    header = [ALLOCATIONS.column(f).header for f in ("project_id", "resource_id", "effort_hours")]
+    raw = RawTable(sheet="Allocations", table=None, header_row=1, first_column=1, headers=header,
+                   rows=[["P1", "R1", "1,5"]], row_numbers=[2])  # fmt: skip
+    register = [i.message for i in parse_register(raw, ALLOCATIONS).issues if "1,5" in i.message]
+    assert register, "the register parser should refuse '1,5'"
+    assert udf.PMO_CPI("1,5", 1) == f"PMO_CPI: {register[0]}"
+    assert udf.PMO_CPI("1,5", 1) == f"PMO_CPI: {read_number('1,5', 'ev').message}"
 
 
 def test_the_module_exports_exactly_the_pmo_functions() -> None:

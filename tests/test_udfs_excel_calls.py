@@ -24,6 +24,7 @@ import pytest
 from excel_com import MISSING, Cells, Currency, ExcelError, Outcome
 
 import udfs.pmo_udfs
+from pmo_xl.parse.read_cell import read_number
 
 CASES = json.loads((Path(__file__).parent / "data" / "published_cases.json").read_text(encoding="utf-8"))
 EXACT = {"rel": 1e-12, "abs": 1e-12}
@@ -46,7 +47,7 @@ class Excel:
         self._pool = pool
 
     def call(self, function: str, *arguments: Any, module: str = excel_com.UDF_MODULE, path: str | None = None) -> Outcome:
-        return self._pool.submit(excel_com.call, function, *arguments, module=module, path=path).result(timeout=120)
+        return self._pool.submit(excel_com.call, function, *arguments, module=module, path=path).result(timeout=600)
 
     def value(self, function: str, *arguments: Any) -> Any:
         """What the cell (or the spilled range) shows; fails on a Python error in the call."""
@@ -230,14 +231,21 @@ def test_blank_cells_give_an_empty_cell(excel: Excel) -> None:
 
 @pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!"])
 def test_error_values_are_named_not_taken_for_blanks(excel: Excel, error: str) -> None:
-    assert excel.value("PMO_SPI", cell(ExcelError(error)), cell(3000)) == f"PMO_SPI: ev shows the Excel error {error}"
-    assert excel.value("PMO_CPI", 2500, ExcelError(error)) == f"PMO_CPI: ac shows the Excel error {error}"  # =PMO_CPI(2500, NA())
+    assert excel.value("PMO_SPI", cell(ExcelError(error)), cell(3000)) == f"PMO_SPI: {read_number(error, 'ev').message}"
+    assert excel.value("PMO_CPI", 2500, ExcelError(error)) == f"PMO_CPI: {read_number(error, 'ac').message}"  # =PMO_CPI(2500, NA())
+
+
+@pytest.mark.parametrize("typed", ["1,5", "2,500", "abc"])
+def test_text_is_read_by_the_registers_reader_with_its_words(excel: Excel, typed: str) -> None:
+    assert excel.value("PMO_CPI", typed, 1.0) == f"PMO_CPI: {read_number(typed, 'ev').message}"  # =PMO_CPI("1,5", 1)
+    assert excel.value("PMO_CPI", cell(typed), cell(1)) == f"PMO_CPI: {read_number(typed, 'ev').message}"
+    assert excel.value("PMO_CPI", cell("2500"), cell(2800)) == pytest.approx(2500 / 2800, **EXACT)
 
 
 def test_wrong_arguments_are_the_cells_text_not_a_traceback(excel: Excel) -> None:
-    assert excel.value("PMO_CPI", cell(True), cell(1)) == "PMO_CPI: ev must be a number, not TRUE/FALSE"
+    assert excel.value("PMO_CPI", cell(True), cell(1)) == f"PMO_CPI: {read_number(True, 'ev').message}"
     assert excel.value("PMO_EAC", 100, 40, 45, "magic", MISSING, MISSING).startswith("PMO_EAC: method must be one of")
-    assert excel.value("PMO_SPI", Cells([[1, 2]]), cell(1)) == "PMO_SPI: ev must be a single number"
+    assert excel.value("PMO_SPI", Cells([[1, 2]]), cell(1)) == "PMO_SPI: ev must be a single number, not a range"
     assert "square" in excel.value("PMO_AHP_CR", Cells([[1, 2, 3]]))
     assert excel.value("PMO_SPREAD", cell(8), cell("next week"), cell(dt.datetime(2026, 3, 6)), MISSING, MISSING).startswith(
         "PMO_SPREAD:"

@@ -44,7 +44,7 @@ def test_score_is_the_engines_score() -> None:
     "args, message",
     [
         (([1, 2, 3], [1, 2]), "3 scores but 2 weights"),
-        (([1, "high"], [1, 1]), "A score must be a number"),
+        (([1, "high"], [1, 1]), "'high' is text where A score needs a number"),
         (([1, 2], [1, -1]), "negative"),
         (([1, None], [0, 5]), "weight 0"),
         (([1, 2], [1, 1], ["Lower is better", None], 5, 1), "Scale max must be above scale min"),

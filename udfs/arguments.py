@@ -18,10 +18,15 @@ text "PMO_CPI: ev must be a number, not '1,5'". Anything else is a bug and stays
 Arguments are declared with `arg`, which asks xlwings for error values as text (`err_to_str`):
 without it a #N/A input arrives as `None`, indistinguishable from a blank cell, and a broken
 lookup upstream would silently give an empty figure.
+
+One reader of values: numbers, dates and text are read by `pmo_xl.parse.read_cell`, the very
+conversion the register parser applies to a cell, so '1,5' is refused in `=PMO_CPI("1,5", 1)`
+with the words Validate uses for it in a register, and a value means the same in both.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import functools
 import math
@@ -31,8 +36,9 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
+from pmo_xl.parse.read_cell import read_date, read_number, read_text
+
 CATEGORY = "PMO"
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 
 def arg(name: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -70,24 +76,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def number(value: Any, name: str) -> float | None:
-    """A cell value as a float; None for a blank cell. ValueError (a sentence) for anything else."""
+def _one_cell(value: Any, name: str, what: str) -> Any:
     value = _plain(value)
-    if is_blank(value):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a number, not TRUE/FALSE")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text in EXCEL_ERRORS:
-            raise ValueError(f"{name} shows the Excel error {text}")
-        try:
-            return float(text.replace(",", ""))
-        except ValueError:
-            raise ValueError(f"{name} must be a number, not '{value}'") from None
-    raise ValueError(f"{name} must be a single number")
+    if isinstance(value, list | tuple | np.ndarray):
+        raise ValueError(f"{name} must be a single {what}, not a range")
+    return value
+
+
+def number(value: Any, name: str) -> float | None:
+    """A cell value as a float, None for a blank cell, read exactly as the registers read a
+    number cell (`pmo_xl.parse.read_cell`): what a register refuses ('1,5', TRUE, #N/A) is
+    refused here with the same words, as a ValueError."""
+    return read_number(_one_cell(value, name, "number"), name).get()  # type: ignore[return-value]
+
+
+def date(value: Any, name: str) -> dt.date | None:
+    """A cell value as a date, None for a blank cell, read as the registers read a date cell."""
+    return read_date(_one_cell(value, name, "date"), name).get()  # type: ignore[return-value]
+
+
+def text(value: Any, name: str) -> str | None:
+    """A cell value as trimmed text, None for a blank cell, read as the registers read text."""
+    return read_text(_one_cell(value, name, "value"), name).get()  # type: ignore[return-value]
 
 
 def flat(values: Any) -> list[Any]:

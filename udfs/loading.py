@@ -25,30 +25,12 @@ from pmo_xl.model import Portfolio, Settings
 from pmo_xl.parse.register import parse_register
 from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import ALLOCATIONS, PROFILES, RESOURCES
-from udfs.arguments import CATEGORY, arg, rows, worksheet_function
+from udfs.arguments import CATEGORY, arg, date, number, rows, worksheet_function
 
 __all__ = ["PMO_LOADING", "PMO_SPREAD"]
 
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (serials from 61 on)
 MEASURES = {"utilisation": "utilisation", "utilization": "utilisation", "demand": "demand_hours",
             "capacity": "capacity_hours"}  # fmt: skip
-
-
-def _as_date(value: object) -> dt.date | None:
-    """A cell value as a date: datetime, date, Excel serial number or ISO text; blank is None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (EXCEL_EPOCH + dt.timedelta(days=math.floor(value))).date()
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value.strip()[:10])
-    raise ValueError(f"{value!r} is not a date")
 
 
 def _flatten(values: object) -> Iterable[object]:
@@ -62,7 +44,7 @@ def _flatten(values: object) -> Iterable[object]:
 
 def _holiday_dates(holidays: object) -> list[dt.date]:
     cells = _flatten(rows(holidays, drop_blank_bottom=True))
-    return [d for d in (_as_date(v) for v in cells) if d is not None]
+    return [d for d in (date(v, "holidays") for v in cells) if d is not None]
 
 
 # Arguments carry no type hints on purpose: xlwings reads hints as cell converters, and these
@@ -91,8 +73,8 @@ def PMO_SPREAD(effort, start, finish, profile="Flat", holidays=None):  # noqa: N
     =INDEX(PMO_SPREAD(...), day, 2).
     """
     try:
-        hours = float(effort) if effort not in (None, "") else 0.0
-        first, last = _as_date(start), _as_date(finish)
+        hours = number(effort, "effort") or 0.0
+        first, last = date(start, "start"), date(finish, "finish")
         days_off = _holiday_dates(holidays)
     except (TypeError, ValueError) as error:
         return f"PMO_SPREAD: {error}"
@@ -179,8 +161,8 @@ def PMO_LOADING(
         resource_frame, resource_problems = _register_frame(resources, RESOURCES)
         days_off = _holiday_dates(holidays)
         settings = Settings(
-            status_date=_as_date(status_date),
-            hours_per_week=float(hours_per_week or 40),
+            status_date=date(status_date, "status_date"),
+            hours_per_week=number(hours_per_week, "hours_per_week") or 40.0,
             holidays=pd.DataFrame({"date": pd.to_datetime(days_off), "calendar": [None] * len(days_off),
                                    "name": [""] * len(days_off)}),
         )  # fmt: skip

@@ -11,7 +11,8 @@ assignment per working task with a contour, 20 resources, a status date — abou
 Each run is the whole use case, `import_schedules([folder], portfolio)` with 2 worker processes:
 read and map every file in the workers (streaming XML, baseline spread, PV/EV/AC), read the
 portfolio, match project IDs and resources, merge, write OUT. Target: under 10 s per run on this
-2-core machine; the wall times of the stages are printed with the median.
+2-core machine; the wall and CPU times of the stages are printed with the median (on a machine
+busy with other work, wall times grow and CPU times much less).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.read_cell import CellRefused, read_date, read_number, read_percent, read_text
 from pmo_xl.parse.register import parse_register
 from pmo_xl.parse.text_numbers import SEPARATOR_RULE
-from pmo_xl.schema.registers import PROJECTS, RESOURCES
+from pmo_xl.schema.registers import PROJECTS, RESOURCES, RISKS
 
 BAC = PROJECTS.column("bac")
 FINISH = PROJECTS.column("finish")
@@ -174,3 +174,27 @@ def test_read_cell_values_and_refusals():
         read_number("1,5", "AC").get()
     assert refused.value.code == "decimal-comma" and isinstance(refused.value, ValueError)
     assert read_number("1500").get() == 1500.0
+
+
+def test_text_over_excels_cell_limit_is_refused_at_its_cell():
+    title = RISKS.column("title")
+    found = outcome(title, ["x" * 32_767, "x" * 32_768, "short"])
+    assert [code for _, code in found] == [None, "text-too-long", None]
+    assert found[1][0] is None
+    message = next(p.message for p in convert_column(pd.Series(["y" * 40_000], dtype=object), title).problems)
+    assert "32,767" in message and len(message) < 200
+
+
+def test_messages_quote_the_start_of_a_long_value():
+    assert read_number("z" * 5000, "Budget").message.startswith("'" + "z" * 80 + "'… (5,000 characters) is text")
+
+
+@pytest.mark.parametrize("period", ["9999-12", "1900-01", "0001-01", "0000-01", "2026-13"])
+def test_a_reporting_month_outside_excels_dates_is_one_line_exit_2(sample_workbook, tmp_path, period):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "pmo_xl", "report", str(sample_workbook), "-o", str(tmp_path / "r.xlsx"),
+                          "--period", period], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert f"--period '{period}'" in run.stderr and not (tmp_path / "r.xlsx").exists()

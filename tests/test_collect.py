@@ -77,18 +77,18 @@ PORTFOLIO_DATA: dict[str, list[list[object]]] = {
 SETTINGS = {"portfolio_name": "Test portfolio", "status_date": D(2026, 10, 31), "currency": "EUR"}
 
 
-def write_test_portfolio(path: Path) -> Path:
+def write_test_portfolio(path: Path, criteria: tuple[tuple[object, ...], ...] = DEFAULT_CRITERIA) -> Path:
     """The portfolio, with an extra column and an extra sheet OUT cannot carry (built by code, as a PMO might)."""
     workbook = new_workbook(path)
     styles = Styles(workbook)
     write_instructions(workbook, styles)
-    family = [f"Score: {c[0]}" for c in DEFAULT_CRITERIA]
+    family = [f"Score: {c[0]}" for c in criteria]
     for register in REGISTERS:
         rows = PORTFOLIO_DATA[register.name]
         if register is PROJECTS:
-            rows = [[*r, "Finance"] for r in rows]
+            rows = [[*r[:17], *([3] * len(criteria)), "Finance"] for r in rows]
         write_register(workbook, styles, register, rows, [*family, "Budget owner"] if register is PROJECTS else [])
-    write_settings_sheet(workbook, styles, SETTINGS, DEFAULT_CRITERIA)
+    write_settings_sheet(workbook, styles, SETTINGS, criteria)
     workbook.add_worksheet("Home").write_string(0, 0, "PMO home")
     workbook.close()
     return path

@@ -8,6 +8,7 @@ import pandas as pd
 from pmo_xl.checks.core import issues_at, months, show
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
+from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import ALLOCATIONS, BASELINE, MILESTONES, PROGRESS, PROJECTS, RESOURCES, RISKS
 
 PROGRESS_FIGURES = ("pv", "ev", "pct_complete", "ac", "etc")
@@ -33,7 +34,24 @@ def check_unique_ids(portfolio: Portfolio) -> list[Issue]:
             shown = frame.assign(first_row=_first_rows(frame, [key]))
             issues += issues_at(shown, duplicated, register, key, "duplicate-id", Severity.ERROR,
                                 "{value} is already used in row {first_row} — give this row its own ID", portfolio)
+        issues += _ids_differing_only_in_case(frame, register, key, portfolio)
     return issues
+
+
+def _ids_differing_only_in_case(frame: pd.DataFrame, register: Register, key: str, portfolio: Portfolio) -> list[Issue]:
+    """IDs that differ only in case: two rows to pmo-xl, one ID to Excel's lookups (VLOOKUP, MATCH, XLOOKUP)."""
+    present = frame[key].notna()
+    if not present.any():
+        return []
+    folded = frame[key].where(present, "").astype(str).str.casefold()
+    near = present & folded.duplicated(keep="first") & ~frame.duplicated(subset=[key], keep="first")
+    if not near.any():
+        return []
+    firsts = frame.assign(_folded=folded).groupby("_folded", sort=False)
+    shown = frame.assign(first_row=firsts[ROW].transform("first"), first_id=firsts[key].transform("first"))
+    return issues_at(shown, near.to_numpy(), register, key, "near-duplicate", Severity.WARNING,
+                     "{value} differs from {first_id} (row {first_row}) only in case; Excel's lookups treat them as one ID "
+                     "— make them identical or clearly different", portfolio)
 
 
 def check_duplicate_keys(portfolio: Portfolio) -> list[Issue]:

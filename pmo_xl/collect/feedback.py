@@ -11,6 +11,7 @@ Files that could not be read at all get no copy: the report says why.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -48,21 +49,42 @@ def needs_feedback(submission: Submission) -> bool:
         i.severity == Severity.WARNING and i.code not in PMO_ONLY for i in submission.issues)
 
 
+NAME_MAX = 255  # bytes in one file or folder name (Linux, macOS); Windows counts 255 UTF-16 units, fewer
+
+
 def feedback_path(folder: Path, submission: Submission, manager: str | None, taken: set[Path]) -> Path:
-    """feedback/<PM>/<file>-feedback.xlsx, unique even when two folders hold files of the same name."""
-    pm = _safe(manager or "Unknown PM")
-    stem = _safe(Path(submission.read.name).stem)
-    path = folder / pm / f"{stem}-feedback.xlsx"
+    """feedback/<PM>/<file>-feedback.xlsx, unique even when two folders hold files of the same name.
+
+    Each part is cut to fit NAME_MAX bytes (a long file name or a long "Project manager" value),
+    ending in a short hash of the full text so two long names stay apart; the Collection sheet
+    lists every file's full name beside its feedback file.
+    """
+    pm = _fit(manager or "Unknown PM")
+    stem = Path(submission.read.name).stem
+    path = folder / pm / _fit(stem, "-feedback.xlsx")
     number = 2
     while path in taken:
-        path = folder / pm / f"{stem}-feedback-{number}.xlsx"
+        path = folder / pm / _fit(stem, f"-feedback-{number}.xlsx")
         number += 1
     taken.add(path)
     return path
 
 
+def _fit(text: str, suffix: str = "") -> str:
+    """`text` made safe as a file name, with `suffix`, in at most NAME_MAX bytes."""
+    safe = _safe(text)
+    if len((safe + suffix).encode()) <= NAME_MAX:
+        return safe + suffix
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    room = NAME_MAX - len(suffix.encode()) - len(digest) - 1
+    cut = safe.encode()[:room].decode("utf-8", "ignore").rstrip(" .")
+    return f"{cut}~{digest}{suffix}"
+
+
 def _safe(text: str) -> str:
-    return re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", text).strip(" .") or "_"
+    """No path separators, no characters Windows refuses, no control characters, no lone surrogates."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f\x7f]+', "_", text).strip(" .") or "_"
 
 
 def write_feedback(path: Path, submission: Submission) -> Path:

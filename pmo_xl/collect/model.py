@@ -35,6 +35,11 @@ class Limits:
 
     max_bytes: int = 10 * 1024 * 1024  # a real update is 20-100 KB; 10 MB is far beyond any
     max_rows: int = 2000  # rows per table: the template's validation reaches 2,000 rows
+    # Per file, in the reader's child process (collect/isolate.py): a real update takes well under
+    # a second and 100 MB; the limits stop a file built to hang or exhaust the machine.
+    max_cpu_seconds: float = 60.0  # processing time, so the outcome does not depend on the machine's load
+    max_memory: int = 2 * 2**30  # bytes of address space beyond what the reader starts with
+    max_wall_seconds: float = 600.0  # a backstop for a reader that waits without computing
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ becomes a fatal issue on the `FileRead`, never an exception.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pmo_xl.collect.form import (
@@ -62,11 +65,13 @@ def _read_into(read: FileRead, limits: Limits) -> None:
         fatal(read, "too-large", f"The file is {_size(read.size)}; a project update is capped at {_size(limits.max_bytes)} "
                                  "— is this really an update? Send the filled-in template only")
         return
+    path = read.path
     try:
-        raw = read_workbook(read.path, READ_REGISTERS)
+        with _readable_path(read.path) as path:
+            raw = read_workbook(path, READ_REGISTERS)
     except WorkbookReadError as error:
         message = str(error)
-        message = message[len(read.path) + 2:] if message.startswith(read.path + ": ") else message
+        message = message[len(path) + 2:] if message.startswith(path + ": ") else message
         fatal(read, "unreadable", message[:1].upper() + message[1:])
         return
     form = raw.tables.get(UPDATE_SHEET)
@@ -107,6 +112,23 @@ def _read_into(read: FileRead, limits: Limits) -> None:
         else:
             read.issues.append(issue("hidden-sheet", Severity.INFO, sheet, None, None, None, sheet,
                                      f"The hidden sheet {sheet!r} is not part of the template and was ignored"))
+
+
+@contextlib.contextmanager
+def _readable_path(path: str) -> Iterator[str]:
+    """`path`, or for a name that is not UTF-8 (which calamine cannot open by name) the same file
+    through its open descriptor in /proc (Linux), so such a file is read like any other."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        if os.path.isdir("/proc/self/fd"):
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
+                yield f"/proc/self/fd/{descriptor}"
+            finally:
+                os.close(descriptor)
+            return
+    yield path
 
 
 def _size(count: int) -> str:

@@ -4,11 +4,12 @@ The one use case behind `pmo-xl collect` and the *Collect updates* button: no pr
 through an optional callback, problems in the files as data in the result, exceptions only when
 the portfolio cannot be read or OUT cannot be written.
 
-Stages: scan the folder (lock files and non-workbooks skipped, byte-identical files counted
-once) → read each file and check it against the template (in 2 worker processes when there are
-more than PARALLEL_FROM files; they start at once, while this process reads the portfolio) →
-check it against the portfolio (references, risk ownership, history: cheap, here) → resolve
-duplicates, newer and conflicting submissions → merge → late updates → feedback files → write
+Stages: scan the folder (every path not read listed with its reason, byte-identical files counted
+once) → read each file and check it against the template (in up to `jobs` child processes under
+per-file CPU-time and memory limits, so no file can stop the run or cost another: collect/isolate.py;
+they start at once, while this process reads the portfolio) → check it against the portfolio
+(references, risk ownership, history: cheap, here) → resolve duplicates, newer and conflicting
+submissions → merge → late updates → feedback files → write
 OUT atomically (a new standard workbook; the input is replaced only when asked, after a
 byte-for-byte backup copy).
 """
@@ -21,11 +22,10 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pmo_xl.collect.feedback import feedback_path, needs_feedback, write_feedback
+from pmo_xl.collect.isolate import IsolatedReading, can_isolate, read_one
 from pmo_xl.collect.merge import Merger
 from pmo_xl.collect.model import (
     MERGED_STATUSES,
@@ -39,17 +39,16 @@ from pmo_xl.collect.model import (
 )
 from pmo_xl.collect.output import write_collected
 from pmo_xl.collect.portfolio import PortfolioRows, build_context, read_portfolio
-from pmo_xl.collect.read import issue, read_update_file
+from pmo_xl.collect.read import issue
 from pmo_xl.collect.resolve import resolve_submissions
-from pmo_xl.collect.validate import Parsed, assemble, parse_reads
+from pmo_xl.collect.scan import not_a_folder_message, scan_folder, shown_name
+from pmo_xl.collect.validate import Parsed, assemble
 from pmo_xl.errors import OutputError
 from pmo_xl.io.atomic import atomic_path
-from pmo_xl.io.read_workbook import READABLE_SUFFIXES, WorkbookReadError
+from pmo_xl.io.read_workbook import WorkbookReadError
 from pmo_xl.issues import Severity
 from pmo_xl.schema.registers import ACTIVE_STATUSES
 
-PARALLEL_FROM = 20  # below this, starting worker processes costs more than it saves
-BATCH = 25  # files per worker task: amortises the per-table parse cost, keeps progress moving
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -76,21 +75,21 @@ def collect_updates(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     folder, portfolio_path = Path(folder), Path(portfolio_path)
-    if not folder.is_dir():
-        raise WorkbookReadError(f"{folder}: no such folder")
+    if (why := not_a_folder_message(folder)) is not None:
+        raise WorkbookReadError(why)
     if replace and portfolio_path.suffix.lower() != ".xlsx":
         raise OutputError(f"{portfolio_path}: --replace would turn this {portfolio_path.suffix} into a plain .xlsx and lose "
                           "what it holds (macros, buttons); write to another file with -o instead")
     if out is not None and Path(out).resolve() == portfolio_path.resolve() and not replace:
         raise OutputError(f"{out}: OUT would overwrite the portfolio; pass replace=True (--replace) to do that")
     excluded = {portfolio_path.resolve(), *([Path(out).resolve()] if out else [])}
-    skipped, candidates = _scan(folder, excluded, Path(feedback_dir).resolve() if feedback_dir else None)
-    results: dict[str, FileResult] = {f.name: f for f in skipped}
+    skipped, candidates = scan_folder(folder, excluded, Path(feedback_dir).resolve() if feedback_dir else None)
+    results: dict[str, FileResult] = {s.name: FileResult(s.path, s.name, Status.SKIPPED, note=s.reason) for s in skipped}
     unique, known = _hash(folder, candidates, limits)
     results.update({f.name: f for f in known})
     timings["scan"] = time.perf_counter() - clock
 
-    # The workers start on the files at once; meanwhile this process reads the portfolio, which
+    # The readers start on the files at once; meanwhile this process reads the portfolio, which
     # only the last, cheap part of validation (references against the portfolio) needs.
     reading = _Reading(unique, limits, jobs)
     try:
@@ -165,27 +164,6 @@ def _backup(path: Path) -> Path:
     return backup
 
 
-def _scan(folder: Path, excluded: set[Path], feedback: Path | None) -> tuple[list[FileResult], list[Path]]:
-    """Every file under `folder`, sorted: lock files and non-workbooks are skipped with a reason."""
-    skipped: list[FileResult] = []
-    candidates: list[Path] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        resolved = path.resolve()
-        if resolved in excluded or (feedback is not None and feedback in resolved.parents):
-            continue  # our own outputs, when they were written inside the folder
-        if path.name.startswith("~$"):
-            skipped.append(FileResult(path, name, Status.SKIPPED, note="Excel lock file (someone has the workbook open); ignored"))
-        elif path.name.startswith("."):
-            continue  # system files (.DS_Store, ._x): not something anyone sent
-        elif path.suffix.lower() not in READABLE_SUFFIXES:
-            skipped.append(FileResult(path, name, Status.SKIPPED,
-                                      note=f"not a workbook ({path.suffix or 'no extension'}); only .xlsx, .xlsm and .xls files are read"))
-        else:
-            candidates.append(path)
-    return skipped, candidates
-
-
 def _hash(folder: Path, paths: list[Path], limits: Limits) -> tuple[list[tuple[str, str, int, float, str]], list[FileResult]]:
     """Byte-identical files are one submission: the first (by name) is read, the others listed once.
 
@@ -195,12 +173,12 @@ def _hash(folder: Path, paths: list[Path], limits: Limits) -> tuple[list[tuple[s
     seen: dict[str, str] = {}
     duplicates: list[FileResult] = []
     for path in paths:
-        name = path.relative_to(folder).as_posix()
-        stat = path.stat()
-        if stat.st_size > limits.max_bytes:  # refused by its reader; not worth reading here
-            unique.append((str(path), name, stat.st_size, stat.st_mtime, ""))
-            continue
+        name = shown_name(path.relative_to(folder).as_posix())
         try:
+            stat = path.stat()
+            if stat.st_size > limits.max_bytes:  # refused by its reader; not worth reading here
+                unique.append((str(path), name, stat.st_size, stat.st_mtime, ""))
+                continue
             with open(path, "rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as error:  # locked by another program, no permission: this file only
@@ -216,50 +194,29 @@ def _hash(folder: Path, paths: list[Path], limits: Limits) -> tuple[list[tuple[s
     return unique, duplicates
 
 
-def read_and_parse_batch(batch: list[tuple[str, str, int, float, str]], limits: Limits) -> list[Parsed]:
-    """The workers' job: read a batch of files and check them against the template (module-level: picklable)."""
-    return parse_reads([read_update_file(*item, limits=limits) for item in batch])
-
-
 class _Reading:
-    """Reading and template checks of the update files: in worker processes when there are many."""
+    """Reading and template checks of the update files: in child processes under per-file limits
+    (collect/isolate.py), or in this process where processes cannot be forked."""
 
     def __init__(self, items: list[tuple[str, str, int, float, str]], limits: Limits, jobs: int) -> None:
         self.started = time.perf_counter()
-        self.limits = limits
-        self.total = len(items)
-        self.batches = [items[k:k + BATCH] for k in range(0, len(items), BATCH)]
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[Future[list[Parsed]]] = []
-        if len(items) > PARALLEL_FROM and jobs > 1:
-            try:
-                self.pool = ProcessPoolExecutor(max_workers=jobs)
-                self.futures = [self.pool.submit(read_and_parse_batch, batch, limits) for batch in self.batches]
-            except OSError:  # no worker processes allowed here: read in this process
-                self.close()
+        self.items, self.limits = items, limits
+        self.isolated = IsolatedReading(items, limits, jobs) if can_isolate() and items else None
 
     def results(self, progress: Progress | None) -> list[Parsed]:
-        """Every file's result, in folder order (waits for the workers)."""
+        """Every file's result, in folder order (waits for the readers)."""
+        if self.isolated is not None:
+            return self.isolated.results(progress)
         out: list[Parsed] = []
-        if self.pool is not None:
-            try:
-                for future in self.futures:
-                    out += future.result()
-                    if progress:
-                        progress("reading updates", len(out), self.total)
-                return out
-            except BrokenProcessPool:  # a worker died (out of memory, killed): redo it all here
-                out = []
-        for batch in self.batches:
-            out += read_and_parse_batch(batch, self.limits)
+        for item in self.items:
+            out.append(read_one(item, self.limits))
             if progress:
-                progress("reading updates", len(out), self.total)
+                progress("reading updates", len(out), len(self.items))
         return out
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        if self.isolated is not None:
+            self.isolated.close()
 
 
 def _late_updates(portfolio: PortfolioRows, merger: Merger, submissions: list[Submission],

@@ -38,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--feedback", type=Path, metavar="DIR", help="folder for the per-PM feedback copies (default: OUT's folder/feedback)")
     parser.add_argument("--no-feedback", action="store_true", help="do not write feedback copies")
     parser.add_argument("--period", help="reporting month YYYY-MM for late updates (default: the Settings status date)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes for more than 20 files (default 2; 1 = none)")
+    parser.add_argument("--jobs", type=int, default=2, help="files read at once, each batch in its own process under per-file time and memory limits (default 2)")
     parser.add_argument("--show", choices=("error", "warning", "info"), default="warning",
                         help="list problems of at least this severity (default: warning)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from pmo_xl.commands.common import step
 from pmo_xl.parse.settings import status_period
+from pmo_xl.parse.text_dates import FIRST_DATE, LAST_DATE, calendar_date, plausible
 from pmo_xl.report import write_report
 from pmo_xl.usecases import load_portfolio
 
@@ -32,10 +33,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def parse_period(text: str | None) -> pd.Timestamp | None:
     if text is None:
         return None
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip(), re.ASCII)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(f"--period {text!r}: expected YYYY-MM, e.g. 2026-10")
-    return pd.Timestamp(int(match.group(1)), int(match.group(2)), 1)
+    month = calendar_date(int(match.group(1)), int(match.group(2)), 1)
+    if not plausible(month):  # the same window as every date of the workbook (9999-12 or 0001-01 is a typo)
+        raise ValueError(f"--period {text!r}: a reporting month between {FIRST_DATE.astype(object):%Y-%m} and "
+                         f"{LAST_DATE.astype(object):%Y-%m} is expected, e.g. 2026-10")
+    return pd.Timestamp(month)
 
 
 def run(args: argparse.Namespace) -> int:

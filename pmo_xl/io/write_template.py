@@ -19,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl import __version__
+from pmo_xl.io.table_headers import unique_headers
 from pmo_xl.schema.columns import NUMERIC_KINDS, Column, Kind, Register
 from pmo_xl.schema.registers import PROJECTS, REGISTERS
 from pmo_xl.schema.settings import (
@@ -150,7 +151,8 @@ def write_table(
             add_validation(sheet, first_row + 1, col, first_row + max(VALIDATION_ROWS, body_rows), column)
     sheet.add_table(
         first_row, first_col, first_row + body_rows, first_col + len(columns) - 1,
-        {"name": table_name, "style": TABLE_STYLE, "columns": [{"header": c.header, "header_format": styles.header} for c in columns]},
+        {"name": table_name, "style": TABLE_STYLE,
+         "columns": [{"header": h, "header_format": styles.header} for h in unique_headers([c.header for c in columns])]},
     )
 
 
@@ -164,8 +166,10 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: object, cell_format:
         if not isinstance(value, dt.datetime):
             value = dt.datetime(value.year, value.month, value.day)
         sheet.write_datetime(row, col, value, cell_format)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and math.isfinite(value):
         sheet.write_number(row, col, value, cell_format)
+    elif isinstance(value, (int, float)):  # infinity: no workbook can store it; kept as the text it reads as
+        sheet.write_string(row, col, str(value), cell_format)
     else:
         sheet.write_string(row, col, str(value), cell_format)
 

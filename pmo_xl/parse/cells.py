@@ -54,6 +54,7 @@ from pmo_xl.parse.text_dates import (
 from pmo_xl.parse.text_numbers import NOT_FINITE_MESSAGE, read_text_number
 from pmo_xl.schema.columns import DATE_KINDS, NUMERIC_KINDS, Column, Kind
 
+EXCEL_MAX_TEXT = 32_767  # characters in one Excel cell
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                           "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
@@ -207,12 +208,28 @@ def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str]) -
         converted = _to_choice(cells, column, problems)
     else:
         converted = _to_text(cells)
+        too_long = _too_long(cells)
+        if len(too_long):  # Excel cannot hold it: it would be cut on the way out, so it is refused here
+            problems.append(CellProblem(too_long, "text-too-long", Severity.ERROR,
+                                        f"{column.header} holds more than {EXCEL_MAX_TEXT:,} characters, the most an Excel cell "
+                                        "holds — shorten it (or link to a document)"))
+            converted[too_long] = None
     if column.required:
         missing = (classes == BLANK) & ~refused
         if missing.any():
             problems.append(CellProblem(np.flatnonzero(missing), "required", Severity.ERROR,
                                         f"{column.header} is required — fill it in"))
     return ConvertedColumn(converted, problems)
+
+
+def _too_long(cells: Cells) -> np.ndarray:
+    """Positions of text cells longer than Excel's cell limit (checked once per distinct text)."""
+    if not len(cells.text_uniques):
+        return np.empty(0, dtype=np.int64)
+    long_codes = np.flatnonzero(np.fromiter(map(len, cells.text_uniques), dtype=np.int64, count=len(cells.text_uniques)) > EXCEL_MAX_TEXT)
+    if not len(long_codes):
+        return np.empty(0, dtype=np.int64)
+    return cells.text_index[np.isin(cells.text_codes, long_codes)]
 
 
 def _to_number(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.Series:
@@ -394,12 +411,18 @@ def _cell_text(value: object) -> str | None:
     return str(value).strip()
 
 
+_SHOWN_TEXT = 80
+
+
 def show_value(value: object) -> str:
     """A cell value as quoted in a message: text in quotes, whole numbers without '.0'."""
     if value is None:
         return "blank"
     if isinstance(value, str):
-        return repr(value.strip()) if value.strip() else "blank"
+        text = value.strip()
+        if len(text) > _SHOWN_TEXT:  # a message quotes the start of a long text, not all of it
+            return repr(text[:_SHOWN_TEXT]) + f"… ({len(text):,} characters)"
+        return repr(text) if text else "blank"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):

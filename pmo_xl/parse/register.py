@@ -151,6 +151,7 @@ def _map_headers(raw: RawTable, register: Register, issues: list[Issue]) -> dict
     by_key = {key: column for column in register.columns for key in column.header_keys()}
     prefix = normalise_header(register.family_prefix) if register.family_prefix else None
     mapping: dict[str, tuple[int, Column, str]] = {}
+    fields_by_key: dict[str, str] = {}  # fields as Excel tells names apart (case, spacing) -> the field mapped
     for position, header in enumerate(raw.headers):
         key = normalise_header(header)
         if not key:
@@ -171,8 +172,9 @@ def _map_headers(raw: RawTable, register: Register, issues: list[Issue]) -> dict
                 f"Column {header!r} is not part of the {register.name} register; it is kept in the workbook and ignored",
             ))
             continue
-        if column.field in mapping:
-            first = column_letter(raw.first_column + mapping[column.field][0])
+        same = fields_by_key.get(normalise_header(column.field))  # 'Score: Cost' and 'Score: cost' are one column
+        if same is not None:
+            first = column_letter(raw.first_column + mapping[same][0])
             issues.append(Issue(
                 "duplicate-column", Severity.ERROR, raw.sheet, raw.header_row, letter, str(header), header,
                 f"Column {header!r} appears twice in {register.name}; column {first} is used and this one is ignored — "
@@ -180,6 +182,7 @@ def _map_headers(raw: RawTable, register: Register, issues: list[Issue]) -> dict
             ))
             continue
         mapping[column.field] = (position, column, str(header).strip())
+        fields_by_key[normalise_header(column.field)] = column.field
     return mapping
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
-from pmo_xl.model import Settings
+from pmo_xl.model import ROW, Settings
 from pmo_xl.parse.ahp import parse_ahp
 from pmo_xl.parse.cells import choice_key, convert_column
 from pmo_xl.parse.register import parse_register, show_value
@@ -55,6 +55,8 @@ def parse_settings_tables(tables: dict[str, RawTable]) -> ParsedSettings:
         issues.extend(i for i in parsed.issues if not (i.code == "missing-register" and register is not CRITERIA))
         frames[register.name] = parsed.frame
         layout[register.name] = parsed.layout
+        if register is CRITERIA and tables.get(register.name) is not None:
+            frames[register.name] = unique_criteria(parsed.frame, tables[register.name].sheet, parsed.layout.get("criterion"), issues)
     ahp, ahp_issues = parse_ahp(tables.get("AHP"), frames["Criteria"], used=values.get("weights_from") == "AHP")
     issues.extend(ahp_issues)
     settings = Settings(
@@ -82,15 +84,23 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, 
     letter = column_letter(raw.first_column + value_pos)
     layout[SETTINGS_TABLE.name] = {"setting": column_letter(raw.first_column + key_pos), "value": letter}
     rows: dict[str, int] = {}
+    typed_in: dict[str, int] = {}  # setting key -> the row where it is first typed
+    key_letter = column_letter(raw.first_column + key_pos)
     formulas = getattr(raw, "uncalculated", {}) or {}
     for index, (row, number) in enumerate(zip(raw.rows, raw.row_numbers, strict=True)):
         label = row[key_pos] if key_pos < len(row) else ""
         setting = by_label.get(normalise_header(label))
         if setting is None:
             if str(label).strip():
-                issues.append(Issue("unknown-setting", Severity.INFO, raw.sheet, number, column_letter(raw.first_column + key_pos),
+                issues.append(Issue("unknown-setting", Severity.INFO, raw.sheet, number, key_letter,
                                     "Setting", label, f"{label!r} is not a setting pmo-xl knows; it is ignored"))
             continue
+        if setting.key in typed_in:  # compared as Excel compares names: case and spacing do not matter
+            issues.append(Issue("duplicate-key", Severity.ERROR, raw.sheet, number, key_letter, "Setting", label,
+                                f"{setting.label!r} is already set in row {typed_in[setting.key]}; this row is ignored — "
+                                "delete one of them"))
+            continue
+        typed_in[setting.key] = number
         cell = row[value_pos] if value_pos < len(row) else ""
         column = Column(setting.key, setting.label, setting.kind, setting.meaning, allowed=setting.allowed,
                         minimum=setting.minimum, maximum=setting.maximum)
@@ -107,6 +117,34 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, 
         rows[setting.key] = number
     _check_utilisation_bands(values, rows, raw.sheet, letter, issues)
     return values
+
+
+def unique_criteria(frame: pd.DataFrame, sheet: str, letter: str | None, issues: list[Issue]) -> pd.DataFrame:
+    """Criteria as Excel tells names apart (case and spacing do not matter): a repeat is an error at its
+    row and left out, so no two criteria (nor their score columns) collide; a near-repeat (differing
+    only by hyphens or underscores) is a warning."""
+    seen: dict[str, tuple[str, int]] = {}
+    near: dict[str, tuple[str, int]] = {}
+    keep = np.ones(len(frame), dtype=bool)
+    for index, (name, row) in enumerate(zip(frame["criterion"].tolist(), frame[ROW].tolist(), strict=True)):
+        if not isinstance(name, str):
+            continue
+        key, loose = normalise_header(name), choice_key(name)
+        if key in seen:
+            first, first_row = seen[key]
+            issues.append(Issue("duplicate-key", Severity.ERROR, sheet, int(row), letter, "Criterion", name,
+                                f"Criterion {name!r} is the criterion {first!r} of row {first_row} again (Excel compares names "
+                                "ignoring case and spaces); this row is ignored — rename or delete one"))
+            keep[index] = False
+            continue
+        if loose in near:
+            first, first_row = near[loose]
+            issues.append(Issue("near-duplicate", Severity.WARNING, sheet, int(row), letter, "Criterion", name,
+                                f"Criterion {name!r} differs from {first!r} (row {first_row}) only by hyphens, underscores or "
+                                "spaces — if they are one criterion, delete one; if not, name them more differently"))
+        seen[key] = (name, int(row))
+        near.setdefault(loose, (name, int(row)))
+    return frame if keep.all() else frame.loc[keep].reset_index(drop=True)
 
 
 def _check_utilisation_bands(values: dict[str, object], rows: dict[str, int], sheet: str, letter: str, issues: list[Issue]) -> None:

@@ -236,7 +236,8 @@ def _missing_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Times
     reported = set(progress.loc[progress["period"] == period, "project_id"])
     last = progress[progress["period"] < period].groupby("project_id")["period"].max()
     missing = live[~live["project_id"].isin(reported)]
-    return missing.assign(last_update=missing["project_id"].map(last))
+    # dict lookup, not Series.map: pandas 3 fails to map through an empty datetime Series (no earlier month)
+    return missing.assign(last_update=pd.to_datetime(missing["project_id"].map(last.to_dict()), errors="coerce"))
 
 
 def _late_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None, status_date: dt.date | None) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pmo_xl.io.table_headers import unique_headers
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 
@@ -182,7 +183,8 @@ def write_table(
     fit_heights(sheet, first_row, frame, [dataclasses.replace(c, width=width_of(sheet, first_col + i, c.width)) for i, c in enumerate(columns)])
     sheet.add_table(first_row, first_col, last_row, first_col + len(columns) - 1, {
         "name": name, "style": TABLE_STYLE,
-        "columns": [{"header": c.header, "header_format": styles.header_now if c.now else styles.header} for c in columns],
+        "columns": [{"header": h, "header_format": styles.header_now if c.now else styles.header}
+                    for c, h in zip(columns, unique_headers([c.header for c in columns]), strict=True)],
     })
     for offset, column in enumerate(columns):
         if column.kind == "rag":

@@ -10,7 +10,6 @@ timestamps stop at 1677 and 2262).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 
 import numpy as np
@@ -43,13 +42,6 @@ def calendar_date(year: int, month: int, day: int) -> np.datetime64:
         return np.datetime64(dt.date(year, month, day), "us")
     except (ValueError, OverflowError):
         return NAT
-
-
-def serial_date(serial: float, epoch: np.datetime64 = EXCEL_EPOCH) -> np.datetime64:
-    """An Excel serial number as a date (NaT when outside the plausible window or not finite)."""
-    if not math.isfinite(serial) or not FIRST_SERIAL <= serial <= LAST_SERIAL:
-        return NAT
-    return (epoch + np.timedelta64(math.floor(serial), "D")).astype("datetime64[us]")
 
 
 def as_date(value: object) -> np.datetime64:

@@ -94,9 +94,31 @@ def test_demo_writes_workbook_and_report(tmp_path):
 
 
 def test_every_command_has_help():
-    for command in ("new", "demo", "validate", "report", "sample", "build"):
+    commands = ("new", "demo", "validate", "report", "collect", "sample", "build", "excel-setup")
+    assert set(commands) == set(command_names())
+    for command in commands:
         result = run_cli(command, "--help")
-        assert result.returncode == 0 and "usage: pmo-xl " + command in result.stdout
+        assert result.returncode == 0 and "usage: pmo-xl " + command in result.stdout, result.stderr
+
+
+def command_names() -> list[str]:
+    from pmo_xl.cli import build_parser
+
+    subparsers = next(a for a in build_parser()._actions if a.dest == "command")
+    return list(subparsers.choices)
+
+
+# Start fast: help is printed, and a command's arguments parsed, before any of these is imported.
+HEAVY_LIBRARIES = ("pandas", "numpy", "xlsxwriter", "xlwings", "python_calamine", "fastexcel", "highspy", "openpyxl")
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["validate", "--help"], ["excel-setup", "--help"], ["collect", "--help"]])
+def test_help_imports_no_data_or_excel_library(arguments):
+    probe = (f"import sys\nfrom pmo_xl.cli import main\ntry:\n    main({arguments!r})\nexcept SystemExit:\n    pass\n"
+             f"print('loaded:', sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY_LIBRARIES!r})))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "loaded: []"
 
 
 def test_outputs_get_the_usual_file_permissions(sample_workbook, tmp_path):

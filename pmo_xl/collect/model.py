@@ -28,6 +28,11 @@ class Status(enum.StrEnum):
 
 MERGED_STATUSES = (Status.ACCEPTED, Status.PARTLY)
 
+# What OUT holds: said in the CLI's help, its closing line and OUT's Collection sheet.
+OUT_CONTAINS = ("a new standard workbook with every register of the input (all its rows, as typed) plus the accepted "
+                "updates merged, its Settings, and a Collection sheet (every file's outcome, every problem at its cell, "
+                "late updates).")
+
 
 @dataclass(frozen=True)
 class Limits:

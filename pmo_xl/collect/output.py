@@ -14,7 +14,7 @@ from pathlib import Path
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pmo_xl.collect.model import CollectionResult, Status
+from pmo_xl.collect.model import OUT_CONTAINS, CollectionResult, Status
 from pmo_xl.collect.portfolio import PortfolioRows
 from pmo_xl.io.write_template import (
     Styles,
@@ -115,9 +115,6 @@ def write_collection_sheet(workbook: Workbook, styles: Styles, result: Collectio
     return sheet
 
 
-OUT_CONTAINS = ("a new standard workbook with every register of the input (all its rows, as typed) plus the accepted "
-                "updates merged, its Settings, and a Collection sheet (every file's outcome, every problem at its cell, "
-                "late updates).")
 
 
 def summary_line(result: CollectionResult) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pmo_xl.build import build_all, stale_artefacts
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -19,6 +17,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pmo_xl.build import build_all, stale_artefacts
+
     if args.check:
         stale = stale_artefacts(args.root)
         for relative in stale:

@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pmo_xl.collect import CollectionResult, Status, collect_updates
-from pmo_xl.collect.output import OUT_CONTAINS, summary_line
+from pmo_xl.collect.model import OUT_CONTAINS, CollectionResult, Status
 from pmo_xl.commands.report import parse_period
 from pmo_xl.issues import Severity, sort_issues
 
@@ -51,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"pmo-xl: {error}", file=sys.stderr)
         return 2
+    from pmo_xl.collect import collect_updates
+
     result = collect_updates(
         args.folder, args.portfolio, args.output, replace=args.replace, feedback_dir=args.feedback,
         write_feedback_files=not args.no_feedback, jobs=max(1, args.jobs),
@@ -84,6 +85,8 @@ def print_result(result: CollectionResult, shown: tuple[Severity, ...]) -> None:
         print(f"late: {len(result.late)} active project(s) without progress for {result.period:%Y-%m}:")
         for late in result.late:
             print(f"    {late.project_id} {late.name or ''} (PM: {late.manager or 'unknown'}) — {late.note}")
+    from pmo_xl.collect.output import summary_line
+
     print(summary_line(result))
     print(f"wrote {result.out}: {OUT_CONTAINS}")
     if result.not_carried:

@@ -5,15 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pmo_xl.collect import collect_updates
-from pmo_xl.collect.output import summary_line
-from pmo_xl.collect.samples import write_sample_updates
 from pmo_xl.commands.common import step
-from pmo_xl.issues import count_by_severity
-from pmo_xl.parse.settings import status_period
-from pmo_xl.report import write_report
-from pmo_xl.sample import generate_sample, write_sample_workbook
-from pmo_xl.usecases import load_portfolio
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +20,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pmo_xl.collect import collect_updates
+    from pmo_xl.collect.output import summary_line
+    from pmo_xl.collect.samples import write_sample_updates
+    from pmo_xl.issues import count_by_severity
+    from pmo_xl.parse.settings import status_period
+    from pmo_xl.report import write_report
+    from pmo_xl.sample import generate_sample, write_sample_workbook
+    from pmo_xl.usecases import load_portfolio
+
     folder: Path = args.folder
     folder.mkdir(parents=True, exist_ok=True)
     sample = generate_sample()

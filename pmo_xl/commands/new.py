@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pmo_xl.io.atomic import atomic_path
-from pmo_xl.io.write_template import write_portfolio_workbook
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("new", help="create a blank standard portfolio workbook",
@@ -19,6 +16,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pmo_xl.io.atomic import atomic_path
+    from pmo_xl.io.write_template import write_portfolio_workbook
+
     path: Path = args.path
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")

@@ -6,14 +6,12 @@ import argparse
 import re
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pmo_xl.commands.common import step
-from pmo_xl.parse.settings import status_period
-from pmo_xl.parse.text_dates import FIRST_DATE, LAST_DATE, calendar_date, plausible
-from pmo_xl.report import write_report
-from pmo_xl.usecases import load_portfolio
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +31,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def parse_period(text: str | None) -> pd.Timestamp | None:
     if text is None:
         return None
+    import pandas as pd
+
+    from pmo_xl.parse.text_dates import FIRST_DATE, LAST_DATE, calendar_date, plausible
+
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip(), re.ASCII)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(f"--period {text!r}: expected YYYY-MM, e.g. 2026-10")
@@ -49,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"pmo-xl: {error}", file=sys.stderr)
         return 2
+    from pmo_xl.parse.settings import status_period
+    from pmo_xl.report import write_report
+    from pmo_xl.usecases import load_portfolio
+
     with step(f"reading {args.workbook.name}", args.quiet):
         portfolio = load_portfolio(args.workbook)
     period = period or status_period(portfolio.settings, portfolio.progress)

@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 
 from pmo_xl.commands.common import step
-from pmo_xl.io.atomic import atomic_path
-from pmo_xl.sample import generate_sample, write_sample_workbook
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +19,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pmo_xl.io.atomic import atomic_path
+    from pmo_xl.sample import generate_sample, write_sample_workbook
+
     with step(f"generating {args.projects} projects"):
         sample = generate_sample(projects=args.projects, seed=args.seed, mistakes=not args.clean)
     with step(f"writing {args.output.name}"), atomic_path(args.output) as temporary:

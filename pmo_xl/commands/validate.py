@@ -11,9 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-from pmo_xl.issues import Severity, count_by_severity, sort_issues
-from pmo_xl.usecases import load_portfolio
-
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -34,6 +31,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pmo_xl.issues import Severity, count_by_severity, sort_issues
+    from pmo_xl.usecases import load_portfolio
+
     if args.annotate is not None:  # refuse an impossible copy before the (long) read
         from pmo_xl.io.annotate import check_annotate_paths
 

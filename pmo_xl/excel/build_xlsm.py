@@ -16,7 +16,6 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
@@ -32,6 +31,7 @@ from pmo_xl.excel.layout import (
     TOOL_TABLES,
     Button,
     ToolTable,
+    XlwingsConfig,
 )
 from pmo_xl.excel.udf_wrappers import UDF_MODULE
 from pmo_xl.excel.vba_project import build_vba_project
@@ -51,31 +51,6 @@ TITLE_COLOUR = "#1F4E79"
 TOOL_TAB_COLOUR = "#808080"  # grey tabs: sheets the buttons own and rewrite
 BUTTON_SIZE = (200, 32)  # pixels
 PortfolioWriter = Callable[[Workbook], object]
-
-
-@dataclass(frozen=True)
-class XlwingsConfig:
-    """The keys of the hidden `xlwings.conf` sheet: how RunPython and the UDFs find Python."""
-
-    interpreter_win: str = r"%LOCALAPPDATA%\pmo-xl\venv\Scripts\pythonw.exe"
-    interpreter_mac: str = "$HOME/.pmo-xl/venv/bin/python"
-    udf_modules: str = UDF_MODULE
-
-    def rows(self) -> list[tuple[str, object, str]]:
-        """(key, value, why) in sheet order. Keys must be contiguous from A1 (VBA reads A1:End(xlDown))."""
-        return [
-            ("Interpreter_Win", self.interpreter_win, "pythonw.exe of the venv `pmo-xl excel-setup` creates (full path to the exe, not a folder)."),
-            ("Interpreter_Mac", self.interpreter_mac, "python of that venv on Mac ($HOME is expanded by xlwings)."),
-            ("UDF Modules", self.udf_modules, "Module of the PMO_ worksheet functions (only used when re-importing functions)."),
-            # pmo_xl is pip-installed into the interpreter: the workbook's folder is not put on
-            # sys.path, so a stray file beside the workbook cannot shadow the package, and a
-            # OneDrive/SharePoint URL as the workbook path needs no extra configuration.
-            ("ADD_WORKBOOK_TO_PYTHONPATH", False, "The package comes from the venv, not from the workbook's folder."),
-            # A fresh interpreter per click: code updates apply at once, no stale state (UDFs always use the server).
-            ("Use UDF Server", False, "Buttons start a fresh Python each click."),
-            ("Show Console", False, "No console window."),
-            ("Debug UDFs", False, "Only for developers debugging the UDF server."),
-        ]  # fmt: skip
 
 
 def build_pmo_xlsm(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pmo_xl.excel.udf_wrappers import UDF_MODULE
 from pmo_xl.issues import column_letter
 
 HOME_SHEET = "Home"
@@ -110,3 +111,28 @@ TOOL_TABLES: tuple[ToolTable, ...] = (VALIDATION, PRIORITIES, LOADING, UPDATES)
 # Colours the Validate button marks register cells with (fill), by severity.
 HIGHLIGHT_COLOURS = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
 NOTE_PREFIX = "PMO check: "  # notes starting with this are ours to delete on the next run
+
+
+@dataclass(frozen=True)
+class XlwingsConfig:
+    """The keys of the hidden `xlwings.conf` sheet: how RunPython and the UDFs find Python."""
+
+    interpreter_win: str = r"%LOCALAPPDATA%\pmo-xl\venv\Scripts\pythonw.exe"
+    interpreter_mac: str = "$HOME/.pmo-xl/venv/bin/python"
+    udf_modules: str = UDF_MODULE
+
+    def rows(self) -> list[tuple[str, object, str]]:
+        """(key, value, why) in sheet order. Keys must be contiguous from A1 (VBA reads A1:End(xlDown))."""
+        return [
+            ("Interpreter_Win", self.interpreter_win, "pythonw.exe of the venv `pmo-xl excel-setup` creates (full path to the exe, not a folder)."),
+            ("Interpreter_Mac", self.interpreter_mac, "python of that venv on Mac ($HOME is expanded by xlwings)."),
+            ("UDF Modules", self.udf_modules, "Module of the PMO_ worksheet functions (only used when re-importing functions)."),
+            # pmo_xl is pip-installed into the interpreter: the workbook's folder is not put on
+            # sys.path, so a stray file beside the workbook cannot shadow the package, and a
+            # OneDrive/SharePoint URL as the workbook path needs no extra configuration.
+            ("ADD_WORKBOOK_TO_PYTHONPATH", False, "The package comes from the venv, not from the workbook's folder."),
+            # A fresh interpreter per click: code updates apply at once, no stale state (UDFs always use the server).
+            ("Use UDF Server", False, "Buttons start a fresh Python each click."),
+            ("Show Console", False, "No console window."),
+            ("Debug UDFs", False, "Only for developers debugging the UDF server."),
+        ]  # fmt: skip

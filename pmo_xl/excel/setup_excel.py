@@ -25,7 +25,9 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Literal
 
 from pmo_xl import __version__
-from pmo_xl.excel.build_xlsm import XlwingsConfig
+
+# Only the config sheet's keys: PMO.xlsm itself is built by the new environment's Python (a step below).
+from pmo_xl.excel.layout import XlwingsConfig
 
 Platform = Literal["windows", "mac"]
 DEFAULT_CONFIG = XlwingsConfig()
@@ -180,9 +182,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--platform", choices=("windows", "mac"), help="plan for this platform (default: this PC)"
     )
-    parser.add_argument(
-        "--venv", help=f"where to create the environment (default {WINDOWS_VENV} / {MAC_VENV})"
-    )
+    where = f"where to create the environment (default {WINDOWS_VENV} / {MAC_VENV})"
+    parser.add_argument("--venv", help=where.replace("%", "%%"))  # argparse %-formats help: %LOCALAPPDATA% as such
     parser.add_argument(
         "--workbook", help="the PMO.xlsm to write (default: Documents/PMO.xlsm; never overwritten)"
     )

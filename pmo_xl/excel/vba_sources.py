@@ -17,8 +17,6 @@ from collections import Counter
 from collections.abc import Sequence
 from importlib.resources import files
 
-import xlwings
-
 from pmo_xl.excel.udf_wrappers import (
     HELP_MODULE,
     HELP_SUB,
@@ -85,6 +83,8 @@ def macro_names(modules: Sequence[VbaModule], subs: Sequence[str]) -> dict[str, 
 
 def xlwings_sources() -> tuple[str, str]:
     """(xlwings.bas, Dictionary.cls) from the installed wheel, after checking its version."""
+    import xlwings  # pandas and more: only when PMO.xlsm is built, not when `excel-setup` starts
+
     package = files("xlwings")
     bas = package.joinpath("xlwings.bas").read_text(encoding="cp1252")
     cls = package.joinpath("addin", "Dictionary.cls").read_text(encoding="cp1252")

@@ -16,6 +16,10 @@ resolve, merge, write the feedback copies, write OUT. Target: under 10 s per run
 machine. "read" and "validate" run interleaved in the workers: their wall time is shown
 together, and each one's CPU time summed over all files on its own. Stages of the main process
 show wall and CPU time: on a machine busy with other work, wall times grow and CPU times do not.
+
+The floor (`floor_collect`), timed interleaved with `collect_updates`: the fastest reader here
+reading every sheet of every update file (in the same number of worker processes) and of the
+portfolio, plus XlsxWriter writing the cells of the OUT workbook pmo-xl wrote (its values only).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _common import OUT  # noqa: E402
+from _common import MIN_RUNS, OUT, compare  # noqa: E402
+from _floors import fastest_reader, read_every_sheet, report_cells, write_cells  # noqa: E402
 
 from pmo_xl.collect import collect_updates  # noqa: E402
 from pmo_xl.collect.samples import _with_mistakes, build_sample_update  # noqa: E402
@@ -100,17 +105,47 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _sheets_read(path: Path, reader: str) -> int:
+    """Read every sheet of one file in a worker; only a count travels back."""
+    sheets = read_every_sheet(path, reader)
+    return sheets if isinstance(sheets, int) else len(sheets)
+
+
+def floor_collect(files: list[Path], portfolio: Path, cells: dict, out: Path, jobs: int, reader: str) -> None:
+    """Every update file read (in `jobs` workers), the portfolio read, OUT's cells written."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max(1, jobs)) as pool:
+        list(pool.map(_sheets_read, files, [reader] * len(files), chunksize=max(1, len(files) // (8 * max(1, jobs)))))
+    read_every_sheet(portfolio, reader)
+    write_cells(cells, out)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog="Floors and targets: see benchmarks/README.md.")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the stage breakdown (default 3)")
+    parser.add_argument("--floor-runs", type=int, default=MIN_RUNS, help=f"interleaved rounds against the floor (at least {MIN_RUNS})")
     parser.add_argument("--updates", type=int, default=500)
     parser.add_argument("--allocations-per-project", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     portfolio, box = prepare(args.updates, args.allocations_per_project)
-    files = sum(1 for p in box.glob("*.xlsx"))
-    print(f"collect: {files} update files ({sum(p.stat().st_size for p in box.glob('*.xlsx')) / 1e6:.1f} MB) into "
+    n_files = sum(1 for p in box.glob("*.xlsx"))
+    print(f"collect: {n_files} update files ({sum(p.stat().st_size for p in box.glob('*.xlsx')) / 1e6:.1f} MB) into "
           f"{portfolio.name} ({portfolio.stat().st_size / 1e6:.1f} MB), jobs={args.jobs}")
+    against = FOLDER / "against-floor"
+    shutil.rmtree(against, ignore_errors=True)
+    against.mkdir()
+
+    def pmo() -> object:
+        return collect_updates(box, portfolio, against / "collected.xlsx", feedback_dir=against / "feedback", jobs=args.jobs)
+
+    pmo()
+    cells = report_cells(against / "collected.xlsx")
+    files = sorted(box.glob("*.xlsx"))
+    reader = fastest_reader(files[0])
+    compare("collect", f"{len(files)} update files", f"{reader} read of every sheet of every file + XlsxWriter writing OUT's cells",
+            pmo, lambda: floor_collect(files, portfolio, cells, against / "floor.xlsx", args.jobs, reader), args.floor_runs)
     totals: list[float] = []
     cpus: list[float] = []
     stages: dict[str, list[float]] = {s: [] for s in STAGES}

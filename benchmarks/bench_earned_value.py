@@ -1,26 +1,36 @@
 """Benchmark: earned value + earned schedule for 10,000 projects × 60 monthly periods.
 
-Run on demand: `python benchmarks/bench_earned_value.py [projects] [periods] [runs]`.
+Run on demand: `python benchmarks/bench_earned_value.py [--projects N] [--periods N] [--runs N]`.
 Generates a seeded synthetic portfolio with numpy (every project under way for the whole
 window; half with a time-phased Baseline, the rest drawn from Progress PV; a mix of EV
 techniques incl. weighted milestones; cost and schedule efficiency varying by project),
 then times `compute_earned_value` (every metric, earned schedule, RAG, roll-ups, trends and
-issues) and prints the median, min and max of several runs. Target: median under 0.3 s.
+issues) against its floor, interleaved.
+
+The floor (`floor_earned_value`): the numpy roll-up of the same Progress rows: project IDs
+looked up, rows ordered by project and month, EV from % complete where it is blank, CPI, SPI,
+CV, SV, EAC = BAC / CPI, VAC and TCPI for every row, earned schedule by one searchsorted of
+each row's EV in its project's cumulative PV, and the latest row of each project summed per
+programme (bincount). Target (issue 20): EV + ES ≤ 5× the floor.
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
 import sys
-import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.earned_value import compute_earned_value
-from pmo_xl.model import Portfolio, Settings
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-TARGET_SECONDS = 0.3
+from _common import MIN_RUNS, compare  # noqa: E402
+
+from pmo_xl.compute.earned_value import compute_earned_value  # noqa: E402
+from pmo_xl.model import Portfolio, Settings  # noqa: E402
+
+TARGET_RATIO = 5.0
 
 
 def _month_starts(months: np.ndarray) -> np.ndarray:
@@ -101,28 +111,52 @@ def build_portfolio(n_projects: int = 10_000, n_periods: int = 60, seed: int = 2
     return Portfolio(settings=Settings(), registers=registers)
 
 
-def main(argv: list[str]) -> int:
-    n_projects = int(argv[1]) if len(argv) > 1 else 10_000
-    n_periods = int(argv[2]) if len(argv) > 2 else 60
-    runs = int(argv[3]) if len(argv) > 3 else 7
-    portfolio = build_portfolio(n_projects, n_periods)
-    compute_earned_value(portfolio)  # warm-up: imports, first-touch allocations
-    wall, cpu = [], []
-    for _ in range(runs):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        result, issues = compute_earned_value(portfolio)
-        wall.append(time.perf_counter() - began)
-        cpu.append(time.process_time() - began_cpu)
-        del result  # as a caller would: the next run starts without the last one's frames
-    median = statistics.median(wall)
-    print(f"earned value: {n_projects:,} projects × {n_periods} periods = {len(portfolio.progress):,} progress rows, "
+def floor_earned_value(portfolio: Portfolio) -> tuple[np.ndarray, ...]:
+    """Every EVM index per project × period, earned schedule, and the programme roll-up of the
+    latest period, in plain numpy (see the module docstring)."""
+    projects, progress = portfolio.registers["Projects"], portfolio.registers["Progress"]
+    project = pd.Index(projects["project_id"].to_numpy(dtype=object)).get_indexer(progress["project_id"].to_numpy(dtype=object))
+    month = progress["period"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    order = np.lexsort((month, project))
+    project, month = project[order], month[order]
+    bac = projects["bac"].to_numpy()[project]
+    pv, ac = progress["pv"].to_numpy()[order], progress["ac"].to_numpy()[order]
+    ev = progress["ev"].to_numpy()[order]
+    ev = np.where(np.isnan(ev), progress["pct_complete"].to_numpy()[order] * bac, ev)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cpi, spi = ev / ac, ev / pv
+        cv, sv = ev - ac, ev - pv
+        eac = bac / cpi
+        vac, tcpi = bac - eac, (bac - ev) / (bac - ac)
+        # Earned schedule: how many of the project's months of PV its EV has earned, interpolated.
+        first = np.flatnonzero(np.r_[True, project[1:] != project[:-1]])
+        start = np.repeat(first, np.diff(np.r_[first, len(project)]))
+        lift = project * (2.0 * (pv.max() + ev.max() + 1))  # each project's PV in its own range
+        earned = np.searchsorted(pv + lift, ev + lift, side="right") - start
+        at = np.clip(start + earned, 0, len(pv) - 1)
+        below = np.where(earned > 0, pv[np.maximum(start + earned - 1, 0)], 0.0)
+        es = earned + np.clip((ev - below) / (pv[at] - below), 0, 1)
+    latest = np.r_[first[1:] - 1, len(project) - 1]
+    programme, names = pd.factorize(projects["programme"].to_numpy(dtype=object)[project[latest]])
+    rollup = [np.bincount(programme, weights=v[latest], minlength=len(names)) for v in (ev, pv, ac, bac)]
+    return cpi, spi, cv, sv, eac, vac, tcpi, es, *rollup
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog="Floors and targets: see benchmarks/README.md.")
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--periods", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=7, help=f"interleaved rounds (at least {MIN_RUNS}; default 7)")
+    args = parser.parse_args()
+    portfolio = build_portfolio(args.projects, args.periods)
+    result, issues = compute_earned_value(portfolio)
+    print(f"earned value: {args.projects:,} projects × {args.periods} periods = {len(portfolio.progress):,} progress rows, "
           f"{len(issues):,} issues")
-    print(f"compute_earned_value wall: median {median:.3f} s, min {min(wall):.3f} s, max {max(wall):.3f} s over {runs} runs")
-    # On a shared machine the wall time includes waiting for a CPU; the process CPU time does not.
-    print(f"compute_earned_value CPU:  median {statistics.median(cpu):.3f} s, min {min(cpu):.3f} s")
-    print(f"target {TARGET_SECONDS:.2f} s (wall median): {'met' if median < TARGET_SECONDS else 'NOT met'}")
+    del result
+    compare("earned value + schedule", f"{args.projects:,} projects × {args.periods} months", "numpy roll-up",
+            lambda: compute_earned_value(portfolio), lambda: floor_earned_value(portfolio), args.runs, TARGET_RATIO)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv))
+    raise SystemExit(main())

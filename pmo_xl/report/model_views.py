@@ -115,7 +115,8 @@ def build_portfolio_table(
         selected = priorities.selection.drop_duplicates("project_id").set_index("project_id")["selected"]
         table["selected"] = table["project_id"].map(selected).map({True: "Yes", False: "No"})
     table["active"] = table["status"].isin(ACTIVE).to_numpy()
-    table["stale"] = table["stale"].fillna(False).astype(bool) if "stale" in table else False
+    # all-NaN (float) when no project has figures: through the nullable boolean, as above
+    table["stale"] = table["stale"].astype("boolean").fillna(False).astype(bool) if "stale" in table else False
     order = table.assign(_blank=table["programme"].isna()).sort_values(["_blank", "programme", "project_id"], kind="mergesort")
     return order.drop(columns="_blank").reset_index(drop=True)
 
@@ -295,7 +296,7 @@ def build_priorities_view(result: PriorityResult) -> PrioritiesView:
         ("Projects selected", n_selected),
         ("Cost of the selection (money)", result.cost),
         ("Value of the selection", result.value),
-        ("Optimal", "Yes" if result.optimal else "No (time limit: best found)"),
+        ("Optimal", "Yes" if result.optimal else "No (work limit reached: best found)"),
         ("Role capacity checked", "Yes" if result.capacity_checked else "No"),
     ]
     consistency = ""

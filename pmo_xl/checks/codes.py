@@ -198,8 +198,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Role capacity could not be worked out (ValueError: ...); selection ignores capacity this time"),
     IssueCode("role-without-capacity", W, "Allocations need a role that no resource has: selection cannot check that role's capacity.",
               "Role 'Data scientist' is needed by allocations but no resource has it: its capacity is not checked in selection"),
-    IssueCode("not-optimal", W, "The solver's time ran out: the portfolio shown is good but not proven the best (the message says how far from the best it can be).",
-              "The solver's time ran out (30 s): the portfolio shown is at most 0.4% below the best possible"),
+    IssueCode("not-optimal", W, "The solver reached its work limit: the portfolio shown is good but not proven the best (the message says how far from the best it can be).",
+              "The solver reached its work limit (2,000 branch-and-bound nodes): the portfolio shown is at most 0.4% below the best possible"),
     IssueCode("selection-failed", W, "The solver found no portfolio: only the fixed-in projects are selected. Please report it.",
               "The solver found no portfolio (Infeasible); only fixed-in projects are selected"),
     # --- loading (computation) ---------------------------------------------------------------------

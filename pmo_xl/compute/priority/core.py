@@ -68,7 +68,7 @@ class PriorityResult:
     budget_source: str = ""
     value: float = 0.0  # total objective value of the selected portfolio
     cost: float = 0.0  # total BAC of the selected portfolio
-    optimal: bool = True  # proven the best portfolio (False only when the solver's time ran out)
+    optimal: bool = True  # proven the best portfolio (False only when the solver stopped at its work limit)
     gap: float = 0.0  # at most this share below the best possible portfolio
     capacity_checked: bool = False  # role capacity per month limited the selection
 

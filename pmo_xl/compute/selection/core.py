@@ -9,8 +9,9 @@ subject to Σ cost_p · x_p           <= total budget
            x_p = 1 for projects fixed in, x_p = 0 for projects fixed out.
 
 The rules are made coherent and compiled in `selection_model`; `selection_solver` solves within
-a time limit (proven optimal on small and medium portfolios; on very large, tightly limited
-ones the best portfolio found, with its proven gap). After solving, selected projects that add
+a work limit counted in branch-and-bound nodes, never seconds, so every figure is the same on
+every run (proven optimal on small and medium portfolios; on very large, tightly limited ones
+the best portfolio found, with its proven gap). After solving, selected projects that add
 no value and that no selected project needs are dropped, so a zero-value project is never
 selected by accident. This module knows nothing of workbooks; `selection_inputs` builds the
 problem from one.
@@ -33,7 +34,7 @@ from pmo_xl.compute.selection.model import (
     build_model,
     resolve_fixed,
 )
-from pmo_xl.compute.selection.solver import TIME_LIMIT, Solution, relative_gap, solve
+from pmo_xl.compute.selection.solver import NODE_LIMIT, Solution, relative_gap, solve
 
 __all__ = [
     "TOLERANCE",
@@ -52,7 +53,7 @@ __all__ = [
     "usage_table",
 ]
 
-FRONTIER_TIME_LIMIT = 1.4  # seconds per budget level: 20 levels stay well under 30 s
+FRONTIER_NODE_LIMIT = 500  # branch-and-bound nodes per budget level
 
 
 @dataclass
@@ -74,10 +75,10 @@ class SelectionResult:
         return [p for p, s in zip(self.model.ids, self.selected, strict=True) if s]
 
 
-def select_portfolio(problem: SelectionProblem, time_limit: float = TIME_LIMIT) -> SelectionResult:
+def select_portfolio(problem: SelectionProblem, node_limit: int = NODE_LIMIT) -> SelectionResult:
     """The portfolio of greatest total value within every limit, honouring fixings and structure."""
     model, notes = build_model(problem)
-    found = solve(model, time_limit=time_limit)
+    found = solve(model, node_limit=node_limit)
     chosen = found.x
     if chosen is None:  # cannot happen once limits are raised to the fixed load; kept for safety
         notes.append(SelectionNote("selection-failed", None, f"The solver found no portfolio ({found.status}); only fixed-in projects are selected"))
@@ -88,15 +89,15 @@ def select_portfolio(problem: SelectionProblem, time_limit: float = TIME_LIMIT) 
         chosen = top_up(model, chosen)
         gap = relative_gap(float(model.value @ chosen), found.bound)
         within = f"at most {gap:.1%} below the best possible" if np.isfinite(gap) else "not proven the best"
-        notes.append(SelectionNote("not-optimal", None, f"The solver's time ran out ({time_limit:g} s): the portfolio shown is {within}"))
+        notes.append(SelectionNote("not-optimal", None, f"The solver reached its work limit ({node_limit:,} branch-and-bound nodes): the portfolio shown is {within}"))
     return SelectionResult(model, chosen, float(model.value @ chosen), float(model.cost @ chosen), found.status,
                            found.optimal, gap, usage_table(model, chosen), notes)
 
 
 def top_up(model: Model, chosen: np.ndarray, total_budget: float | None = None) -> np.ndarray:
-    """Add, best value first, every project that still fits with what it needs (time-limited solves only).
+    """Add, best value first, every project that still fits with what it needs (solves stopped at their work limit only).
 
-    A portfolio the solver had no time to prove best may leave room; filling it can only add
+    A portfolio the solver did not prove best within its work limit may leave room; filling it can only add
     value, and keeps every rule: dependencies come along, exclusive alternatives stay out.
     """
     chosen = chosen.copy()
@@ -157,7 +158,7 @@ def usage_table(model: Model, chosen: np.ndarray) -> pd.DataFrame:
 def efficient_frontier(
     problem: SelectionProblem | Model,
     levels: int = 20,
-    time_limit: float = FRONTIER_TIME_LIMIT,
+    node_limit: int = FRONTIER_NODE_LIMIT,
     known: Sequence[np.ndarray] = (),
 ) -> pd.DataFrame:
     """Best value at `levels` total budgets, evenly from the fixed-in cost to the cost of all.
@@ -166,7 +167,7 @@ def efficient_frontier(
     budget, value, cost (spent), n_selected, optimal, gap (to the proven bound at that level).
     First the best portfolio with no total budget is sought: from its cost up, money no longer
     limits and every level shares it. Portfolios already found (`known`, e.g. the selection, and
-    those of the other levels) are kept when a time-limited level finds nothing better, since a
+    those of the other levels) are kept when a level stopped at its work limit finds nothing better, since a
     portfolio that fits a budget fits any larger one: the curve never goes down. The levels
     below are solved from the top down, each from the portfolio of the level above cut to its
     budget (see `solve`'s incumbent): the same optima, sooner. Where several portfolios reach a
@@ -176,7 +177,7 @@ def efficient_frontier(
     low = float(model.cost @ model.lb)
     high = float(model.cost @ model.ub)
     budgets = np.linspace(low, high, levels) if high > low and levels > 1 else np.array([high])
-    unlimited = solve(model, drop_total=True, time_limit=max(time_limit, TIME_LIMIT))
+    unlimited = solve(model, drop_total=True, node_limit=max(node_limit, NODE_LIMIT))
     pool = [drop_idle(model, x) for x in (*known, unlimited.x) if x is not None]
     if unlimited.x is not None and not unlimited.optimal:
         pool.append(top_up(model, pool[-1]))
@@ -192,7 +193,7 @@ def efficient_frontier(
         if budget * (1 + TOLERANCE) + TOLERANCE >= money_free:
             proven[level] = (settled, unlimited.bound)
             continue
-        found = solve(model, total_budget=budget, time_limit=time_limit, incumbent=_cut_to(model, above, budget))
+        found = solve(model, total_budget=budget, node_limit=node_limit, incumbent=_cut_to(model, above, budget))
         if found.x is not None:
             pool.append(drop_idle(model, found.x) if found.optimal else top_up(model, drop_idle(model, found.x), budget))
             above = pool[-1]

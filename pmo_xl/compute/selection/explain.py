@@ -21,8 +21,10 @@ re-solving: minimise Σ cost·x subject to x_p = 1, Σ value·x >= today's value
 limit, and taking the excess of that cost over today's budget.
 value_loss — today's optimum value minus the best value with the project forced in at today's
 budget (>= 0; NaN when it cannot come in at today's budget at all).
-Re-solves go best-ranked first and stop after `exact_limit` projects or `time_budget` seconds,
-or do not start when the selection itself is not proven optimal (its time ran out). Past that,
+Re-solves go best-ranked first and stop after `exact_limit` projects or when together they have
+used `node_budget` branch-and-bound nodes, or do not start when the selection itself is not
+proven optimal (it stopped at its work limit). Work is counted in nodes, never seconds, so the
+same workbook gets the same exact figures on an idle and on a busy machine. Past that,
 marginal_budget is the estimate "cost of the project and what it needs, minus the budget left"
 (an upper bound of the exact figure, given only when the total budget is the one limit it
 breaks) and value_loss is left blank; `marginal_method` says "re-solved" or "estimate".
@@ -36,7 +38,6 @@ every limit holds, then what still fits), and only portfolios at least as good a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -48,22 +49,22 @@ from pmo_xl.compute.selection.core import TOLERANCE, Model, SelectionResult, Sol
 
 VALUE_TOLERANCE = 1e-7  # relative: "loses no value" allows the optimiser's own gap
 EXACT_LIMIT = 150  # projects re-solved per explanation (two MILPs each), best-ranked first
-TIME_BUDGET = 3.0  # seconds for all re-solves together (keeps a 1,000-project report quick); then estimates
-RESOLVE_TIME_LIMIT = 1.0  # seconds per re-solve; one that is not proven optimal gives an estimate
+NODE_BUDGET = 20_000  # branch-and-bound nodes for all re-solves together (keeps a large report quick); then estimates
+RESOLVE_NODE_LIMIT = 500  # nodes per re-solve; one that is not proven optimal in them gives an estimate
 
 
 def explain_selection(
     result: SelectionResult,
     order: Sequence[str] | None = None,
     exact_limit: int = EXACT_LIMIT,
-    time_budget: float = TIME_BUDGET,
+    node_budget: int = NODE_BUDGET,
 ) -> pd.DataFrame:
     """One row per project: project_id, selected, reason_code, reason, blocked_by, marginal_budget,
     value_loss, marginal_method. `order` (best first) decides which projects get exact re-solves;
     none do when the selection itself is not proven optimal (an exact answer needs an exact
     reference)."""
     model = result.model
-    deadline = time.perf_counter() + time_budget
+    nodes_left = node_budget
     chosen = result.selected
     needs: dict[int, list[int]] = {}
     needed_by: dict[int, list[int]] = {}
@@ -111,8 +112,11 @@ def explain_selection(
                        + (f"; and {len(over) - 3} more limits" if len(over) > 3 else ""))
         else:
             row.update(reason_code="not-chosen", reason="Would fit: left out within the solver's tolerance" if result.optimal
-                       else "Not reached: the solver's time ran out before proving the best portfolio")
-        resolved = resolver.resolve(k) if resolver is not None and exact_budget > 0 and time.perf_counter() < deadline else None
+                       else "Not reached: the solver stopped at its work limit before proving the best portfolio")
+        resolved = None
+        if resolver is not None and exact_budget > 0 and nodes_left > 0:
+            resolved, used = resolver.resolve(k)
+            nodes_left -= used
         exact_budget -= 1
         if resolved is not None:
             row.update(resolved, marginal_method="re-solved")
@@ -201,27 +205,28 @@ class _Resolver:
             ratio = np.where(model.value > 0, model.cost / model.value, np.inf)
         self.by_ratio = [int(i) for i in np.argsort(ratio, kind="stable") if model.value[i] > 0]
 
-    def resolve(self, k: int) -> dict[str, float] | None:
-        """None when a re-solve is not proven optimal in its time."""
+    def resolve(self, k: int) -> tuple[dict[str, float] | None, int]:
+        """The figures (None when a re-solve is not proven optimal within its nodes) and the nodes used."""
         model, result = self.model, self.result
         closure = closure_of(k, self.needs)
         if self.provable and closure_blocked(self.usage, self.upper_free, model.group_of, model.lb, model.ub, closure):
             # Cannot come in whatever the total budget: both re-solves would find no portfolio.
-            return {"marginal_budget": np.nan, "value_loss": np.nan}
-        forced = solve(model, force_in=[k], time_limit=RESOLVE_TIME_LIMIT, first_share=1.0, incumbent=self._with(k, closure),
+            return {"marginal_budget": np.nan, "value_loss": np.nan}, 0
+        forced = solve(model, force_in=[k], node_limit=RESOLVE_NODE_LIMIT, first_share=1.0, incumbent=self._with(k, closure),
                        presolve=False)
         # Cheapest portfolio with k that is worth today's value, ignoring only the total budget.
         keep_value = LinearConstraint(model.value.reshape(1, -1), self.target, np.inf)
         cheapest = solve(model, force_in=[k], objective=-model.cost, extra=[keep_value], drop_total=True,
-                         time_limit=RESOLVE_TIME_LIMIT, first_share=1.0, incumbent=self._cheap_with(k, closure, forced.x),
+                         node_limit=RESOLVE_NODE_LIMIT, first_share=1.0, incumbent=self._cheap_with(k, closure, forced.x),
                          presolve=False)
+        used = forced.nodes + cheapest.nodes
         if not _settled(forced) or not _settled(cheapest):
-            return None
+            return None, used
         loss = np.nan if forced.x is None else max(0.0, result.value - float(model.value @ forced.x))
         marginal = np.nan
         if cheapest.x is not None:
             marginal = max(0.0, float(model.cost @ cheapest.x) - self.budget) if np.isfinite(self.budget) else 0.0
-        return {"marginal_budget": marginal, "value_loss": loss}
+        return {"marginal_budget": marginal, "value_loss": loss}, used
 
     def _start(self, k: int, closure: list[int], upper: np.ndarray, worth: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Today's selection with k and what it needs in, alternatives of theirs out, then the rows

@@ -1,15 +1,19 @@
-"""Solving the selection model with HiGHS (scipy.optimize.milp), within a time limit.
+"""Solving the selection model with HiGHS (scipy.optimize.milp), within a work limit.
 
 Small and medium portfolios are solved to proven optimality in milliseconds. A large portfolio
 with many tight role-month limits is a hard multi-dimensional knapsack: HiGHS can spend minutes
-closing the last percent. So a solve has a time budget and two phases:
-  1. the full 0-1 programme, for part of the budget; if HiGHS proves the optimum, done;
+closing the last percent. So a solve has a budget of branch-and-bound nodes and two phases:
+  1. the full 0-1 programme, for part of the nodes; if HiGHS proves the optimum, done;
   2. otherwise the LP relaxation is solved, projects it takes wholly in or wholly out are fixed
-     so, and the 0-1 programme over the remaining (fractional) projects is solved for the rest
-     of the budget — a relaxation-induced neighbourhood, which finds good portfolios far sooner
+     so, and the 0-1 programme over the remaining (fractional) projects is solved with the rest
+     of the nodes — a relaxation-induced neighbourhood, which finds good portfolios far sooner
      than the full search on such instances.
 The better of the two portfolios is kept, with its gap to the best bound HiGHS proved
 (`Solution.gap`: 0.02 means the best possible portfolio is at most 2 % better).
+
+The budget counts nodes, never seconds: HiGHS is deterministic for a given problem and
+options, so the same workbook gives the same portfolio, value loss and marginal budgets on an
+idle machine and on a busy one (a wall-clock limit made them depend on the machine's load).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import time
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -38,8 +41,8 @@ from pmo_xl.compute.selection.bounds import (
 from pmo_xl.compute.selection.model import TOLERANCE, Model
 
 MIP_REL_GAP = 1e-7  # HiGHS' default 1e-4 could leave a whole small project out on a big portfolio
-TIME_LIMIT = 4.0  # seconds for one selection (both phases)
-FIRST_SHARE = 0.4  # of the time budget for the full search before the neighbourhood phase
+NODE_LIMIT = 2000  # branch-and-bound nodes for one selection (both phases)
+FIRST_SHARE = 0.4  # of the nodes for the full search before the neighbourhood phase
 NO_PRESOLVE_SHARE = 0.4  # of the first phase, from an incumbent without presolve (then with it)
 
 
@@ -53,6 +56,7 @@ class Solution:
     gap: float  # relative gap to the proven bound (0 when optimal, nan when unknown)
     infeasible: bool = False  # proven: no portfolio satisfies the limits
     bound: float = np.nan  # proven: no portfolio is worth more than this (maximisation terms)
+    nodes: int = 0  # branch-and-bound nodes the solve used (its share of a caller's work budget)
 
 
 def solve(
@@ -62,7 +66,7 @@ def solve(
     objective: np.ndarray | None = None,
     extra: Sequence[LinearConstraint] = (),
     drop_total: bool = False,
-    time_limit: float = TIME_LIMIT,
+    node_limit: int = NODE_LIMIT,
     first_share: float = FIRST_SHARE,
     incumbent: np.ndarray | None = None,
     presolve: bool = True,
@@ -74,7 +78,7 @@ def solve(
     portfolio known to satisfy every limit of this solve, lets the first phase search only
     among portfolios at least as good (`selection_bounds`): the same optimum, sooner. One
     that does not satisfy the limits is ignored. `presolve=False` tries that phase without
-    HiGHS' presolve first (for NO_PRESOLVE_SHARE of its time, then with presolve): quicker on
+    HiGHS' presolve first (for NO_PRESOLVE_SHARE of its nodes, then with presolve): quicker on
     the small problems left around an incumbent, and HiGHS 1.12's MIP presolve has been seen to
     return a worse portfolio as "optimal" on such re-solves (see `_milp`).
     """
@@ -94,20 +98,21 @@ def solve(
     if model.structure.shape[0]:
         constraints.append(LinearConstraint(model.structure, -np.inf, model.structure_ub))
     c = -(model.value if objective is None else np.asarray(objective, dtype=float))
-    began = time.perf_counter()
-    first_limit = max(0.05, time_limit * first_share)
+    work = _Work(node_limit)
+    first_limit = max(1, int(node_limit * first_share))
     start = None
-    # Without presolve first (for part of the time), then with it: hard re-solves need it.
-    tries = [(True, first_limit)] if presolve else [(False, first_limit * NO_PRESOLVE_SHARE), (True, None)]
-    for use_presolve, seconds in tries if incumbent is not None else []:
-        seconds = seconds if seconds is not None else max(0.05, first_limit - (time.perf_counter() - began))
-        start = _from_incumbent(c, lb, model.ub, constraints, incumbent, seconds, use_presolve)
+    # Without presolve first (for part of the nodes), then with it: hard re-solves need it.
+    tries = [(True, first_limit)] if presolve else [(False, max(1, int(first_limit * NO_PRESOLVE_SHARE))), (True, None)]
+    for use_presolve, nodes in tries if incumbent is not None else []:
+        nodes = nodes if nodes is not None else max(1, first_limit - work.used)
+        start = _from_incumbent(c, lb, model.ub, constraints, incumbent, nodes, use_presolve)
         if start is None:
             break
         first, known, first_bound = start
+        work.add(first)
         if first.status == 0 and first.x is not None:
             if first.fun <= known.fun + FIX_MARGIN * max(1.0, abs(known.fun)):
-                return _solution(first, c, True)  # proven optimal among (and so beyond) the portfolios as good
+                return _solution(first, c, True, nodes=work.used)  # proven optimal among (and so beyond) the portfolios as good
             start = None  # the search contradicts a portfolio known to be there: not trusted, solved afresh
             break
         if first.status == 2:
@@ -116,20 +121,32 @@ def solve(
         better = first.x is not None and first.fun < known.fun
         incumbent = (first if better else known).x.astype(bool)
     if start is None:
-        first = _milp(c, lb, model.ub, constraints, first_limit)
+        first = work.add(_milp(c, lb, model.ub, constraints, first_limit))
         if first.status == 0 or first.status == 2:  # proven optimal, or proven infeasible
-            return _solution(first, c, first.status == 0)
+            return _solution(first, c, first.status == 0, nodes=work.used)
         known, first_bound = None, getattr(first, "mip_dual_bound", None)
-    left = max(0.05, time_limit - (time.perf_counter() - began))
-    second, relaxed_bound = _neighbourhood(c, lb, model.ub, constraints, left)
+    second, relaxed_bound = _neighbourhood(c, lb, model.ub, constraints, max(1, node_limit - work.used))
+    work.add(second)
     found = [r for r in (first, known, second) if r is not None and r.x is not None]
     best = min(found, key=lambda r: r.fun, default=first)
     bounds = [b for b in (first_bound, relaxed_bound) if b is not None and np.isfinite(b)]
-    return _solution(best, c, False, max(bounds) if bounds else None)
+    return _solution(best, c, False, max(bounds) if bounds else None, nodes=work.used)
+
+
+class _Work:
+    """Branch-and-bound nodes used so far by one solve's phases."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def add(self, result: object) -> object:
+        self.used += int(getattr(result, "mip_node_count", 0) or 0) if result is not None else 0
+        return result
 
 
 def _from_incumbent(
-    c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], incumbent: np.ndarray, seconds: float,
+    c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], incumbent: np.ndarray, nodes: int,
     presolve: bool = True,
 ) -> tuple[object, object, float | None] | None:
     """First phase from a known portfolio: (result, the incumbent as a result, a valid bound) or None.
@@ -164,15 +181,16 @@ def _from_incumbent(
     used = np.flatnonzero((_dense(sub_rows) != 0).any(axis=1) if not sparse.issparse(sub_rows) else np.diff(sub_rows.indptr) > 0)
     if len(free):
         sub = _milp(c[free], low[free], high[free], [LinearConstraint(sub_rows[used], -np.inf, sub_rhs[used])] if len(used) else [],
-                    seconds, cutoff=cutoff, presolve=presolve)
+                    nodes, cutoff=cutoff, presolve=presolve)
     else:  # every project fixed: the incumbent is the only portfolio left
-        sub = SimpleNamespace(x=np.zeros(0), fun=0.0, status=0, message="every project fixed", mip_dual_bound=0.0)
+        sub = SimpleNamespace(x=np.zeros(0), fun=0.0, status=0, message="every project fixed", mip_dual_bound=0.0, mip_node_count=0)
     x = None
     if sub.x is not None:
         x = base.copy()
         x[free] = sub.x
     dual = getattr(sub, "mip_dual_bound", None)
-    result = SimpleNamespace(x=x, fun=float(c @ x) if x is not None else None, status=sub.status, message=sub.message)
+    result = SimpleNamespace(x=x, fun=float(c @ x) if x is not None else None, status=sub.status, message=sub.message,
+                             mip_node_count=getattr(sub, "mip_node_count", 0))
     known = SimpleNamespace(x=x0.astype(float), fun=cost, status=1, message="known portfolio")
     bound = min(float(dual) + offset, cost) if dual is not None and np.isfinite(dual) else None
     return result, known, bound
@@ -197,9 +215,15 @@ def _dense(rows: np.ndarray | sparse.csr_array) -> np.ndarray:
     return rows.toarray() if sparse.issparse(rows) else rows
 
 
-def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], seconds: float,
+def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], nodes: int | None,
           integrality: float = 1.0, cutoff: float | None = None, presolve: bool = True) -> object:
-    """scipy's milp with the project's options.
+    """scipy's milp with the project's options: at most `nodes` branch-and-bound nodes, no time limit.
+
+    A node limit stops HiGHS at the same point on every run; a time limit stopped it wherever the
+    machine's load had let it get to. (HiGHS reports a reached node limit as status 16, which
+    scipy passes on as status 4 with the best portfolio found: neither 0, optimal, nor 2,
+    infeasible, so it is read as "not proven", like a reached time limit.) The LP relaxation
+    (`integrality=0`) has no node limit.
 
     `cutoff` (for a problem already reduced around a known portfolio): only portfolios costing
     less are of interest (HiGHS' objective_bound; scipy passes it through with a warning,
@@ -211,7 +235,9 @@ def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[Linea
     below the best portfolio as "optimal", and without presolve the best one. On large hard
     problems (the frontier) presolve pays for itself, so it stays on by default.
     """
-    options: dict[str, object] = {"mip_rel_gap": MIP_REL_GAP, "time_limit": seconds, "presolve": presolve}
+    options: dict[str, object] = {"mip_rel_gap": MIP_REL_GAP, "presolve": presolve}
+    if integrality and nodes is not None:
+        options["node_limit"] = int(nodes)
     if cutoff is not None:
         options.update(objective_bound=float(cutoff), mip_heuristic_run_feasibility_jump=False,
                        mip_heuristic_run_rins=False, mip_heuristic_run_rens=False)
@@ -247,13 +273,12 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def _neighbourhood(
-    c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], seconds: float
+    c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], nodes: int
 ) -> tuple[object | None, float | None]:
-    """Fix what the LP relaxation takes wholly in or out; search the fractional rest.
+    """Fix what the LP relaxation takes wholly in or out; search the fractional rest in `nodes`.
 
     Also returns the LP optimum, a valid bound (in the solver's minimisation terms)."""
-    began = time.perf_counter()
-    relaxed = _milp(c, lb, ub, constraints, seconds, integrality=0.0)
+    relaxed = _milp(c, lb, ub, constraints, None, integrality=0.0)
     if relaxed.x is None:
         return None, None
     x = relaxed.x
@@ -261,20 +286,19 @@ def _neighbourhood(
     low[x > 1 - 1e-6] = 1.0
     high[x < 1e-6] = 0.0
     low = np.minimum(low, high)
-    left = max(0.05, seconds - (time.perf_counter() - began))
-    return _milp(c, low, high, constraints, left), float(relaxed.fun) if relaxed.status == 0 else None
+    return _milp(c, low, high, constraints, nodes), float(relaxed.fun) if relaxed.status == 0 else None
 
 
-def _solution(result: object, c: np.ndarray, optimal: bool, bound: float | None = None) -> Solution:
+def _solution(result: object, c: np.ndarray, optimal: bool, bound: float | None = None, nodes: int = 0) -> Solution:
     if result is None or result.x is None:
         proven = getattr(result, "status", None) == 2
-        return Solution(None, getattr(result, "message", "no solution"), False, np.nan, infeasible=proven)
+        return Solution(None, getattr(result, "message", "no solution"), False, np.nan, infeasible=proven, nodes=nodes)
     x = np.round(result.x).astype(bool)
     value = -float(c @ x)
     if optimal:
-        return Solution(x, result.message, True, 0.0, bound=value)
+        return Solution(x, result.message, True, 0.0, bound=value, nodes=nodes)
     best = -float(bound) if bound is not None and np.isfinite(bound) else np.nan
-    return Solution(x, result.message, False, relative_gap(value, best), bound=best)
+    return Solution(x, result.message, False, relative_gap(value, best), bound=best, nodes=nodes)
 
 
 def relative_gap(value: float, bound: float) -> float:

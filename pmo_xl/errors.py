@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from pmo_xl.io.read_workbook import WorkbookReadError
+from pmo_xl.issues import one_line
 
 
 class OutputError(Exception):
@@ -12,6 +13,11 @@ class OutputError(Exception):
 
 
 def describe(error: BaseException) -> str:
+    """The error as one line for the user: newlines and terminal escapes in names and messages escaped."""
+    return one_line(_describe(error))
+
+
+def _describe(error: BaseException) -> str:
     if isinstance(error, (WorkbookReadError, OutputError)):
         return str(error)
     if isinstance(error, PermissionError):

@@ -8,7 +8,15 @@ code that tests, filters and the documentation rely on.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import asdict, dataclass
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Control characters (newlines, terminal escapes) shown as escapes: what reaches a terminal is one safe line."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 class Severity(enum.StrEnum):
@@ -68,7 +76,7 @@ class Issue:
         return data
 
     def as_line(self) -> str:
-        return f"{self.address}: {self.severity} [{self.code}] {self.message}"
+        return one_line(f"{self.address}: {self.severity} [{self.code}] {self.message}")
 
 
 def _plain(value: object) -> object:

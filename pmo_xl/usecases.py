@@ -29,4 +29,6 @@ def load_portfolio_from_tables(tables: dict[str, RawTable], source: str = "") ->
 def load_portfolio(path: str | os.PathLike[str]) -> Portfolio:
     """Read, parse and check a workbook file. Raises WorkbookReadError when it cannot be used."""
     raw = read_workbook(path, ALL_TABLES)
-    return load_portfolio_from_tables(raw.tables, source=str(Path(path)))
+    portfolio = load_portfolio_from_tables(raw.tables, source=str(Path(path)))
+    portfolio.issues[:0] = raw.issues  # sheets the reader refused (a stray cell far away): located, first
+    return portfolio

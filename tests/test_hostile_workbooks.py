@@ -251,6 +251,8 @@ def test_old_xls_workbook_is_read_by_its_headers(tmp_path, template):
     found = {(i["sheet"], i["code"]) for i in issues}
     assert ("Projects", "no-table") in found  # .xls has no Excel Tables: registers found by their headers
     assert not [i for i in issues if i["severity"] == "error"], issues
+    renamed = shutil.copy(xls, tmp_path / "renamed.xlsx")  # identified by its content, not called password-protected
+    assert assert_issues(run_cli("validate", str(renamed), "--json")) == issues
 
 
 # --- hostile content: issues, never a crash ---------------------------------------------------------

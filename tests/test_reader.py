@@ -143,3 +143,58 @@ def test_the_scan_handles_namespace_prefixes_and_calculated_formulas(tmp_path):
         scan = scan_sheets(copy, {"Projects"})["Projects"]
         assert scan.errors == {(1, 0): "#DIV/0!"}, name
         assert scan.uncalculated == {(2, 0): "(a shared formula)"}, name
+
+
+def test_each_register_sheet_is_parsed_once_and_scanned_once(tmp_path, monkeypatch):
+    """Read once (issue 20): one calamine parse and one XML pass per sheet, whatever its registers."""
+    import types
+
+    import python_calamine
+
+    from pmo_xl.io import read_workbook as reader
+    from pmo_xl.io.package import Package
+
+    path = write_portfolio_workbook(tmp_path / "p.xlsx", {"Projects": [["P1", "CRM"]], "Resources": [["R1", "Ann"]]})
+    calls: list[tuple[str, str]] = []
+
+    class CountingBook:
+        def __init__(self, book: python_calamine.CalamineWorkbook) -> None:
+            self.book = book
+
+        def get_sheet_by_name(self, name: str) -> object:
+            calls.append(("parse", name))
+            return self.book.get_sheet_by_name(name)
+
+        def get_sheet_by_index(self, index: int) -> object:
+            calls.append(("parse", str(index)))
+            return self.book.get_sheet_by_index(index)
+
+        def get_table_by_name(self, name: str) -> object:
+            calls.append(("parse table", name))
+            return self.book.get_table_by_name(name)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.book, name)
+
+    def opened(source: object, **options: object) -> CountingBook:
+        calls.append(("open", ""))
+        return CountingBook(python_calamine.CalamineWorkbook.from_path(source, **options))  # type: ignore[arg-type]
+
+    counting = types.SimpleNamespace(**{name: getattr(python_calamine, name) for name in dir(python_calamine)})
+    counting.CalamineWorkbook = types.SimpleNamespace(from_path=opened, from_filelike=opened)
+    monkeypatch.setattr(reader, "calamine", counting)
+    real_chunks = Package.chunks
+
+    def counted_chunks(self: Package, member: str, **options: int):  # type: ignore[no-untyped-def]
+        if "worksheets/" in member and not member.endswith(".rels") and not options:  # not the 64-byte look at its encoding
+            calls.append(("scan", member))
+        return real_chunks(self, member, **options)
+
+    monkeypatch.setattr(Package, "chunks", counted_chunks)
+    raw = reader.read_workbook(path, ALL_TABLES)
+    parsed = [name for kind, name in calls if kind == "parse"]
+    scanned = [member for kind, member in calls if kind == "scan"]
+    assert {"Projects", "Resources", "Settings"} <= set(parsed)
+    assert sorted(parsed) == sorted(set(parsed)) and len(scanned) == len(set(scanned)) == len(parsed)
+    assert ("open", "") in calls and calls.count(("open", "")) == 1 and not [c for c in calls if c[0] == "parse table"]
+    assert raw.tables["Projects"].rows[0][:2] == ["P1", "CRM"] and raw.tables["Settings"].table is not None

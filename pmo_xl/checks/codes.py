@@ -50,6 +50,10 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "The sheet 'Risks' is hidden; its Risks rows are read like any others"),
     IssueCode("hidden-rows", N, "Rows of a register (or of a PM update) are hidden; they are read like any others.",
               "Rows 5-7 are hidden; hidden rows are read like any others — unhide them so everyone sees them"),
+    IssueCode("typed-below-table", W, "Rows typed directly below an Excel Table, outside it (pasted rows that did not extend it): they are read (and merged by collect) like the table's rows.",
+              "Rows 12-14 are typed just below the table tblProjects, outside it: they were read, but Excel's filters, sorting and formulas miss them — extend the table over them (drag its corner handle)"),
+    IssueCode("sheet-too-large", E, "A sheet has a value so far from A1 (a stray cell at XFD1048576) that its grid would not fit in memory: the sheet is not read, and its registers are missing.",
+              "The sheet 'Projects' has a value as far as XFD1048576: read from A1 that is 17,179,869,184 cells, more than any register needs (33,554,432), so the sheet was not read — delete the stray cells past the register (Ctrl+End shows the last one) and save"),
     IssueCode("merged-cells", W, "Merged cells in a register or a PM update: only the top-left cell keeps a value.",
               "Cells A4:C4 are merged: only A4 keeps a value and the others read as blank — unmerge them"),
     # --- one cell ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pmo_xl.collect.model import Context, ProjectInfo
 from pmo_xl.collect.validate import plain
-from pmo_xl.io.read_workbook import RawTable, read_workbook
+from pmo_xl.io.read_workbook import RawTable, WorkbookReadError, read_workbook
 from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.settings import parse_settings
 from pmo_xl.schema.columns import Register, normalise_header
@@ -59,6 +59,9 @@ def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
     """
     path = Path(path)
     raw = read_workbook(path, ALL_TABLES)
+    if raw.issues:  # a sheet the reader refused: its rows cannot be carried, so the portfolio cannot be rewritten
+        first = raw.issues[0]
+        raise WorkbookReadError(f"{path}: {first.address}: {first.message}")
     not_carried: list[str] = []
     rows: dict[str, list[list[object]]] = {}
     family: list[str] = []

@@ -14,6 +14,7 @@ import re
 import time
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from pmo_xl.collect.form import (
@@ -74,6 +75,7 @@ def _read_into(read: FileRead, limits: Limits) -> None:
         message = message[len(path) + 2:] if message.startswith(path + ": ") else message
         fatal(read, "unreadable", message[:1].upper() + message[1:])
         return
+    read.issues.extend(replace(i, stage=STAGE) for i in raw.issues)  # a sheet refused (a stray cell far away)
     form = raw.tables.get(UPDATE_SHEET)
     if form is None:
         fatal(read, "not-an-update", f"No {UPDATE_SHEET} sheet (table {UPDATE_TABLE}): this is not a project-update "
@@ -240,7 +242,7 @@ def _table_part(raw: RawTable, register: Register, issues: list[Issue]) -> Part:
 
 def _layout_issues(raw: RawTable) -> list[Issue]:
     """Hidden rows are read like the others, merged cells lose values: both worth a word to the PM."""
-    found: list[Issue] = []
+    found: list[Issue] = [replace(i, stage=STAGE) for i in raw.issues]  # rows typed below the table: merged, and said
     letter = column_letter(raw.first_column)
     for row in raw.hidden_rows:
         found.append(issue("hidden-rows", Severity.INFO, raw.sheet, row, letter, None, None,

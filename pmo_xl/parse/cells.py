@@ -55,6 +55,7 @@ from pmo_xl.parse.text_numbers import NOT_FINITE_MESSAGE, read_text_number
 from pmo_xl.schema.columns import DATE_KINDS, NUMERIC_KINDS, Column, Kind
 
 EXCEL_MAX_TEXT = 32_767  # characters in one Excel cell
+DAYS_1900_TO_1904 = 1462  # a 1904-system serial plus this is the 1900-system serial of the same day
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                           "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
@@ -136,29 +137,33 @@ def blank_mask(raw: pd.Series) -> np.ndarray:
     return classify(raw.to_numpy(dtype=object)).classes == BLANK
 
 
-def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: dict[int, str] | None = None) -> ConvertedColumn:
+def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: dict[int, str] | None = None,
+                   date1904: bool = False) -> ConvertedColumn:
     """Typed values for `column` plus the problems found, for one column of raw cells.
 
     `uncalculated` maps positions to the text of formulas that have no calculated value: their
     cell reads as blank, and they are reported as such instead of as a missing value.
     Total: whatever the cells hold, the answer is values and located problems, never an exception.
+    `date1904`: the workbook counts serial numbers from 1904-01-01 (old Mac Excel), so a date
+    typed as a plain number is that many days from there.
     """
+    offset = DAYS_1900_TO_1904 if date1904 else 0
     values = raw.to_numpy(dtype=object) if isinstance(raw, pd.Series) else np.asarray(raw, dtype=object)
     if values.ndim != 1:  # np.asarray of a list of lists (a range passed as one cell): one cell each
         values = np.array(list(raw) + [None], dtype=object)[:-1]
     try:
-        return _convert(values, column, uncalculated or {})
+        return _convert(values, column, uncalculated or {}, offset)
     except Exception:  # noqa: BLE001 — a bug must cost only its cells, never the register: find them one by one
-        return _convert_cell_by_cell(values, column, uncalculated or {})
+        return _convert_cell_by_cell(values, column, uncalculated or {}, offset)
 
 
-def _convert_cell_by_cell(values: np.ndarray, column: Column, uncalculated: dict[int, str]) -> ConvertedColumn:
+def _convert_cell_by_cell(values: np.ndarray, column: Column, uncalculated: dict[int, str], offset: int = 0) -> ConvertedColumn:
     pieces: list[pd.Series] = []
     problems: list[CellProblem] = []
     for position, value in enumerate(values.tolist()):
         one = np.array([value, None], dtype=object)[:1]
         try:
-            converted = _convert(one, column, {0: uncalculated[position]} if position in uncalculated else {})
+            converted = _convert(one, column, {0: uncalculated[position]} if position in uncalculated else {}, offset)
         except Exception as error:  # noqa: BLE001
             converted = _convert(np.array([None], dtype=object), replace(column, required=False), {})
             converted.problems.append(CellProblem(np.zeros(1, dtype=np.int64), "unreadable-value", Severity.ERROR,
@@ -170,7 +175,7 @@ def _convert_cell_by_cell(values: np.ndarray, column: Column, uncalculated: dict
     return ConvertedColumn(values_out, problems)
 
 
-def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str]) -> ConvertedColumn:
+def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str], serial_offset: int = 0) -> ConvertedColumn:
     cells = classify(values)
     classes = cells.classes
     problems: list[CellProblem] = []
@@ -203,7 +208,7 @@ def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str]) -
     if column.kind in NUMERIC_KINDS:
         converted = _to_number(cells, column, problems)
     elif column.kind in DATE_KINDS:
-        converted = _to_date(cells, column, problems)
+        converted = _to_date(cells, column, problems, serial_offset)
     elif column.kind == Kind.CHOICE:
         converted = _to_choice(cells, column, problems)
     else:
@@ -294,7 +299,7 @@ def _check_range(array: np.ndarray, column: Column, problems: list[CellProblem])
                                             f"{column.header} must be a whole number, not {{value}}"))
 
 
-def _to_date(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.Series:
+def _to_date(cells: Cells, column: Column, problems: list[CellProblem], serial_offset: int = 0) -> pd.Series:
     values, classes = cells.values, cells.classes
     # Microseconds hold years 1-9999, so a date typed as year 9999 is reported, not overflowed.
     result = np.full(len(values), NAT, dtype="datetime64[us]")
@@ -310,7 +315,7 @@ def _to_date(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.Se
                                         f"{{value}} is not a date Excel understands; type {column.header} as a date (e.g. 2026-03-31)"))
     number = classes == NUMBER
     if number.any():
-        _serial_dates(values, np.flatnonzero(number), result, column, problems)
+        _serial_dates(values, np.flatnonzero(number), result, column, problems, serial_offset)
     text = classes == TEXT
     if text.any():
         _text_dates(cells, np.flatnonzero(text), result, column, problems)
@@ -330,8 +335,9 @@ def _to_date(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.Se
     return series
 
 
-def _serial_dates(values: np.ndarray, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem]) -> None:
-    serial = values[index].astype("float64")
+def _serial_dates(values: np.ndarray, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem],
+                  serial_offset: int = 0) -> None:
+    serial = values[index].astype("float64") + serial_offset  # as a 1900-system serial
     plausible = (serial >= FIRST_SERIAL) & (serial <= LAST_SERIAL)
     days = np.floor(serial[plausible]).astype("int64")
     result[index[plausible]] = (EXCEL_EPOCH + days.astype("timedelta64[D]")).astype("datetime64[us]")

@@ -79,7 +79,7 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
     for field_name, (position, column, header_text) in mapping.items():
         cells = column_cells(raw.rows, position, count, shortest)
         formulas = {row: text for (row, col), text in uncalculated.items() if col == position}
-        converted = convert_column(cells, column, formulas)
+        converted = convert_column(cells, column, formulas, date1904=getattr(raw, "date1904", False))
         data[field_name] = converted.values
         letter = column_letter(raw.first_column + position)
         for problem in converted.problems:
@@ -113,7 +113,7 @@ def column_cells(rows: list[list[object]], position: int, count: int, shortest: 
 
 def _layout_issues(raw: RawTable, register: Register) -> list[Issue]:
     """How the register sits in the workbook: hidden sheet or rows, merged cells, a lost table."""
-    issues: list[Issue] = []
+    issues: list[Issue] = list(getattr(raw, "issues", []) or [])  # what reading found (rows typed below the table)
     if raw.table is None and register.sheet is None:
         issues.append(Issue(
             "no-table", Severity.INFO, raw.sheet, raw.header_row, column_letter(raw.first_column), None, register.table,

@@ -105,7 +105,7 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, 
         column = Column(setting.key, setting.label, setting.kind, setting.meaning, allowed=setting.allowed,
                         minimum=setting.minimum, maximum=setting.maximum)
         uncalculated = {0: formulas[(index, value_pos)]} if (index, value_pos) in formulas else None
-        converted = convert_column(pd.Series([cell], dtype=object), column, uncalculated)
+        converted = convert_column(pd.Series([cell], dtype=object), column, uncalculated, date1904=getattr(raw, "date1904", False))
         bad = [p for p in converted.problems if p.severity == Severity.ERROR]
         for problem in converted.problems:
             issues.append(Issue(problem.code, problem.severity, raw.sheet, number, letter, setting.label, cell,

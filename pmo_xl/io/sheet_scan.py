@@ -1,0 +1,159 @@
+"""One streamed pass over a sheet's XML: what calamine cannot tell, and whether it is safe to let it read.
+
+calamine reads error cells and formulas without a cached value as blanks (or 0), and says nothing
+of hidden rows; and it builds a dense grid from A1 to the sheet's last cell, so one stray value at
+XFD1048576 asks it for ~17 billion cells (it aborts the process). This pass finds, before calamine
+runs: error cells (t="e"), formulas with no cached value, hidden rows, merged ranges and the last
+cell holding a value (Excel's Ctrl+End), so the reader can refuse a sheet whose grid would not fit.
+
+The XML is searched with bytes.find (memchr speed) over pieces of whole rows; only the cells found
+are parsed. Each piece is cut after its last complete row, else its last complete cell, else its
+last tag, and what is carried to the next piece is bounded, so time is linear and memory flat
+whatever the row length (a sheet written as one 2 GiB row included).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pmo_xl.io.package import cell_position, column_index
+
+MAX_CARRY = 1 << 20  # bytes kept between pieces: no legitimate cell is longer (32,767 characters at most)
+_CELL = re.compile(rb'<(\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+# A cell in column AA or beyond (the literal ' r="' first lets the regex engine skip ahead fast).
+_WIDE_CELL_REF = re.compile(rb' r="([A-Z]{2,3})\d+"([^>]*)>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)")
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+
+
+@dataclass
+class SheetScan:
+    """What one sheet's XML says beyond calamine's values; cells by 0-based (row, column)."""
+
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # -> '#N/A', '#REF!', ...
+    uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)  # -> '=formula'
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based top, left, bottom, right
+    last_row: int = 0  # 1-based row of the last cell with content (0: none)
+    last_column: int = 0  # 1-based column of the rightmost cell with content (at least 26 when any)
+
+    @property
+    def grid_cells(self) -> int:
+        """Cells of the dense grid calamine builds for this sheet (from A1 to the last cell)."""
+        return self.last_row * self.last_column
+
+
+def scan_sheet_xml(pieces: Iterable[bytes]) -> SheetScan:
+    """Scan a sheet's XML given as pieces (as they come out of the zip)."""
+    scan = SheetScan()
+    carry, prefix, in_data = b"", b"", True
+    first = True
+    for data in pieces:
+        buffer = carry + data if carry else data
+        if first:  # some writers use a namespace prefix: <x:c>, <x:f>
+            root = _ROOT.search(buffer, 0, 4096)
+            prefix, first = (root.group(1) or b"") if root else b"", False
+        if in_data:
+            close = buffer.find(b"</" + prefix + b"sheetData>")
+            if close < 0:
+                cut = _cut(buffer, prefix)
+                _scan_cells(buffer[:cut], scan, prefix)
+                carry = buffer[cut:][-MAX_CARRY:]
+                continue
+            _scan_cells(buffer[:close], scan, prefix)
+            buffer, in_data = buffer[close:], False
+        cut = buffer.rfind(b">") + 1
+        _scan_tail(buffer[:cut], scan)
+        carry = buffer[cut:][-MAX_CARRY:]
+    if in_data:
+        _scan_cells(carry, scan, prefix)
+    else:
+        _scan_tail(carry, scan)
+    return scan
+
+
+def _cut(buffer: bytes, prefix: bytes) -> int:
+    """Where a piece ends: after its last whole row, else its last whole cell, else its last tag."""
+    for closing in (b"</" + prefix + b"row>", b"</" + prefix + b"c>", b">"):
+        position = buffer.rfind(closing)
+        if position >= 0:
+            return position + len(closing)
+    return 0
+
+
+def _scan_cells(buffer: bytes, scan: SheetScan, prefix: bytes) -> None:
+    """Find error cells, value-less formulas, hidden rows and the extent in whole cells of XML."""
+    if not buffer:
+        return
+    _extent(buffer, scan, prefix)
+    starts = set()
+    cell_open = b"<" + prefix + b"c "
+    formula = b"<" + prefix + b"f"
+    for needle in (b't="e"', formula):  # one pass each: '<f' is '<f>', '<f ' or '<f/>' in cell XML
+        position = buffer.find(needle)
+        while position >= 0:
+            if needle == formula and buffer[position + len(formula):position + len(formula) + 1] not in (b">", b" ", b"/"):
+                position = buffer.find(needle, position + 1)
+                continue
+            starts.add(buffer.rfind(b"<", 0, position) if needle.startswith(b"t=") else buffer.rfind(cell_open, 0, position))
+            position = buffer.find(needle, position + 1)
+    for start in sorted(starts):
+        match = _CELL.match(buffer, start) if start >= 0 else None
+        if match is None:
+            continue
+        where = _CELL_REF.search(match.group(2))
+        if where is None:
+            continue  # a cell without a reference cannot be placed (rare writers); calamine still read it
+        cell = (int(where.group(2)) - 1, column_index(where.group(1).decode()))
+        attributes, body = match.group(2), match.group(4) or b""
+        value = _VALUE.search(body)
+        if b't="e"' in attributes:
+            scan.errors[cell] = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
+            continue
+        formula = _FORMULA.search(body)
+        result_is_text = b't="str"' in attributes or b't="inlineStr"' in attributes
+        if formula is not None and (value is None or not value.group(1)) and not result_is_text:
+            text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+            scan.uncalculated[cell] = "=" + text if text else "(a shared formula)"
+    if b"hidden=" in buffer:
+        for match in _HIDDEN_ROW.finditer(buffer):
+            number = _ROW_NUMBER.search(match.group(0))
+            if number:
+                scan.hidden_rows.add(int(number.group(1)))
+
+
+def _extent(buffer: bytes, scan: SheetScan, prefix: bytes) -> None:
+    """The last cell with content: the row of the piece's last closed cell, the widest column seen.
+
+    Self-closing cells (`<c r="Z9" s="1"/>`) are formatting only: calamine skips them, so they
+    do not count. Cells are in row order (the file format requires it), so the last closed cell
+    of each piece carries the furthest row; columns up to Z are one letter and need no parsing.
+    """
+    end = buffer.rfind(b"</" + prefix + b"c>")
+    if end < 0:
+        return
+    start = buffer.rfind(b"<" + prefix + b"c", 0, end)
+    ref = _CELL_REF.search(buffer, start, end) if start >= 0 else None
+    if ref is not None:
+        scan.last_row = max(scan.last_row, int(ref.group(2)))
+    scan.last_column = max(scan.last_column, 26)
+    for letters, rest in set(_WIDE_CELL_REF.findall(buffer)):
+        if not rest.endswith(b"/"):
+            scan.last_column = max(scan.last_column, column_index(letters.decode()) + 1)
+
+
+def _scan_tail(buffer: bytes, scan: SheetScan) -> None:
+    """After the cells: the merged ranges."""
+    for match in _MERGE.finditer(buffer):
+        start, _, end = match.group(1).decode("ascii", "replace").partition(":")
+        first, last = cell_position(start), cell_position(end or start)
+        if first is not None and last is not None:
+            scan.merged.append((first[0], first[1], last[0], last[1]))

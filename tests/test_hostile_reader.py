@@ -1,0 +1,321 @@
+"""The reader against files made the way real files go wrong, generated here (no binary fixtures).
+
+Each case runs `pmo-xl` in a subprocess under a memory cap (RLIMIT_AS) and a timeout, so an abort,
+a runaway allocation or a hang fails the case instead of the run: a stray cell at XFD1048576, a
+table over the whole sheet, zip bombs (honest and lying headers), one endless row, UTF-16 sheet
+parts, rows typed below a table, an .xls under another name, an .ods, a control character in a
+file name. Every case also checks that the input's bytes are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pmo_xl.io.package import Package
+from pmo_xl.io.read_workbook import read_workbook
+from pmo_xl.io.write_template import write_portfolio_workbook
+from pmo_xl.usecases import ALL_TABLES
+
+MEMORY_CAP = 500 * 2**20  # bytes of address space for one run of pmo-xl (issue 13's bound)
+CASE_TIMEOUT = 60  # seconds: a case that hangs fails here, not in CI's overall limit
+
+
+def run_capped(*args: str, memory: int = MEMORY_CAP) -> subprocess.CompletedProcess[str]:
+    """`pmo-xl ARGS` in a fresh process limited to `memory` bytes of address space."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run([sys.executable, "-m", "pmo_xl", *args], capture_output=True, text=True, timeout=CASE_TIMEOUT,
+                          preexec_fn=limit, env={**os.environ, "PMO_XL_STRICT": "", "OPENBLAS_NUM_THREADS": "1"})
+
+
+def validate_json(path: Path) -> tuple[int, list[dict]]:
+    before = path.read_bytes()
+    result = run_capped("validate", str(path), "--json")
+    assert path.read_bytes() == before
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def refused_in_one_line(path: Path) -> str:
+    before = path.read_bytes()
+    result = run_capped("validate", str(path))
+    assert path.read_bytes() == before
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    lines = result.stderr.strip().splitlines()
+    assert result.stdout == "" and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small valid portfolio: two projects, one resource."""
+    import datetime as dt
+
+    path = tmp_path_factory.mktemp("reader") / "base.xlsx"
+    projects = [[f"P{i}", f"Project {i}", None, None, None, None, None, "Active", None, dt.date(2026, 1, 1),
+                 dt.date(2026, 12, 31), 1000.0 * i, None, None, None, None, None, 3, 3, 3, 3, 3, 3] for i in (1, 2)]
+    resources = [["R1", "Ann", "Developer", None, 1.0, None, None, None, None, None, 80.0]]
+    write_portfolio_workbook(path, {"Projects": projects, "Resources": resources})
+    return path
+
+
+def sheet_member(path: Path, sheet: str) -> str:
+    with Package(path) as package:
+        return next(s.member for s in package.sheets if s.name == sheet)
+
+
+def rewritten(source: Path, target: Path, changes: dict[str, Callable[[bytes], bytes]]) -> Path:
+    """A copy of the package with some parts changed (by name)."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            copy.writestr(item.filename, changes[item.filename](data) if item.filename in changes else data)
+    return target
+
+
+def with_cell(xml: bytes, ref: str, value: str = "1") -> bytes:
+    """The sheet XML with one more row holding a number at `ref`."""
+    row = re.match(r"[A-Z]+(\d+)", ref).group(1)  # type: ignore[union-attr]
+    cell = f'<row r="{row}"><c r="{ref}"><v>{value}</v></c></row>'.encode()
+    return xml.replace(b"</sheetData>", cell + b"</sheetData>", 1)
+
+
+def issue_codes(issues: list[dict]) -> list[tuple[str, str, int | None, str | None]]:
+    return [(i["code"], i["sheet"], i["row"], i["column"]) for i in issues]
+
+
+# --- the process survives: far cells, huge tables ------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "XFD5000"])
+def test_a_stray_far_cell_is_a_located_issue_not_an_abort(tmp_path, base, ref):
+    member = sheet_member(base, "Projects")
+    path = rewritten(base, tmp_path / "stray.xlsx", {member: lambda xml: with_cell(xml, ref)})
+    code, issues = validate_json(path)
+    assert code == 1
+    letters, row = re.match(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
+    assert ("sheet-too-large", "Projects", int(row), letters) in issue_codes(issues)
+
+
+def test_a_table_declared_over_the_whole_sheet_reads_its_rows(tmp_path, base):
+    with zipfile.ZipFile(base) as archive:
+        tables = [n for n in archive.namelist() if n.startswith("xl/tables/")
+                  and b'displayName="tblProjects"' in archive.read(n)]
+    whole = {tables[0]: lambda xml: re.sub(rb'\bref="[^"]+"', b'ref="A1:XFD1048576"', xml)}
+    path = rewritten(base, tmp_path / "whole.xlsx", whole)
+    raw = read_workbook(path, ALL_TABLES).tables["Projects"]
+    assert raw.row_numbers == [2, 3] and raw.rows[0][0] == "P1"
+    code, issues = validate_json(path)
+    assert "internal-error" not in {i["code"] for i in issues}
+
+
+# --- zip bombs ---------------------------------------------------------------------------------------
+
+
+def bomb_zip(path: Path, base: Path, member: str, size: int) -> Path:
+    """`base` with `member` replaced by `size` bytes of one repeated row (it inflates ~1,000 times)."""
+    row = b'<row r="2"><c r="A2"><v>1</v></c></row>'
+    block = row * ((1 << 20) // len(row))
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressed = b"".join(packer.compress(block) for _ in range(size // len(block))) + packer.flush()
+    total = len(block) * (size // len(block))
+    crc = 0
+    for _ in range(size // len(block)):
+        crc = zlib.crc32(block, crc)
+    with zipfile.ZipFile(base) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in original.infolist():
+            if item.filename == member:
+                info = zipfile.ZipInfo(member)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                copy.writestr(info, b"")  # placeholder, replaced by raw bytes below
+            else:
+                copy.writestr(item.filename, original.read(item))
+    return _replace_member_raw(path, member, compressed, total, crc)
+
+
+def _replace_member_raw(path: Path, member: str, compressed: bytes, size: int, crc: int, declared: int | None = None) -> Path:
+    """Rewrite the zip with `member`'s deflate stream given raw (so a test can declare any size)."""
+    out = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as original, open(out, "wb") as handle:
+        entries = []
+        for item in original.infolist():
+            if item.filename == member:
+                data, length, checksum, method = compressed, declared if declared is not None else size, crc, 8
+            else:
+                with original.open(item) as stream:
+                    plain = stream.read()
+                data, length, checksum, method = zlib.compress(plain)[2:-4], len(plain), zlib.crc32(plain), 8
+            name = item.filename.encode()
+            offset = handle.tell()
+            zip64 = length >= 0xFFFFFFFF
+            extra = zipfile.struct.pack("<HHQQ", 1, 16, length, len(data)) if zip64 else b""
+            handle.write(zipfile.struct.pack("<4s5H3I2H", b"PK\x03\x04", 45 if zip64 else 20, 0, method, 0, 0x21,
+                                             checksum, 0xFFFFFFFF if zip64 else len(data), 0xFFFFFFFF if zip64 else length,
+                                             len(name), len(extra)) + name + extra + data)
+            entries.append((name, offset, length, len(data), checksum, method, zip64))
+        directory = handle.tell()
+        for name, offset, length, packed, checksum, method, zip64 in entries:
+            extra = zipfile.struct.pack("<HHQQQ", 1, 24, length, packed, offset) if zip64 else b""
+            handle.write(zipfile.struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 45 if zip64 else 20, 45 if zip64 else 20, 0, method,
+                                             0, 0x21, checksum, 0xFFFFFFFF if zip64 else packed, 0xFFFFFFFF if zip64 else length,
+                                             len(name), len(extra), 0, 0, 0, 0, 0xFFFFFFFF if zip64 else offset) + name + extra)
+        end = handle.tell()
+        handle.write(zipfile.struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(entries), len(entries), end - directory,
+                                         directory, 0))
+    out.replace(path)
+    return path
+
+
+def test_a_zip_bomb_with_an_honest_header_is_refused_at_once(tmp_path, base):
+    member = sheet_member(base, "Projects")
+    path = bomb_zip(tmp_path / "bomb.xlsx", base, member, 32 << 20)
+    line = refused_in_one_line(path)
+    assert "bomb.xlsx" in line and "zip bomb" in line
+
+
+def test_a_zip_bomb_lying_about_its_size_is_refused_as_it_inflates(tmp_path, base):
+    member = sheet_member(base, "Projects")
+    text = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7919 % 10007) for i in range(2, 60000))
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressed = packer.compress(text) + packer.flush()
+    path = tmp_path / "liar.xlsx"
+    path.write_bytes(base.read_bytes())
+    _replace_member_raw(path, member, compressed, len(text), zlib.crc32(text[:1000]), declared=1000)
+    line = refused_in_one_line(path)
+    assert "liar.xlsx" in line and "declares" in line
+
+
+def test_one_endless_row_is_scanned_in_bounded_memory(tmp_path):
+    """The scan's carry no longer grows without a </row>: 300 MB of one row pass under a 150 MB cap."""
+    script = (
+        "from pmo_xl.io.sheet_scan import scan_sheet_xml\n"
+        "cell = b'<c r=\"B2\"><v>1</v></c>' * 40000\n"
+        "head = b'<worksheet><sheetData><row r=\"2\"><c r=\"B2\" t=\"e\"><v>#N/A</v></c>'\n"
+        "pieces = [head] + [cell] * (300 * 2**20 // len(cell)) + [b'</row></sheetData></worksheet>']\n"
+        "scan = scan_sheet_xml(iter(pieces))\n"
+        "print(scan.errors, scan.last_row)\n"
+    )
+    limit = 150 * 2**20  # the pieces list holds one shared 0.9 MB piece 340 times
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=CASE_TIMEOUT,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "{(1, 1): '#N/A'} 2"
+
+
+# --- parts and rows that used to read as nothing -------------------------------------------------------
+
+
+def test_a_utf16_sheet_part_reads_like_utf8(tmp_path, base):
+    member = sheet_member(base, "Projects")
+
+    def utf16(xml: bytes) -> bytes:
+        text = xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        return text.encode("utf-16")
+
+    path = rewritten(base, tmp_path / "utf16.xlsx", {member: utf16})
+    assert read_workbook(path, ALL_TABLES).tables["Projects"].rows == read_workbook(base, ALL_TABLES).tables["Projects"].rows
+    assert validate_json(path)[1] == validate_json(base)[1]
+
+
+def test_rows_typed_below_a_table_are_read_and_flagged(tmp_path, base):
+    member = sheet_member(base, "Projects")
+
+    def typed_below(xml: bytes) -> bytes:
+        rows = b'<row r="4"><c r="A4" t="inlineStr"><is><t>P3</t></is></c><c r="B4" t="inlineStr"><is><t>Below</t></is></c>' \
+               b'<c r="H4" t="inlineStr"><is><t>Active</t></is></c><c r="L4"><v>-5</v></c></row>'
+        return xml.replace(b"</sheetData>", rows + b"</sheetData>", 1)
+
+    path = rewritten(base, tmp_path / "below.xlsx", {member: typed_below})
+    raw = read_workbook(path, ALL_TABLES).tables["Projects"]
+    assert raw.row_numbers == [2, 3, 4] and raw.rows[2][0] == "P3"
+    code, issues = validate_json(path)
+    found = issue_codes(issues)
+    assert ("typed-below-table", "Projects", 4, "A") in found
+    assert [i for i in issues if i["row"] == 4 and i["column"] == "L"], issues  # the row's own values are checked
+
+
+# --- formats and names -----------------------------------------------------------------------------------
+
+
+def test_an_ods_register_is_read_by_its_sheet_and_headers(tmp_path):
+    cells = lambda values: "".join(  # noqa: E731
+        f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+        if isinstance(v, (int, float)) else f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        for v in values)
+    rows = [["Project ID", "Project name", "Status", "Budget"], ["P1", "CRM", "Active", 1000], ["P2", "ERP", "Active", 2000]]
+    body = "".join(f"<table:table-row>{cells(r)}</table:table-row>" for r in rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="Projects">{body}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "portfolio.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                         'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    raw = read_workbook(path, ALL_TABLES).tables["Projects"]
+    assert raw.table is None and raw.row_numbers == [2, 3] and raw.rows[1][:2] == ["P2", "ERP"]
+    code, issues = validate_json(path)
+    assert "no-table" in {i["code"] for i in issues}
+
+
+def test_a_file_name_with_control_characters_is_one_escaped_line(tmp_path):
+    path = tmp_path / "evil\x1b[31m\nname.xlsx"
+    path.write_bytes(b"Project,Budget\nP1,100\n")
+    line = refused_in_one_line(path)
+    assert "\x1b" not in line and "\\x1b[31m\\nname.xlsx" in line
+
+
+def test_control_characters_in_cell_values_never_reach_the_terminal(tmp_path):
+    import datetime as dt
+
+    path = tmp_path / "escapes.xlsx"
+    projects = [["P1", "CRM", None, None, None, None, None, "Active", None, dt.date(2026, 1, 1), dt.date(2026, 12, 31),
+                 1000.0, None, None, None, None, None, 3, 3, 3, 3, 3, 3]]
+    resources = [["R1", "Ann", "Developer", None, 1.0, None, None, None, None, None, 80.0]]
+    allocations = [["P9\x1b[2J\x1b[31m", "R1", None, dt.date(2026, 2, 1), dt.date(2026, 2, 28), 40.0, None, None, "Committed", None]]
+    write_portfolio_workbook(path, {"Projects": projects, "Resources": resources, "Allocations": allocations})
+    result = run_capped("validate", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "unknown-reference" in result.stdout and "\\x1b[2J" in result.stdout
+
+
+def test_a_1904_workbook_reads_plain_number_dates_from_1904(tmp_path):
+    import datetime as dt
+
+    from pmo_xl.usecases import load_portfolio
+
+    serial = 44931  # typed as a plain number in a date column
+    projects = [["P1", "CRM", None, None, None, None, None, "Active", None, serial, dt.date(2030, 12, 31), 1000.0,
+                 None, None, None, None, None, 3, 3, 3, 3, 3, 3]]
+    plain = write_portfolio_workbook(tmp_path / "plain.xlsx", {"Projects": projects})
+
+    def mac(xml: bytes) -> bytes:
+        if b"<workbookPr" in xml:
+            return re.sub(rb"<workbookPr\b", b'<workbookPr date1904="1"', xml, count=1)
+        return re.sub(rb"(<workbook\b[^>]*>)", rb'\1<workbookPr date1904="1"/>', xml, count=1)
+
+    path = rewritten(plain, tmp_path / "mac.xlsx", {"xl/workbook.xml": mac})
+    assert read_workbook(path, ALL_TABLES).date1904 and not read_workbook(plain, ALL_TABLES).date1904
+    start = load_portfolio(path).projects["start"].iloc[0]
+    assert start.date() == dt.date(1904, 1, 1) + dt.timedelta(days=serial)
+    assert load_portfolio(plain).projects["start"].iloc[0].date() == dt.date(1899, 12, 30) + dt.timedelta(days=serial)

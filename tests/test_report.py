@@ -34,7 +34,7 @@ from pmo_xl.usecases import load_portfolio
 # openpyxl cannot keep sparklines when it reads a file and says so; the tests count them in the XML.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
-EXPECTED_SHEETS = ["Dashboard", "Portfolio", "Priorities", "Resources", "Earned Value", "Risks", "Milestones", "Data Quality"]
+EXPECTED_SHEETS = ["Dashboard", "Roadmap", "Portfolio", "Priorities", "Resources", "Earned Value", "Risks", "Milestones", "Data Quality"]
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "nan", "NaN", "inf", "-inf"}
 # Text a PM could type that a careless writer would turn into a formula.
 HOSTILE = {"name": "=SUM(1,2) rollout", "manager": "+44 20 7946 0000", "commentary": "-5 days late; =HYPERLINK(\"http://x\")",
@@ -218,7 +218,7 @@ def test_charts_on_dashboard_priorities_and_earned_value(report: Path, model: Re
     assert charts["Priorities"] == 1  # efficient frontier
     assert charts["Earned Value"] == len(model.earned_value.curves) >= 1
     with zipfile.ZipFile(report) as z:
-        sheet = next(n for n in z.namelist() if n.startswith("xl/worksheets/sheet5"))
+        sheet = f"xl/worksheets/sheet{EXPECTED_SHEETS.index('Earned Value') + 1}.xml"
         assert z.read(sheet).count(b"<x14:sparkline>") == 2 * len(model.earned_value.metrics)
 
 
@@ -299,11 +299,15 @@ def test_data_quality_lists_every_validation_issue(book: openpyxl.Workbook, port
 def test_print_setup(report: Path, book: openpyxl.Workbook) -> None:
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title  # 1 is the default, left out
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.paperSize == 9, ws.title  # A4 everywhere: one paper size for the whole pack
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title  # 1 is the default, left out
+        else:  # an explicit scale, with page breaks planned between groups
+            assert 10 <= int(ws.page_setup.scale) <= 100, ws.title
         assert "Contoso transformation portfolio" in ws.oddHeader.left.text
         assert "October 2026" in ws.oddHeader.center.text
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        assert "October 2026 report" in ws.oddFooter.left.text, ws.title
     assert book["Portfolio"].print_title_rows == "$4:$4"
     assert book["Portfolio"].freeze_panes == "C5"
 

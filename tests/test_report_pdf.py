@@ -26,7 +26,7 @@ REQUIRED = bool(os.environ.get("PMO_REQUIRE_LIBREOFFICE"))
 HAVE_SOFFICE = find_soffice() is not None
 needs_libreoffice = pytest.mark.skipif(not HAVE_SOFFICE and not REQUIRED, reason="LibreOffice (soffice) is not installed")
 SHEET_TITLES = {
-    "Dashboard": "Contoso transformation portfolio", "Portfolio": "Portfolio", "Priorities": "Priorities and portfolio selection",
+    "Dashboard": "Contoso transformation portfolio", "Roadmap": "Roadmap", "Portfolio": "Portfolio", "Priorities": "Priorities and portfolio selection",
     "Resources": "Resources: capacity and loading", "Earned Value": "Earned value and earned schedule", "Risks": "Risks",
     "Milestones": "Milestones", "Data Quality": "Data quality",
 }
@@ -77,7 +77,7 @@ def test_pdf_has_every_sheet_with_headers_and_page_numbers(pdf: Path) -> None:
     for sheet, title in SHEET_TITLES.items():
         assert title in text, sheet
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
-    assert "Monthly report October 2026" in text and "Status date 31 Oct 2026" in text
+    assert "Monthly report October 2026" in text and "October 2026 report · status date 31 Oct 2026" in text
 
 
 @pytest.mark.libreoffice

@@ -17,11 +17,13 @@ from pmo_xl.report.sheets.portfolio import write_portfolio
 from pmo_xl.report.sheets.priorities import write_priorities
 from pmo_xl.report.sheets.resources import write_resources
 from pmo_xl.report.sheets.risks import write_risks
+from pmo_xl.report.sheets.roadmap import write_roadmap
 
 SheetWriter = Callable[[Workbook, Styles, ReportModel], Worksheet]
 
 SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Dashboard", write_dashboard),
+    ("Roadmap", write_roadmap),
     ("Portfolio", write_portfolio),
     ("Priorities", write_priorities),
     ("Resources", write_resources),

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from pmo_xl.io.table_headers import unique_headers
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
+from pmo_xl.report.sheets.paging import A4, MARGIN_SIDE, MARGIN_TOP, paginate
 
 TABLE_STYLE = "Table Style Light 9"
 BASE_FONT = {"font_name": "Calibri", "font_size": 10}
@@ -287,27 +288,36 @@ def sheet_title(sheet: Worksheet, styles: Styles, model: ReportModel, title: str
 
 
 def page_setup(
-    sheet: Worksheet, model: ReportModel, *, repeat_row: int | None = None, last_col: int | None = None, last_row: int | None = None,
-    paper: int = 9, freeze: tuple[int, int] | None = None,
+    sheet: Worksheet, model: ReportModel, *, repeat_row: int | tuple[int, int] | None = None, last_col: int | None = None,
+    last_row: int | None = None, paper: int = A4, freeze: tuple[int, int] | None = None, starts: Sequence[int] | None = None,
 ) -> None:
-    """Landscape, fit to one page wide, header/footer with portfolio, period and page numbers.
+    """A4 landscape for every sheet, header and footer with portfolio, period and page numbers.
 
-    paper 9 = A4, 8 = A3 (the widest tables). `repeat_row` (0-based) repeats a table header on
-    every printed page.
+    `repeat_row` (0-based, or a first/last pair) repeats a table header on every printed page
+    after the one it starts on. Without `starts` the sheet prints fit to one page wide; with
+    `starts` (the rows where its groups begin: programmes, statuses, pages) the scale and the
+    page breaks are planned (see paging.py) so that pages break between groups.
     """
+    del paper  # one paper size for the whole pack: mixed A3 and A4 pages print badly
     sheet.set_landscape()
-    sheet.set_paper(paper)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_paper(A4)
+    sheet.set_margins(left=MARGIN_SIDE, right=MARGIN_SIDE, top=MARGIN_TOP, bottom=MARGIN_TOP)
     sheet.center_horizontally()
     name = header_text(model.title)
     period = header_text(model.period_label)
     sheet.set_header(f'&L&"Calibri,Bold"&10{name}&C&10Monthly report {period}&R&10&A', {"margin": 0.25})
-    sheet.set_footer(f"&L&8Status date {_status(model)}&R&8Page &P of &N", {"margin": 0.25})
-    if repeat_row is not None:
-        sheet.repeat_rows(repeat_row)
+    sheet.set_footer(f"&L&8{period} report · status date {_status(model)}&C&8&A&R&8Page &P of &N", {"margin": 0.25})
+    repeat = (repeat_row, repeat_row) if isinstance(repeat_row, int) else repeat_row
+    if repeat is not None:
+        sheet.repeat_rows(*repeat)
     if last_col is not None and last_row is not None:
         sheet.print_area(0, 0, last_row, last_col)
+        if starts is not None:
+            paginate(sheet, last_row, last_col, starts=starts, repeat=repeat)
+        else:
+            sheet.fit_to_pages(1, 0)
+    else:
+        sheet.fit_to_pages(1, 0)
     if freeze is not None:
         sheet.freeze_panes(*freeze)
     sheet.hide_gridlines(2)

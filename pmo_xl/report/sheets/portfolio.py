@@ -49,6 +49,8 @@ def write_portfolio(workbook: Workbook, styles: Styles, model: ReportModel) -> W
                 f"RAG: Scope to Resources as reported by the PM; Overall the worst of them and of the indices (CPI, SPI, SPI(t), TCPI) · "
                 f"Trend: overall RAG against {model.previous_label} (▲ better, ▼ worse, ► same)")
     last_row = write_table(sheet, styles, TABLE, HEADER_ROW, 0, table, COLUMNS)
-    page_setup(sheet, model, repeat_row=HEADER_ROW, last_col=len(COLUMNS) - 1, last_row=last_row, paper=8,
-               freeze=(HEADER_ROW + 1, 2))
+    programme = table["programme"].fillna("").tolist()
+    starts = [HEADER_ROW + 1 + i for i in range(len(programme)) if i == 0 or programme[i] != programme[i - 1]]
+    page_setup(sheet, model, repeat_row=HEADER_ROW, last_col=len(COLUMNS) - 1, last_row=last_row, freeze=(HEADER_ROW + 1, 2),
+               starts=starts)
     return sheet

@@ -44,6 +44,7 @@ class Settings:
     update_due_days: int = 10
     high_risk_score: int = 15
     milestone_slip_days: int = 0
+    project_pages: str = "Exceptions"  # All, Exceptions or None: which projects get a page in the report
     # criterion, weight, direction ("Higher is better"/"Lower is better"), scale_min, scale_max
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     # square DataFrame indexed and columned by criterion names; None when absent

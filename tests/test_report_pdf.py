@@ -26,7 +26,7 @@ REQUIRED = bool(os.environ.get("PMO_REQUIRE_LIBREOFFICE"))
 HAVE_SOFFICE = find_soffice() is not None
 needs_libreoffice = pytest.mark.skipif(not HAVE_SOFFICE and not REQUIRED, reason="LibreOffice (soffice) is not installed")
 SHEET_TITLES = {
-    "Dashboard": "Contoso transformation portfolio", "Roadmap": "Roadmap", "Portfolio": "Portfolio", "Priorities": "Priorities and portfolio selection",
+    "Dashboard": "Contoso transformation portfolio", "Roadmap": "Roadmap", "Project index": "Project pages", "Portfolio": "Portfolio", "Priorities": "Priorities and portfolio selection",
     "Resources": "Resources: capacity and loading", "Earned Value": "Earned value and earned schedule", "Risks": "Risks",
     "Milestones": "Milestones", "Data Quality": "Data quality",
 }

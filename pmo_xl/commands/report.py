@@ -24,6 +24,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", type=Path, help="the report file to write (.xlsx)")
     parser.add_argument("--period", help="reporting month YYYY-MM (default: the month of the Settings status date)")
     parser.add_argument("--pdf", action="store_true", help="also write a PDF of the pack (needs LibreOffice)")
+    parser.add_argument("--project-pages", choices=("all", "exceptions", "none"), type=str.lower,
+                        help="one printed page per project: all approved, active and on-hold projects; exceptions (Red, Amber, "
+                        "milestone missed or slipped, loading an over-allocated person); or none "
+                        "(default: the Settings choice 'Project pages in the report', else exceptions)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(run=run)
 
@@ -64,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print("pmo-xl: the report cannot overwrite the input workbook; choose another -o", file=sys.stderr)
         return 2
     with step(f"writing {output.name}", args.quiet):
-        write_report(portfolio, output, period)
+        write_report(portfolio, output, period, project_pages=args.project_pages)
     print(f"wrote {output}")
     if getattr(args, "pdf", False):
         from pmo_xl.report.pdf import convert_to_pdf

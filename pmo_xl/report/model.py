@@ -40,6 +40,7 @@ from pmo_xl.report.model_dashboard import (
     build_scatter,
     build_team_utilisation,
 )
+from pmo_xl.report.model_project_pages import ProjectPagesView, build_project_pages
 from pmo_xl.report.model_views import (
     DataQualityView,
     EarnedValueView,
@@ -79,6 +80,7 @@ class ReportModel:
     milestones: MilestoneResult | None
     data_quality: DataQualityView
     unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
+    project_pages: ProjectPagesView | None = None  # one printed page per chosen project
 
     @property
     def period_label(self) -> str:
@@ -134,8 +136,11 @@ class _Runner:
         return result
 
 
-def build_report_model(portfolio: Portfolio, period: pd.Timestamp | None = None) -> ReportModel:
-    """The report model for `period` (first day of a month; default: the status period)."""
+def build_report_model(portfolio: Portfolio, period: pd.Timestamp | None = None, project_pages: str | None = None) -> ReportModel:
+    """The report model for `period` (first day of a month; default: the status period).
+
+    `project_pages` (all, exceptions, none) overrides Settings.project_pages.
+    """
     from pmo_xl.compute.earned_value import compute_earned_value
     from pmo_xl.compute.loading import compute_loading
     from pmo_xl.compute.priority import compute_priorities
@@ -167,6 +172,12 @@ def build_report_model(portfolio: Portfolio, period: pd.Timestamp | None = None)
         ev=ev, ev_before=ev_before, resources=resources, risks=risks, risks_before=risks_before,
         data_quality=data_quality, milestones=milestones, milestones_before=milestones_before,
     )
+    ev_view = build_earned_value_view(ev, project_table) if ev is not None else None
+    pages = build_project_pages(
+        project_pages or settings.project_pages, project_table, now.projects, ev_view.metrics if ev_view is not None else None,
+        ev.by_period if ev is not None else None, now.baseline, milestones.table if milestones is not None else None,
+        int(settings.milestone_slip_days), risks.register if risks is not None else None, now.allocations, now.resources,
+        resources.overallocations if resources is not None else None, period)
     unavailable = dict(runner.unavailable)
     if period is None:
         unavailable.setdefault("Dashboard", "no status date and no progress: there is no reporting period")
@@ -186,10 +197,11 @@ def build_report_model(portfolio: Portfolio, period: pd.Timestamp | None = None)
         portfolio=project_table,
         priorities=build_priorities_view(priorities) if priorities is not None else None,
         resources=resources,
-        earned_value=build_earned_value_view(ev, project_table) if ev is not None else None,
+        earned_value=ev_view,
         risks=risks,
         milestones=milestones,
         data_quality=data_quality,
         unavailable=unavailable,
+        project_pages=pages,
     )
 

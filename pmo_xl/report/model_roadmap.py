@@ -39,6 +39,16 @@ class RoadmapView:
     markers: pd.DataFrame  # row (position in projects), month (index), state, text (the milestones of that month, for a comment)
 
 
+def baseline_finish(plan_start: object, planned_months: float) -> pd.Timestamp | None:
+    """The last day of the earned-value plan: plan start + PD months (None when either is unknown)."""
+    if plan_start is None or pd.isna(plan_start) or not np.isfinite(planned_months) or planned_months <= 0:
+        return None
+    start = pd.Timestamp(plan_start)
+    if start.day == 1:  # the usual case (plans start on a month), without a slow DateOffset
+        return pd.Timestamp((np.datetime64(start, "M") + int(planned_months)).astype("datetime64[D]") - np.timedelta64(1, "D"))
+    return start + pd.DateOffset(months=int(planned_months)) - pd.Timedelta(days=1)
+
+
 def _month_number(values: pd.Series) -> np.ndarray:
     stamps = pd.to_datetime(values)
     return (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=np.float64)
@@ -58,14 +68,13 @@ def build_roadmap(table: pd.DataFrame, metrics: pd.DataFrame | None, milestones:
     if plan is not None:
         plan_start = pd.to_datetime(rows["project_id"].map(plan["plan_start"]))
         months = rows["project_id"].map(plan["pd"]).astype(float)
-        ends = [s + pd.DateOffset(months=int(m)) - pd.Timedelta(days=1) if pd.notna(s) and np.isfinite(m) and m > 0 else pd.NaT
-                for s, m in zip(plan_start, months, strict=True)]
-        baseline_finish = pd.Series(pd.to_datetime(ends), index=rows.index).fillna(finish)
+        ends = [baseline_finish(s, m) or pd.NaT for s, m in zip(plan_start, months, strict=True)]
+        plan_finish = pd.Series(pd.to_datetime(ends), index=rows.index).fillna(finish)
         earned = pd.to_datetime(rows["project_id"].map(plan["forecast_finish"]))
     else:
-        baseline_finish = finish
+        plan_finish = finish
         earned = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns]")
-    rows["baseline_finish"] = baseline_finish
+    rows["baseline_finish"] = plan_finish
     rows["forecast_finish"] = earned.fillna(finish)
     rows["forecast_from"] = np.where(earned.notna(), "earned schedule", np.where(finish.notna(), "PM's finish", ""))
     rows["slip_days"] = (rows["forecast_finish"] - rows["baseline_finish"]).dt.days.astype(float)

@@ -22,9 +22,13 @@ from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.report.sheets import SHEETS, Styles
 
 
-def write_report(portfolio: Portfolio, out: str | os.PathLike[str], period: pd.Timestamp | None = None) -> Path:
-    """Compute and write the report for `period` (default: the status period) atomically to `out`."""
-    return write_report_model(build_report_model(portfolio, period), out)
+def write_report(portfolio: Portfolio, out: str | os.PathLike[str], period: pd.Timestamp | None = None,
+                 project_pages: str | None = None) -> Path:
+    """Compute and write the report for `period` (default: the status period) atomically to `out`.
+
+    `project_pages` (all, exceptions, none) overrides Settings.project_pages.
+    """
+    return write_report_model(build_report_model(portfolio, period, project_pages), out)
 
 
 def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
@@ -47,7 +51,7 @@ def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
         workbook.set_size(1600, 1000)
         styles = Styles(workbook, model)
         for _, writer in SHEETS:
-            writer(workbook, styles, model)
+            writer(workbook, styles, model)  # None: nothing to show in this pack (e.g. no project pages)
         workbook.worksheets()[0].activate()
         workbook.close()
     return out

@@ -18,6 +18,7 @@ YES_NO = ("Yes", "No")
 WEIGHT_SOURCES = ("Typed weights", "AHP")
 OBJECTIVES = ("Priority score", "Score × budget")
 DIRECTIONS = ("Higher is better", "Lower is better")
+PROJECT_PAGES = ("Exceptions", "All", "None")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ SCALAR_SETTINGS: tuple[Setting, ...] = (
     Setting("update_due_days", "Update due (days after month end)", Kind.INTEGER, 10, "An active project without progress for the period is late after this many days.", minimum=0, maximum=60),
     Setting("high_risk_score", "High risk score from", Kind.INTEGER, 15, "Probability × impact at or above this is a high risk.", minimum=1, maximum=25),
     Setting("milestone_slip_days", "Milestone slip tolerance (days)", Kind.INTEGER, 0, "Forecast later than baseline by more than this is a slip.", minimum=0, maximum=365),
+    Setting("project_pages", "Project pages in the report", Kind.CHOICE, "Exceptions", "One printed page per project: All (approved, active, on hold), Exceptions (Red, Amber, milestone missed or slipped, loading an over-allocated person) or None.", PROJECT_PAGES),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SCALAR_SETTINGS}
 

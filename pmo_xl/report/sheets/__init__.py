@@ -1,4 +1,8 @@
-"""The report WRITERS, one module per sheet, in the order the pack prints them (XlsxWriter only)."""
+"""The report WRITERS, one module per sheet, in the order the pack prints them (XlsxWriter only).
+
+The executive pack first (Dashboard with its exceptions, Roadmap, project pages), then the detail
+sheets as appendices.
+"""
 
 from __future__ import annotations
 
@@ -15,15 +19,19 @@ from pmo_xl.report.sheets.earned_value import write_earned_value
 from pmo_xl.report.sheets.milestones import write_milestones
 from pmo_xl.report.sheets.portfolio import write_portfolio
 from pmo_xl.report.sheets.priorities import write_priorities
+from pmo_xl.report.sheets.project_pages import write_project_index, write_project_pages
 from pmo_xl.report.sheets.resources import write_resources
 from pmo_xl.report.sheets.risks import write_risks
 from pmo_xl.report.sheets.roadmap import write_roadmap
 
-SheetWriter = Callable[[Workbook, Styles, ReportModel], Worksheet]
+# A writer returns None when its sheet has nothing to show in this pack (no project pages chosen).
+SheetWriter = Callable[[Workbook, Styles, ReportModel], Worksheet | None]
 
 SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Dashboard", write_dashboard),
     ("Roadmap", write_roadmap),
+    ("Project index", write_project_index),
+    ("Project pages", write_project_pages),
     ("Portfolio", write_portfolio),
     ("Priorities", write_priorities),
     ("Resources", write_resources),

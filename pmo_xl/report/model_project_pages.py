@@ -1,0 +1,301 @@
+"""Report-model piece of the project pages: one printed page per project, for its sponsor.
+
+Which projects get a page is Settings.project_pages or `pmo-xl report --project-pages`:
+  - all: every approved, active or on-hold project (the Roadmap's projects);
+  - exceptions (default): the active or on-hold ones that are Red or Amber overall, have a
+    milestone missed or slipped (or achieved late this month), or load a person who is
+    over-allocated in the status month;
+  - none: no pages.
+
+Every figure is read from what is computed for the other sheets: the Portfolio row (RAGs,
+reasons, commentary), the Earned Value metrics (the same numbers as the Earned Value sheet),
+the milestone table, the risk register, the over-allocation list. The page's S-curve is the
+project's cumulative PV (its baseline plan, to the end), EV and AC to the status period, and
+the forecast from AC now to EAC at the forecast finish.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.report.model_roadmap import ROADMAP_STATUSES, baseline_finish
+
+PAGE_CHOICES: Final = ("all", "exceptions", "none")
+ACTIVE: Final = ("Active", "On hold")
+MILESTONES_SHOWN, RISKS_SHOWN, PEOPLE_SHOWN = 7, 4, 6
+_CAUSE = re.compile(r"(\S+) (\d[\d,]*) h")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A project's cumulative S-curve by month (NaN where a series does not apply)."""
+
+    period: np.ndarray  # datetime64[ns], first day of each month
+    pv: np.ndarray
+    ev: np.ndarray
+    ac: np.ndarray
+    forecast: np.ndarray  # AC now, then straight to EAC at the forecast finish
+
+    def __len__(self) -> int:
+        return len(self.period)
+
+
+EMPTY_CURVE = Curve(*(np.array([], dtype=t) for t in ("datetime64[ns]", float, float, float, float)))
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """What one page shows (figures as values; the writer lays them out)."""
+
+    project_id: str
+    name: str
+    details: list[tuple[str, object]]  # label, value: programme, business unit, sponsor, PM, phase, status, start, finish
+    why: str  # why the project has a page ("" when every project has one)
+    overall: str | None
+    trend: str
+    rag: list[tuple[str, str | None, str]]  # dimension, RAG, reason or source
+    commentary: str
+    ev: dict[str, float | pd.Timestamp | None]  # bac, eac, vac, cpi, spi, spi_t, pct_complete, forecast_finish, baseline_finish
+    curve: Curve
+    milestones: list[tuple[object, ...]]  # milestone, baseline_date, current_date, slip_days, state
+    risks: list[tuple[object, ...]]  # risk_id, title, score, band, owner
+    people: list[tuple[object, ...]]  # person, role, fte, over (hours this project adds to an over-allocation, "" when none)
+
+
+@dataclass(frozen=True)
+class ProjectPagesView:
+    choice: str
+    pages: list[ProjectPage]
+    candidates: int  # projects that could have a page (approved, active, on hold)
+
+
+def normalise_choice(value: object) -> str:
+    """'All' / 'Exceptions' / 'None' as typed in Settings or on the command line (default: exceptions)."""
+    text = str(value or "").strip().lower()
+    return text if text in PAGE_CHOICES else "exceptions"
+
+
+def build_project_pages(
+    choice: str, table: pd.DataFrame, projects: pd.DataFrame, metrics: pd.DataFrame | None, by_period: pd.DataFrame | None,
+    baseline: pd.DataFrame, milestones: pd.DataFrame | None, slip_tolerance: int, risks: pd.DataFrame | None,
+    allocations: pd.DataFrame, resources: pd.DataFrame, overallocations: pd.DataFrame | None, period: pd.Timestamp | None,
+) -> ProjectPagesView:
+    """The pages for `choice` (all, exceptions, none), in the Portfolio sheet's order (by programme)."""
+    choice = normalise_choice(choice)
+    candidates = table[table["status"].isin(ROADMAP_STATUSES)]
+    if choice == "none" or not len(candidates):
+        return ProjectPagesView(choice, [], len(candidates))
+    ms = _milestone_states(milestones, slip_tolerance, period)
+    causes = _over_causes(overallocations, period)
+    reasons = _exception_reasons(candidates, ms, causes)
+    chosen = candidates if choice == "all" else candidates[candidates["project_id"].map(lambda p: bool(reasons.get(p)))]
+    metric_rows = metrics.drop_duplicates("project_id").set_index("project_id").to_dict("index") if metrics is not None and len(metrics) else {}
+    sponsor = projects.drop_duplicates("project_id").set_index("project_id")["sponsor"] if "sponsor" in projects else pd.Series(dtype=object)
+    curves = _curves(chosen["project_id"], by_period, baseline)
+    ms_by = _shown_milestones(ms[ms["project_id"].isin(set(chosen["project_id"]))])
+    risk_by = _shown_risks(risks)
+    people_by = _people(chosen["project_id"], allocations, resources, period, causes)
+    pages = []
+    for row in chosen.to_dict("records"):
+        pid = row["project_id"]
+        metric = metric_rows.get(pid)
+        pages.append(ProjectPage(
+            project_id=pid, name=str(row["name"] or pid), details=_details(row, sponsor.get(pid)),
+            why="; ".join(reasons.get(pid, [])) if choice == "exceptions" else "", overall=_text(row.get("rag_overall")) or None,
+            trend=_text(row.get("trend")), rag=_rags(row), commentary=_text(row.get("commentary")),
+            ev=_ev(row, metric), curve=_with_forecast(curves.get(pid), metric),
+            milestones=ms_by.get(pid, []), risks=risk_by.get(pid, []), people=people_by.get(pid, []),
+        ))
+    return ProjectPagesView(choice, pages, len(candidates))
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _details(row: dict[str, object], sponsor: object) -> list[tuple[str, object]]:
+    return [("Programme", _text(row.get("programme"))), ("Business unit", _text(row.get("business_unit"))),
+            ("Sponsor", _text(sponsor)), ("Project manager", _text(row.get("manager"))), ("Phase", _text(row.get("phase"))),
+            ("Status", _text(row.get("status"))), ("Start", row.get("start")), ("Finish", row.get("finish"))]
+
+
+def _rags(row: dict[str, object]) -> list[tuple[str, str | None, str]]:
+    reported = "as reported by the PM"
+    return [("Overall", _text(row.get("rag_overall")) or None, _text(row.get("overall_reason"))),
+            ("Indices (CPI, SPI, SPI(t), TCPI)", _text(row.get("rag_index")) or None, "computed from progress"),
+            ("Scope", _text(row.get("rag_scope")) or None, reported), ("Schedule", _text(row.get("rag_schedule")) or None, reported),
+            ("Cost", _text(row.get("rag_cost")) or None, reported), ("Resources", _text(row.get("rag_resources")) or None, reported)]
+
+
+def _ev(row: dict[str, object], metric: dict[str, object] | None) -> dict[str, float | pd.Timestamp | None]:
+    def number(field: str) -> float:
+        return _number(metric, field)
+
+    plan_start = metric.get("plan_start") if metric is not None else None
+    finish = baseline_finish(plan_start, number("pd"))
+    return {"bac": number("bac") if metric is not None else float(row.get("bac") or float("nan")), "eac": number("eac"),
+            "vac": number("vac"), "cpi": number("cpi"), "spi": number("spi"), "spi_t": number("spi_t"),
+            "pct_complete": number("pct_complete"),
+            "forecast_finish": pd.Timestamp(metric["forecast_finish"]) if metric is not None and pd.notna(metric.get("forecast_finish")) else None,
+            "baseline_finish": finish if finish is not None else (pd.Timestamp(row["finish"]) if pd.notna(row.get("finish")) else None)}
+
+
+def _milestone_states(milestones: pd.DataFrame | None, tolerance: int, period: pd.Timestamp | None) -> pd.DataFrame:
+    """Milestones with a state for the page: Missed, Slipped, Achieved late (this month), Due / open, Achieved."""
+    columns = ["project_id", "milestone", "baseline_date", "current_date", "slip_days", "state"]
+    if milestones is None or not len(milestones):
+        return pd.DataFrame(columns=columns)
+    frame = milestones
+    achieved = frame["achieved"].astype(bool)
+    late = achieved & (frame["slip_days"].astype(float) > tolerance)
+    this_month = pd.to_datetime(frame["actual_date"]).dt.to_period("M").dt.start_time == period if period is not None else False
+    state = np.select([frame["missed"].astype(bool), frame["slipped"].astype(bool), late & this_month, late, achieved],
+                      ["Missed", "Slipped", "Achieved late this month", "Achieved late", "Achieved"], "Open")
+    return frame.assign(state=state)[columns]
+
+
+def _over_causes(overallocations: pd.DataFrame | None, period: pd.Timestamp | None) -> dict[str, list[tuple[str, str, int]]]:
+    """project -> [(person, resource_id, hours)] for each over-allocation of the status month it feeds."""
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    if overallocations is None or not len(overallocations) or period is None:
+        return out
+    month = overallocations["period"].dt.to_period("M").dt.start_time == period
+    for name, rid, causes in zip(overallocations.loc[month, "name"], overallocations.loc[month, "resource_id"],
+                                 overallocations.loc[month, "causes"], strict=True):
+        for pid, hours in _CAUSE.findall(str(causes or "")):
+            entries = out.setdefault(pid, [])
+            if all(e[1] != str(rid) for e in entries):
+                entries.append((_text(name), str(rid), int(hours.replace(",", ""))))
+    return out
+
+
+def _exception_reasons(candidates: pd.DataFrame, ms: pd.DataFrame, causes: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[str]]:
+    reasons: dict[str, list[str]] = {}
+    live = candidates[candidates["status"].isin(ACTIVE)]
+    for pid, rag in zip(live["project_id"], live["rag_overall"], strict=True):
+        if rag in ("Red", "Amber"):
+            reasons.setdefault(pid, []).append(f"{rag} overall")
+    flagged = ms[ms["project_id"].isin(set(live["project_id"])) & ms["state"].isin(("Missed", "Slipped", "Achieved late this month"))]
+    for (pid, state), count in flagged.groupby(["project_id", "state"], sort=True).size().items():
+        reasons.setdefault(pid, []).append(f"{count} milestone{'s' if count > 1 else ''} {state.lower()}")
+    for pid in live["project_id"]:
+        if pid in causes:
+            people = len(causes[pid])
+            reasons.setdefault(pid, []).append(f"loads {people} over-allocated {'people' if people > 1 else 'person'}")
+    return reasons
+
+
+def _curves(ids: pd.Series, by_period: pd.DataFrame | None, baseline: pd.DataFrame) -> dict[str, Curve]:
+    """Per project: cumulative PV from the baseline (every planned month), EV and AC to date from progress.
+
+    Where the PM typed a PV in Progress it is the one shown (the indices were computed from it).
+    """
+    wanted = set(ids)
+    plan = baseline[baseline["project_id"].isin(wanted)] if len(baseline) else baseline
+    if len(plan):
+        plan = plan.groupby(["project_id", "period"], sort=True)["planned_value"].sum().groupby(level=0).cumsum().rename("plan")
+    else:
+        plan = pd.Series(dtype=float, name="plan", index=pd.MultiIndex.from_arrays([[], []], names=["project_id", "period"]))
+    if by_period is not None and len(by_period):
+        done = by_period[by_period["project_id"].isin(wanted)].drop_duplicates(["project_id", "period"], keep="last")
+        done = done.set_index(["project_id", "period"])[["pv", "ev", "ac"]].astype(float)
+    else:
+        done = pd.DataFrame(columns=["pv", "ev", "ac"], dtype=float,
+                            index=pd.MultiIndex.from_arrays([[], []], names=["project_id", "period"]))
+    both = pd.concat([plan.to_frame(), done], axis=1, sort=True).reset_index()
+    if not len(both):
+        return {}
+    both["pv"] = both["pv"].fillna(both["plan"])
+    ids_ = both["project_id"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, ids_[1:] != ids_[:-1], True])
+    period = both["period"].to_numpy(dtype="datetime64[ns]")
+    pv, ev, ac = (both[c].to_numpy(dtype=float) for c in ("pv", "ev", "ac"))
+    return {ids_[a]: Curve(period[a:b], pv[a:b], ev[a:b], ac[a:b], np.full(b - a, np.nan))
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)}
+
+
+def _with_forecast(curve: Curve | None, metric: dict[str, object] | None) -> Curve:
+    """The curve continued: the forecast runs from AC at the last progress month to EAC at the forecast finish."""
+    if curve is None or not len(curve):
+        return EMPTY_CURVE
+    months = curve.period.astype("datetime64[M]")
+    done = np.flatnonzero(np.isfinite(curve.ac))
+    eac = _number(metric, "eac")
+    finish = metric.get("forecast_finish") if metric is not None else None
+    if not done.size or not np.isfinite(eac) or finish is None or pd.isna(finish):
+        return curve
+    start = months[done[-1]]
+    end = max(np.datetime64(pd.Timestamp(finish), "M"), start)
+    ahead = np.arange(start, end + 1)
+    shown = np.union1d(months, ahead)
+    at = np.minimum(np.searchsorted(months, shown), len(months) - 1)
+    known = np.isin(shown, months)
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        return np.where(known, values[at], np.nan)
+
+    position = (shown - start).astype(int)
+    ac_now = curve.ac[done[-1]]
+    forecast = np.where((position >= 0) & (shown <= end), ac_now + (eac - ac_now) * position / max(len(ahead) - 1, 1), np.nan)
+    return Curve(shown.astype("datetime64[ns]"), spread(curve.pv), spread(curve.ev), spread(curve.ac), forecast)
+
+
+def _number(record: dict[str, object] | None, field: str) -> float:
+    value = record.get(field) if record is not None else None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+    return number
+
+
+def _split(frame: pd.DataFrame, columns: list[str], limit: int) -> dict[str, list[tuple[object, ...]]]:
+    """`frame` (sorted by project_id, then display order) as up to `limit` row tuples per project."""
+    if not len(frame):
+        return {}
+    frame = frame[frame.groupby("project_id", sort=False).cumcount().to_numpy() < limit]
+    ids = frame["project_id"].to_numpy()
+    rows = list(zip(*(frame[c].tolist() for c in columns), strict=True))
+    bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True])
+    return {ids[a]: rows[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)}
+
+
+def _shown_milestones(ms: pd.DataFrame) -> dict[str, list[tuple[object, ...]]]:
+    """Per project: missed and slipped first, then the next open ones, then those achieved late this month."""
+    order = {"Missed": 0, "Slipped": 1, "Achieved late this month": 2, "Open": 3}
+    shown = ms[ms["state"].isin(order)]
+    shown = shown.assign(_o=shown["state"].map(order)).sort_values(["project_id", "_o", "current_date", "milestone"], kind="mergesort")
+    return _split(shown, ["milestone", "baseline_date", "current_date", "slip_days", "state"], MILESTONES_SHOWN)
+
+
+def _shown_risks(risks: pd.DataFrame | None) -> dict[str, list[tuple[object, ...]]]:
+    if risks is None or not len(risks):
+        return {}
+    open_ = risks[risks["is_open"].astype(bool)]  # the register is ordered by exposure: a stable sort keeps that order
+    open_ = open_.sort_values("project_id", kind="mergesort")
+    return _split(open_, ["risk_id", "title", "score", "band", "owner"], RISKS_SHOWN)
+
+
+def _people(ids: pd.Series, allocations: pd.DataFrame, resources: pd.DataFrame, period: pd.Timestamp | None,
+            causes: dict[str, list[tuple[str, str, int]]]) -> dict[str, list[tuple[object, ...]]]:
+    """Named people allocated to the project in the status month (FTE), with the over-allocation it feeds."""
+    if period is None or not len(allocations):
+        return {}
+    end = period + pd.offsets.MonthEnd(0)
+    live = allocations[allocations["project_id"].isin(set(ids)) & allocations["resource_id"].notna()
+                       & (allocations["start"] <= end) & (allocations["finish"] >= period)]
+    if not len(live):
+        return {}
+    names = dict(zip(resources["resource_id"].tolist(), resources["name"].tolist(), strict=True)) if len(resources) else {}
+    fte = live.groupby(["project_id", "resource_id", "role"], dropna=False, sort=False)["fte"].sum(min_count=1).reset_index()
+    over = {(pid, rid): hours for pid, entries in causes.items() for _, rid, hours in entries}
+    fte["person"] = [f"{_text(names.get(r)) or r} ({r})" for r in fte["resource_id"]]
+    fte["over"] = [f"{over[(p, r)]:,} h" if (p, r) in over else "" for p, r in zip(fte["project_id"], fte["resource_id"], strict=True)]
+    fte["_quiet"] = fte["over"] == ""
+    fte = fte.sort_values(["project_id", "_quiet", "fte", "resource_id"], ascending=[True, True, False, True], kind="mergesort")
+    return _split(fte, ["person", "role", "fte", "over"], PEOPLE_SHOWN)

@@ -1,0 +1,138 @@
+"""The project pages read back: one page per chosen project, its figures equal to the Earned Value
+sheet's, the index linking to each page, the choice from Settings or the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pmo_xl.cli import main
+from pmo_xl.model import Portfolio
+from pmo_xl.report import write_report
+from pmo_xl.report.model_project_pages import normalise_choice
+from pmo_xl.report.sheets.project_pages import EV_BOX, INDEX, PAGE_ROWS, PAGES, RIGHT
+from pmo_xl.usecases import load_portfolio
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
+EV_FIELDS = {"BAC": "BAC", "EAC": "EAC", "VAC": "VAC", "CPI": "CPI", "SPI": "SPI", "SPI(t)": "SPI(t)", "Forecast finish": "Forecast finish"}
+
+
+@pytest.fixture(scope="module")
+def portfolio(sample_workbook: Path) -> Portfolio:
+    return load_portfolio(sample_workbook)
+
+
+@pytest.fixture(scope="module")
+def book_all(tmp_path_factory: pytest.TempPathFactory, portfolio: Portfolio) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(write_report(portfolio, tmp_path_factory.mktemp("pages") / "all.xlsx", project_pages="all"))
+
+
+def ev_rows(book: openpyxl.Workbook) -> dict[str, dict[str, object]]:
+    sheet = book["Earned Value"]
+    table = sheet.tables["tblEvProjects"]
+    cells = list(sheet[table.ref])
+    headers = [c.value for c in cells[0]]
+    return {row[0].value: dict(zip(headers, (c.value for c in row), strict=True)) for row in cells[1:]}
+
+
+def page_figures(sheet, top: int) -> dict[str, object]:
+    """The EV box of the page starting at 1-based row `top`: label -> value beside it."""
+    figures = {}
+    for row in range(top + 5, top + 5 + (len(EV_BOX) + 1) // 2):
+        for col in (RIGHT + 1, RIGHT + 4):  # 1-based label columns of the two halves
+            label = sheet.cell(row, col).value
+            if label:
+                figures[label] = sheet.cell(row, col + 1).value
+    return figures
+
+
+def test_one_page_per_project_with_its_earned_value_figures(book_all: openpyxl.Workbook, portfolio: Portfolio) -> None:
+    candidates = portfolio.projects[portfolio.projects["status"].isin(("Approved", "Active", "On hold"))]
+    sheet = book_all[PAGES]
+    pages = len(candidates)
+    titles = [sheet.cell(1 + k * PAGE_ROWS, 1).value for k in range(pages)]
+    assert sorted(t.split(" · ")[0] for t in titles) == sorted(candidates["project_id"])
+    assert sheet.cell(1 + pages * PAGE_ROWS, 1).value is None  # nothing after the last page
+    assert [b.id for b in sheet.row_breaks.brk] == [k * PAGE_ROWS for k in range(1, pages)]  # a page break before each page
+    assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+    ev = ev_rows(book_all)
+    compared = 0
+    for k, title in enumerate(titles):
+        pid = title.split(" · ")[0]
+        figures = page_figures(sheet, 1 + k * PAGE_ROWS)
+        if pid not in ev:
+            assert figures.get("CPI") is None  # no progress yet: no index to show
+            continue
+        for label, column in EV_FIELDS.items():
+            assert figures.get(label) == ev[pid][column], (pid, label)
+        compared += 1
+    assert compared >= 20
+
+
+def test_the_index_links_to_every_page(book_all: openpyxl.Workbook) -> None:
+    index = book_all[INDEX]
+    table = index.tables["tblProjectPages"]
+    rows = list(index[table.ref])[1:]
+    pages = book_all[PAGES]
+    for k, row in enumerate(rows):
+        link = row[0].hyperlink
+        assert link is not None and link.location == f"'{PAGES}'!A{1 + k * PAGE_ROWS}"
+        assert pages.cell(1 + k * PAGE_ROWS, 1).value.startswith(f"{row[1].value} · ")
+    assert index.print_title_rows == "$4:$4"
+
+
+def test_exceptions_are_the_default_and_say_why(tmp_path: Path, portfolio: Portfolio) -> None:
+    book = openpyxl.load_workbook(write_report(portfolio, tmp_path / "r.xlsx"))
+    index = book[INDEX]
+    rows = list(index[index.tables["tblProjectPages"].ref])[1:]
+    table = {r[1].value: (r[4].value, r[5].value) for r in rows}
+    assert 0 < len(table) < len(ev_rows(book)) + 10
+    for pid, (rag, why) in table.items():
+        assert why and why != "every project has a page", pid
+        assert (rag in ("Red", "Amber")) == ("overall" in why), pid
+
+
+def test_none_writes_no_pages_from_settings_or_the_command_line(tmp_path: Path, portfolio: Portfolio, sample_workbook: Path) -> None:
+    quiet = dataclasses.replace(portfolio, settings=dataclasses.replace(portfolio.settings, project_pages="None"))
+    book = openpyxl.load_workbook(write_report(quiet, tmp_path / "none.xlsx"), read_only=True)
+    assert INDEX not in book.sheetnames and PAGES not in book.sheetnames
+    out = tmp_path / "cli.xlsx"
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q", "--project-pages", "none"]) == 0
+    assert PAGES not in openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q", "--project-pages", "ALL"]) == 0
+    assert PAGES in openpyxl.load_workbook(out, read_only=True).sheetnames
+
+
+def test_pack_order_puts_the_executive_pages_first(book_all: openpyxl.Workbook) -> None:
+    assert book_all.sheetnames[:4] == ["Dashboard", "Roadmap", INDEX, PAGES]
+
+
+def test_choice_words() -> None:
+    assert [normalise_choice(v) for v in ("All", " none ", "EXCEPTIONS", "", None, "some")] == \
+        ["all", "none", "exceptions", "exceptions", "exceptions", "exceptions"]
+
+
+def test_page_curve_runs_to_the_forecast_finish(portfolio: Portfolio) -> None:
+    from pmo_xl.report.model import build_report_model
+
+    model = build_report_model(portfolio, project_pages="all")
+    metrics = model.earned_value.metrics.set_index("project_id")
+    checked = 0
+    for page in model.project_pages.pages:
+        curve = page.curve
+        if page.project_id not in metrics.index or pd.isna(metrics.at[page.project_id, "forecast_finish"]):
+            continue
+        finish = pd.Timestamp(metrics.at[page.project_id, "forecast_finish"]).to_period("M").start_time
+        if finish <= pd.Timestamp(metrics.at[page.project_id, "period"]):
+            continue  # forecast to finish by the status month: nothing to continue
+        last = pd.Timestamp(curve.period[-1])
+        assert last >= finish and curve.forecast[curve.period.astype("datetime64[M]") == finish.to_datetime64()][0] == \
+            pytest.approx(metrics.at[page.project_id, "eac"])
+        done = curve.ac[~pd.isna(curve.ac)]
+        assert done[-1] == pytest.approx(metrics.at[page.project_id, "ac"])  # the forecast starts from AC now
+        checked += 1
+    assert checked >= 10

@@ -34,7 +34,8 @@ from pmo_xl.usecases import load_portfolio
 # openpyxl cannot keep sparklines when it reads a file and says so; the tests count them in the XML.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
-EXPECTED_SHEETS = ["Dashboard", "Roadmap", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Earned Value", "Risks", "Milestones", "Data Quality"]
+EXPECTED_SHEETS = ["Dashboard", "Roadmap", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Over-allocations",
+                   "Earned Value", "EV forecasts", "Risks", "Milestones", "Data Quality"]
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "nan", "NaN", "inf", "-inf"}
 # Text a PM could type that a careless writer would turn into a formula.
 HOSTILE = {"name": "=SUM(1,2) rollout", "manager": "+44 20 7946 0000", "commentary": "-5 days late; =HYPERLINK(\"http://x\")",
@@ -225,9 +226,9 @@ def test_charts_on_dashboard_priorities_and_earned_value(report: Path, model: Re
 def test_every_list_is_an_excel_table_with_a_filter(book: openpyxl.Workbook) -> None:
     expected = {
         "Portfolio": {"tblPortfolio"}, "Priorities": {"tblCriteria", "tblRanking", "tblFrontier"},
-        "Resources": {"tblTeamLoad", "tblRoleLoad", "tblHeatmap", "tblOverallocations"},
-        "Earned Value": {"tblEvRollup", "tblEvProjects", "tblEvForecasts"}, "Risks": {"tblRiskBands", "tblTopRisks"},
-        "Milestones": {"tblMilestonesDue", "tblMilestonesSlipped", "tblMilestonesMissed"}, "Data Quality": {"tblChecks", "tblIssues"},
+        "Resources": {"tblTeamLoad", "tblRoleLoad", "tblHeatmap"}, "Over-allocations": {"tblOverallocations"},
+        "Earned Value": {"tblEvRollup", "tblEvProjects"}, "EV forecasts": {"tblEvForecasts"}, "Risks": {"tblRiskBands", "tblTopRisks"},
+        "Milestones": {"tblMilestones"}, "Data Quality": {"tblChecks", "tblIssues"}, "Project index": {"tblProjectPages"},
     }
     for sheet, names in expected.items():
         tables = book[sheet].tables
@@ -310,6 +311,38 @@ def test_print_setup(report: Path, book: openpyxl.Workbook) -> None:
         assert "October 2026 report" in ws.oddFooter.left.text, ws.title
     assert book["Portfolio"].print_title_rows == "$4:$4"
     assert book["Portfolio"].freeze_panes == "C5"
+
+
+def test_every_long_table_repeats_its_header_on_every_printed_page(book: openpyxl.Workbook) -> None:
+    """Print titles: on each sheet the last (long) table's header row is repeated; it is the only long one."""
+    for ws in book.worksheets:
+        if ws.title in ("Dashboard", "Project pages"):  # a fixed layout of whole pages
+            continue
+        tables = sorted(ws.tables.values(), key=lambda t: openpyxl.utils.cell.range_boundaries(t.ref)[1])
+        if ws.title == "Roadmap":
+            assert ws.print_title_rows == "$4:$5"  # quarters and months
+            continue
+        last = tables[-1]
+        _, first_row, _, last_row = openpyxl.utils.cell.range_boundaries(last.ref)
+        if last_row - first_row > 25:  # can run onto a second page
+            assert ws.print_title_rows == f"${first_row}:${first_row}", ws.title
+        for other in tables[:-1]:
+            _, top, _, bottom = openpyxl.utils.cell.range_boundaries(other.ref)
+            assert bottom - top <= 25, (ws.title, other.name)  # no second long table whose pages would lack a header
+
+
+def test_the_print_edition_cuts_long_lists_and_says_so(tmp_path: Path, model: ReportModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pmo_xl.report.print_edition as edition
+
+    monkeypatch.setattr(edition, "PRINT_ROWS", 5)
+    printed = openpyxl.load_workbook(write_report_model(dataclasses.replace(model, edition=edition.PRINT), tmp_path / "print.xlsx"))
+    rows, _, _ = table_frame(printed, "Portfolio", "tblPortfolio")
+    assert len(rows) == 5 and set(rows["Overall"]) <= {"Red", "Amber"}
+    assert "all are in the workbook" in printed["Portfolio"]["A3"].value
+    heat, _, _ = table_frame(printed, "Resources", "tblHeatmap")
+    assert set(heat["Resource ID"]) <= model.resources.over_now and len(heat) <= 5
+    lines = edition.print_contents(model)
+    assert any(line.strip().startswith("Portfolio: ") for line in lines) and lines[-1] == "the workbook holds every row"
 
 
 def test_determinism_same_input_same_bytes(tmp_path: Path, portfolio: Portfolio, report: Path) -> None:

@@ -26,8 +26,9 @@ REQUIRED = bool(os.environ.get("PMO_REQUIRE_LIBREOFFICE"))
 HAVE_SOFFICE = find_soffice() is not None
 needs_libreoffice = pytest.mark.skipif(not HAVE_SOFFICE and not REQUIRED, reason="LibreOffice (soffice) is not installed")
 SHEET_TITLES = {
-    "Dashboard": "Contoso transformation portfolio", "Roadmap": "Roadmap", "Project index": "Project pages", "Portfolio": "Portfolio", "Priorities": "Priorities and portfolio selection",
-    "Resources": "Resources: capacity and loading", "Earned Value": "Earned value and earned schedule", "Risks": "Risks",
+    "Dashboard": "Contoso transformation portfolio", "Roadmap": "Roadmap", "Project index": "Project pages", "Portfolio": "Portfolio",
+    "Priorities": "Priorities and portfolio selection", "Resources": "Resources: capacity and loading", "Over-allocations": "Over-allocations",
+    "Earned Value": "Earned value and earned schedule", "EV forecasts": "Estimates at completion", "Risks": "Risks",
     "Milestones": "Milestones", "Data Quality": "Data quality",
 }
 
@@ -78,6 +79,14 @@ def test_pdf_has_every_sheet_with_headers_and_page_numbers(pdf: Path) -> None:
         assert title in text, sheet
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert "Monthly report October 2026" in text and "October 2026 report · status date 31 Oct 2026" in text
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_every_page_is_a4_landscape(pdf: Path) -> None:
+    info = subprocess.run(["pdfinfo", "-l", str(page_count(pdf)), str(pdf)], capture_output=True, text=True, check=True).stdout
+    sizes = set(re.findall(r"Page\s+\d+ size:\s+(.+)", info))
+    assert sizes == {"841.89 x 595.304 pts (A4)"}  # one paper size and orientation for the whole pack
 
 
 @pytest.mark.libreoffice

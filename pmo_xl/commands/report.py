@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,8 @@ from pmo_xl.commands.common import step
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from pmo_xl.report.model import ReportModel
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -56,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"pmo-xl: {error}", file=sys.stderr)
         return 2
     from pmo_xl.parse.settings import status_period
-    from pmo_xl.report import write_report
+    from pmo_xl.report.model import build_report_model
+    from pmo_xl.report.write import write_report_model
     from pmo_xl.usecases import load_portfolio
 
     with step(f"reading {args.workbook.name}", args.quiet):
@@ -68,11 +73,27 @@ def run(args: argparse.Namespace) -> int:
         print("pmo-xl: the report cannot overwrite the input workbook; choose another -o", file=sys.stderr)
         return 2
     with step(f"writing {output.name}", args.quiet):
-        write_report(portfolio, output, period, project_pages=args.project_pages)
+        model = build_report_model(portfolio, period, project_pages=args.project_pages)
+        write_report_model(model, output)
     print(f"wrote {output}")
     if getattr(args, "pdf", False):
-        from pmo_xl.report.pdf import convert_to_pdf
-
-        pdf = convert_to_pdf(output)
-        print(f"wrote {pdf}")
+        write_pdf(model, output, args.quiet)
     return 0
+
+
+def write_pdf(model: ReportModel, output: Path, quiet: bool) -> Path:
+    """Print the report's print edition (see report/print_edition.py) to OUTPUT.pdf; say what it holds."""
+    from pmo_xl.report.pdf import convert_to_pdf, pdf_page_count
+    from pmo_xl.report.print_edition import PRINT, print_contents
+    from pmo_xl.report.write import write_report_model
+
+    target = output.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="pmo-xl-print-") as scratch:
+        printed = Path(scratch) / output.name
+        with step(f"printing {target.name} with LibreOffice", quiet):
+            write_report_model(dataclasses.replace(model, edition=PRINT), printed)
+            pdf = convert_to_pdf(printed, target)
+    print(f"wrote {pdf} ({pdf_page_count(pdf)} pages, A4 landscape)")
+    for line in print_contents(model):
+        print(f"  {line}")
+    return pdf

@@ -81,6 +81,7 @@ class ReportModel:
     data_quality: DataQualityView
     unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
     project_pages: ProjectPagesView | None = None  # one printed page per chosen project
+    edition: str = "workbook"  # "print": the PDF's edition, long detail lists cut (see print_edition.py)
 
     @property
     def period_label(self) -> str:

@@ -11,6 +11,7 @@ moved into place atomically; a failure is one clear line (PdfError), never half 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,6 +34,11 @@ PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 
 class PdfError(OutputError):
     """The PDF could not be made (no LibreOffice, a timeout, a failed conversion)."""
+
+
+def pdf_page_count(path: str | os.PathLike[str]) -> int:
+    """Pages of a PDF written by LibreOffice: its page objects (it writes them uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", Path(path).read_bytes()))
 
 
 def find_soffice() -> str | None:

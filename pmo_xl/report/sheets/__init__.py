@@ -15,12 +15,12 @@ from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets.common import Styles
 from pmo_xl.report.sheets.dashboard import write_dashboard
 from pmo_xl.report.sheets.data_quality import write_data_quality
-from pmo_xl.report.sheets.earned_value import write_earned_value
+from pmo_xl.report.sheets.earned_value import write_earned_value, write_ev_forecasts
 from pmo_xl.report.sheets.milestones import write_milestones
 from pmo_xl.report.sheets.portfolio import write_portfolio
 from pmo_xl.report.sheets.priorities import write_priorities
 from pmo_xl.report.sheets.project_pages import write_project_index, write_project_pages
-from pmo_xl.report.sheets.resources import write_resources
+from pmo_xl.report.sheets.resources import write_overallocations, write_resources
 from pmo_xl.report.sheets.risks import write_risks
 from pmo_xl.report.sheets.roadmap import write_roadmap
 
@@ -35,7 +35,9 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Portfolio", write_portfolio),
     ("Priorities", write_priorities),
     ("Resources", write_resources),
+    ("Over-allocations", write_overallocations),
     ("Earned Value", write_earned_value),
+    ("EV forecasts", write_ev_forecasts),
     ("Risks", write_risks),
     ("Milestones", write_milestones),
     ("Data Quality", write_data_quality),

@@ -8,6 +8,7 @@ from xlsxwriter.worksheet import Worksheet
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_views import LISTED_PER_CHECK
+from pmo_xl.report.print_edition import cut_list
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, shared_widths, sheet_title, write_table
 
 NAME = "Data Quality"
@@ -41,10 +42,11 @@ def write_data_quality(workbook: Workbook, styles: Styles, model: ReportModel) -
     if view.left_out:
         title = (f"Every validation issue, and the first {LISTED_PER_CHECK} computation notes of each check "
                  f"({view.left_out} more are counted above, by check)")
-    sheet.write_string(row, 0, title, styles.heading)
-    last = write_table(sheet, styles, "tblIssues", row + 1, 0, view.issues, ISSUES, set_widths=False)
+    issues, cut = cut_list(model, view.issues, NAME, "errors first")
+    sheet.write_string(row, 0, title + (f" — {cut.note}" if cut else ""), styles.heading)
+    last = write_table(sheet, styles, "tblIssues", row + 1, 0, issues, ISSUES, set_widths=False)
     _colour(sheet, styles, row + 2, last)
-    page_setup(sheet, model, repeat_row=row + 1, last_col=len(ISSUES) - 1, last_row=last, paper=9)
+    page_setup(sheet, model, repeat_row=row + 1, last_col=len(ISSUES) - 1, last_row=last, starts=[])
     return sheet
 
 

@@ -1,14 +1,12 @@
 """The Earned Value sheet: roll-up, S-curves of the worst and largest projects, all metrics per project.
 
-Per project, two Tables: performance (with CPI and SPI column sparklines over the last 12
-months, the status month darker)
-and forecasts (EAC by every method, earned schedule). The sparkline and S-curve series are
-written beside the print area, from the column after the last table column on.
+Per project: performance (with CPI and SPI column sparklines over the last 12 months, the status
+month darker), last on the sheet so its header repeats on every printed page; the forecasts (EAC
+by every method, earned schedule) are the EV forecasts sheet. The sparkline and S-curve series
+are written beside the print area, from the column after the last table column on.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -17,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
+from pmo_xl.report.print_edition import cut_portfolio
 from pmo_xl.report.sheets.common import (
     Col,
     Styles,
@@ -27,8 +26,10 @@ from pmo_xl.report.sheets.common import (
     write_column,
     write_table,
 )
+from pmo_xl.report.sheets.paging import group_starts
 
 NAME = "Earned Value"
+FORECASTS_NAME = "EV forecasts"
 QUOTED = "'Earned Value'"
 CHARTS_PER_ROW = 4
 CHART_HEIGHT_ROWS = 15
@@ -89,20 +90,44 @@ def write_earned_value(workbook: Workbook, styles: Styles, model: ReportModel) -
     row = _curves(workbook, sheet, styles, model, row + 1, curve_col)
     sheet.write_string(row, 0, "Per project: performance at the status period (latest progress at or before it)", styles.heading)
     header = row + 1
-    metrics = view.metrics.assign(_cpi_spark="", _spi_spark="")
+    shown, cut = cut_portfolio(model, view.metrics, NAME)
+    if cut:
+        sheet.write_string(row, 0, f"Per project: performance at the status period — {cut.note}", styles.heading)
+    metrics = shown.assign(_cpi_spark="", _spi_spark="")
     last = write_table(sheet, styles, "tblEvProjects", header, 0, metrics, METRICS, set_widths=False)
-    _sparklines(sheet, styles, view, header, data_col)
-    row = last + 3
-    sheet.write_string(row, 0, "Per project: estimates at completion by method, and earned schedule", styles.heading)
-    last = write_table(sheet, styles, "tblEvForecasts", row + 1, 0, view.metrics, FORECASTS, set_widths=False)
-    page_setup(sheet, model, repeat_row=None, last_col=len(METRICS) - 1, last_row=last, paper=8, freeze=(0, 2))
+    ids = shown["project_id"].tolist()
+    _sparklines(sheet, styles, view.months, view.cpi_trend.loc[ids], view.spi_trend.loc[ids], header, data_col)
+    # The per-project table is the long one, last, its header repeated on every page it runs onto.
+    programme = shown["programme"].fillna("").tolist() if "programme" in shown else []
+    starts = group_starts(header + 1, programme)
+    page_setup(sheet, model, repeat_row=header, last_col=len(METRICS) - 1, last_row=last, freeze=(0, 2), starts=[row, *starts])
     return sheet
 
 
-def _sparklines(sheet: Worksheet, styles: Styles, view: Any, header: int, data_col: int) -> None:
+def write_ev_forecasts(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet | None:
+    """Estimates at completion by every method and the earned-schedule figures, per project."""
+    view = model.earned_value
+    if view is None:
+        return None
+    sheet = workbook.add_worksheet(FORECASTS_NAME)
+    sheet_title(sheet, styles, model, "Estimates at completion and earned schedule",
+                f"{model.title} · {model.period_label} · EAC by every method (the Earned Value sheet shows the Settings method) · "
+                "PD planned duration, AT actual time, ES earned schedule, in months")
+    shown, cut = cut_portfolio(model, view.metrics, FORECASTS_NAME)
+    if cut:
+        sheet.write_string(2, 0, cut.note.capitalize(), styles.note)
+    header = 3
+    last = write_table(sheet, styles, "tblEvForecasts", header, 0, shown, FORECASTS)
+    programme = shown["programme"].fillna("").tolist() if "programme" in shown else []
+    starts = group_starts(header + 1, programme)
+    page_setup(sheet, model, repeat_row=header, last_col=len(FORECASTS) - 1, last_row=last, freeze=(header + 1, 2), starts=starts)
+    return sheet
+
+
+def _sparklines(sheet: Worksheet, styles: Styles, months: list[pd.Timestamp], cpi: pd.DataFrame, spi: pd.DataFrame, header: int,
+                data_col: int) -> None:
     """CPI and SPI per month beside the table, and a sparkline per project reading them."""
-    months = view.months
-    for block, (label, frame) in enumerate((("CPI", view.cpi_trend), ("SPI", view.spi_trend))):
+    for block, (label, frame) in enumerate((("CPI", cpi), ("SPI", spi))):
         first_col = data_col + block * (len(months) + 1)
         sheet.write_string(header - 1, first_col, f"{label} by month (sparkline data)", styles.label)
         for offset, month in enumerate(months):

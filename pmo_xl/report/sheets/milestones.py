@@ -1,4 +1,6 @@
-"""The Milestones sheet: due in the next 30/60/90 days, slipped against baseline, missed."""
+"""The Milestones sheet: one list of the milestones to watch — missed, slipped, achieved late this
+month, due in the next 90 days — with its header repeated on every page and a page break between
+the lists where one fits on a page."""
 
 from __future__ import annotations
 
@@ -7,20 +9,19 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
+from pmo_xl.report.print_edition import MILESTONES_WHAT, cut_list, milestone_list
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, sheet_title, unavailable, write_table
+from pmo_xl.report.sheets.paging import group_starts
 
 NAME = "Milestones"
+HEADER_ROW = 3
 COLUMNS = (
-    Col("project_id", "Project ID", "text", 11), Col("project", "Project", "wrap", 28), Col("milestone", "Milestone", "wrap", 28),
-    Col("baseline_date", "Baseline", "date", 12), Col("forecast_date", "Forecast", "date", 12), Col("current_date", "Expected", "date", 12),
-    Col("slip_days", "Slip vs baseline", "days", 10), Col("days_to_go", "Days to go", "days", 9), Col("due_text", "Due within", "text", 10),
-    Col("status", "Status", "text", 11),
+    Col("list", "List", "text", 13), Col("project_id", "Project ID", "text", 11), Col("project", "Project", "wrap", 28),
+    Col("milestone", "Milestone", "wrap", 28), Col("baseline_date", "Baseline", "date", 12), Col("forecast_date", "Forecast", "date", 12),
+    Col("current_date", "Expected or actual", "date", 12), Col("slip_days", "Slip vs baseline", "days", 10),
+    Col("days_to_go", "Days to go", "days", 9), Col("due_text", "Due within", "text", 10), Col("status", "Status", "text", 11),
 )
-SECTIONS = (
-    ("due", "tblMilestonesDue", "Due in the next 90 days (open milestones, by expected date)"),
-    ("slipped", "tblMilestonesSlipped", "Slipped against baseline (open, beyond the tolerance), largest slip first"),
-    ("missed", "tblMilestonesMissed", "Missed: the expected date has passed with no actual date, oldest first"),
-)
+LIST_COLOURS = {"Missed": "Red", "Slipped": "Amber", "Achieved late": "Amber", "Due in 90 days": "Green"}
 
 
 def write_milestones(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
@@ -32,22 +33,22 @@ def write_milestones(workbook: Workbook, styles: Styles, model: ReportModel) -> 
         page_setup(sheet, model)
         return sheet
     counts = result.due_counts
+    frame = milestone_list(result)
+    late = int((frame["list"] == "Achieved late").sum()) if len(frame) else 0
     sheet_title(sheet, styles, model, "Milestones",
-                f"{model.title} · {model.period_label} · due in 30 days: {counts[30]}, 60 days: {counts[60]}, 90 days: {counts[90]} · "
-                f"slipped: {len(result.slipped)} (tolerance {result.slip_tolerance} days) · missed: {len(result.missed)} · "
-                "expected = actual, else forecast, else baseline")
-    row = 3
-    last = row
-    for attribute, table, title in SECTIONS:
-        frame = getattr(result, attribute)
-        frame = frame.assign(due_text=[f"{int(d)} days" if d == d else "" for d in frame["due_within"]])
-        sheet.write_string(row, 0, f"{title} — {len(frame)}", styles.heading)
-        last = write_table(sheet, styles, table, row + 1, 0, frame, COLUMNS)
-        status_col = len(COLUMNS) - 1
-        for status, rag in (("Missed", "Red"), ("Slipped", "Amber"), ("Due", "Green")):
-            sheet.conditional_format(row + 2, status_col, last, status_col, {
-                "type": "cell", "criteria": "==", "value": f'"{status}"',
-                "format": styles.get(bg_color=F.RAG_FILL[rag], font_color=F.RAG_FONT[rag])})
-        row = last + 3
-    page_setup(sheet, model, last_col=len(COLUMNS) - 1, last_row=last, paper=9)
+                f"{model.title} · {model.period_label} · missed: {len(result.missed)} · slipped: {len(result.slipped)} "
+                f"(tolerance {result.slip_tolerance} days) · achieved late this month: {late} · due in 30 days: {counts[30]}, "
+                f"60: {counts[60]}, 90: {counts[90]} · expected = actual, else forecast, else baseline")
+    frame, cut = cut_list(model, frame, NAME, MILESTONES_WHAT)
+    if cut:
+        sheet.write_string(HEADER_ROW - 1, 0, cut.note.capitalize(), styles.note)
+    frame = frame.assign(due_text=[f"{int(d)} days" if d == d else "" for d in frame["due_within"]])
+    last = write_table(sheet, styles, "tblMilestones", HEADER_ROW, 0, frame, COLUMNS)
+    for name, rag in LIST_COLOURS.items():
+        sheet.conditional_format(HEADER_ROW + 1, 0, last, 0, {
+            "type": "cell", "criteria": "==", "value": f'"{name}"',
+            "format": styles.get(bg_color=F.RAG_FILL[rag], font_color=F.RAG_FONT[rag])})
+    lists = frame["list"].tolist()
+    starts = group_starts(HEADER_ROW + 1, lists)
+    page_setup(sheet, model, repeat_row=HEADER_ROW, last_col=len(COLUMNS) - 1, last_row=last, freeze=(HEADER_ROW + 1, 0), starts=starts)
     return sheet

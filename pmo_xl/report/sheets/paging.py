@@ -56,6 +56,11 @@ def scale_to_width(sheet: Worksheet, last_col: int, first_col: int = 0) -> int:
     return max(10, min(100, math.floor(PRINT_WIDTH * 100 / width))) if width else 100
 
 
+def group_starts(first_row: int, keys: Sequence[object]) -> list[int]:
+    """The rows (from `first_row`) where a run of equal `keys` begins: where a page may break between groups."""
+    return [first_row + i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]]
+
+
 def plan_breaks(heights: Sequence[float], scale: int, starts: Iterable[int] = (), repeat_height: float = 0.0,
                 first_row: int = 0) -> list[int]:
     """Rows (0-based, of the sheet) before which a page starts, for rows `first_row` onwards.
@@ -65,11 +70,11 @@ def plan_breaks(heights: Sequence[float], scale: int, starts: Iterable[int] = ()
     every page after the first.
     """
     usable = PRINT_HEIGHT * SAFETY * 100 / scale
-    group_starts = sorted(set(starts))
+    ordered = sorted(set(starts))
     group_end: dict[int, int] = {}  # group start -> its last row (inclusive)
     last = first_row + len(heights) - 1
-    for index, start in enumerate(group_starts):
-        group_end[start] = (group_starts[index + 1] - 1) if index + 1 < len(group_starts) else last
+    for index, start in enumerate(ordered):
+        group_end[start] = (ordered[index + 1] - 1) if index + 1 < len(ordered) else last
     breaks: list[int] = []
     used = 0.0
     capacity = usable
@@ -78,7 +83,10 @@ def plan_breaks(heights: Sequence[float], scale: int, starts: Iterable[int] = ()
         height = heights[row - first_row]
         if row in group_end and used > 0:
             group = sum(heights[row - first_row:group_end[row] - first_row + 1])
-            if used + group > capacity and group <= usable - repeat_height:
+            # A group that fits a page starts one; a longer one starts one when only its first few rows
+            # (a heading and a header, say) would fit on this page.
+            head = sum(heights[row - first_row:min(group_end[row], row + MIN_TAIL_ROWS) - first_row + 1])
+            if used + group > capacity and (group <= usable - repeat_height or used + head > capacity):
                 breaks.append(row)
                 used, capacity = 0.0, usable - repeat_height
         if used + height > capacity and used > 0:

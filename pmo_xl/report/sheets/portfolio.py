@@ -6,7 +6,9 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report.model import ReportModel
+from pmo_xl.report.print_edition import cut_portfolio
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, sheet_title, write_table
+from pmo_xl.report.sheets.paging import group_starts
 
 NAME = "Portfolio"
 TABLE = "tblPortfolio"
@@ -43,14 +45,16 @@ COLUMNS = (
 
 def write_portfolio(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
     sheet = workbook.add_worksheet(NAME)
-    table = model.portfolio
+    table, cut = cut_portfolio(model, model.portfolio, NAME)
     sheet_title(sheet, styles, model, "Portfolio",
-                f"{model.title} · {model.period_label} · {len(table)} projects, ordered by programme · "
+                f"{model.title} · {model.period_label} · {len(model.portfolio)} projects, ordered by programme · "
                 f"RAG: Scope to Resources as reported by the PM; Overall the worst of them and of the indices (CPI, SPI, SPI(t), TCPI) · "
                 f"Trend: overall RAG against {model.previous_label} (▲ better, ▼ worse, ► same)")
+    if cut:
+        sheet.write_string(HEADER_ROW - 1, 0, cut.note.capitalize(), styles.note)
     last_row = write_table(sheet, styles, TABLE, HEADER_ROW, 0, table, COLUMNS)
     programme = table["programme"].fillna("").tolist()
-    starts = [HEADER_ROW + 1 + i for i in range(len(programme)) if i == 0 or programme[i] != programme[i - 1]]
+    starts = group_starts(HEADER_ROW + 1, programme)
     page_setup(sheet, model, repeat_row=HEADER_ROW, last_col=len(COLUMNS) - 1, last_row=last_row, freeze=(HEADER_ROW + 1, 2),
                starts=starts)
     return sheet

@@ -7,6 +7,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
+from pmo_xl.report.print_edition import cut_ranking
 from pmo_xl.report.sheets.common import (
     Col,
     Styles,
@@ -70,19 +71,22 @@ def write_priorities(workbook: Workbook, styles: Styles, model: ReportModel) -> 
         put(sheet, row, SIDE_COL + 1, value, money if is_money else styles.get(align="left", num_format="0.00" if isinstance(value, float) else "General"))
     summary_end = row
     row += 2
-    sheet.write_string(row, 0, f"Ranking ({len(view.ranking)} projects; proposed to active are ranked, others listed)", styles.heading)
-    last = write_table(sheet, styles, "tblRanking", row + 1, 0, view.ranking, ranking_cols, set_widths=False)
-    rag_like = next(i for i, c in enumerate(ranking_cols) if c.field == "selected")
-    yes = styles.get(bg_color=F.RAG_FILL["Green"], font_color=F.RAG_FONT["Green"])
-    sheet.conditional_format(row + 2, rag_like, last, rag_like, {"type": "cell", "criteria": "==", "value": '"Yes"', "format": yes})
-    row = last + 3
+    # The frontier before the ranking: the ranking is the long list, last, its header repeated on every page.
     sheet.write_string(row, SIDE_COL, "Efficient frontier: the best value each budget can buy", styles.heading)
     frontier = view.frontier.assign(current_text=view.frontier["current"].map({True: "◄ this budget", False: ""}),
                                     optimal=view.frontier["optimal"].map({True: "Yes", False: "No"}))
     first = row + 2
     last = write_table(sheet, styles, "tblFrontier", row + 1, SIDE_COL, frontier, FRONTIER, set_widths=False)
     _frontier_chart(workbook, sheet, model, first, last, frontier, summary_end)
-    page_setup(sheet, model, last_col=len(ranking_cols) - 1, last_row=last, paper=8)
+    row = last + 3
+    ranking, cut = cut_ranking(model, view.ranking)
+    title = f"Ranking ({len(view.ranking)} projects; proposed to active are ranked, others listed)"
+    sheet.write_string(row, 0, title + (f" — {cut.note}" if cut else ""), styles.heading)
+    last = write_table(sheet, styles, "tblRanking", row + 1, 0, ranking, ranking_cols, set_widths=False)
+    rag_like = next(i for i, c in enumerate(ranking_cols) if c.field == "selected")
+    yes = styles.get(bg_color=F.RAG_FILL["Green"], font_color=F.RAG_FONT["Green"])
+    sheet.conditional_format(row + 2, rag_like, last, rag_like, {"type": "cell", "criteria": "==", "value": '"Yes"', "format": yes})
+    page_setup(sheet, model, last_col=len(ranking_cols) - 1, last_row=last, repeat_row=row + 1, starts=[row])
     return sheet
 
 

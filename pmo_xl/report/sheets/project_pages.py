@@ -24,7 +24,14 @@ from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_project_pages import ProjectPage
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, put, set_width, sheet_title, write_table
 from pmo_xl.report.sheets.dashboard import _axis_money_format
-from pmo_xl.report.sheets.paging import MAX_BREAKS, PRINT_HEIGHT, SAFETY, row_points, scale_to_width
+from pmo_xl.report.sheets.paging import (
+    MAX_BREAKS,
+    PRINT_HEIGHT,
+    SAFETY,
+    group_starts,
+    row_points,
+    scale_to_width,
+)
 
 INDEX = "Project index"
 PAGES = "Project pages"
@@ -70,7 +77,7 @@ def write_project_index(workbook: Workbook, styles: Styles, model: ReportModel) 
         target = f"internal:{quote_sheetname(page_sheet_name(i))}!A{(i % PAGES_PER_SHEET) * PAGE_ROWS + 1}"
         sheet.write_url(header + 1 + i, 0, target, link, page)
     programme = frame["programme"].tolist()
-    starts = [header + 1 + i for i in range(len(programme)) if i == 0 or programme[i] != programme[i - 1]]
+    starts = group_starts(header + 1, programme)
     page_setup(sheet, model, repeat_row=header, last_col=len(INDEX_COLUMNS) - 1, last_row=last, starts=starts, freeze=(header + 1, 0))
     return sheet
 

@@ -1,8 +1,8 @@
-"""The Resources sheet: utilisation by team and role, the person × period heat map, over-allocations.
+"""The Resources sheet: utilisation by team and role, the person × period heat map; the Over-allocations sheet.
 
-All four Tables share one column layout so that nothing is cut off: four label columns
-(A-D), then one column per period of the window; the over-allocation list puts its long
-"causing projects" text in the wide column B.
+The three Tables share one column layout so that nothing is cut off: four label columns (A-D),
+then one column per period of the window. The over-allocation list, with its long "causing
+projects" text, is a sheet of its own (Over-allocations), so each long list heads its own pages.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_views import ResourcesView
+from pmo_xl.report.print_edition import OVER_WHAT, cut_heatmap, cut_list
 from pmo_xl.report.sheets.common import (
     Col,
     Styles,
@@ -22,8 +23,10 @@ from pmo_xl.report.sheets.common import (
     unavailable,
     write_table,
 )
+from pmo_xl.report.sheets.paging import group_starts
 
 NAME = "Resources"
+OVER = "Over-allocations"
 LABEL_WIDTHS = (22, 28, 17, 17)
 PERIOD_WIDTH = 9
 
@@ -80,24 +83,47 @@ def write_resources(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     last = write_table(sheet, styles, "tblRoleLoad", row + 1, 0, roles, role_cols, set_widths=False)
     _scale(sheet, row + 2, first_period_col, last, last_col, view.threshold)
     row = last + 2
-    sheet.write_string(row, 0, f"Heat map: utilisation per person and {view.grain.lower()} ({len(view.heatmap)} people, by team)", styles.heading)
+    # The person grid comes last: its header repeats on every page it runs onto.
+    heatmap, cut = cut_heatmap(model, view.heatmap, view.over_now, view.periods)
+    title = f"Heat map: utilisation per person and {view.grain.lower()} ({len(view.heatmap)} people, by team)"
+    sheet.write_string(row, 0, title + (f" — {cut.note}" if cut else ""), styles.heading)
     heat_cols = [Col("resource_id", "Resource ID"), Col("name", "Name"), Col("role", "Role"), Col("team", "Team"), *periods]
-    last = write_table(sheet, styles, "tblHeatmap", row + 1, 0, renamed(view.heatmap), heat_cols, set_widths=False)
+    last = write_table(sheet, styles, "tblHeatmap", row + 1, 0, renamed(heatmap), heat_cols, set_widths=False)
     _scale(sheet, row + 2, first_period_col, last, last_col, view.threshold)
-    row = last + 2
-    over = view.overallocations
-    sheet.write_string(row, 0, f"Over-allocations this month and the next two ({len(over)}), with the projects that cause them", styles.heading)
+    team = heatmap["team"].fillna("").tolist()
+    starts = group_starts(row + 2, team)
+    page_setup(sheet, model, last_col=last_col, last_row=last, repeat_row=row + 1, starts=[row, *starts])
+    return sheet
+
+
+def write_overallocations(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet | None:
+    """Over-allocations of the status month and the next two, each with the projects that cause it."""
+    view = model.resources
+    if view is None:
+        return None
+    sheet = workbook.add_worksheet(OVER)
+    over, cut = cut_list(model, view.overallocations, OVER, OVER_WHAT)
+    sheet_title(sheet, styles, model, "Over-allocations",
+                f"{model.title} · {model.period_label} · {len(view.overallocations)} person-periods above "
+                f"{view.threshold:.0%} this month and the next two, with the projects that cause them")
+    if cut:
+        sheet.write_string(2, 0, cut.note.capitalize(), styles.note)
+    for col, width in enumerate((28, 60, 17, 17, 10, 10, 10, 10, 10)):
+        set_width(sheet, col, width)
     over_frame = over.assign(
         person=over["name"].fillna("") + " (" + over["resource_id"].astype(str) + ")",
         causes_text=[_causes(c, n) for c, n in zip(over["causes"], over["note"], strict=True)],
         period_text=[_period_header(p, view.grain) for p in over["period"]],
     )
-    over_cols = [Col("person", "Person"), Col("causes_text", "Causing projects (hours in the period)", "wrap"), Col("role", "Role"),
-                 Col("team", "Team"), Col("period_text", "Period"), Col("utilisation", "Utilisation", "pct"),
-                 Col("demand_hours", "Demand (h)", "hours"), Col("capacity_hours", "Capacity (h)", "hours"),
-                 Col("excess_hours", "Excess (h)", "hours")]
-    last = write_table(sheet, styles, "tblOverallocations", row + 1, 0, over_frame, over_cols, set_widths=False)
-    page_setup(sheet, model, last_col=last_col, last_row=last, paper=9)
+    over_cols = [Col("person", "Person", width=28), Col("causes_text", "Causing projects (hours in the period)", "wrap", 60),
+                 Col("role", "Role", width=17), Col("team", "Team", width=17), Col("period_text", "Period", width=10),
+                 Col("utilisation", "Utilisation", "pct", 10), Col("demand_hours", "Demand (h)", "hours", 10),
+                 Col("capacity_hours", "Capacity (h)", "hours", 10), Col("excess_hours", "Excess (h)", "hours", 10)]
+    header = 3
+    last = write_table(sheet, styles, "tblOverallocations", header, 0, over_frame, over_cols, set_widths=False)
+    periods = over_frame["period_text"].tolist()
+    starts = group_starts(header + 1, periods)
+    page_setup(sheet, model, last_col=len(over_cols) - 1, last_row=last, repeat_row=header, starts=starts, freeze=(header + 1, 1))
     return sheet
 
 

@@ -62,7 +62,8 @@ def write_risks(workbook: Workbook, styles: Styles, model: ReportModel) -> Works
     last = write_table(sheet, styles, "tblTopRisks", row + 1, 0, top, TOP, set_widths=False)
     band_col = [c.field for c in TOP].index("band")
     _band_colours(sheet, styles, row + 2, band_col, last, band_col)
-    page_setup(sheet, model, last_col=len(TOP) - 1, last_row=last, paper=9, repeat_row=None)
+    # The top risks come last, so their header can repeat on every page they run onto.
+    page_setup(sheet, model, last_col=len(TOP) - 1, last_row=last, repeat_row=row + 1, starts=[])
     return sheet
 
 

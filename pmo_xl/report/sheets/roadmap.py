@@ -31,6 +31,7 @@ from pmo_xl.report.sheets.common import (
     sheet_title,
     write_column,
 )
+from pmo_xl.report.sheets.paging import group_starts
 
 NAME = "Roadmap"
 QUARTER_ROW, HEADER_ROW = 3, 4
@@ -82,7 +83,7 @@ def write_roadmap(workbook: Workbook, styles: Styles, model: ReportModel) -> Wor
     rag_col = next(i for i, c in enumerate(LABELS) if c.field == "rag")
     rag_colours(sheet, styles, first, rag_col, last, rag_col)
     programme = projects["programme"].fillna("").tolist()
-    starts = [first + i for i in range(len(programme)) if i == 0 or programme[i] != programme[i - 1]]
+    starts = group_starts(first, programme)
     page_setup(sheet, model, repeat_row=(QUARTER_ROW, HEADER_ROW), last_col=last_col, last_row=last,
                freeze=(HEADER_ROW + 1, 2), starts=starts)
     sheet.repeat_columns(0, 1)

@@ -43,5 +43,6 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Data Quality", write_data_quality),
 )
 SHEET_NAMES: tuple[str, ...] = tuple(name for name, _ in SHEETS)
+OPTIONAL_SHEETS: tuple[str, ...] = ("Project index", "Project pages")  # written only when a project has a page
 
-__all__ = ["SHEETS", "SHEET_NAMES", "Styles"]
+__all__ = ["OPTIONAL_SHEETS", "SHEETS", "SHEET_NAMES", "Styles"]

@@ -541,7 +541,7 @@ def test_validation_text_from_pms_is_never_a_formula() -> None:
     from pmo_xl.issues import Issue, Severity
 
     issue = Issue(
-        "bad-text", Severity.ERROR, "Projects", 5, "B", "Project name", '=HYPERLINK("http://x")', "msg"
+        code="bad-text", severity=Severity.ERROR, sheet="Projects", row=5, column="B", field="Project name", value='=HYPERLINK("http://x")', message="msg"
     )
     block = excel_rows(validation_frame([issue]))
     formulas = [v for row in block for v in row if isinstance(v, str) and v.startswith("=")]

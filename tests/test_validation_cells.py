@@ -393,7 +393,7 @@ def test_the_scan_reads_every_package_and_knows_the_helpers():
 
 def test_the_scan_follows_helpers_and_fails_on_a_code_it_cannot_read(tmp_path, monkeypatch):
     (tmp_path / "compute").mkdir()
-    helper = "def _issue(row, code):\n    return Issue(code, 'warning', 'S', row, 'A', None, None, 'm')\n"
+    helper = "def _issue(row, code):\n    return Issue(code=code, severity='warning', sheet='S', row=row, column='A', field=None, value=None, message='m')\n"
     (tmp_path / "compute" / "new.py").write_text(helper + "def compute():\n    return [_issue(1, code='brand-new-code')]\n")
     monkeypatch.setitem(globals(), "SCANNED", tmp_path)
     assert _Scan().found == {"brand-new-code": {"compute/new.py"}}  # then missing from the catalogue: a failure

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pmo_xl.issues import Issue, Severity, column_letter
+from pmo_xl.issues import Issue, Severity, Stage, column_letter
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.parse.settings import status_date, status_period
 from pmo_xl.schema.columns import Register
@@ -39,7 +39,7 @@ def header_of(register: Register, field_name: str) -> str:
 
 def issues_at(
     frame: pd.DataFrame, mask: np.ndarray | pd.Series, register: Register, field_name: str, code: str,
-    severity: Severity, message: str, portfolio: Portfolio | None = None, stage: str = "check",
+    severity: Severity, message: str, portfolio: Portfolio | None = None, stage: Stage = Stage.CHECK,
 ) -> list[Issue]:
     """One issue per masked row, at the row's cell of `field_name`.
 
@@ -58,8 +58,8 @@ def issues_at(
     found = []
     for index, (number, value) in enumerate(zip(rows[ROW].tolist(), values, strict=True)):
         shown = {name: texts[index] for name, texts in columns.items()}
-        found.append(Issue(code, severity, register.sheet_name, int(number), letter, header, plain(value),
-                           message.format(value=show(value), **shown), stage))
+        found.append(Issue(code=code, severity=severity, sheet=register.sheet_name, row=int(number), column=letter, field=header, value=plain(value),
+                           message=message.format(value=show(value), **shown), stage=stage))
     return found
 
 

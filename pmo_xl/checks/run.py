@@ -36,7 +36,7 @@ from pmo_xl.checks.rows import (
     check_status_consistency,
 )
 from pmo_xl.checks.settings import check_criteria, check_thresholds
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import Portfolio
 
 Check = Callable[[Portfolio], list[Issue]]
@@ -83,8 +83,8 @@ def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS, as_of: 
             if os.environ.get("PMO_XL_STRICT"):  # tests: a crashing check is a failure
                 raise
             name = getattr(check, "__name__", str(check))
-            found.append(Issue("internal-error", Severity.WARNING, "(all)", None, None, None, name,
-                               f"The check {name} failed ({type(error).__name__}: {error}); its rule was not applied", "check"))
+            found.append(Issue(code="internal-error", severity=Severity.WARNING, sheet="(all)", row=None, column=None, field=None, value=name,
+                               message=f"The check {name} failed ({type(error).__name__}: {error}); its rule was not applied", stage=Stage.CHECK))
     portfolio.issues.extend(found)
     drop_error_rows(portfolio, found)
     return found

@@ -24,7 +24,7 @@ from pmo_xl.collect.form import (
 )
 from pmo_xl.collect.model import Status, Submission
 from pmo_xl.collect.template import Marks, form_row, write_update_workbook
-from pmo_xl.issues import SEVERITY_ORDER, Severity, column_letter
+from pmo_xl.issues import Severity, column_letter
 
 SUMMARIES = {
     Status.ACCEPTED: "Your update was merged. Please look at the warnings below for next month.",
@@ -108,7 +108,7 @@ def feedback_content(submission: Submission) -> tuple[UpdateData, Marks]:
         if part is not None:
             rows.extend({f: v for f, v in zip(part.fields, row, strict=True) if f != "project_id"} for row in part.rows)
     marks = Marks(summary=(SUMMARIES[submission.status], f"File received: {read.name}."))
-    issues = sorted(submission.issues, key=lambda i: (SEVERITY_ORDER[i.severity], i.sheet, i.row or 0))
+    issues = sorted(submission.issues, key=lambda i: (i.severity.rank, i.sheet, i.row or 0))
     for found in issues:
         cell = _relocate(submission, found.sheet, found.row, found.column)
         where = "" if cell is None else f"{column_letter(cell[1] + 1)}{cell[0] + 1}"
@@ -117,7 +117,7 @@ def feedback_content(submission: Submission) -> tuple[UpdateData, Marks]:
             key = (found.sheet, cell[0], cell[1])
             previous = marks.cells.get(key)
             text = found.message if previous is None else previous[1] + "\n" + found.message
-            worst = found.severity if previous is None or SEVERITY_ORDER[found.severity] < SEVERITY_ORDER[Severity(previous[0])] else previous[0]
+            worst = found.severity if previous is None or found.severity.rank < Severity(previous[0]).rank else previous[0]
             marks.cells[key] = (str(worst), text)
     return data, marks
 

@@ -30,10 +30,10 @@ from pmo_xl.collect.form import (
 )
 from pmo_xl.collect.model import FileRead, Limits, Part
 from pmo_xl.io.read_workbook import RawTable, WorkbookReadError, read_workbook
-from pmo_xl.issues import Issue, Severity, column_letter
+from pmo_xl.issues import Issue, Severity, Stage, column_letter
 from pmo_xl.schema.columns import Register, normalise_header
 
-STAGE = "collect"
+STAGE = Stage.COLLECT
 _DEFINED_VERSION = re.compile(rf'<definedName[^>]*name="{VERSION_NAME}"[^>]*>\s*=?\s*(\d+)\s*</definedName>')
 PROJECT_KEY = normalise_header("Project ID")
 
@@ -41,7 +41,7 @@ PROJECT_KEY = normalise_header("Project ID")
 def issue(code: str, severity: Severity, sheet: str, row: int | None, column: str | None, field: str | None,
           value: object, message: str) -> Issue:
     """An issue of the collection stage."""
-    return Issue(code, severity, sheet, row, column, field, value, message, STAGE)
+    return Issue(code=code, severity=severity, sheet=sheet, row=row, column=column, field=field, value=value, message=message, stage=STAGE)
 
 
 def fatal(read: FileRead, code: str, message: str, sheet: str = "(file)") -> FileRead:

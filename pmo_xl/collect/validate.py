@@ -105,8 +105,8 @@ def parse_header(forms: list[Part]) -> list[tuple[dict[str, object], list[Issue]
             for p in problem.positions.tolist():
                 row, letter = forms[p].locate(0, column.field)
                 value = cells.iloc[p]
-                out[p][1].append(Issue(problem.code, problem.severity, forms[p].sheet, row, letter, column.header,
-                                       value, problem.message.replace("{value}", _show(value)), STAGE))
+                out[p][1].append(Issue(code=problem.code, severity=problem.severity, sheet=forms[p].sheet, row=row, column=letter, field=column.header,
+                                       value=value, message=problem.message.replace("{value}", _show(value)), stage=STAGE))
     return out
 
 

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from pmo_xl.collect import collect_updates
     from pmo_xl.collect.output import summary_line
     from pmo_xl.collect.samples import write_sample_updates
-    from pmo_xl.issues import count_by_severity
+    from pmo_xl.issues import summary_text
     from pmo_xl.parse.settings import status_period
     from pmo_xl.report import write_report
     from pmo_xl.sample import generate_sample, write_sample_workbook
@@ -48,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
         written += sorted(collection.feedback_dir.rglob("*.xlsx"))
     with step("3. validating the collected portfolio"):
         portfolio = load_portfolio(collected)
-    counts = count_by_severity(portfolio.issues)
     period = status_period(portfolio.settings, portfolio.progress)
     report = folder / f"PMO-report-{period:%Y-%m}.xlsx"
     with step("4. writing the monthly report"):
@@ -62,6 +61,6 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     print(f"collect: {summary_line(collection)}")
-    print(f"validate: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes "
+    print(f"validate: {summary_text(portfolio.issues)} "
           f"(the sample carries {len(sample.planted)} deliberate mistakes; see: pmo-xl validate {collected})")
     return 0

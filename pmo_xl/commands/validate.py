@@ -11,7 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pmo_xl.issues import Severity, count_by_severity, sort_issues
+    from pmo_xl.issues import Severity, sort_issues, summary_text
     from pmo_xl.usecases import load_portfolio
 
     if args.annotate is not None:  # refuse an impossible copy before the (long) read
@@ -40,18 +39,15 @@ def run(args: argparse.Namespace) -> int:
         check_annotate_paths(args.workbook, args.annotate)
     portfolio = load_portfolio(args.workbook)
     issues = sort_issues(portfolio.issues)
-    rank = SEVERITY_RANK[args.min_severity]
-    shown = [i for i in issues if SEVERITY_RANK[str(i.severity)] <= rank]
+    shown = [i for i in issues if i.severity.at_least(args.min_severity)]
     if args.json:
         json.dump([i.as_dict() for i in shown], sys.stdout, indent=1, ensure_ascii=False, default=str)
         print()
     else:
         for issue in shown:
             print(issue.as_line())
-        counts = count_by_severity(issues)
         rejected = sum(len(rows) for rows in portfolio.rejected.values())
-        print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes; "
-              f"{rejected} rows left out of the computations", file=sys.stderr)
+        print(f"{summary_text(issues)}; {rejected} rows left out of the computations", file=sys.stderr)
     if args.annotate is not None:
         from pmo_xl.commands.common import step
         from pmo_xl.io.annotate import write_annotated_copy

@@ -31,7 +31,7 @@ from pmo_xl.excel.layout import (
     VALIDATION,
 )
 from pmo_xl.io.read_workbook import RawTable
-from pmo_xl.issues import Issue, count_by_severity, sort_issues
+from pmo_xl.issues import Issue, issue_table, sort_issues, summary_text
 from pmo_xl.model import Portfolio
 from pmo_xl.port import Formula, WorkbookPort
 
@@ -88,8 +88,7 @@ def record_run(port: WorkbookPort, action: str, summary: str, now: dt.datetime |
 
 
 def issue_summary(issues: list[Issue]) -> str:
-    counts = count_by_severity(issues)
-    return f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+    return summary_text(issues)
 
 
 # --- Validate ---------------------------------------------------------------------------------
@@ -97,23 +96,14 @@ def issue_summary(issues: list[Issue]) -> str:
 
 def validation_frame(issues: list[Issue]) -> pd.DataFrame:
     """tblValidation: one row per issue, errors first, with a link to the cell."""
-    rows = []
-    for issue in sort_issues(issues):
-        link = Formula(f'=HYPERLINK("#{issue.address}","Go to")') if issue.row is not None else None
-        value = issue.as_dict()["value"]
-        rows.append(
-            [
-                str(issue.severity),
-                issue.sheet,
-                issue.cell or None,
-                issue.field,
-                value,
-                issue.message,
-                issue.code,
-                link,
-            ]
-        )
-    return pd.DataFrame(rows, columns=list(VALIDATION.columns))
+    ordered = sort_issues(issues)
+    table = issue_table(ordered)
+    links = [Formula(f'=HYPERLINK("#{i.address}","Go to")') if i.row is not None else None for i in ordered]
+    return pd.DataFrame({
+        "Severity": table["severity"], "Sheet": table["sheet"], "Cell": table["cell"].replace("", None),
+        "Field": table["field"], "Value": table["value"], "Message": table["message"], "Code": table["code"],
+        "Go to": pd.Series(links, index=table.index, dtype=object),
+    }, columns=list(VALIDATION.columns))
 
 
 def _marks(issues: list[Issue], sheets: set[str]) -> dict[str, dict[str, tuple[str, str]]]:

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pmo_xl.errors import OutputError
 from pmo_xl.io.atomic import atomic_path
-from pmo_xl.issues import SEVERITY_ORDER, Issue, Severity, count_by_severity, quote_sheet, sort_issues
+from pmo_xl.issues import Issue, Severity, quote_sheet, sort_issues, summary_text
 
 FILLS = {  # Excel's own "Bad", "Neutral" and a light blue for notes
     Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),
@@ -86,9 +86,9 @@ def _mark_cells(book: openpyxl.Workbook, issues: list[Issue]) -> int:
             by_cell[(issue.sheet, issue.cell)].append(issue)
     for (sheet, address), found in by_cell.items():
         cell = _writable(book[sheet], address)
-        worst = min(found, key=lambda i: SEVERITY_ORDER[i.severity]).severity
+        worst = min(found, key=lambda i: i.severity.rank).severity
         cell.fill = FILLS[worst]
-        text = "\n".join(f"{i.severity} [{i.code}] {i.message}" for i in sorted(found, key=lambda i: SEVERITY_ORDER[i.severity]))
+        text = "\n".join(f"{i.severity} [{i.code}] {i.message}" for i in sorted(found, key=lambda i: i.severity.rank))
         if cell.comment is not None and cell.comment.text:
             text = f"{text}\n— earlier comment: {cell.comment.text}"
         comment = Comment(ILLEGAL_CHARACTERS_RE.sub("\ufffd", _clip(text, COMMENT_LIMIT)), "pmo-xl")
@@ -117,9 +117,7 @@ def _issues_sheet(book: openpyxl.Workbook, issues: list[Issue], source_name: str
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
-    counts = count_by_severity(issues)
-    _text(sheet, 1, 1, f"pmo-xl validation of {source_name}: {counts['error']} errors, {counts['warning']} warnings, "
-                       f"{counts['info']} notes").font = Font(bold=True, size=13)
+    _text(sheet, 1, 1, f"pmo-xl validation of {source_name}: {summary_text(issues)}").font = Font(bold=True, size=13)
     _text(sheet, 2, 1, COPY_NOTE).font = Font(italic=True)
     for column, (header, width) in enumerate(zip(ISSUES_HEADERS, ISSUES_WIDTHS, strict=True), start=1):
         _text(sheet, 4, column, header).font = Font(bold=True)

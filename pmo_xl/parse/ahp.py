@@ -36,8 +36,8 @@ def parse_ahp(raw: RawTable | None, criteria: pd.DataFrame, used: bool) -> tuple
     for row, number in zip(raw.rows, raw.row_numbers, strict=True):
         name = str(row[0]).strip()
         if name not in matrix.index:
-            issues.append(Issue("ahp-unknown-criterion", severity(Severity.ERROR), raw.sheet, number, column_letter(raw.first_column),
-                                "Criterion", name, f"AHP row {name!r} does not match a column of the matrix — use the same criteria across and down"))
+            issues.append(Issue(code="ahp-unknown-criterion", severity=severity(Severity.ERROR), sheet=raw.sheet, row=number, column=column_letter(raw.first_column),
+                                field="Criterion", value=name, message=f"AHP row {name!r} does not match a column of the matrix — use the same criteria across and down"))
             continue
         rows[name] = number
         for position, cell in enumerate(row[1:len(names) + 1]):
@@ -47,11 +47,11 @@ def parse_ahp(raw: RawTable | None, criteria: pd.DataFrame, used: bool) -> tuple
             if isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell > 0:
                 matrix.loc[name, other] = float(cell)
                 if not SAATY_MIN * 0.99 <= cell <= SAATY_MAX:
-                    issues.append(Issue("ahp-out-of-scale", severity(Severity.WARNING), raw.sheet, number, letters[other], other, cell,
-                                        f"Judgement {cell:g} of {name} vs {other} is outside Saaty's scale 1/9 to 9 — use 1-9 or a reciprocal"))
+                    issues.append(Issue(code="ahp-out-of-scale", severity=severity(Severity.WARNING), sheet=raw.sheet, row=number, column=letters[other], field=other, value=cell,
+                                        message=f"Judgement {cell:g} of {name} vs {other} is outside Saaty's scale 1/9 to 9 — use 1-9 or a reciprocal"))
             else:
-                issues.append(Issue("ahp-bad-judgement", severity(Severity.ERROR), raw.sheet, number, letters[other], other, cell,
-                                    f"Judgement {cell!r} must be a positive number on Saaty's 1-9 scale (or its reciprocal)"))
+                issues.append(Issue(code="ahp-bad-judgement", severity=severity(Severity.ERROR), sheet=raw.sheet, row=number, column=letters[other], field=other, value=cell,
+                                    message=f"Judgement {cell!r} must be a positive number on Saaty's 1-9 scale (or its reciprocal)"))
     issues += _pair_issues(matrix, rows, letters, raw.sheet, severity)
     issues += _criteria_issues(names, rows, letters, raw, criteria, severity)
     return matrix, issues
@@ -72,16 +72,16 @@ def _pair_issues(matrix: pd.DataFrame, rows: dict[str, int], letters: dict[str, 
     for i, a in enumerate(judged):
         diagonal = matrix.loc[a, a]
         if not np.isnan(diagonal) and abs(diagonal - 1) > 1e-9:
-            issues.append(Issue("ahp-diagonal", severity(Severity.ERROR), sheet, rows[a], letters[a], a, float(diagonal),
-                                f"{a} compared with itself must be 1, not {diagonal:g}"))
+            issues.append(Issue(code="ahp-diagonal", severity=severity(Severity.ERROR), sheet=sheet, row=rows[a], column=letters[a], field=a, value=float(diagonal),
+                                message=f"{a} compared with itself must be 1, not {diagonal:g}"))
         for b in judged[i + 1:]:
             upper, lower = matrix.loc[a, b], matrix.loc[b, a]
             if np.isnan(upper) and np.isnan(lower):
-                issues.append(Issue("ahp-missing-judgement", severity(Severity.ERROR), sheet, rows[a], letters[b], b, None,
-                                    f"{a} vs {b} has no judgement — type how much more important {a} is than {b} (1-9, or 1/3 etc.)"))
+                issues.append(Issue(code="ahp-missing-judgement", severity=severity(Severity.ERROR), sheet=sheet, row=rows[a], column=letters[b], field=b, value=None,
+                                    message=f"{a} vs {b} has no judgement — type how much more important {a} is than {b} (1-9, or 1/3 etc.)"))
             elif not np.isnan(upper) and not np.isnan(lower) and abs(upper * lower - 1) > RECIPROCAL_TOLERANCE:
-                issues.append(Issue("ahp-not-reciprocal", severity(Severity.ERROR), sheet, rows[b], letters[a], a, float(lower),
-                                    f"{a} vs {b} is {upper:g} but {b} vs {a} is {lower:g} (product {upper * lower:g}, not 1) — "
+                issues.append(Issue(code="ahp-not-reciprocal", severity=severity(Severity.ERROR), sheet=sheet, row=rows[b], column=letters[a], field=a, value=float(lower),
+                                    message=f"{a} vs {b} is {upper:g} but {b} vs {a} is {lower:g} (product {upper * lower:g}, not 1) — "
                                     f"type {1 / upper:.4g} here or leave this lower cell blank"))
     return issues
 
@@ -94,11 +94,11 @@ def _criteria_issues(names: list[str], rows: dict[str, int], letters: dict[str, 
     listed = {str(c).strip(): int(r) for c, r in zip(criteria["criterion"], criteria[ROW], strict=True) if c is not None}
     for name in names:
         if name and name not in listed:
-            issues.append(Issue("ahp-criteria-mismatch", severity(Severity.ERROR), raw.sheet, raw.header_row, letters[name], name, name,
-                                f"Criterion {name!r} is in the AHP matrix but not in the criteria table — add it there or remove it from the matrix"))
+            issues.append(Issue(code="ahp-criteria-mismatch", severity=severity(Severity.ERROR), sheet=raw.sheet, row=raw.header_row, column=letters[name], field=name, value=name,
+                                message=f"Criterion {name!r} is in the AHP matrix but not in the criteria table — add it there or remove it from the matrix"))
     for name in listed:
         if name not in names:
-            issues.append(Issue("ahp-criteria-mismatch", severity(Severity.ERROR), raw.sheet, raw.header_row,
-                                column_letter(raw.first_column), name, name,
-                                f"Criterion {name!r} is in the criteria table but not in the AHP matrix — add a row and a column for it"))
+            issues.append(Issue(code="ahp-criteria-mismatch", severity=severity(Severity.ERROR), sheet=raw.sheet, row=raw.header_row,
+                                column=column_letter(raw.first_column), field=name, value=name,
+                                message=f"Criterion {name!r} is in the criteria table but not in the AHP matrix — add a row and a column for it"))
     return issues

@@ -51,8 +51,8 @@ def _parse_safely(raw: RawTable | None, register: Register) -> ParsedRegister:
     except Exception as error:
         if os.environ.get("PMO_XL_STRICT"):
             raise
-        issue = Issue("internal-error", Severity.WARNING, register.sheet_name, None, None, None, register.name,
-                      f"Reading the {register.name} register failed ({type(error).__name__}: {error}); its rows were "
+        issue = Issue(code="internal-error", severity=Severity.WARNING, sheet=register.sheet_name, row=None, column=None, field=None, value=register.name,
+                      message=f"Reading the {register.name} register failed ({type(error).__name__}: {error}); its rows were "
                       "left out — please report this")
         rows = list(raw.row_numbers) if raw is not None else []
         return ParsedRegister(empty_frame(register), [issue], rows)
@@ -70,12 +70,12 @@ def _score_column_issues(settings: Settings, projects: ParsedRegister, raw: RawT
     letter = layout.get(CRITERIA.name, {}).get("criterion")
     for key, (name, row) in listed.items():
         if key not in columns:
-            issues.append(Issue("missing-score-column", Severity.ERROR, CRITERIA.sheet_name, row, letter, "Criterion", name,
-                                f"Criterion {name!r} has no column 'Score: {name}' in Projects — add the column or remove the criterion"))
+            issues.append(Issue(code="missing-score-column", severity=Severity.ERROR, sheet=CRITERIA.sheet_name, row=row, column=letter, field="Criterion", value=name,
+                                message=f"Criterion {name!r} has no column 'Score: {name}' in Projects — add the column or remove the criterion"))
     for key, field_name in columns.items():
         if key not in listed:
             header = "Score: " + field_name[len(SCORE_PREFIX):]
-            issues.append(Issue("unknown-criterion", Severity.WARNING, raw.sheet, raw.header_row, projects.layout[field_name], header, header,
-                                f"Column {header!r} has no criterion {field_name[len(SCORE_PREFIX):]!r} in Settings — add the criterion "
+            issues.append(Issue(code="unknown-criterion", severity=Severity.WARNING, sheet=raw.sheet, row=raw.header_row, column=projects.layout[field_name], field=header, value=header,
+                                message=f"Column {header!r} has no criterion {field_name[len(SCORE_PREFIX):]!r} in Settings — add the criterion "
                                 "or remove the column; it is ignored"))
     return issues

@@ -55,8 +55,8 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
     if raw is None:
         severity = Severity.ERROR if register.name in ESSENTIAL_REGISTERS else Severity.WARNING
         issue = Issue(
-            "missing-register", severity, register.sheet_name, None, None, None, register.table,
-            f"No {register.name} register found (no table {register.table} and no sheet {register.sheet_name!r} "
+            code="missing-register", severity=severity, sheet=register.sheet_name, row=None, column=None, field=None, value=register.table,
+            message=f"No {register.name} register found (no table {register.table} and no sheet {register.sheet_name!r} "
             "with its headers) — add it from the template",
         )
         return ParsedRegister(empty_frame(register), [issue], [])
@@ -66,8 +66,8 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
     missing_required = [c for c in register.columns if c.required and c.field not in mapping]
     for column in missing_required:
         issues.append(Issue(
-            "missing-column", Severity.ERROR, raw.sheet, raw.header_row, None, column.header, None,
-            f"The required column {column.header!r} is missing from {register.name} — add it back from the template",
+            code="missing-column", severity=Severity.ERROR, sheet=raw.sheet, row=raw.header_row, column=None, field=column.header, value=None,
+            message=f"The required column {column.header!r} is missing from {register.name} — add it back from the template",
         ))
 
     numbers = np.asarray(raw.row_numbers, dtype="int64")
@@ -116,23 +116,23 @@ def _layout_issues(raw: RawTable, register: Register) -> list[Issue]:
     issues: list[Issue] = list(getattr(raw, "issues", []) or [])  # what reading found (rows typed below the table)
     if raw.table is None and register.sheet is None:
         issues.append(Issue(
-            "no-table", Severity.INFO, raw.sheet, raw.header_row, column_letter(raw.first_column), None, register.table,
-            f"{register.name} is not an Excel Table named {register.table}; it was found by its headers in row "
+            code="no-table", severity=Severity.INFO, sheet=raw.sheet, row=raw.header_row, column=column_letter(raw.first_column), field=None, value=register.table,
+            message=f"{register.name} is not an Excel Table named {register.table}; it was found by its headers in row "
             f"{raw.header_row} — recreate the table (or rename it) so new rows are picked up reliably",
         ))
     if raw.hidden:
-        issues.append(Issue("hidden-sheet", Severity.INFO, raw.sheet, None, None, None, None,
-                            f"The sheet {raw.sheet!r} is hidden; its {register.name} rows are read like any others"))
+        issues.append(Issue(code="hidden-sheet", severity=Severity.INFO, sheet=raw.sheet, row=None, column=None, field=None, value=None,
+                            message=f"The sheet {raw.sheet!r} is hidden; its {register.name} rows are read like any others"))
     for first, last in _runs(sorted(getattr(raw, "hidden_rows", []) or [])):
         rows = f"Row {first} is" if first == last else f"Rows {first}-{last} are"
-        issues.append(Issue("hidden-rows", Severity.INFO, raw.sheet, first, column_letter(raw.first_column), None, None,
-                            f"{rows} hidden; hidden rows are read like any others — unhide them so everyone sees them"))
+        issues.append(Issue(code="hidden-rows", severity=Severity.INFO, sheet=raw.sheet, row=first, column=column_letter(raw.first_column), field=None, value=None,
+                            message=f"{rows} hidden; hidden rows are read like any others — unhide them so everyone sees them"))
     for merged in getattr(raw, "merged", []) or []:
         top_left = merged.split(":")[0]
         letters = "".join(ch for ch in top_left if ch.isalpha())
         row = int("".join(ch for ch in top_left if ch.isdigit()))
-        issues.append(Issue("merged-cells", Severity.WARNING, raw.sheet, row, letters, None, merged,
-                            f"Cells {merged} are merged: only {top_left} keeps a value and the others read as blank — unmerge them"))
+        issues.append(Issue(code="merged-cells", severity=Severity.WARNING, sheet=raw.sheet, row=row, column=letters, field=None, value=merged,
+                            message=f"Cells {merged} are merged: only {top_left} keeps a value and the others read as blank — unmerge them"))
     return issues
 
 
@@ -168,16 +168,16 @@ def _map_headers(raw: RawTable, register: Register, issues: list[Issue]) -> dict
             )
         if column is None:
             issues.append(Issue(
-                "extra-column", Severity.INFO, raw.sheet, raw.header_row, letter, str(header), header,
-                f"Column {header!r} is not part of the {register.name} register; it is kept in the workbook and ignored",
+                code="extra-column", severity=Severity.INFO, sheet=raw.sheet, row=raw.header_row, column=letter, field=str(header), value=header,
+                message=f"Column {header!r} is not part of the {register.name} register; it is kept in the workbook and ignored",
             ))
             continue
         same = fields_by_key.get(normalise_header(column.field))  # 'Score: Cost' and 'Score: cost' are one column
         if same is not None:
             first = column_letter(raw.first_column + mapping[same][0])
             issues.append(Issue(
-                "duplicate-column", Severity.ERROR, raw.sheet, raw.header_row, letter, str(header), header,
-                f"Column {header!r} appears twice in {register.name}; column {first} is used and this one is ignored — "
+                code="duplicate-column", severity=Severity.ERROR, sheet=raw.sheet, row=raw.header_row, column=letter, field=str(header), value=header,
+                message=f"Column {header!r} appears twice in {register.name}; column {first} is used and this one is ignored — "
                 "delete or rename one of them",
             ))
             continue
@@ -192,7 +192,7 @@ def _issues_for(problem: CellProblem, sheet: str, numbers: np.ndarray, letter: s
     for position in problem.positions.tolist():
         value = formulas.get(position, cells[position])
         found.append(Issue(
-            problem.code, problem.severity, sheet, int(numbers[position]), letter, header, value,
-            problem.message.replace("{value}", show_value(value)),
+            code=problem.code, severity=problem.severity, sheet=sheet, row=int(numbers[position]), column=letter, field=header, value=value,
+            message=problem.message.replace("{value}", show_value(value)),
         ))
     return found

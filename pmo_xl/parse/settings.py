@@ -73,8 +73,8 @@ def parse_settings_tables(tables: dict[str, RawTable]) -> ParsedSettings:
 def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, dict[str, str]]) -> dict[str, object]:
     values: dict[str, object] = {}
     if raw is None:
-        issues.append(Issue("missing-register", Severity.WARNING, SETTINGS_SHEET, None, None, None, SETTINGS_TABLE.table,
-                            "No Settings table found — defaults are used for every setting"))
+        issues.append(Issue(code="missing-register", severity=Severity.WARNING, sheet=SETTINGS_SHEET, row=None, column=None, field=None, value=SETTINGS_TABLE.table,
+                            message="No Settings table found — defaults are used for every setting"))
         return values
     by_label = {normalise_header(s.label): s for s in SCALAR_SETTINGS}
     by_label.update({normalise_header(s.key): s for s in SCALAR_SETTINGS})
@@ -92,12 +92,12 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, 
         setting = by_label.get(normalise_header(label))
         if setting is None:
             if str(label).strip():
-                issues.append(Issue("unknown-setting", Severity.INFO, raw.sheet, number, key_letter,
-                                    "Setting", label, f"{label!r} is not a setting pmo-xl knows; it is ignored"))
+                issues.append(Issue(code="unknown-setting", severity=Severity.INFO, sheet=raw.sheet, row=number, column=key_letter,
+                                    field="Setting", value=label, message=f"{label!r} is not a setting pmo-xl knows; it is ignored"))
             continue
         if setting.key in typed_in:  # compared as Excel compares names: case and spacing do not matter
-            issues.append(Issue("duplicate-key", Severity.ERROR, raw.sheet, number, key_letter, "Setting", label,
-                                f"{setting.label!r} is already set in row {typed_in[setting.key]}; this row is ignored — "
+            issues.append(Issue(code="duplicate-key", severity=Severity.ERROR, sheet=raw.sheet, row=number, column=key_letter, field="Setting", value=label,
+                                message=f"{setting.label!r} is already set in row {typed_in[setting.key]}; this row is ignored — "
                                 "delete one of them"))
             continue
         typed_in[setting.key] = number
@@ -108,8 +108,8 @@ def _scalar_values(raw: RawTable | None, issues: list[Issue], layout: dict[str, 
         converted = convert_column(pd.Series([cell], dtype=object), column, uncalculated, date1904=getattr(raw, "date1904", False))
         bad = [p for p in converted.problems if p.severity == Severity.ERROR]
         for problem in converted.problems:
-            issues.append(Issue(problem.code, problem.severity, raw.sheet, number, letter, setting.label, cell,
-                                problem.message.replace("{value}", show_value(cell)) + ("; the default is used" if problem in bad else "")))
+            issues.append(Issue(code=problem.code, severity=problem.severity, sheet=raw.sheet, row=number, column=letter, field=setting.label, value=cell,
+                                message=problem.message.replace("{value}", show_value(cell)) + ("; the default is used" if problem in bad else "")))
         value = converted.values.iloc[0]
         if bad or value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
             continue
@@ -132,15 +132,15 @@ def unique_criteria(frame: pd.DataFrame, sheet: str, letter: str | None, issues:
         key, loose = normalise_header(name), choice_key(name)
         if key in seen:
             first, first_row = seen[key]
-            issues.append(Issue("duplicate-key", Severity.ERROR, sheet, int(row), letter, "Criterion", name,
-                                f"Criterion {name!r} is the criterion {first!r} of row {first_row} again (Excel compares names "
+            issues.append(Issue(code="duplicate-key", severity=Severity.ERROR, sheet=sheet, row=int(row), column=letter, field="Criterion", value=name,
+                                message=f"Criterion {name!r} is the criterion {first!r} of row {first_row} again (Excel compares names "
                                 "ignoring case and spaces); this row is ignored — rename or delete one"))
             keep[index] = False
             continue
         if loose in near:
             first, first_row = near[loose]
-            issues.append(Issue("near-duplicate", Severity.WARNING, sheet, int(row), letter, "Criterion", name,
-                                f"Criterion {name!r} differs from {first!r} (row {first_row}) only by hyphens, underscores or "
+            issues.append(Issue(code="near-duplicate", severity=Severity.WARNING, sheet=sheet, row=int(row), column=letter, field="Criterion", value=name,
+                                message=f"Criterion {name!r} differs from {first!r} (row {first_row}) only by hyphens, underscores or "
                                 "spaces — if they are one criterion, delete one; if not, name them more differently"))
         seen[key] = (name, int(row))
         near.setdefault(loose, (name, int(row)))
@@ -154,8 +154,8 @@ def _check_utilisation_bands(values: dict[str, object], rows: dict[str, int], sh
     if low < high:  # type: ignore[operator]
         return
     key = "underuse_threshold" if "underuse_threshold" in rows else "overload_threshold"
-    issues.append(Issue("thresholds-out-of-order", Severity.ERROR, sheet, rows.get(key), letter, SETTINGS_BY_KEY[key].label, values.get(key),
-                        f"Under-use below {low:.0%} is not below Over-allocation above {high:.0%} — correct one; the defaults are used"))
+    issues.append(Issue(code="thresholds-out-of-order", severity=Severity.ERROR, sheet=sheet, row=rows.get(key), column=letter, field=SETTINGS_BY_KEY[key].label, value=values.get(key),
+                        message=f"Under-use below {low:.0%} is not below Over-allocation above {high:.0%} — correct one; the defaults are used"))
     values.pop("underuse_threshold", None)
     values.pop("overload_threshold", None)
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from pmo_xl.compute.milestones import MilestoneResult, compute_milestones
 from pmo_xl.compute.risk import RiskResult, compute_risk
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import Portfolio
 from pmo_xl.parse.settings import status_period
 from pmo_xl.report.formats import currency_symbol, money_format
@@ -128,9 +128,9 @@ class _Runner:
                 raise
             name = getattr(function, "__name__", "computation")
             self.unavailable[sheet] = f"{name} failed ({type(error).__name__}: {error})"
-            self.issues.append(Issue("internal-error", Severity.WARNING, "(all)", None, None, None, name,
-                                     f"The computation {name} failed ({type(error).__name__}: {error}); "
-                                     f"the {sheet} figures are missing from this report", "report"))
+            self.issues.append(Issue(code="internal-error", severity=Severity.WARNING, sheet="(all)", row=None, column=None, field=None, value=name,
+                                     message=f"The computation {name} failed ({type(error).__name__}: {error}); "
+                                     f"the {sheet} figures are missing from this report", stage=Stage.REPORT))
             return None
         if keep_issues:
             self.issues.extend(issues)

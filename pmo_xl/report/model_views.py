@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from pmo_xl.issues import SEVERITY_ORDER, Issue, Severity, sort_issues
+from pmo_xl.issues import Issue, Severity, issue_table, sort_issues
 
 if TYPE_CHECKING:
     from pmo_xl.compute.earned_value import EarnedValueResult
@@ -316,20 +316,11 @@ class DataQualityView:
     left_out: int  # computation issues beyond LISTED_PER_CHECK of their check, counted but not listed
 
 
-def _shown_value(value: object) -> object:
-    """The offending cell value as the sheet shows it: text, or blank (it is always written as text)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
 def _issue_frame(issues: list[Issue]) -> pd.DataFrame:
-    # Plain attribute reads: `Issue.as_dict` deep-copies, 80 µs an issue, seconds for a large portfolio.
-    return pd.DataFrame({
-        "severity": [str(i.severity) for i in issues], "code": [i.code for i in issues], "sheet": [i.sheet for i in issues],
-        "cell": [i.cell for i in issues], "field": [i.field for i in issues], "value": [_shown_value(i.value) for i in issues],
-        "message": [i.message for i in issues], "stage": [i.stage for i in issues],
-    }, columns=["severity", "code", "sheet", "cell", "field", "value", "message", "stage"])
+    """The issue table, with each offending value as the sheet shows it: text, or blank."""
+    frame = issue_table(issues)
+    frame["value"] = [None if v is None else str(v) for v in frame["value"]]
+    return frame
 
 
 def build_data_quality(validation: list[Issue], computation: list[Issue]) -> DataQualityView:
@@ -339,9 +330,10 @@ def build_data_quality(validation: list[Issue], computation: list[Issue]) -> Dat
     for issue in (*validation, *computation):
         severity = str(issue.severity)
         counts[severity] += 1
-        entry = checks.get((severity, issue.code, issue.stage))
+        key = (severity, issue.code, str(issue.stage))
+        entry = checks.get(key)
         if entry is None:
-            checks[(severity, issue.code, issue.stage)] = [1, issue.address, issue.message]
+            checks[key] = [1, issue.address, issue.message]
         else:
             entry[0] += 1  # type: ignore[operator]
     # Every validation issue is listed; computation notes only the first few of each check (one
@@ -353,8 +345,7 @@ def build_data_quality(validation: list[Issue], computation: list[Issue]) -> Dat
         if per_code[issue.code] <= LISTED_PER_CHECK:
             listed_compute.append(issue)
     frame = _issue_frame(sort_issues(validation) + listed_compute)
-    order = {str(k): v for k, v in SEVERITY_ORDER.items()}
-    rows = sorted(checks.items(), key=lambda item: (order[item[0][0]], -int(item[1][0]), item[0][1], item[0][2]))  # type: ignore[call-overload]
+    rows = sorted(checks.items(), key=lambda item: (Severity(item[0][0]).rank, -int(item[1][0]), item[0][1], item[0][2]))  # type: ignore[call-overload]
     by_check = pd.DataFrame([{"severity": k[0], "code": k[1], "stage": k[2], "count": v[0], "first": v[1], "example": v[2]} for k, v in rows],
                             columns=["severity", "code", "stage", "count", "first", "example"])
     return DataQualityView(counts=counts, by_check=by_check, issues=frame, left_out=len(computation) - len(listed_compute))

@@ -47,7 +47,7 @@ from pmo_xl.compute.earned_value.rollup import (
     compute_rollup,
     compute_trend,
 )
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.settings import SETTINGS_BY_KEY
 
@@ -145,7 +145,7 @@ def _settings_issue(key: str, value: object, message: str) -> Issue:
         field=SETTINGS_BY_KEY[key].label,
         value=value,
         message=message,
-        stage="compute",
+        stage=Stage.COMPUTE,
     )
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from pmo_xl.compute.earned_value.formulas import FloatArray
 from pmo_xl.compute.earned_value.measure import MILESTONES, compute_milestone_share, technique_codes
 from pmo_xl.compute.earned_value.plan import BASELINE, PlanCurves, compute_plan_curves
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.registers import PROGRESS, PROJECTS
 
@@ -142,7 +142,7 @@ def _status_month(portfolio: Portfolio, months: np.ndarray) -> int:
 
 def _issue(code: str, severity: Severity, sheet: str, row: object, field: str | None, value: object, message: str) -> Issue:
     header = (PROJECTS if sheet == PROJECTS.name else PROGRESS).column(field).header if field else None
-    return Issue(code, severity, sheet, int(row) if row == row and row is not None else None, None, header, value, message, "compute")  # type: ignore[arg-type]
+    return Issue(code=code, severity=severity, sheet=sheet, row=int(row) if row == row and row is not None else None, column=None, field=header, value=value, message=message, stage=Stage.COMPUTE)  # type: ignore[arg-type]
 
 
 def prepare_inputs(portfolio: Portfolio, issues: list[Issue]) -> EvInputs | None:

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW
 from pmo_xl.schema.registers import PROGRESS, PROJECTS
 
-STAGE = "compute"
+STAGE = Stage.COMPUTE
 LABELS = {
     "pv": "PV", "ev": "EV", "ac": "AC", "sv": "SV", "cv": "CV", "sv_pct": "SV%", "cv_pct": "CV%",
     "spi": "SPI", "cpi": "CPI", "eac": "EAC", "eac_cpi": "EAC (BAC/CPI)",

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from pmo_xl.issues import Issue, Severity, column_letter
+from pmo_xl.issues import Issue, Severity, Stage, column_letter
 from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import ALLOCATIONS, RESOURCES
 
-STAGE = "loading"
+STAGE = Stage.LOADING
 
 
 # (register name, field) -> (column letter in the template layout, header): looked up once.

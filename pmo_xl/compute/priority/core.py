@@ -35,7 +35,7 @@ from pmo_xl.compute.priority.scoring import (
 from pmo_xl.compute.priority.selection import run_selection
 from pmo_xl.compute.selection.core import efficient_frontier, select_portfolio
 from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio
 from pmo_xl.schema.columns import normalise_header
 
@@ -49,7 +49,7 @@ __all__ = [
     "weighted_scores",
 ]
 
-STAGE = "priority"
+STAGE = Stage.PRIORITY
 SOURCE_TYPED, SOURCE_AHP = "Typed weights", "AHP"
 
 
@@ -181,9 +181,9 @@ def _score_projects(projects: pd.DataFrame, weights: pd.DataFrame) -> tuple[pd.D
         if normalise_header(c) not in columns:
             continue
         for k in np.flatnonzero(candidate & raw[c].isna().to_numpy()):
-            issues.append(Issue("missing-score", Severity.WARNING, "Projects", int(projects.at[k, ROW]), None, f"Score: {c}", None,
-                                f"{projects.at[k, 'project_id']} has no score for {c}: its priority is computed over the criteria "
-                                f"that are scored ({table.at[k, 'coverage']:.0%} of the weight)", STAGE))
+            issues.append(Issue(code="missing-score", severity=Severity.WARNING, sheet="Projects", row=int(projects.at[k, ROW]), column=None, field=f"Score: {c}", value=None,
+                                message=f"{projects.at[k, 'project_id']} has no score for {c}: its priority is computed over the criteria "
+                                f"that are scored ({table.at[k, 'coverage']:.0%} of the weight)", stage=STAGE))
     turned = turned_scores(raw, criterion_frame(weights))
     ranked = pd.DataFrame({"rank": np.nan, "rank_note": ""}, index=projects.index)
     cand = projects.index[candidate]
@@ -200,4 +200,4 @@ def _score_projects(projects: pd.DataFrame, weights: pd.DataFrame) -> tuple[pd.D
 
 def _settings_issue(code: str, severity: Severity, field_name: str, value: object, message: str) -> Issue:
     """An issue about the Settings sheet as a whole (its small tables carry no cell position here)."""
-    return Issue(code, severity, "Settings", None, None, field_name, value, message, STAGE)
+    return Issue(code=code, severity=severity, sheet="Settings", row=None, column=None, field=field_name, value=value, message=message, stage=STAGE)

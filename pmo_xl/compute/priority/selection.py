@@ -55,9 +55,9 @@ def role_frames(
             demand = monthly_role_demand(portfolio) if demand is None else demand
             capacity = monthly_role_capacity(portfolio) if capacity is None else capacity
         except Exception as error:  # noqa: BLE001 — selection must go on; the issue carries the cause
-            issues.append(Issue("capacity-not-checked", Severity.WARNING, "Allocations", None, None, None, None,
-                                f"Role capacity could not be worked out ({type(error).__name__}: {error}); "
-                                "selection ignores capacity this time", STAGE))
+            issues.append(Issue(code="capacity-not-checked", severity=Severity.WARNING, sheet="Allocations", row=None, column=None, field=None, value=None,
+                                message=f"Role capacity could not be worked out ({type(error).__name__}: {error}); "
+                                "selection ignores capacity this time", stage=STAGE))
             return None, None, issues
     demand, capacity = _long(demand), _long(capacity)
     start = status_period(portfolio.settings, portfolio.progress) if "Progress" in portfolio.registers else None

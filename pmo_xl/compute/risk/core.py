@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.checks.core import letter_of
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.registers import RISKS
 
@@ -42,7 +42,7 @@ PROBABILITY_SHARE: Final = {1: 0.1, 2: 0.3, 3: 0.5, 4: 0.7, 5: 0.9}
 OPEN: Final = "Open"
 INACTIVE_PROJECT_STATUSES: Final = ("Closed", "Cancelled")
 TOP_RISKS: Final = 15
-STAGE: Final = "risk"
+STAGE: Final = Stage.RISK
 
 REGISTER_COLUMNS: Final = (
     "risk_id", "project_id", "project", "title", "category", "owner", "probability", "impact", "score", "band",
@@ -163,8 +163,8 @@ def _issues(risks: pd.DataFrame, projects: pd.DataFrame, letter: str) -> list[Is
     status = risks["project_id"].map(projects["status"])
     stale = (risks["status"] == OPEN) & status.isin(INACTIVE_PROJECT_STATUSES)
     return [
-        Issue("risk-on-closed-project", Severity.INFO, RISKS.sheet_name, int(row[ROW]), letter, "Status", row["status"],
-              f"Risk {row['risk_id']} is open but project {row['project_id']} is {str(row['project_status']).lower()}: "
-              "close the risk or move it to a live project", STAGE)
+        Issue(code="risk-on-closed-project", severity=Severity.INFO, sheet=RISKS.sheet_name, row=int(row[ROW]), column=letter, field="Status", value=row["status"],
+              message=f"Risk {row['risk_id']} is open but project {row['project_id']} is {str(row['project_status']).lower()}: "
+              "close the risk or move it to a live project", stage=STAGE)
         for row in risks[stale].assign(project_status=status[stale]).to_dict("records")
     ]

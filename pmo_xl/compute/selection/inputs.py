@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.selection.core import SelectionNote, SelectionProblem
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, Portfolio
 
 CANDIDATE_STATUSES = ("Proposed", "Approved", "Active", "On hold")
@@ -39,7 +39,7 @@ COMMITTED_STATUSES = ("Active",)
 BUDGET_STATUSES = ("Active", "Approved")  # the default total budget funds these
 OBJECTIVE_SCORE, OBJECTIVE_SCORE_X_BUDGET = "Priority score", "Score × budget"
 SHEET = "Projects"
-STAGE = "priority"
+STAGE = Stage.PRIORITY
 
 
 def objective_values(score: pd.Series, bac: pd.Series, objective: str) -> pd.Series:
@@ -156,9 +156,9 @@ def build_selection_problem(
         yearly_cost = yearly_spend(projects, list(yearly_budget.index), baseline)
     if demand is not None and capacity is not None:
         for role in sorted(set(demand["role"].dropna()) - set(capacity["role"].dropna())):
-            issues.append(Issue("role-without-capacity", Severity.WARNING, "Allocations", None, None, "Role", role,
-                                f"Role {role!r} is needed by allocations but no resource has it: its capacity is not checked in selection",
-                                STAGE))
+            issues.append(Issue(code="role-without-capacity", severity=Severity.WARNING, sheet="Allocations", row=None, column=None, field="Role", value=role,
+                                message=f"Role {role!r} is needed by allocations but no resource has it: its capacity is not checked in selection",
+                                stage=STAGE))
     problem = SelectionProblem(
         project_ids=ids,
         value=value.reindex(ids).fillna(0.0).to_numpy(dtype=float),
@@ -186,11 +186,11 @@ def note_issues(notes: Sequence[SelectionNote], portfolio: Portfolio) -> list[Is
             field = "Depends on" if "dependency" in note.code else "Force in/out"
             found.append(_issue(note.code, rows[note.project_id], field, None, note.message))
         elif note.code == "fixed-over-capacity":
-            found.append(Issue(note.code, Severity.WARNING, "Allocations", None, None, None, None, note.message, STAGE))
+            found.append(Issue(code=note.code, severity=Severity.WARNING, sheet="Allocations", row=None, column=None, field=None, value=None, message=note.message, stage=STAGE))
         else:
-            found.append(Issue(note.code, Severity.WARNING, "Settings", None, None, None, None, note.message, STAGE))
+            found.append(Issue(code=note.code, severity=Severity.WARNING, sheet="Settings", row=None, column=None, field=None, value=None, message=note.message, stage=STAGE))
     return found
 
 
 def _issue(code: str, row: int, field: str, value: object, message: str) -> Issue:
-    return Issue(code, Severity.WARNING, SHEET, row, None, field, value, message, STAGE)
+    return Issue(code=code, severity=Severity.WARNING, sheet=SHEET, row=row, column=None, field=field, value=value, message=message, stage=STAGE)

@@ -15,8 +15,11 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -56,6 +59,7 @@ class Stage(enum.StrEnum):
     RISK = "risk"
     REPORT = "report"  # a computation that failed while building the report
     COLLECT = "collect"  # a PM's update file
+    IMPORT = "import"  # an imported schedule (MSPDI, XER)
 
 
 def column_letter(index: int) -> str:
@@ -148,6 +152,8 @@ ISSUE_COLUMNS = ("severity", "code", "sheet", "cell", "field", "value", "message
 def issue_table(issues: Iterable[Issue]) -> pd.DataFrame:
     """One row per issue, in the order given: severity, code, sheet, cell, field, value (flattened),
     message, stage. Plain attribute reads: `as_dict` deep-copies, 80 µs an issue."""
+    import pandas as pd  # here, not at the top: `pmo-xl --help` starts without pandas
+
     issues = list(issues)
     return pd.DataFrame({
         "severity": [str(i.severity) for i in issues], "code": [i.code for i in issues], "sheet": [i.sheet for i in issues],

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 
-
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate", help="check the registers; list every problem at its cell",

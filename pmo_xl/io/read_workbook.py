@@ -222,8 +222,8 @@ def _read_sheet(package: Package, book: calamine.CalamineWorkbook, sheet: str, m
     if scan is not None and scan.grid_cells > MAX_GRID_CELLS:
         far = f"{column_letter(scan.last_column)}{scan.last_row}"
         raw.issues.append(Issue(
-            "sheet-too-large", Severity.ERROR, sheet, scan.last_row, column_letter(scan.last_column), None, far,
-            f"The sheet {sheet!r} has a value as far as {far}: read from A1 that is {scan.grid_cells:,} cells, more than "
+            code="sheet-too-large", severity=Severity.ERROR, sheet=sheet, row=scan.last_row, column=column_letter(scan.last_column), field=None, value=far,
+            message=f"The sheet {sheet!r} has a value as far as {far}: read from A1 that is {scan.grid_cells:,} cells, more than "
             f"any register needs ({MAX_GRID_CELLS:,}), so the sheet was not read — delete the stray cells past the "
             "register (Ctrl+End shows the last one) and save"))
         return None
@@ -285,8 +285,8 @@ def _rows_below(table: RawTable, grid: list[list[object]], start0: int, col0: in
     first, last = numbers[0], numbers[-1]
     where = f"Row {first} is" if first == last else f"Rows {first}-{last} are"
     table.issues.append(Issue(
-        "typed-below-table", Severity.WARNING, table.sheet, first, column_letter(col0 + 1), None, table.table,
-        f"{where} typed just below the table {table.table}, outside it: they were read, but Excel's filters, sorting and "
+        code="typed-below-table", severity=Severity.WARNING, sheet=table.sheet, row=first, column=column_letter(col0 + 1), field=None, value=table.table,
+        message=f"{where} typed just below the table {table.table}, outside it: they were read, but Excel's filters, sorting and "
         "formulas miss them — extend the table over them (drag its corner handle)"))
 
 

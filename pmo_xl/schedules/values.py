@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 
-STAGE = "import"
+STAGE = Stage.IMPORT
 _DURATION = re.compile(r"^-?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)D)?"
                        r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
 def problem(code: str, severity: Severity, where: str, field: str | None, value: object, message: str) -> Issue:
     """An issue located at a source element (`Task UID 12`, `TASK row 38`) rather than a cell."""
-    return Issue(code, severity, where, None, None, field, value, message, STAGE)
+    return Issue(code=code, severity=severity, sheet=where, row=None, column=None, field=field, value=value, message=message, stage=STAGE)
 
 
 class Values:

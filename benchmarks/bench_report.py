@@ -33,7 +33,8 @@ from pmo_xl.compute.loading import compute_loading  # noqa: E402
 from pmo_xl.compute.milestones import compute_milestones  # noqa: E402
 from pmo_xl.compute.priority import compute_priorities  # noqa: E402
 from pmo_xl.compute.risk import compute_risk  # noqa: E402
-from pmo_xl.report.model import build_report_model, portfolio_at  # noqa: E402
+from pmo_xl.pipeline import portfolio_at, run_portfolio  # noqa: E402
+from pmo_xl.report.model import build_report_model  # noqa: E402
 from pmo_xl.report.write import write_report_model  # noqa: E402
 from pmo_xl.usecases import load_portfolio  # noqa: E402
 
@@ -88,7 +89,7 @@ def stages(projects: int, runs: int, workbook: Path | None = None) -> None:
     rows = {name: len(frame) for name, frame in portfolio.registers.items()}
     print(f"  rows: {rows}")
 
-    model = build_report_model(portfolio)
+    model = build_report_model(run_portfolio(portfolio))
     before = portfolio_at(portfolio, model.previous_period)
     stages: list[tuple[str, Callable[[], object]]] = [
         ("earned value (this month + last)", lambda: (compute_earned_value(portfolio), compute_earned_value(before))),
@@ -101,7 +102,7 @@ def stages(projects: int, runs: int, workbook: Path | None = None) -> None:
         walls, cpus, _ = timed(stage, runs)
         show(f"  {label}", walls, cpus)
 
-    model_t, model_c, model = timed(lambda: build_report_model(portfolio), runs)
+    model_t, model_c, model = timed(lambda: build_report_model(run_portfolio(portfolio)), runs)
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "report.xlsx"
         write_t, write_c, _ = timed(lambda: write_report_model(model, out), runs)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+import pmo_xl.options
 from pmo_xl.sample import Sample, generate_sample, write_sample_workbook
 
-# A check that crashes must fail the tests, not become an internal-error issue.
-os.environ.setdefault("PMO_XL_STRICT", "1")
+# A stage that crashes must fail the tests, not become an internal-error issue: every run given
+# no options is strict here. A test of the crash guard passes RunOptions(strict=False) itself.
+pmo_xl.options.DEFAULT_OPTIONS = pmo_xl.options.RunOptions(strict=True)
 
 # No per-example time limit for property tests: on a shared machine an example can take 300 ms
 # once and 70 ms the next time, and Hypothesis reports that as a (flaky) failure. Speed is

@@ -37,7 +37,7 @@ def run_capped(*args: str, memory: int = MEMORY_CAP) -> subprocess.CompletedProc
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
     return subprocess.run([sys.executable, "-m", "pmo_xl", *args], capture_output=True, text=True, timeout=CASE_TIMEOUT,
-                          preexec_fn=limit, env={**os.environ, "PMO_XL_STRICT": "", "OPENBLAS_NUM_THREADS": "1"})
+                          preexec_fn=limit, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
 
 
 def validate_json(path: Path) -> tuple[int, list[dict]]:

@@ -167,8 +167,7 @@ def _cell(ref: str, value: object, strings: dict[str, int]) -> str:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`pmo-xl ...` in a fresh process; a hang past CLI_TIMEOUT raises and fails the test."""
-    return subprocess.run([sys.executable, "-m", "pmo_xl", *args], capture_output=True, text=True, timeout=CLI_TIMEOUT,
-                          env={**os.environ, "PMO_XL_STRICT": ""})
+    return subprocess.run([sys.executable, "-m", "pmo_xl", *args], capture_output=True, text=True, timeout=CLI_TIMEOUT)
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess[str], name: str) -> str:

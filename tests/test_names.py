@@ -14,10 +14,9 @@ from pmo_xl.collect.template import write_update_template
 from pmo_xl.io.read_workbook import read_workbook
 from pmo_xl.io.table_headers import unique_headers
 from pmo_xl.parse.settings import parse_settings
-from pmo_xl.report import write_report
 from pmo_xl.schema.registers import PROJECTS
 from pmo_xl.schema.settings import DEFAULT_CRITERIA, SETTINGS_TABLE
-from pmo_xl.usecases import load_portfolio
+from pmo_xl.usecases import load_portfolio, write_report
 
 TWINS = (*DEFAULT_CRITERIA, ("risk ", 10, "Lower is better", 1, 5))  # 'Risk' again, as Excel sees it
 

@@ -20,9 +20,8 @@ from portfolio_shapes import Shape, report_period, shape_data, shapes, write_sha
 from python_calamine import CalamineWorkbook
 
 from pmo_xl.cli import main
-from pmo_xl.report import write_report
 from pmo_xl.report.sheets import OPTIONAL_SHEETS, SHEET_NAMES
-from pmo_xl.usecases import load_portfolio
+from pmo_xl.usecases import load_portfolio, write_report
 
 SHAPES = 20  # drawn shapes per run (each a tiny workbook and a full report in-process); issue 21 asks for 200 once a tiny report is fast enough
 FIXED = {

@@ -22,14 +22,16 @@ from pmo_xl.compute.risk import PROBABILITY_SHARE
 from pmo_xl.errors import OutputError
 from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.model import Portfolio
-from pmo_xl.report import write_report, write_report_model
+from pmo_xl.options import RunOptions
+from pmo_xl.pipeline import run_portfolio
+from pmo_xl.report import write_report_model
 from pmo_xl.report.formats import money_format
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.report.sheets import SHEET_NAMES
 from pmo_xl.report.sheets.dashboard import TILE_ROWS, TILES_PER_ROW
 from pmo_xl.sample import Sample, generate_sample
 from pmo_xl.schema.registers import PROGRESS, PROJECTS, RISKS
-from pmo_xl.usecases import load_portfolio
+from pmo_xl.usecases import load_portfolio, write_report
 
 # openpyxl cannot keep sparklines when it reads a file and says so; the tests count them in the XML.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
@@ -69,9 +71,13 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory, hostile_sample: Sample) 
     return load_portfolio(path)
 
 
+def model_of(portfolio: Portfolio, options: RunOptions | None = None) -> ReportModel:
+    return build_report_model(run_portfolio(portfolio, options))
+
+
 @pytest.fixture(scope="module")
 def model(portfolio: Portfolio) -> ReportModel:
-    return build_report_model(portfolio)
+    return model_of(portfolio)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +163,7 @@ def test_dashboard_tiles_hold_the_model_kpis(book: openpyxl.Workbook, model: Rep
 def test_kpis_compare_with_the_month_before(model: ReportModel, portfolio: Portfolio) -> None:
     """Last period's EV figures are the same computation with the status date a month earlier."""
     from pmo_xl.compute.earned_value import compute_earned_value
-    from pmo_xl.report.model import portfolio_at
+    from pmo_xl.pipeline import portfolio_at
 
     kpis = {k.key: k for k in model.kpis}
     before, _ = compute_earned_value(portfolio_at(portfolio, model.previous_period))
@@ -375,7 +381,7 @@ def test_a_target_open_in_excel_is_one_clear_line(tmp_path: Path, portfolio: Por
 
 
 def test_another_period(portfolio: Portfolio) -> None:
-    september = build_report_model(portfolio, pd.Timestamp(2026, 9, 1))
+    september = model_of(portfolio, RunOptions(strict=True, period=pd.Timestamp(2026, 9, 1)))
     assert september.period == pd.Timestamp(2026, 9, 1) and september.previous_period == pd.Timestamp(2026, 8, 1)
     assert str(september.status_date) == "2026-09-30"
     assert september.s_curve["period"].max() == pd.Timestamp(2026, 9, 1)
@@ -402,14 +408,12 @@ def test_a_failing_computation_is_reported_not_raised(portfolio: Portfolio, monk
         raise RuntimeError("boom")
 
     monkeypatch.setattr(risk, "compute_risk", broken)
-    monkeypatch.setattr("pmo_xl.report.model.compute_risk", broken)
-    monkeypatch.delenv("PMO_XL_STRICT", raising=False)
-    model = build_report_model(portfolio)
+    monkeypatch.setattr("pmo_xl.compute.risk.compute_risk", broken)
+    model = model_of(portfolio, RunOptions(strict=False))
     assert model.risks is None and "boom" in model.unavailable["Risks"]
     assert "internal-error" in set(model.data_quality.issues["code"])
-    monkeypatch.setenv("PMO_XL_STRICT", "1")
     with pytest.raises(RuntimeError):
-        build_report_model(portfolio)
+        model_of(portfolio, RunOptions(strict=True))
 
 
 def test_model_is_plain_data(model: ReportModel) -> None:

@@ -12,10 +12,10 @@ import pytest
 
 from pmo_xl.cli import main
 from pmo_xl.model import Portfolio
-from pmo_xl.report import write_report
+from pmo_xl.options import options_with
 from pmo_xl.report.model_project_pages import normalise_choice
 from pmo_xl.report.sheets.project_pages import EV_BOX, INDEX, PAGE_ROWS, PAGES, RIGHT
-from pmo_xl.usecases import load_portfolio
+from pmo_xl.usecases import load_portfolio, write_report
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 EV_FIELDS = {"BAC": "BAC", "EAC": "EAC", "VAC": "VAC", "CPI": "CPI", "SPI": "SPI", "SPI(t)": "SPI(t)", "Forecast finish": "Forecast finish"}
@@ -28,7 +28,7 @@ def portfolio(sample_workbook: Path) -> Portfolio:
 
 @pytest.fixture(scope="module")
 def book_all(tmp_path_factory: pytest.TempPathFactory, portfolio: Portfolio) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(write_report(portfolio, tmp_path_factory.mktemp("pages") / "all.xlsx", project_pages="all"))
+    return openpyxl.load_workbook(write_report(portfolio, tmp_path_factory.mktemp("pages") / "all.xlsx", options=options_with(project_pages="all")))
 
 
 def ev_rows(book: openpyxl.Workbook) -> dict[str, dict[str, object]]:
@@ -117,9 +117,10 @@ def test_choice_words() -> None:
 
 
 def test_page_curve_runs_to_the_forecast_finish(portfolio: Portfolio) -> None:
+    from pmo_xl.pipeline import run_portfolio
     from pmo_xl.report.model import build_report_model
 
-    model = build_report_model(portfolio, project_pages="all")
+    model = build_report_model(run_portfolio(portfolio), project_pages="all")
     metrics = model.earned_value.metrics.set_index("project_id")
     checked = 0
     for page in model.project_pages.pages:

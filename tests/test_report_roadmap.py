@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from test_milestones import portfolio_of
 
-from pmo_xl.report import write_report
 from pmo_xl.report.sheets.paging import PRINT_HEIGHT, SAFETY, plan_breaks
 from pmo_xl.report.sheets.roadmap import BAR, EARLY, HEADER_ROW, LABELS, LATE, NAME
+from pmo_xl.usecases import write_report
 
 # openpyxl drops the Earned Value sparklines it cannot read, and says so.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")

@@ -103,6 +103,7 @@ def test_scores_outside_their_criterion_scale():
 def test_a_crashing_check_or_parser_is_an_internal_error_and_the_run_goes_on(monkeypatch):
     from pmo_xl.checks import run as run_module
     from pmo_xl.checks.run import CHECKS, run_checks
+    from pmo_xl.options import RunOptions
     from pmo_xl.parse import portfolio as parse_module
     from pmo_xl.parse.portfolio import parse_portfolio
 
@@ -110,21 +111,20 @@ def test_a_crashing_check_or_parser_is_an_internal_error_and_the_run_goes_on(mon
         raise KeyError("role")
 
     raw = tables(Projects=[project("P1"), project("P1")])
-    monkeypatch.delenv("PMO_XL_STRICT", raising=False)
-    portfolio = parse_portfolio(raw)
-    found = run_checks(portfolio, (broken, *CHECKS))
+    lenient = RunOptions(strict=False)
+    portfolio = parse_portfolio(raw, options=lenient)
+    found = run_checks(portfolio, (broken, *CHECKS), options=lenient)
     assert [(i.code, i.severity) for i in found if i.code == "internal-error"] == [("internal-error", Severity.WARNING)]
     assert ("Projects", 3, "A", "duplicate-id") in flat(found)  # the other checks still ran
 
     real = parse_module.parse_register
     monkeypatch.setattr(parse_module, "parse_register", lambda raw, register: real(raw, register) if register.name != "Risks" else broken(None))
-    portfolio = parse_portfolio(tables(Projects=[project("P1")], Risks=[{"risk_id": "K1"}]))
+    portfolio = parse_portfolio(tables(Projects=[project("P1")], Risks=[{"risk_id": "K1"}]), options=lenient)
     assert [(i.sheet, i.code) for i in portfolio.issues if i.code == "internal-error"] == [("Risks", "internal-error")]
     assert portfolio.rejected == {"Risks": [2]} and len(portfolio.projects) == 1
 
-    monkeypatch.setenv("PMO_XL_STRICT", "1")
     try:
-        run_checks(parse_portfolio(raw), (broken,))
+        run_checks(parse_portfolio(raw), (broken,), options=RunOptions(strict=True))
     except KeyError:
         pass
     else:

@@ -1,15 +1,13 @@
 """Run every check; a crashing check is an `internal-error` issue, not a crash.
 
 Each check is `check_*(portfolio) -> list[Issue]` over the parsed (clean) registers; they are
-independent, so one crashing leaves the others' findings intact. After all of them, rows with
-an error are left out of the registers and listed in `Portfolio.rejected`.
+independent, so one crashing leaves the others' findings intact. A *dated* check also takes the
+day the run is judged on (`RunOptions.as_of`). After all of them, rows with an error are left
+out of the registers and listed in `Portfolio.rejected`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import os
 from collections.abc import Callable
 
 from pmo_xl.checks.core import drop_error_rows
@@ -36,8 +34,10 @@ from pmo_xl.checks.rows import (
     check_status_consistency,
 )
 from pmo_xl.checks.settings import check_criteria, check_thresholds
-from pmo_xl.issues import Issue, Severity, Stage
+from pmo_xl.guard import guarded, internal_error
+from pmo_xl.issues import Issue, Stage
 from pmo_xl.model import Portfolio
+from pmo_xl.options import RunOptions, default_options
 
 Check = Callable[[Portfolio], list[Issue]]
 
@@ -62,29 +62,36 @@ CHECKS: tuple[Check, ...] = (
     check_milestone_windows,
     # across periods
     check_cumulative_progress,
-    check_late_updates,
+    check_late_updates,  # dated: judged on RunOptions.as_of
     # settings
     check_criteria,
     check_thresholds,
 )
 
 
-def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS, as_of: dt.date | None = None) -> list[Issue]:
+# Checks that take the day the run is judged on as a second argument.
+DATED_CHECKS: frozenset[Callable[..., list[Issue]]] = frozenset({check_late_updates})
+
+
+def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS, options: RunOptions | None = None) -> list[Issue]:
     """Run the checks on the parsed registers, add their issues and drop rows with errors.
 
-    `as_of` is the day lateness is judged on (default: today); see `checks.periods`.
+    `options.as_of` is the day lateness is judged on (default: today); see `checks.periods`.
+    A crashing check becomes an `internal-error` issue, or raises when `options.strict`.
     """
+    options = default_options(options)
     found: list[Issue] = []
     for check in checks:
-        runnable = functools.partial(check_late_updates, as_of=as_of) if check is check_late_updates else check
-        try:
-            found.extend(runnable(portfolio))
-        except Exception as error:
-            if os.environ.get("PMO_XL_STRICT"):  # tests: a crashing check is a failure
-                raise
-            name = getattr(check, "__name__", str(check))
-            found.append(Issue(code="internal-error", severity=Severity.WARNING, sheet="(all)", row=None, column=None, field=None, value=name,
-                               message=f"The check {name} failed ({type(error).__name__}: {error}); its rule was not applied", stage=Stage.CHECK))
+        name = getattr(check, "__name__", str(check))
+
+        def run(check: Check = check) -> list[Issue]:
+            return check(portfolio, options.as_of) if check in DATED_CHECKS else check(portfolio)  # type: ignore[call-arg]
+
+        def failed(error: Exception, name: str = name) -> list[Issue]:
+            return [internal_error(Stage.CHECK, "(all)", name,
+                                   f"The check {name} failed ({type(error).__name__}: {error}); its rule was not applied")]
+
+        found.extend(guarded(run, strict=options.strict, on_error=failed))
     portfolio.issues.extend(found)
     drop_error_rows(portfolio, found)
     return found

@@ -30,6 +30,7 @@ from pmo_xl.collect.model import FileRead, Limits
 from pmo_xl.collect.read import issue, read_update_file
 from pmo_xl.collect.validate import Parsed, parse_reads
 from pmo_xl.issues import Severity
+from pmo_xl.options import default_options
 
 Item = tuple[str, str, int, float, str]  # path, name, size, mtime, digest
 Progress = Callable[[str, int, int], None]
@@ -39,7 +40,8 @@ _POLL = 0.5  # seconds between checks of the wall-clock backstop
 
 def read_one(item: Item, limits: Limits) -> Parsed:
     """Read one file and check it against the template (no limits: the caller sets them)."""
-    return parse_reads([read_update_file(*item, limits=limits)])[0]
+    # Forked readers inherit this process's default options (strict in the tests).
+    return parse_reads([read_update_file(*item, limits=limits)], default_options(None).strict)[0]
 
 
 def can_isolate() -> bool:

@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import time
 from dataclasses import dataclass, field, replace
 
@@ -28,6 +27,7 @@ from pmo_xl.collect.rules import check_header, check_progress, check_rows
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW
+from pmo_xl.options import default_options
 from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.register import parse_register
 from pmo_xl.schema.columns import Register
@@ -133,11 +133,13 @@ class Parsed:
 
 def validate_reads(reads: list[FileRead], context: Context) -> list[Submission]:
     """Check read files against the template, then against the portfolio: one Submission per file."""
-    return [assemble(parsed, context) for parsed in parse_reads(reads)]
+    return [assemble(parsed, context) for parsed in parse_reads(reads, default_options(None).strict)]
 
 
-def parse_reads(reads: list[FileRead]) -> list[Parsed]:
-    """The workers' share of validation: types, required values, ranges, every table of every file."""
+def parse_reads(reads: list[FileRead], strict: bool = False) -> list[Parsed]:
+    """The workers' share of validation: types, required values, ranges, every table of every file.
+
+    A bug on one file of a batch costs only that file, unless `strict` (the tests): then it raises."""
     started = time.process_time()
     usable = [r for r in reads if not r.fatal and r.form is not None]
     out = {id(r): Parsed(r) for r in reads}
@@ -145,7 +147,7 @@ def parse_reads(reads: list[FileRead]) -> list[Parsed]:
         try:
             parsed = _parse_usable(usable)
         except Exception:
-            if os.environ.get("PMO_XL_STRICT") or len(usable) == 1:
+            if strict or len(usable) == 1:
                 raise
             # One odd file must not cost the batch: parse file by file, so only it fails.
             parsed = [_parse_alone(read) for read in usable]

@@ -24,10 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from pmo_xl.collect.output import summary_line
     from pmo_xl.collect.samples import write_sample_updates
     from pmo_xl.issues import summary_text
-    from pmo_xl.parse.settings import status_period
-    from pmo_xl.report import write_report
     from pmo_xl.sample import generate_sample, write_sample_workbook
-    from pmo_xl.usecases import load_portfolio
+    from pmo_xl.usecases import report_name, report_run, validate_file
 
     folder: Path = args.folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,11 +45,10 @@ def run(args: argparse.Namespace) -> int:
     if collection.feedback_dir and collection.feedback_dir.exists():
         written += sorted(collection.feedback_dir.rglob("*.xlsx"))
     with step("3. validating the collected portfolio"):
-        portfolio = load_portfolio(collected)
-    period = status_period(portfolio.settings, portfolio.progress)
-    report = folder / f"PMO-report-{period:%Y-%m}.xlsx"
+        run = validate_file(collected)
+    report = folder / report_name(run.results.period if run.results else None)
     with step("4. writing the monthly report"):
-        write_report(portfolio, report, period)
+        report_run(run, report)
     written.append(report)
     if args.pdf:
         from pmo_xl.report.pdf import convert_to_pdf
@@ -61,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     print(f"collect: {summary_line(collection)}")
-    print(f"validate: {summary_text(portfolio.issues)} "
+    print(f"validate: {summary_text(run.issues)} "
           f"(the sample carries {len(sample.planted)} deliberate mistakes; see: pmo-xl validate {collected})")
     return 0

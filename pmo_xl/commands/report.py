@@ -59,22 +59,20 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"pmo-xl: {error}", file=sys.stderr)
         return 2
-    from pmo_xl.parse.settings import status_period
-    from pmo_xl.report.model import build_report_model
-    from pmo_xl.report.write import write_report_model
-    from pmo_xl.usecases import load_portfolio
+    from pmo_xl import pipeline
+    from pmo_xl.options import options_with
+    from pmo_xl.usecases import load_portfolio, report_name
 
+    options = options_with(period=period, project_pages=args.project_pages)
     with step(f"reading {args.workbook.name}", args.quiet):
-        portfolio = load_portfolio(args.workbook)
-    period = period or status_period(portfolio.settings, portfolio.progress)
-    label = period.strftime("%Y-%m") if period is not None else "undated"
-    output = args.output or args.workbook.with_name(f"PMO-report-{label}.xlsx")
+        portfolio = load_portfolio(args.workbook, options)
+    output = args.output or args.workbook.with_name(report_name(pipeline.reporting_period(portfolio, options)))
     if output.resolve() == args.workbook.resolve():
         print("pmo-xl: the report cannot overwrite the input workbook; choose another -o", file=sys.stderr)
         return 2
     with step(f"writing {output.name}", args.quiet):
-        model = build_report_model(portfolio, period, project_pages=args.project_pages)
-        write_report_model(model, output)
+        model, _ = pipeline.build(pipeline.run_portfolio(portfolio, options), options)
+        pipeline.write(model, output, options)
     print(f"wrote {output}")
     if getattr(args, "pdf", False):
         write_pdf(model, output, args.quiet)

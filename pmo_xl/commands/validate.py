@@ -1,5 +1,8 @@
 """`pmo-xl validate WORKBOOK`: every problem at its cell; exit 0 clean, 1 errors, 2 unusable.
 
+The problems are the run's one issue list (parse, check and compute), the same the Validate
+button and the report's Data Quality sheet show.
+
 With `--annotate OUT.xlsx`, also a copy of the workbook with every problem cell highlighted and
 commented and an Issues sheet linking to them; the workbook itself is never modified.
 """
@@ -30,14 +33,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pmo_xl.issues import Severity, sort_issues, summary_text
-    from pmo_xl.usecases import load_portfolio
+    from pmo_xl.usecases import validate_file
 
     if args.annotate is not None:  # refuse an impossible copy before the (long) read
         from pmo_xl.io.annotate import check_annotate_paths
 
         check_annotate_paths(args.workbook, args.annotate)
-    portfolio = load_portfolio(args.workbook)
-    issues = sort_issues(portfolio.issues)
+    run = validate_file(args.workbook)
+    issues = sort_issues(run.issues)
     shown = [i for i in issues if i.severity.at_least(args.min_severity)]
     if args.json:
         json.dump([i.as_dict() for i in shown], sys.stdout, indent=1, ensure_ascii=False, default=str)
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for issue in shown:
             print(issue.as_line())
-        rejected = sum(len(rows) for rows in portfolio.rejected.values())
+        rejected = sum(len(rows) for rows in run.portfolio.rejected.values())
         print(f"{summary_text(issues)}; {rejected} rows left out of the computations", file=sys.stderr)
     if args.annotate is not None:
         from pmo_xl.commands.common import step

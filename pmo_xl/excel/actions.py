@@ -32,8 +32,9 @@ from pmo_xl.excel.layout import (
 )
 from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, issue_table, sort_issues, summary_text
-from pmo_xl.model import Portfolio
+from pmo_xl.options import Computation, options_with
 from pmo_xl.port import Formula, WorkbookPort
+from pmo_xl.results import Run
 
 MAX_NOTE = 250  # characters of the issue message shown in a cell note
 PRIORITY_FORMATS = {"Rank": "0", "Budget (BAC)": "#,##0", "Priority score": "0.00", "Score coverage": "0%"}
@@ -73,11 +74,13 @@ def read_tables(port: WorkbookPort) -> dict[str, RawTable]:
     return tables
 
 
-def load_live_portfolio(port: WorkbookPort) -> Portfolio:
-    """The open workbook parsed and checked, exactly as `pmo-xl validate` does for a file."""
-    from pmo_xl.usecases import load_portfolio_from_tables
+def run_live(port: WorkbookPort, *computations: Computation) -> Run:
+    """The open workbook parsed, checked and computed (all computations unless some are named),
+    exactly as `pmo-xl validate` and `pmo-xl report` do for a file."""
+    from pmo_xl.usecases import validate_tables
 
-    return load_portfolio_from_tables(read_tables(port), source=port.workbook_path)
+    options = options_with(compute=frozenset(computations)) if computations else None
+    return validate_tables(read_tables(port), source=port.workbook_path, options=options)
 
 
 def record_run(port: WorkbookPort, action: str, summary: str, now: dt.datetime | None = None) -> None:
@@ -139,24 +142,25 @@ def run_validate(port: WorkbookPort) -> RunResult:
     """Check every register; list the issues on Validation and mark their cells."""
     port.set_status("Validate: checking the registers...")
     tables = read_tables(port)
-    portfolio = load_live_portfolio(port)
+    run = run_live(port)
+    issues = run.issues
     register_sheets = {t.sheet for t in tables.values()}
     for sheet, cells in _previous_marks(port).items():
         if sheet in register_sheets:
             port.clear_highlights(sheet, cells)
-    port.write_table(VALIDATION.sheet, VALIDATION.table, validation_frame(portfolio.issues))
-    for sheet, marks in _marks(portfolio.issues, register_sheets).items():
+    port.write_table(VALIDATION.sheet, VALIDATION.table, validation_frame(issues))
+    for sheet, marks in _marks(issues, register_sheets).items():
         by_colour: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for cell, (colour, text) in marks.items():
             by_colour[colour].append((cell, text))
         for colour, entries in by_colour.items():
             port.highlight_cells(sheet, [c for c, _ in entries], colour, [t for _, t in entries])
-    rejected = sum(len(rows) for rows in portfolio.rejected.values())
-    summary = f"{issue_summary(portfolio.issues)}; {rejected} rows left out of the computations"
+    rejected = sum(len(rows) for rows in run.portfolio.rejected.values())
+    summary = f"{issue_summary(issues)}; {rejected} rows left out of the computations"
     record_run(port, "Validate", summary)
-    if portfolio.issues:
+    if issues:
         port.show_sheet(VALIDATION.sheet)
-    return RunResult("Validate", summary, list(portfolio.issues))
+    return RunResult("Validate", summary, issues)
 
 
 # --- Refresh priorities / loading ---------------------------------------------------------------
@@ -176,19 +180,19 @@ def priority_frame(selection: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFram
 
 def run_refresh_priorities(port: WorkbookPort) -> RunResult:
     """Score, rank and select; write the ranking to Priority scores."""
-    from pmo_xl.compute.priority import compute_priorities
-
     port.set_status("Refresh priorities: scoring the projects...")
-    portfolio = load_live_portfolio(port)
-    result, issues = compute_priorities(portfolio)
+    run = run_live(port, Computation.PRIORITIES)
+    result = run.results.priorities if run.results is not None else None
+    if result is None:
+        raise UserFacingError("The priorities could not be computed; see Data Quality in a report (Validate lists why).")
     port.write_table(
         PRIORITIES.sheet, PRIORITIES.table, priority_frame(result.selection, result.scores), PRIORITY_FORMATS
     )
     selected = int(result.selection["selected"].astype(bool).sum()) if len(result.selection) else 0
-    summary = f"{len(result.scores)} projects scored, {selected} selected; {issue_summary(portfolio.issues + issues)}"
+    summary = f"{len(result.scores)} projects scored, {selected} selected; {issue_summary(run.issues)}"
     record_run(port, "Refresh priorities", summary)
     port.show_sheet(PRIORITIES.sheet)
-    return RunResult("Refresh priorities", summary, portfolio.issues + issues)
+    return RunResult("Refresh priorities", summary, run.issues)
 
 
 def loading_frame(resource_load: pd.DataFrame, over: float, under: float) -> pd.DataFrame:
@@ -206,19 +210,19 @@ def loading_frame(resource_load: pd.DataFrame, over: float, under: float) -> pd.
 
 def run_refresh_loading(port: WorkbookPort) -> RunResult:
     """Resource demand against capacity per period, written to Loading."""
-    from pmo_xl.compute.loading import compute_loading
-
     port.set_status("Refresh loading: spreading the allocations...")
-    portfolio = load_live_portfolio(port)
-    result, issues = compute_loading(portfolio)
+    run = run_live(port, Computation.LOADING)
+    result = run.results.loading if run.results is not None else None
+    if result is None:
+        raise UserFacingError("The loading could not be computed; Validate lists why.")
     frame = loading_frame(result.resource_load, result.overload_threshold, result.underuse_threshold)
     port.write_table(LOADING.sheet, LOADING.table, frame, LOADING_FORMATS)
     over = int((frame["Flag"] == "Over-allocated").sum())
     summary = (f"{frame['Resource ID'].nunique()} resources over {len(result.periods)} periods, "
-               f"{over} over-allocated resource-periods; {issue_summary(portfolio.issues + issues)}")  # fmt: skip
+               f"{over} over-allocated resource-periods; {issue_summary(run.issues)}")  # fmt: skip
     record_run(port, "Refresh loading", summary)
     port.show_sheet(LOADING.sheet)
-    return RunResult("Refresh loading", summary, portfolio.issues + issues)
+    return RunResult("Refresh loading", summary, run.issues)
 
 
 # --- Collect updates ------------------------------------------------------------------------------
@@ -310,21 +314,18 @@ def report_folder(port: WorkbookPort) -> Path:
 
 def run_generate_monthly_report(port: WorkbookPort) -> RunResult:
     """Write PMO-report-YYYY-MM.xlsx with the same code as `pmo-xl report`, then open it."""
-    from pmo_xl.parse.settings import status_period
-    from pmo_xl.report import write_report
+    from pmo_xl.usecases import report_name, report_run
 
     port.set_status("Generate monthly report: reading the registers...")
-    portfolio = load_live_portfolio(port)
-    period = status_period(portfolio.settings, portfolio.progress)
-    label = period.strftime("%Y-%m") if period is not None else "undated"
-    out = report_folder(port) / f"PMO-report-{label}.xlsx"
+    run = run_live(port)
+    out = report_folder(port) / report_name(run.results.period if run.results is not None else None)
     port.set_status(f"Generate monthly report: writing {out.name}...")
-    write_report(portfolio, out, period)
+    report_run(run, out)
     port.open_workbook(str(out))
     port.set_value(LAST_REPORT.name, Formula(f'=HYPERLINK("{out}","{out.name}")'))
-    summary = f"{out.name} written; {issue_summary(portfolio.issues)}"
+    summary = f"{out.name} written; {issue_summary(run.issues)}"
     record_run(port, "Generate monthly report", summary)
-    return RunResult("Generate monthly report", summary, list(portfolio.issues), str(out))
+    return RunResult("Generate monthly report", summary, run.issues, str(out))
 
 
 class UserFacingError(Exception):

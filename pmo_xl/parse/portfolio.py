@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
+from pmo_xl.guard import guarded, internal_error
 from pmo_xl.io.read_workbook import RawTable
-from pmo_xl.issues import Issue, Severity
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio, Settings
+from pmo_xl.options import RunOptions, default_options
 from pmo_xl.parse.register import ParsedRegister, empty_frame, parse_register
 from pmo_xl.parse.settings import parse_settings_tables
 from pmo_xl.schema.columns import Register
@@ -14,12 +14,13 @@ from pmo_xl.schema.registers import PROJECTS, REGISTERS
 from pmo_xl.schema.settings import CRITERIA
 
 
-def parse_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
+def parse_portfolio(tables: dict[str, RawTable], source: str = "", options: RunOptions | None = None) -> Portfolio:
     """Parse every register and the settings; the rows with errors are left out and listed.
 
     `Portfolio.layout` holds, per register and per settings table, the column letter of every
     field as laid out in the workbook read, so later checks point at the right cells.
     """
+    strict = default_options(options).strict
     parsed_settings = parse_settings_tables(tables)
     issues: list[Issue] = list(parsed_settings.issues)
     registers = {}
@@ -28,7 +29,7 @@ def parse_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
     known_ids: dict[str, set[str]] = {}
     parsed_projects: ParsedRegister | None = None
     for register in REGISTERS:
-        parsed = _parse_safely(tables.get(register.name), register)
+        parsed = _parse_safely(tables.get(register.name), register, strict)
         registers[register.name] = parsed.frame
         issues.extend(parsed.issues)
         layout[register.name] = parsed.layout
@@ -43,19 +44,17 @@ def parse_portfolio(tables: dict[str, RawTable], source: str = "") -> Portfolio:
                      known_ids=known_ids, layout=layout)
 
 
-def _parse_safely(raw: RawTable | None, register: Register) -> ParsedRegister:
+def _parse_safely(raw: RawTable | None, register: Register, strict: bool) -> ParsedRegister:
     """Parse one register; a bug while parsing it is an `internal-error` issue, and the run goes on
-    without that register's rows (in tests, PMO_XL_STRICT=1 makes it a failure instead)."""
-    try:
-        return parse_register(raw, register)
-    except Exception as error:
-        if os.environ.get("PMO_XL_STRICT"):
-            raise
-        issue = Issue(code="internal-error", severity=Severity.WARNING, sheet=register.sheet_name, row=None, column=None, field=None, value=register.name,
-                      message=f"Reading the {register.name} register failed ({type(error).__name__}: {error}); its rows were "
-                      "left out — please report this")
-        rows = list(raw.row_numbers) if raw is not None else []
-        return ParsedRegister(empty_frame(register), [issue], rows)
+    without that register's rows (when `strict`, as in the tests, it raises instead)."""
+
+    def failed(error: Exception) -> ParsedRegister:
+        issue = internal_error(Stage.PARSE, register.sheet_name, register.name,
+                               f"Reading the {register.name} register failed ({type(error).__name__}: {error}); its rows were "
+                               "left out — please report this")
+        return ParsedRegister(empty_frame(register), [issue], list(raw.row_numbers) if raw is not None else [])
+
+    return guarded(lambda: parse_register(raw, register), strict=strict, on_error=failed)
 
 
 def _score_column_issues(settings: Settings, projects: ParsedRegister, raw: RawTable,

@@ -1,5 +1,9 @@
-"""The monthly report pack: a report model built from the computations, written with XlsxWriter."""
+"""The monthly report pack: a report model translated from the results, written with XlsxWriter.
 
-from pmo_xl.report.write import write_report, write_report_model
+`model` (pure: what each sheet shows) is the build stage of `pmo_xl.pipeline`; `write` and
+`sheets` (XlsxWriter) are its write stage, an adapter.
+"""
 
-__all__ = ["write_report", "write_report_model"]
+from pmo_xl.report.write import write_report_model
+
+__all__ = ["write_report_model"]

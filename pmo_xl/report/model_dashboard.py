@@ -29,8 +29,8 @@ from pmo_xl.report.model_views import ACTIVE, DataQualityView, ResourcesView
 if TYPE_CHECKING:
     from pmo_xl.compute.earned_value import EarnedValueResult
     from pmo_xl.compute.milestones import MilestoneResult
-    from pmo_xl.compute.risk import RiskResult
     from pmo_xl.model import Portfolio
+    from pmo_xl.results import Results
 
 RAG_ORDER: Final = ("Red", "Amber", "Green", "Not rated")
 EXCEPTION_ORDER: Final = ("Red project", "Update late", "Update missing", "Milestone missed", "Milestone slipped", "Over-allocated")
@@ -97,11 +97,13 @@ def _rag_count(table: pd.DataFrame, column: str, rag: str) -> float:
 
 
 def build_kpis(
-    *, project_table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None, previous_period: pd.Timestamp | None,
-    ev: EarnedValueResult | None, ev_before: EarnedValueResult | None, resources: ResourcesView | None,
-    risks: RiskResult | None, risks_before: RiskResult | None, data_quality: DataQualityView,
-    milestones: MilestoneResult | None, milestones_before: MilestoneResult | None,
+    *, project_table: pd.DataFrame, results: Results, resources: ResourcesView | None, data_quality: DataQualityView,
 ) -> list[Kpi]:
+    """The Dashboard tiles: each figure of the reporting month beside the same figure a month before."""
+    portfolio, period, previous_period = results.portfolio.now, results.period, results.previous_period
+    ev, ev_before = results.earned_value.now, results.earned_value.before
+    risks, risks_before = results.risks.now, results.risks.before
+    milestones, milestones_before = results.milestones.now, results.milestones.before
     now, before = _portfolio_row(ev), _portfolio_row(ev_before)
     nan = float("nan")
     projects_note = f"{int(now['projects'])} projects with progress" if np.isfinite(now.get("projects", nan)) else "no progress"

@@ -1,4 +1,4 @@
-"""Write the monthly report pack: build the report model, then lay it out sheet by sheet.
+"""Write the monthly report pack: lay a built report model out sheet by sheet (the write stage).
 
 The output is deterministic (same portfolio and period, same bytes: a fixed document date,
 stable sort orders everywhere, no clock or random input) and written atomically: to a
@@ -11,24 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pandas as pd
 import xlsxwriter
 
 from pmo_xl import __version__
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.write_template import FIXED_CREATED
-from pmo_xl.model import Portfolio
-from pmo_xl.report.model import ReportModel, build_report_model
+from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets import SHEETS, Styles
-
-
-def write_report(portfolio: Portfolio, out: str | os.PathLike[str], period: pd.Timestamp | None = None,
-                 project_pages: str | None = None) -> Path:
-    """Compute and write the report for `period` (default: the status period) atomically to `out`.
-
-    `project_pages` (all, exceptions, none) overrides Settings.project_pages.
-    """
-    return write_report_model(build_report_model(portfolio, period, project_pages), out)
 
 
 def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:

@@ -1,0 +1,217 @@
+"""The run, stage by stage: read → parse → check → compute → build → write.
+
+Every stage has the same shape, `stage(input, options) -> (output, issues)`, and every front
+door (the CLI, the Excel buttons, the demo, the tests) goes through these stages by way of the
+use cases in `pmo_xl.usecases`:
+
+    read     path            -> RawWorkbook      the registers' cells as found (io adapter)
+    parse    RawWorkbook     -> Portfolio        typed registers and settings; bad cells are issues
+    check    Portfolio       -> Portfolio        rules across rows, registers and periods; rows
+                                                 with errors left out; not changed after this
+    compute  Portfolio       -> Results          every computation, for the month and the one before
+    build    Run             -> ReportModel      a pure translation of the results into sheets
+    write    ReportModel     -> Path             XlsxWriter, atomically (report adapter)
+
+A crash inside a stage is caught in one place (`guarded`): in production it becomes an
+`internal-error` issue and the run goes on without that part; with `RunOptions.strict` (the
+tests) it raises. The issues of parse, check and compute together are the one issue list
+(`Run.issues`) that `pmo-xl validate`, the Validate button and Data Quality all show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from pmo_xl.checks.run import run_checks
+from pmo_xl.guard import guarded, internal_error
+from pmo_xl.io.read_workbook import RawWorkbook, read_workbook
+from pmo_xl.issues import Issue, Stage
+from pmo_xl.model import Portfolio
+from pmo_xl.options import Computation, RunOptions, default_options
+from pmo_xl.parse.portfolio import parse_portfolio
+from pmo_xl.parse.settings import status_period
+from pmo_xl.report.model import ReportModel, build_report_model
+from pmo_xl.results import Results, Run, Snapshot
+from pmo_xl.schema.registers import REGISTERS
+from pmo_xl.schema.settings import SETTINGS_TABLES
+
+ALL_TABLES = (*REGISTERS, *SETTINGS_TABLES)
+T = TypeVar("T")
+
+
+# --- read, parse, check ------------------------------------------------------------------------
+
+
+def read(path: str | os.PathLike[str], options: RunOptions | None = None) -> tuple[RawWorkbook, list[Issue]]:
+    """Every register and Settings table found in the file. Raises WorkbookReadError when the
+    file cannot be used at all (one line for the user, exit 2)."""
+    raw = read_workbook(path, ALL_TABLES)
+    return dataclasses.replace(raw, path=str(Path(path))), list(raw.issues)
+
+
+def parse(raw: RawWorkbook, options: RunOptions | None = None) -> tuple[Portfolio, list[Issue]]:
+    """Typed registers and settings; a cell that is not what its column holds is an issue."""
+    portfolio = parse_portfolio(raw.tables, source=raw.path, options=default_options(options))
+    # Sheets the reader refused (a stray cell far away) come first: located, like every issue.
+    portfolio = dataclasses.replace(portfolio, issues=[*raw.issues, *portfolio.issues])
+    return portfolio, list(portfolio.issues)
+
+
+def check(parsed: Portfolio, options: RunOptions | None = None) -> tuple[Portfolio, list[Issue]]:
+    """The checked portfolio: a new one (the parsed one is left as it was), with the checks'
+    issues added and the rows with errors left out. Nothing changes it after this stage."""
+    checked = dataclasses.replace(parsed, registers=dict(parsed.registers), issues=list(parsed.issues),
+                                  rejected={name: list(rows) for name, rows in parsed.rejected.items()})
+    found = run_checks(checked, options=default_options(options))
+    return checked, found
+
+
+# --- compute -----------------------------------------------------------------------------------
+
+
+def month_end(period: pd.Timestamp) -> dt.date:
+    return (period + pd.offsets.MonthEnd(0)).date()
+
+
+def reporting_period(portfolio: Portfolio, options: RunOptions | None = None) -> pd.Timestamp | None:
+    """The month reported on: `options.period`, else the status period (first day of the month)."""
+    period = default_options(options).period
+    period = period if period is not None else status_period(portfolio.settings, portfolio.progress)
+    return pd.Timestamp(period).to_period("M").start_time if period is not None else None
+
+
+def portfolio_at(portfolio: Portfolio, period: pd.Timestamp | None) -> Portfolio:
+    """The same portfolio with its status date moved into `period` (its month end).
+
+    The Settings status date is kept when it already lies in that month. Registers are shared,
+    not copied: the computations never modify their input.
+    """
+    settings = portfolio.settings
+    if period is None:
+        return portfolio
+    current = settings.status_date
+    if current is not None and pd.Timestamp(current).to_period("M").start_time == period:
+        return portfolio
+    moved = dataclasses.replace(settings, status_date=month_end(period))
+    return dataclasses.replace(portfolio, settings=moved, issues=list(portfolio.issues))
+
+
+class _Computations:
+    """Runs the computations of one run under the crash guard, keeping their issues."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.issues: list[Issue] = []
+        self.unavailable: dict[str, str] = {}
+
+    def run(self, which: Computation, sheet: str, function: Callable[..., tuple[T, list[Issue]]], *args: Any,
+            keep_issues: bool = True, **kwargs: Any) -> T | None:
+        if which not in self.options.compute:
+            return None
+        name = getattr(function, "__name__", "computation")
+        outcome = guarded(lambda: function(*args, **kwargs), strict=self.options.strict,
+                          on_error=lambda error: self._failed(name, sheet, error))
+        if outcome is None:
+            return None
+        result, issues = outcome
+        if keep_issues:
+            self.issues.extend(issues)
+        return result
+
+    def _failed(self, name: str, sheet: str, error: Exception) -> None:
+        self.unavailable[sheet] = f"{name} failed ({type(error).__name__}: {error})"
+        self.issues.append(internal_error(
+            Stage.REPORT, "(all)", name,
+            f"The computation {name} failed ({type(error).__name__}: {error}); the {sheet} figures are missing from this report"))
+
+
+def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Results, list[Issue]]:
+    """Every computation for the reporting month, and for the month before it (the same
+    computations with the status date one month earlier, so every change against last period
+    compares like with like). Only the reporting month's issues are kept."""
+    from pmo_xl.compute.earned_value import compute_earned_value
+    from pmo_xl.compute.loading import compute_loading
+    from pmo_xl.compute.milestones import compute_milestones
+    from pmo_xl.compute.priority import compute_priorities
+    from pmo_xl.compute.risk import compute_risk
+
+    options = default_options(options)
+    period = reporting_period(portfolio, options)
+    now = portfolio_at(portfolio, period)
+    previous_period = period - pd.DateOffset(months=1) if period is not None else None
+    before = portfolio_at(portfolio, previous_period)
+    status_date = now.settings.status_date or (month_end(period) if period is not None else None)
+    previous_date = before.settings.status_date if previous_period is not None else None
+
+    run = _Computations(options)
+    ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now)
+    ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False)
+                 if period is not None else None)
+    loading = run.run(Computation.LOADING, "Resources", compute_loading, now)
+    priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now)
+    risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)
+    risks_before = (run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=previous_date, keep_issues=False)
+                    if previous_date else None)
+    milestones = run.run(Computation.MILESTONES, "Milestones", compute_milestones, now, as_of=status_date)
+    milestones_before = (run.run(Computation.MILESTONES, "Milestones", compute_milestones, now, as_of=previous_date,
+                                 keep_issues=False) if previous_date else None)
+    results = Results(
+        period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,
+        portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, priorities=priorities,
+        risks=Snapshot(risks, risks_before), milestones=Snapshot(milestones, milestones_before),
+        issues=tuple(run.issues), unavailable=dict(run.unavailable),
+    )
+    return results, list(run.issues)
+
+
+# --- build, write ------------------------------------------------------------------------------
+
+
+def build(run: Run, options: RunOptions | None = None) -> tuple[ReportModel, list[Issue]]:
+    """The report model: what each sheet shows, translated from the results (computes nothing)."""
+    return build_report_model(run, project_pages=default_options(options).project_pages), []
+
+
+def write(model: ReportModel, out: str | os.PathLike[str], options: RunOptions | None = None) -> tuple[Path, list[Issue]]:
+    """The report workbook, written atomically (XlsxWriter)."""
+    from pmo_xl.report.write import write_report_model
+
+    return write_report_model(model, out), []
+
+
+# --- the stages chained ------------------------------------------------------------------------
+
+
+def load_tables(tables: dict[str, Any], source: str = "", options: RunOptions | None = None) -> Portfolio:
+    """Parse and check raw tables (from a file or from live Excel) into the checked portfolio."""
+    parsed, _ = parse(RawWorkbook(path=source, sheet_names=[], tables=tables), options)
+    checked, _ = check(parsed, options)
+    return checked
+
+
+def load(path: str | os.PathLike[str], options: RunOptions | None = None) -> Portfolio:
+    """Read, parse and check a workbook file. Raises WorkbookReadError when it cannot be used."""
+    raw, _ = read(path, options)
+    parsed, _ = parse(raw, options)
+    checked, _ = check(parsed, options)
+    return checked
+
+
+def run_portfolio(portfolio: Portfolio, options: RunOptions | None = None) -> Run:
+    """A checked portfolio taken through the compute stage."""
+    results, _ = compute(portfolio, options)
+    return Run(portfolio, results)
+
+
+def report(run: Run, out: str | os.PathLike[str], options: RunOptions | None = None) -> Path:
+    """Build and write the report of a computed run."""
+    model, _ = build(run, options)
+    path, _ = write(model, out, options)
+    return path

@@ -1,0 +1,66 @@
+"""What the compute stage hands to the report: every computation's output, now and a month before.
+
+`Results` is frozen and complete: the report model (`pmo_xl.report.model.build_report_model`)
+only translates it into sheets, it computes nothing. A `Snapshot` pairs a figure of the
+reporting month with the same figure one month earlier, for every "change against last period".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import pandas as pd
+
+from pmo_xl.issues import Issue
+from pmo_xl.model import Portfolio
+
+if TYPE_CHECKING:
+    from pmo_xl.compute.earned_value import EarnedValueResult
+    from pmo_xl.compute.loading import LoadingResult
+    from pmo_xl.compute.milestones import MilestoneResult
+    from pmo_xl.compute.priority import PriorityResult
+    from pmo_xl.compute.risk import RiskResult
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Snapshot(Generic[T]):
+    """A result for the reporting month (`now`) and for the month before (`before`); None when
+    not computed (no period, not asked for, or the computation failed)."""
+
+    now: T | None = None
+    before: T | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    """Every computation of one run, for the reporting month and the one before it."""
+
+    period: pd.Timestamp | None  # first day of the reporting month
+    previous_period: pd.Timestamp | None
+    status_date: dt.date | None  # the day the figures are as of
+    previous_date: dt.date | None
+    portfolio: Snapshot[Portfolio]  # the checked portfolio with its status date in each month
+    earned_value: Snapshot[EarnedValueResult]
+    loading: LoadingResult | None
+    priorities: PriorityResult | None
+    risks: Snapshot[RiskResult]
+    milestones: Snapshot[MilestoneResult]
+    issues: tuple[Issue, ...] = ()  # what the computations of the reporting month found
+    unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
+
+
+@dataclass(frozen=True)
+class Run:
+    """One workbook taken through the stages: the checked portfolio, its results, its issues."""
+
+    portfolio: Portfolio  # checked: rows with errors left out (and listed in `rejected`)
+    results: Results | None  # None when the run stopped before computing
+
+    @property
+    def issues(self) -> list[Issue]:
+        """The one issue list: parse, check and compute, as validate, Validate and Data Quality show it."""
+        return [*self.portfolio.issues, *(self.results.issues if self.results is not None else ())]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from pmo_xl.io.read_workbook import WorkbookReadError
 from pmo_xl.issues import one_line
+from pmo_xl.raw import WorkbookReadError
 
 
 class OutputError(Exception):

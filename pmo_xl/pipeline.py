@@ -31,12 +31,13 @@ import pandas as pd
 
 from pmo_xl.checks.run import run_checks
 from pmo_xl.guard import guarded, internal_error
-from pmo_xl.io.read_workbook import RawWorkbook, read_workbook
+from pmo_xl.io.read_workbook import read_workbook
 from pmo_xl.issues import Issue, Stage
 from pmo_xl.model import Portfolio
 from pmo_xl.options import Computation, RunOptions, default_options
 from pmo_xl.parse.portfolio import parse_portfolio
 from pmo_xl.parse.settings import status_period
+from pmo_xl.raw import RawWorkbook
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.results import Results, Run, Snapshot
 from pmo_xl.schema.registers import REGISTERS

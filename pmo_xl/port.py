@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.excel.layout import NOTE_PREFIX, STATUS
-from pmo_xl.io.read_workbook import RawTable
+from pmo_xl.raw import RawTable
 
 
 @dataclass(frozen=True)

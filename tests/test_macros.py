@@ -36,9 +36,9 @@ from pmo_xl.excel.layout import (
     VALIDATION,
 )
 from pmo_xl.excel.memory_port import MemoryPort
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import column_letter
 from pmo_xl.port import Formula, XlwingsPort, chunk_addresses, excel_rows, excel_value
+from pmo_xl.raw import RawTable
 from pmo_xl.usecases import ALL_TABLES, validate_file
 
 # --- a stand-in for xlwings' Book API ------------------------------------------------------------

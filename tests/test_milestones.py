@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 
 from pmo_xl.compute.milestones import compute_milestones
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.model import Portfolio
 from pmo_xl.parse.portfolio import parse_portfolio
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.registers import REGISTERS_BY_NAME
 
 D = dt.date

@@ -24,11 +24,11 @@ from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.model import Portfolio
 from pmo_xl.options import RunOptions
 from pmo_xl.pipeline import run_portfolio
-from pmo_xl.report import write_report_model
 from pmo_xl.report.formats import money_format
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.report.sheets import SHEET_NAMES
 from pmo_xl.report.sheets.dashboard import TILE_ROWS, TILES_PER_ROW
+from pmo_xl.report.write import write_report_model
 from pmo_xl.sample import Sample, generate_sample
 from pmo_xl.schema.registers import PROGRESS, PROJECTS, RISKS
 from pmo_xl.usecases import load_portfolio, write_report

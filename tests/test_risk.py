@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from pmo_xl.compute.risk import BANDS, PROBABILITY_SHARE, band_of, compute_risk
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import column_letter
 from pmo_xl.model import Portfolio
 from pmo_xl.parse.portfolio import parse_portfolio
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.registers import REGISTERS_BY_NAME, RISKS
 
 D = dt.date

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 
 from pmo_xl.checks.codes import CODES_BY_NAME, ISSUE_CODES
 from pmo_xl.checks.run import run_checks
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio
 from pmo_xl.options import RunOptions
 from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.portfolio import parse_portfolio
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import ALLOCATIONS, PROGRESS, PROJECTS, REGISTERS, RESOURCES, RISKS
 from pmo_xl.schema.settings import CRITERIA, DEFAULT_CRITERIA, SETTINGS_TABLES

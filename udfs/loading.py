@@ -19,10 +19,10 @@ import xlwings as xw
 
 from pmo_xl.compute.loading import compute_loading
 from pmo_xl.compute.time import calendar_key, profile_index, spread_dates
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Severity
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.parse.register import parse_register
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import ALLOCATIONS, PROFILES, RESOURCES
 from udfs.arguments import CATEGORY, arg, date, number, rows, worksheet_function

@@ -24,12 +24,12 @@ from pmo_xl.collect.form import HEADER_COLUMNS, PROGRESS_REGISTER, UPDATE_TABLES
 from pmo_xl.collect.model import Context, FileRead, Part, Status, Submission
 from pmo_xl.collect.read import STAGE, issue
 from pmo_xl.collect.rules import check_header, check_progress, check_rows
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW
 from pmo_xl.options import default_options
 from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.register import parse_register
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Register
 
 

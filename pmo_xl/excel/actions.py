@@ -30,10 +30,10 @@ from pmo_xl.excel.layout import (
     UPDATES_FOLDER,
     VALIDATION,
 )
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, issue_table, sort_issues, summary_text
 from pmo_xl.options import Computation, options_with
 from pmo_xl.port import Formula, WorkbookPort
+from pmo_xl.raw import RawTable
 from pmo_xl.results import Run
 
 MAX_NOTE = 250  # characters of the issue message shown in a cell note

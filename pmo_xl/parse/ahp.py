@@ -14,9 +14,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW
+from pmo_xl.raw import RawTable
 
 Grade = Callable[[Severity], Severity]  # the severity an AHP issue gets: as is, or a note when AHP is unused
 RECIPROCAL_TOLERANCE = 0.02  # 1/3 typed as 0.33 gives 0.99: a rounding, not an inconsistency

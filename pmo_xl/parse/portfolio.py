@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pmo_xl.guard import guarded, internal_error
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio, Settings
 from pmo_xl.options import RunOptions, default_options
 from pmo_xl.parse.register import ParsedRegister, empty_frame, parse_register
 from pmo_xl.parse.settings import parse_settings_tables
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Register
 from pmo_xl.schema.registers import PROJECTS, REGISTERS
 from pmo_xl.schema.settings import CRITERIA

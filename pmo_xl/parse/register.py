@@ -14,10 +14,10 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW, SCORE_PREFIX
 from pmo_xl.parse.cells import CellProblem, convert_column, show_value
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Column, Kind, Register, normalise_header
 
 ESSENTIAL_REGISTERS = ("Projects",)

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmo_xl.io.read_workbook import RawTable
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW, Settings
 from pmo_xl.parse.ahp import parse_ahp
 from pmo_xl.parse.cells import choice_key, convert_column
 from pmo_xl.parse.register import parse_register, show_value
+from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Column, Kind, normalise_header
 from pmo_xl.schema.settings import (
     AHP_TABLE_NAME,

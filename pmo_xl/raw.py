@@ -1,0 +1,49 @@
+"""The first data shape of a run: a workbook's registers as raw tables of cell values.
+
+Core, not adapter: the io reader (python-calamine) and the live-Excel port both produce these,
+and parsing turns them into typed registers. Nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pmo_xl.issues import Issue, one_line
+
+
+class WorkbookReadError(Exception):
+    """The file cannot be used at all. The message is one line for the user (control characters escaped)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+
+@dataclass
+class RawTable:
+    """A register as found in the workbook: headers and rows of raw cell values."""
+
+    sheet: str
+    table: str | None  # the Excel Table name, or None when found by its headers
+    header_row: int  # 1-based Excel row of the header
+    first_column: int  # 1-based column of the first header cell
+    headers: list[object]
+    rows: list[list[object]]  # data rows, blank rows removed
+    row_numbers: list[int]  # the 1-based Excel row of each data row
+    hidden: bool = False  # the sheet is hidden
+    # Formulas Excel never calculated (no cached value; their cell reads as ''): (index into
+    # rows, index into headers) -> formula text. Error cells need no field: they read as '#N/A'.
+    uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: list[int] = field(default_factory=list)  # 1-based Excel rows of data rows that are hidden
+    merged: list[str] = field(default_factory=list)  # merged ranges over the table, e.g. 'A4:C4'
+    date1904: bool = False  # the workbook counts date serial numbers from 1904 (old Mac Excel)
+    issues: list[Issue] = field(default_factory=list)  # what reading found about the table (rows typed below it)
+
+
+@dataclass
+class RawWorkbook:
+    path: str
+    sheet_names: list[str]
+    tables: dict[str, RawTable] = field(default_factory=dict)  # keyed by register name
+    hidden_sheets: set[str] = field(default_factory=set)
+    date1904: bool = False
+    issues: list[Issue] = field(default_factory=list)  # sheets refused before reading (a stray far cell)

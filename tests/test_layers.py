@@ -1,7 +1,7 @@
 """The layer rule of ARCHITECTURE.md, enforced: only adapters touch Excel libraries or files.
 
 Adapters read and write workbooks (`io/`, the report writer and its sheets, collect's output and
-template, `excel/`, `macros`, the `=PMO_...` functions in `udfs/`); the front doors
+template, the schedule reader and output, `excel/`, `macros`, the `=PMO_...` functions in `udfs/`); the front doors
 (`commands/`, `cli`, `pipeline`, `usecases`, `build`, `sample`) wire them to the core. The core —
 the data shapes, schema, parse, checks, compute and the report model — imports no Excel library
 and no adapter, and does no file I/O, so it runs the same on a file, on live Excel and in tests.
@@ -19,7 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pmo_xl"
 EXCEL_LIBRARIES = ("openpyxl", "xlsxwriter", "python_calamine", "xlwings")
-ADAPTERS = ("io/", "report/write.py", "report/sheets/", "report/pdf.py", "collect/", "excel/", "macros.py")
+ADAPTERS = ("io/", "report/write.py", "report/sheets/", "report/pdf.py", "collect/", "schedules/read.py", "schedules/output.py",
+            "excel/", "macros.py")
 CORE = ("model.py", "issues.py", "options.py", "results.py", "guard.py", "raw.py", "schema/", "parse/", "checks/",
         "compute/", "report/model.py", "report/model_views.py", "report/model_dashboard.py", "report/formats.py")
 ADAPTER_MODULES = ("pmo_xl.io", "pmo_xl.excel", "pmo_xl.collect", "pmo_xl.macros", "pmo_xl.report.write",

@@ -21,7 +21,7 @@ Nothing here interprets values: that is parsing. Macros are never run.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as calamine

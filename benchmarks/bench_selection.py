@@ -37,7 +37,7 @@ from _common import MIN_RUNS, compare  # noqa: E402
 from pmo_xl.compute.selection import explain_selection  # noqa: E402
 from pmo_xl.compute.selection.core import SelectionProblem, build_model, efficient_frontier, select_portfolio  # noqa: E402
 from pmo_xl.compute.selection.model import Model  # noqa: E402
-from pmo_xl.compute.selection.solver import MIP_REL_GAP, TIME_LIMIT  # noqa: E402
+from pmo_xl.compute.selection.solver import MIP_REL_GAP, NODE_LIMIT  # noqa: E402
 
 
 def synthetic_problem(n: int = 1000, roles: int = 20, months: int = 36, seed: int = 20260101) -> SelectionProblem:
@@ -83,14 +83,14 @@ def synthetic_problem(n: int = 1000, roles: int = 20, months: int = 36, seed: in
 
 
 def floor_selection(model: Model) -> object:
-    """One HiGHS solve of the compiled model: the same limits, gap and time budget."""
+    """One HiGHS solve of the compiled model: the same limits, gap and work (node) budget."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     constraints = [LinearConstraint(model.usage, -np.inf, model.limits["effective"].to_numpy(dtype=float))]
     if model.structure.shape[0]:
         constraints.append(LinearConstraint(model.structure, -np.inf, model.structure_ub))
     return milp(-model.value, integrality=np.ones(len(model.value)), bounds=Bounds(model.lb, model.ub),
-                constraints=constraints, options={"mip_rel_gap": MIP_REL_GAP, "time_limit": TIME_LIMIT})
+                constraints=constraints, options={"mip_rel_gap": MIP_REL_GAP, "node_limit": NODE_LIMIT})
 
 
 def timed(label: str, function: Callable[[], object], repeat: int) -> object:

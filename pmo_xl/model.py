@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pmo_xl.issues import Issue
+from pmo_xl.schema.settings import EacMethod, LoadingGrain, SelectionObjective, WeightSource
 
 ROW = "_row"
 SCORE_PREFIX = "score:"
@@ -32,14 +33,14 @@ class Settings:
     currency: str = "EUR"
     hours_per_week: float = 40.0
     default_calendar: str = "Default"
-    loading_grain: str = "Month"
+    loading_grain: LoadingGrain = LoadingGrain.MONTH
     include_proposed: bool = True
     overload_threshold: float = 1.0
     underuse_threshold: float = 0.5
-    eac_method: str = "cpi"
+    eac_method: EacMethod = EacMethod.CPI
     eac_weight: float = 0.8
-    weights_from: str = "Typed weights"
-    selection_objective: str = "Priority score"
+    weights_from: WeightSource = WeightSource.TYPED
+    selection_objective: SelectionObjective = SelectionObjective.SCORE
     total_budget: float | None = None
     update_due_days: int = 10
     high_risk_score: int = 15

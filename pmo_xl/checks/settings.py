@@ -15,7 +15,7 @@ import pandas as pd
 from pmo_xl.checks.core import issues_at
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio
-from pmo_xl.schema.settings import CRITERIA, DEFAULT_THRESHOLDS, THRESHOLDS
+from pmo_xl.schema.settings import CRITERIA, DEFAULT_THRESHOLDS, THRESHOLDS, WeightSource
 
 BANDS = ("red_below", "amber_below", "amber_above", "red_above")
 
@@ -26,7 +26,7 @@ def check_criteria(portfolio: Portfolio) -> list[Issue]:
     if criteria is None or criteria.empty:
         return []
     issues: list[Issue] = []
-    if portfolio.settings.weights_from == "Typed weights" and not (criteria["weight"].fillna(0) > 0).any():
+    if portfolio.settings.weights_from == WeightSource.TYPED and not (criteria["weight"].fillna(0) > 0).any():
         first = np.zeros(len(criteria), dtype=bool)
         first[0] = True
         issues += issues_at(criteria, first, CRITERIA, "weight", "weights-all-zero", Severity.ERROR,

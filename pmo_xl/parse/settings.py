@@ -18,12 +18,14 @@ from pmo_xl.schema.columns import Column, Kind, normalise_header
 from pmo_xl.schema.settings import (
     AHP_TABLE_NAME,
     BUDGETS,
+    CHOICE_ENUMS,
     CRITERIA,
     HOLIDAYS,
     SCALAR_SETTINGS,
     SETTINGS_BY_KEY,
     SETTINGS_TABLE,
     THRESHOLDS,
+    WeightSource,
 )
 
 SETTINGS_SHEET = "Settings"
@@ -57,7 +59,7 @@ def parse_settings_tables(tables: dict[str, RawTable]) -> ParsedSettings:
         layout[register.name] = parsed.layout
         if register is CRITERIA and tables.get(register.name) is not None:
             frames[register.name] = unique_criteria(parsed.frame, tables[register.name].sheet, parsed.layout.get("criterion"), issues)
-    ahp, ahp_issues = parse_ahp(tables.get("AHP"), frames["Criteria"], used=values.get("weights_from") == "AHP")
+    ahp, ahp_issues = parse_ahp(tables.get("AHP"), frames["Criteria"], used=values.get("weights_from") == WeightSource.AHP)
     issues.extend(ahp_issues)
     settings = Settings(
         **values,
@@ -169,6 +171,8 @@ def _typed(key: str, kind: Kind, value: object) -> object:
         return value == "Yes"
     if kind in (Kind.NUMBER, Kind.MONEY, Kind.HOURS, Kind.PERCENT):
         return float(value)  # type: ignore[arg-type]
+    if key in CHOICE_ENUMS:  # the canonical allowed text, as its enum member
+        return CHOICE_ENUMS[key](value)
     return value
 
 

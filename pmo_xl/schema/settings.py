@@ -8,15 +8,55 @@ workbook starts with and what the engine assumes when a setting is left blank.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 
 from pmo_xl.schema.columns import Column, Kind, Register
 
-EAC_METHODS = ("cpi", "atypical", "cpi_spi", "weighted", "bottom_up")
-GRAINS = ("Day", "Week", "Month", "Quarter")
+
+class EacMethod(enum.StrEnum):
+    """How the estimate at completion is forecast (the formulas: compute/earned_value/formulas.py)."""
+
+    CPI = "cpi"  # BAC / CPI
+    ATYPICAL = "atypical"  # AC + (BAC − EV)
+    CPI_SPI = "cpi_spi"  # AC + (BAC − EV) / (CPI × SPI)
+    WEIGHTED = "weighted"  # AC + (BAC − EV) / (w·CPI + (1−w)·SPI)
+    BOTTOM_UP = "bottom_up"  # AC + the PM's ETC
+
+
+class LoadingGrain(enum.StrEnum):
+    """The period of the loading heat map."""
+
+    DAY = "Day"
+    WEEK = "Week"
+    MONTH = "Month"
+    QUARTER = "Quarter"
+
+
+class WeightSource(enum.StrEnum):
+    """Where the criteria weights of the priority score come from."""
+
+    TYPED = "Typed weights"
+    AHP = "AHP"
+
+
+class SelectionObjective(enum.StrEnum):
+    """What portfolio selection maximises."""
+
+    SCORE = "Priority score"
+    SCORE_TIMES_BUDGET = "Score × budget"
+
+
+# The allowed texts of each choice, in the drop-down's order.
+EAC_METHODS = tuple(EacMethod)
+GRAINS = tuple(LoadingGrain)
 YES_NO = ("Yes", "No")
-WEIGHT_SOURCES = ("Typed weights", "AHP")
-OBJECTIVES = ("Priority score", "Score × budget")
+WEIGHT_SOURCES = tuple(WeightSource)
+OBJECTIVES = tuple(SelectionObjective)
+# The choices typed as an enum once parsed (the others stay their canonical text).
+CHOICE_ENUMS: dict[str, type[enum.StrEnum]] = {
+    "eac_method": EacMethod, "loading_grain": LoadingGrain, "weights_from": WeightSource, "selection_objective": SelectionObjective,
+}
 DIRECTIONS = ("Higher is better", "Lower is better")
 PROJECT_PAGES = ("Exceptions", "All", "None")
 

@@ -49,7 +49,7 @@ from pmo_xl.compute.earned_value.rollup import (
 )
 from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, Portfolio
-from pmo_xl.schema.settings import SETTINGS_BY_KEY
+from pmo_xl.schema.settings import SETTINGS_BY_KEY, EacMethod
 
 __all__ = ["EarnedValueResult", "compute_earned_value", "TREND_MONTHS"]
 
@@ -94,7 +94,7 @@ def compute_earned_value(portfolio: Portfolio) -> tuple[EarnedValueResult, list[
     """
     settings = portfolio.settings
     issues: list[Issue] = []
-    method = settings.eac_method if settings.eac_method in EAC_METHODS else "cpi"
+    method = settings.eac_method if settings.eac_method in EAC_METHODS else EacMethod.CPI
     if method != settings.eac_method:
         issues.append(_settings_issue("eac_method", settings.eac_method, f"Unknown default EAC method {settings.eac_method!r}; BAC/CPI (cpi) is used."))
     weight = settings.eac_weight

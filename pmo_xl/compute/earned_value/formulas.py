@@ -14,16 +14,18 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from pmo_xl.schema.settings import EacMethod
+
 FloatArray = npt.NDArray[np.float64]
 Number = float | int | np.floating | npt.ArrayLike
 
-EAC_METHODS: Final = ("cpi", "atypical", "cpi_spi", "weighted", "bottom_up")
+EAC_METHODS: Final = tuple(EacMethod)  # cpi, atypical, cpi_spi, weighted, bottom_up
 EAC_FORMULAS: Final = {
-    "cpi": "BAC / CPI",
-    "atypical": "AC + (BAC − EV)",
-    "cpi_spi": "AC + (BAC − EV) / (CPI × SPI)",
-    "weighted": "AC + (BAC − EV) / (w × CPI + (1 − w) × SPI)",
-    "bottom_up": "AC + ETC (bottom-up)",
+    EacMethod.CPI: "BAC / CPI",
+    EacMethod.ATYPICAL: "AC + (BAC − EV)",
+    EacMethod.CPI_SPI: "AC + (BAC − EV) / (CPI × SPI)",
+    EacMethod.WEIGHTED: "AC + (BAC − EV) / (w × CPI + (1 − w) × SPI)",
+    EacMethod.BOTTOM_UP: "AC + ETC (bottom-up)",
 }
 
 
@@ -91,7 +93,7 @@ def estimate_at_completion(
     bac: Number,
     ev: Number,
     ac: Number,
-    method: str = "cpi",
+    method: str = EacMethod.CPI,
     pv: Number | None = None,
     weight: Number | None = None,
     etc: Number | None = None,
@@ -105,11 +107,11 @@ def estimate_at_completion(
     """
     if method not in EAC_METHODS:
         raise ValueError(f"unknown EAC method {method!r}: use one of {', '.join(EAC_METHODS)}")
-    if method in ("cpi_spi", "weighted") and pv is None:
+    if method in (EacMethod.CPI_SPI, EacMethod.WEIGHTED) and pv is None:
         raise ValueError(f"the {method} EAC method needs PV (it uses SPI)")
-    if method == "weighted" and weight is None:
+    if method == EacMethod.WEIGHTED and weight is None:
         raise ValueError("the weighted EAC method needs the weight on CPI (0 to 1)")
-    if method == "bottom_up" and etc is None:
+    if method == EacMethod.BOTTOM_UP and etc is None:
         raise ValueError("the bottom_up EAC method needs the bottom-up ETC")
     cpi = cost_performance_index(ev, ac)
     spi = schedule_performance_index(ev, pv) if pv is not None else None
@@ -143,15 +145,15 @@ def _eac(
 ) -> FloatArray:
     # `ratio` turns x/0 into NaN, so an index of 0 needs no special case; in-place adds keep
     # temporaries few (the engine runs this on every project × period).
-    if method == "atypical":
+    if method == EacMethod.ATYPICAL:
         out = bac_a - ev_a if remaining is None else remaining.copy()
-    elif method == "bottom_up":
+    elif method == EacMethod.BOTTOM_UP:
         out = np.array(as_float(etc), dtype=np.float64)
-    elif method == "cpi":
+    elif method == EacMethod.CPI:
         return ratio(bac_a, cpi)
-    elif method == "cpi_spi":
+    elif method == EacMethod.CPI_SPI:
         out = ratio(bac_a - ev_a if remaining is None else remaining, cpi * spi)
-    elif method == "weighted":
+    elif method == EacMethod.WEIGHTED:
         w = as_float(weight)
         if np.any((w < 0) | (w > 1)):
             raise ValueError("the EAC weight on CPI must be between 0 and 1")

@@ -21,6 +21,7 @@ import pandas as pd
 from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW
 from pmo_xl.schema.registers import PROGRESS, PROJECTS
+from pmo_xl.schema.settings import EacMethod
 
 STAGE = Stage.COMPUTE
 LABELS = {
@@ -63,7 +64,7 @@ def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _causes(eac_method: str) -> tuple[_Cause, ...]:
-    uses_spi = eac_method in ("cpi_spi", "weighted")
+    uses_spi = eac_method in (EacMethod.CPI_SPI, EacMethod.WEIGHTED)
     progress, projects = PROGRESS.name, PROJECTS.name
     return (
         _Cause(
@@ -119,7 +120,7 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
         ),
         _Cause(
             "undefined-metric", Severity.WARNING, progress, "etc",
-            lambda f: np.isnan(_num(f, "etc_bottom_up")) & (eac_method == "bottom_up"),
+            lambda f: np.isnan(_num(f, "etc_bottom_up")) & (eac_method == EacMethod.BOTTOM_UP),
             ("eac_bottom_up", *_FORECAST),
             lambda r: "the default EAC method is bottom-up but ETC is blank",
         ),

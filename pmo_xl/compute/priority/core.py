@@ -38,6 +38,7 @@ from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES
 from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio
 from pmo_xl.schema.columns import normalise_header
+from pmo_xl.schema.settings import SelectionObjective, WeightSource
 
 __all__ = [
     "PriorityResult",
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 STAGE = Stage.PRIORITY
-SOURCE_TYPED, SOURCE_AHP = "Typed weights", "AHP"
+SOURCE_TYPED, SOURCE_AHP = WeightSource.TYPED, WeightSource.AHP
 
 
 @dataclass
@@ -63,7 +64,7 @@ class PriorityResult:
     selection: pd.DataFrame  # project_id, name, status, bac, score, rank, value, selected, reason_code, reason, blocked_by, marginal_budget, value_loss, marginal_method
     frontier: pd.DataFrame  # budget, value, cost, n_selected, optimal, gap, current
     binding: pd.DataFrame  # label, kind, year, role, month, limit, used, slack, blocks, binding
-    objective: str = "Priority score"
+    objective: str = SelectionObjective.SCORE
     total_budget: float = 0.0
     budget_source: str = ""
     value: float = 0.0  # total objective value of the selected portfolio

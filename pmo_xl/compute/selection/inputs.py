@@ -33,11 +33,12 @@ import pandas as pd
 from pmo_xl.compute.selection.core import SelectionNote, SelectionProblem
 from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, Portfolio
+from pmo_xl.schema.settings import SelectionObjective
 
 CANDIDATE_STATUSES = ("Proposed", "Approved", "Active", "On hold")
 COMMITTED_STATUSES = ("Active",)
 BUDGET_STATUSES = ("Active", "Approved")  # the default total budget funds these
-OBJECTIVE_SCORE, OBJECTIVE_SCORE_X_BUDGET = "Priority score", "Score × budget"
+OBJECTIVE_SCORE, OBJECTIVE_SCORE_X_BUDGET = SelectionObjective.SCORE, SelectionObjective.SCORE_TIMES_BUDGET
 SHEET = "Projects"
 STAGE = Stage.PRIORITY
 

@@ -19,12 +19,12 @@ idle machine and on a busy one (a wall-clock limit made them depend on the machi
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from scipy import sparse
@@ -44,6 +44,46 @@ MIP_REL_GAP = 1e-7  # HiGHS' default 1e-4 could leave a whole small project out 
 NODE_LIMIT = 2000  # branch-and-bound nodes for one selection (both phases)
 FIRST_SHARE = 0.4  # of the nodes for the full search before the neighbourhood phase
 NO_PRESOLVE_SHARE = 0.4  # of the first phase, from an incumbent without presolve (then with it)
+
+
+class MilpStatus(enum.IntEnum):
+    """How a HiGHS run ended, in scipy.optimize.milp's numbering."""
+
+    OPTIMAL = 0  # proven optimal (within MIP_REL_GAP)
+    LIMIT_REACHED = 1  # an iteration or time limit (we set none)
+    INFEASIBLE = 2  # proven: no portfolio satisfies the limits
+    UNBOUNDED = 3
+    NOT_PROVEN = 4  # anything else; a reached node limit (HiGHS' 16) lands here, with the best portfolio found
+
+
+@dataclass(frozen=True)
+class MilpOutcome:
+    """One HiGHS run, in the solver's minimisation terms: its portfolio (None: none found) and bound."""
+
+    x: np.ndarray | None
+    fun: float | None
+    status: MilpStatus
+    message: str
+    dual_bound: float | None = None  # no portfolio costs less than this (MILP runs only)
+    nodes: int = 0  # branch-and-bound nodes used
+
+    @classmethod
+    def of(cls, result: object) -> MilpOutcome:
+        """From scipy's OptimizeResult (which carries the MIP fields only for integer runs)."""
+        x = getattr(result, "x", None)
+        fun = getattr(result, "fun", None)
+        dual = getattr(result, "mip_dual_bound", None)
+        return cls(x=x, fun=float(fun) if fun is not None and x is not None else None, status=MilpStatus(int(result.status)),
+                   message=str(result.message), dual_bound=float(dual) if dual is not None else None,
+                   nodes=int(getattr(result, "mip_node_count", 0) or 0))
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == MilpStatus.OPTIMAL
+
+    @property
+    def infeasible(self) -> bool:
+        return self.status == MilpStatus.INFEASIBLE
 
 
 @dataclass(frozen=True)
@@ -110,21 +150,21 @@ def solve(
             break
         first, known, first_bound = start
         work.add(first)
-        if first.status == 0 and first.x is not None:
+        if first.optimal and first.x is not None:
             if first.fun <= known.fun + FIX_MARGIN * max(1.0, abs(known.fun)):
                 return _solution(first, c, True, nodes=work.used)  # proven optimal among (and so beyond) the portfolios as good
             start = None  # the search contradicts a portfolio known to be there: not trusted, solved afresh
             break
-        if first.status == 2:
+        if first.infeasible:
             start = None  # "nothing as good as the known portfolio" contradicts it: solved afresh
             break
         better = first.x is not None and first.fun < known.fun
         incumbent = (first if better else known).x.astype(bool)
     if start is None:
         first = work.add(_milp(c, lb, model.ub, constraints, first_limit))
-        if first.status == 0 or first.status == 2:  # proven optimal, or proven infeasible
-            return _solution(first, c, first.status == 0, nodes=work.used)
-        known, first_bound = None, getattr(first, "mip_dual_bound", None)
+        if first.optimal or first.infeasible:
+            return _solution(first, c, first.optimal, nodes=work.used)
+        known, first_bound = None, first.dual_bound
     second, relaxed_bound = _neighbourhood(c, lb, model.ub, constraints, max(1, node_limit - work.used))
     work.add(second)
     found = [r for r in (first, known, second) if r is not None and r.x is not None]
@@ -140,15 +180,15 @@ class _Work:
         self.limit = limit
         self.used = 0
 
-    def add(self, result: object) -> object:
-        self.used += int(getattr(result, "mip_node_count", 0) or 0) if result is not None else 0
+    def add(self, result: MilpOutcome | None) -> MilpOutcome | None:
+        self.used += result.nodes if result is not None else 0
         return result
 
 
 def _from_incumbent(
     c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], incumbent: np.ndarray, nodes: int,
     presolve: bool = True,
-) -> tuple[object, object, float | None] | None:
+) -> tuple[MilpOutcome, MilpOutcome, float | None] | None:
     """First phase from a known portfolio: (result, the incumbent as a result, a valid bound) or None.
 
     None when the incumbent breaks a limit or bound of this solve. The LP relaxation and the
@@ -183,15 +223,14 @@ def _from_incumbent(
         sub = _milp(c[free], low[free], high[free], [LinearConstraint(sub_rows[used], -np.inf, sub_rhs[used])] if len(used) else [],
                     nodes, cutoff=cutoff, presolve=presolve)
     else:  # every project fixed: the incumbent is the only portfolio left
-        sub = SimpleNamespace(x=np.zeros(0), fun=0.0, status=0, message="every project fixed", mip_dual_bound=0.0, mip_node_count=0)
+        sub = MilpOutcome(x=np.zeros(0), fun=0.0, status=MilpStatus.OPTIMAL, message="every project fixed", dual_bound=0.0)
     x = None
     if sub.x is not None:
         x = base.copy()
         x[free] = sub.x
-    dual = getattr(sub, "mip_dual_bound", None)
-    result = SimpleNamespace(x=x, fun=float(c @ x) if x is not None else None, status=sub.status, message=sub.message,
-                             mip_node_count=getattr(sub, "mip_node_count", 0))
-    known = SimpleNamespace(x=x0.astype(float), fun=cost, status=1, message="known portfolio")
+    dual = sub.dual_bound
+    result = MilpOutcome(x=x, fun=float(c @ x) if x is not None else None, status=sub.status, message=sub.message, nodes=sub.nodes)
+    known = MilpOutcome(x=x0.astype(float), fun=cost, status=MilpStatus.NOT_PROVEN, message="known portfolio")
     bound = min(float(dual) + offset, cost) if dual is not None and np.isfinite(dual) else None
     return result, known, bound
 
@@ -216,7 +255,7 @@ def _dense(rows: np.ndarray | sparse.csr_array) -> np.ndarray:
 
 
 def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], nodes: int | None,
-          integrality: float = 1.0, cutoff: float | None = None, presolve: bool = True) -> object:
+          integrality: float = 1.0, cutoff: float | None = None, presolve: bool = True) -> MilpOutcome:
     """scipy's milp with the project's options: at most `nodes` branch-and-bound nodes, no time limit.
 
     A node limit stops HiGHS at the same point on every run; a time limit stopped it wherever the
@@ -243,8 +282,8 @@ def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[Linea
                        mip_heuristic_run_rins=False, mip_heuristic_run_rens=False)
     with warnings.catch_warnings(), _quiet_stdout():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return milp(c, integrality=np.full(len(c), integrality), bounds=Bounds(lb, ub), constraints=constraints,
-                    options=options)
+        return MilpOutcome.of(milp(c, integrality=np.full(len(c), integrality), bounds=Bounds(lb, ub), constraints=constraints,
+                    options=options))
 
 
 @contextlib.contextmanager
@@ -274,7 +313,7 @@ def _quiet_stdout() -> Iterator[None]:
 
 def _neighbourhood(
     c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], nodes: int
-) -> tuple[object | None, float | None]:
+) -> tuple[MilpOutcome | None, float | None]:
     """Fix what the LP relaxation takes wholly in or out; search the fractional rest in `nodes`.
 
     Also returns the LP optimum, a valid bound (in the solver's minimisation terms)."""
@@ -286,13 +325,13 @@ def _neighbourhood(
     low[x > 1 - 1e-6] = 1.0
     high[x < 1e-6] = 0.0
     low = np.minimum(low, high)
-    return _milp(c, low, high, constraints, nodes), float(relaxed.fun) if relaxed.status == 0 else None
+    return _milp(c, low, high, constraints, nodes), relaxed.fun if relaxed.optimal else None
 
 
-def _solution(result: object, c: np.ndarray, optimal: bool, bound: float | None = None, nodes: int = 0) -> Solution:
+def _solution(result: MilpOutcome | None, c: np.ndarray, optimal: bool, bound: float | None = None, nodes: int = 0) -> Solution:
     if result is None or result.x is None:
-        proven = getattr(result, "status", None) == 2
-        return Solution(None, getattr(result, "message", "no solution"), False, np.nan, infeasible=proven, nodes=nodes)
+        proven = result is not None and result.infeasible
+        return Solution(None, result.message if result is not None else "no solution", False, np.nan, infeasible=proven, nodes=nodes)
     x = np.round(result.x).astype(bool)
     value = -float(c @ x)
     if optimal:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,23 +30,50 @@ TABLE_STYLE = "Table Style Light 9"
 BASE_FONT = {"font_name": "Calibri", "font_size": 10}
 
 
+class CellKind(enum.StrEnum):
+    """What a report column holds: decides its number format, alignment and how it is written."""
+
+    TEXT = "text"
+    WRAP = "wrap"  # long text, wrapped
+    BAND = "band"  # a risk band's name, as text (the sheet colours the cell by its band)
+    MONEY = "money"  # in the portfolio's currency format
+    RATIO = "ratio"  # CPI, SPI: 0.00
+    PCT = "pct"
+    PCT1 = "pct1"  # a percentage with one decimal
+    SPCT = "spct"  # a signed percentage (a change)
+    INT = "int"
+    COUNT = "count"
+    DATE = "date"
+    MONTH = "month"
+    DAYS = "days"
+    MONTHS = "months"
+    HOURS = "hours"
+    SCORE = "score"
+    RAG = "rag"  # Red/Amber/Green, centred (the sheet colours it)
+    TREND = "trend"  # an arrow, centred
+
+
 @dataclass(frozen=True)
 class Col:
     """One column of a report table: model field, printed header, kind of value, width."""
 
     field: str
     header: str
-    kind: str = "text"  # text, wrap, money, ratio, pct, pct1, spct, int, count, date, month, days, months, hours, score, rag, trend
+    kind: CellKind = CellKind.TEXT  # a kind name ("money") is taken as its CellKind; an unknown one is refused
     width: float = 12
     now: bool = False  # the status period's column: its header stands out
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", CellKind(self.kind))  # ValueError on a misspelt kind, at import
+
 
 NUMBER_FORMATS: dict[str, str] = {
-    "ratio": F.RATIO, "pct": F.PERCENT, "pct1": F.PERCENT_1, "spct": F.SIGNED_PERCENT, "int": F.INTEGER, "count": F.COUNT,
-    "date": F.DATE, "month": F.MONTH, "days": F.DAYS, "months": F.MONTHS, "hours": F.HOURS, "score": F.SCORE,
+    CellKind.RATIO: F.RATIO, CellKind.PCT: F.PERCENT, CellKind.PCT1: F.PERCENT_1, CellKind.SPCT: F.SIGNED_PERCENT,
+    CellKind.INT: F.INTEGER, CellKind.COUNT: F.COUNT, CellKind.DATE: F.DATE, CellKind.MONTH: F.MONTH, CellKind.DAYS: F.DAYS,
+    CellKind.MONTHS: F.MONTHS, CellKind.HOURS: F.HOURS, CellKind.SCORE: F.SCORE,
 }
-NUMERIC = {"money", "ratio", "pct", "pct1", "spct", "int", "count", "days", "months", "hours", "score"}
-DATES = {"date", "month"}
+NUMERIC = frozenset({CellKind.MONEY, *NUMBER_FORMATS} - {CellKind.DATE, CellKind.MONTH})
+DATES = frozenset({CellKind.DATE, CellKind.MONTH})
 
 
 class Styles:

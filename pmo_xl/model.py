@@ -62,9 +62,13 @@ class Settings:
         return self.hours_per_week / 5.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Portfolio:
-    """Everything read from one workbook: settings, clean registers, and what was wrong."""
+    """Everything read from one workbook: settings, clean registers, and what was wrong.
+
+    Frozen: each stage that changes it (parse, check, the status date moved a month back for
+    the comparisons) makes a new one with `dataclasses.replace`; none changes one it was given.
+    """
 
     settings: Settings
     registers: dict[str, pd.DataFrame]  # keyed by register name: "Projects", "Resources", ...

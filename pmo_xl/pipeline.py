@@ -68,10 +68,7 @@ def parse(raw: RawWorkbook, options: RunOptions | None = None) -> tuple[Portfoli
 def check(parsed: Portfolio, options: RunOptions | None = None) -> tuple[Portfolio, list[Issue]]:
     """The checked portfolio: a new one (the parsed one is left as it was), with the checks'
     issues added and the rows with errors left out. Nothing changes it after this stage."""
-    checked = dataclasses.replace(parsed, registers=dict(parsed.registers), issues=list(parsed.issues),
-                                  rejected={name: list(rows) for name, rows in parsed.rejected.items()})
-    found = run_checks(checked, options=default_options(options))
-    return checked, found
+    return run_checks(parsed, options=default_options(options))
 
 
 # --- compute -----------------------------------------------------------------------------------

@@ -426,7 +426,9 @@ def test_monthly_role_capacity_over_a_given_span() -> None:
 
 def test_settings_are_frozen_but_replaceable() -> None:
     pf = portfolio([person("R1")], [alloc("P1", "R1", "2026-03-02", "2026-03-06", 50)])
-    pf.settings = dataclasses.replace(pf.settings, overload_threshold=1.5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pf.settings = dataclasses.replace(pf.settings, overload_threshold=1.5)  # type: ignore[misc]
+    pf = dataclasses.replace(pf, settings=dataclasses.replace(pf.settings, overload_threshold=1.5))
     result, _ = compute_loading(pf, "week")
     assert result.overallocations.empty and result.overload_threshold == 1.5
 

@@ -74,9 +74,8 @@ def tables(**registers: Sequence[dict[str, object]]) -> dict[str, RawTable]:
 
 
 def validate(raw: dict[str, RawTable], as_of: dt.date = dt.date(2026, 11, 30)) -> Portfolio:
-    portfolio = parse_portfolio(raw)
-    run_checks(portfolio, options=RunOptions(strict=True, as_of=as_of))
-    return portfolio
+    checked, _ = run_checks(parse_portfolio(raw), options=RunOptions(strict=True, as_of=as_of))
+    return checked
 
 
 def flat(issues: Iterable[Issue], *codes: str) -> list[tuple[str, int | None, str | None, str]]:

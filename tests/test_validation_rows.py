@@ -113,7 +113,7 @@ def test_a_crashing_check_or_parser_is_an_internal_error_and_the_run_goes_on(mon
     raw = tables(Projects=[project("P1"), project("P1")])
     lenient = RunOptions(strict=False)
     portfolio = parse_portfolio(raw, options=lenient)
-    found = run_checks(portfolio, (broken, *CHECKS), options=lenient)
+    _, found = run_checks(portfolio, (broken, *CHECKS), options=lenient)
     assert [(i.code, i.severity) for i in found if i.code == "internal-error"] == [("internal-error", Severity.WARNING)]
     assert ("Projects", 3, "A", "duplicate-id") in flat(found)  # the other checks still ran
 

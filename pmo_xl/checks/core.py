@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import string
 from collections.abc import Iterable
@@ -130,17 +131,21 @@ def rows_text(rows: Iterable[int]) -> str:
     return ", ".join(str(r) for r in rows)
 
 
-def drop_error_rows(portfolio: Portfolio, issues: list[Issue]) -> None:
-    """Leave rows that have an error out of the registers and list them as rejected."""
+def without_error_rows(portfolio: Portfolio, issues: list[Issue]) -> Portfolio:
+    """The portfolio with the rows that have an error left out of the registers and listed as
+    rejected (a new portfolio: the one given is not changed)."""
     by_sheet: dict[str, set[int]] = {}
     for issue in issues:
         if issue.severity == Severity.ERROR and issue.row is not None:
             by_sheet.setdefault(issue.sheet, set()).add(issue.row)
+    registers = dict(portfolio.registers)
+    rejected = {name: list(rows) for name, rows in portfolio.rejected.items()}
     for name, frame in portfolio.registers.items():
         bad = by_sheet.get(name)
         if not bad or frame.empty:
             continue
         mask = frame[ROW].isin(bad).to_numpy()
         if mask.any():
-            portfolio.rejected[name] = sorted(set(portfolio.rejected.get(name, [])) | set(frame.loc[mask, ROW].tolist()))
-            portfolio.registers[name] = frame.loc[~mask].reset_index(drop=True)
+            rejected[name] = sorted(set(rejected.get(name, [])) | set(frame.loc[mask, ROW].tolist()))
+            registers[name] = frame.loc[~mask].reset_index(drop=True)
+    return dataclasses.replace(portfolio, registers=registers, rejected=rejected)

@@ -8,9 +8,10 @@ out of the registers and listed in `Portfolio.rejected`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
-from pmo_xl.checks.core import drop_error_rows
+from pmo_xl.checks.core import without_error_rows
 from pmo_xl.checks.duplicates import (
     check_duplicate_allocations,
     check_duplicate_keys,
@@ -33,7 +34,7 @@ from pmo_xl.checks.rows import (
     check_scores_on_scale,
     check_status_consistency,
 )
-from pmo_xl.checks.settings import check_criteria, check_thresholds
+from pmo_xl.checks.settings import check_criteria, check_thresholds, thresholds_in_order
 from pmo_xl.guard import guarded, internal_error
 from pmo_xl.issues import Issue, Stage
 from pmo_xl.model import Portfolio
@@ -73,8 +74,13 @@ CHECKS: tuple[Check, ...] = (
 DATED_CHECKS: frozenset[Callable[..., list[Issue]]] = frozenset({check_late_updates})
 
 
-def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS, options: RunOptions | None = None) -> list[Issue]:
-    """Run the checks on the parsed registers, add their issues and drop rows with errors.
+def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS,
+               options: RunOptions | None = None) -> tuple[Portfolio, list[Issue]]:
+    """Run the checks on the parsed portfolio: the checked portfolio and what the checks found.
+
+    The checked portfolio is a new one: the checks' issues added, the rows with errors left out
+    (listed in `rejected`), RAG bands out of order replaced by the defaults. The parsed one is
+    not changed.
 
     `options.as_of` is the day lateness is judged on (default: today); see `checks.periods`.
     A crashing check becomes an `internal-error` issue, or raises when `options.strict`.
@@ -92,6 +98,5 @@ def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS, options
                                    f"The check {name} failed ({type(error).__name__}: {error}); its rule was not applied")]
 
         found.extend(guarded(run, strict=options.strict, on_error=failed))
-    portfolio.issues.extend(found)
-    drop_error_rows(portfolio, found)
-    return found
+    checked = dataclasses.replace(portfolio, settings=thresholds_in_order(portfolio.settings), issues=[*portfolio.issues, *found])
+    return without_error_rows(checked, found), found

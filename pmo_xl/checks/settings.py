@@ -14,7 +14,7 @@ import pandas as pd
 
 from pmo_xl.checks.core import issues_at
 from pmo_xl.issues import Issue, Severity
-from pmo_xl.model import Portfolio
+from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.settings import CRITERIA, DEFAULT_THRESHOLDS, THRESHOLDS, WeightSource
 
 BANDS = ("red_below", "amber_below", "amber_above", "red_above")
@@ -46,6 +46,38 @@ def check_thresholds(portfolio: Portfolio) -> list[Issue]:
     thresholds = portfolio.settings.thresholds
     if thresholds is None or thresholds.empty:
         return []
+    broken, where = _out_of_order(thresholds)
+    issues: list[Issue] = []
+    for band in BANDS[1:]:
+        mask = broken & (where == band)
+        header = THRESHOLDS.column(band).header
+        issues += issues_at(thresholds, mask, THRESHOLDS, band, "thresholds-out-of-order", Severity.ERROR,
+                            f"{{metric}} bands are out of order: {header} {{value}} is below an earlier band — they must rise "
+                            "from left to right; the default bands are used", portfolio)
+    return issues
+
+
+def thresholds_in_order(settings: Settings) -> Settings:
+    """The settings with every metric whose RAG bands are out of order given the template's
+    default bands (what `check_thresholds` says is done), so every project still gets its RAG."""
+    thresholds = settings.thresholds
+    if thresholds is None or thresholds.empty:
+        return settings
+    broken, _ = _out_of_order(thresholds)
+    if not broken.any():
+        return settings
+    defaults = {row[0]: row[1:] for row in DEFAULT_THRESHOLDS}
+    fixed = thresholds.copy()
+    for index in np.flatnonzero(broken):
+        metric = fixed.iloc[index]["metric"]
+        for band, value in zip(BANDS, defaults.get(metric, (np.nan,) * 4), strict=True):
+            fixed.iloc[index, fixed.columns.get_loc(band)] = value
+    keep = pd.Series([m in defaults or not b for m, b in zip(fixed["metric"], broken, strict=True)], index=fixed.index)
+    return dataclasses.replace(settings, thresholds=fixed.loc[keep].reset_index(drop=True))
+
+
+def _out_of_order(thresholds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: whether its bands fall somewhere, and the first band that falls."""
     values = thresholds[list(BANDS)].to_numpy(dtype=float)
     previous = np.maximum.accumulate(np.where(np.isnan(values), -np.inf, values), axis=1)
     broken = np.zeros(len(thresholds), dtype=bool)
@@ -54,20 +86,4 @@ def check_thresholds(portfolio: Portfolio) -> list[Issue]:
         wrong = ~np.isnan(values[:, column]) & (values[:, column] < previous[:, column - 1]) & ~broken
         where[wrong] = BANDS[column]
         broken |= wrong
-    issues: list[Issue] = []
-    for band in BANDS[1:]:
-        mask = broken & (where == band)
-        header = THRESHOLDS.column(band).header
-        issues += issues_at(thresholds, mask, THRESHOLDS, band, "thresholds-out-of-order", Severity.ERROR,
-                            f"{{metric}} bands are out of order: {header} {{value}} is below an earlier band — they must rise "
-                            "from left to right; the default bands are used", portfolio)
-    if broken.any():
-        defaults = {row[0]: row[1:] for row in DEFAULT_THRESHOLDS}
-        fixed = thresholds.copy()
-        for index in np.flatnonzero(broken):
-            metric = fixed.iloc[index]["metric"]
-            for band, value in zip(BANDS, defaults.get(metric, (np.nan,) * 4), strict=True):
-                fixed.iloc[index, fixed.columns.get_loc(band)] = value
-        keep = pd.Series([m in defaults or not b for m, b in zip(fixed["metric"], broken, strict=True)], index=fixed.index)
-        portfolio.settings = dataclasses.replace(portfolio.settings, thresholds=fixed.loc[keep].reset_index(drop=True))
-    return issues
+    return broken, where

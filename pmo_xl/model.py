@@ -80,6 +80,17 @@ class Portfolio:
     known_ids: dict[str, set[str]] = field(default_factory=dict)
     # register name -> field -> column letter, as laid out in the workbook that was read
     layout: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The day the figures are as of, and its month (first day), resolved once from the Settings
+    # status date or, when it is blank, the end of the latest month with progress. Derived, so a
+    # `dataclasses.replace` with other settings or registers resolves them again.
+    status_date: dt.date | None = field(init=False, default=None)
+    period: pd.Timestamp | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        progress = self.registers.get("Progress")
+        period = resolve_status_period(self.settings, progress)
+        object.__setattr__(self, "period", period)
+        object.__setattr__(self, "status_date", resolve_status_date(self.settings, period))
 
     @property
     def projects(self) -> pd.DataFrame:
@@ -111,3 +122,19 @@ class Portfolio:
 
     def criterion_columns(self) -> list[str]:
         return [c for c in self.projects.columns if c.startswith(SCORE_PREFIX)]
+
+
+def resolve_status_period(settings: Settings, progress: pd.DataFrame | None) -> pd.Timestamp | None:
+    """The reporting month: the status date's month, or the latest month with progress."""
+    if settings.status_date is not None:
+        return pd.Timestamp(settings.status_date).to_period("M").start_time
+    if progress is None or progress.empty or "period" not in progress or progress["period"].isna().all():
+        return None
+    return pd.Timestamp(progress["period"].max())
+
+
+def resolve_status_date(settings: Settings, period: pd.Timestamp | None) -> dt.date | None:
+    """The Settings status date, or the end of the reporting month when it is blank."""
+    if settings.status_date is not None:
+        return settings.status_date
+    return None if period is None else (period + pd.offsets.MonthEnd(0)).date()

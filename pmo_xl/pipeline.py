@@ -36,7 +36,6 @@ from pmo_xl.issues import Issue, Stage
 from pmo_xl.model import Portfolio
 from pmo_xl.options import Computation, RunOptions, default_options
 from pmo_xl.parse.portfolio import parse_portfolio
-from pmo_xl.parse.settings import status_period
 from pmo_xl.raw import RawWorkbook
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.results import Results, Run, Snapshot
@@ -81,7 +80,7 @@ def month_end(period: pd.Timestamp) -> dt.date:
 def reporting_period(portfolio: Portfolio, options: RunOptions | None = None) -> pd.Timestamp | None:
     """The month reported on: `options.period`, else the status period (first day of the month)."""
     period = default_options(options).period
-    period = period if period is not None else status_period(portfolio.settings, portfolio.progress)
+    period = period if period is not None else portfolio.period
     return pd.Timestamp(period).to_period("M").start_time if period is not None else None
 
 
@@ -145,8 +144,8 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     now = portfolio_at(portfolio, period)
     previous_period = period - pd.DateOffset(months=1) if period is not None else None
     before = portfolio_at(portfolio, previous_period)
-    status_date = now.settings.status_date or (month_end(period) if period is not None else None)
-    previous_date = before.settings.status_date if previous_period is not None else None
+    status_date = now.status_date
+    previous_date = before.status_date if previous_period is not None else None
 
     run = _Computations(options)
     ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now)

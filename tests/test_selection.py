@@ -437,10 +437,12 @@ def test_compute_priorities_with_budgets_and_capacity_frames() -> None:
     capacity = pd.DataFrame({"role": ["Dev", "Dev"], "period": months, "hours": [10.0, 100.0]})
     result, issues = compute_priorities(p, demand=demand, capacity=capacity)
     table = result.selection.set_index("project_id")
-    assert table["selected"].to_dict() == {"A": True, "B": False, "C": False}
-    assert table.loc["B", "reason_code"] == "year-budget"
-    # January is before the status month: C's 999 h there do not count; March does
-    assert table.loc["C", "reason_code"] == "capacity" and "Dev over capacity in 2026-03" in table.loc["C", "reason"]
+    # January is before the status month (the Settings status date: February): C's 999 h there
+    # do not count; March does. A and C together need 105 h of the 100 in March, A and B 20 of
+    # the 15 budgeted for 2026: B + C (value 6) beats A alone (5).
+    assert table["selected"].to_dict() == {"A": False, "B": True, "C": True}
+    assert table.loc["A", "reason_code"] == "capacity" and "Dev over capacity in 2026-03" in table.loc["A", "reason"]
+    assert "Budget 2026: needs 10, 5 left" in table.loc["A", "reason"]
     assert result.capacity_checked and result.total_budget == 100.0
     assert result.binding.set_index("label").loc["Budget 2026", "binding"]
     assert not [i for i in issues if i.severity == "error"]

@@ -12,7 +12,6 @@ import pandas as pd
 
 from pmo_xl.issues import Issue, Severity, Stage, column_letter
 from pmo_xl.model import ROW, Portfolio
-from pmo_xl.parse.settings import status_date, status_period
 from pmo_xl.schema.columns import Register
 
 _FORMATTER = string.Formatter()
@@ -118,13 +117,13 @@ def lookup(keys: pd.Series, frame: pd.DataFrame, key: str, column: str) -> pd.Se
 
 def reference_date(portfolio: Portfolio) -> pd.Timestamp | None:
     """The status date as a Timestamp (Settings, or the end of the latest month with progress)."""
-    day = status_date(portfolio.settings, portfolio.progress)
+    day = portfolio.status_date
     return None if day is None else pd.Timestamp(day)
 
 
 def reference_period(portfolio: Portfolio) -> pd.Timestamp | None:
     """The status period (first day of its month)."""
-    return status_period(portfolio.settings, portfolio.progress)
+    return portfolio.period
 
 
 def rows_text(rows: Iterable[int]) -> str:

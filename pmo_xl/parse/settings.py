@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.issues import Issue, Severity, column_letter
-from pmo_xl.model import ROW, Settings
+from pmo_xl.model import ROW, Settings, resolve_status_date, resolve_status_period
 from pmo_xl.parse.ahp import parse_ahp
 from pmo_xl.parse.cells import choice_key, convert_column
 from pmo_xl.parse.register import parse_register, show_value
@@ -177,19 +177,14 @@ def _typed(key: str, kind: Kind, value: object) -> object:
 
 
 def status_period(settings: Settings, progress: pd.DataFrame) -> pd.Timestamp | None:
-    """The reporting month: the status date's month, or the latest month with progress."""
-    if settings.status_date is not None:
-        return pd.Timestamp(settings.status_date).to_period("M").start_time
-    if progress.empty or progress["period"].isna().all():
-        return None
-    return pd.Timestamp(progress["period"].max())
+    """The reporting month of settings and progress not (yet) in a portfolio; a portfolio has
+    it resolved once, as `Portfolio.period`."""
+    return resolve_status_period(settings, progress)
 
 
 def status_date(settings: Settings, progress: pd.DataFrame) -> dt.date | None:
-    if settings.status_date is not None:
-        return settings.status_date
-    period = status_period(settings, progress)
-    return None if period is None else (period + pd.offsets.MonthEnd(0)).date()
+    """As `status_period`, the day: a portfolio has it as `Portfolio.status_date`."""
+    return resolve_status_date(settings, resolve_status_period(settings, progress))
 
 
 __all__ = ["parse_settings", "parse_settings_tables", "status_period", "status_date", "choice_key", "AHP_TABLE_NAME"]

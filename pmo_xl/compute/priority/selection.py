@@ -19,7 +19,6 @@ from pmo_xl.compute.selection.explain import EXACT_LIMIT, binding_limits, explai
 from pmo_xl.compute.selection.inputs import STAGE, build_selection_problem, note_issues, objective_values
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio
-from pmo_xl.parse.settings import status_period
 from pmo_xl.schema.columns import normalise_header
 
 SELECTION_COLUMNS = ["project_id", "name", "status", "bac", "score", "rank", "value", "selected", "reason_code",
@@ -60,7 +59,7 @@ def role_frames(
                                 "selection ignores capacity this time", stage=STAGE))
             return None, None, issues
     demand, capacity = _long(demand), _long(capacity)
-    start = status_period(portfolio.settings, portfolio.progress) if "Progress" in portfolio.registers else None
+    start = portfolio.period
     if start is not None:  # months already past cannot be re-planned: only the future limits selection
         demand = demand[pd.to_datetime(demand["month"]) >= start]
         capacity = capacity[pd.to_datetime(capacity["month"]) >= start]

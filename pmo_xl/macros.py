@@ -40,6 +40,11 @@ def collect_updates() -> RunResult | None:
     return _from_excel("Collect updates")
 
 
+def import_schedules() -> RunResult | None:
+    """Button *Import schedules*."""
+    return _from_excel("Import schedules")
+
+
 def generate_monthly_report() -> RunResult | None:
     """Button *Generate monthly report*."""
     return _from_excel("Generate monthly report")

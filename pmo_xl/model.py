@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pmo_xl.issues import Issue
-from pmo_xl.schema.settings import EacMethod, LoadingGrain, SelectionObjective, WeightSource
+from pmo_xl.schema.settings import (
+    EacMethod,
+    LoadingGrain,
+    ScheduleProjectId,
+    SelectionObjective,
+    WeightSource,
+)
 
 ROW = "_row"
 SCORE_PREFIX = "score:"
@@ -46,6 +52,8 @@ class Settings:
     high_risk_score: int = 15
     milestone_slip_days: int = 0
     project_pages: str = "Exceptions"  # All, Exceptions or None: which projects get a page in the report
+    schedule_project_id: ScheduleProjectId = ScheduleProjectId.MATCH  # how an imported schedule finds its project
+    schedule_bac_tolerance: float = 0.05  # a schedule's baseline cost this close to the register BAC is the same budget
     # criterion, weight, direction ("Higher is better"/"Lower is better"), scale_min, scale_max
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     # square DataFrame indexed and columned by criterion names; None when absent

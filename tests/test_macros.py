@@ -738,3 +738,43 @@ def test_both_ports_implement_the_whole_protocol_with_its_signatures() -> None:
             else:
                 expected = list(inspect.signature(declared).parameters)
                 assert list(inspect.signature(actual).parameters) == expected, (implementation.__name__, name)
+
+
+def test_import_schedules_explains_a_missing_or_empty_folder(sample_workbook: Path, tmp_path: Path) -> None:
+    portfolio = tmp_path / "PMO.xlsx"
+    portfolio.write_bytes(sample_workbook.read_bytes())
+    port = MemoryPort.from_workbook(portfolio, ALL_TABLES)
+    assert macros.run_action(port, "Import schedules") is None
+    assert "schedules folder" in port.alerts[-1][1] and "does not exist" in port.alerts[-1][1]
+    (tmp_path / "schedules").mkdir()
+    (tmp_path / "schedules" / "notes.txt").write_text("no schedule here")
+    assert macros.run_action(port, "Import schedules") is None
+    assert "holds no schedule (.xml or .xer)" in port.alerts[-1][1] and "Traceback" not in port.alerts[-1][1]
+    assert not (tmp_path / "PMO-imported.xlsx").exists()
+
+
+def test_import_schedules_lists_every_file_and_opens_the_merged_portfolio(sample_workbook: Path, tmp_path: Path) -> None:
+    from schedule_files import T, mspdi
+
+    portfolio = tmp_path / "PMO.xlsx"
+    portfolio.write_bytes(sample_workbook.read_bytes())
+    folder = tmp_path / "schedules"
+    folder.mkdir()
+    tasks = [T(1, "Work", start="2026-01-05", finish="2026-01-16", baseline_start="2026-01-05",
+               baseline_finish="2026-01-16", baseline_cost=100)]
+    (folder / "PRJ-001 plan.xml").write_text(mspdi(tasks, status_date="2026-01-16"), encoding="utf-8")
+    (folder / "broken.xml").write_text("<Project><Tasks>", encoding="utf-8")
+    (folder / "readme.txt").write_text("not a schedule")
+    before = portfolio.read_bytes()
+    port = MemoryPort.from_workbook(portfolio, ALL_TABLES)
+    result = macros.run_action(port, "Import schedules")
+    assert result is not None and port.alerts == []
+    rows = port.read_table(UPDATES.table).rows
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        ("broken.xml", None, "rejected"),
+        ("PRJ-001 plan.xml", "PRJ-001", "accepted"),
+        ("readme.txt", None, "skipped"),
+    ]
+    assert port.opened == [result.output] and Path(result.output).exists() and Path(result.output).parent == tmp_path
+    assert result.summary.startswith("1 accepted, 0 partly accepted, 1 rejected")
+    assert portfolio.read_bytes() == before  # the open workbook is never rewritten

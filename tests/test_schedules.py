@@ -321,3 +321,43 @@ def test_streamed_and_utf16_files_read_the_same_as_a_small_utf8_one(tmp_path: Pa
             plain.tasks, plain.resources, plain.assignments, plain.status_date, plain.manager)
     bomb = write(tmp_path / "bomb.xml", BOMB)
     assert "XML bomb" in read_schedule(bomb).error  # refused when streamed too
+
+
+def _with_setting(source: Path, target: Path, label: str, value: object) -> Path:
+    """A copy of `source` with one Settings value typed in (the copy, never the bundled file)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(source)
+    sheet = book["Settings"]
+    [row] = [r for r in sheet.iter_rows() if r[0].value == label]
+    row[1].value = value
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize(("rule", "expected", "how"), [
+    ("Code, title, file name or name", "PRJ-002", "project title matches a Project ID"),  # the title is tried first
+    ("File name", "PRJ-001", "file name starts with a Project ID"),
+    ("Project title", "PRJ-002", "project title matches a Project ID"),
+    ("Project code", "PRJ-001 plan", "new project: file name"),  # an MSPDI file has no P6 code: a new project
+])
+def test_the_settings_rule_decides_which_project_a_schedule_is(rule: str, expected: str, how: str, tmp_path: Path) -> None:
+    portfolio = _with_setting(SAMPLE, tmp_path / "PMO.xlsx", "Schedule project ID from", rule)
+    tasks = [T(1, "Work", start="2026-01-05", finish="2026-01-16", baseline_start="2026-01-05",
+               baseline_finish="2026-01-16", baseline_cost=100)]
+    path = write(tmp_path / "PRJ-001 plan.xml", mspdi(tasks, title="PRJ-002", status_date="2026-01-16"))
+    [file] = import_schedules([path], portfolio, tmp_path / "out.xlsx").files
+    assert file.project_id == expected and file.note.endswith(f"ID: {how}")
+
+
+def test_the_bac_tolerance_is_a_setting(tmp_path: Path) -> None:
+    """The schedule's baseline is 8 % above the register BAC: a difference at the default 5 %, none at 10 %."""
+    project = load_portfolio(SAMPLE).projects.iloc[0]
+    tasks = [T(1, "Work", start="2026-01-05", finish="2026-01-16", baseline_start="2026-01-05",
+               baseline_finish="2026-01-16", baseline_cost=round(float(project["bac"]) * 1.08, 2))]
+    path = write(tmp_path / f"{project['project_id']} plan.xml", mspdi(tasks, status_date="2026-01-16"))
+    codes = {i.code for i in import_schedules([path], SAMPLE, tmp_path / "a.xlsx").files[0].issues}
+    assert "bac-differs" in codes
+    wider = _with_setting(SAMPLE, tmp_path / "PMO.xlsx", "Schedule BAC tolerance", 0.10)
+    codes = {i.code for i in import_schedules([path], wider, tmp_path / "b.xlsx").files[0].issues}
+    assert "bac-differs" not in codes

@@ -18,6 +18,7 @@ import pandas as pd
 from pmo_xl.collect.model import Context, ProjectInfo
 from pmo_xl.collect.validate import plain
 from pmo_xl.io.read_workbook import RawTable, WorkbookReadError, read_workbook
+from pmo_xl.model import Settings
 from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.settings import parse_settings
 from pmo_xl.schema.columns import Register, normalise_header
@@ -49,6 +50,7 @@ class PortfolioRows:
     projects: dict[str, ProjectInfo]  # every project ID typed, in register order (a bad status reads as None)
     status_date: dt.date | None  # from Settings, when valid
     not_carried: list[str] = field(default_factory=list)
+    typed_settings: Settings = field(default_factory=Settings)  # Settings parsed (defaults where blank or invalid)
 
 
 def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
@@ -88,7 +90,7 @@ def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
     projects = {str(p): ProjectInfo(n, m, s) for p, n, m, s in zip(*columns, strict=True) if p is not None}
     settings, _ = parse_settings(raw.tables)  # its issues are validation's business, not the collection's
     return PortfolioRows(path, rows, family, _settings(raw.tables.get(SETTINGS_TABLE.name)), tables, ahp, projects,
-                         settings.status_date, not_carried)
+                         settings.status_date, not_carried, settings)
 
 
 def _cell(value: object) -> object:

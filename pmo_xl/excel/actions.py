@@ -26,6 +26,7 @@ from pmo_xl.excel.layout import (
     LAST_RUN,
     LOADING,
     PRIORITIES,
+    SCHEDULES_FOLDER,
     UPDATES,
     UPDATES_FOLDER,
     VALIDATION,
@@ -230,12 +231,21 @@ def run_refresh_loading(port: WorkbookPort) -> RunResult:
 
 def updates_folder(port: WorkbookPort) -> Path | None:
     """The folder typed on Home, else `updates` beside a local workbook; None when unknown."""
-    typed = port.get_value(UPDATES_FOLDER.name)
+    return _folder(port, UPDATES_FOLDER.name, "updates")
+
+
+def schedules_folder(port: WorkbookPort) -> Path | None:
+    """The folder typed on Home, else `schedules` beside a local workbook; None when unknown."""
+    return _folder(port, SCHEDULES_FOLDER.name, "schedules")
+
+
+def _folder(port: WorkbookPort, cell: str, default: str) -> Path | None:
+    typed = port.get_value(cell)
     if typed not in (None, ""):
         return Path(os.path.expandvars(os.path.expanduser(str(typed))))
     if port.is_cloud:
         return None
-    return _local_parent(port.workbook_path) / "updates"
+    return _local_parent(port.workbook_path) / default
 
 
 def updates_frame(files: list) -> pd.DataFrame:
@@ -264,14 +274,9 @@ def run_collect_updates(port: WorkbookPort) -> RunResult:
     The merged portfolio is a new workbook beside this one (opened for review): the registers
     of the open workbook are not rewritten. The use case reads this workbook as last saved.
     """
-    from pmo_xl.collect.model import Status
     from pmo_xl.collect.usecase import collect_updates
 
-    if port.is_cloud:
-        raise UserFacingError(
-            "Collect updates needs the workbook as a file on this computer; this one is opened from "
-            "OneDrive/SharePoint. Open a synced or downloaded copy, or run `pmo-xl collect` on it."
-        )
+    _needs_a_local_file(port, "Collect updates", "pmo-xl collect")
     folder = updates_folder(port)
     if folder is None or not folder.is_dir():
         raise UserFacingError(
@@ -279,18 +284,57 @@ def run_collect_updates(port: WorkbookPort) -> RunResult:
         )
     port.set_status(f"Collect updates: reading {folder} (this workbook as last saved)...")
     result = collect_updates(folder, port.workbook_path)
-    port.write_table(UPDATES.sheet, UPDATES.table, updates_frame(result.files), {"Period": "yyyy-mm"})
-    counts = {
-        s: len(result.by_status(s))
-        for s in (Status.ACCEPTED, Status.PARTLY, Status.REJECTED, Status.HELD_BACK)
-    }
+    return _show_merged(port, "Collect updates", result.files, result.out)
+
+
+def _needs_a_local_file(port: WorkbookPort, action: str, command: str) -> None:
+    if port.is_cloud:
+        raise UserFacingError(
+            f"{action} needs the workbook as a file on this computer; this one is opened from "
+            f"OneDrive/SharePoint. Open a synced or downloaded copy, or run `{command}` on it."
+        )
+
+
+def _show_merged(port: WorkbookPort, action: str, files: list, out: Path | None) -> RunResult:
+    """Every file on Updates (refused ones first), the merged portfolio opened for review."""
+    from pmo_xl.collect.model import Status
+
+    port.write_table(UPDATES.sheet, UPDATES.table, updates_frame(files), {"Period": "yyyy-mm"})
+    counts = {s: sum(f.status == s for f in files) for s in (Status.ACCEPTED, Status.PARTLY, Status.REJECTED, Status.HELD_BACK)}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    if result.out is not None:
-        summary += f"; merged portfolio {result.out.name} written"
-        port.open_workbook(str(result.out))
-    record_run(port, "Collect updates", summary)
+    if out is not None:
+        summary += f"; merged portfolio {out.name} written"
+        port.open_workbook(str(out))
+    record_run(port, action, summary)
     port.show_sheet(UPDATES.sheet)
-    return RunResult("Collect updates", summary, output=str(result.out) if result.out else None)
+    return RunResult(action, summary, output=str(out) if out else None)
+
+
+# --- Import schedules ------------------------------------------------------------------------------
+
+
+def run_import_schedules(port: WorkbookPort) -> RunResult:
+    """Import the schedules folder with `pmo-xl import`'s use case; list every file on Updates.
+
+    As Collect updates: the merged portfolio is a new workbook beside this one (opened for
+    review), the open workbook's registers are not rewritten, and this workbook is read as last
+    saved. The Settings decide how a schedule finds its Project ID and the BAC tolerance.
+    """
+    from pmo_xl.schedules.read import SUFFIXES
+    from pmo_xl.schedules.usecase import import_schedules
+
+    _needs_a_local_file(port, "Import schedules", "pmo-xl import")
+    folder = schedules_folder(port)
+    if folder is None or not folder.is_dir():
+        raise UserFacingError(
+            f"The schedules folder {folder} does not exist. Create it and save the schedules there "
+            "(Project: File > Save As > XML; P6: export XER), or type another folder on Home."
+        )
+    if not any(p.suffix.lower() in SUFFIXES for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        raise UserFacingError(f"The schedules folder {folder} holds no schedule (.xml or .xer): nothing was imported.")
+    port.set_status(f"Import schedules: reading {folder} (this workbook as last saved)...")
+    result = import_schedules([folder], port.workbook_path)
+    return _show_merged(port, "Import schedules", result.files, result.out)
 
 
 # --- Generate monthly report ----------------------------------------------------------------------
@@ -337,5 +381,6 @@ ACTIONS: dict[str, Action] = {
     "Refresh priorities": run_refresh_priorities,
     "Refresh loading": run_refresh_loading,
     "Collect updates": run_collect_updates,
+    "Import schedules": run_import_schedules,
     "Generate monthly report": run_generate_monthly_report,
 }

@@ -40,6 +40,8 @@ BUTTONS: tuple[Button, ...] = (
            "Resource demand against capacity per period. Results: Loading sheet."),
     Button("Collect updates", "CollectUpdates", "collect_updates",
            "Reads the project-update workbooks in the updates folder, merges the valid ones into the registers and lists the rest on the Updates sheet."),
+    Button("Import schedules", "ImportSchedules", "import_schedules",
+           "Reads the Microsoft Project (.xml) and Primavera P6 (.xer) files in the schedules folder, merges them into a new portfolio workbook beside this one (opened for review) and lists every file on the Updates sheet."),
     Button("Generate monthly report", "GenerateMonthlyReport", "generate_monthly_report",
            "Writes PMO-report-YYYY-MM.xlsx next to this workbook (or in Documents for OneDrive/SharePoint files) and opens it."),
 )  # fmt: skip
@@ -70,7 +72,11 @@ UPDATES_FOLDER = NamedCell(
     "pmoUpdatesFolder", "Updates folder", 11, 5, user_input=True,
     note="Folder holding the project-update workbooks. Blank: the folder 'updates' next to this workbook.",
 )  # fmt: skip
-NAMED_CELLS: tuple[NamedCell, ...] = (LAST_ACTION, LAST_RUN, STATUS, LAST_REPORT, UPDATES_FOLDER)
+SCHEDULES_FOLDER = NamedCell(
+    "pmoSchedulesFolder", "Schedules folder", 13, 5, user_input=True,
+    note="Folder holding exported schedules (.xml, .xer). Blank: the folder 'schedules' next to this workbook.",
+)  # fmt: skip
+NAMED_CELLS: tuple[NamedCell, ...] = (LAST_ACTION, LAST_RUN, STATUS, LAST_REPORT, UPDATES_FOLDER, SCHEDULES_FOLDER)
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ LOADING = ToolTable(
     (12, 22, 18, 16, 10, 12, 12, 11, 16),
 )  # fmt: skip
 UPDATES = ToolTable(
-    "Updates", "tblUpdates", "Collected project updates",
+    "Updates", "tblUpdates", "Collected project updates and imported schedules",
     ("File", "Project ID", "Period", "Result", "Errors", "Warnings", "Message"),
     (36, 12, 9, 10, 8, 9, 70),
 )  # fmt: skip

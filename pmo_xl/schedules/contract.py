@@ -9,9 +9,10 @@ from __future__ import annotations
 # (register, column, Microsoft Project XML, Primavera P6 XER, rule)
 MAPPING: tuple[tuple[str, str, str, str, str], ...] = (
     ("Projects", "Project ID", "—", "PROJECT.proj_short_name",
-     "`--project-id` for a single schedule; else, against the register: the P6 project ID or the Project Title equal to "
-     "a Project ID; a file name starting with a Project ID (`PRJ-001 plan.xml`); the project name equal to a register "
-     "project's; else a new project with the P6 project ID or the file name."),
+     "`--project-id` for a single schedule; else the Settings rule 'Schedule project ID from'. Its default tries, "
+     "against the register: the P6 project ID or the Project Title equal to a Project ID; a file name starting with a "
+     "Project ID (`PRJ-001 plan.xml`); the project name equal to a register project's; else a new project with the P6 "
+     "project ID or the file name. 'Project code', 'Project title' or 'File name' use that one alone."),
     ("Projects", "Project name", "Title, else the project summary task (UID 0), else Name", "PROJWBS.wbs_name of the project node", ""),
     ("Projects", "Project manager", "Manager", "—", ""),
     ("Projects", "Status", "ActualStart / ActualFinish of the tasks", "act_start_date / act_end_date",
@@ -20,7 +21,7 @@ MAPPING: tuple[tuple[str, str, str, str, str], ...] = (
      "TASK.target_start_date / target_end_date", "From the schedule's dates when it has no baseline at all."),
     ("Projects", "Budget (BAC)", "Σ Baseline Cost of the non-summary tasks", "Σ TASKRSRC.target_cost + PROJCOST.target_cost",
      "Σ Cost when the schedule has no baseline. An existing project keeps its row; blank cells are filled, and a BAC "
-     "more than 5 % from the schedule's, or other planned dates, are warnings (`bac-differs`, `planned-date-differs`)."),
+     "more than the Settings 'Schedule BAC tolerance' (default 5 %) from the schedule's, or other planned dates, are warnings (`bac-differs`, `planned-date-differs`)."),
     ("Baseline", "Planned value", "TimephasedData Type 10 (task baseline cost) by month, where it adds up to the task's "
      "Baseline Cost; else Baseline Cost spread over Baseline Start–Finish", "target cost spread over target_start_date–target_end_date",
      "Spread over Monday–Friday with the contour of the task's assignments (Flat when they differ). Upsert by project "

@@ -26,11 +26,12 @@ from pmo_xl.errors import OutputError
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.issues import Severity
 from pmo_xl.schedules.mapping import Mapped, map_schedule
-from pmo_xl.schedules.merge import BAC_TOLERANCE, ImportCounts, ScheduleMerger
+from pmo_xl.schedules.merge import ImportCounts, ScheduleMerger
 from pmo_xl.schedules.output import write_imported
 from pmo_xl.schedules.read import SUFFIXES, read_schedule
 from pmo_xl.schedules.values import problem
 from pmo_xl.schema.columns import normalise_header
+from pmo_xl.schema.settings import ScheduleProjectId
 
 PARALLEL_FROM = 20  # below this, starting worker processes costs more than it saves
 BATCH = 10
@@ -69,10 +70,15 @@ def import_schedules(
     replace: bool = False,
     project_id: str | None = None,
     jobs: int = 2,
-    tolerance: float = BAC_TOLERANCE,
+    tolerance: float | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import every schedule in `inputs` (files or folders) into the portfolio; write OUT; say what happened."""
+    """Import every schedule in `inputs` (files or folders) into the portfolio; write OUT; say what happened.
+
+    How a schedule finds its Project ID and how far its baseline cost may differ from the
+    register BAC are the portfolio's Settings ('Schedule project ID from', 'Schedule BAC
+    tolerance'); `project_id` and `tolerance` override them.
+    """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     portfolio_path = Path(portfolio_path)
@@ -103,12 +109,13 @@ def import_schedules(
             results.append(FileResult(Path(read.path), read.name, Status.REJECTED, [found], note=read.error))
     for read in mapped:
         assert read.mapped is not None
-        chosen, how = (project_id, "given") if project_id else _project_id(read.mapped, read.path, portfolio)
+        chosen, how = ((project_id, "given") if project_id else
+                       _project_id(read.mapped, read.path, portfolio, portfolio.typed_settings.schedule_project_id))
         read.mapped.rename(chosen)
         read.mapped.id_from = how
     winners, losers = _newest(mapped)
     results += losers
-    merger = ScheduleMerger(portfolio, tolerance)
+    merger = ScheduleMerger(portfolio, tolerance if tolerance is not None else portfolio.typed_settings.schedule_bac_tolerance)
     for read in sorted(winners, key=lambda r: r.name):
         assert read.mapped is not None
         counts = merger.apply_schedule(read.mapped)
@@ -193,21 +200,36 @@ def _list(inputs: Iterable[str | os.PathLike[str]], excluded: set[Path]) -> tupl
 _ID_START = re.compile(r"[\s_\-–—.]|$")
 
 
-def _project_id(mapped: Mapped, path: str, portfolio: PortfolioRows) -> tuple[str, str]:
-    """The register project a schedule belongs to, and how it was found (see CONTRACT.md)."""
+def _project_id(mapped: Mapped, path: str, portfolio: PortfolioRows,
+                rule: ScheduleProjectId = ScheduleProjectId.MATCH) -> tuple[str, str]:
+    """The register project a schedule belongs to, and how it was found (see CONTRACT.md).
+
+    `rule` (Settings 'Schedule project ID from'): MATCH tries the project code, the title, the
+    start of the file name and the project name, in that order; the others use only one of them.
+    A schedule that matches no Project ID is a new project, named by its code, title or file name.
+    """
     schedule = mapped.schedule
     by_id = {normalise_header(p): p for p in portfolio.projects}
-    for label, value in (("project code", schedule.code), ("project title", schedule.title)):
-        if value and normalise_header(value) in by_id:
-            return by_id[normalise_header(value)], f"{label} matches a Project ID"
     stem = Path(path).stem
-    for project in sorted(portfolio.projects, key=lambda p: (-len(p), p)):  # the longest ID that fits
-        if stem.casefold().startswith(project.casefold()) and _ID_START.match(stem[len(project):]):
-            return project, "file name starts with a Project ID"
-    by_name = {normalise_header(info.name): p for p, info in portfolio.projects.items() if info.name}
-    if normalise_header(schedule.name) in by_name:
-        return by_name[normalise_header(schedule.name)], "project name matches the register"
-    return (schedule.code, "new project: P6 project ID") if schedule.code else (stem.strip()[:40], "new project: file name")
+    for label, value in (("project code", schedule.code), ("project title", schedule.title)):
+        if rule in (ScheduleProjectId.MATCH, _RULE_OF[label]) and value and normalise_header(value) in by_id:
+            return by_id[normalise_header(value)], f"{label} matches a Project ID"
+    if rule in (ScheduleProjectId.MATCH, ScheduleProjectId.FILE_NAME):
+        for project in sorted(portfolio.projects, key=lambda p: (-len(p), p)):  # the longest ID that fits
+            if stem.casefold().startswith(project.casefold()) and _ID_START.match(stem[len(project):]):
+                return project, "file name starts with a Project ID"
+    if rule == ScheduleProjectId.MATCH:
+        by_name = {normalise_header(info.name): p for p, info in portfolio.projects.items() if info.name}
+        if normalise_header(schedule.name) in by_name:
+            return by_name[normalise_header(schedule.name)], "project name matches the register"
+    if rule == ScheduleProjectId.TITLE and schedule.title:
+        return schedule.title.strip()[:40], "new project: project title"
+    if rule != ScheduleProjectId.FILE_NAME and schedule.code:
+        return schedule.code, "new project: P6 project ID"
+    return stem.strip()[:40], "new project: file name"
+
+
+_RULE_OF = {"project code": ScheduleProjectId.CODE, "project title": ScheduleProjectId.TITLE}
 
 
 def _newest(reads: list[_Read]) -> tuple[list[_Read], list[FileResult]]:

@@ -47,15 +47,26 @@ class SelectionObjective(enum.StrEnum):
     SCORE_TIMES_BUDGET = "Score × budget"
 
 
+class ScheduleProjectId(enum.StrEnum):
+    """How an imported schedule (Microsoft Project, Primavera) is tied to a Project ID."""
+
+    MATCH = "Code, title, file name or name"  # the first that matches the register, in this order
+    CODE = "Project code"  # the schedule's project code (P6 project ID, MSPDI subject/code) is the Project ID
+    TITLE = "Project title"  # the schedule's title is the Project ID
+    FILE_NAME = "File name"  # the file name starts with the Project ID ("PRJ-014 schedule.xml")
+
+
 # The allowed texts of each choice, in the drop-down's order.
 EAC_METHODS = tuple(EacMethod)
 GRAINS = tuple(LoadingGrain)
 YES_NO = ("Yes", "No")
 WEIGHT_SOURCES = tuple(WeightSource)
 OBJECTIVES = tuple(SelectionObjective)
+SCHEDULE_ID_RULES = tuple(ScheduleProjectId)
 # The choices typed as an enum once parsed (the others stay their canonical text).
 CHOICE_ENUMS: dict[str, type[enum.StrEnum]] = {
     "eac_method": EacMethod, "loading_grain": LoadingGrain, "weights_from": WeightSource, "selection_objective": SelectionObjective,
+    "schedule_project_id": ScheduleProjectId,
 }
 DIRECTIONS = ("Higher is better", "Lower is better")
 PROJECT_PAGES = ("Exceptions", "All", "None")
@@ -94,6 +105,8 @@ SCALAR_SETTINGS: tuple[Setting, ...] = (
     Setting("high_risk_score", "High risk score from", Kind.INTEGER, 15, "Probability × impact at or above this is a high risk.", minimum=1, maximum=25),
     Setting("milestone_slip_days", "Milestone slip tolerance (days)", Kind.INTEGER, 0, "Forecast later than baseline by more than this is a slip.", minimum=0, maximum=365),
     Setting("project_pages", "Project pages in the report", Kind.CHOICE, "Exceptions", "One printed page per project: All (approved, active, on hold), Exceptions (Red, Amber, milestone missed or slipped, loading an over-allocated person) or None.", PROJECT_PAGES),
+    Setting("schedule_project_id", "Schedule project ID from", Kind.CHOICE, ScheduleProjectId.MATCH.value, "How an imported schedule (pmo-xl import, Import schedules) finds its Project ID: the schedule's project code, its title, the start of its file name or its project name — the first that matches a Project ID, in that order (default) — or only one of them. A schedule that matches none is added as a new project.", SCHEDULE_ID_RULES),
+    Setting("schedule_bac_tolerance", "Schedule BAC tolerance", Kind.PERCENT, 0.05, "An imported schedule whose baseline cost differs from the register BAC by more than this share is flagged (the register BAC is kept).", minimum=0, maximum=1),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SCALAR_SETTINGS}
 

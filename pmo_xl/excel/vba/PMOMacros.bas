@@ -23,6 +23,10 @@ Public Sub CollectUpdates()
     RunPython "import pmo_xl.macros as m; m.collect_updates()"
 End Sub
 
+Public Sub ImportSchedules()
+    RunPython "import pmo_xl.macros as m; m.import_schedules()"
+End Sub
+
 Public Sub GenerateMonthlyReport()
     RunPython "import pmo_xl.macros as m; m.generate_monthly_report()"
 End Sub

@@ -29,7 +29,7 @@ from pmo_xl.schema.registers import ALLOCATIONS, MILESTONES, PROGRESS, RAG, RISK
 
 OCT = dt.date(2026, 10, 1)
 CONTEXT = Context(projects={"PRJ-001": ProjectInfo("CRM", "Ann Lee", "Active")}, known_projects=frozenset({"PRJ-001"}),
-                  known_resources=frozenset({"RES-1"}), risk_projects={}, history={}, period=OCT)
+                  known_resources=frozenset({"RES-1"}), risk_projects={}, period=OCT)
 
 
 def submit(path: Path):  # noqa: ANN201 - a Submission

@@ -13,6 +13,12 @@ into `workbooks/CONTRACT.md`; a test scans the whole code base (the `Issue` call
 that build issues and the records whose code becomes an issue's) and proves that every code it
 emits is listed here, and that every code listed here is emitted somewhere.
 A few codes are raised at another severity where the context says so (noted in the meaning).
+
+One name per rule: a PM update is checked by the same checks as the workbook (`collect/checking.py`
+runs them on the update as a one-project portfolio), so every code of one row, across rows and
+across registers and periods also applies to the rows of an update, at the update's cell; a row of
+an update with an error is not merged. The codes under "collection of PM updates" are the rules
+that exist only because of the update form.
 """
 
 from __future__ import annotations
@@ -95,15 +101,15 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("not-allowed", E, "A value that is not one of the column's allowed values (case, spacing, hyphens and underscores do not matter).",
               "'Actve' is not an allowed Status; did you mean 'Active'? choose one of: Proposed, Approved, Active, On hold, Closed, Cancelled"),
     # --- one row ----------------------------------------------------------------------------------
-    IssueCode("finish-before-start", E, "An end date before its start date (projects, allocations, resource availability, risk review; also a need in a PM update, which is then not merged).",
+    IssueCode("finish-before-start", E, "An end date before its start date (projects, allocations, resource availability, risk review).",
               "Finish 2026-03-01 is before Start 2026-04-15 — correct one of them"),
     IssueCode("actual-in-future", E, "An actual date after the status date, or progress for a period after the status period.",
               "Actual date 2026-12-01 is after the status date 2026-10-31 — an actual cannot be in the future; clear it or use Forecast date"),
     IssueCode("above-bac", E, "Cumulative EV or PV above the project's budget at completion.",
               "EV (cumulative) 1,250,000 is above the budget (BAC) 1,000,000 of PRJ-001 — EV cannot exceed BAC"),
-    IssueCode("no-effort", E, "An allocation (or a need in a PM update) with neither hours nor FTE.", "Give the effort as hours or as FTE"),
-    IssueCode("no-earned-value", E, "A progress row (or a PM update's month) with neither EV nor % complete.", "Give EV or % complete for PRJ-001"),
-    IssueCode("resource-or-role", E, "An allocation (or a need in a PM update) naming neither a resource nor a role.", "Name a resource or, for a generic demand, a role"),
+    IssueCode("no-effort", E, "An allocation with neither hours nor FTE.", "Give the effort as hours or as FTE"),
+    IssueCode("no-earned-value", E, "A progress row with neither EV nor % complete.", "Give EV or % complete for PRJ-001"),
+    IssueCode("resource-or-role", E, "An allocation naming neither a resource nor a role.", "Name a resource or, for a generic demand, a role"),
     IssueCode("status-vs-progress", W, "The project status disagrees with its progress (closed but not complete; proposed but spending).",
               "PRJ-007 is Closed but its latest % complete is 40% (2026-09) — set EV/% complete to 100% or correct the status"),
     IssueCode("status-vs-dates", W, "The project status disagrees with its dates (active or on hold, but the planned finish is long past).",
@@ -111,7 +117,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("score-out-of-scale", W, "A criterion score outside that criterion's scale in Settings; the project is kept and prioritisation uses the score clipped to the scale.",
               "Score: Urgency 7 is outside the scale 1-5 of Urgency; prioritisation uses it clipped to the scale (5) — correct it"),
     # --- across rows ------------------------------------------------------------------------------
-    IssueCode("duplicate-id", E, "An ID already used in an earlier row (also a risk ID twice in one PM update); the first row keeps it.",
+    IssueCode("duplicate-id", E, "An ID already used in an earlier row; the first row keeps it.",
               "PRJ-004 is already used in row 5 — give this row its own ID"),
     IssueCode("duplicate-key", E, "A row that repeats an earlier row's key (baseline month, milestone name, identical progress row), a criterion named twice or a setting typed twice (names compared as Excel compares them: case and spacing do not matter); the first is kept.",
               "PRJ-002 / 2026-05 is already in row 14 — delete this row or correct its key"),
@@ -122,7 +128,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("conflicting-progress", E, "Two or more progress rows for one project and period with different figures; none is used.",
               "PRJ-003 has 2 different Progress rows for 2026-09 (rows 41, 57) — keep one"),
     # --- across registers -------------------------------------------------------------------------
-    IssueCode("unknown-reference", E, "A project or resource ID that is not in its register (also a resource named by a PM update).",
+    IssueCode("unknown-reference", E, "A project or resource ID that is not in its register.",
               "Project PRJ-999 is not in the Projects register — check the ID or add the project"),
     IssueCode("unknown-role", E, "A role that no resource has (a warning when a resource is named, since the role is then informative).",
               "Role 'Develper' is not the role of any resource; did you mean 'Developer'? — correct it or add a resource with that role"),
@@ -258,14 +264,10 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "No 'Submitted on' date: should another update for the same month arrive, the file's modification date stands in for it — fill in the date you send the update"),
     IssueCode("other-period", N, "The update is for another month than the collection; it is merged for its own month.",
               "This update is for 2026-09, the collection is for 2026-10; it was merged for 2026-09"),
-    IssueCode("figure-went-backwards", W, "A cumulative PV, EV or AC in the update is lower than the project's previous month.",
-              "EV (cumulative) 80,000 is lower than 2026-09's 95,000: cumulative figures never go down — check it"),
     IssueCode("other-project", E, "A row of the update names another project than the update's own; it is not merged.",
               "This row names project PRJ-002, but the update is for PRJ-001 — send it in PRJ-002's update"),
     IssueCode("risk-of-other-project", E, "A risk ID that belongs to another project in the portfolio (or was just merged for one); the row is not merged.",
               "Risk RSK-014 belongs to PRJ-002 in the portfolio — give this risk a new ID"),
-    IssueCode("duplicate-milestone", E, "The same milestone twice in one update; the second is not merged.",
-              "Milestone 'Go-live' is already listed in row 4 — keep one row per milestone"),
     IssueCode("duplicate-submission", N, "Another update for the same project and month has the same figures; it is counted once.",
               "The same figures as PRJ-001_2026-10.xlsx; counted once"),
     IssueCode("superseded", W, "A later update for the same project and month replaces this one; it is not merged.",

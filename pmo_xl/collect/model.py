@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from pmo_xl.issues import Issue, Severity
 
 
@@ -56,15 +58,21 @@ class ProjectInfo:
 
 @dataclass(frozen=True)
 class Context:
-    """What the validation of an update needs to know about the portfolio (sent to the workers)."""
+    """What the validation of an update needs to know about the portfolio collected into.
+
+    The typed frames are the portfolio's clean rows, as `parse_register` makes them: the shared
+    checks run on each update beside its project's Projects row, the Resources and the project's
+    earlier Progress rows (`collect/checking.py`).
+    """
 
     projects: dict[str, ProjectInfo]  # every project typed in the portfolio, by ID
     known_projects: frozenset[str]  # every project ID typed, rows with errors included
     known_resources: frozenset[str]
     risk_projects: dict[str, str]  # risk ID -> its project in the portfolio
-    # project -> [(period, pv, ev, ac)] in period order, for "figures went backwards"
-    history: dict[str, list[tuple[dt.date, float | None, float | None, float | None]]]
     period: dt.date | None  # the collection's reporting month, when known before reading
+    project_rows: dict[str, pd.DataFrame] = field(default_factory=dict)  # project ID -> its typed Projects row(s)
+    progress_rows: dict[str, pd.DataFrame] = field(default_factory=dict)  # project ID -> its typed Progress rows
+    resources: pd.DataFrame | None = None  # the typed Resources register (None: the portfolio has none)
 
 
 @dataclass

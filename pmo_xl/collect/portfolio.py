@@ -20,6 +20,7 @@ from pmo_xl.collect.validate import plain
 from pmo_xl.io.read_workbook import RawTable, WorkbookReadError, read_workbook
 from pmo_xl.model import Settings
 from pmo_xl.parse.cells import convert_column
+from pmo_xl.parse.register import parse_register
 from pmo_xl.parse.settings import parse_settings
 from pmo_xl.schema.columns import Register, normalise_header
 from pmo_xl.schema.registers import PROGRESS, PROJECTS, REGISTERS, RESOURCES, RISKS
@@ -51,6 +52,9 @@ class PortfolioRows:
     status_date: dt.date | None  # from Settings, when valid
     not_carried: list[str] = field(default_factory=list)
     typed_settings: Settings = field(default_factory=Settings)  # Settings parsed (defaults where blank or invalid)
+    # Projects, Resources and Progress parsed as the workbook's own (clean rows), for the shared
+    # checks an update is run through; a register the portfolio lacks is absent
+    typed: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
@@ -89,8 +93,10 @@ def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
     columns = [typed_column(project_rows, PROJECTS, f) for f in ("project_id", "name", "manager", "status")]
     projects = {str(p): ProjectInfo(n, m, s) for p, n, m, s in zip(*columns, strict=True) if p is not None}
     settings, _ = parse_settings(raw.tables)  # its issues are validation's business, not the collection's
+    # Their issues too: `pmo-xl validate` reports them; here they only leave the rows with errors out.
+    typed = {r.name: parse_register(raw.tables[r.name], r).frame for r in (PROJECTS, RESOURCES, PROGRESS) if r.name in raw.tables}
     return PortfolioRows(path, rows, family, _settings(raw.tables.get(SETTINGS_TABLE.name)), tables, ahp, projects,
-                         settings.status_date, not_carried, settings)
+                         settings.status_date, not_carried, settings, typed)
 
 
 def _cell(value: object) -> object:
@@ -159,12 +165,6 @@ def build_context(portfolio: PortfolioRows, period: dt.date | None = None) -> Co
     risk_projects = {str(k): str(p) for k, p in zip(typed_column(risk_rows, RISKS, "risk_id"),
                                                     typed_column(risk_rows, RISKS, "project_id"), strict=True)
                      if k is not None and p is not None}
-    progress = portfolio.rows["Progress"]
-    history: dict[str, list[tuple[dt.date, float | None, float | None, float | None]]] = {}
-    records = zip(*(typed_column(progress, PROGRESS, f) for f in ("project_id", "period", "pv", "ev", "ac")), strict=True)
-    for project_id, month, pv, ev, ac in sorted((r for r in records if r[0] is not None and r[1] is not None),
-                                                key=lambda r: r[1]):
-        history.setdefault(str(project_id), []).append((month, pv, ev, ac))  # type: ignore[arg-type]
     if period is None and portfolio.status_date is not None:
         period = portfolio.status_date.replace(day=1)
     resources = typed_column(portfolio.rows["Resources"], RESOURCES, "resource_id")
@@ -173,9 +173,18 @@ def build_context(portfolio: PortfolioRows, period: dt.date | None = None) -> Co
         known_projects=frozenset(portfolio.projects),
         known_resources=frozenset(str(r) for r in resources if r is not None),
         risk_projects=risk_projects,
-        history=history,
         period=period,
+        project_rows=_by_project(portfolio.typed.get("Projects")),
+        progress_rows=_by_project(portfolio.typed.get("Progress")),
+        resources=portfolio.typed.get("Resources"),
     )
+
+
+def _by_project(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """A register's rows split by project, once (each update is checked with its own project's rows)."""
+    if frame is None or frame.empty:
+        return {}
+    return {str(key): rows.reset_index(drop=True) for key, rows in frame.groupby("project_id", sort=False)}
 
 
 __all__ = ["PortfolioRows", "read_portfolio", "build_context", "typed_column", "milestone_key"]

@@ -42,7 +42,7 @@ from pmo_xl.collect.portfolio import PortfolioRows, build_context, read_portfoli
 from pmo_xl.collect.read import issue
 from pmo_xl.collect.resolve import resolve_submissions
 from pmo_xl.collect.scan import not_a_folder_message, scan_folder, shown_name
-from pmo_xl.collect.validate import Parsed, assemble
+from pmo_xl.collect.validate import Parsed, assemble_all
 from pmo_xl.errors import OutputError
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.read_workbook import WorkbookReadError
@@ -103,7 +103,7 @@ def collect_updates(
         reading.close()
     timings["read+validate (wall)"] = time.perf_counter() - reading.started
     clock = time.perf_counter()
-    submissions = [assemble(p, context) for p in parsed]
+    submissions = assemble_all(parsed, context)
     timings["read (cpu, all files)"] = sum(p.read.seconds for p in parsed)
     timings["validate (cpu, all files)"] = sum(p.seconds for p in parsed) + time.perf_counter() - clock
 

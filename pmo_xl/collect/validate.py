@@ -1,12 +1,13 @@
-"""Validate read update files: against the template (`parse_reads`), then the portfolio (`assemble`).
+"""Validate read update files: against the template (`parse_reads`), then the portfolio (`assemble_all`).
 
 `parse_reads` runs in the worker processes, on a batch of files at a time: the same table of
 every file in the batch is stacked into one raw table and parsed once by `parse_register`
 (pandas' fixed cost per column is paid once per batch, not once per file), then every issue and
-row is given back to its file at the cell where the PM typed it. `assemble` runs in the main
-process once the portfolio is read (the workers need not wait for it): it applies the rules
-against the portfolio and decides the file's status. Rows with an error are left out; the rest
-of the file still counts.
+row is given back to its file at the cell where the PM typed it. `assemble_all` runs in the main
+process once the portfolio is read (the workers need not wait for it): it judges the header
+(`rules.py`), runs the shared checks on every update as a one-project portfolio
+(`checking.py`), and decides each file's status. Rows with an error are left out; the rest of
+the file still counts.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from pmo_xl.collect.form import HEADER_COLUMNS, PROGRESS_REGISTER, UPDATE_TABLES
+from pmo_xl.collect.checking import Checked, UpdateRows, check_updates
+from pmo_xl.collect.form import HEADER_COLUMNS, PROGRESS_REGISTER, UPDATE_TABLES, UpdateTable
 from pmo_xl.collect.model import Context, FileRead, Part, Status, Submission
 from pmo_xl.collect.read import STAGE, issue
-from pmo_xl.collect.rules import check_header, check_progress, check_rows
+from pmo_xl.collect.rules import check_header, check_rows
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW
 from pmo_xl.options import default_options
@@ -133,7 +135,7 @@ class Parsed:
 
 def validate_reads(reads: list[FileRead], context: Context) -> list[Submission]:
     """Check read files against the template, then against the portfolio: one Submission per file."""
-    return [assemble(parsed, context) for parsed in parse_reads(reads, default_options(None).strict)]
+    return assemble_all(parse_reads(reads, default_options(None).strict), context)
 
 
 def parse_reads(reads: list[FileRead], strict: bool = False) -> list[Parsed]:
@@ -183,50 +185,79 @@ def _parse_usable(reads: list[FileRead]) -> list[Parsed]:
 
 
 def assemble(parsed: Parsed, context: Context) -> Submission:
-    """The portfolio's share of validation (in the main process): references, ownership, history; then the status."""
-    read = parsed.read
-    if read.fatal or read.form is None or parsed.failure is not None or parsed.progress is None:
-        extra = [parsed.failure] if parsed.failure is not None else []
-        return Submission(read, Status.REJECTED, [*read.issues, *extra], seconds=parsed.seconds)
-    submission = _assemble(read, parsed.header, parsed.header_issues, parsed.progress, parsed.tables, context)
-    submission.seconds = parsed.seconds
-    return submission
+    """One file's share of validation against the portfolio (see `assemble_all`)."""
+    return assemble_all([parsed], context)[0]
 
 
-def _assemble(read: FileRead, header: dict[str, object], header_issues: list[Issue], progress: ParsedPart,
-              tables: dict[str, ParsedPart | None], context: Context) -> Submission:
-    issues = [*read.issues, *header_issues]
-    submission = Submission(read, Status.ACCEPTED, issues, header=header)
-    header_errors = [i for i in header_issues if i.severity == Severity.ERROR and i.field in ("Project ID", "Period")]
+def assemble_all(parsed: list[Parsed], context: Context) -> list[Submission]:
+    """The portfolio's share of validation (in the main process): who and when, the shared checks
+    on every update's rows (`collect/checking.py`), rows of other projects; then each file's status."""
+    pending: list[tuple[Submission, UpdateRows, bool]] = []
+    submissions = []
+    for item in parsed:
+        read = item.read
+        if read.fatal or read.form is None or item.failure is not None or item.progress is None:
+            extra = [item.failure] if item.failure is not None else []
+            submission = Submission(read, Status.REJECTED, [*read.issues, *extra], seconds=item.seconds)
+        else:
+            submission, rows, incomplete = _prepare(item, context)
+            if rows is not None:
+                pending.append((submission, rows, incomplete))
+        submissions.append(submission)
+    checked = check_updates([rows for _, rows, _ in pending], context)
+    for (submission, rows, incomplete), found in zip(pending, checked, strict=True):
+        _finish(submission, rows, incomplete, found, context)
+    return submissions
+
+
+def _prepare(parsed: Parsed, context: Context) -> tuple[Submission, UpdateRows | None, bool]:
+    """The header judged, the rows the shared checks are to judge (None: the file is refused), and
+    whether a table lacks a required column (none of its rows can be taken)."""
+    read, header, progress = parsed.read, parsed.header, parsed.progress
+    assert read.form is not None and progress is not None
+    issues = [*read.issues, *parsed.header_issues]
+    submission = Submission(read, Status.ACCEPTED, issues, header=header, seconds=parsed.seconds)
+    header_errors = [i for i in parsed.header_issues if i.severity == Severity.ERROR and i.field in ("Project ID", "Period")]
     if header_errors or not check_header(submission, context):
         submission.status = Status.REJECTED
         submission.note = "the Project ID or Period cannot be used"
-        return submission
-    project_id, period = str(header["project_id"]), header["period"]
+        return submission, None, True
     issues.extend(progress.issues)
-    row = progress.rows[0] if progress.rows else None
-    if row is not None and check_progress(submission, row, context):
-        submission.progress = {"project_id": project_id, "period": period, **row}
-    problems = bool(any(i.severity == Severity.ERROR for i in issues))
+    tables: list[tuple[UpdateTable, Part, list[dict[str, object] | None]]] = []
+    incomplete = False
     for table in UPDATE_TABLES:
-        parsed = tables.get(table.sheet)
+        found = parsed.tables.get(table.sheet)
         part = read.tables.get(table.sheet)
-        if parsed is None or part is None:
+        if found is None or part is None:
             continue
-        issues.extend(parsed.issues)
+        issues.extend(found.issues)
         if any(c.required for c in table.register.columns if c.field in part.missing):
-            problems, accepted = True, []  # the missing-column issue explains why nothing was taken
+            submission.rows[table.target.name] = []  # the missing-column issue explains why nothing was taken
+            incomplete = True
         else:
-            accepted = check_rows(submission, table, part, parsed.rows, context)
-            problems = problems or len(accepted) < len(parsed.rows)
-        submission.rows[table.target.name] = [{"project_id": project_id, **r} for r in accepted]
+            tables.append((table, part, found.rows))
+    line = progress.rows[0] if progress.rows else None
+    return submission, UpdateRows(str(header["project_id"]), header["period"], read.form, line, tuple(tables)), incomplete  # type: ignore[arg-type]
+
+
+def _finish(submission: Submission, rows: UpdateRows, incomplete: bool, checked: Checked, context: Context) -> None:
+    """What the checks found added; the rows without an error kept; the file's status."""
+    issues = submission.issues
+    problems = incomplete or any(i.severity == Severity.ERROR for i in issues)  # something is left out
+    issues.extend(checked.issues)
+    if rows.progress is not None and not checked.progress_refused:
+        submission.progress = {"project_id": rows.project_id, "period": rows.period, **rows.progress}
+    for table, part, typed in rows.tables:
+        refused = checked.refused.get(part.sheet, set()) | check_rows(submission, table, part, typed, context)
+        accepted = [r for index, r in enumerate(typed) if r is not None and index not in refused]
+        problems = problems or len(accepted) < len(typed)
+        submission.rows[table.target.name] = [{"project_id": rows.project_id, **r} for r in accepted]
     problems = problems or any(i.severity == Severity.ERROR for i in issues)
     merged_anything = submission.progress is not None or any(submission.rows.values())
     submission.status = Status.PARTLY if problems and merged_anything else (Status.REJECTED if problems else Status.ACCEPTED)
     if submission.status == Status.REJECTED:
         submission.note = "every part of it has errors"
-    submission.fingerprint = fingerprint(read)
-    return submission
+    submission.fingerprint = fingerprint(submission.read)
 
 
 def fingerprint(read: FileRead) -> str:
@@ -250,4 +281,4 @@ def _json_default(value: object) -> str:
     return repr(value)
 
 
-__all__ = ["validate_reads", "parse_reads", "assemble", "parse_parts", "plain", "Parsed"]
+__all__ = ["validate_reads", "parse_reads", "assemble", "assemble_all", "parse_parts", "plain", "Parsed"]

@@ -42,6 +42,24 @@ def empty_frame(register: Register) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+def records_frame(register: Register, records: list[dict[str, object]], rows: list[int]) -> pd.DataFrame:
+    """The typed frame of a register from plain values already parsed (dates as `datetime.date`,
+    blanks as None), one record per row, `rows` their Excel rows: the frame `parse_register`
+    would have made of them (collect checks a PM update's rows as the portfolio's own)."""
+    data: dict[str, pd.Series] = {}
+    for column in register.columns:
+        values = [record.get(column.field) for record in records]
+        kind = _dtype(column)
+        if kind == "datetime64[ns]":
+            data[column.field] = pd.to_datetime(pd.Series(values, dtype=object)).astype(kind)
+        elif kind == "float64":
+            data[column.field] = pd.Series([np.nan if v is None else v for v in values], dtype=kind)
+        else:
+            data[column.field] = pd.Series(values, dtype=kind)
+    data[ROW] = pd.Series(rows, dtype="int64")
+    return pd.DataFrame(data, index=range(len(records)))
+
+
 def _dtype(column: Column) -> str:
     if column.kind in (Kind.DATE, Kind.MONTH):
         return "datetime64[ns]"

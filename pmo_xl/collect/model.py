@@ -10,10 +10,12 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pmo_xl.issues import Issue, Severity
+
+if TYPE_CHECKING:  # the records travel without pandas: `pmo-xl --help` imports them
+    import pandas as pd
 
 
 class Status(enum.StrEnum):

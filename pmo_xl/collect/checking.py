@@ -114,7 +114,8 @@ def check_update(update: UpdateRows, context: Context, options: RunOptions | Non
     """Run the shared checks on the update as a one-project portfolio; issues at the update's cells."""
     portfolio, places = _portfolio([update], context, numbered=False)
     checked = Checked()
-    for found in run_checks(portfolio, UPDATE_CHECKS, options):
+    _, issues = run_checks(portfolio, UPDATE_CHECKS, options)
+    for found in issues:
         register = REGISTER_AT.get(found.sheet)
         place = places.get((register.name, found.row)) if register is not None and found.row is not None else None
         if place is None:
@@ -152,7 +153,8 @@ def _findings(lane: list[int], updates: list[UpdateRows], context: Context, opti
     """The updates of `lane` (by their index) that the checks, run on all of them together, find something on."""
     portfolio, places = _portfolio(updates, context, numbered=True)
     flagged: set[int] = set()
-    for found in run_checks(portfolio, UPDATE_CHECKS, options):
+    _, issues = run_checks(portfolio, UPDATE_CHECKS, options)
+    for found in issues:
         register = REGISTER_AT.get(found.sheet)
         if found.code == "internal-error":
             return set(lane)  # which update made it crash cannot be told: check each alone

@@ -72,6 +72,8 @@ MILESTONE_ROWS = [
     {"milestone": "Go-live", "baseline_date": D(2027, 3, 1)},
     {"milestone": "go-live", "baseline_date": D(2027, 4, 1)},  # duplicate-key (error)
     {"milestone": "Handover", "baseline_date": D(2027, 9, 1)},  # milestone-outside-project (warning)
+    {"milestone": "Design  review", "baseline_date": D(2026, 11, 1)},
+    {"milestone": "design review", "baseline_date": D(2026, 12, 1)},  # duplicate-key: spacing does not matter either
 ]
 MONTH = {"pv": 120000.0, "ev": 100000.0, "ac": 110000.0, "pct_complete": 0.25}
 PROGRESS_ROWS = {

@@ -65,7 +65,9 @@ def check_duplicate_keys(portfolio: Portfolio) -> list[Issue]:
         issues += issues_at(shown, repeated, BASELINE, "period", "duplicate-key", Severity.ERROR,
                             "{project_id} / {month} is already in row {first_row} — delete this row or correct its month", portfolio)
     milestones = portfolio.milestones
-    names = milestones.assign(name_key=milestones["milestone"].str.casefold())
+    # Names as collect matches an update's milestones to the register's: case and spacing do not matter.
+    name_key = milestones["milestone"].str.replace(r"\s+", " ", regex=True).str.strip().str.casefold()
+    names = milestones.assign(name_key=name_key)
     repeated = names.duplicated(subset=["project_id", "name_key"], keep="first")
     if repeated.any():
         shown = names.assign(first_row=_first_rows(names, ["project_id", "name_key"]))

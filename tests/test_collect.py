@@ -374,6 +374,8 @@ def test_collection_sheet_reports_the_same(mailbox: dict[str, object]) -> None:
     issues = book.get_table_by_name("tblCollectionIssues").to_python()
     assert len(issues) == sum(len(f.issues) for f in result.files)
     assert ["PRJ-002-2026-10.xlsx", "Update", "B14", "error", "decimal-comma"] in [r[:5] for r in issues]
+    # a shared check's finding (collect/checking.py) at the cell of the update file, not of a register
+    assert ["PRJ-002-2026-10.xlsx", "Resource needs", "A2", "error", "unknown-reference"] in [r[:5] for r in issues]
     late = book.get_table_by_name("tblLateUpdates").to_python()
     assert [r[0] for r in late] == ["PRJ-002", "PRJ-003", "PRJ-005"]
 
@@ -394,6 +396,7 @@ def test_feedback_copies_go_to_each_pm(mailbox: dict[str, object]) -> None:
     assert book["Risks"]["E2"].value == 7 and book["Risks"]["E2"].comment is not None
     listed = [(r[0].value, r[1].value, r[2].value) for r in book["Feedback"].iter_rows(min_row=5) if r[0].value]
     assert ("Update", "B14", "error") in listed and ("Resource needs", "D3", "error") in listed
+    assert "Finish 2026-11-01 is before Start 2026-12-01" in book["Resource needs"]["D3"].comment.text  # the shared check's words
     v1 = openpyxl.load_workbook(root / "feedback/Hal Ito/PRJ-008-v1-feedback.xlsx")
     assert v1["Update"]["B12"].value == 100000.0  # the v1 BCWP line comes back on the current EV line
 

@@ -364,7 +364,7 @@ def test_undefined_metrics_become_issues_on_the_progress_row() -> None:
 
 def _listed(message: str) -> set[str]:
     """The figure labels an issue message says it left empty."""
-    listing = message.rsplit("; ", 1)[1].removesuffix(" left empty.").removesuffix(" is").removesuffix(" are")
+    listing = re.sub(r" (left empty|shown as unachievable and rated Red)\.$", "", message.rsplit("; ", 1)[1]).removesuffix(" is").removesuffix(" are")
     return set(re.split(r", | and ", listing))
 
 

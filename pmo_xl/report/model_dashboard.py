@@ -269,6 +269,19 @@ def _late_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestam
     return out.drop(columns="_last").reset_index(drop=True)
 
 
+def _distinct(value: float, limit: float, thousands: bool = False) -> str:
+    """`value` with as few decimals (0 to 2) as print it apart from the `limit` it is over.
+
+    176.4 h against 176 h reads "176.4 h of 176 h", never "176 h of 176 h"; 100.3 % against a
+    threshold of 100 % reads "100.3%". Over-allocation starts 0.01 h above the limit, so two
+    decimals always tell them apart.
+    """
+    decimals = 0
+    while decimals < 2 and round(value, decimals) <= round(limit, decimals):
+        decimals += 1
+    return f"{value:{',' if thousands else ''}.{decimals}f}"
+
+
 def _overloaded(resources: ResourcesView) -> pd.DataFrame:
     """One row per person over-allocated in the status month: the worst period, with its causes."""
     over = resources.overallocations
@@ -280,7 +293,11 @@ def _overloaded(resources: ResourcesView) -> pd.DataFrame:
     rows = rows.sort_values(["excess_hours", "resource_id"], ascending=[False, True], kind="mergesort")
     reasons = []
     for util, demand, capacity, causes, note in zip(rows["utilisation"], rows["demand_hours"], rows["capacity_hours"], rows["causes"], rows["note"], strict=True):
-        load = f"{util:.0%} of capacity ({demand:,.0f} h of {capacity:,.0f} h)" if np.isfinite(util) else f"{demand:,.0f} h with no capacity ({note})"
+        if np.isfinite(util):
+            load = (f"{_distinct(100 * util, 100 * resources.threshold)}% of capacity "
+                    f"({_distinct(demand, capacity * resources.threshold, thousands=True)} h of {capacity:,.0f} h)")
+        else:
+            load = f"{_distinct(demand, 0.0, thousands=True)} h with no capacity ({note})"
         reasons.append(f"{load}: {causes}" if isinstance(causes, str) and causes else load)
     return pd.DataFrame({"kind": "Over-allocated", "id": rows["resource_id"], "name": rows["name"],
                          "item": [f"{p:%b %Y}" if resources.grain == "Month" else f"{p:%d %b %Y}" for p in rows["period"]],

@@ -31,7 +31,11 @@ RAG_LEVEL: Final = {"Green": 0, "Amber": 1, "Red": 2}
 RAG_NAMES: Final = np.array(["Green", "Amber", "Red"], dtype=object)
 PM_DIMENSIONS: Final = (("rag_scope", "scope"), ("rag_schedule", "schedule"), ("rag_cost", "cost"), ("rag_resources", "resources"))
 BETTER, WORSE, SAME = "▲", "▼", "►"
+INDEX_RAGS: Final = (("rag_cpi", "CPI"), ("rag_spi", "SPI"), ("rag_spi_t", "SPI(t)"), ("rag_tcpi", "TCPI"))
+TCPI_UNACHIEVABLE: Final = "unachievable"
 ACTIVE: Final = ("Active", "On hold")
+# Every rating folded into the overall one, with its name: the indices, then the PM's four.
+RATED: Final = (*INDEX_RAGS, *((column, f"PM {label}") for column, label in PM_DIMENSIONS))
 CURVE_PROJECTS: Final = 4
 LIST_MONTHS: Final = 3  # over-allocations listed: the status month and the two after it
 LISTED_PER_CHECK: Final = 25
@@ -53,7 +57,7 @@ def _worst(levels: list[np.ndarray]) -> np.ndarray:
 def _overall(ev_current: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
     """Per project in `ev_current`: PM dimension RAGs and commentary of that month, overall level and reason."""
     dims = [d for d, _ in PM_DIMENSIONS]
-    frame = ev_current[["project_id", "period", "rag", "rag_reason"]].merge(
+    frame = ev_current[["project_id", "period", "rag", "rag_reason", *(c for c, _ in INDEX_RAGS if c in ev_current)]].merge(
         progress[["project_id", "period", *dims, "commentary"]].drop_duplicates(["project_id", "period"]), how="left",
         on=["project_id", "period"])
     levels = [rag_level(frame["rag"])] + [rag_level(frame[d]) for d in dims]
@@ -73,6 +77,13 @@ def _overall(ev_current: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
         reasons.append("; ".join(p for p in parts if p))
     frame["overall_level"] = worst
     frame["overall_reason"] = reasons
+    # Which ratings were given (a bit each): an arrow may only say "better" when it compares the
+    # same ratings, never because a rating disappeared (a TCPI blank, a PM rating not typed).
+    rated = np.zeros(len(frame), dtype=np.int64)
+    for bit, (column, _) in enumerate(RATED):
+        if column in frame:
+            rated |= frame[column].isin(list(RAG_LEVEL)).to_numpy().astype(np.int64) << bit
+    frame["rated"] = rated
     return frame
 
 
@@ -89,7 +100,8 @@ def build_portfolio_table(
         ev_current = plain(ev.current)
         now = _overall(ev_current, portfolio.progress)
         current = ev_current[["project_id", "period", *ev_cols, "rag", "stale"]].rename(columns={"period": "as_of", "rag": "rag_index"})
-        current = current.merge(now.drop(columns=["period", "rag", "rag_reason"]), on="project_id", how="left")
+        current = current.merge(now.drop(columns=["period", "rag", "rag_reason", *(c for c, _ in INDEX_RAGS if c in now)]),
+                                on="project_id", how="left")
         table = table.merge(current, on="project_id", how="left")
     else:
         for name in [*ev_cols, "as_of", "rag_index", "stale", *(d for d, _ in PM_DIMENSIONS), "commentary", "overall_level",
@@ -102,12 +114,25 @@ def build_portfolio_table(
     level = table["overall_level"].to_numpy(dtype=np.float64)
     table["rag_overall"] = np.where(np.isfinite(level), RAG_NAMES[np.nan_to_num(level, nan=0).astype(int)], None)
     previous = np.full(len(table), np.nan)
+    lost = np.zeros(len(table), dtype=np.int64)  # ratings given last month and not this month
     if ev_before is not None and len(ev_before.current):
-        before = _overall(plain(ev_before.current), portfolio.progress).set_index("project_id")["overall_level"]
-        previous = table["project_id"].map(before).to_numpy(dtype=np.float64)
+        before = _overall(plain(ev_before.current), portfolio.progress).set_index("project_id")
+        previous = table["project_id"].map(before["overall_level"]).to_numpy(dtype=np.float64)
+        rated_before = table["project_id"].map(before["rated"]).fillna(0).to_numpy(dtype=np.int64)
+        rated_now = table["rated"].fillna(0).to_numpy(dtype=np.int64) if "rated" in table else np.zeros(len(table), dtype=np.int64)
+        lost = rated_before & ~rated_now
     table["rag_previous"] = np.where(np.isfinite(previous), RAG_NAMES[np.nan_to_num(previous, nan=0).astype(int)], None)
     with np.errstate(invalid="ignore"):
-        table["trend"] = np.select([np.isnan(level) | np.isnan(previous), level < previous, level > previous], ["", BETTER, WORSE], SAME)
+        better = level < previous
+        table["trend"] = np.select([np.isnan(level) | np.isnan(previous) | (better & (lost != 0)), better, level > previous],
+                                   ["", BETTER, WORSE], SAME)
+    unrated = np.flatnonzero(better & (lost != 0))
+    if len(unrated):  # say why there is no arrow: the rating that went is not an improvement
+        reasons = np.array(table["overall_reason"].tolist(), dtype=object)
+        for i in unrated.tolist():
+            gone = " and ".join(name for bit, (_, name) in enumerate(RATED) if lost[i] >> bit & 1)
+            reasons[i] = f"{reasons[i]}; no trend: {gone} not rated this month" if isinstance(reasons[i], str) and reasons[i] else f"no trend: {gone} not rated this month"
+        table["overall_reason"] = reasons
     table["rank"] = np.nan
     table["selected"] = None
     if priorities is not None:
@@ -133,9 +158,22 @@ class EarnedValueView:
     curves: list[tuple[str, str, str, pd.DataFrame]]  # (project_id, name, why chosen, frame period/pv/ev/ac/eac/bac)
 
 
+def with_tcpi_states(frame: pd.DataFrame) -> pd.DataFrame:
+    """TCPI to BAC as the sheets show it: the word *unachievable* where the budget is spent with
+    work remaining (a blank would read as "nothing to worry about"); complete work stays blank."""
+    from pmo_xl.compute.earned_value.rag import tcpi_unachievable
+
+    unachievable = tcpi_unachievable(frame)
+    if not unachievable.any():
+        return frame
+    shown = frame["tcpi_bac"].astype(object)
+    shown[unachievable] = TCPI_UNACHIEVABLE
+    return frame.assign(tcpi_bac=shown)
+
+
 def build_earned_value_view(ev: EarnedValueResult, project_table: pd.DataFrame) -> EarnedValueView:
     order = project_table[["project_id", "rag_overall"]]
-    metrics = order.merge(plain(ev.current), on="project_id", how="inner")
+    metrics = with_tcpi_states(order.merge(plain(ev.current), on="project_id", how="inner"))
     months = [pd.Timestamp(p) for p in ev.trend["period"]] if len(ev.trend) else []
     trend = ev.project_trend
     ids = metrics["project_id"]
@@ -149,8 +187,9 @@ def build_earned_value_view(ev: EarnedValueResult, project_table: pd.DataFrame) 
     return EarnedValueView(
         metrics=metrics,
         # A green group needs no list of every index that is fine; amber and red say which are not.
-        rollup=ev.rollup.assign(rag_reason=ev.rollup["rag_reason"].where(ev.rollup["rag"] != "Green", "all indices within their bands"))
-        .reset_index(drop=True),
+        rollup=with_tcpi_states(ev.rollup.assign(
+            rag_reason=ev.rollup["rag_reason"].where(ev.rollup["rag"] != "Green", "all indices within their bands"))
+            .reset_index(drop=True)),
         months=months,
         cpi_trend=wide("cpi"),
         spi_trend=wide("spi"),

@@ -202,9 +202,10 @@ def _compute_figures(inputs: EvInputs, method: str, weight: float) -> dict[str, 
     out["vac"] = f.variance_at_completion(bac, eac)
     out["vac_pct"] = f.ratio(out["vac"], bac)
     # TCPI = (BAC − EV) / (target − AC), as `f.to_complete_performance_index`; to EAC the
-    # denominator EAC − AC is the ETC just computed.
-    out["tcpi_bac"] = f.positive_ratio(remaining, bac - ac)
-    out["tcpi_eac"] = f.positive_ratio(remaining, out["etc"])
+    # denominator EAC − AC is the ETC just computed. Complete work needs no efficiency: its
+    # TCPI is blank whether it came in under or over budget (never 0 one way, blank the other).
+    out["tcpi_bac"] = f.tcpi_of_remaining_work(remaining, bac - ac)
+    out["tcpi_eac"] = f.tcpi_of_remaining_work(remaining, out["etc"])
     out["pct_complete"] = f.ratio(ev, bac)
     out["pct_spent"] = f.ratio(ac, bac)
     first = np.empty(len(p), dtype=bool)

@@ -169,6 +169,18 @@ def _eac(
     return out
 
 
+def tcpi_of_remaining_work(remaining: FloatArray, left: FloatArray) -> FloatArray:
+    """TCPI as the engine reports it: remaining work (BAC − EV) over what is `left` to spend on it.
+
+    Blank (NaN) when the work is complete (remaining ≤ 0): no efficiency is needed, whether it
+    came in under or over budget. Blank too when nothing is left with work remaining; the RAG
+    rates that case Red as *unachievable* (rag.tcpi_unachievable), never as a missing figure.
+    """
+    out = positive_ratio(remaining, left)
+    np.copyto(out, np.nan, where=~(as_float(remaining) > 0))
+    return out
+
+
 def estimate_to_complete(eac: Number, ac: Number) -> FloatArray:
     """ETC = EAC − AC: what the remaining work is forecast to cost."""
     return as_float(eac) - as_float(ac)

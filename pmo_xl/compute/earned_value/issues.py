@@ -53,6 +53,7 @@ class _Cause:
     when: Callable[[pd.DataFrame], np.ndarray]
     metrics: tuple[str, ...]
     why: Callable[[Any], str]  # gets the row (a mapping by column name)
+    outcome: str = "left empty"  # what became of the figures it names
 
 
 def _money(value: object) -> str:
@@ -134,8 +135,9 @@ def _causes(eac_method: str) -> tuple[_Cause, ...]:
             "undefined-metric", Severity.WARNING, progress, "ac",
             lambda f: _num(f, "ac") >= _num(f, "bac"),
             ("tcpi_bac",),
-            lambda r: f"AC ({_money(r['ac'])}) has reached BAC ({_money(r['bac'])}): "
+            lambda r: f"AC ({_money(r['ac'])}) has reached BAC ({_money(r['bac'])}) with work remaining: "
             "no efficiency on the remaining work can bring it in on budget",
+            outcome="shown as unachievable and rated Red",
         ),
         _Cause(
             "undefined-metric", Severity.INFO, progress, "ac",
@@ -263,6 +265,6 @@ def _issue(cause: _Cause, row: _RowView, listing: str) -> Issue:
         column=None,  # the reader knows the column letters; the header names the cell's column
         field=_header(cause.sheet, cause.field),
         value=row.get(value_column) if value_column else None,
-        message=f"{row['project_id']}: {cause.why(row)}; {listing} left empty.",
+        message=f"{row['project_id']}: {cause.why(row)}; {listing} {cause.outcome}.",
         stage=STAGE,
     )

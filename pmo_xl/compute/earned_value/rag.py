@@ -6,6 +6,9 @@ Red (FEMA-style: a CPI of 1.15 is "too good to be true" and worth a look). A bla
 bound makes the band one-sided. Every rating carries its reason in words a sponsor reads:
 "CPI 0.87 below 0.90", "CPI 1.12 above 1.10", "CPI 1.00 within 0.95–1.05". The overall
 rating is the worst of the metrics that could be rated.
+
+TCPI to BAC has two states beyond a number: *unachievable* when the budget is spent with work
+remaining (Red, whatever the bands say) and *not needed* when the work is complete (unrated).
 """
 
 from __future__ import annotations
@@ -66,12 +69,12 @@ def _number(value: object) -> float:
         return np.nan
 
 
-def _fmt(value: float, against: float = np.nan) -> str:
-    """A value with 2 decimals, or more when 2 would print it equal to its threshold."""
+def _fmt(threshold: float) -> str:
+    """A threshold as typed: 2 decimals, or as many more (up to 6) as it has (1.075 stays 1.075)."""
     decimals = 2
-    while decimals < 6 and math.isfinite(against) and value != against and round(value, decimals) == round(against, decimals):
+    while decimals < 6 and round(threshold, decimals) != threshold:
         decimals += 1
-    return f"{value:.{decimals}f}"
+    return f"{threshold:.{decimals}f}"
 
 
 _NAN, _RED_LOW, _AMBER_LOW, _RED_HIGH, _AMBER_HIGH, _GREEN = range(6)
@@ -121,10 +124,16 @@ def classify(values: FloatArray, band: Band | None, metric: str = "") -> tuple[n
     # Reasons print values to 2 decimals, so they are formatted once per (rule, cents) pair;
     # values that would print equal to their threshold get more decimals, one by one.
     templates = _templates(band)
-    bounds = np.array([templates[b][2] for b in range(6)])[branch]
     # Clipped so absurd values still make an integer key (they print as themselves anyway).
     cents = np.round(np.clip(np.nan_to_num(values), -1e12, 1e12) * 100)
-    tie = np.isfinite(bounds) & (cents == np.round(bounds * 100)) & (values != bounds)
+    # A value that prints equal to ANY threshold of the band without being it gets more digits:
+    # 1.0987 against Red above 1.10 reads "1.099 above 1.05", not "1.10 above 1.05".
+    # (A threshold typed with more decimals, 1.075, prints as itself and never equal to "1.08".)
+    bounds = [t for t in (band.red_below, band.amber_below, band.amber_above, band.red_above) if math.isfinite(t) and round(t, 2) == t]
+    tie = np.zeros(values.shape, dtype=bool)
+    finite = np.isfinite(values)
+    for bound in bounds:
+        tie |= finite & (cents == round(bound * 100)) & (values != bound)
     key = branch.astype(np.int64) * 10**15 + cents.astype(np.int64)
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     texts = np.array(
@@ -135,10 +144,10 @@ def classify(values: FloatArray, band: Band | None, metric: str = "") -> tuple[n
         # Near a threshold: as many decimals (up to 6) as it takes to differ from it, again
         # formatted once per distinct (rule, decimals, rounded value).
         rows = np.flatnonzero(tie)
-        value, bound = values[rows], bounds[rows]
+        value = values[rows]
         decimals = np.full(rows.size, 3)
         for d in range(3, 6):
-            decimals += np.round(value, d) == np.round(bound, d)
+            decimals += np.any([(np.round(value, d) == np.round(b, d)) & (value != b) for b in bounds], axis=0)
         scaled = np.round(value * 10.0**decimals)
         key = (branch[rows].astype(np.int64) * 10 + decimals) * 10**15 + scaled.astype(np.int64)
         _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
@@ -147,6 +156,31 @@ def classify(values: FloatArray, band: Band | None, metric: str = "") -> tuple[n
         )
         reasons[rows] = texts[inverse.ravel()]
     return _LEVEL_OF_BRANCH[branch], reasons
+
+
+TCPI_UNACHIEVABLE: Final = "TCPI unachievable (budget spent, work remaining)"
+TCPI_NOT_NEEDED: Final = "TCPI not needed (work complete)"
+
+
+def _column(figures: pd.DataFrame, name: str) -> FloatArray:
+    return figures[name].to_numpy(dtype=np.float64) if name in figures else np.full(len(figures), np.nan)
+
+
+def tcpi_unachievable(figures: pd.DataFrame) -> np.ndarray:
+    """Rows whose budget is spent (AC ≥ BAC) with work remaining (EV < BAC).
+
+    No efficiency on the remaining work can bring such a project in on budget: its TCPI to BAC
+    is not a missing figure but the worst one there is, rated Red and shown as *unachievable*.
+    """
+    bac, ev, ac = (_column(figures, name) for name in ("bac", "ev", "ac"))
+    with np.errstate(invalid="ignore"):
+        return (bac - ev > 0) & (bac - ac <= 0)
+
+
+def _work_complete(figures: pd.DataFrame) -> np.ndarray:
+    bac, ev = _column(figures, "bac"), _column(figures, "ev")
+    with np.errstate(invalid="ignore"):
+        return bac - ev <= 0
 
 
 def compute_rag(figures: pd.DataFrame, thresholds: pd.DataFrame | None) -> pd.DataFrame:
@@ -162,8 +196,13 @@ def compute_rag(figures: pd.DataFrame, thresholds: pd.DataFrame | None) -> pd.Da
     texts: list[list[str]] = []
     names = np.array([*RAG_NAMES, None], dtype=object)  # index -1 -> None
     for metric, column, stem in RAG_METRICS:
-        values = figures[column].to_numpy(dtype=np.float64) if column in figures else np.full(len(figures), np.nan)
+        values = _column(figures, column)
         level, reasons = classify(values, bands.get(metric), metric)
+        if metric == "TCPI" and bands.get(metric) is not None:
+            # Budget spent with work left: Red, never a blank that lets the project look better.
+            unachievable, complete = tcpi_unachievable(figures), _work_complete(figures)
+            level = np.where(unachievable, 2, level).astype(np.int8)
+            reasons = np.where(unachievable, TCPI_UNACHIEVABLE, np.where(complete & np.isnan(values), TCPI_NOT_NEEDED, reasons))
         out[f"rag_{stem}"] = names[level]
         out[f"rag_{stem}_reason"] = reasons
         levels.append(level)

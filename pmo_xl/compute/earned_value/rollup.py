@@ -80,8 +80,8 @@ def aggregate(
     out["etc"] = f.estimate_to_complete(eac_sum, ac)
     out["vac"] = f.variance_at_completion(bac, eac_sum)
     out["vac_pct"] = f.variance_at_completion_pct(bac, eac_sum)
-    out["tcpi_bac"] = f.to_complete_performance_index(bac, ev, ac)
-    out["tcpi_eac"] = f.to_complete_performance_index(bac, ev, ac, eac_sum)
+    out["tcpi_bac"] = f.tcpi_of_remaining_work(bac - ev, bac - ac)
+    out["tcpi_eac"] = f.tcpi_of_remaining_work(bac - ev, eac_sum - ac)
     out["pct_complete"] = f.ratio(ev, bac)
     out["pct_spent"] = f.ratio(ac, bac)
 

@@ -2,7 +2,8 @@
 
 `compute_loading` spreads every counted allocation over its working days (calendar, holidays,
 work contour, remaining effort from the status date) and sums demand and capacity per period
-of the chosen grain. Utilisation is demand / capacity; above Settings.overload_threshold is
+of the chosen grain. Utilisation is demand / capacity; above Settings.overload_threshold (by at
+least 0.01 h, tables.HOURS_TOLERANCE: float sums of shares land a hair off) is
 over-allocation (each listed with the projects that cause it), below
 Settings.underuse_threshold under-use. A period where a resource has no capacity (outside its
 availability, or zero hours) has no utilisation (empty, never a division by zero); demand there

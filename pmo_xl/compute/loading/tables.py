@@ -15,6 +15,11 @@ from pmo_xl.compute.loading.demand import Demand
 from pmo_xl.compute.loading.grid import PeriodGrid
 from pmo_xl.compute.loading.resources import Resources
 
+# Hours are sums of floating-point shares of effort: 13 allocations of 176/13 h add up to
+# 176.00000000000009 h. Over-allocated means more than capacity by at least this much, so a
+# person planned at exactly 100 % is never listed (or counted) for an excess of 1e-13 h.
+HOURS_TOLERANCE = 0.01
+
 
 def utilisation(demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """demand / capacity, NaN where there is no capacity (undefined, not zero or infinite)."""
@@ -133,12 +138,15 @@ def overallocation_table(
 ) -> pd.DataFrame:
     """Every (resource, period) above the over-allocation threshold, with the projects causing it.
 
+    Above the threshold means demand exceeds threshold × capacity by at least HOURS_TOLERANCE.
     A period with demand but no capacity is listed too (utilisation empty, note "no capacity").
     `excess_hours` is demand − capacity: the hours to move to bring the resource back to 100%.
     """
     util = utilisation(load, cap)
     with np.errstate(invalid="ignore"):
-        over = ((cap > 0) & (util > threshold)) | ((cap <= 0) & (load > 1e-9))
+        # Rounded to a nanohour first, so an excess of exactly 0.01 h is not lost to the last bit.
+        beyond = np.round(load - threshold * cap, 9) >= HOURS_TOLERANCE
+        over = ((cap > 0) & beyond) | ((cap <= 0) & (np.round(load, 9) >= HOURS_TOLERANCE))
     r, p = np.nonzero(over)
     columns = _long(res, starts, r, p)
     columns["utilisation"] = util[r, p]

@@ -177,6 +177,10 @@ def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series |
         write_number = sheet.write_number
         for row, number in zip((offsets + first_row).tolist(), numbers[offsets].tolist(), strict=True):
             write_number(row, col, number, cell_format)
+        if series.dtype == object:  # a figure that is a state, not a number ("unachievable"), is written as its word
+            for offset, value in enumerate(series.tolist()):
+                if value.__class__ is str and value:
+                    sheet.write_string(first_row + offset, col, value, cell_format)
     elif kind in DATES:
         stamps = pd.to_datetime(series, errors="coerce")
         offsets = np.flatnonzero(stamps.notna().to_numpy())

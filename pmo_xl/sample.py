@@ -395,7 +395,7 @@ def _plant_mistakes(sample: Sample) -> None:
         put("Allocations", ALLOCATIONS.fields, 3, "project_id", "PRJ-999", "unknown-reference", "allocation to a project that does not exist")
     if len(d["Projects"]) > 5:
         put("Projects", PROJECTS.fields, 5, "status", "Actve", "not-allowed", "status typo")
-        put("Projects", PROJECTS.fields, 4, "finish", "15/03/2027", "not-a-date", "date typed as text in day/month/year order")
+        put("Projects", PROJECTS.fields, 4, "finish", "15/03/2027", "date-as-text", "date typed as text in day/month/year order (only one reading)")
     progress = d["Progress"]
     pct_rows = [i for i, r in enumerate(progress) if r[PROGRESS.fields.index("pct_complete")] is not None]
     if pct_rows:

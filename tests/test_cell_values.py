@@ -168,7 +168,7 @@ def test_read_cell_values_and_refusals():
     assert read_percent(40).code == "percent-as-whole-number"
     assert read_date(D(2026, 3, 31, 9)).value == dt.date(2026, 3, 31)
     assert read_date(46100.0).value == dt.date(2026, 3, 19) and read_date(46100.0).code == "serial-date"
-    assert read_date("31/03/2026").code == "not-a-date" and read_date("9999-12-31").code == "date-out-of-range"
+    assert read_date("03/04/2026").code == "not-a-date" and read_date("31/03/2026").value == dt.date(2026, 3, 31) and read_date("9999-12-31").code == "date-out-of-range"
     assert read_text(1001.0).value == "1001" and read_text("  x ").value == "x"
     with pytest.raises(CellRefused, match="decimal comma") as refused:
         read_number("1,5", "AC").get()

@@ -154,9 +154,9 @@ def test_dashboard_tiles_hold_the_model_kpis(book: openpyxl.Workbook, model: Rep
         else:
             assert isinstance(change, str)  # the reason there is no change, e.g. "no history kept"
     labels = [k.label for k in model.kpis]
-    for wanted in ("Active projects", "Budget (BAC)", "Forecast (EAC)", "Variance at completion", "Cost performance (CPI)",
+    for wanted in ("Projects active or on hold", "Budget (BAC)", "Forecast (EAC)", "Variance at completion", "Cost performance (CPI)",
                    "Schedule performance (SPI)", "Earned schedule SPI(t)", "Red projects", "Over-allocated people",
-                   "High risks (open)", "Data-quality errors"):
+                   "Risks scoring 15 or more (open)", "Data-quality errors"):
         assert wanted in labels
 
 

@@ -117,7 +117,7 @@ def test_percentages_typed_0_to_100_are_errors_never_divided():
 
 
 def test_dates_text_serials_and_implausible_dates():
-    found = cell_codes(FINISH, [D(2026, 3, 1), "2026-03-31", "2026/4/1", "15/03/2027", 46100.0, 2026, "soon", D(1900, 1, 1), True, ""])
+    found = cell_codes(FINISH, [D(2026, 3, 1), "2026-03-31", "2026/4/1", "03/04/2027", 46100.0, 2026, "soon", D(1900, 1, 1), True, ""])
     assert found == [
         (1, "date-as-text", "warning"), (2, "date-as-text", "warning"), (3, "not-a-date", "error"),
         (4, "serial-date", "info"), (5, "not-a-date", "error"), (6, "not-a-date", "error"),

@@ -47,6 +47,7 @@ from pmo_xl.parse.text_dates import (
     LAST_SERIAL,
     NAT,
     READ,
+    SHORT_YEAR,
     UNREADABLE,
     as_date,
     text_date,
@@ -351,7 +352,8 @@ def _serial_dates(values: np.ndarray, index: np.ndarray, result: np.ndarray, col
 
 
 def _text_dates(cells: Cells, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem]) -> None:
-    """Dates typed as text: year-first forms are unambiguous and read; day/month order is not."""
+    """Dates typed as text: read when only one reading is a date (2026-03-15, 15/03/2026); refused
+    when day/month order could go either way (03/04/2026) or the century is a guess (15/03/26)."""
     codes = cells.text_codes[np.searchsorted(cells.text_index, index)]
     distinct = np.unique(codes)
     reads = [text_date(cells.text_uniques[code], column.kind == Kind.MONTH) for code in distinct.tolist()]
@@ -363,6 +365,10 @@ def _text_dates(cells: Cells, index: np.ndarray, result: np.ndarray, column: Col
     if (how == DAY_MONTH).any():
         problems.append(CellProblem(index[how == DAY_MONTH], "not-a-date", Severity.ERROR,
                                     "{value} is a date typed as text, and day/month order cannot be told for sure — "
+                                    f"type {column.header} as a date (e.g. 2026-03-31)"))
+    if (how == SHORT_YEAR).any():
+        problems.append(CellProblem(index[how == SHORT_YEAR], "not-a-date", Severity.ERROR,
+                                    "{value} is a date typed as text with a two-digit year, so its century is a guess — "
                                     f"type {column.header} as a date (e.g. 2026-03-31)"))
     if (how == UNREADABLE).any():
         problems.append(CellProblem(index[how == UNREADABLE], "not-a-date", Severity.ERROR,

@@ -25,7 +25,7 @@ LAST_SERIAL = 73415  # 2100-12-31
 NAT = np.datetime64("NaT", "us")
 
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$", re.ASCII)
-_DAY_MONTH_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$", re.ASCII)
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})$", re.ASCII)
 _MONTH_TEXT = re.compile(r"^(\d{4})[-/](\d{1,2})$", re.ASCII)
 _MONTH_NAME = re.compile(r"^([A-Za-z]{3,9})\.?[ -](\d{4})$", re.ASCII)  # Oct 2026, October-2026
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -33,7 +33,7 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _MONTHS = {name[:length]: number for number, name in enumerate(_MONTH_NAMES, 1) for length in (3, len(name))} | {"sept": 9}
 
 # How a text date was read.
-READ, PERIOD_TEXT, DAY_MONTH, UNREADABLE = "date-as-text", "period-text", "day-month", "unreadable"
+READ, PERIOD_TEXT, DAY_MONTH, SHORT_YEAR, UNREADABLE = "date-as-text", "period-text", "day-month", "short-year", "unreadable"
 
 
 def calendar_date(year: int, month: int, day: int) -> np.datetime64:
@@ -54,7 +54,7 @@ def as_date(value: object) -> np.datetime64:
 
 
 def text_date(text: str, month_kind: bool) -> tuple[np.datetime64, str]:
-    """The date a stripped text holds and how it was read (READ, PERIOD_TEXT, DAY_MONTH or UNREADABLE)."""
+    """The date a stripped text holds and how it was read (READ, PERIOD_TEXT, DAY_MONTH, SHORT_YEAR or UNREADABLE)."""
     text, _ = ascii_digits(text)
     found = _ISO_DATE.match(text)
     if found:
@@ -69,9 +69,23 @@ def text_date(text: str, month_kind: bool) -> tuple[np.datetime64, str]:
         if named and named[1].casefold() in _MONTHS:
             day = calendar_date(int(named[2]), _MONTHS[named[1].casefold()], 1)
             return day, READ if not np.isnat(day) else UNREADABLE
-    if _DAY_MONTH_YEAR.match(text):
-        return NAT, DAY_MONTH
+    found = _DAY_MONTH_YEAR.match(text)
+    if found:
+        return _day_month_year(int(found[1]), int(found[2]), found[3])
     return NAT, UNREADABLE
+
+
+def _day_month_year(first: int, second: int, year_text: str) -> tuple[np.datetime64, str]:
+    """'15/03/2026' can only be 15 March (there is no month 15): read. '03/04/2026' is 3 April in
+    most of the world and March 4 in the US: refused. A two-digit year is refused too (which
+    century is a guess)."""
+    if len(year_text) != 4:
+        return NAT, SHORT_YEAR
+    readings = {day for day in (calendar_date(int(year_text), second, first), calendar_date(int(year_text), first, second))
+                if not np.isnat(day)}
+    if len(readings) == 1:  # one reading is a date (or both readings are the same day, 05/05)
+        return readings.pop(), READ
+    return NAT, DAY_MONTH if readings else UNREADABLE
 
 
 def plausible(day: np.datetime64) -> bool:

@@ -1,13 +1,14 @@
 """Report-model pieces of the Dashboard: KPI tiles with their change, chart series, exceptions.
 
 Which figures (each also recomputed for the month before, as last period's value):
-  - active projects: status Active or On hold and started by the end of the month;
+  - projects active or on hold: status Active or On hold and started by the end of the month;
   - BAC, EAC, VAC, CPI, SPI, SPI(t): the earned-value roll-up of the portfolio (sums first,
     ratios of the sums; projects with progress), as the Earned Value sheet shows it;
   - red / amber projects: active projects by overall RAG (see model_views);
   - over-allocated people: resources above the overload threshold (or with demand and no
     capacity) in any loading period of the month;
-  - high risks: open risks scoring at least Settings.high_risk_score;
+  - high risks: open risks scoring at least Settings.high_risk_score, named in the Risks sheet's
+    band names where that score starts a band (`high_risks_name`);
   - milestones slipped or missed (see compute/milestones/; last period: seen from its status date);
   - progress updates not in: active projects, started by the month end, with no Progress row for
     the month;
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from pmo_xl.compute.risk import high_risks_name
 from pmo_xl.report.model_views import ACTIVE, DataQualityView, ResourcesView
 
 if TYPE_CHECKING:
@@ -108,19 +110,22 @@ def build_kpis(
     nan = float("nan")
     projects_note = f"{int(now['projects'])} projects with progress" if np.isfinite(now.get("projects", nan)) else "no progress"
     kpis = [
-        Kpi("active", "Active projects", _active_count(portfolio, period), _active_count(portfolio, previous_period), "count", None),
+        Kpi("active", "Projects active or on hold", _active_count(portfolio, period), _active_count(portfolio, previous_period), "count",
+            None, "started by the month end"),
         Kpi("bac", "Budget (BAC)", now.get("bac", nan), before.get("bac", nan), "money", None, projects_note),
         Kpi("eac", "Forecast (EAC)", now.get("eac", nan), before.get("eac", nan), "money", False),
         Kpi("vac", "Variance at completion", now.get("vac", nan), before.get("vac", nan), "money", True, "BAC − EAC"),
         Kpi("cpi", "Cost performance (CPI)", now.get("cpi", nan), before.get("cpi", nan), "ratio", True),
         Kpi("spi", "Schedule performance (SPI)", now.get("spi", nan), before.get("spi", nan), "ratio", True),
         Kpi("spi_t", "Earned schedule SPI(t)", now.get("spi_t", nan), before.get("spi_t", nan), "ratio", True),
-        Kpi("red", "Red projects", _rag_count(project_table, "rag_overall", "Red"), _rag_count(project_table, "rag_previous", "Red"), "count", False),
-        Kpi("amber", "Amber projects", _rag_count(project_table, "rag_overall", "Amber"), _rag_count(project_table, "rag_previous", "Amber"), "count", False),
+        Kpi("red", "Red projects", _rag_count(project_table, "rag_overall", "Red"), _rag_count(project_table, "rag_previous", "Red"), "count", False,
+            "active or on hold"),
+        Kpi("amber", "Amber projects", _rag_count(project_table, "rag_overall", "Amber"), _rag_count(project_table, "rag_previous", "Amber"), "count",
+            False, "active or on hold"),
         Kpi("over", "Over-allocated people",
             float(len(resources.over_now)) if resources is not None else nan,
             float(len(resources.over_before)) if resources is not None else nan, "count", False),
-        Kpi("risks", "High risks (open)",
+        Kpi("risks", f"{high_risks_name(portfolio.settings.high_risk_score)} (open)",
             float(risks.high_count) if risks is not None else nan,
             float(risks_before.high_count) if risks_before is not None else nan, "count", False,
             f"score ≥ {risks.high_score}" if risks is not None else ""),

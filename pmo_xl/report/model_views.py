@@ -355,10 +355,38 @@ class DataQualityView:
     left_out: int  # computation issues beyond LISTED_PER_CHECK of their check, counted but not listed
 
 
+def _period_fields() -> frozenset[tuple[str, str]]:
+    """(sheet, header) of every reporting-period column: their dates are months."""
+    from pmo_xl.schema.columns import Kind
+    from pmo_xl.schema.registers import REGISTERS
+
+    return frozenset((r.sheet_name, c.header) for r in REGISTERS for c in r.columns if c.kind == Kind.MONTH)
+
+
+def shown_as_typed(value: object, period: bool = False) -> str | None:
+    """An offending value as the user typed it: 45 not 45.0, 105000 not 105000.0, a date as
+    2026-06-30 (a period as 2026-06), TRUE/FALSE as Excel shows them; blank stays blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | np.floating):
+        return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        if period:
+            return stamp.strftime("%Y-%m")
+        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+    if period and isinstance(value, str) and len(value) == 10 and value[4] == "-" and value.endswith("-01"):
+        return value[:7]  # a period the engine wrote as its first day
+    return str(value)
+
+
 def _issue_frame(issues: list[Issue]) -> pd.DataFrame:
-    """The issue table, with each offending value as the sheet shows it: text, or blank."""
+    """The issue table, with each offending value as the user typed it (see `shown_as_typed`)."""
     frame = issue_table(issues)
-    frame["value"] = [None if v is None else str(v) for v in frame["value"]]
+    periods = _period_fields()
+    frame["value"] = [shown_as_typed(i.value, (i.sheet, i.field or "") in periods) for i in issues]
     return frame
 
 

@@ -8,6 +8,7 @@ from pmo_xl.compute.risk.core import (
     RiskResult,
     band_of,
     compute_risk,
+    high_risks_name,
 )
 
-__all__ = ["BANDS", "BAND_UPPER", "LEVELS", "PROBABILITY_SHARE", "RiskResult", "band_of", "compute_risk"]
+__all__ = ["BANDS", "BAND_UPPER", "LEVELS", "PROBABILITY_SHARE", "RiskResult", "band_of", "compute_risk", "high_risks_name"]

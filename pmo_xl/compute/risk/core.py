@@ -75,6 +75,20 @@ class RiskResult:
     history_note: str = ""
 
 
+def high_risks_name(high_score: int) -> str:
+    """What the high-risk count (open risks scoring at least `high_score`) is called, in the band
+    names of the Risks sheet when it starts where a band starts: 16 -> "Critical risks", 10 ->
+    "High or Critical risks"; otherwise by its score ("Risks scoring 15 or more"), since a
+    "High" that counts 15 but not 10-14 would contradict the band table."""
+    lower = (1, *(upper + 1 for upper in BAND_UPPER[:-1]))
+    if high_score in lower:
+        names = BANDS[lower.index(high_score):]
+        if len(names) == len(BANDS):
+            return "Risks"
+        return (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]) + " risks"
+    return f"Risks scoring {high_score} or more"
+
+
 def band_of(score: np.ndarray | pd.Series) -> np.ndarray:
     """The band name of each score (object array; None where the score is missing)."""
     values = np.asarray(score, dtype=np.float64)

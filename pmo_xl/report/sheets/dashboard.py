@@ -211,7 +211,7 @@ def _rag_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
                       "fill": {"color": "#D9D9D9"}, "border": {"color": "#BFBFBF"}})
     chart.add_series({"name": "This period", "categories": _ref(first, col, last, col), "values": _ref(first, col + 1, last, col + 1),
                       "points": [{"fill": {"color": c}} for c in colours], "data_labels": {"value": True, "font": {"size": 9}}})
-    chart.set_y_axis({"name": "Active projects", "name_font": {"size": 9}, "num_font": {"size": 9}, "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
+    chart.set_y_axis({"name": "Projects active or on hold", "name_font": {"size": 9}, "num_font": {"size": 9}, "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
     chart.set_x_axis({"num_font": {"size": 9}})
     _style_chart(chart, "Projects by RAG")
     return chart

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pmo_xl.compute.risk import BAND_UPPER, BANDS, LEVELS, band_of
+from pmo_xl.compute.risk import BAND_UPPER, BANDS, LEVELS, band_of, high_risks_name
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets.common import (
@@ -46,7 +46,8 @@ def write_risks(workbook: Workbook, styles: Styles, model: ReportModel) -> Works
         page_setup(sheet, model)
         return sheet
     sheet_title(sheet, styles, model, "Risks",
-                f"{model.title} · {model.period_label} · {risks.open_count} open risks, {risks.high_count} high (score ≥ {risks.high_score}) · "
+                f"{model.title} · {model.period_label} · {risks.open_count} open risks · "
+                f"{high_risks_name(risks.high_score)} (open, the Dashboard's tile): {risks.high_count} · "
                 "score = probability × impact · exposure = chance × cost impact, chance 10/30/50/70/90 % for probability 1-5")
     shared_widths(sheet, (0, MATRIX_COLUMNS), (0, BAND_TABLE), (0, TOP))
     row = 3

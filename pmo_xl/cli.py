@@ -40,9 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
-        parser.print_help()
-        return EXIT_OK
+    if not getattr(args, "run", None):  # no command: a usage error, like any missing argument
+        parser.print_help(sys.stderr)
+        print("pmo-xl: name a command, e.g. pmo-xl demo", file=sys.stderr)
+        return EXIT_UNUSABLE
     try:
         return int(args.run(args))
     except BrokenPipeError:  # output piped into `head` and closed early: not an error

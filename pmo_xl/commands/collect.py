@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from pmo_xl.collect.model import OUT_CONTAINS, CollectionResult, Status
+from pmo_xl.commands.common import positive_int
 from pmo_xl.commands.report import parse_period
 from pmo_xl.issues import Severity, sort_issues
 
@@ -37,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--feedback", type=Path, metavar="DIR", help="folder for the per-PM feedback copies (default: OUT's folder/feedback)")
     parser.add_argument("--no-feedback", action="store_true", help="do not write feedback copies")
     parser.add_argument("--period", help="reporting month YYYY-MM for late updates (default: the Settings status date)")
-    parser.add_argument("--jobs", type=int, default=2, help="files read at once, each batch in its own process under per-file time and memory limits (default 2)")
+    parser.add_argument("--jobs", type=positive_int, default=2, help="files read at once, each batch in its own process under per-file time and memory limits (default 2)")
     parser.add_argument("--show", choices=("error", "warning", "info"), default="warning",
                         help="list problems of at least this severity (default: warning)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")

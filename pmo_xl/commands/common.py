@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 @contextmanager
@@ -22,3 +23,29 @@ def step(message: str, quiet: bool = False) -> Iterator[None]:
         print(" failed", file=sys.stderr, flush=True)
         raise
     print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (`--projects -5` is refused, not run with nothing)."""
+    import argparse
+
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of 1 or more is expected")
+    return number
+
+
+def wrong_suffix(path: Path, suffixes: tuple[str, ...], what: str) -> str | None:
+    """The one-line refusal for an output whose suffix does not match what is written, else None.
+
+    A report written to `out.pdf` would be an .xlsx that no PDF reader opens: refused, never
+    silently renamed or written under the wrong name.
+    """
+    if path.suffix.lower() in suffixes:
+        return None
+    wanted = " or ".join(suffixes)
+    return (f"pmo-xl: {path.name}: {what} is written as {wanted}, so the file name must end in {wanted} "
+            f"(e.g. {path.with_suffix(suffixes[0]).name})")

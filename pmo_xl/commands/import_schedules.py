@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pmo_xl.commands.common import positive_int
+
 FILE_LEVEL = "(file)"
 
 
@@ -30,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="write over PORTFOLIO (a .xlsx only) after copying it to PORTFOLIO.before-import-<time>.xlsx")
     parser.add_argument("--project-id", help="the Project ID for a single schedule (default: matched against the "
                         "register by project code, file name or project name; see CONTRACT.md)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes for more than 20 files (default 2; 1 = none)")
+    parser.add_argument("--jobs", type=positive_int, default=2, help="worker processes for more than 20 files (default 2; 1 = none)")
     parser.add_argument("--show", choices=("error", "warning", "info"), default="warning",
                         help="list problems of at least this severity (default: warning)")
     parser.set_defaults(run=run)

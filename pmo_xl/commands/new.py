@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from pmo_xl.commands.common import wrong_suffix
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,10 +23,14 @@ def run(args: argparse.Namespace) -> int:
     from pmo_xl.io.write_template import write_portfolio_workbook
 
     path: Path = args.path
-    if path.suffix.lower() != ".xlsx":
+    if not path.suffix:  # `new Portfolio` means Portfolio.xlsx (and says so below)
         path = path.with_suffix(".xlsx")
+    refusal = wrong_suffix(path, (".xlsx",), "a blank portfolio workbook")
+    if refusal:  # `new foo.txt` wrote foo.xlsx without a word
+        print(refusal, file=sys.stderr)
+        return 2
     if path.exists() and not args.force:
-        print(f"pmo-xl: {path} already exists; use --force to replace it")
+        print(f"pmo-xl: {path} already exists; use --force to replace it", file=sys.stderr)
         return 2
     with atomic_path(path) as temporary:
         write_portfolio_workbook(temporary)

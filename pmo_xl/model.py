@@ -88,6 +88,8 @@ class Portfolio:
     known_ids: dict[str, set[str]] = field(default_factory=dict)
     # register name -> field -> column letter, as laid out in the workbook that was read
     layout: dict[str, dict[str, str]] = field(default_factory=dict)
+    # register name -> Excel row -> the ID typed in that rejected row (registers keyed by one ID)
+    rejected_ids: dict[str, dict[int, str]] = field(default_factory=dict)
     # The day the figures are as of, and its month (first day), resolved once from the Settings
     # status date or, when it is blank, the end of the latest month with progress. Derived, so a
     # `dataclasses.replace` with other settings or registers resolves them again.

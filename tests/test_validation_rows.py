@@ -118,7 +118,7 @@ def test_a_crashing_check_or_parser_is_an_internal_error_and_the_run_goes_on(mon
     assert ("Projects", 3, "A", "duplicate-id") in flat(found)  # the other checks still ran
 
     real = parse_module.parse_register
-    monkeypatch.setattr(parse_module, "parse_register", lambda raw, register: real(raw, register) if register.name != "Risks" else broken(None))
+    monkeypatch.setattr(parse_module, "parse_register", lambda raw, register, **options: real(raw, register, **options) if register.name != "Risks" else broken(None))
     portfolio = parse_portfolio(tables(Projects=[project("P1")], Risks=[{"risk_id": "K1"}]), options=lenient)
     assert [(i.sheet, i.code) for i in portfolio.issues if i.code == "internal-error"] == [("Risks", "internal-error")]
     assert portfolio.rejected == {"Risks": [2]} and len(portfolio.projects) == 1

@@ -13,6 +13,7 @@ import pandas as pd
 from pmo_xl.issues import Issue, Severity, Stage, column_letter
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.columns import Register
+from pmo_xl.schema.registers import REGISTERS_BY_NAME
 
 _FORMATTER = string.Formatter()
 
@@ -139,6 +140,7 @@ def without_error_rows(portfolio: Portfolio, issues: list[Issue]) -> Portfolio:
             by_sheet.setdefault(issue.sheet, set()).add(issue.row)
     registers = dict(portfolio.registers)
     rejected = {name: list(rows) for name, rows in portfolio.rejected.items()}
+    rejected_ids = {name: dict(ids) for name, ids in portfolio.rejected_ids.items()}
     for name, frame in portfolio.registers.items():
         bad = by_sheet.get(name)
         if not bad or frame.empty:
@@ -146,5 +148,14 @@ def without_error_rows(portfolio: Portfolio, issues: list[Issue]) -> Portfolio:
         mask = frame[ROW].isin(bad).to_numpy()
         if mask.any():
             rejected[name] = sorted(set(rejected.get(name, [])) | set(frame.loc[mask, ROW].tolist()))
+            key = _single_key(name)
+            if key is not None and key in frame:  # the IDs that left, for the rows that depend on them
+                ids = rejected_ids.setdefault(name, {})
+                ids.update({int(r): str(k) for r, k in zip(frame.loc[mask, ROW].tolist(), frame.loc[mask, key].tolist(), strict=True) if k})
             registers[name] = frame.loc[~mask].reset_index(drop=True)
-    return dataclasses.replace(portfolio, registers=registers, rejected=rejected)
+    return dataclasses.replace(portfolio, registers=registers, rejected=rejected, rejected_ids=rejected_ids)
+
+
+def _single_key(register_name: str) -> str | None:
+    register = REGISTERS_BY_NAME.get(register_name)
+    return register.key[0] if register is not None and len(register.key) == 1 else None

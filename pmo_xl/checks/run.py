@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from pmo_xl.checks.cascade import cascade_left_out
 from pmo_xl.checks.core import without_error_rows
 from pmo_xl.checks.duplicates import (
     check_duplicate_allocations,
@@ -99,4 +100,6 @@ def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS,
 
         found.extend(guarded(run, strict=options.strict, on_error=failed))
     checked = dataclasses.replace(portfolio, settings=thresholds_in_order(portfolio.settings), issues=[*portfolio.issues, *found])
-    return without_error_rows(checked, found), found
+    # Then the rows of a project or person just left out leave with it, each saying so.
+    cascaded, left = cascade_left_out(without_error_rows(checked, found))
+    return cascaded, [*found, *left]

@@ -27,6 +27,7 @@ def parse_portfolio(tables: dict[str, RawTable], source: str = "", options: RunO
     rejected: dict[str, list[int]] = {}
     layout: dict[str, dict[str, str]] = dict(parsed_settings.layout)
     known_ids: dict[str, set[str]] = {}
+    rejected_ids: dict[str, dict[int, str]] = {}
     parsed_projects: ParsedRegister | None = None
     for register in REGISTERS:
         parsed = _parse_safely(tables.get(register.name), register, strict)
@@ -36,12 +37,14 @@ def parse_portfolio(tables: dict[str, RawTable], source: str = "", options: RunO
         known_ids[register.name] = parsed.known_ids
         if parsed.rejected_rows:
             rejected[register.name] = parsed.rejected_rows
+        if parsed.rejected_ids:
+            rejected_ids[register.name] = dict(parsed.rejected_ids)
         if register is PROJECTS and tables.get(register.name) is not None:
             parsed_projects = parsed
     if parsed_projects is not None:
         issues.extend(_score_column_issues(parsed_settings.settings, parsed_projects, tables[PROJECTS.name], layout))
     return Portfolio(settings=parsed_settings.settings, registers=registers, issues=issues, rejected=rejected, source=source,
-                     known_ids=known_ids, layout=layout)
+                     known_ids=known_ids, layout=layout, rejected_ids=rejected_ids)
 
 
 def _parse_safely(raw: RawTable | None, register: Register, strict: bool) -> ParsedRegister:
@@ -54,7 +57,7 @@ def _parse_safely(raw: RawTable | None, register: Register, strict: bool) -> Par
                                "left out — please report this")
         return ParsedRegister(empty_frame(register), [issue], list(raw.row_numbers) if raw is not None else [])
 
-    return guarded(lambda: parse_register(raw, register), strict=strict, on_error=failed)
+    return guarded(lambda: parse_register(raw, register, keep_rows=True), strict=strict, on_error=failed)
 
 
 def _score_column_issues(settings: Settings, projects: ParsedRegister, raw: RawTable,

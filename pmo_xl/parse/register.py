@@ -8,6 +8,7 @@ keep the row.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW, SCORE_PREFIX
-from pmo_xl.parse.cells import CellProblem, convert_column, show_value
+from pmo_xl.parse.cells import CellProblem, ConvertedColumn, convert_column, show_value
 from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Column, Kind, Register, normalise_header
 
@@ -33,6 +34,7 @@ class ParsedRegister:
     layout: dict[str, str] = field(default_factory=dict)  # field -> column letter in this workbook
     known_ids: set[str] = field(default_factory=set)  # every ID typed, rejected rows included
     header_row: int | None = None  # 1-based Excel row of the header, where column issues point
+    rejected_ids: dict[int, str] = field(default_factory=dict)  # Excel row -> the ID typed in a rejected row
 
 
 def empty_frame(register: Register) -> pd.DataFrame:
@@ -68,8 +70,14 @@ def _dtype(column: Column) -> str:
     return "float64"
 
 
-def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
-    """Typed frame, issues and rejected rows of one register (an absent register is an issue)."""
+def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = False) -> ParsedRegister:
+    """Typed frame, issues and rejected rows of one register (an absent register is an issue).
+
+    `keep_rows`: a cell in an *optional* column (not required, not part of the key) that cannot
+    be read is blanked with a warning at its cell and its row stays, so one mistyped milestone
+    forecast does not take the milestone out of the counts; only a bad key or required cell
+    leaves a row out. (Collect keeps errors as errors: a PM's update is refused cell by cell.)
+    """
     if raw is None:
         severity = Severity.ERROR if register.name in ESSENTIAL_REGISTERS else Severity.WARNING
         issue = Issue(
@@ -98,6 +106,8 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
         cells = column_cells(raw.rows, position, count, shortest)
         formulas = {row: text for (row, col), text in uncalculated.items() if col == position}
         converted = convert_column(cells, column, formulas, date1904=getattr(raw, "date1904", False))
+        if keep_rows and not (column.required or column.field in register.key):
+            converted = blank_unreadable(converted)
         data[field_name] = converted.values
         letter = column_letter(raw.first_column + position)
         for problem in converted.problems:
@@ -114,10 +124,31 @@ def parse_register(raw: RawTable | None, register: Register) -> ParsedRegister:
         error_rows[:] = True
     layout = {name: column_letter(raw.first_column + position) for name, (position, _, _) in mapping.items()}
     known: set[str] = set()
+    rejected_ids: dict[int, str] = {}
     if len(register.key) == 1 and register.key[0] in frame.columns:
         known = set(frame[register.key[0]].dropna())
+        ids = frame.loc[error_rows, register.key[0]]
+        rejected_ids = {int(row): str(key) for row, key in zip(numbers[error_rows].tolist(), ids.tolist(), strict=True) if key}
     frame = frame.loc[~error_rows].reset_index(drop=True)
-    return ParsedRegister(frame, issues, numbers[error_rows].tolist(), layout, known, raw.header_row)
+    return ParsedRegister(frame, issues, numbers[error_rows].tolist(), layout, known, raw.header_row, rejected_ids=rejected_ids)
+
+
+BLANKED = " — it is read as blank and the row is kept"
+
+
+def blank_unreadable(converted: ConvertedColumn) -> ConvertedColumn:
+    """An optional column's unreadable cells as blanks: each error becomes a warning that says so."""
+    problems: list[CellProblem] = []
+    values = converted.values
+    for problem in converted.problems:
+        if problem.severity != Severity.ERROR:
+            problems.append(problem)
+            continue
+        if values is converted.values:
+            values = values.copy()
+        values.iloc[problem.positions] = None  # NaN, NaT or None, as the column's type has it
+        problems.append(dataclasses.replace(problem, severity=Severity.WARNING, message=problem.message + BLANKED))
+    return ConvertedColumn(values, problems)
 
 
 def column_cells(rows: list[list[object]], position: int, count: int, shortest: int) -> np.ndarray:

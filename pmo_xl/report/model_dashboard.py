@@ -35,10 +35,11 @@ if TYPE_CHECKING:
     from pmo_xl.results import Results
 
 RAG_ORDER: Final = ("Red", "Amber", "Green", "Not rated")
-EXCEPTION_ORDER: Final = ("Red project", "Update late", "Update missing", "Milestone missed", "Milestone slipped", "Over-allocated")
+EXCEPTION_ORDER: Final = ("Left out", "Red project", "Update late", "Update missing", "Milestone missed", "Milestone slipped",
+                          "Over-allocated")
 TEAM_MONTHS: Final = 3
 MAX_PER_KIND: Final = 10
-EXCEPTION_SHEETS: Final = {"Red project": "Portfolio", "Update late": "Portfolio", "Update missing": "Portfolio",
+EXCEPTION_SHEETS: Final = {"Left out": "Data Quality", "Red project": "Portfolio", "Update late": "Portfolio", "Update missing": "Portfolio",
                            "Milestone missed": "Milestones", "Milestone slipped": "Milestones", "Over-allocated": "Resources"}
 
 
@@ -182,11 +183,14 @@ def build_exceptions(
 ) -> pd.DataFrame:
     """What the steering committee should look at, each with its reason: kind, id, name, item, reason.
 
+    First what is missing from every figure (projects and people left out by an error at their
+    row), then red projects, late updates, milestones and over-allocated people.
+
     At most MAX_PER_KIND rows of each kind, the most material first (red projects by budget,
     slips by size, people by excess hours); a last row per kind says how many more there are
     and on which sheet. The full lists are on the Portfolio, Milestones and Resources sheets.
     """
-    parts: list[pd.DataFrame] = []
+    parts: list[pd.DataFrame] = [_left_out(portfolio)]
     red = table[table["active"] & (table["rag_overall"] == "Red")].sort_values(["bac", "project_id"], ascending=[False, True], kind="mergesort")
     parts.append(pd.DataFrame({"kind": "Red project", "id": red["project_id"], "name": red["name"], "item": "",
                                "reason": red["overall_reason"].fillna("")}))
@@ -205,6 +209,20 @@ def build_exceptions(
     out = out.sort_values(["_kind"], kind="mergesort").drop(columns="_kind")
     capped = [_capped(group, EXCEPTION_SHEETS[kind]) for kind, group in out.groupby("kind", sort=False)]
     return pd.concat(capped, ignore_index=True)
+
+
+def _left_out(portfolio: Portfolio) -> pd.DataFrame:
+    """Projects and people left out of every figure by an error at their row, with the true
+    reason and what left with them: first on the list, since every other figure is without them."""
+    from pmo_xl.checks.cascade import left_out
+
+    items = left_out(portfolio)
+    if not items:
+        return pd.DataFrame()
+    kinds = {"Projects": "project", "Resources": "person"}
+    return pd.DataFrame({"kind": "Left out", "id": [i.key for i in items], "name": "",
+                         "item": [kinds.get(i.register, i.register) for i in items],
+                         "reason": [i.detail for i in items]})
 
 
 def _capped(frame: pd.DataFrame, sheet: str) -> pd.DataFrame:

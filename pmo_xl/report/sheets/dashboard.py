@@ -286,7 +286,7 @@ def _exceptions(sheet: Worksheet, styles: Styles, model: ReportModel) -> int:
         return row + 1
     body = styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9")
     kind_formats = {kind: styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9", bold=True, font_color=colour)
-                    for kind, colour in (("Red project", F.RAG_FONT["Red"]), ("Over-allocated", F.RAG_FONT["Amber"]))}
+                    for kind, colour in (("Left out", F.RAG_FONT["Red"]), ("Red project", F.RAG_FONT["Red"]), ("Over-allocated", F.RAG_FONT["Amber"]))}
     widths = {field: (c2 - c1 + 1) * GRID_WIDTH for field, _, c1, c2 in EXCEPTION_SPANS}
     records = frame.to_dict("records")
     for record in records:

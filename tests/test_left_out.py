@@ -142,3 +142,17 @@ def test_a_left_out_person_takes_their_allocations_along(tmp_path: Path) -> None
     assert portfolio.allocations["resource_id"].tolist() == ["RES-001"]
     assert [(i.key, i.dependents) for i in left_out(portfolio)] == [("RES-002", {"Allocations": 1})]
     assert left_out_line(left_out(portfolio), "Resources").startswith("1 person left out of the figures: RES-002 (name blank at")
+
+
+def test_data_quality_lists_what_was_left_out_first(portfolio: Portfolio, tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from pmo_xl.report import write_report_model
+
+    model = build_report_model(portfolio)
+    table = model.data_quality.left_out_items
+    assert table[["what", "id", "sheet", "with_it", "address"]].values.tolist() == [
+        ["Project", "PRJ-007", "Projects", 4, "'Projects'!H3"], ["Project", "PRJ-008", "Projects", 4, "'Projects'!K4"]]
+    rows = CalamineWorkbook.from_path(str(write_report_model(model, tmp_path / "report.xlsx"))).get_sheet_by_name("Data Quality").to_python()
+    assert rows[3][0].startswith("Left out of every figure (2)")
+    assert [r[1] for r in rows[5:7]] == ["PRJ-007", "PRJ-008"]

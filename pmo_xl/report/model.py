@@ -93,7 +93,7 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
     period, now = results.period, results.portfolio.now
     ev, priorities, milestones = results.earned_value.now, results.priorities, results.milestones.now
     project_table = build_portfolio_table(now, period, ev, results.earned_value.before, priorities)
-    data_quality = build_data_quality(portfolio.issues, list(results.issues))
+    data_quality = build_data_quality(portfolio.issues, list(results.issues), portfolio)
     resources = build_resources_view(results.loading, period) if results.loading is not None else None
     kpis = build_kpis(project_table=project_table, results=results, resources=resources, data_quality=data_quality)
     ev_view = build_earned_value_view(ev, project_table) if ev is not None else None

@@ -353,6 +353,9 @@ class DataQualityView:
     by_check: pd.DataFrame  # severity, code, stage, count, first, example
     issues: pd.DataFrame  # severity, code, sheet, cell, field, value, message, stage
     left_out: int  # computation issues beyond LISTED_PER_CHECK of their check, counted but not listed
+    # projects and people left out of every figure: register, id, reason (the first error at their
+    # row), and the rows that left with them
+    left_out_items: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEFT_OUT_COLUMNS))
 
 
 def _period_fields() -> frozenset[tuple[str, str]]:
@@ -390,8 +393,24 @@ def _issue_frame(issues: list[Issue]) -> pd.DataFrame:
     return frame
 
 
-def build_data_quality(validation: list[Issue], computation: list[Issue]) -> DataQualityView:
-    """Every validation issue, the first computation issues of each check, and counts of all."""
+LEFT_OUT_COLUMNS: Final = ("what", "id", "sheet", "with_it", "address", "why")
+
+
+def left_out_table(portfolio: Portfolio) -> pd.DataFrame:
+    """The projects and people left out of every figure, for Data Quality (all of them, uncapped)."""
+    from pmo_xl.checks.cascade import left_out
+
+    items = left_out(portfolio)
+    kinds = {"Projects": "Project", "Resources": "Person"}
+    return pd.DataFrame({"what": [kinds.get(i.register, i.register) for i in items], "id": [i.key for i in items],
+                         "sheet": [i.register for i in items], "with_it": [sum(i.dependents.values()) for i in items],
+                         "address": [i.address for i in items], "why": [i.detail for i in items]},
+                        columns=list(LEFT_OUT_COLUMNS))
+
+
+def build_data_quality(validation: list[Issue], computation: list[Issue], portfolio: Portfolio | None = None) -> DataQualityView:
+    """Every validation issue, the first computation issues of each check, and counts of all
+    (with `portfolio`, also the projects and people left out of every figure)."""
     counts = {str(s): 0 for s in Severity}
     checks: dict[tuple[str, str, str], list[object]] = {}  # (severity, code, stage) -> count, first address, example
     for issue in (*validation, *computation):
@@ -415,4 +434,5 @@ def build_data_quality(validation: list[Issue], computation: list[Issue]) -> Dat
     rows = sorted(checks.items(), key=lambda item: (Severity(item[0][0]).rank, -int(item[1][0]), item[0][1], item[0][2]))  # type: ignore[call-overload]
     by_check = pd.DataFrame([{"severity": k[0], "code": k[1], "stage": k[2], "count": v[0], "first": v[1], "example": v[2]} for k, v in rows],
                             columns=["severity", "code", "stage", "count", "first", "example"])
-    return DataQualityView(counts=counts, by_check=by_check, issues=frame, left_out=len(computation) - len(listed_compute))
+    view = DataQualityView(counts=counts, by_check=by_check, issues=frame, left_out=len(computation) - len(listed_compute))
+    return view if portfolio is None else dataclasses.replace(view, left_out_items=left_out_table(portfolio))

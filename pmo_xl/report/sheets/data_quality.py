@@ -21,6 +21,12 @@ ISSUES = (
     Col("cell", "Cell", "text", 8), Col("field", "Field", "text", 18), Col("message", "Message", "wrap", 80),
     Col("value", "Value found", "text", 18), Col("stage", "Stage", "text", 10),
 )
+# Under the same columns as the tables below it (the sheet's widths are shared).
+LEFT_OUT = (
+    Col("what", "Left out", "text", 10), Col("id", "ID", "text", 26), Col("sheet", "Sheet", "text", 10),
+    Col("with_it", "Rows with it", "count", 8), Col("address", "First error at", "text", 20),
+    Col("why", "Why, and what left with it", "wrap", 80),
+)
 SEVERITY_COLOURS = {"error": "Red", "warning": "Amber", "info": "Green"}
 
 
@@ -33,6 +39,10 @@ def write_data_quality(workbook: Workbook, styles: Styles, model: ReportModel) -
                 f"{counts['warning']} warnings, {counts['info']} notes · fix them at the cell shown, in the portfolio workbook")
     shared_widths(sheet, (0, BY_CHECK), (0, ISSUES))
     row = 3
+    left = view.left_out_items
+    if len(left):  # what is missing from every figure comes first
+        sheet.write_string(row, 0, f"Left out of every figure ({len(left)}): fix the cell shown and they count again", styles.heading)
+        row = write_table(sheet, styles, "tblLeftOut", row + 1, 0, left, LEFT_OUT, set_widths=False) + 3
     sheet.write_string(row, 0, "By check", styles.heading)
     last = write_table(sheet, styles, "tblChecks", row + 1, 0, view.by_check, BY_CHECK, set_widths=False)
     _colour(sheet, styles, row + 2, last)

@@ -23,10 +23,10 @@ from test_loading import portfolio as loading_portfolio
 from pmo_xl.compute.earned_value.rag import Band, classify
 from pmo_xl.compute.loading import compute_loading
 from pmo_xl.io.write_template import write_portfolio_workbook
-from pmo_xl.report import write_report_model
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.report.model_views import BETTER
-from pmo_xl.usecases import load_portfolio
+from pmo_xl.report.write import write_report_model
+from pmo_xl.usecases import validate_file
 
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
@@ -47,7 +47,7 @@ def progress(pid: str, month: int, pv: float, ev: float, ac: float, *pm_rags: st
 
 def model_of(tmp_path: Path, data: dict[str, list[list[object]]], status: dt.datetime) -> ReportModel:
     path = write_portfolio_workbook(tmp_path / "PMO.xlsx", data, {"status_date": status})
-    return build_report_model(load_portfolio(path))
+    return build_report_model(validate_file(path))
 
 
 def row(frame, pid: str):  # noqa: ANN001, ANN201 — a DataFrame row by project ID

@@ -23,7 +23,8 @@ import pytest
 from pmo_xl.checks.cascade import left_out, left_out_line
 from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.model import Portfolio
-from pmo_xl.report.model import build_report_model
+from pmo_xl.pipeline import run_portfolio
+from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.usecases import load_portfolio
 
 D = dt.datetime
@@ -66,6 +67,10 @@ def workbook(tmp_path: Path) -> Path:
         "Milestones": [milestone("PRJ-001", "2026-03-15x"), milestone("PRJ-007", D(2026, 3, 20)), milestone("PRJ-008", None)],
     }
     return write_portfolio_workbook(tmp_path / "PMO.xlsx", data, {"status_date": STATUS})
+
+
+def model_of(portfolio: Portfolio) -> ReportModel:
+    return build_report_model(run_portfolio(portfolio))
 
 
 @pytest.fixture
@@ -113,7 +118,7 @@ def test_left_out_projects_are_listed_with_the_true_reason(portfolio: Portfolio)
 
 
 def test_nothing_of_a_left_out_project_reaches_the_figures(portfolio: Portfolio) -> None:
-    model = build_report_model(portfolio)
+    model = model_of(portfolio)
     assert model.resources is not None
     demand = model.resources.heatmap  # one person, one project's 300 h in March (3 × 300 before)
     march = [c for c in demand.columns if getattr(c, "month", None) == 3]
@@ -124,7 +129,7 @@ def test_nothing_of_a_left_out_project_reaches_the_figures(portfolio: Portfolio)
 
 
 def test_the_dashboard_lists_what_was_left_out_first(portfolio: Portfolio) -> None:
-    exceptions = build_report_model(portfolio).exceptions
+    exceptions = model_of(portfolio).exceptions
     left = exceptions[exceptions["kind"] == "Left out"]
     assert left["id"].tolist() == ["PRJ-007", "PRJ-008"]
     assert exceptions.index[exceptions["kind"] == "Left out"].tolist() == [0, 1]
@@ -147,9 +152,9 @@ def test_a_left_out_person_takes_their_allocations_along(tmp_path: Path) -> None
 def test_data_quality_lists_what_was_left_out_first(portfolio: Portfolio, tmp_path: Path) -> None:
     from python_calamine import CalamineWorkbook
 
-    from pmo_xl.report import write_report_model
+    from pmo_xl.report.write import write_report_model
 
-    model = build_report_model(portfolio)
+    model = model_of(portfolio)
     table = model.data_quality.left_out_items
     assert table[["what", "id", "sheet", "with_it", "address"]].values.tolist() == [
         ["Project", "PRJ-007", "Projects", 4, "'Projects'!H3"], ["Project", "PRJ-008", "Projects", 4, "'Projects'!K4"]]

@@ -20,7 +20,7 @@ from pmo_xl.parse.cells import convert_column
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.report.model_views import shown_as_typed
 from pmo_xl.schema.registers import PROJECTS
-from pmo_xl.usecases import load_portfolio
+from pmo_xl.usecases import validate_file
 
 D = dt.datetime
 FINISH = next(c for c in PROJECTS.columns if c.field == "finish")
@@ -41,7 +41,7 @@ def progress(pid: str, month: int) -> list[object]:
 
 def model_of(tmp_path: Path, data: dict[str, list[list[object]]], **settings: object) -> ReportModel:
     path = write_portfolio_workbook(tmp_path / "PMO.xlsx", data, {"status_date": D(2026, 3, 31), **settings})
-    return build_report_model(load_portfolio(path))
+    return build_report_model(validate_file(path))
 
 
 # --- risk tiles speak in the Risks sheet's band names ----------------------------------------

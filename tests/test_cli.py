@@ -72,7 +72,7 @@ def test_missing_file_exits_2(tmp_path):
 def test_report_never_modifies_the_input(sample_workbook, tmp_path):
     before = hashlib.sha256(sample_workbook.read_bytes()).hexdigest()
     out = tmp_path / "report.xlsx"
-    assert main(["report", str(sample_workbook), "-o", str(out), "-q"]) == 0
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q"]) == 1  # written; 1: the sample carries planted errors
     assert out.exists() and zipfile.is_zipfile(out)
     assert hashlib.sha256(sample_workbook.read_bytes()).hexdigest() == before
 
@@ -126,7 +126,7 @@ def test_outputs_get_the_usual_file_permissions(sample_workbook, tmp_path):
     import stat
 
     out = tmp_path / "report.xlsx"
-    assert main(["report", str(sample_workbook), "-o", str(out), "-q"]) == 0
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q"]) == 1  # the sample carries planted errors
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

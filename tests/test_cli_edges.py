@@ -50,3 +50,47 @@ def test_new_without_a_suffix_writes_xlsx_and_says_so(tmp_path: Path, capsys: py
     assert exit_code(["new", str(tmp_path / "Portfolio")]) == 0
     assert (tmp_path / "Portfolio.xlsx").is_file()
     assert "Portfolio.xlsx" in capsys.readouterr().out
+
+
+def test_report_to_a_pdf_name_without_pdf_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`report -o out.pdf` wrote an .xlsx named .pdf before."""
+    source = tmp_path / "PMO.xlsx"
+    assert exit_code(["new", str(source)]) == 0
+    capsys.readouterr()
+    assert exit_code(["report", str(source), "-o", str(tmp_path / "out.pdf"), "-q"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "must end in .xlsx" in err and "--pdf" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PMO.xlsx"]
+
+
+@pytest.mark.parametrize("arguments", [["validate", "--json", "{tmp}/missing.xlsx"], ["validate", "--json", "{tmp}/notes.xlsx"]])
+def test_validate_json_prints_json_on_stdout_even_for_an_unusable_file(
+    tmp_path: Path, arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    (tmp_path / "notes.xlsx").write_text("not a workbook")
+    assert exit_code([a.format(tmp=tmp_path) for a in arguments]) == 2
+    answer = json.loads(capsys.readouterr().out)  # nothing on stdout before
+    assert set(answer) == {"error"} and ".xlsx" in answer["error"]
+
+
+def test_report_exits_1_when_the_data_has_errors_and_names_what_it_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As validate does; it exited 0 before, with no word of the project it left out."""
+    import datetime as dt
+
+    from pmo_xl.io.write_template import write_portfolio_workbook
+
+    def project(pid: str, status: str) -> list[object]:
+        return [pid, f"Project {pid}", "Digital", "HR", "Sponsor", "Manager", "Run", status, "Execution",
+                dt.datetime(2026, 1, 5), dt.datetime(2026, 12, 31), 1000.0, None, None, None, None, "Green", 3, 3, 3, 3, 3, 3]
+
+    source = write_portfolio_workbook(tmp_path / "PMO.xlsx", {"Projects": [project("PRJ-001", "Active"), project("PRJ-007", "Actve")]},
+                                      {"status_date": dt.datetime(2026, 3, 31)})
+    assert exit_code(["validate", str(source)]) == 1
+    capsys.readouterr()
+    assert exit_code(["report", str(source), "-o", str(tmp_path / "r.xlsx"), "-q"]) == 1
+    out, err = capsys.readouterr()
+    assert (tmp_path / "r.xlsx").is_file()  # written all the same
+    assert "1 project left out of the report: PRJ-007 (status 'Actve' at 'Projects'!H3)" in out
+    assert "1 error in the data" in err

@@ -234,7 +234,7 @@ def test_every_list_is_an_excel_table_with_a_filter(book: openpyxl.Workbook) -> 
         "Portfolio": {"tblPortfolio"}, "Priorities": {"tblCriteria", "tblRanking", "tblFrontier"},
         "Resources": {"tblTeamLoad", "tblRoleLoad", "tblHeatmap"}, "Over-allocations": {"tblOverallocations"},
         "Earned Value": {"tblEvRollup", "tblEvProjects"}, "EV forecasts": {"tblEvForecasts"}, "Risks": {"tblRiskBands", "tblTopRisks"},
-        "Milestones": {"tblMilestones"}, "Data Quality": {"tblChecks", "tblIssues"}, "Project index": {"tblProjectPages"},
+        "Milestones": {"tblMilestones"}, "Data Quality": {"tblLeftOut", "tblChecks", "tblIssues"}, "Project index": {"tblProjectPages"},
     }
     for sheet, names in expected.items():
         tables = book[sheet].tables
@@ -362,12 +362,12 @@ def test_cli_report_leaves_the_input_alone(tmp_path: Path, capsys: pytest.Captur
     write_portfolio_workbook(source, sample.data, sample.settings)
     before = hashlib.sha256(source.read_bytes()).hexdigest()
     out = tmp_path / "pack.xlsx"
-    assert main(["report", str(source), "-o", str(out), "-q"]) == 0
+    assert main(["report", str(source), "-o", str(out), "-q"]) == 1  # written; 1: the sample carries planted errors
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
     assert openpyxl.load_workbook(out).sheetnames == EXPECTED_SHEETS
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pack")]  # no temporary left behind
     # --period picks an earlier month
-    assert main(["report", str(source), "-o", str(tmp_path / "sep.xlsx"), "--period", "2026-09", "-q"]) == 0
+    assert main(["report", str(source), "-o", str(tmp_path / "sep.xlsx"), "--period", "2026-09", "-q"]) == 1
     assert "September 2026" in openpyxl.load_workbook(tmp_path / "sep.xlsx")["Dashboard"]["A2"].value
 
 

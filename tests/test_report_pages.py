@@ -101,9 +101,9 @@ def test_none_writes_no_pages_from_settings_or_the_command_line(tmp_path: Path, 
     book = openpyxl.load_workbook(write_report(quiet, tmp_path / "none.xlsx"), read_only=True)
     assert INDEX not in book.sheetnames and PAGES not in book.sheetnames
     out = tmp_path / "cli.xlsx"
-    assert main(["report", str(sample_workbook), "-o", str(out), "-q", "--project-pages", "none"]) == 0
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q", "--project-pages", "none"]) == 1  # the sample carries planted errors
     assert PAGES not in openpyxl.load_workbook(out, read_only=True).sheetnames
-    assert main(["report", str(sample_workbook), "-o", str(out), "-q", "--project-pages", "ALL"]) == 0
+    assert main(["report", str(sample_workbook), "-o", str(out), "-q", "--project-pages", "ALL"]) == 1
     assert PAGES in openpyxl.load_workbook(out, read_only=True).sheetnames
 
 

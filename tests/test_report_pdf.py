@@ -62,7 +62,7 @@ def pdf(tmp_path_factory: pytest.TempPathFactory, sample: Sample) -> Path:
     source = folder / "PMO.xlsx"
     write_portfolio_workbook(source, sample.data, sample.settings)
     report = folder / "PMO-report-2026-10.xlsx"
-    assert main(["report", str(source), "-o", str(report), "--pdf", "-q"]) == 0
+    assert main(["report", str(source), "-o", str(report), "--pdf", "-q"]) == 1  # written; 1: the sample carries planted errors
     return report.with_suffix(".pdf")
 
 

@@ -161,7 +161,7 @@ def left_out(portfolio: Portfolio) -> list[LeftOut]:
     return out
 
 
-def left_out_line(items: list[LeftOut], register: str = PROJECTS.name, limit: int = 10) -> str:
+def left_out_line(items: list[LeftOut], register: str = PROJECTS.name, limit: int = 10, of: str = "the figures") -> str:
     """`2 projects left out of the report: PRJ-007 (status 'Actve' at 'Projects'!H9), …` ("" when none)."""
     chosen = [item for item in items if item.register == register]
     if not chosen:
@@ -169,4 +169,4 @@ def left_out_line(items: list[LeftOut], register: str = PROJECTS.name, limit: in
     noun = {PROJECTS.name: ("project", "projects"), RESOURCES.name: ("person", "people")}[register]
     listed = "; ".join(item.summary for item in chosen[:limit])
     more = f"; and {len(chosen) - limit} more (see Data Quality)" if len(chosen) > limit else ""
-    return f"{len(chosen)} {noun[0] if len(chosen) == 1 else noun[1]} left out of the figures: {listed}{more}"
+    return f"{len(chosen)} {noun[0] if len(chosen) == 1 else noun[1]} left out of {of}: {listed}{more}"

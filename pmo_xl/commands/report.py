@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmo_xl.commands.common import step
+from pmo_xl.commands.common import step, wrong_suffix
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,9 +23,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "report", help="write the monthly report workbook",
         description="Read, validate and compute WORKBOOK and write the monthly report pack "
         "(PMO-report-YYYY-MM.xlsx beside the workbook unless -o is given). The input is never modified; "
-        "the report is written atomically.")
+        "the report is written atomically. Exit code 0: written from clean data; 1: written, but rows with "
+        "errors were left out (the closing lines and Data Quality say which); 2: nothing could be written.")
     parser.add_argument("workbook", type=Path, help="the portfolio workbook (.xlsx or .xlsm)")
-    parser.add_argument("-o", "--output", type=Path, help="the report file to write (.xlsx)")
+    parser.add_argument("-o", "--output", type=Path, help="the report file to write (.xlsx; with --pdf, a .pdf name puts the PDF "
+                        "there and the workbook beside it)")
     parser.add_argument("--period", help="reporting month YYYY-MM (default: the month of the Settings status date)")
     parser.add_argument("--pdf", action="store_true", help="also write a PDF of the pack (needs LibreOffice)")
     parser.add_argument("--project-pages", choices=("all", "exceptions", "none"), type=str.lower,
@@ -59,7 +61,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"pmo-xl: {error}", file=sys.stderr)
         return 2
+    pdf_target = None
+    if args.output is not None:
+        if args.pdf and args.output.suffix.lower() == ".pdf":  # -o pack.pdf --pdf: the PDF there, pack.xlsx beside it
+            pdf_target, args.output = args.output, args.output.with_suffix(".xlsx")
+        elif refusal := wrong_suffix(args.output, (".xlsx",), "the report workbook"):
+            print(refusal + (" — or add --pdf to print a PDF there" if args.output.suffix.lower() == ".pdf" else ""), file=sys.stderr)
+            return 2
     from pmo_xl import pipeline
+    from pmo_xl.checks.cascade import left_out, left_out_line
+    from pmo_xl.issues import Severity
     from pmo_xl.options import options_with
     from pmo_xl.usecases import load_portfolio, report_name
 
@@ -71,21 +82,32 @@ def run(args: argparse.Namespace) -> int:
         print("pmo-xl: the report cannot overwrite the input workbook; choose another -o", file=sys.stderr)
         return 2
     with step(f"writing {output.name}", args.quiet):
-        model, _ = pipeline.build(pipeline.run_portfolio(portfolio, options), options)
+        run = pipeline.run_portfolio(portfolio, options)
+        model, _ = pipeline.build(run, options)
         pipeline.write(model, output, options)
     print(f"wrote {output}")
     if getattr(args, "pdf", False):
-        write_pdf(model, output, args.quiet)
-    return 0
+        write_pdf(model, output, args.quiet, pdf_target)
+    # What the figures are without, said where the user looks last (and on the Dashboard and Data Quality).
+    gone = left_out(run.portfolio)
+    for register in ("Projects", "Resources"):
+        if line := left_out_line(gone, register, of="the report"):
+            print(line)
+    errors = sum(1 for issue in run.issues if issue.severity == Severity.ERROR)
+    if errors:  # as validate: the data has errors, so the exit code says so (the report is still written)
+        print(f"{errors} error{'' if errors == 1 else 's'} in the data: rows with errors are left out of the figures; see Data Quality or "
+              f"pmo-xl validate {args.workbook}", file=sys.stderr)
+    return 1 if errors else 0
 
 
-def write_pdf(model: ReportModel, output: Path, quiet: bool) -> Path:
-    """Print the report's print edition (see report/print_edition.py) to OUTPUT.pdf; say what it holds."""
+def write_pdf(model: ReportModel, output: Path, quiet: bool, target: Path | None = None) -> Path:
+    """Print the report's print edition (see report/print_edition.py) to `target` (default
+    OUTPUT.pdf); say what it holds."""
     from pmo_xl.report.pdf import convert_to_pdf, pdf_page_count
     from pmo_xl.report.print_edition import PRINT, print_contents
     from pmo_xl.report.write import write_report_model
 
-    target = output.with_suffix(".pdf")
+    target = target or output.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="pmo-xl-print-") as scratch:
         printed = Path(scratch) / output.name
         with step(f"printing {target.name} with LibreOffice", quiet):

@@ -32,6 +32,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _validate(args)
+    try:  # --json always prints JSON on stdout: the issues, or the one error that stopped the run
+        return _validate(args)
+    except Exception as error:
+        from pmo_xl.errors import describe
+
+        json.dump({"error": describe(error)}, sys.stdout, ensure_ascii=False)
+        print()
+        return 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from pmo_xl.checks.cascade import left_out, left_out_line
     from pmo_xl.issues import Severity, sort_issues, summary_text
     from pmo_xl.usecases import validate_file
 
@@ -50,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
             print(issue.as_line())
         rejected = sum(len(rows) for rows in run.portfolio.rejected.values())
         print(f"{summary_text(issues)}; {rejected} rows left out of the computations", file=sys.stderr)
+        gone = left_out(run.portfolio)
+        for register in ("Projects", "Resources"):
+            if line := left_out_line(gone, register):
+                print(line, file=sys.stderr)
     if args.annotate is not None:
         from pmo_xl.commands.common import step
         from pmo_xl.io.annotate import write_annotated_copy

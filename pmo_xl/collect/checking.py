@@ -91,47 +91,94 @@ class Checked:
     refused: dict[str, set[int]] = field(default_factory=dict)  # update sheet -> indexes of its rows with an error
 
 
+# Checks whose messages name other rows ("already used in row 2"), and that can take another
+# update's row for a duplicate: checked together, their findings only say which update to check
+# again alone. Every other check judges a row against its own project's rows and what the
+# portfolio holds, so what it finds on an update's row is the same together or alone.
+ACROSS_ROWS: tuple[Check, ...] = (check_unique_ids, check_duplicate_keys, check_duplicate_allocations)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One issue of a check, with the update row it is on (`part` None: on no update's row)."""
+
+    update: int  # which of the updates checked together
+    issue: Issue
+    part: Part | None
+    index: int
+
+
 def check_updates(updates: list[UpdateRows], context: Context, options: RunOptions | None = None) -> list[Checked]:
     """`check_update` of every update, at the cost of a few runs of the checks, not one per update.
 
-    The updates are checked together, at most one per project in each run; each update a check
-    finds something on is then checked alone by the checks that did, which gives what it is told
-    (the rows named in a message are its own). Checked together, an update can only gain
-    findings from the others (two projects' updates naming the same new risk ID), never lose
-    one: every check judges a row against its own project's rows, or against earlier rows with
-    the same key, which are still earlier when other updates' rows sit between them. So a check
-    that finds nothing on an update together finds nothing on it alone, and the result is that
-    of checking each update alone with every check.
+    The updates are checked together, at most one per project in each run. What a check that
+    judges one row at a time finds there is what it finds on the update alone. The checks across
+    rows (`ACROSS_ROWS`) can only gain findings together (two projects' updates naming the same
+    new risk ID), never lose one: a repeat's earlier row is still earlier when other updates'
+    rows sit between them; so each update they find something on is checked again alone by
+    them, which says what it is told (the rows a message names are its own). The result is that
+    of checking each update alone with every check (a test proves it on a mixed folder).
     """
-    results = [Checked() for _ in updates]
+    results: list[Checked] = [Checked() for _ in updates]
     for lane in _lanes(updates):
-        for k, checks in _findings(lane, [updates[k] for k in lane], context, options).items():
-            results[k] = check_update(updates[k], context, options, checks)
+        found = _run([updates[k] for k in lane], context, options, UPDATE_CHECKS, numbered=True)
+        if any(f.part is None for placed in found.values() for f in placed):
+            for k in lane:  # a check crashed: which update made it cannot be told, so each is checked alone
+                results[k] = check_update(updates[k], context, options)
+            continue
+        mine: list[dict[Check, list[Found]]] = [{} for _ in lane]
+        for check, placed in found.items():
+            for f in placed:
+                mine[f.update].setdefault(check, []).append(f)
+        for u, k in enumerate(lane):
+            again = tuple(check for check in ACROSS_ROWS if check in mine[u])
+            if again:
+                alone = _run([updates[k]], context, options, again, numbered=False)
+                mine[u].update({check: alone.get(check, []) for check in again})
+            results[k] = _checked(updates[k], [f for check in UPDATE_CHECKS for f in mine[u].get(check, [])])
     return results
 
 
-def check_update(update: UpdateRows, context: Context, options: RunOptions | None = None,
-                 checks: tuple[Check, ...] = UPDATE_CHECKS) -> Checked:
+def check_update(update: UpdateRows, context: Context, options: RunOptions | None = None) -> Checked:
     """Run the shared checks on the update as a one-project portfolio; issues at the update's cells."""
-    portfolio, places = _portfolio([update], context, numbered=False)
+    found = _run([update], context, options, UPDATE_CHECKS, numbered=False)
+    return _checked(update, [f for check in UPDATE_CHECKS for f in found.get(check, [])])
+
+
+def _run(updates: list[UpdateRows], context: Context, options: RunOptions | None, checks: tuple[Check, ...],
+         numbered: bool) -> dict[Check, list[Found]]:
+    """Each check's issues on the updates' rows (and its crash, if it crashed), check by check."""
+    portfolio, places = _portfolio(updates, context, numbered)
+    found: dict[Check, list[Found]] = {}
+    for check in checks:
+        _, issues = run_checks(portfolio, (check,), options)
+        for issue in issues:
+            register = REGISTER_AT.get(issue.sheet)
+            place = places.get((register.name, issue.row)) if register is not None and issue.row is not None else None
+            if place is not None:
+                found.setdefault(check, []).append(Found(place[0], issue, place[1], place[2]))
+            elif issue.code == "internal-error":
+                found.setdefault(check, []).append(Found(0, issue, None, 0))
+            # else: on the portfolio's own rows, not an update's business
+    return found
+
+
+def _checked(update: UpdateRows, found: list[Found]) -> Checked:
+    """The issues moved to the update's cells; the rows (and the Progress line) with an error refused."""
     checked = Checked()
-    _, issues = run_checks(portfolio, checks, options)
-    for found in issues:
-        register = REGISTER_AT.get(found.sheet)
-        place = places.get((register.name, found.row)) if register is not None and found.row is not None else None
-        if place is None:
-            if found.code == "internal-error":  # a check that crashed: the file is refused, as for any failure
-                checked.issues.append(dataclasses.replace(found, sheet="(file)", severity=Severity.ERROR, stage=STAGE))
-            continue  # on the portfolio's own rows: not this update's business
-        _, part, index = place
-        field_name = FIELD_AT[register.name].get(found.column or "", "")  # type: ignore[union-attr]
-        row, letter = part.locate(index, field_name)
-        checked.issues.append(dataclasses.replace(found, sheet=part.sheet, row=row, column=letter, stage=STAGE))
-        if found.severity == Severity.ERROR:
-            if part is update.form:
+    for f in found:
+        if f.part is None:  # a check that crashed: the file is refused, as for any failure
+            checked.issues.append(dataclasses.replace(f.issue, sheet="(file)", severity=Severity.ERROR, stage=STAGE))
+            continue
+        register = REGISTER_AT[f.issue.sheet]
+        field_name = FIELD_AT[register.name].get(f.issue.column or "", "")
+        row, letter = f.part.locate(f.index, field_name)
+        checked.issues.append(dataclasses.replace(f.issue, sheet=f.part.sheet, row=row, column=letter, stage=STAGE))
+        if f.issue.severity == Severity.ERROR:
+            if f.part is update.form:
                 checked.progress_refused = True
             else:
-                checked.refused.setdefault(part.sheet, set()).add(index)
+                checked.refused.setdefault(f.part.sheet, set()).add(f.index)
     return checked
 
 
@@ -148,24 +195,6 @@ def _lanes(updates: list[UpdateRows]) -> list[list[int]]:
         lanes[free].append(k)
         projects[free].add(update.project_id)
     return lanes
-
-
-def _findings(lane: list[int], updates: list[UpdateRows], context: Context,
-              options: RunOptions | None) -> dict[int, tuple[Check, ...]]:
-    """The updates of `lane` (by their index) the checks, run on all of them together, find
-    something on, each with the checks that did (in `UPDATE_CHECKS` order)."""
-    portfolio, places = _portfolio(updates, context, numbered=True)
-    found_by: dict[int, list[Check]] = {}
-    for check in UPDATE_CHECKS:
-        _, issues = run_checks(portfolio, (check,), options)
-        for found in issues:
-            if found.code == "internal-error":  # which update made it crash cannot be told: check each alone
-                return {k: UPDATE_CHECKS for k in lane}
-            register = REGISTER_AT.get(found.sheet)
-            place = places.get((register.name, found.row)) if register is not None and found.row is not None else None
-            if place is not None and check not in found_by.get(lane[place[0]], []):
-                found_by.setdefault(lane[place[0]], []).append(check)
-    return {k: tuple(checks) for k, checks in sorted(found_by.items())}
 
 
 def _portfolio(updates: list[UpdateRows], context: Context, numbered: bool

@@ -94,3 +94,25 @@ def test_report_exits_1_when_the_data_has_errors_and_names_what_it_left_out(tmp_
     assert (tmp_path / "r.xlsx").is_file()  # written all the same
     assert "1 project left out of the report: PRJ-007 (status 'Actve' at 'Projects'!H3)" in out
     assert "1 error in the data" in err
+
+
+def test_report_pdf_shows_its_progress_and_goes_where_o_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`-o pack.pdf --pdf`: the PDF there, pack.xlsx beside it; the slow PDF step says it is running.
+    LibreOffice is replaced at the edge by a script that writes a one-page PDF where soffice would
+    (tests/test_report_pdf.py prints real ones)."""
+    import stat
+    import sys
+
+    fake = tmp_path / "fake-soffice"
+    fake.write_text(f"#!{sys.executable}\nimport pathlib, sys\nargs = sys.argv\nout = pathlib.Path(args[args.index('--outdir') + 1])\n"
+                    "(out / (pathlib.Path(args[-1]).stem + '.pdf')).write_bytes(b'%PDF-1.4\\n<< /Type /Page >>\\n%%EOF\\n')\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PMO_XL_SOFFICE", str(fake))
+    source = tmp_path / "PMO.xlsx"
+    assert exit_code(["new", str(source)]) == 0
+    assert exit_code(["report", str(source), "-o", str(tmp_path / "pack.pdf"), "--pdf"]) == 0
+    out, err = capsys.readouterr()
+    assert (tmp_path / "pack.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "pack.xlsx").is_file()
+    assert "printing pack.pdf with LibreOffice…" in err  # the progress line of the PDF step
+    assert f"wrote {tmp_path / 'pack.pdf'} (1 pages" in out

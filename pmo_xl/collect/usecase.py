@@ -8,7 +8,8 @@ Stages: scan the folder (every path not read listed with its reason, byte-identi
 once) → read each file and check it against the template (in up to `jobs` child processes under
 per-file CPU-time and memory limits, so no file can stop the run or cost another: collect/isolate.py;
 they start at once, while this process reads the portfolio) → check it against the portfolio
-(references, risk ownership, history: cheap, here) → resolve duplicates, newer and conflicting
+(the shared checks of `pmo_xl/checks` on each update as a one-project portfolio, run over all
+updates together: collect/checking.py; risk ownership: here) → resolve duplicates, newer and conflicting
 submissions → merge → late updates → feedback files → write
 OUT atomically (a new standard workbook; the input is replaced only when asked, after a
 byte-for-byte backup copy).

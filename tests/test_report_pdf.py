@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,37 @@ def test_a_failing_conversion_leaves_no_pdf(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("PMO_XL_SOFFICE", str(_fake_soffice(tmp_path, "time.sleep(30)")))
     with pytest.raises(PdfError, match="did not finish within 1 s"):
         convert_to_pdf(report, timeout=1)
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` still runs (a zombie waiting for its parent to reap it has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc (Linux)")
+def test_a_timeout_ends_libreoffice_and_its_children(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """soffice is a launcher whose soffice.bin child does the printing: a timeout must end both."""
+    report = tmp_path / "r.xlsx"
+    report.write_bytes(b"x")
+    child_pid = tmp_path / "child.pid"
+    body = ("import subprocess\n"
+            f"child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+            f"open({str(child_pid)!r}, 'w').write(str(child.pid))\n"
+            "time.sleep(60)")
+    monkeypatch.setenv("PMO_XL_SOFFICE", str(_fake_soffice(tmp_path, body)))
+    with pytest.raises(PdfError, match="did not finish within 2 s"):
+        convert_to_pdf(report, timeout=2)
+    pid = int(child_pid.read_text())
+    for _ in range(50):  # the kill is sent before convert_to_pdf returns; give the kernel a moment
+        if not _running(pid):
+            break
+        time.sleep(0.1)
+    assert not _running(pid), f"the soffice.bin stand-in (pid {pid}) outlived the timeout"
+    assert not report.with_suffix(".pdf").exists()
 
 
 def test_cli_pdf_failure_is_exit_2_and_one_line(tmp_path: Path, sample: Sample, monkeypatch: pytest.MonkeyPatch,

@@ -6,6 +6,10 @@ a LibreOffice the user has open, and two conversions can run at once. The profil
 with `OOXMLRecalcMode = 1` (never recalculate on load): the report stores every value, so
 what prints is exactly what was written. The PDF is converted into a scratch folder and then
 moved into place atomically; a failure is one clear line (PdfError), never half a file.
+
+`soffice` is a launcher: the work is done by a child `soffice.bin`. Killing the launcher alone
+on a timeout would leave that child printing (and holding the profile) after we gave up, so
+LibreOffice runs in a process group (a session) of its own and the whole group is ended.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -73,17 +78,49 @@ def convert_to_pdf(xlsx_path: str | os.PathLike[str], out: str | os.PathLike[str
         outdir.mkdir()
         command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible", "--norestore",
                    "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "pdf:calc_pdf_Export", "--outdir", str(outdir), str(source.resolve())]
-        try:
-            completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise PdfError(f"cannot make the PDF: LibreOffice did not finish within {timeout:.0f} s") from None
-        except OSError as error:
-            raise PdfError(f"cannot make the PDF: LibreOffice could not start ({error.strerror or error})") from None
+        returncode, output = _run_in_own_group(command, timeout)
         produced = outdir / f"{source.stem}.pdf"
-        if completed.returncode != 0 or not produced.is_file():
-            detail = (completed.stderr or completed.stdout or "").strip().splitlines()
-            why = detail[-1] if detail else f"exit code {completed.returncode}"
+        if returncode != 0 or not produced.is_file():
+            detail = output.strip().splitlines()
+            why = detail[-1] if detail else f"exit code {returncode}"
             raise PdfError(f"cannot make the PDF: LibreOffice failed to convert {source.name} ({why})")
         with atomic_path(target) as temporary:
             shutil.copyfile(produced, temporary)
     return target
+
+
+def _run_in_own_group(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run LibreOffice; return its exit code and its stderr (else stdout).
+
+    On a timeout every process of its group is killed (the launcher and its soffice.bin) and
+    waited for, so nothing is left running and the scratch profile can be removed.
+    """
+    posix = os.name == "posix"
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=posix,
+                                   creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP)  # type: ignore[attr-defined]
+    except OSError as error:
+        raise PdfError(f"cannot make the PDF: LibreOffice could not start ({error.strerror or error})") from None
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise PdfError(f"cannot make the PDF: LibreOffice did not finish within {timeout:.0f} s") from None
+    except BaseException:  # Ctrl+C while printing: leave no LibreOffice behind either
+        _kill_group(process)
+        raise
+    return process.returncode, stderr or stdout or ""
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """Kill `process` and every process of its group, then reap it."""
+    if os.name == "posix":
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the group id is the launcher's pid (start_new_session)
+        except ProcessLookupError:
+            pass
+    else:  # Windows: taskkill /T ends the whole tree
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
+    process.kill()
+    process.communicate()

@@ -296,6 +296,11 @@ def _progress(
 ) -> tuple[list[list[object]], list[list[object]]]:
     progress: list[list[object]] = []
     baseline: list[list[object]] = []
+    asks = ("Decision on the change request CR-12 (scope +8%, +6 weeks) by the next committee.",
+            "Release of the contingency: 120k to cover contractor rates until go-live.",
+            "A second data engineer from Operations for three months.",
+            "Escalation to the supplier's account director: integration drop two weeks late.",
+            "Approval to move go-live from Q3 to Q4 and re-baseline.")
     comments = ("On track.", "Vendor delay on integration; recovery plan agreed.", "Testing started.", "Scope change request pending.", "Key developer on sick leave.", "Go-live rehearsal passed.", "Budget pressure from contractor rates.")
     for index, m in enumerate(meta):
         start: dt.date = m["start"]  # type: ignore[assignment]
@@ -329,6 +334,8 @@ def _progress(
                 m["id"], p, round(pv, 2), None if give_pct_only else round(ev, 2), round(pct, 4) if give_pct_only else None,
                 round(ac, 2), None, "Green", rag(drift_spi), rag(drift_cpi), "Green" if rng.random() < 0.8 else "Amber",
                 comments[int(rng.integers(0, len(comments)))] if p == period else None,
+                # No random draw here, so the rest of the sample stays as it was: troubled projects ask for help.
+                asks[index % len(asks)] if p == period and (rag(drift_spi), rag(drift_cpi)) != ("Green", "Green") and index % 3 != 1 else None,
             ])
     return progress, baseline
 

@@ -298,7 +298,7 @@ def test_progress_is_upserted_by_project_and_period(mailbox: dict[str, object]) 
     october = {r[0]: r for r in rows if r[1] == OCT}
     assert set(october) == {"PRJ-001", "PRJ-004", "PRJ-008", "PRJ-009", "PRJ-010"}  # PRJ-002 refused, PRJ-003 held back
     assert october["PRJ-001"] == ["PRJ-001", OCT, 120000.0, 105000.0, None, 112000.0, 50000.0, "Green", "Amber", "Amber",
-                                  "Green", "=SUM(A1) is what the PM typed: text, not a formula"]
+                                  "Green", "=SUM(A1) is what the PM typed: text, not a formula", None]
     assert october["PRJ-004"][5] == 97000.0  # the newer submission
     assert october["PRJ-008"][2:6] == [120000.0, 100000.0, None, 110000.0]  # v1 BCWS/BCWP/ACWP migrated
     assert [r[0] for r in rows].count("PRJ-001") == 2  # replaced in place, not appended

@@ -137,3 +137,65 @@ def test_page_curve_runs_to_the_forecast_finish(portfolio: Portfolio) -> None:
         assert done[-1] == pytest.approx(metrics.at[page.project_id, "ac"])  # the forecast starts from AC now
         checked += 1
     assert checked >= 10
+
+
+def test_only_the_main_cause_of_an_over_allocation_gets_a_page_for_it() -> None:
+    """The biggest demand on an over-allocated person, alone at least the excess, is the main cause;
+    a project that merely has hours on a busy person is not (it still shows them on its page)."""
+    from pmo_xl.report.model_project_pages import _exception_reasons, _over_causes
+
+    period = pd.Timestamp("2026-03-01")
+    over = pd.DataFrame({
+        "resource_id": ["R1", "R2", "R3", "R4"], "name": ["Ann", "Bo", "Cy", "Di"],
+        "period": pd.to_datetime(["2026-03-01", "2026-03-01", "2026-03-01", "2026-02-01"]),
+        "excess_hours": [30.0, 200.0, 40.2, 99.0],
+        # Ann: P1 alone covers the excess; Bo: three equal demands, none alone; Cy: P5 at 40 h rounds
+        # to the 40.2 h excess (the text is to the hour); Di: last month, not this one.
+        "causes": ["P1 100 h, P2 35 h, P3 7.5 h", "P2 100 h, P3 100 h, P4 100 h", "P5 40 h, P6 20 h, +3 more 21 h", "P7 120 h"],
+    })
+    causes = _over_causes(over, period)
+    assert {pid: [(c.resource_id, c.hours, c.main) for c in entries] for pid, entries in causes.items()} == {
+        "P1": [("R1", 100.0, True)], "P2": [("R1", 35.0, False), ("R2", 100.0, False)],
+        "P3": [("R1", 7.5, False), ("R2", 100.0, False)], "P4": [("R2", 100.0, False)], "P5": [("R3", 40.0, True)], "P6": [("R3", 20.0, False)],
+    }
+    candidates = pd.DataFrame({"project_id": [f"P{k}" for k in range(1, 8)], "status": "Active", "rag_overall": "Green"})
+    milestones = pd.DataFrame(columns=["project_id", "state"])
+    reasons = _exception_reasons(candidates, milestones, causes)
+    assert reasons == {"P1": ["main cause of the over-allocation of Ann (R1, 100 h)"],
+                       "P5": ["main cause of the over-allocation of Cy (R3, 40 h)"]}
+
+
+def test_sample_pages_name_only_main_causes(portfolio: Portfolio) -> None:
+    from pmo_xl.report.model import build_report_model
+
+    model = build_report_model(portfolio)
+    over = model.resources.overallocations
+    over = over[over["period"].dt.to_period("M").dt.start_time == model.period]
+    first = [(str(c).split(" ")[:2], e) for c, e in zip(over["causes"], over["excess_hours"], strict=True) if c]
+    main = {pid for (pid, hours), excess in first if float(hours) >= excess - 0.5}
+    named = {pid for pid, _ in (c.split(" ")[:2] for causes in over["causes"] for c in str(causes).split(", "))}
+    paged = {page.project_id for page in model.project_pages.pages if "main cause" in page.why}
+    assert paged and paged <= main
+    assert named - main - {page.project_id for page in model.project_pages.pages}  # some feed an over-allocation but get no page
+    for page in model.project_pages.pages:
+        assert "achieved late" not in page.why
+
+
+def test_each_page_says_what_the_pm_needs_from_the_committee(book_all: openpyxl.Workbook, portfolio: Portfolio) -> None:
+    """The ask typed in this month's Progress row ("Needs from the committee") is on the project's page."""
+    progress = portfolio.progress
+    period = pd.Timestamp(portfolio.settings.status_date).to_period("M").start_time
+    asks = progress[(progress["period"] == period) & progress["committee_needs"].notna()].set_index("project_id")["committee_needs"]
+    sheet = book_all[PAGES]
+    shown = 0
+    for k in range(len(sheet.row_breaks.brk) + 1):
+        top = 1 + k * PAGE_ROWS
+        pid = sheet.cell(top, 1).value.split(" · ")[0]
+        assert sheet.cell(top + 13, 1).value == "Needs from the committee"
+        text = sheet.cell(top + 14, 1).value
+        if pid in asks.index:
+            assert text == asks[pid]
+            shown += 1
+        else:
+            assert text == "Nothing asked of the committee this month.", (pid, text)
+    assert shown >= 3

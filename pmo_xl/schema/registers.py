@@ -130,6 +130,8 @@ PROGRESS = Register(
         C("rag_cost", "RAG cost", Kind.CHOICE, "PM's cost RAG.", False, RAG, width=8),
         C("rag_resources", "RAG resources", Kind.CHOICE, "PM's resources RAG.", False, RAG, width=8),
         C("commentary", "Commentary", Kind.TEXT, "PM's commentary for the month.", width=40),
+        C("committee_needs", "Needs from the committee", Kind.TEXT,
+          "What the PM asks the steering committee for this month: a decision, funding, people, an escalation (blank: nothing).", width=40),
     ),
 )
 

@@ -2,7 +2,7 @@
 
 Every page has the same fixed layout (PAGE_ROWS rows, a page break before each), so the pages
 print one to a sheet of paper in Excel and LibreOffice alike: the header, RAG per dimension with
-its reason, the PM's commentary, the earned-value box with a small S-curve continued to
+its reason, the PM's commentary and what the PM needs from the committee, the earned-value box with a small S-curve continued to
 completion, milestones (missed, slipped, next, achieved late), the top open risks and the people
 on the project this month with the over-allocation it feeds. The chart series sit right of the
 print area, in the page's own rows.
@@ -116,6 +116,7 @@ class _Layout:
         self.label = get(font_size=9, bold=True, valign="top")
         self.small = get(font_size=8, text_wrap=True, valign="top")
         self.small_grey = get(font_size=8, italic=True, font_color=F.GREY, valign="top")
+        self.ask = get(font_size=8, bold=True, text_wrap=True, valign="top", font_color=F.RAG_FONT["Red"])
         self.rag = {rag: get(font_size=9, bold=True, align="center", valign="top", bg_color=F.RAG_FILL[rag], font_color=F.RAG_FONT[rag])
                     for rag in F.RAG_FILL}
         self.rag_big = {rag: get(font_size=14, bold=True, align="center", valign="vcenter", bg_color=F.RAG_FILL[rag],
@@ -168,9 +169,15 @@ class _Layout:
             put(self.sheet, row, col + 1, page.ev.get(field), self.values[kind])
 
     def _commentary(self, r: int, page: ProjectPage) -> None:
-        self.sheet.write_string(r, 0, "PM commentary this month", self.heading)
-        self.sheet.merge_range(r + 1, 0, r + 2, 5, "", self.small)
-        self.sheet.write_string(r + 1, 0, page.commentary or "No commentary this month.", self.small if page.commentary else self.small_grey)
+        """The PM's commentary, then what the PM needs from the committee (two lines each)."""
+        for offset, (heading, text, empty, shown) in enumerate((
+                ("PM commentary this month", page.commentary, "No commentary this month.", self.small),
+                ("Needs from the committee", page.needs, "Nothing asked of the committee this month.", self.ask))):
+            row = r + 2 * offset
+            self.sheet.write_string(row, 0, heading, self.heading)
+            self.sheet.set_row(row + 1, 22)
+            self.sheet.merge_range(row + 1, 0, row + 1, 5, "", shown)
+            self.sheet.write_string(row + 1, 0, text or empty, shown if text else self.small_grey)
 
     def _curve(self, r: int, page: ProjectPage) -> None:
         """PV, EV, AC and the forecast to EAC, from the page's own rows right of the print area."""

@@ -36,7 +36,7 @@ from pmo_xl.usecases import load_portfolio, write_report
 # openpyxl cannot keep sparklines when it reads a file and says so; the tests count them in the XML.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
-EXPECTED_SHEETS = ["Dashboard", "Roadmap", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Over-allocations",
+EXPECTED_SHEETS = ["Dashboard", "Exceptions", "Roadmap", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Over-allocations",
                    "Earned Value", "EV forecasts", "Risks", "Milestones", "Data Quality"]
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "nan", "NaN", "inf", "-inf"}
 # Text a PM could type that a careless writer would turn into a formula.
@@ -328,6 +328,9 @@ def test_every_long_table_repeats_its_header_on_every_printed_page(book: openpyx
         if ws.title == "Roadmap":
             assert ws.print_title_rows == "$4:$5"  # quarters and months
             continue
+        if ws.title == "Exceptions":  # two sections under one column header, not an Excel Table
+            assert ws.print_title_rows == "$4:$4" and ws["A4"].value == "Kind"
+            continue
         last = tables[-1]
         _, first_row, _, last_row = openpyxl.utils.cell.range_boundaries(last.ref)
         if last_row - first_row > 25:  # can run onto a second page
@@ -384,7 +387,9 @@ def test_another_period(portfolio: Portfolio) -> None:
     september = model_of(portfolio, RunOptions(strict=True, period=pd.Timestamp(2026, 9, 1)))
     assert september.period == pd.Timestamp(2026, 9, 1) and september.previous_period == pd.Timestamp(2026, 8, 1)
     assert str(september.status_date) == "2026-09-30"
-    assert september.s_curve["period"].max() == pd.Timestamp(2026, 9, 1)
+    curve = september.s_curve
+    assert curve.dropna(subset=["ac"])["period"].max() == pd.Timestamp(2026, 9, 1)  # progress to the status month
+    assert curve.dropna(subset=["forecast"])["period"].min() == pd.Timestamp(2026, 9, 1)  # the forecast from there on
 
 
 def test_empty_workbook_still_gives_the_whole_pack(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ REQUIRED = bool(os.environ.get("PMO_REQUIRE_LIBREOFFICE"))
 HAVE_SOFFICE = find_soffice() is not None
 needs_libreoffice = pytest.mark.skipif(not HAVE_SOFFICE and not REQUIRED, reason="LibreOffice (soffice) is not installed")
 SHEET_TITLES = {
-    "Dashboard": "Contoso transformation portfolio", "Roadmap": "Roadmap", "Project index": "Project pages", "Portfolio": "Portfolio",
+    "Dashboard": "Contoso transformation portfolio", "Exceptions": "Exceptions and what the committee is asked for", "Roadmap": "Roadmap", "Project index": "Project pages", "Portfolio": "Portfolio",
     "Priorities": "Priorities and portfolio selection", "Resources": "Resources: capacity and loading", "Over-allocations": "Over-allocations",
     "Earned Value": "Earned value and earned schedule", "EV forecasts": "Estimates at completion", "Risks": "Risks",
     "Milestones": "Milestones", "Data Quality": "Data quality",
@@ -116,7 +116,8 @@ def test_pdf_pages_are_fitted_to_width(pdf: Path) -> None:
     assert "Team" in resources and "Aug 2026" in resources and "Jul 2027" in resources  # the 12 months of the heat map
     dashboard = pdf_text(pdf, 1)
     assert "Projects by RAG" in dashboard and "Utilisation by team" in dashboard  # all four charts on page 1
-    assert "Exceptions" not in dashboard  # they start on page 2, after the page break
+    assert "Exceptions needing attention" not in dashboard  # they are on the Exceptions sheet, page 2
+    assert "Exceptions needing attention" in pdf_text(pdf, 2) and "Needs from the committee" in pdf_text(pdf, 2)
 
 
 @pytest.mark.libreoffice

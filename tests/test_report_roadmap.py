@@ -108,4 +108,4 @@ def test_cli_report_writes_the_roadmap(tmp_path: Path, sample_workbook: Path) ->
     out = tmp_path / "r.xlsx"
     assert main(["report", str(sample_workbook), "-o", str(out), "-q"]) == 1  # the sample carries planted errors
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames[:2] == ["Dashboard", NAME]
+    assert book.sheetnames[:3] == ["Dashboard", "Exceptions", NAME]

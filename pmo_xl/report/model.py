@@ -26,11 +26,12 @@ from pmo_xl.report.model_dashboard import (
     build_exceptions,
     build_kpis,
     build_rag_counts,
-    build_s_curve,
     build_scatter,
     build_team_utilisation,
 )
+from pmo_xl.report.model_exceptions import NEEDS_COLUMNS, build_committee_needs
 from pmo_xl.report.model_project_pages import ProjectPagesView, build_project_pages
+from pmo_xl.report.model_s_curve import build_portfolio_s_curve
 from pmo_xl.report.model_views import (
     DataQualityView,
     EarnedValueView,
@@ -58,7 +59,7 @@ class ReportModel:
     kpis: list[Kpi]
     rag_counts: pd.DataFrame  # rag, this_period, last_period
     scatter: pd.DataFrame  # project_id, name, rag, spi, cpi
-    s_curve: pd.DataFrame  # period, pv, ev, ac, eac, bac
+    s_curve: pd.DataFrame  # period, pv, ev, ac, forecast, bac: first plan month to the latest forecast finish
     team_utilisation: pd.DataFrame  # team, then one utilisation column per month shown
     exceptions: pd.DataFrame  # kind, id, name, item, reason
     portfolio: pd.DataFrame  # one row per project
@@ -70,6 +71,7 @@ class ReportModel:
     data_quality: DataQualityView
     unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
     project_pages: ProjectPagesView | None = None  # one printed page per chosen project
+    committee_needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NEEDS_COLUMNS))  # the PMs' asks this month
     edition: str = "workbook"  # "print": the PDF's edition, long detail lists cut (see print_edition.py)
 
     @property
@@ -115,7 +117,7 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         kpis=kpis,
         rag_counts=build_rag_counts(project_table),
         scatter=build_scatter(project_table),
-        s_curve=build_s_curve(ev),
+        s_curve=build_portfolio_s_curve(ev, now.baseline),
         team_utilisation=build_team_utilisation(resources),
         exceptions=build_exceptions(project_table, milestones, resources, now, period, results.status_date),
         portfolio=project_table,
@@ -127,4 +129,5 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         data_quality=data_quality,
         unavailable=unavailable,
         project_pages=pages,
+        committee_needs=build_committee_needs(project_table, now.progress, period),
     )

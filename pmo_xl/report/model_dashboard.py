@@ -158,14 +158,6 @@ def build_scatter(table: pd.DataFrame) -> pd.DataFrame:
     return rows[["project_id", "name", "rag_overall", "spi", "cpi"]].rename(columns={"rag_overall": "rag"}).reset_index(drop=True)
 
 
-def build_s_curve(ev: EarnedValueResult | None) -> pd.DataFrame:
-    """Portfolio PV, EV, AC over the last 12 months, with the EAC forecast as it stood each month and BAC."""
-    columns = ["period", "pv", "ev", "ac", "eac", "bac"]
-    if ev is None or not len(ev.trend):
-        return pd.DataFrame(columns=columns)
-    return ev.trend[columns].reset_index(drop=True)
-
-
 def build_team_utilisation(resources: ResourcesView | None) -> pd.DataFrame:
     """Team utilisation for the status month and the next two (monthly, whatever the loading grain)."""
     if resources is None or not resources.current:

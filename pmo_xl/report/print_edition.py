@@ -129,7 +129,7 @@ def milestone_list(result: object) -> pd.DataFrame:
 def print_contents(model: ReportModel) -> list[str]:
     """What the PDF holds, one line per part, for the command line."""
     pages = model.project_pages
-    lines = ["executive pack: Dashboard and its exceptions, Roadmap"
+    lines = ["executive pack: Dashboard, Exceptions (with what the committee is asked for), Roadmap"
              + (f", {len(pages.pages)} project pages with their index" if pages is not None and pages.pages else ", no project pages")]
     cuts = all_cuts(dataclasses.replace(model, edition=PRINT))
     full = [sheet for sheet in APPENDICES if sheet not in {c.sheet for c in cuts}]

@@ -1,7 +1,7 @@
 """The report WRITERS, one module per sheet, in the order the pack prints them (XlsxWriter only).
 
-The executive pack first (Dashboard with its exceptions, Roadmap, project pages), then the detail
-sheets as appendices.
+The executive pack first (Dashboard, Exceptions with what the committee is asked for, Roadmap,
+project pages), then the detail sheets as appendices.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pmo_xl.report.sheets.common import Styles
 from pmo_xl.report.sheets.dashboard import write_dashboard
 from pmo_xl.report.sheets.data_quality import write_data_quality
 from pmo_xl.report.sheets.earned_value import write_earned_value, write_ev_forecasts
+from pmo_xl.report.sheets.exceptions import write_exceptions
 from pmo_xl.report.sheets.milestones import write_milestones
 from pmo_xl.report.sheets.portfolio import write_portfolio
 from pmo_xl.report.sheets.priorities import write_priorities
@@ -29,6 +30,7 @@ SheetWriter = Callable[[Workbook, Styles, ReportModel], Worksheet | None]
 
 SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Dashboard", write_dashboard),
+    ("Exceptions", write_exceptions),
     ("Roadmap", write_roadmap),
     ("Project index", write_project_index),
     ("Project pages", write_project_pages),

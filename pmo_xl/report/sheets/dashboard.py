@@ -1,9 +1,11 @@
-"""The Dashboard sheet: KPI tiles with change, four native charts, and the exceptions list.
+"""The Dashboard sheet: KPI tiles with change and four native charts, on one A4 landscape page.
 
-Layout on a grid of twelve equal columns (A-L), one A4 landscape page for tiles and charts,
-the exceptions from the second page on. The charts read their series from small blocks to
-the right of the print area (column N on), labelled "Chart data", so they print nowhere but
-stay visible and checkable in Excel.
+Layout on a grid of fourteen equal columns. The charts read their series from small blocks to
+the right of the print area, labelled "Chart data", so they print nowhere but stay visible and
+checkable in Excel. The charts say what they mean: the S-curve runs from the first month with a
+plan to the latest forecast finish, the forecast continuing to EAC; the CPI-vs-SPI scatter labels
+its Red projects by ID (off-chart ones are named in its title); the team utilisation legend reads
+in time order; a series with no figures is left out. The exceptions are on the Exceptions sheet.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
-from pmo_xl.report.model_dashboard import MAX_PER_KIND, Kpi
-from pmo_xl.report.sheets.common import LINE_HEIGHT, Styles, page_setup, put, wrapped_lines, write_column
+from pmo_xl.report.model_dashboard import Kpi
+from pmo_xl.report.sheets.common import Styles, page_setup, put, write_column
 
 NAME = "Dashboard"
 # The first page holds the tiles and the four charts: a 14-column grid keeps the page's aspect
@@ -30,9 +32,11 @@ TILES_PER_ROW = 7
 TILE_ROWS = (3, 7)  # first row of each band of tiles
 CHART_ROWS = (11, 27)  # charts are 15 rows of 20 px high, with a row between
 CHART_WIDTH, CHART_HEIGHT = 664, 300
-EXCEPTIONS_ROW = 43
+MAX_LABELS = 12  # Red points labelled by project ID at most
+LAST_ROW = 43  # a line under the charts pointing to the Exceptions sheet
 DATA_COL = GRID_COLUMNS + 1  # chart data, right of the print area
-EXCEPTION_SPANS = (("kind", "Exception", 0, 1), ("id", "ID", 2, 2), ("name", "Name", 3, 5), ("item", "Item", 6, 7), ("reason", "Reason", 8, 13))
+S_CURVE = (("PV", "pv", "pv", "dash"), ("EV", "ev", "ev", "solid"), ("AC", "ac", "ac", "solid"),
+           ("Forecast to EAC", "forecast", "eac", "round_dot"), ("BAC", "bac", "bac", "long_dash"))
 
 
 def write_dashboard(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
@@ -48,17 +52,26 @@ def write_dashboard(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     for index, kpi in enumerate(model.kpis):
         band, position = divmod(index, TILES_PER_ROW)
         _tile(sheet, styles, model, kpi, TILE_ROWS[band], position * 2)
-    money_axis = _axis_money_format(model, model.s_curve[["pv", "ev", "ac", "eac", "bac"]].to_numpy(dtype=float))
+    money_axis = _axis_money_format(model, model.s_curve[[field for _, field, _, _ in S_CURVE]].to_numpy(dtype=float))
     data = _chart_data(sheet, styles, model)
     charts = (_rag_chart(workbook, data), _scatter_chart(workbook, data), _s_curve_chart(workbook, data, money_axis), _team_chart(workbook, data))
     for index, chart in enumerate(charts):
         row, col = CHART_ROWS[index // 2], (index % 2) * (GRID_COLUMNS // 2)
         chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
         sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4, "object_position": 2})
-    last_row = _exceptions(sheet, styles, model)
-    sheet.set_h_pagebreaks([EXCEPTIONS_ROW])
-    page_setup(sheet, model, last_col=GRID_COLUMNS - 1, last_row=last_row, repeat_row=None)
+    sheet.write_string(LAST_ROW, 0, f"Exceptions, and what the committee is asked for: see the Exceptions sheet "
+                       f"({len(model.committee_needs)} asks, {_exception_count(model)} exceptions).", styles.note)
+    page_setup(sheet, model, last_col=GRID_COLUMNS - 1, last_row=LAST_ROW, repeat_row=None)
     return sheet
+
+
+def _exception_count(model: ReportModel) -> int:
+    """Exceptions in all, the capped kinds counted in full ("… and 12 more" rows say how many)."""
+    frame = model.exceptions
+    if not len(frame):
+        return 0
+    more = frame["name"].astype(str).str.extract(r"^… and (\d+) more$")[0].dropna().astype(int).sum()
+    return int(len(frame) - frame["name"].astype(str).str.startswith("… and ").sum() + more)
 
 
 def _scaled(number_format: str, largest: float) -> str:
@@ -148,21 +161,23 @@ def _chart_data(sheet: Worksheet, styles: Styles, model: ReportModel) -> dict[st
         rows = np.flatnonzero(scatter["rag"].fillna("Not rated").to_numpy() == rag_name)
         if rows.size:
             groups.append((rag_name, 3 + int(rows[0]), 3 + int(rows[-1])))
-    ranges["scatter"] = (c2, groups, _bounds(scatter["spi"]), _bounds(scatter["cpi"]), _off_chart(scatter))
+    ranges["scatter"] = (c2, groups, _bounds(scatter["spi"]), _bounds(scatter["cpi"]), _off_chart(scatter), _red_labels(scatter))
     # Portfolio S-curve
     c3 = c2 + 5
     curve = model.s_curve
-    headers = ("Month", "PV", "EV", "AC", "EAC", "BAC")
-    for offset, header in enumerate(headers):
-        sheet.write_string(2, c3 + offset, header, styles.label)
+    sheet.write_string(2, c3, "Month", styles.label)
     write_column(sheet, 3, c3, curve["period"], "month", styles.get(num_format=F.MONTH))
-    for offset, field in enumerate(("pv", "ev", "ac", "eac", "bac"), start=1):
+    shown = []
+    for offset, (header, field, _, _) in enumerate(S_CURVE, start=1):
+        sheet.write_string(2, c3 + offset, header, styles.label)
         write_column(sheet, 3, c3 + offset, curve[field], "money", styles.get(num_format=model.money_format))
-    ranges["curve"] = (c3, 3, 3 + max(len(curve), 1) - 1)
+        if np.isfinite(curve[field].to_numpy(dtype=float)).any():
+            shown.append(offset - 1)  # no series without a figure
+    ranges["curve"] = (c3, 3, 3 + max(len(curve), 1) - 1, shown)
     # Team utilisation
-    c4 = c3 + 7
+    c4 = c3 + len(S_CURVE) + 2
     teams = model.team_utilisation
-    months = [m for m in teams.columns if m != "team"]
+    months = [m for m in teams.columns if m != "team" and np.isfinite(teams[m].to_numpy(dtype=float)).any()]  # no empty month
     sheet.write_string(2, c4, "Team", styles.label)
     write_column(sheet, 3, c4, teams["team"] if "team" in teams else [], "text", None)
     for offset, month in enumerate(months, start=1):
@@ -185,6 +200,20 @@ def _bounds(values: pd.Series) -> tuple[float, float]:
         return 0.8, 1.2
     low, high = np.percentile(finite, [5, 95])
     return math.floor(min(0.8, low - 0.05) * 10) / 10, math.ceil(max(1.2, high + 0.05) * 10) / 10
+
+
+def _red_labels(scatter: pd.DataFrame) -> list[str]:
+    """The data label of each Red point, in the chart data's order: its project ID for the MAX_LABELS
+    furthest below 1.00 (worst of CPI and SPI) that lie on the chart, "" for the rest (too many
+    labels would hide the points; off-chart ones are named in the title instead)."""
+    red = scatter[scatter["rag"] == "Red"]
+    off = set(_off_chart(scatter))
+    worst = np.minimum(red["cpi"].to_numpy(dtype=float), red["spi"].to_numpy(dtype=float))
+    on_chart = np.array([pid not in off for pid in red["project_id"]], dtype=bool)
+    order = np.lexsort((red["project_id"].to_numpy(dtype=str), worst))
+    chosen = {int(i) for i in order if on_chart[i]}
+    chosen = set(sorted(chosen, key=lambda i: (worst[i], str(red["project_id"].iloc[i])))[:MAX_LABELS])
+    return [str(pid) if i in chosen else "" for i, pid in enumerate(red["project_id"])]
 
 
 def _off_chart(scatter: pd.DataFrame) -> list[str]:
@@ -218,12 +247,16 @@ def _rag_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
 
 
 def _scatter_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
-    col, groups, (x_low, x_high), (y_low, y_high), outside = data["scatter"]
+    col, groups, (x_low, x_high), (y_low, y_high), outside, labels = data["scatter"]
     chart = workbook.add_chart({"type": "scatter"})
     for rag, first, last in groups or [("No project", 3, 3)]:
         colour = F.RAG_SOLID.get(rag, F.GREY)
-        chart.add_series({"name": rag, "categories": _ref(first, col + 2, last, col + 2), "values": _ref(first, col + 3, last, col + 3),
-                          "marker": {"type": "circle", "size": 7, "fill": {"color": colour}, "border": {"color": "#FFFFFF"}}})
+        series = {"name": rag, "categories": _ref(first, col + 2, last, col + 2), "values": _ref(first, col + 3, last, col + 3),
+                  "marker": {"type": "circle", "size": 7, "fill": {"color": colour}, "border": {"color": "#FFFFFF"}}}
+        if rag == "Red" and any(labels):
+            series["data_labels"] = {"value": True, "position": "right", "font": {"size": 7, "color": F.RAG_FONT["Red"]},
+                                     "custom": [{"value": text} if text else {"delete": True} for text in labels]}
+        chart.add_series(series)
     axis = {"num_font": {"size": 9}, "name_font": {"size": 9}, "num_format": "0.00", "crossing": 1,
             "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}}
     chart.set_x_axis({**axis, "name": "SPI (schedule)", "label_position": "low", "min": x_low, "max": x_high})
@@ -237,22 +270,27 @@ def _scatter_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
 
 
 def _s_curve_chart(workbook: Workbook, data: dict[str, Any], money_axis: str) -> Any:
-    col, first, last = data["curve"]
+    col, first, last, shown = data["curve"]
     chart = workbook.add_chart({"type": "line"})
-    styles = (("PV", 1, F.SERIES["pv"], "dash"), ("EV", 2, F.SERIES["ev"], "solid"), ("AC", 3, F.SERIES["ac"], "solid"),
-              ("EAC forecast", 4, F.SERIES["eac"], "round_dot"), ("BAC", 5, F.SERIES["bac"], "long_dash"))
-    for name, offset, colour, dash in styles:
-        chart.add_series({"name": name, "categories": _ref(first, col, last, col), "values": _ref(first, col + offset, last, col + offset),
-                          "line": {"color": colour, "width": 2.25, "dash_type": dash}})
-    chart.set_x_axis({"num_format": "mmm yy", "num_font": {"size": 8}, "date_axis": False})
+    if not shown:  # no progress yet: an empty chart with its title still says what it would show
+        chart.add_series({"name": "No progress", "categories": _ref(first, col, last, col), "values": _ref(first, col + 1, last, col + 1)})
+    for index in shown:
+        name, _, colour, dash = S_CURVE[index]
+        chart.add_series({"name": name, "categories": _ref(first, col, last, col), "values": _ref(first, col + 1 + index, last, col + 1 + index),
+                          "line": {"color": F.SERIES[colour], "width": 2.25, "dash_type": dash}})
+    months = last - first + 1
+    step = next((k for k in (1, 2, 3, 6, 12, 24) if months / k <= 14), 36)  # at most 14 month labels
+    chart.set_x_axis({"num_format": "mmm yy", "num_font": {"size": 8}, "date_axis": False, "interval_unit": step, "interval_tick": step})
     chart.set_y_axis({"num_format": money_axis, "num_font": {"size": 9}, "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
-    _style_chart(chart, "Portfolio S-curve: cumulative PV, EV, AC and forecast")
+    chart.show_blanks_as("gap")
+    _style_chart(chart, "Portfolio S-curve: PV, EV, AC to date, forecast to EAC")
     return chart
 
 
 def _team_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
     col, first, last, months = data["team"]
-    chart = workbook.add_chart({"type": "bar"})
+    # Columns, not bars: a bar chart lists its legend bottom-up, so the months read backwards.
+    chart = workbook.add_chart({"type": "column"})
     colours = ("#2F75B5", "#9DC3E6", "#DEEBF7")
     if months == 0:  # no loading figures: an empty chart with its title still says so
         chart.add_series({"name": "No loading", "categories": _ref(first, col, last, col), "values": _ref(first, col + 1, last, col + 1)})
@@ -260,48 +298,7 @@ def _team_chart(workbook: Workbook, data: dict[str, Any]) -> Any:
         chart.add_series({"name": [NAME, 2, col + offset], "categories": _ref(first, col, last, col),
                           "values": _ref(first, col + offset, last, col + offset), "fill": {"color": colours[(offset - 1) % 3]},
                           "border": {"color": "#1F4E79" if offset == 1 else "#9DC3E6"}})
-    chart.set_x_axis({"num_format": "0%", "num_font": {"size": 9}, "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_y_axis({"num_font": {"size": 9}, "reverse": True})
+    chart.set_y_axis({"num_format": "0%", "num_font": {"size": 9}, "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_x_axis({"num_font": {"size": 8}})
     _style_chart(chart, "Utilisation by team (this month and the next two)")
     return chart
-
-
-def _exceptions(sheet: Worksheet, styles: Styles, model: ReportModel) -> int:
-    """The exceptions list as merged rows on the grid (an Excel Table cannot span columns)."""
-    row = EXCEPTIONS_ROW
-    more = model.exceptions["name"].astype(str).str.startswith("… and ").sum() if len(model.exceptions) else 0
-    title = "Exceptions needing attention"
-    if more:
-        title += f" — the first {MAX_PER_KIND} of each kind, the most material first"
-    sheet.write_string(row, 0, title, styles.heading)
-    row += 1
-    for _, header, c1, c2 in EXCEPTION_SPANS:
-        if c1 == c2:
-            sheet.write_string(row, c1, header, styles.header)
-        else:
-            sheet.merge_range(row, c1, row, c2, header, styles.header)
-    frame = model.exceptions
-    if not len(frame):
-        sheet.write_string(row + 1, 0, "No exceptions this period.", styles.note)
-        return row + 1
-    body = styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9")
-    kind_formats = {kind: styles.get(text_wrap=True, valign="top", border=1, border_color="#D9D9D9", bold=True, font_color=colour)
-                    for kind, colour in (("Left out", F.RAG_FONT["Red"]), ("Red project", F.RAG_FONT["Red"]), ("Over-allocated", F.RAG_FONT["Amber"]))}
-    widths = {field: (c2 - c1 + 1) * GRID_WIDTH for field, _, c1, c2 in EXCEPTION_SPANS}
-    records = frame.to_dict("records")
-    for record in records:
-        row += 1
-        lines = 1
-        for field, _, c1, c2 in EXCEPTION_SPANS:
-            value = record.get(field)
-            text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-            cell_format = kind_formats.get(text, body) if field == "kind" else body
-            if c1 == c2:
-                sheet.write_string(row, c1, text, cell_format)
-            else:
-                sheet.merge_range(row, c1, row, c2, "", cell_format)
-                sheet.write_string(row, c1, text, cell_format)
-            lines = max(lines, wrapped_lines(text, widths[field]) if text else 1)
-        # Merged cells never grow to fit wrapped text, in Excel or LibreOffice: set the height.
-        sheet.set_row(row, LINE_HEIGHT * lines + 2.25)
-    return row

@@ -36,7 +36,7 @@ from pmo_xl.usecases import load_portfolio, write_report
 # openpyxl cannot keep sparklines when it reads a file and says so; the tests count them in the XML.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
-EXPECTED_SHEETS = ["Dashboard", "Exceptions", "Roadmap", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Over-allocations",
+EXPECTED_SHEETS = ["Dashboard", "Exceptions", "Roadmap", "Milestone timeline", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Over-allocations",
                    "Earned Value", "EV forecasts", "Risks", "Milestones", "Data Quality"]
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "nan", "NaN", "inf", "-inf"}
 # Text a PM could type that a careless writer would turn into a formula.

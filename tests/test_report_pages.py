@@ -108,7 +108,7 @@ def test_none_writes_no_pages_from_settings_or_the_command_line(tmp_path: Path, 
 
 
 def test_pack_order_puts_the_executive_pages_first(book_all: openpyxl.Workbook) -> None:
-    assert book_all.sheetnames[:5] == ["Dashboard", "Exceptions", "Roadmap", INDEX, PAGES]
+    assert book_all.sheetnames[:6] == ["Dashboard", "Exceptions", "Roadmap", "Milestone timeline", INDEX, PAGES]
 
 
 def test_choice_words() -> None:

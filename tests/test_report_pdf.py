@@ -27,7 +27,7 @@ REQUIRED = bool(os.environ.get("PMO_REQUIRE_LIBREOFFICE"))
 HAVE_SOFFICE = find_soffice() is not None
 needs_libreoffice = pytest.mark.skipif(not HAVE_SOFFICE and not REQUIRED, reason="LibreOffice (soffice) is not installed")
 SHEET_TITLES = {
-    "Dashboard": "Contoso transformation portfolio", "Exceptions": "Exceptions and what the committee is asked for", "Roadmap": "Roadmap", "Project index": "Project pages", "Portfolio": "Portfolio",
+    "Dashboard": "Contoso transformation portfolio", "Exceptions": "Exceptions and what the committee is asked for", "Roadmap": "Roadmap", "Milestone timeline": "Milestone timeline", "Project index": "Project pages", "Portfolio": "Portfolio",
     "Priorities": "Priorities and portfolio selection", "Resources": "Resources: capacity and loading", "Over-allocations": "Over-allocations",
     "Earned Value": "Earned value and earned schedule", "EV forecasts": "Estimates at completion", "Risks": "Risks",
     "Milestones": "Milestones", "Data Quality": "Data quality",

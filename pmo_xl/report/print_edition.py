@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pmo_xl.report.model import ReportModel
 
 PRINT_ROWS: Final = 100
+PRINT_TIMELINE: Final = 60  # about two printed pages: the timeline is in the executive pack
 WORKBOOK, PRINT = "workbook", "print"
 
 
@@ -86,6 +87,20 @@ def cut_list(model: ReportModel, frame: pd.DataFrame, sheet: str, what: str) -> 
     return frame.head(PRINT_ROWS), Cut(sheet, f"the first {PRINT_ROWS}, {what}", PRINT_ROWS, len(frame))
 
 
+def cut_timeline(model: ReportModel, frame: pd.DataFrame) -> tuple[pd.DataFrame, Cut | None]:
+    """The Milestone timeline's list in print: the milestones off plan only (missed, slipped, achieved
+    late), at most PRINT_TIMELINE, the most material kept (missed, then the largest slips), in the
+    list's own order (by programme, then date)."""
+    if not printing(model) or len(frame) <= PRINT_TIMELINE:
+        return frame, None
+    off = frame[frame["state"].isin(("Missed", "Slipped", "Achieved late"))]
+    rank = off["state"].map({"Missed": 0, "Slipped": 1, "Achieved late": 2}).to_numpy()
+    keep = np.sort(np.lexsort((-off["slip_days"].fillna(0).to_numpy(dtype=float), rank))[:PRINT_TIMELINE])
+    shown = off.iloc[keep]
+    what = "the milestones off plan" + (", missed and the largest slips first" if len(off) > PRINT_TIMELINE else "")
+    return shown, Cut("Milestone timeline", what, len(shown), len(frame))
+
+
 def all_cuts(model: ReportModel) -> list[Cut]:
     """Every cut the print edition makes, as the sheets make them (the same calls on the same frames)."""
     cuts: list[Cut | None] = [cut_portfolio(model, model.portfolio, "Portfolio")[1]]
@@ -101,6 +116,11 @@ def all_cuts(model: ReportModel) -> list[Cut]:
     if model.milestones is not None:
         cuts.append(cut_list(model, milestone_list(model.milestones), "Milestones", MILESTONES_WHAT)[1])
     cuts.append(cut_list(model, model.data_quality.issues, "Data Quality", "errors first")[1])
+    from pmo_xl.report.model_timeline import build_timeline  # the timeline is built where it is shown
+
+    timeline = build_timeline(model.milestones, model.portfolio, model.period)
+    if timeline is not None:
+        cuts.insert(0, cut_timeline(model, timeline.milestones)[1])
     return [c for c in cuts if c is not None]
 
 
@@ -129,9 +149,11 @@ def milestone_list(result: object) -> pd.DataFrame:
 def print_contents(model: ReportModel) -> list[str]:
     """What the PDF holds, one line per part, for the command line."""
     pages = model.project_pages
-    lines = ["executive pack: Dashboard, Exceptions (with what the committee is asked for), Roadmap"
+    lines = ["executive pack: Dashboard, Exceptions (with what the committee is asked for), Roadmap, Milestone timeline"
              + (f", {len(pages.pages)} project pages with their index" if pages is not None and pages.pages else ", no project pages")]
     cuts = all_cuts(dataclasses.replace(model, edition=PRINT))
+    lines += [f"  {c.sheet}: {c.what} ({c.shown} of {c.total})" for c in cuts if c.sheet not in APPENDICES]
+    cuts = [c for c in cuts if c.sheet in APPENDICES]
     full = [sheet for sheet in APPENDICES if sheet not in {c.sheet for c in cuts}]
     lines.append("appendices" + (f" in full: {', '.join(full)}" if full else ""))
     lines += [f"  {c.sheet}: {c.what} ({c.shown} of {c.total})" for c in cuts]

@@ -1,7 +1,7 @@
 """The report WRITERS, one module per sheet, in the order the pack prints them (XlsxWriter only).
 
 The executive pack first (Dashboard, Exceptions with what the committee is asked for, Roadmap,
-project pages), then the detail sheets as appendices.
+Milestone timeline, project pages), then the detail sheets as appendices.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pmo_xl.report.sheets.project_pages import write_project_index, write_projec
 from pmo_xl.report.sheets.resources import write_overallocations, write_resources
 from pmo_xl.report.sheets.risks import write_risks
 from pmo_xl.report.sheets.roadmap import write_roadmap
+from pmo_xl.report.sheets.timeline import write_timeline
 
 # A writer returns None when its sheet has nothing to show in this pack (no project pages chosen).
 SheetWriter = Callable[[Workbook, Styles, ReportModel], Worksheet | None]
@@ -32,6 +33,7 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Dashboard", write_dashboard),
     ("Exceptions", write_exceptions),
     ("Roadmap", write_roadmap),
+    ("Milestone timeline", write_timeline),
     ("Project index", write_project_index),
     ("Project pages", write_project_pages),
     ("Portfolio", write_portfolio),

@@ -51,6 +51,7 @@ class CellKind(enum.StrEnum):
     SCORE = "score"
     RAG = "rag"  # Red/Amber/Green, centred (the sheet colours it)
     TREND = "trend"  # an arrow, centred
+    MARKER = "marker"  # a short mark (the Milestone timeline's diamonds), centred
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class Styles:
             props["num_format"] = number_format
         if kind == "wrap":
             props["text_wrap"] = True
-        if kind in ("rag", "trend"):
+        if kind in ("rag", "trend", "marker"):
             props["align"] = "center"
         props.update(extra)
         return self.get(**props)

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
+from pmo_xl.pipeline import run_portfolio
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.report.sheets.dashboard import LAST_ROW, MAX_LABELS
 from pmo_xl.report.sheets.exceptions import HEADER_ROW
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not
 
 @pytest.fixture(scope="module")
 def model(sample_workbook: Path) -> ReportModel:
-    return build_report_model(load_portfolio(sample_workbook))
+    return build_report_model(run_portfolio(load_portfolio(sample_workbook)))
 
 
 @pytest.fixture(scope="module")

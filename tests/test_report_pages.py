@@ -166,9 +166,10 @@ def test_only_the_main_cause_of_an_over_allocation_gets_a_page_for_it() -> None:
 
 
 def test_sample_pages_name_only_main_causes(portfolio: Portfolio) -> None:
+    from pmo_xl.pipeline import run_portfolio
     from pmo_xl.report.model import build_report_model
 
-    model = build_report_model(portfolio)
+    model = build_report_model(run_portfolio(portfolio))
     over = model.resources.overallocations
     over = over[over["period"].dt.to_period("M").dt.start_time == model.period]
     first = [(str(c).split(" ")[:2], e) for c, e in zip(over["causes"], over["excess_hours"], strict=True) if c]

@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from pmo_xl.pipeline import run_portfolio
 from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.report.model_timeline import OFF_PLAN
 from pmo_xl.report.print_edition import PRINT, cut_timeline
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not
 
 @pytest.fixture(scope="module")
 def model(sample_workbook: Path) -> ReportModel:
-    return build_report_model(load_portfolio(sample_workbook))
+    return build_report_model(run_portfolio(load_portfolio(sample_workbook)))
 
 
 @pytest.fixture(scope="module")

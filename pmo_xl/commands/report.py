@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--pdf", action="store_true", help="also write a PDF of the pack (needs LibreOffice)")
     parser.add_argument("--project-pages", choices=("all", "exceptions", "none"), type=str.lower,
                         help="one printed page per project: all approved, active and on-hold projects; exceptions (Red, Amber, "
-                        "milestone missed or slipped, loading an over-allocated person); or none "
+                        "milestone missed or slipped, or the main cause of a person's over-allocation); or none "
                         "(default: the Settings choice 'Project pages in the report', else exceptions)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(run=run)

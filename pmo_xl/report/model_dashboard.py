@@ -1,4 +1,4 @@
-"""Report-model pieces of the Dashboard: KPI tiles with their change, chart series, exceptions.
+"""Report-model pieces of the Dashboard (KPI tiles with their change, chart series) and of the Exceptions sheet (the exceptions list).
 
 Which figures (each also recomputed for the month before, as last period's value):
   - projects active or on hold: status Active or On hold and started by the end of the month;

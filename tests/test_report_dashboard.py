@@ -120,3 +120,17 @@ def test_exceptions_sheet_holds_the_asks_then_the_exceptions(book: openpyxl.Work
     assert len(kinds) == len(model.exceptions) > 0 and kinds == model.exceptions["kind"].tolist()
     headings = [r[0] for r in rows if r[0] and r[2] is None]
     assert headings[0].startswith("Needs from the committee") and headings[1].startswith("Exceptions needing attention")
+
+
+def test_forecast_rises_from_ac_to_eac_at_each_forecast_finish() -> None:
+    """Per project: a straight line from AC now to EAC at its forecast finish, then EAC; a project due by
+    now is at its EAC at once; one with no EAC stays at its AC."""
+    from pmo_xl.report.model_s_curve import _forecast
+
+    first = np.datetime64("2026-01", "M")
+    finish = np.array(["2026-05", "2026-02", "NaT", "2026-07"], dtype="datetime64[M]")
+    got = _forecast(np.array([10.0, 50.0, 20.0, 5.0]), np.array([50.0, 80.0, 40.0, np.nan]), finish, first, 8, at=2)
+    assert got[0, 2:].tolist() == [10.0, 30.0, 50.0, 50.0, 50.0, 50.0]  # March (now) to May: two steps of 20
+    assert got[1, 2:].tolist() == [80.0] * 6  # finish before the status month: at EAC at once
+    assert got[2, 2:].tolist() == [40.0] * 6  # no forecast finish: at EAC at once
+    assert got[3, 2:].tolist() == [5.0] * 6  # no EAC: stays at AC

@@ -34,7 +34,6 @@ from pmo_xl.compute.milestones import compute_milestones  # noqa: E402
 from pmo_xl.compute.priority import compute_priorities  # noqa: E402
 from pmo_xl.compute.risk import compute_risk  # noqa: E402
 from pmo_xl.model import Portfolio  # noqa: E402
-from pmo_xl.options import options_with  # noqa: E402
 from pmo_xl.pipeline import portfolio_at, run_portfolio  # noqa: E402
 from pmo_xl.report.model import build_report_model  # noqa: E402
 from pmo_xl.report.write import write_report_model  # noqa: E402
@@ -111,8 +110,7 @@ def stages(projects: int, runs: int, workbook: Path | None = None, pages: tuple[
 
 def compute_and_write(portfolio: Portfolio, runs: int, pages: str | None) -> None:
     """Compute + write (PDF excluded), the figure the report target is set on, for one project-pages choice."""
-    options = options_with(project_pages=pages) if pages else None
-    model_t, model_c, model = timed(lambda: build_report_model(run_portfolio(portfolio, options)), runs)
+    model_t, model_c, model = timed(lambda: build_report_model(run_portfolio(portfolio), project_pages=pages), runs)
     view = model.project_pages
     print(f"  project pages: {pages or 'the Settings choice'} -> {len(view.pages) if view else 0} pages "
           f"of {view.candidates if view else 0} projects", flush=True)

@@ -135,3 +135,16 @@ def test_forecast_rises_from_ac_to_eac_at_each_forecast_finish() -> None:
     assert got[1, 2:].tolist() == [80.0] * 6  # finish before the status month: at EAC at once
     assert got[2, 2:].tolist() == [40.0] * 6  # no forecast finish: at EAC at once
     assert got[3, 2:].tolist() == [5.0] * 6  # no EAC: stays at AC
+
+
+def test_print_edition_cuts_the_asks_and_says_so(model: ReportModel) -> None:
+    import dataclasses
+
+    from pmo_xl.report.print_edition import PRINT, PRINT_NEEDS, cut_needs, print_contents
+
+    many = pd.concat([model.committee_needs] * (PRINT_NEEDS // len(model.committee_needs) + 2), ignore_index=True)
+    printed = dataclasses.replace(model, edition=PRINT, committee_needs=many)
+    shown, cut = cut_needs(printed, many)
+    assert len(shown) == PRINT_NEEDS and cut.total == len(many) and shown.equals(many.head(PRINT_NEEDS))
+    assert cut_needs(model, many)[1] is None  # the workbook keeps every ask
+    assert any(line.strip().startswith("Exceptions: the first 30 asks") for line in print_contents(dataclasses.replace(model, committee_needs=many)))

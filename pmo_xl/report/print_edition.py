@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 PRINT_ROWS: Final = 100
 PRINT_TIMELINE: Final = 60  # about two printed pages: the timeline is in the executive pack
+PRINT_NEEDS: Final = 30  # the committee's asks on the Exceptions sheet: about two printed pages
 WORKBOOK, PRINT = "workbook", "print"
 
 
@@ -87,6 +88,14 @@ def cut_list(model: ReportModel, frame: pd.DataFrame, sheet: str, what: str) -> 
     return frame.head(PRINT_ROWS), Cut(sheet, f"the first {PRINT_ROWS}, {what}", PRINT_ROWS, len(frame))
 
 
+def cut_needs(model: ReportModel, frame: pd.DataFrame) -> tuple[pd.DataFrame, Cut | None]:
+    """The committee's asks in print: the first PRINT_NEEDS (the list runs Red first, then the biggest budget)."""
+    if not printing(model) or len(frame) <= PRINT_NEEDS:
+        return frame, None
+    what = f"the first {PRINT_NEEDS} asks, Red projects and the biggest budgets first"
+    return frame.head(PRINT_NEEDS), Cut("Exceptions", what, PRINT_NEEDS, len(frame))
+
+
 def cut_timeline(model: ReportModel, frame: pd.DataFrame) -> tuple[pd.DataFrame, Cut | None]:
     """The Milestone timeline's list in print: the milestones off plan only (missed, slipped, achieved
     late), at most PRINT_TIMELINE, the most material kept (missed, then the largest slips), in the
@@ -121,6 +130,7 @@ def all_cuts(model: ReportModel) -> list[Cut]:
     timeline = build_timeline(model.milestones, model.portfolio, model.period)
     if timeline is not None:
         cuts.insert(0, cut_timeline(model, timeline.milestones)[1])
+    cuts.insert(0, cut_needs(model, model.committee_needs)[1])
     return [c for c in cuts if c is not None]
 
 

@@ -6,7 +6,8 @@ RAG, its reason and its budget beside it — and the exceptions (Red projects, l
 milestones missed or slipped, over-allocated people), at most MAX_PER_KIND of each kind, the most
 material first (what was left out of the figures first), with a last row saying how many more
 there are and on which sheet. Pages break
-between sections and kinds, never inside a row.
+between sections and kinds, never inside a row. In print the asks are cut to the first PRINT_NEEDS
+(see print_edition.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_dashboard import MAX_PER_KIND
+from pmo_xl.report.print_edition import cut_needs
 from pmo_xl.report.sheets.common import LINE_HEIGHT, Styles, page_setup, set_width, sheet_title, wrapped_lines
 
 NAME = "Exceptions"
@@ -42,6 +44,9 @@ def write_exceptions(workbook: Workbook, styles: Styles, model: ReportModel) -> 
         sheet.write_string(HEADER_ROW, col, header, styles.header)
     writer = _Rows(sheet, styles)
     writer.section(f"Needs from the committee — what each project manager asks for in {model.period_label}")
+    needs, cut = cut_needs(model, needs)
+    if cut:
+        writer.note(cut.note.capitalize())
     if len(needs):
         writer.rows(_needs_rows(needs, model.currency))
     else:

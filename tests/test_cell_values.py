@@ -110,6 +110,20 @@ def test_dates_outside_pandas_range_are_located_errors_not_crashes():
     assert codes == {"date-as-text", "date-out-of-range"}  # read as that date, then refused as implausible
 
 
+def test_date_cells_read_fast_give_the_day_numpy_gives():
+    """The toordinal path (plain dates, naive datetimes) and numpy's cast agree on every kind of date cell."""
+    aware = D(2026, 1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5)))  # numpy reads it in UTC: 2025-12-31
+    values = [dt.date(2026, 3, 4), D(2026, 3, 4, 23, 59), D(1, 1, 1), dt.date(9999, 12, 31), pd.Timestamp("2026-03-04 10:00"),
+              np.datetime64("2026-05-01"), aware, D(2100, 12, 31, 12)]
+    cells = cells_module.classify(np.array(values + [None], dtype=object)[:-1])
+    with pytest.warns(UserWarning):  # numpy's own warning about the aware datetime, on both sides
+        expected = np.array(values + [None], dtype=object)[:-1].astype("datetime64[D]").astype("datetime64[us]")
+        found = cells_module._date_cells(cells, np.arange(len(values)))
+    assert found.tolist() == expected.tolist()
+    assert outcome(FINISH, [D(2026, 3, 4, 23, 59), dt.date(2100, 12, 31), dt.date(2101, 1, 1)]) == [
+        (pd.Timestamp("2026-03-04"), None), (pd.Timestamp("2100-12-31"), None), (None, "date-out-of-range")]
+
+
 def test_one_far_date_costs_its_row_never_the_register():
     portfolio = validate(tables(Projects=[project("P1", finish="9999-12-31"), project("P2", start="0001-01-01"), project("P3")]))
     assert portfolio.registers["Projects"]["project_id"].tolist() == ["P3"]

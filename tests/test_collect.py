@@ -108,9 +108,10 @@ def risk(rid: str, title: str, probability: object, impact: object = 3, status: 
 
 
 def craft_update(path: Path, lines: list[tuple[str, object]], tables: dict[str, tuple[str, list[str], list[list[object]]]],
-                 *, version: int | None = 2, hidden: tuple[str, ...] = (), vba: bool = False, header_row0: int = 3) -> Path:
-    """An update workbook laid out by hand: older templates, macro-enabled files, hidden sheets."""
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+                 *, version: int | None = 2, hidden: tuple[str, ...] = (), vba: bool = False, header_row0: int = 3,
+                 date_1904: bool = False) -> Path:
+    """An update workbook laid out by hand: older templates, macro-enabled files, hidden sheets, the 1904 date system."""
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "date_1904": date_1904})
     if version is not None:
         workbook.define_name(VERSION_NAME, f"={version}")
     if vba:

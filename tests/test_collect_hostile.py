@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_collect import D, out_rows, risk, update, write_test_portfolio
+from test_collect import D, craft_update, out_rows, risk, standard_lines, update, write_test_portfolio
 
 from pmo_xl.collect import Limits, Status, collect_updates
 from pmo_xl.collect import isolate as isolate_module
@@ -277,3 +277,22 @@ def test_the_command_line_shows_each_file_on_one_line(mixed: dict[str, object], 
     lines = [line for line in text.splitlines() if "red.xlsx" in line or "t\\xe9.xlsx" in line]
     assert len(lines) == 2, text
     assert signal.SIGABRT  # the module is used by the isolation tests above
+
+
+def test_serial_dates_in_a_1904_update_count_from_1904(tmp_path) -> None:
+    """Dates typed as plain numbers mean another day in a 1904 file (old Mac Excel): read in each file's own system,
+    also when a 1904 file and a 1900 file are parsed in one batch."""
+    portfolio = write_test_portfolio(tmp_path / "PMO.xlsx")
+    box = tmp_path / "updates"
+    box.mkdir()
+    serial = 44931.0  # as a number in a date cell: 2023-01-05 from 1900, 2027-01-06 from 1904
+    for name, pid, mac in (("PRJ-004-pc.xlsx", "PRJ-004", False), ("PRJ-005-mac.xlsx", "PRJ-005", True)):
+        lines = [(k, serial if k == "Submitted on" else v) for k, v in standard_lines(pid)]
+        craft_update(box / name, lines, {"Milestones": ("tblMilestones", ["Milestone", "Baseline date", "Forecast date"],
+                                                        [["Go-live", serial, D(2027, 2, 1)]])}, date_1904=mac)
+    result = collect_updates(box, portfolio, write_feedback_files=False, jobs=1)
+    assert {f.name: str(f.status) for f in result.files} == {"PRJ-004-pc.xlsx": "accepted", "PRJ-005-mac.xlsx": "accepted"}
+    milestones = {r[0]: r[2:4] for r in out_rows(result.out, "Milestones") if r[0] in ("PRJ-004", "PRJ-005")}
+    assert milestones == {"PRJ-004": [D(2023, 1, 5), D(2027, 2, 1)], "PRJ-005": [D(2027, 1, 6), D(2027, 2, 1)]}
+    submitted = {f.name: f.submitted for f in result.files}
+    assert submitted == {"PRJ-004-pc.xlsx": D(2023, 1, 5), "PRJ-005-mac.xlsx": D(2027, 1, 6)}

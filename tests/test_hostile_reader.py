@@ -3,8 +3,9 @@
 Each case runs `pmo-xl` in a subprocess under a memory cap (RLIMIT_AS) and a timeout, so an abort,
 a runaway allocation or a hang fails the case instead of the run: a stray cell at XFD1048576, a
 table over the whole sheet, zip bombs (honest and lying headers), one endless row, UTF-16 sheet
-parts, rows typed below a table, an .xls under another name, an .ods, a control character in a
-file name. Every case also checks that the input's bytes are unchanged.
+parts, rows typed below a table, a second table and cells beside or below a register, an .xls
+under another name, .ods and .xlsb files (far values, zip bombs, the 1904 date system), a control
+character in a file name. Every case also checks that the input's bytes are unchanged.
 """
 
 from __future__ import annotations
@@ -247,23 +248,81 @@ def test_rows_typed_below_a_table_are_read_and_flagged(tmp_path, base):
     assert [i for i in issues if i["row"] == 4 and i["column"] == "L"], issues  # the row's own values are checked
 
 
+def test_a_second_table_and_cells_beside_or_below_a_register_are_named_not_silently_dropped(tmp_path, base):
+    """What a register's sheet holds outside the register is not read: each kind gets one located warning."""
+    member = sheet_member(base, "Projects")
+
+    def extras(xml: bytes) -> bytes:
+        cell = lambda ref, text: f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()  # noqa: E731
+        # the base's table covers A1:W3; rows 2 and 3 get a note in Y, row 7 (after blank rows) a list in B..C
+        xml = re.sub(rb'(<row r="2"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cell("Y2", "ask Ann") + m.group(2), xml, count=1,
+                     flags=re.S)
+        xml = re.sub(rb'(<row r="3"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cell("Y3", "late") + m.group(2), xml, count=1,
+                     flags=re.S)
+        below = b'<row r="7">' + cell("B7", "Ideas") + cell("C7", "Later") + b"</row>"
+        return xml.replace(b"</sheetData>", below + b"</sheetData>", 1)
+
+    path = rewritten(base, tmp_path / "extras.xlsx", {member: extras})
+    raw = read_workbook(path, ALL_TABLES).tables["Projects"]
+    assert raw.row_numbers == [2, 3]  # what is outside the table is not read as projects
+    code, issues = validate_json(path)
+    found = [(i["code"], i["sheet"], i["row"], i["column"], i["severity"]) for i in issues if i["code"] == "outside-table"]
+    assert found == [("outside-table", "Projects", 2, "Y", "warning"), ("outside-table", "Projects", 7, "B", "warning")]
+    messages = [i["message"] for i in issues if i["code"] == "outside-table"]
+    assert "2 cells with values beside the table tblProjects" in messages[0] and "rows 2-3" in messages[0]
+    assert "2 cells with values below the table tblProjects" in messages[1] and "row 7" in messages[1]
+    assert validate_json(base)[1] == [i for i in issues if i["code"] != "outside-table"]  # nothing else changes
+
+
+def test_a_second_table_on_a_register_sheet_is_named(tmp_path):
+    """A second Excel Table on a register's sheet: one located warning; a register's own table elsewhere is read."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    from pmo_xl.schema.registers import PROJECTS, RISKS
+
+    path = tmp_path / "two-tables.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Projects")
+    headers = [c.header for c in PROJECTS.columns]
+    row = ["P1", "CRM", None, None, None, None, None, "Active", None, dt.date(2026, 1, 1), dt.date(2026, 12, 31), 1000.0]
+    sheet.add_table(0, 0, 1, len(headers) - 1, {"name": PROJECTS.table, "columns": [{"header": h} for h in headers],
+                                                 "data": [row + [None] * (len(headers) - len(row))]})
+    sheet.add_table(5, 1, 7, 2, {"name": "tblNotes", "columns": [{"header": "Note"}, {"header": "Who"}],
+                                 "data": [["Check budget", "Ann"], ["Call vendor", "Bo"]]})
+    risk_headers = [c.header for c in RISKS.columns]
+    sheet.add_table(10, 0, 11, len(risk_headers) - 1, {"name": RISKS.table, "columns": [{"header": h} for h in risk_headers],
+                                                       "data": [["R-1", "P1", "Vendor late", None, None, 2, 3]]})
+    book.close()
+    raw = read_workbook(path, ALL_TABLES)
+    assert raw.tables["Projects"].row_numbers == [2] and raw.tables["Risks"].row_numbers == [12]
+    found = [(i.code, i.sheet, i.row, i.column) for t in raw.tables.values() for i in t.issues]
+    assert [f for f in found if f[0] == "second-table"] == [("second-table", "Projects", 6, "B")]  # once, at its first cell
+    assert not [f for f in found if f[0] == "outside-table"]  # the other tables' cells are theirs, not leftovers
+    assert "tblNotes (B6:C8)" in next(i.message for i in raw.tables["Projects"].issues if i.code == "second-table")
+
+
 # --- formats and names -----------------------------------------------------------------------------------
 
 
-def test_an_ods_register_is_read_by_its_sheet_and_headers(tmp_path):
-    cells = lambda values: "".join(  # noqa: E731
-        f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
-        if isinstance(v, (int, float)) else f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
-        for v in values)
-    rows = [["Project ID", "Project name", "Status", "Budget"], ["P1", "CRM", "Active", 1000], ["P2", "ERP", "Active", 2000]]
-    body = "".join(f"<table:table-row>{cells(r)}</table:table-row>" for r in rows)
+def ods_cells(values: list[object], repeat: int = 1) -> str:
+    """.ods cells for `values` (numbers as floats, text as strings), each repeated `repeat` times across."""
+    across = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return "".join(
+        f'<table:table-cell office:value-type="float" office:value="{v}"{across}><text:p>{v}</text:p></table:table-cell>'
+        if isinstance(v, (int, float)) else
+        f'<table:table-cell office:value-type="string"{across}><text:p>{v}</text:p></table:table-cell>' for v in values)
+
+
+def write_ods(path: Path, body: str, sheet: str = "Projects") -> Path:
+    """A minimal .ods whose one sheet holds `body` (table rows as .ods XML)."""
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="Projects">{body}</table:table>'
+               f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}</table:table>'
                '</office:spreadsheet></office:body></office:document-content>')
-    path = tmp_path / "portfolio.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
@@ -271,10 +330,95 @@ def test_an_ods_register_is_read_by_its_sheet_and_headers(tmp_path):
                          'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
                          'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
                          '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    return path
+
+
+ODS_PROJECTS = [["Project ID", "Project name", "Status", "Budget"], ["P1", "CRM", "Active", 1000], ["P2", "ERP", "Active", 2000]]
+
+
+def test_an_ods_register_is_read_by_its_sheet_and_headers(tmp_path):
+    body = "".join(f"<table:table-row>{ods_cells(r)}</table:table-row>" for r in ODS_PROJECTS)
+    # LibreOffice ends every sheet with an empty row repeated to the last row: not a value, not a far cell
+    body += '<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    path = write_ods(tmp_path / "portfolio.ods", body)
     raw = read_workbook(path, ALL_TABLES).tables["Projects"]
     assert raw.table is None and raw.row_numbers == [2, 3] and raw.rows[1][:2] == ["P2", "ERP"]
     code, issues = validate_json(path)
     assert "no-table" in {i["code"] for i in issues}
+
+
+@pytest.mark.parametrize("far, rows_before, repeat", [
+    ("XFD1048576", 1048572, 1),  # one stray value in the last cell of the sheet
+    ("XFD5000", 4996, 1),  # 82 M cells: calamine allocated ~3 GB for it, and aborted under a cap
+    ("XFD1048576", 0, 16384),  # one value repeated across every column of a million rows
+])
+def test_an_ods_with_a_far_value_is_refused_in_one_line(tmp_path, far, rows_before, repeat):
+    body = "".join(f"<table:table-row>{ods_cells(r)}</table:table-row>" for r in ODS_PROJECTS)
+    if repeat == 1:
+        body += (f'<table:table-row table:number-rows-repeated="{rows_before}"><table:table-cell table:number-columns-repeated='
+                 '"16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/>'
+                 f"{ods_cells([1])}</table:table-row>")
+    else:
+        body += f'<table:table-row table:number-rows-repeated="1048573">{ods_cells([1], repeat)}</table:table-row>'
+    line = refused_in_one_line(write_ods(tmp_path / "far.ods", body))
+    assert f"the sheet 'Projects' has a value as far as {far}" in line and "far.ods" in line
+
+
+# --- .xlsb: read by sheet and headers, guarded like .xlsx ----------------------------------------------
+
+
+XLSB_PROJECTS = [["Project ID", "Project name", "Status", "Budget", "Planned start", "Planned finish"],
+                 ["P1", "CRM", "Active", 1000, 44931, 45291], ["P2", "ERP", "Active", 2000, 44931, 45291]]
+
+
+@pytest.mark.parametrize("date_1904", [False, True])
+def test_an_xlsb_register_is_read_with_its_date_system(tmp_path, date_1904):
+    import datetime as dt
+
+    from xlsb_files import table, write_xlsb
+
+    from pmo_xl.usecases import load_portfolio
+
+    path = write_xlsb(tmp_path / "portfolio.xlsb", {"Notes": table([["anything"]]), "Projects": table(XLSB_PROJECTS)},
+                      date_1904=date_1904)
+    raw = read_workbook(path, ALL_TABLES)
+    assert raw.date1904 == date_1904
+    projects = raw.tables["Projects"]
+    assert projects.table is None and projects.row_numbers == [2, 3] and projects.rows[1][:4] == ["P2", "ERP", "Active", 2000.0]
+    epoch = dt.date(1904, 1, 1) if date_1904 else dt.date(1899, 12, 30)
+    starts = load_portfolio(path).projects["start"].tolist()
+    assert [s.date() for s in starts] == [epoch + dt.timedelta(days=44931)] * 2
+    code, issues = validate_json(path)
+    found = issue_codes(issues)
+    assert ("no-table", "Projects", 1, "A") in found and ("serial-date", "Projects", 2, "E") in found
+
+
+def test_an_xlsb_with_a_stray_far_cell_is_a_located_issue(tmp_path):
+    from xlsb_files import table, write_xlsb
+
+    cells = table(XLSB_PROJECTS) | {(1048575, 16383): 1.0}
+    path = write_xlsb(tmp_path / "stray.xlsb", {"Projects": cells, "Risks": table([["Risk ID", "Project ID"], ["R1", "P1"]])})
+    code, issues = validate_json(path)
+    assert code == 1
+    assert ("sheet-too-large", "Projects", 1048576, "XFD") in issue_codes(issues)
+    assert "Risks" not in {i["sheet"] for i in issues if i["code"] == "missing-register"}  # the other sheets are read
+
+
+def test_an_xlsb_zip_bomb_is_refused_at_once(tmp_path):
+    from xlsb_files import table, write_xlsb
+
+    path = write_xlsb(tmp_path / "base.xlsb", {"Projects": table(XLSB_PROJECTS)})
+    line = refused_in_one_line(bomb_zip(tmp_path / "bomb.xlsb", path, "xl/worksheets/sheet1.bin", 32 << 20))
+    assert "bomb.xlsb" in line and "zip bomb" in line
+
+
+def test_cells_beside_a_register_found_by_its_headers_are_named(tmp_path):
+    from xlsb_files import table, write_xlsb
+
+    cells = table(XLSB_PROJECTS) | {(2, 8): "ask Ann"}  # I3, beyond the header's last column (F)
+    path = write_xlsb(tmp_path / "beside.xlsb", {"Projects": cells})
+    code, issues = validate_json(path)
+    assert [(i["row"], i["column"]) for i in issues if i["code"] == "outside-table"] == [(3, "I")]
 
 
 def test_a_file_name_with_control_characters_is_one_escaped_line(tmp_path):

@@ -90,6 +90,7 @@ class Part:
     missing: tuple[str, ...] = ()  # fields whose column is absent from the file
     hidden: bool = False
     uncalculated: dict[tuple[int, str], str] = field(default_factory=dict)  # (row index, field) -> formula never calculated
+    date1904: bool = False  # the file counts date serial numbers from 1904 (old Mac Excel)
 
     def locate(self, index: int, field_name: str) -> tuple[int | None, str | None]:
         """The Excel row and column letter of a value, as laid out in the file."""

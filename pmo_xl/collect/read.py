@@ -196,7 +196,7 @@ def _form_part(raw: RawTable, issues: list[Issue]) -> Part:
                     if position == value_pos and raw.row_numbers[i] in line_field}
     issues.extend(_layout_issues(raw))
     return Part(raw.sheet, fields, [[values.get(f) for f in fields]], [0], {f: letter for f in fields}, field_rows, missing,
-                raw.hidden, uncalculated)
+                raw.hidden, uncalculated, raw.date1904)
 
 
 def _table_part(raw: RawTable, register: Register, issues: list[Issue]) -> Part:
@@ -237,7 +237,7 @@ def _table_part(raw: RawTable, register: Register, issues: list[Issue]) -> Part:
     uncalculated = {(i, by_position[position]): formula for (i, position), formula in raw.uncalculated.items()
                     if position in by_position}
     issues.extend(_layout_issues(raw))
-    return Part(raw.sheet, fields, rows, list(raw.row_numbers), letters, None, missing, raw.hidden, uncalculated)
+    return Part(raw.sheet, fields, rows, list(raw.row_numbers), letters, None, missing, raw.hidden, uncalculated, raw.date1904)
 
 
 def _layout_issues(raw: RawTable) -> list[Issue]:

@@ -17,7 +17,9 @@ import hashlib
 import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import pandas as pd
 
@@ -33,6 +35,8 @@ from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.register import parse_register
 from pmo_xl.raw import RawTable
 from pmo_xl.schema.columns import Register
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -56,8 +60,26 @@ def plain(value: object) -> object:
     return value
 
 
+def by_date_system(parts: list[Part], parse: Callable[[list[Part], bool], list[T]]) -> list[T]:
+    """`parse` run once per date system in the batch, results back in `parts` order.
+
+    A serial number typed in a date cell means another day in a 1904 file (old Mac Excel), so
+    files of the two systems are never stacked into one conversion.
+    """
+    results: list[T | None] = [None] * len(parts)
+    for date1904 in sorted({part.date1904 for part in parts}):
+        positions = [k for k, part in enumerate(parts) if part.date1904 == date1904]
+        for k, result in zip(positions, parse([parts[k] for k in positions], date1904), strict=True):
+            results[k] = result
+    return results  # type: ignore[return-value]  # every position is filled: each part has one system
+
+
 def parse_parts(register: Register, parts: list[Part]) -> list[ParsedPart]:
-    """Parse the same table of many files in one `parse_register` call and split the result back."""
+    """Parse the same table of many files in one `parse_register` call (one per date system) and split the result back."""
+    return by_date_system(parts, lambda group, date1904: _parse_stacked(register, group, date1904))
+
+
+def _parse_stacked(register: Register, parts: list[Part], date1904: bool) -> list[ParsedPart]:
     fields = register.fields
     results = [ParsedPart([None] * len(part.rows), []) for part in parts]
     stacked: list[list[object]] = []
@@ -75,7 +97,7 @@ def parse_parts(register: Register, parts: list[Part]) -> list[ParsedPart]:
         return results
     # header_row 0 and a table name: the stacked table has no layout of its own to report on
     raw = RawTable("(batch)", "(batch)", 0, 1, [c.header for c in register.columns], stacked,
-                   list(range(1, len(stacked) + 1)), uncalculated=uncalculated)
+                   list(range(1, len(stacked) + 1)), uncalculated=uncalculated, date1904=date1904)
     parsed = parse_register(raw, register)
     by_letter = {column_letter(1 + k): f for k, f in enumerate(fields)}
     for found in parsed.issues:
@@ -96,11 +118,15 @@ def parse_parts(register: Register, parts: list[Part]) -> list[ParsedPart]:
 
 def parse_header(forms: list[Part]) -> list[tuple[dict[str, object], list[Issue]]]:
     """The header lines of every form, typed value by value (a bad optional line never hides the rest)."""
+    return by_date_system(forms, _parse_header)
+
+
+def _parse_header(forms: list[Part], date1904: bool) -> list[tuple[dict[str, object], list[Issue]]]:
     out: list[tuple[dict[str, object], list[Issue]]] = [({}, []) for _ in forms]
     for column in HEADER_COLUMNS:
         cells = pd.Series([form.rows[0][form.fields.index(column.field)] for form in forms], dtype=object)
         formulas = {p: form.uncalculated[(0, column.field)] for p, form in enumerate(forms) if (0, column.field) in form.uncalculated}
-        converted = convert_column(cells, column, formulas)
+        converted = convert_column(cells, column, formulas, date1904=date1904)
         for p, value in enumerate(converted.values.tolist()):
             out[p][0][column.field] = plain(value)
         for problem in converted.problems:

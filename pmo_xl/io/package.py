@@ -280,26 +280,6 @@ class Package:
         return tables
 
 
-def check_zip_budget(path: str | os.PathLike[str]) -> None:
-    """For .xlsb/.ods (read by calamine alone): every part inflated once within the budget first."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise PackageError("the file is damaged (not a readable zip); ask for it again") from None
-    package = Package.__new__(Package)
-    package.path, package.source, package.inflated, package.archive = os.fspath(path), os.fspath(path), 0, archive
-    try:
-        package._check_declared_sizes()
-        for info in archive.infolist():
-            if not info.filename.endswith("/"):
-                for _ in package.chunks(info.filename):
-                    pass
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, struct.error):
-        raise PackageError("the file is damaged (a part of it cannot be inflated); ask for it again") from None
-    finally:
-        archive.close()
-
-
 def _table_definition(xml: bytes, sheet: str) -> TableDef | None:
     root = _TABLE_ROOT.search(xml)
     if root is None:

@@ -21,13 +21,16 @@ Nothing here interprets values: that is parsing. Macros are never run.
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as calamine
 
+from pmo_xl.io.extent import ZipSheets, sheet_extents
 from pmo_xl.io.grid import data_rows, find_header_row, first_blank_row, formula_rows, has_content, row_slice
-from pmo_xl.io.package import Package, PackageError, TableDef, check_zip_budget
+from pmo_xl.io.outside import outside_register
+from pmo_xl.io.package import Package, PackageError, TableDef
 from pmo_xl.io.sheet_scan import SheetScan, scan_sheet_xml
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.raw import RawTable, RawWorkbook, WorkbookReadError
@@ -103,8 +106,6 @@ def _is_encrypted_ole(path: Path) -> bool:
 
 
 def _identify_zip(path: Path) -> str:
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -113,11 +114,7 @@ def _identify_zip(path: Path) -> str:
     if "xl/workbook.xml" in names:
         return "ooxml"
     if "xl/workbook.bin" in names or "content.xml" in names:
-        try:
-            check_zip_budget(path)
-        except PackageError as error:
-            raise WorkbookReadError(f"{path}: {error}") from None
-        return "other"
+        return "other"  # inflated within the budget by `sheet_extents` before calamine reads it
     raise WorkbookReadError(f"{path}: a zip file, but not an Excel workbook")
 
 
@@ -160,6 +157,9 @@ def _read_ooxml(path: str, registers: tuple[Register, ...]) -> RawWorkbook:
                 if table is not None:
                     table.hidden = table.sheet in raw.hidden_sheets
                     table.date1904 = raw.date1904
+                    if register.sheet is None:  # its own sheet: say what else it holds (Settings shares one by design)
+                        declared = target if isinstance(target, TableDef) else None
+                        table.issues.extend(outside_register(found.grid, table, declared, others, {r.table.casefold() for r in registers}))
                     raw.tables[register.name] = table
         except PackageError as error:
             raise WorkbookReadError(f"{path}: {error}") from None
@@ -185,12 +185,7 @@ def _read_sheet(package: Package, book: calamine.CalamineWorkbook, sheet: str, m
     """Scan the sheet's XML, refuse it if its grid is too large, else parse its values once."""
     scan = scan_sheet_xml(package.chunks(member)) if package.has(member) else None
     if scan is not None and scan.grid_cells > MAX_GRID_CELLS:
-        far = f"{column_letter(scan.last_column)}{scan.last_row}"
-        raw.issues.append(Issue(
-            code="sheet-too-large", severity=Severity.ERROR, sheet=sheet, row=scan.last_row, column=column_letter(scan.last_column), field=None, value=far,
-            message=f"The sheet {sheet!r} has a value as far as {far}: read from A1 that is {scan.grid_cells:,} cells, more than "
-            f"any register needs ({MAX_GRID_CELLS:,}), so the sheet was not read — delete the stray cells past the "
-            "register (Ctrl+End shows the last one) and save"))
+        raw.issues.append(_too_large(sheet, scan.last_row, scan.last_column))
         return None
     grid = _parse_values(book, sheet, raw.path)
     if scan is not None:
@@ -199,6 +194,15 @@ def _read_sheet(package: Package, book: calamine.CalamineWorkbook, sheet: str, m
                 if row0 < len(grid) and col0 < len(grid[row0]):
                     grid[row0][col0] = text if value is None else value
     return _Sheet(grid, scan, scan.merged if scan is not None else [])
+
+
+def _too_large(sheet: str, last_row: int, last_column: int) -> Issue:
+    far = f"{column_letter(last_column)}{last_row}"
+    return Issue(
+        code="sheet-too-large", severity=Severity.ERROR, sheet=sheet, row=last_row, column=column_letter(last_column), field=None, value=far,
+        message=f"The sheet {sheet!r} has a value as far as {far}: read from A1 that is {last_row * last_column:,} cells, more than "
+        f"any register needs ({MAX_GRID_CELLS:,}), so the sheet was not read — delete the stray cells past the "
+        "register (Ctrl+End shows the last one) and save")
 
 
 def _parse_values(book: calamine.CalamineWorkbook, sheet: str, path: str) -> list[list[object]]:
@@ -295,7 +299,21 @@ def _read_other(path: str, registers: tuple[Register, ...]) -> RawWorkbook:
     """Formats without Excel Tables (or whose tables calamine cannot read): by sheet and headers.
 
     calamine picks the format from the content (so an .xls renamed .xlsx reads as what it is).
+    A zip (.xlsb, .ods) is first inflated within the budget and each sheet's extent found, so a
+    sheet too large for a grid is refused with a located issue before calamine sees it.
     """
+    try:
+        found = sheet_extents(path) if zipfile.is_zipfile(path) else ZipSheets({}, False, False)  # an .xls: no zip
+    except PackageError as error:
+        raise WorkbookReadError(f"{path}: {error}") from None
+    extents = found.extents
+    if found.parsed_on_open:  # an .ods: calamine parses every sheet as it opens the file, so one too large stops all
+        for sheet, extent in extents.items():
+            if extent.grid_cells > MAX_GRID_CELLS:
+                far = f"{column_letter(extent.last_column)}{extent.last_row}"
+                raise WorkbookReadError(f"{path}: the sheet {sheet!r} has a value as far as {far} ({extent.grid_cells:,} cells "
+                                        f"from A1, more than any register needs) and an .ods is read whole, so the workbook "
+                                        "was not read — delete the stray cells past the register (Ctrl+End) and save")
     try:
         with open(path, "rb") as handle:
             book = calamine.CalamineWorkbook.from_filelike(handle, load_tables=False)
@@ -306,12 +324,16 @@ def _read_other(path: str, registers: tuple[Register, ...]) -> RawWorkbook:
     try:
         names = list(book.sheet_names)
         hidden = {m.name for m in book.sheets_metadata if m.visible != calamine.SheetVisibleEnum.Visible}
-        raw = RawWorkbook(path, names, hidden_sheets=hidden)
-        sheets: dict[str, _Sheet] = {}
+        raw = RawWorkbook(path, names, hidden_sheets=hidden, date1904=found.date1904)
+        sheets: dict[str, _Sheet | None] = {}
         for register in registers:
             sheet = _find_sheet(names, register.sheet_name)
             if sheet is None:
                 continue
+            extent = extents.get(sheet)
+            if sheet not in sheets and extent is not None and extent.grid_cells > MAX_GRID_CELLS:
+                raw.issues.append(_too_large(sheet, extent.last_row, extent.last_column))
+                sheets[sheet] = None
             if sheet not in sheets:
                 try:
                     parsed = book.get_sheet_by_name(sheet)
@@ -320,9 +342,13 @@ def _read_other(path: str, registers: tuple[Register, ...]) -> RawWorkbook:
                 except Exception as error:
                     raise WorkbookReadError(f"{path}: sheet {sheet!r} cannot be read ({_first_line(error)})") from None
                 sheets[sheet] = _Sheet(grid, None, merged)
-            table = _header_register(sheets[sheet], sheet, register)
+            read = sheets[sheet]
+            table = _header_register(read, sheet, register) if read is not None else None
             if table is not None:
                 table.hidden = sheet in hidden
+                table.date1904 = raw.date1904
+                if register.sheet is None:
+                    table.issues.extend(outside_register(read.grid, table, None, [], set()))
                 raw.tables[register.name] = table
         return raw
     finally:

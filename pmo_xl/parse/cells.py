@@ -93,6 +93,8 @@ class Cells:
     text_index: np.ndarray  # positions of the text cells (blank text included)
     text_codes: np.ndarray  # per text cell, an index into text_uniques
     text_uniques: np.ndarray  # distinct stripped texts
+    type_codes: np.ndarray  # per cell, an index into `types`
+    types: np.ndarray  # the distinct Python types of the cells
 
     def stripped(self, positions: np.ndarray | None = None) -> np.ndarray:
         """The stripped text of the text cells (of those at `positions`, a subset of text_index)."""
@@ -114,7 +116,7 @@ def classify(values: np.ndarray) -> Cells:
     empty = np.flatnonzero(stripped == "")
     if len(empty):
         classes[text_index[np.isin(codes, empty)]] = BLANK
-    return Cells(values, classes, text_index, codes, stripped)
+    return Cells(values, classes, text_index, codes, stripped, kinds, distinct)
 
 
 def _class_of(kind: type) -> int:
@@ -306,10 +308,7 @@ def _to_date(cells: Cells, column: Column, problems: list[CellProblem], serial_o
     result = np.full(len(values), NAT, dtype="datetime64[us]")
     date = np.flatnonzero(classes == DATE)
     if len(date):
-        try:  # one vectorised step for a clean column; a cell numpy cannot take is read alone
-            result[date] = values[date].astype("datetime64[D]").astype("datetime64[us]")
-        except (ValueError, TypeError, OverflowError):
-            result[date] = [as_date(v) for v in values[date]]
+        result[date] = _date_cells(cells, date)
         unreadable = date[np.isnat(result[date])]
         if len(unreadable):
             problems.append(CellProblem(unreadable, "not-a-date", Severity.ERROR,
@@ -334,6 +333,37 @@ def _to_date(cells: Cells, column: Column, problems: list[CellProblem], serial_o
     if column.kind == Kind.MONTH:
         series = series.dt.to_period("M").dt.start_time.astype("datetime64[ns]")
     return series
+
+
+_UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _date_cells(cells: Cells, index: np.ndarray) -> np.ndarray:
+    """The day of the date cells at `index` (date, datetime, pd.Timestamp, datetime64) as datetime64[us].
+
+    What calamine gives (plain `date` and naive `datetime`) goes through `toordinal` in one C-level
+    map, ~30x faster than numpy's cast of an object array (4 us a cell: 4 s for a 1 M-row column);
+    any other kind keeps numpy's cast, and a cell numpy cannot take is read alone (NaT if it is none).
+    """
+    result = np.full(len(index), NAT, dtype="datetime64[us]")
+    codes = cells.type_codes[index]
+    for code in np.unique(codes).tolist():
+        kind = cells.types[code]
+        positions = np.flatnonzero(codes == code)
+        values = cells.values[index[positions]]
+        if kind is dt.date or (kind is dt.datetime and not any(map(_tzinfo, values))):
+            days = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=len(values)) - _UNIX_ORDINAL
+            result[positions] = days.astype("datetime64[D]")
+            continue
+        try:  # one vectorised step; a cell numpy cannot take is read alone
+            result[positions] = values.astype("datetime64[D]").astype("datetime64[us]")
+        except (ValueError, TypeError, OverflowError):
+            result[positions] = [as_date(v) for v in values]
+    return result
+
+
+def _tzinfo(value: dt.datetime) -> object:
+    return value.tzinfo
 
 
 def _serial_dates(values: np.ndarray, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem],

@@ -5,11 +5,14 @@ functions use (`pmo_xl.parse.read_cell`) says exactly what the register parser s
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_validation_cells import SCORES, project, raw_table, tables, validate
 
 from pmo_xl.parse import cells as cells_module
@@ -122,6 +125,35 @@ def test_date_cells_read_fast_give_the_day_numpy_gives():
     assert found.tolist() == expected.tolist()
     assert outcome(FINISH, [D(2026, 3, 4, 23, 59), dt.date(2100, 12, 31), dt.date(2101, 1, 1)]) == [
         (pd.Timestamp("2026-03-04"), None), (pd.Timestamp("2100-12-31"), None), (None, "date-out-of-range")]
+
+
+CELLS = st.one_of(
+    st.none(), st.sampled_from(["", "  ", "P1", " P1 ", "Active", "1,500", "2026-03-31", "#N/A", "x" * 5]),
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6), st.booleans(),
+    st.dates(dt.date(1980, 1, 1), dt.date(2110, 1, 1)), st.datetimes(dt.datetime(1980, 1, 1), dt.datetime(2110, 1, 1)),
+    st.sampled_from([Decimal("1"), Decimal("NaN"), np.float64(1.0), np.datetime64("2026-05-01"), pd.NaT, dt.time(10)]))
+
+
+@settings(max_examples=150)
+@given(st.lists(st.sampled_from([0, 1, 2, 3]), min_size=0, max_size=40).flatmap(
+    lambda picks: st.lists(CELLS, min_size=len(picks), max_size=len(picks))),
+       st.sampled_from([BAC, FINISH, PROJECT_ID, PROJECTS.column("status"), PROJECTS.column("start")]))
+def test_classifying_by_value_reads_every_cell_as_classifying_by_type(values, column):
+    """The fast path (one factorize, types of the distinct values) and the cell-by-cell one agree on every
+    value and every problem, whatever the mix: equal values of different kinds (True, 1, 1.0), NaN, NaT, text."""
+    cells = np.array(values + [None], dtype=object)[:-1]
+
+    def read(by_value: bool) -> tuple[list[object], list[tuple[str, list[int]]]]:
+        real = cells_module._classify_by_value
+        cells_module._classify_by_value = real if by_value else (lambda _values: None)
+        try:
+            converted = convert_column(cells, column)
+        finally:
+            cells_module._classify_by_value = real
+        shown = [None if pd.isna(v) else v for v in converted.values.tolist()]
+        return shown, sorted((p.code, sorted(p.positions.tolist())) for p in converted.problems)
+
+    assert read(True) == read(False)
 
 
 def test_one_far_date_costs_its_row_never_the_register():

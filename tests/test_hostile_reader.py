@@ -216,6 +216,29 @@ def test_one_endless_row_is_scanned_in_bounded_memory(tmp_path):
     assert result.stdout.strip() == "{(1, 1): '#N/A'} 2"
 
 
+@pytest.mark.parametrize("filler", ["plain", "fff hidden e"])
+def test_the_scan_finds_every_error_formula_and_hidden_row_whatever_the_text_around(filler):
+    """The scan looks for 'f', 'e' and 'h' by memchr and hands over to bytes.find when text is full of them:
+    both ways find the same cells, also across the pieces the zip gives."""
+    from pmo_xl.io.sheet_scan import scan_sheet_xml
+
+    text = f'<c r="B{{row}}" t="inlineStr"><is><t>{filler * 40}</t></is></c>'
+    rows = []
+    for row in range(1, 3001):
+        cells = text.format(row=row)
+        if row % 1000 == 7:
+            cells += f'<c r="C{row}" t="e"><v>#REF!</v></c><c r="D{row}"><f>SUM(A{row}:B{row})</f></c>'
+        hidden = ' hidden="1"' if row % 1000 == 8 else ""
+        rows.append(f'<row r="{row}"{hidden}>{cells}</row>')
+    xml = ('<worksheet><sheetData>' + "".join(rows) + '</sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells>'
+           '</worksheet>').encode()
+    pieces = [xml[k:k + 65536] for k in range(0, len(xml), 65536)]
+    scan = scan_sheet_xml(iter(pieces))
+    assert scan.errors == {(6, 2): "#REF!", (1006, 2): "#REF!", (2006, 2): "#REF!"}
+    assert scan.uncalculated == {(6, 3): "=SUM(A7:B7)", (1006, 3): "=SUM(A1007:B1007)", (2006, 3): "=SUM(A2007:B2007)"}
+    assert scan.hidden_rows == {8, 1008, 2008} and scan.merged == [(0, 0, 0, 1)] and scan.last_row == 3000
+
+
 # --- parts and rows that used to read as nothing -------------------------------------------------------
 
 

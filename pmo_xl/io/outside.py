@@ -57,7 +57,9 @@ def _outside_register(grid: list[list[object]], sheet: str, what: str, area: Bou
         issues += [_second_table(sheet, what, table) for table in others if table.name.casefold() not in read]
     covered = [area, *((t.top, t.left, t.bottom, t.right) for t in others)]
     top, left, bottom, right = area
-    beside = _cells(grid, range(top, min(bottom + 1, len(grid))), left, right, covered)
+    rows = grid[top:bottom + 1]
+    wide = max(map(len, rows), default=0) > right + 1  # calamine's rows all span the sheet's used columns
+    beside = _cells(grid, range(top, min(bottom + 1, len(grid))), left, right, covered) if left > 0 or wide else []
     if beside:
         issues.append(_outside(sheet, what, beside, "beside", "add them to the table as a column, or move them to another sheet"))
     below = _cells(grid, range(bottom + 1, len(grid)), 0, -1, covered)

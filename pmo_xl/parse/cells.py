@@ -93,19 +93,64 @@ class Cells:
     text_index: np.ndarray  # positions of the text cells (blank text included)
     text_codes: np.ndarray  # per text cell, an index into text_uniques
     text_uniques: np.ndarray  # distinct stripped texts
-    type_codes: np.ndarray  # per cell, an index into `types`
-    types: np.ndarray  # the distinct Python types of the cells
+    # When the column was classified value by value: per cell an index into `value_uniques` (-1 for
+    # None, NaN, NaT), so work on dates is done once per distinct date. None when classified by type.
+    value_codes: np.ndarray | None = None
+    value_uniques: np.ndarray | None = None
 
     def stripped(self, positions: np.ndarray | None = None) -> np.ndarray:
         """The stripped text of the text cells (of those at `positions`, a subset of text_index)."""
-        if positions is None:
-            return self.text_uniques[self.text_codes]
-        lookup = np.searchsorted(self.text_index, positions)
-        return self.text_uniques[self.text_codes[lookup]]
+        return self.text_uniques[self.codes_at(positions)]
+
+    def codes_at(self, positions: np.ndarray | None = None) -> np.ndarray:
+        """Per text cell (at `positions`, a subset of text_index), its index into text_uniques."""
+        if positions is None or len(positions) == len(self.text_index):  # a subset as long as the set is the set
+            return self.text_codes
+        return self.text_codes[np.searchsorted(self.text_index, positions)]
 
 
-def classify(values: np.ndarray) -> Cells:
-    """The class of every cell (BLANK, TEXT, ...) from its type; blank text counts as BLANK."""
+def classify(values: np.ndarray, by_value: bool = True) -> Cells:
+    """The class of every cell (BLANK, TEXT, ...) from its type; blank text counts as BLANK.
+
+    Registers repeat their values (IDs, statuses, dates), so the column is factorized once and the
+    type of each distinct value looked at once: one hashing pass instead of a type pass, a factorize of
+    the types and another of the texts. Equal values of different kinds share a code (True == 1 ==
+    1.0 == Decimal(1)), so the cells whose value is a boolean, a number or another object are classified
+    by their own type; a column whose values cannot be hashed is classified cell by cell. A number
+    column (`by_value` False) is classified cell by cell from the start: its cells are numbers.
+    """
+    if not by_value:
+        return _classify_by_type(values)
+    try:
+        cells = _classify_by_value(values)
+    except (TypeError, ValueError):  # unhashable cells (a list), or values pandas cannot compare
+        cells = None
+    return cells if cells is not None else _classify_by_type(values)
+
+
+def _classify_by_value(values: np.ndarray) -> Cells | None:
+    codes, uniques = pd.factorize(values)  # None, NaN and NaT get -1
+    unique_classes = np.array([_class_of(type(u)) for u in uniques] + [BLANK], dtype=np.int8)
+    text_uniques = np.flatnonzero(unique_classes[:-1] == TEXT)
+    stripped = np.array([uniques[k].strip() for k in text_uniques.tolist()] + [""], dtype=object)[:-1]
+    text_of_unique = np.full(len(uniques) + 1, -1, dtype=np.int64)  # value code -> index into `stripped`
+    text_of_unique[text_uniques] = np.arange(len(text_uniques))
+    classes = unique_classes[codes]
+    text_index = np.flatnonzero(classes == TEXT)
+    text_codes = text_of_unique[codes[text_index]]
+    # None and NaT are blank, NaN a number (refused as not-finite); a boolean may hide behind an equal number
+    by_type = (codes < 0) | np.isin(unique_classes, (BOOL, NUMBER, OTHER))[codes]
+    if by_type.any():
+        positions = np.flatnonzero(by_type)
+        classes[positions] = _classify_by_type(values[positions]).classes
+    blank = unique_classes.copy()
+    blank[text_uniques[stripped == ""]] = BLANK
+    if (blank != unique_classes).any():
+        classes[text_index] = blank[codes[text_index]]
+    return Cells(values, classes, text_index, text_codes, stripped, codes, np.asarray(uniques, dtype=object))
+
+
+def _classify_by_type(values: np.ndarray) -> Cells:
     types = np.fromiter(map(type, values), dtype=object, count=len(values))
     # Factorize, not `types == kind`: numpy's == on the class pd.Timestamp is False even for itself.
     kinds, distinct = pd.factorize(types)
@@ -116,7 +161,7 @@ def classify(values: np.ndarray) -> Cells:
     empty = np.flatnonzero(stripped == "")
     if len(empty):
         classes[text_index[np.isin(codes, empty)]] = BLANK
-    return Cells(values, classes, text_index, codes, stripped, kinds, distinct)
+    return Cells(values, classes, text_index, codes, stripped)
 
 
 def _class_of(kind: type) -> int:
@@ -179,7 +224,7 @@ def _convert_cell_by_cell(values: np.ndarray, column: Column, uncalculated: dict
 
 
 def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str], serial_offset: int = 0) -> ConvertedColumn:
-    cells = classify(values)
+    cells = classify(values, by_value=column.kind not in NUMERIC_KINDS)
     classes = cells.classes
     problems: list[CellProblem] = []
     refused = np.zeros(len(values), dtype=bool)  # cells already reported: not "required" as well
@@ -259,7 +304,7 @@ def _to_number(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.
 
 def _text_numbers(cells: Cells, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem]) -> None:
     """Numbers typed as text, read by `SEPARATOR_RULE`: each distinct text once, cells grouped by outcome."""
-    codes = cells.text_codes[np.searchsorted(cells.text_index, index)]
+    codes = cells.codes_at(index)
     distinct = np.unique(codes)
     reads = [read_text_number(cells.text_uniques[code], percent=column.kind == Kind.PERCENT) for code in distinct.tolist()]
     numbers = np.array([np.nan if read.number is None else read.number for read in reads], dtype="float64")
@@ -339,18 +384,31 @@ _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def _date_cells(cells: Cells, index: np.ndarray) -> np.ndarray:
-    """The day of the date cells at `index` (date, datetime, pd.Timestamp, datetime64) as datetime64[us].
+    """The day of the date cells at `index` (date, datetime, pd.Timestamp, datetime64) as datetime64[us]:
+    once per distinct date when the column was classified by value, else cell by cell."""
+    if cells.value_codes is None or cells.value_uniques is None:
+        return _days(cells.values[index])
+    codes = cells.value_codes[index]
+    known = codes >= 0  # NaT has no distinct value of its own: read alone
+    result = np.full(len(index), NAT, dtype="datetime64[us]")
+    result[~known] = _days(cells.values[index[~known]])
+    distinct = np.unique(codes[known])
+    result[known] = _days(cells.value_uniques[distinct])[np.searchsorted(distinct, codes[known])]
+    return result
+
+
+def _days(cells: np.ndarray) -> np.ndarray:
+    """The day of each date value as datetime64[us].
 
     What calamine gives (plain `date` and naive `datetime`) goes through `toordinal` in one C-level
     map, ~30x faster than numpy's cast of an object array (4 us a cell: 4 s for a 1 M-row column);
     any other kind keeps numpy's cast, and a cell numpy cannot take is read alone (NaT if it is none).
     """
-    result = np.full(len(index), NAT, dtype="datetime64[us]")
-    codes = cells.type_codes[index]
-    for code in np.unique(codes).tolist():
-        kind = cells.types[code]
-        positions = np.flatnonzero(codes == code)
-        values = cells.values[index[positions]]
+    result = np.full(len(cells), NAT, dtype="datetime64[us]")
+    kinds, types = pd.factorize(np.fromiter(map(type, cells), dtype=object, count=len(cells)))
+    for code, kind in enumerate(types):
+        positions = np.flatnonzero(kinds == code)
+        values = cells[positions]
         if kind is dt.date or (kind is dt.datetime and not any(map(_tzinfo, values))):
             days = np.fromiter(map(dt.date.toordinal, values), dtype=np.int64, count=len(values)) - _UNIX_ORDINAL
             result[positions] = days.astype("datetime64[D]")
@@ -384,7 +442,7 @@ def _serial_dates(values: np.ndarray, index: np.ndarray, result: np.ndarray, col
 def _text_dates(cells: Cells, index: np.ndarray, result: np.ndarray, column: Column, problems: list[CellProblem]) -> None:
     """Dates typed as text: read when only one reading is a date (2026-03-15, 15/03/2026); refused
     when day/month order could go either way (03/04/2026) or the century is a guess (15/03/26)."""
-    codes = cells.text_codes[np.searchsorted(cells.text_index, index)]
+    codes = cells.codes_at(index)
     distinct = np.unique(codes)
     reads = [text_date(cells.text_uniques[code], column.kind == Kind.MONTH) for code in distinct.tolist()]
     result[index] = np.array([day for day, _ in reads] + [NAT], dtype="datetime64[us]")[:-1][np.searchsorted(distinct, codes)]

@@ -451,6 +451,33 @@ def test_a_file_name_with_control_characters_is_one_escaped_line(tmp_path):
     assert "\x1b" not in line and "\\x1b[31m\\nname.xlsx" in line
 
 
+def test_a_link_loop_and_a_link_to_nothing_are_named_as_such(tmp_path):
+    os.symlink(tmp_path / "loop.xlsx", tmp_path / "loop.xlsx")
+    os.symlink(tmp_path / "gone.xlsx", tmp_path / "dangling.xlsx")
+    for name in ("loop.xlsx", "dangling.xlsx"):
+        line = _refused_link(tmp_path / name)
+        assert f"{name}: a link to a file that does not exist (or a link loop)" in line
+
+
+def _refused_link(path: Path) -> str:
+    result = run_capped("validate", str(path))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and result.stdout == "" and len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("target", ["missing-folder/out.xlsx", "base.xlsx"])
+def test_a_failed_annotation_is_one_line(tmp_path, base, target):
+    """--annotate that cannot write: exit 2 and the reason in one line (after the summary and progress lines)."""
+    source = tmp_path / "base.xlsx"
+    source.write_bytes(base.read_bytes())
+    result = run_capped("validate", str(source), "--annotate", str(tmp_path / target))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert [line for line in lines if line.startswith("pmo-xl:")] == lines[-1:], result.stderr
+    assert source.read_bytes() == base.read_bytes()
+
+
 def test_control_characters_in_cell_values_never_reach_the_terminal(tmp_path):
     import datetime as dt
 

@@ -84,7 +84,7 @@ def write_test_portfolio(path: Path, criteria: tuple[tuple[object, ...], ...] = 
     write_instructions(workbook, styles)
     family = [f"Score: {c[0]}" for c in criteria]
     for register in REGISTERS:
-        rows = PORTFOLIO_DATA[register.name]
+        rows = PORTFOLIO_DATA.get(register.name, [])  # History: never closed
         if register is PROJECTS:
             rows = [[*r[:17], *([3] * len(criteria)), "Finance"] for r in rows]
         write_register(workbook, styles, register, rows, [*family, "Budget owner"] if register is PROJECTS else [])

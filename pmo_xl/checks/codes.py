@@ -154,6 +154,15 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "PRJ-005 is Active but has no progress for 2026-10; the update was due by 2026-11-10 — chase the PM or add the row"),
     IssueCode("update-pending", N, "An active project has no progress for the status period yet, and the update is not yet due.",
               "PRJ-005 has no progress for 2026-10 yet; the update is due by 2026-11-10"),
+    # --- History (the closed periods, written by pmo-xl close) ------------------------------------
+    IssueCode("history-order", W, "A History row whose period is earlier than a row above it: the table was edited or pasted out of order.",
+              "2026-08 comes after rows of 2026-09: History is kept in period order — sort the table by Period"),
+    IssueCode("history-duplicate", E, "The same project, milestone or KPI twice for one closed period in History; the first row is used.",
+              "PRJ-003 of 2026-09 is already in row 14; that row is used and this one left out — delete one"),
+    IssueCode("history-unknown-project", W, "A History row of a project that is no longer in Projects: kept as history, shown in no current project's trends.",
+              "History of PRJ-099, a project no longer in the Projects register: kept as history"),
+    IssueCode("history-newer-version", W, "History rows written by a newer pmo-xl than the one running; `close` refuses to rewrite them.",
+              "12 row(s) from here were written by pmo-xl 0.3.0, newer than this pmo-xl 0.1.0 — upgrade pmo-xl before closing a period"),
     # --- settings ---------------------------------------------------------------------------------
     IssueCode("unknown-setting", N, "A row of the Settings table that pmo-xl does not know; it is ignored.", "'Colour' is not a setting pmo-xl knows; it is ignored"),
     IssueCode("weights-all-zero", E, "Every criterion weight is zero (or blank), so no priority can be computed.",

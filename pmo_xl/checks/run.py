@@ -19,6 +19,7 @@ from pmo_xl.checks.duplicates import (
     check_progress_conflicts,
     check_unique_ids,
 )
+from pmo_xl.checks.history import check_history
 from pmo_xl.checks.periods import check_cumulative_progress, check_late_updates
 from pmo_xl.checks.references import (
     check_allocation_windows,
@@ -65,6 +66,7 @@ CHECKS: tuple[Check, ...] = (
     # across periods
     check_cumulative_progress,
     check_late_updates,  # dated: judged on RunOptions.as_of
+    check_history,
     # settings
     check_criteria,
     check_thresholds,

@@ -203,9 +203,9 @@ def write_instructions(workbook: Workbook, styles: Styles) -> Worksheet:
     sheet.set_column(1, 1, 110, styles.wrap)
     sheet.write_string(0, 0, "PMO portfolio workbook", styles.title)
     lines = [
-        ("Monthly cycle", "1. PMs update the registers or send a project-update workbook. 2. Collect updates. 3. Validate: every problem is listed with its cell. 4. Refresh priorities and loading. 5. Generate the monthly report."),
+        ("Monthly cycle", "1. PMs update the registers or send a project-update workbook. 2. Collect updates. 3. Validate: every problem is listed with its cell. 4. Refresh priorities and loading. 5. Generate the monthly report. 6. Close the period: its figures are kept in History, so later reports show trends as reported."),
         ("From Excel", "Use the buttons on the Home sheet of PMO.xlsm, or the =PMO_... worksheet functions (Windows)."),
-        ("Without Excel", "pmo-xl validate THIS.xlsx  ·  pmo-xl report THIS.xlsx -o report.xlsx  ·  pmo-xl collect UPDATES/ --into THIS.xlsx"),
+        ("Without Excel", "pmo-xl validate THIS.xlsx  ·  pmo-xl report THIS.xlsx -o report.xlsx  ·  pmo-xl collect UPDATES/ --into THIS.xlsx  ·  pmo-xl close THIS.xlsx --period YYYY-MM -o closed.xlsx"),
         ("Rules", "Keep each register as its Excel Table (add rows at the bottom; columns may be moved; extra columns are ignored). Dates as dates, numbers as numbers, percentages as fractions (0.4 or 40%). Money is in the currency of Settings."),
     ]
     for register in (*REGISTERS, SETTINGS_TABLE):

@@ -78,6 +78,8 @@ def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = F
     forecast does not take the milestone out of the counts; only a bad key or required cell
     leaves a row out. (Collect keeps errors as errors: a PM's update is refused cell by cell.)
     """
+    if raw is None and register.optional:
+        return ParsedRegister(empty_frame(register), [], [])
     if raw is None:
         severity = Severity.ERROR if register.name in ESSENTIAL_REGISTERS else Severity.WARNING
         issue = Issue(

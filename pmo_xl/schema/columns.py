@@ -86,6 +86,9 @@ class Register:
     family_range: tuple[float, float] | None = None
     instructions: tuple[str, ...] = field(default=())
     sheet: str | None = None  # the sheet the table sits on, when it is not `name`
+    # Absent is normal (History: written by `pmo-xl close` once a period is closed), so a
+    # workbook without it has no `missing-register` issue.
+    optional: bool = False
 
     @property
     def sheet_name(self) -> str:

@@ -6,35 +6,21 @@ Adding a column is a change here and nowhere else: the templates, the reader, th
 
 from __future__ import annotations
 
+from pmo_xl.schema.choices import (
+    ACTIVE_STATUSES,
+    ALLOCATION_STATES,
+    EV_TECHNIQUES,
+    FORCE,
+    PHASES,
+    PROFILES,
+    PROJECT_STATUSES,
+    RAG,
+    RISK_CATEGORIES,
+    RISK_RESPONSES,
+    RISK_STATUSES,
+)
 from pmo_xl.schema.columns import Column, Kind, Register
-
-PROJECT_STATUSES = ("Proposed", "Approved", "Active", "On hold", "Closed", "Cancelled")
-ACTIVE_STATUSES = ("Active", "On hold")
-PHASES = ("Idea", "Initiation", "Planning", "Execution", "Closing")
-RAG = ("Green", "Amber", "Red")
-EV_TECHNIQUES = ("% complete", "0/100", "50/50", "Milestones")
-PROFILES = (
-    "Flat",
-    "Back loaded",
-    "Front loaded",
-    "Double peak",
-    "Early peak",
-    "Late peak",
-    "Bell",
-    "Turtle",
-)
-ALLOCATION_STATES = ("Draft", "Proposed", "Committed")
-FORCE = ("Force in", "Force out")
-RISK_RESPONSES = ("Avoid", "Mitigate", "Transfer", "Accept")
-RISK_STATUSES = ("Open", "Closed")
-RISK_CATEGORIES = (
-    "Technical",
-    "Resource",
-    "Schedule",
-    "Budget",
-    "External",
-    "Compliance",
-)
+from pmo_xl.schema.history import HISTORY_REGISTERS
 
 C = Column  # the declarations below read as a table
 
@@ -183,5 +169,12 @@ MILESTONES = Register(
     ),
 )
 
-REGISTERS: tuple[Register, ...] = (PROJECTS, RESOURCES, ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES)
+# The registers people keep, then the History tables pmo-xl keeps (written by `pmo-xl close`).
+REGISTERS: tuple[Register, ...] = (PROJECTS, RESOURCES, ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES, *HISTORY_REGISTERS)
 REGISTERS_BY_NAME = {r.name: r for r in REGISTERS}
+
+__all__ = [
+    "ACTIVE_STATUSES", "ALLOCATION_STATES", "ALLOCATIONS", "BASELINE", "EV_TECHNIQUES", "FORCE", "MILESTONES", "PHASES",
+    "PROFILES", "PROGRESS", "PROJECT_STATUSES", "PROJECTS", "RAG", "REGISTERS", "REGISTERS_BY_NAME", "RESOURCES",
+    "RISK_CATEGORIES", "RISK_RESPONSES", "RISK_STATUSES", "RISKS",
+]

@@ -22,6 +22,7 @@ from pmo_xl.model import Settings
 from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.register import parse_register
 from pmo_xl.parse.settings import parse_settings
+from pmo_xl.raw import RawWorkbook
 from pmo_xl.schema.columns import Register, normalise_header
 from pmo_xl.schema.registers import PROGRESS, PROJECTS, REGISTERS, RESOURCES, RISKS
 from pmo_xl.schema.settings import (
@@ -64,7 +65,11 @@ def read_portfolio(path: str | os.PathLike[str]) -> PortfolioRows:
     whole registers: the portfolio read is on the critical path, beside the workers reading updates.
     """
     path = Path(path)
-    raw = read_workbook(path, ALL_TABLES)
+    return portfolio_rows(path, read_workbook(path, ALL_TABLES))
+
+
+def portfolio_rows(path: Path, raw: RawWorkbook) -> PortfolioRows:
+    """`read_portfolio` of a workbook already read (`pmo-xl close` reads it once for both uses)."""
     if raw.issues:  # a sheet the reader refused: its rows cannot be carried, so the portfolio cannot be rewritten
         first = raw.issues[0]
         raise WorkbookReadError(f"{path}: {first.address}: {first.message}")

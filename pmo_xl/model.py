@@ -54,6 +54,8 @@ class Settings:
     project_pages: str = "Exceptions"  # All, Exceptions or None: which projects get a page in the report
     schedule_project_id: ScheduleProjectId = ScheduleProjectId.MATCH  # how an imported schedule finds its project
     schedule_bac_tolerance: float = 0.05  # a schedule's baseline cost this close to the register BAC is the same budget
+    finish_drift_days: int = 30  # Trends: a forecast finish moved later by more than this is flagged
+    eac_drift: float = 0.05  # Trends: an EAC up by more than this share is flagged
     # criterion, weight, direction ("Higher is better"/"Lower is better"), scale_min, scale_max
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     # square DataFrame indexed and columned by criterion names; None when absent

@@ -138,6 +138,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     from pmo_xl.compute.milestones import compute_milestones
     from pmo_xl.compute.priority import compute_priorities
     from pmo_xl.compute.risk import compute_risk
+    from pmo_xl.compute.trends import compute_trends
 
     options = default_options(options)
     period = reporting_period(portfolio, options)
@@ -159,10 +160,12 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     milestones = run.run(Computation.MILESTONES, "Milestones", compute_milestones, now, as_of=status_date)
     milestones_before = (run.run(Computation.MILESTONES, "Milestones", compute_milestones, now, as_of=previous_date,
                                  keep_issues=False) if previous_date else None)
+    trends = (run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before,
+                      milestones) if ev is not None else None)
     results = Results(
         period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,
         portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, priorities=priorities,
-        risks=Snapshot(risks, risks_before), milestones=Snapshot(milestones, milestones_before),
+        risks=Snapshot(risks, risks_before), milestones=Snapshot(milestones, milestones_before), trends=trends,
         issues=tuple(run.issues), unavailable=dict(run.unavailable),
     )
     return results, list(run.issues)

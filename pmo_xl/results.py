@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pmo_xl.compute.milestones import MilestoneResult
     from pmo_xl.compute.priority import PriorityResult
     from pmo_xl.compute.risk import RiskResult
+    from pmo_xl.compute.trends import TrendResult
 
 T = TypeVar("T")
 
@@ -49,6 +50,7 @@ class Results:
     priorities: PriorityResult | None
     risks: Snapshot[RiskResult]
     milestones: Snapshot[MilestoneResult]
+    trends: TrendResult | None = None  # the last 12 months: History where closed, recomputed otherwise
     issues: tuple[Issue, ...] = ()  # what the computations of the reporting month found
     unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
 

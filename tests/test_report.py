@@ -37,7 +37,8 @@ from pmo_xl.usecases import load_portfolio, write_report
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
 EXPECTED_SHEETS = ["Dashboard", "Exceptions", "Roadmap", "Milestone timeline", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Over-allocations",
-                   "Earned Value", "EV forecasts", "Risks", "Milestones", "Data Quality"]
+                   "Earned Value", "EV forecasts", "Risks", "Milestones", "Trends", "Drift",
+                   "Milestone trends", "Data Quality"]
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "nan", "NaN", "inf", "-inf"}
 # Text a PM could type that a careless writer would turn into a formula.
 HOSTILE = {"name": "=SUM(1,2) rollout", "manager": "+44 20 7946 0000", "commentary": "-5 days late; =HYPERLINK(\"http://x\")",

@@ -30,7 +30,8 @@ SHEET_TITLES = {
     "Dashboard": "Contoso transformation portfolio", "Exceptions": "Exceptions and what the committee is asked for", "Roadmap": "Roadmap", "Milestone timeline": "Milestone timeline", "Project index": "Project pages", "Portfolio": "Portfolio",
     "Priorities": "Priorities and portfolio selection", "Resources": "Resources: capacity and loading", "Over-allocations": "Over-allocations",
     "Earned Value": "Earned value and earned schedule", "EV forecasts": "Estimates at completion", "Risks": "Risks",
-    "Milestones": "Milestones", "Data Quality": "Data quality",
+    "Milestones": "Milestones", "Trends": "Trends: RAG history", "Drift": "Drift: forecast finish and EAC",
+    "Milestone trends": "Milestone trend analysis", "Data Quality": "Data quality",
 }
 
 

@@ -32,6 +32,7 @@ from pmo_xl.report.model_dashboard import (
 from pmo_xl.report.model_exceptions import NEEDS_COLUMNS, build_committee_needs
 from pmo_xl.report.model_project_pages import ProjectPagesView, build_project_pages
 from pmo_xl.report.model_s_curve import build_portfolio_s_curve
+from pmo_xl.report.model_trends import TrendsView, build_trends_view, with_closed_previous
 from pmo_xl.report.model_views import (
     DataQualityView,
     EarnedValueView,
@@ -69,6 +70,7 @@ class ReportModel:
     risks: RiskResult | None
     milestones: MilestoneResult | None
     data_quality: DataQualityView
+    trends: TrendsView | None = None  # RAG strip, drift, milestone trend analysis (None: no period or no earned value)
     unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
     project_pages: ProjectPagesView | None = None  # one printed page per chosen project
     committee_needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NEEDS_COLUMNS))  # the PMs' asks this month
@@ -97,7 +99,7 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
     project_table = build_portfolio_table(now, period, ev, results.earned_value.before, priorities)
     data_quality = build_data_quality(portfolio.issues, list(results.issues), portfolio)
     resources = build_resources_view(results.loading, period) if results.loading is not None else None
-    kpis = build_kpis(project_table=project_table, results=results, resources=resources, data_quality=data_quality)
+    kpis = with_closed_previous(build_kpis(project_table=project_table, results=results, resources=resources, data_quality=data_quality), results.trends)
     ev_view = build_earned_value_view(ev, project_table) if ev is not None else None
     pages = build_project_pages(
         project_pages or settings.project_pages, project_table, now.projects, ev_view.metrics if ev_view is not None else None,
@@ -127,6 +129,7 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         risks=results.risks.now,
         milestones=milestones,
         data_quality=data_quality,
+        trends=build_trends_view(results.trends, project_table) if results.trends is not None else None,
         unavailable=unavailable,
         project_pages=pages,
         committee_needs=build_committee_needs(project_table, now.progress, period),

@@ -124,6 +124,9 @@ def all_cuts(model: ReportModel) -> list[Cut]:
         cuts.append(cut_portfolio(model, model.earned_value.metrics, "EV forecasts")[1])
     if model.milestones is not None:
         cuts.append(cut_list(model, milestone_list(model.milestones), "Milestones", MILESTONES_WHAT)[1])
+    if model.trends is not None:
+        cuts.append(cut_portfolio(model, model.trends.rag_strip, "Trends")[1])
+        cuts.append(cut_list(model, model.trends.drift, "Drift", DRIFT_WHAT)[1])
     cuts.append(cut_list(model, model.data_quality.issues, "Data Quality", "errors first")[1])
     from pmo_xl.report.model_timeline import build_timeline  # the timeline is built where it is shown
 
@@ -135,6 +138,7 @@ def all_cuts(model: ReportModel) -> list[Cut]:
 
 
 OVER_WHAT: Final = "by period, the largest excess first"
+DRIFT_WHAT: Final = "the flagged projects first"
 MILESTONES_WHAT: Final = "missed, then slipped (largest first), then achieved late, then due soonest"
 
 
@@ -173,4 +177,4 @@ def print_contents(model: ReportModel) -> list[str]:
 
 
 APPENDICES: Final = ("Portfolio", "Priorities", "Resources", "Over-allocations", "Earned Value", "EV forecasts", "Risks",
-                     "Milestones", "Data Quality")
+                     "Milestones", "Trends", "Drift", "Milestone trends", "Data Quality")

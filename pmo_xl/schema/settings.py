@@ -107,6 +107,8 @@ SCALAR_SETTINGS: tuple[Setting, ...] = (
     Setting("project_pages", "Project pages in the report", Kind.CHOICE, "Exceptions", "One printed page per project: All (approved, active, on hold), Exceptions (Red, Amber, milestone missed or slipped, or the main cause of a person's over-allocation) or None.", PROJECT_PAGES),
     Setting("schedule_project_id", "Schedule project ID from", Kind.CHOICE, ScheduleProjectId.MATCH.value, "How an imported schedule (pmo-xl import, Import schedules) finds its Project ID: the schedule's project code, its title, the start of its file name or its project name — the first that matches a Project ID, in that order (default) — or only one of them. A schedule that matches none is added as a new project.", SCHEDULE_ID_RULES),
     Setting("schedule_bac_tolerance", "Schedule BAC tolerance", Kind.PERCENT, 0.05, "An imported schedule whose baseline cost differs from the register BAC by more than this share is flagged (the register BAC is kept).", minimum=0, maximum=1),
+    Setting("finish_drift_days", "Finish drift flagged above (days)", Kind.INTEGER, 30, "A forecast finish later than last period's, or than the planned finish, by more than this many days is flagged on the Trends sheet.", minimum=0, maximum=3650),
+    Setting("eac_drift", "EAC drift flagged above", Kind.PERCENT, 0.05, "An EAC above last period's, or above BAC, by more than this share is flagged on the Trends sheet.", minimum=0, maximum=10),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SCALAR_SETTINGS}
 

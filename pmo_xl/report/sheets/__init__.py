@@ -25,6 +25,7 @@ from pmo_xl.report.sheets.resources import write_overallocations, write_resource
 from pmo_xl.report.sheets.risks import write_risks
 from pmo_xl.report.sheets.roadmap import write_roadmap
 from pmo_xl.report.sheets.timeline import write_timeline
+from pmo_xl.report.sheets.trends import write_drift, write_milestone_trends, write_trends
 
 # A writer returns None when its sheet has nothing to show in this pack (no project pages chosen).
 SheetWriter = Callable[[Workbook, Styles, ReportModel], Worksheet | None]
@@ -44,6 +45,9 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("EV forecasts", write_ev_forecasts),
     ("Risks", write_risks),
     ("Milestones", write_milestones),
+    ("Trends", write_trends),
+    ("Drift", write_drift),
+    ("Milestone trends", write_milestone_trends),
     ("Data Quality", write_data_quality),
 )
 SHEET_NAMES: tuple[str, ...] = tuple(name for name, _ in SHEETS)

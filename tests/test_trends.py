@@ -1,0 +1,169 @@
+"""Trends in the report, from History where months were closed: the RAG strip, the milestone trend
+analysis (read back from the chart parts: a series per milestone, date axes), the drift flags, and
+last period as reported against recomputed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pmo_xl.close.usecase import close_file
+from pmo_xl.options import RunOptions
+from pmo_xl.pipeline import build, compute, report
+from pmo_xl.report.model import ReportModel
+from pmo_xl.results import Run
+from pmo_xl.usecases import load_portfolio
+
+SEPTEMBER, OCTOBER = pd.Timestamp(2026, 9, 1), pd.Timestamp(2026, 10, 1)
+STRICT = RunOptions(strict=True)
+MOVED = dt.datetime(2028, 3, 31)
+
+
+def edit(source: Path, target: Path, sheet: str, match: dict[str, object], changes: dict[str, object]) -> dict[str, object]:
+    """Copy a workbook with one row of `sheet` (the first whose cells equal `match`, by header) changed; returns that row."""
+    book = openpyxl.load_workbook(source)
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        row = {h: ws.cell(r, i + 1).value for i, h in enumerate(header)}
+        if all(row.get(k) == v for k, v in match.items()):
+            for name, value in changes.items():
+                ws.cell(r, header.index(name) + 1).value = value(row[name]) if callable(value) else value
+            book.save(target)
+            return row
+    raise AssertionError(f"no row of {sheet} matches {match}")
+
+
+def set_status_date(source: Path, target: Path, day: dt.datetime) -> None:
+    book = openpyxl.load_workbook(source)
+    ws = book["Settings"]
+    cell = next(c for c in ws["A"] if c.value == "Status date")
+    ws.cell(cell.row, 2).value = day
+    book.save(target)
+
+
+def report_of(path: Path, out: Path) -> tuple[ReportModel, Path]:
+    portfolio = load_portfolio(path, STRICT)
+    results, _ = compute(portfolio, STRICT)
+    run = Run(portfolio, results)
+    model, _ = build(run, STRICT)
+    return model, report(run, out, STRICT)
+
+
+def mta_charts(path: Path) -> dict[str, str]:
+    """Chart XML of every milestone trend analysis chart, by its title."""
+    charts = {}
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)):
+            xml = z.read(name).decode()
+            title = "".join(re.findall(r"<a:t>([^<]*)</a:t>", xml.split("</c:title>")[0])) if "<c:title>" in xml else ""
+            if title.startswith("Milestone trend analysis"):
+                charts[title.split(" — ", 1)[1]] = xml
+    return charts
+
+
+@pytest.fixture(scope="module")
+def two_closes(sample_workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Close September, move a milestone's forecast, close October, and report October."""
+    folder = tmp_path_factory.mktemp("trends")
+    close_file(sample_workbook, SEPTEMBER, folder / "sep.xlsx", closed_on=dt.date(2026, 10, 5), options=STRICT)
+    portfolio = load_portfolio(sample_workbook, STRICT)
+    milestones = portfolio.milestones
+    open_one = milestones[milestones["actual_date"].isna() & (milestones["baseline_date"] > pd.Timestamp(2026, 12, 31))].iloc[0]
+    before = edit(folder / "sep.xlsx", folder / "sep-moved.xlsx", "Milestones",
+                  {"Project ID": open_one["project_id"], "Milestone": open_one["milestone"]}, {"Forecast date": MOVED})
+    close_file(folder / "sep-moved.xlsx", OCTOBER, folder / "oct.xlsx", closed_on=dt.date(2026, 11, 5), options=STRICT)
+    model, path = report_of(folder / "oct.xlsx", folder / "report.xlsx")
+    old_forecast = before["Forecast date"] or before["Baseline date"]
+    return {"model": model, "report": path, "project": open_one["project_id"], "milestone": open_one["milestone"],
+            "old": pd.Timestamp(old_forecast), "programme": portfolio.projects.set_index("project_id").loc[open_one["project_id"], "programme"]}
+
+
+def test_the_rag_strip_shows_twelve_months_with_their_basis(two_closes):
+    view = two_closes["model"].trends
+    assert len(view.months) == 12 and view.months[-1] == OCTOBER
+    assert view.month_labels[-2:] == ["Sep 26 RC", "Oct 26 now"]  # September was closed in October: recomputed then
+    book = openpyxl.load_workbook(two_closes["report"])
+    ws = book["Trends"]
+    table = ws.tables["tblRagHistory"]
+    header = [c.value for c in list(ws[table.ref])[0]]
+    assert header[:3] == ["Project ID", "Project", "Programme"] and header[3:] == view.month_labels
+    rows = {r[0].value: [c.value for c in r] for r in list(ws[table.ref])[1:]}
+    strip = view.rag_strip.set_index("project_id")
+    for project_id, cells in rows.items():
+        expected = [None if pd.isna(v) else v for v in strip.loc[project_id, view.month_labels]]
+        assert cells[3:] == expected
+    assert any(set(cells[3:]) & {"Red", "Amber", "Green"} for cells in rows.values())
+
+
+def test_the_mta_chart_has_a_line_per_milestone_on_date_axes(two_closes):
+    view = two_closes["model"].trends
+    charts = mta_charts(two_closes["report"])
+    assert sorted(charts) == sorted(c.programme for c in view.mta)
+    for chart in view.mta:
+        xml = charts[chart.programme]
+        assert xml.count("<c:ser>") == 1 + len(chart.lines)  # the diagonal, then one per milestone
+        assert "<c:dateAx>" in xml  # report date across: a date axis
+        assert xml.count('formatCode="mmm yy"') >= 2  # and forecast dates up
+        names = re.findall(r"<c:tx><c:strRef><c:f>'Milestone trends'!\$A\$(\d+)</c:f>", xml)
+        assert len(names) == len(chart.lines)
+
+
+def test_a_forecast_moved_between_two_closes_is_the_new_point_on_its_line(two_closes):
+    view = two_closes["model"].trends
+    [chart] = [c for c in view.mta if c.programme == two_closes["programme"]]
+    line = chart.lines[(chart.lines["project_id"] == two_closes["project"]) & (chart.lines["milestone"] == two_closes["milestone"])]
+    assert len(line) == 1, "the moved milestone is drawn (most movement first)"
+    assert line[SEPTEMBER].iloc[0] == two_closes["old"]
+    assert line[OCTOBER].iloc[0] == pd.Timestamp(MOVED)
+    # and in the file: the chart's data row of that milestone, Sep and Oct columns
+    ws = openpyxl.load_workbook(two_closes["report"])["Milestone trends"]
+    label = f"{two_closes['project']} {two_closes['milestone']}"
+    row = next(r for r in ws.iter_rows() if r[0].value == label)
+    assert [pd.Timestamp(c.value) if c.value else None for c in row[11:13]] == [two_closes["old"], pd.Timestamp(MOVED)]
+    xml = mta_charts(two_closes["report"])[two_closes["programme"]]
+    assert f"<c:f>'Milestone trends'!$B${row[0].row}:$M${row[0].row}</c:f>" in xml
+
+
+def test_drift_is_flagged_beyond_the_settings_thresholds(two_closes):
+    view = two_closes["model"].trends
+    days, share = view.thresholds
+    drift = view.drift
+    assert len(drift) and (drift["flag"] != "").any()
+    for _, row in drift.iterrows():
+        beyond = (row["finish_change_days"] > days) or (row["finish_drift_days"] > days) or (row["eac_change"] > share) or (
+            row["eac_drift"] > share)
+        assert bool(row["flag"]) == bool(beyond), row["project_id"]
+    ws = openpyxl.load_workbook(two_closes["report"])["Drift"]
+    ref = ws.tables["tblDrift"].ref
+    header = [c.value for c in list(ws[ref])[0]]
+    assert header[-1] == "Flag" and "EAC last period: as reported" in header and "EAC last period: recomputed" in header
+
+
+def test_a_progress_figure_changed_after_closing_moves_the_recomputed_view_only(sample_workbook, tmp_path):
+    set_status_date(sample_workbook, tmp_path / "sep-status.xlsx", dt.datetime(2026, 9, 30))
+    close_file(tmp_path / "sep-status.xlsx", None, tmp_path / "sep-closed.xlsx", closed_on=dt.date(2026, 10, 5), options=STRICT)
+    reported = load_portfolio(tmp_path / "sep-closed.xlsx", STRICT).registers["History"]
+    assert set(reported["basis"]) == {"As reported"}  # closed in its own month
+    project = reported.dropna(subset=["eac"]).query("status == 'Active'")["project_id"].iloc[0]
+    eac_reported = float(reported.set_index("project_id").loc[project, "eac"])
+
+    set_status_date(tmp_path / "sep-closed.xlsx", tmp_path / "oct-status.xlsx", dt.datetime(2026, 10, 31))
+    edit(tmp_path / "oct-status.xlsx", tmp_path / "corrected.xlsx", "Progress",
+         {"Project ID": project, "Period": dt.datetime(2026, 9, 1)}, {"AC (cumulative)": lambda ac: ac * 1.1})
+    model, _ = report_of(tmp_path / "corrected.xlsx", tmp_path / "report.xlsx")
+    row = model.trends.drift.set_index("project_id").loc[project]
+    assert row["eac_reported"] == pytest.approx(eac_reported)  # as reported: untouched by the correction
+    assert row["eac_recomputed"] != pytest.approx(eac_reported)  # recomputed: moved with the register
+    assert row["last_basis"] == "As reported" and row["eac_last"] == pytest.approx(eac_reported)
+    assert model.trends.last_period_note.startswith("Last period (Sep 26) is closed") and "as reported, closed 2026-10-05" in model.trends.last_period_note
+    kpis = load_portfolio(tmp_path / "sep-closed.xlsx", STRICT).registers["History KPIs"].set_index("kpi")["value"]
+    eac_tile = next(k for k in model.kpis if k.key == "eac")
+    assert eac_tile.previous == pytest.approx(kpis["eac"])  # the dashboard's change is against the closed figure
+    assert model.trends.month_labels[-2] == "Sep 26 AR"

@@ -50,6 +50,11 @@ def generate_monthly_report() -> RunResult | None:
     return _from_excel("Generate monthly report")
 
 
+def close_period() -> RunResult | None:
+    """Button *Close period*."""
+    return _from_excel("Close period")
+
+
 def _from_excel(action: str) -> RunResult | None:
     import xlwings as xw
 

@@ -376,6 +376,13 @@ class UserFacingError(Exception):
     """A problem the user can fix, already in plain words for the alert."""
 
 
+def run_close_period(port: WorkbookPort) -> RunResult:
+    """Freeze the status month into the History tables (`pmo_xl.excel.close_action`)."""
+    from pmo_xl.excel.close_action import run_close_period as close_period
+
+    return close_period(port)
+
+
 ACTIONS: dict[str, Action] = {
     "Validate": run_validate,
     "Refresh priorities": run_refresh_priorities,
@@ -383,4 +390,5 @@ ACTIONS: dict[str, Action] = {
     "Collect updates": run_collect_updates,
     "Import schedules": run_import_schedules,
     "Generate monthly report": run_generate_monthly_report,
+    "Close period": run_close_period,
 }

@@ -30,3 +30,7 @@ End Sub
 Public Sub GenerateMonthlyReport()
     RunPython "import pmo_xl.macros as m; m.generate_monthly_report()"
 End Sub
+
+Public Sub ClosePeriod()
+    RunPython "import pmo_xl.macros as m; m.close_period()"
+End Sub

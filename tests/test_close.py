@@ -168,3 +168,9 @@ def test_a_history_written_by_a_newer_pmo_xl_is_not_rewritten(closed, tmp_path):
     with pytest.raises(CloseRefused, match="written by pmo-xl 99.0.0, newer than this"):
         close_file(tmp_path / "newer.xlsx", OCTOBER, tmp_path / "out.xlsx", options=STRICT)
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_month_after_the_status_month_is_not_closed(sample_workbook, tmp_path):
+    with pytest.raises(CloseRefused, match="2026-11 is after the workbook's status month 2026-10"):
+        close_file(sample_workbook, pd.Timestamp(2026, 11, 1), tmp_path / "out.xlsx", options=STRICT)
+    assert not (tmp_path / "out.xlsx").exists()

@@ -11,6 +11,7 @@ Rules:
   - a month History already holds is refused (`CloseRefused`) unless `reopen`, which replaces
     exactly that month's rows and says what changed;
   - `backfill` also closes every earlier month that has Progress and is not closed yet;
+  - a month after the status month is refused: it has not been reported yet;
   - a month is *As reported* when it is the workbook's own status period (its figures are what
     that month's report shows), *Recomputed* otherwise (an earlier month computed from today's
     registers: its milestone forecasts and risks are today's, not that month's);
@@ -94,6 +95,9 @@ def close_file(path: str | os.PathLike[str], period: pd.Timestamp | None = None,
     target = pd.Timestamp(period).to_period("M").start_time if period is not None else status_period
     if target is None:
         raise CloseRefused(f"{source}: no status date and no progress: there is no period to close — give --period YYYY-MM")
+    if status_period is not None and target > status_period:
+        raise CloseRefused(f"{target:%Y-%m} is after the workbook's status month {status_period:%Y-%m}: a month is closed once it "
+                           "has been reported — move the Settings status date into it first")
     already = closed_periods(portfolio)
     if target in already and not reopen and not backfill:
         raise CloseRefused(f"{target:%Y-%m} is already closed (History has its rows, closed on {already[target]:%Y-%m-%d}) "
@@ -117,7 +121,7 @@ def close_file(path: str | os.PathLike[str], period: pd.Timestamp | None = None,
 
     target_path = Path(out) if out is not None else (source if replace else default_out(source, target))
     result = CloseResult(out=target_path, closed=closed, skipped=skipped, not_carried=list(rows.not_carried))
-    write_closed(source, target_path, rows, replace, result)
+    write_closed(source, target_path, rows, result)
     return result
 
 
@@ -198,7 +202,7 @@ def _with_month(rows: dict[str, list[list[object]]], frozen: Frozen) -> dict[str
     return updated
 
 
-def write_closed(source: Path, target: Path, rows: PortfolioRows, replace: bool, result: CloseResult) -> None:
+def write_closed(source: Path, target: Path, rows: PortfolioRows, result: CloseResult) -> None:
     """Write OUT atomically; when it is the input itself (`replace`), after a byte-for-byte backup."""
     from pmo_xl.collect.output import write_merged_sheets
     from pmo_xl.io.atomic import atomic_path

@@ -167,3 +167,23 @@ def test_a_progress_figure_changed_after_closing_moves_the_recomputed_view_only(
     eac_tile = next(k for k in model.kpis if k.key == "eac")
     assert eac_tile.previous == pytest.approx(kpis["eac"])  # the dashboard's change is against the closed figure
     assert model.trends.month_labels[-2] == "Sep 26 AR"
+
+
+def test_the_portfolio_sheet_carries_each_projects_rag_strip(two_closes):
+    model = two_closes["model"]
+    codes = model.portfolio.set_index("project_id")["rag_history"]
+    strip = model.trends.rag_strip.set_index("project_id")[model.trends.month_labels]
+    for project_id, code in codes.items():  # one letter a month, oldest first: the Trends sheet's row
+        assert len(code) == 12
+        assert code == "".join({"Green": "G", "Amber": "A", "Red": "R"}.get(v, "-") if isinstance(v, str) else "-"
+                               for v in strip.loc[project_id])
+    assert codes.map(lambda c: c[-1]).tolist() == [
+        {"Green": "G", "Amber": "A", "Red": "R"}.get(r, "-") for r in model.portfolio["rag_overall"]]
+    ws = openpyxl.load_workbook(two_closes["report"])["Portfolio"]
+    rows = list(ws[ws.tables["tblPortfolio"].ref])
+    column = [c.value for c in rows[0]].index("RAG, last 12 months")
+    for row, code in zip(rows[1:], codes, strict=True):
+        assert row[column].value == "".join("□" if c == "-" else "■" for c in code)
+    with zipfile.ZipFile(two_closes["report"]) as z:  # drawn as coloured squares: a rich string of runs
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert '<a:srgbClr' not in strings and 'rgb="FFD64541"' in strings and 'rgb="FF2E9E4F"' in strings

@@ -115,10 +115,11 @@ def _this_report(ev: EarnedValueResult | None, portfolio: Portfolio, period: pd.
     """This month's row per project: the figures this report computes."""
     if ev is None or not len(ev.current):
         return pd.DataFrame(columns=list(PROJECT_COLUMNS))
-    current = ev.current[ev.current["period"] == period]
-    frame = current[["project_id", "period", "forecast_finish", "eac", "rag", "rag_reason"]].rename(
+    # Every project's current row, a stale one (no progress this month) included, rated on its own
+    # month's PM RAGs: what the Portfolio sheet shows as Overall this month.
+    frame = ev.current[["project_id", "period", "forecast_finish", "eac", "rag", "rag_reason"]].rename(
         columns={"rag": "rag_index", "rag_reason": "index_reason"})
-    return _overall(frame, portfolio, THIS_REPORT)
+    return _overall(frame, portfolio, THIS_REPORT).assign(period=period)
 
 
 def _overall(frame: pd.DataFrame, portfolio: Portfolio, basis: str) -> pd.DataFrame:

@@ -32,7 +32,7 @@ from pmo_xl.report.model_dashboard import (
 from pmo_xl.report.model_exceptions import NEEDS_COLUMNS, build_committee_needs
 from pmo_xl.report.model_project_pages import ProjectPagesView, build_project_pages
 from pmo_xl.report.model_s_curve import build_portfolio_s_curve
-from pmo_xl.report.model_trends import TrendsView, build_trends_view, with_closed_previous
+from pmo_xl.report.model_trends import TrendsView, build_trends_view, rag_history_codes, with_closed_previous
 from pmo_xl.report.model_views import (
     DataQualityView,
     EarnedValueView,
@@ -97,6 +97,7 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
     period, now = results.period, results.portfolio.now
     ev, priorities, milestones = results.earned_value.now, results.priorities, results.milestones.now
     project_table = build_portfolio_table(now, period, ev, results.earned_value.before, priorities)
+    project_table = project_table.assign(rag_history=rag_history_codes(results.trends, project_table["project_id"]))
     data_quality = build_data_quality(portfolio.issues, list(results.issues), portfolio)
     resources = build_resources_view(results.loading, period) if results.loading is not None else None
     kpis = with_closed_previous(build_kpis(project_table=project_table, results=results, resources=resources, data_quality=data_quality), results.trends)

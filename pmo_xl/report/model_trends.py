@@ -69,6 +69,23 @@ def build_trends_view(trends: TrendResult, project_table: pd.DataFrame) -> Trend
     )
 
 
+HISTORY_CODES: Final = {"Green": "G", "Amber": "A", "Red": "R"}
+NO_FIGURES: Final = "-"
+
+
+def rag_history_codes(trends: TrendResult | None, project_ids: pd.Series) -> list[str]:
+    """Per project, its overall RAG in each month of the window as one letter (G, A, R; '-' without figures).
+
+    The Portfolio sheet draws it as a strip of coloured squares, oldest month first."""
+    if trends is None or not trends.months:
+        return [""] * len(project_ids)
+    wide = (trends.projects.pivot_table(index="project_id", columns="period", values="rag", aggfunc="first")
+            .reindex(index=project_ids.to_numpy(), columns=trends.months) if len(trends.projects)
+            else pd.DataFrame(index=project_ids.to_numpy(), columns=trends.months))
+    return ["".join(HISTORY_CODES.get(v, NO_FIGURES) if isinstance(v, str) else NO_FIGURES for v in row)
+            for row in wide.itertuples(index=False, name=None)]
+
+
 def basis_note(trends: TrendResult) -> str:
     """One sentence: the months shown as reported, the months recomputed, and this report's month."""
     by_basis: dict[str, list[str]] = {}

@@ -9,6 +9,7 @@ from pmo_xl.report.model import ReportModel
 from pmo_xl.report.print_edition import cut_portfolio
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, sheet_title, write_table
 from pmo_xl.report.sheets.paging import group_starts
+from pmo_xl.report.sheets.trends import draw_rag_history
 
 NAME = "Portfolio"
 TABLE = "tblPortfolio"
@@ -37,10 +38,14 @@ COLUMNS = (
     Col("rag_resources", "Resources", "rag", 9),
     Col("rag_overall", "Overall", "rag", 8),
     Col("trend", "Trend", "trend", 6),
+    Col("rag_history", "RAG, last 12 months", "text", 15),
     Col("overall_reason", "Why (overall RAG)", "wrap", 30),
     Col("rank", "Priority rank", "count", 7),
     Col("commentary", "PM commentary", "wrap", 30),
 )
+
+
+FIELDS = [c.field for c in COLUMNS]
 
 
 def write_portfolio(workbook: Workbook, styles: Styles, model: ReportModel) -> Worksheet:
@@ -49,10 +54,12 @@ def write_portfolio(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     sheet_title(sheet, styles, model, "Portfolio",
                 f"{model.title} · {model.period_label} · {len(model.portfolio)} projects, ordered by programme · "
                 f"RAG: Scope to Resources as reported by the PM; Overall the worst of them and of the indices (CPI, SPI, SPI(t), TCPI) · "
-                f"Trend: overall RAG against {model.previous_label} (▲ better, ▼ worse, ► same)")
+                f"Trend: overall RAG against {model.previous_label} (▲ better, ▼ worse, ► same) · "
+                "RAG, last 12 months: oldest first, □ no figures (months as reported where closed, see Trends)")
     if cut:
         sheet.write_string(HEADER_ROW - 1, 0, cut.note.capitalize(), styles.note)
     last_row = write_table(sheet, styles, TABLE, HEADER_ROW, 0, table, COLUMNS)
+    draw_rag_history(sheet, styles, HEADER_ROW + 1, FIELDS.index("rag_history"), table["rag_history"].tolist())
     programme = table["programme"].fillna("").tolist()
     starts = group_starts(HEADER_ROW + 1, programme)
     page_setup(sheet, model, repeat_row=HEADER_ROW, last_col=len(COLUMNS) - 1, last_row=last_row, freeze=(HEADER_ROW + 1, 2),

@@ -16,8 +16,9 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
-from pmo_xl.report.model_trends import MtaChart
+from pmo_xl.report.model_trends import HISTORY_CODES, NO_FIGURES, MtaChart
 from pmo_xl.report.print_edition import DRIFT_WHAT, cut_list, cut_portfolio
 from pmo_xl.report.sheets.common import (
     Col,
@@ -151,3 +152,20 @@ def _write_mta(workbook: Workbook, sheet: Worksheet, styles: Styles, mta: MtaCha
     chart.set_legend({"position": "right", "font": {"size": 8}})
     sheet.insert_chart(chart_row, 0, chart, {"x_scale": 2.6, "y_scale": 1.45, "object_position": 3})
     return last + 3
+
+
+SQUARE, EMPTY = "■", "□"
+
+
+def draw_rag_history(sheet: Worksheet, styles: Styles, first_row: int, col: int, codes: list[str]) -> None:
+    """Each cell of a column of RAG codes ('GGAR-…', oldest month first) redrawn as coloured squares."""
+    colours = {code: styles.get(font_color=F.RAG_SOLID[rag], font_size=8) for rag, code in HISTORY_CODES.items()}
+    colours[NO_FIGURES] = styles.get(font_color="#BFBFBF", font_size=8)
+    cell = styles.get(valign="top")
+    for offset, code in enumerate(codes):
+        if len(code) < 2:  # a rich string needs two fragments at least; no history: leave the cell as written
+            continue
+        fragments: list[object] = []
+        for letter in code:
+            fragments += [colours.get(letter, colours[NO_FIGURES]), SQUARE if letter != NO_FIGURES else EMPTY]
+        sheet.write_rich_string(first_row + offset, col, *fragments, cell)

@@ -102,9 +102,11 @@ def main() -> None:
             "report with History": [*command, "report", str(closed), "-o", str(report), "-q"],
             "report without History": [*command, "report", str(plain), "-o", str(report), "-q"],
         }
-        for _ in range(args.runs):
+        for round_ in range(1, args.runs + 1):
             for name, arguments in jobs.items():
                 timings[name].append(run(arguments))
+                wall, cpu = timings[name][-1]
+                print(f"  round {round_}: {name:<24} wall {wall:6.2f} s  CPU {cpu:6.2f} s  (load {os.getloadavg()[0]:.1f})", flush=True)
         size = out.stat().st_size / 1e6
     print(f"  load {load_before:.1f}→{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     show(f"close a month, 24 in History (OUT {size:.1f} MB)", timings["close"])

@@ -206,3 +206,15 @@ def test_cli_pdf_failure_is_exit_2_and_one_line(tmp_path: Path, sample: Sample, 
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("pmo-xl: cannot make the PDF: LibreOffice (soffice) is not installed")
     assert (tmp_path / "r.xlsx").is_file()  # the workbook itself was written
+
+
+def test_a_large_pack_may_print_for_longer(tmp_path: Path) -> None:
+    """The timeout ends a hang; it grows with the workbook so a large honest pack is not refused."""
+    from pmo_xl.report.pdf import SECONDS_PER_MB, TIMEOUT_SECONDS, default_timeout
+
+    small, large = tmp_path / "small.xlsx", tmp_path / "large.xlsx"
+    small.write_bytes(b"x" * 1000)
+    large.write_bytes(b"x" * 2_400_000)
+    assert default_timeout(small) == TIMEOUT_SECONDS
+    assert default_timeout(large) == pytest.approx(2.4 * SECONDS_PER_MB) and default_timeout(large) > TIMEOUT_SECONDS
+    assert default_timeout(tmp_path / "missing.xlsx") == TIMEOUT_SECONDS

@@ -25,7 +25,11 @@ from pathlib import Path
 from pmo_xl.errors import OutputError
 from pmo_xl.io.atomic import atomic_path
 
-TIMEOUT_SECONDS = 300
+TIMEOUT_SECONDS = 300  # at the least; a larger pack gets SECONDS_PER_MB for each megabyte
+# LibreOffice prints a 2.4 MB pack of 1,000 projects with every project page (about 770 pages) in
+# well over 300 s on a loaded machine; a fixed limit refused that pack every time. The limit is
+# there to end a hang, not to cap honest work, so it grows with the workbook.
+SECONDS_PER_MB = 900
 CANDIDATES = ("soffice", "libreoffice", "/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
               "/opt/libreoffice/program/soffice", "/Applications/LibreOffice.app/Contents/MacOS/soffice",
               r"C:\Program Files\LibreOffice\program\soffice.exe")
@@ -58,10 +62,22 @@ def find_soffice() -> str | None:
     return None
 
 
+def default_timeout(xlsx_path: str | os.PathLike[str]) -> float:
+    """Seconds LibreOffice may take to print `xlsx_path`: TIMEOUT_SECONDS, more for a large workbook."""
+    try:
+        size = Path(xlsx_path).stat().st_size
+    except OSError:
+        return float(TIMEOUT_SECONDS)
+    return max(float(TIMEOUT_SECONDS), SECONDS_PER_MB * size / 1e6)
+
+
 def convert_to_pdf(xlsx_path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None,
-                   timeout: float = TIMEOUT_SECONDS) -> Path:
-    """Print `xlsx_path` to PDF (default: the same name with .pdf) with LibreOffice; return the PDF path."""
+                   timeout: float | None = None) -> Path:
+    """Print `xlsx_path` to PDF (default: the same name with .pdf) with LibreOffice; return the PDF path.
+
+    `timeout` (seconds) defaults to `default_timeout(xlsx_path)`."""
     source = Path(xlsx_path)
+    timeout = default_timeout(source) if timeout is None else timeout
     target = Path(out) if out is not None else source.with_suffix(".pdf")
     soffice = find_soffice()
     if soffice is None:

@@ -9,6 +9,7 @@ hundreds of end-to-end report runs in one test session.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,31 @@ def shapes(draw: st.DrawFn) -> Shape:
         milestones=draw(st.booleans()),
         date_1904=draw(st.booleans()),
     )
+
+
+def many_shapes(count: int, seed: int = 21) -> list[Shape]:
+    """`count` distinct shapes drawn from the same space as `shapes()`, the same on every run.
+
+    Hypothesis shrinks a failure to its simplest shape but runs its examples one after the other;
+    these are for running many at once (in worker processes) with a fixed, reproducible draw.
+    """
+    rng = random.Random(seed)
+    found: dict[Shape, None] = {}
+    while len(found) < count:
+        mix = STATUS_MIXES[rng.choice(sorted(STATUS_MIXES))]
+        found.setdefault(Shape(
+            statuses=tuple(rng.choice(mix) for _ in range(rng.randint(1, 3))),
+            progress_months=rng.randint(0, 3),
+            progress_only_last=rng.random() < 0.5,
+            status_date=rng.choice(STATUS_DATES),
+            period=rng.choice(PERIODS),
+            baseline=rng.random() < 0.5,
+            resources=rng.random() < 0.5,
+            risks=rng.random() < 0.5,
+            milestones=rng.random() < 0.5,
+            date_1904=rng.random() < 0.5,
+        ))
+    return list(found)
 
 
 def _month(k: int) -> dt.datetime:

@@ -38,7 +38,9 @@ def version_tuple(text: object) -> tuple[int, ...] | None:
 def newer_than_running(versions: pd.Series) -> np.ndarray:
     """Rows whose `version` is newer than the pmo-xl running now."""
     running = version_tuple(__version__) or (0,)
-    return np.array([(v := version_tuple(text)) is not None and v > running for text in versions.tolist()], dtype=bool)
+    texts = versions.astype(str)  # one parse per distinct version, not per row (History has 100k+ rows)
+    newer = {text: (v := version_tuple(text)) is not None and v > running for text in texts.unique()}
+    return texts.map(newer).to_numpy(dtype=bool)
 
 
 def check_history(portfolio: Portfolio) -> list[Issue]:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from pmo_xl.collect.model import OUT_CONTAINS, CollectionResult, Status
-from pmo_xl.commands.common import positive_int
+from pmo_xl.commands.common import positive_int, print_written
 from pmo_xl.commands.report import parse_period
 from pmo_xl.issues import Severity, sort_issues
 
@@ -89,8 +89,4 @@ def print_result(result: CollectionResult, shown: tuple[Severity, ...]) -> None:
     from pmo_xl.collect.output import summary_line
 
     print(summary_line(result))
-    print(f"wrote {result.out}: {OUT_CONTAINS}")
-    if result.not_carried:
-        print("not carried over from the input: " + "; ".join(result.not_carried))
-    if result.backup:
-        print(f"the previous portfolio was kept as {result.backup}")
+    print_written(result.out, OUT_CONTAINS, result.not_carried, result.backup)

@@ -49,3 +49,13 @@ def wrong_suffix(path: Path, suffixes: tuple[str, ...], what: str) -> str | None
     wanted = " or ".join(suffixes)
     return (f"pmo-xl: {path.name}: {what} is written as {wanted}, so the file name must end in {wanted} "
             f"(e.g. {path.with_suffix(suffixes[0]).name})")
+
+
+def print_written(out: Path, contains: str, not_carried: list[str], backup: Path | None) -> None:
+    """What a merge (collect, import) wrote: OUT and what it holds, what the input had that OUT
+    does not carry, and the backup kept of a replaced portfolio."""
+    print(f"wrote {out}: {contains}")
+    if not_carried:
+        print("not carried over from the input: " + "; ".join(not_carried))
+    if backup:
+        print(f"the previous portfolio was kept as {backup}")

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pmo_xl.commands.common import positive_int
+from pmo_xl.commands.common import positive_int, print_written
 
 FILE_LEVEL = "(file)"
 
@@ -59,9 +59,5 @@ def run(args: argparse.Namespace) -> int:
             where = "" if found.sheet == FILE_LEVEL else f"{found.sheet}: "
             print(f"    {where}{found.severity} [{found.code}] {found.message}")
     print(summary_line(result))
-    print(f"wrote {result.out}: {OUT_CONTAINS}")
-    if result.not_carried:
-        print("not carried over from the input: " + "; ".join(result.not_carried))
-    if result.backup:
-        print(f"the previous portfolio was kept as {result.backup}")
+    print_written(result.out, OUT_CONTAINS, result.not_carried, result.backup)
     return 0 if result.all_merged else 1

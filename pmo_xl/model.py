@@ -66,6 +66,9 @@ class Settings:
     thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
     # year (float), budget
     budgets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # what-if scenarios, one action per row (schema SCENARIOS; checked: rows of a scenario with an
+    # error are left out with all of that scenario's rows)
+    scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def hours_per_day(self) -> float:

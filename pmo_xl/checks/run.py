@@ -36,6 +36,7 @@ from pmo_xl.checks.rows import (
     check_scores_on_scale,
     check_status_consistency,
 )
+from pmo_xl.checks.scenarios import check_scenarios, without_bad_scenarios
 from pmo_xl.checks.settings import check_criteria, check_thresholds, thresholds_in_order
 from pmo_xl.guard import guarded, internal_error
 from pmo_xl.issues import Issue, Stage
@@ -70,6 +71,7 @@ CHECKS: tuple[Check, ...] = (
     # settings
     check_criteria,
     check_thresholds,
+    check_scenarios,
 )
 
 
@@ -101,7 +103,9 @@ def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS,
                                    f"The check {name} failed ({type(error).__name__}: {error}); its rule was not applied")]
 
         found.extend(guarded(run, strict=options.strict, on_error=failed))
-    checked = dataclasses.replace(portfolio, settings=thresholds_in_order(portfolio.settings), issues=[*portfolio.issues, *found])
+    # A scenario with an error in any of its rows is left out whole (checks/scenarios.py).
+    settings = without_bad_scenarios(portfolio, thresholds_in_order(portfolio.settings))
+    checked = dataclasses.replace(portfolio, settings=settings, issues=[*portfolio.issues, *found])
     # Then the rows of a project or person just left out leave with it, each saying so.
     cascaded, left = cascade_left_out(without_error_rows(checked, found))
     return cascaded, [*found, *left]

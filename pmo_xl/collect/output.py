@@ -85,7 +85,7 @@ def write_merged_sheets(workbook: Workbook, styles: Styles, portfolio: Portfolio
 
 def _write_settings(workbook: Workbook, styles: Styles, portfolio: PortfolioRows) -> Worksheet:
     """The Settings sheet as the template lays it out, with the input's own values and tables."""
-    tables = {name: portfolio.tables.get(name, []) for name in ("Thresholds", "Budgets", "Holidays")}
+    tables = {name: portfolio.tables.get(name, []) for name in ("Thresholds", "Budgets", "Holidays", "Scenarios")}
     tables["AHP"] = portfolio.ahp
     return write_settings_sheet(workbook, styles, portfolio.settings, portfolio.tables.get("Criteria", []), tables)
 

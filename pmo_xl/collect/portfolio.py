@@ -31,11 +31,12 @@ from pmo_xl.schema.settings import (
     CRITERIA,
     HOLIDAYS,
     SCALAR_SETTINGS,
+    SCENARIOS,
     SETTINGS_TABLE,
     THRESHOLDS,
 )
 
-ALL_TABLES: tuple[Register, ...] = (*REGISTERS, SETTINGS_TABLE, CRITERIA, HOLIDAYS, THRESHOLDS, BUDGETS, AHP)
+ALL_TABLES: tuple[Register, ...] = (*REGISTERS, SETTINGS_TABLE, CRITERIA, HOLIDAYS, THRESHOLDS, BUDGETS, AHP, SCENARIOS)
 STANDARD_SHEETS = frozenset({"Instructions", "Settings", "Collection", *(r.sheet_name for r in REGISTERS)})
 
 
@@ -84,7 +85,7 @@ def portfolio_rows(path: Path, raw: RawWorkbook) -> PortfolioRows:
         if extra:
             not_carried.append(f"{register.name}: column{'s' if len(extra) > 1 else ''} " + ", ".join(repr(e) for e in extra))
     tables = {r.name: _rows_in_schema_order(raw.tables.get(r.name), r)[0]
-              for r in (CRITERIA, HOLIDAYS, THRESHOLDS, BUDGETS)}
+              for r in (CRITERIA, HOLIDAYS, THRESHOLDS, BUDGETS, SCENARIOS)}
     ahp_table = raw.tables.get(AHP.name)
     ahp = None
     if ahp_table is not None:

@@ -32,6 +32,7 @@ from pmo_xl.schema.settings import (
     DEFAULT_THRESHOLDS,
     HOLIDAYS,
     SCALAR_SETTINGS,
+    SCENARIOS,
     SETTINGS_TABLE,
     THRESHOLDS,
 )
@@ -208,7 +209,7 @@ def write_instructions(workbook: Workbook, styles: Styles) -> Worksheet:
         ("Without Excel", "pmo-xl validate THIS.xlsx  ·  pmo-xl report THIS.xlsx -o report.xlsx  ·  pmo-xl collect UPDATES/ --into THIS.xlsx  ·  pmo-xl close THIS.xlsx --period YYYY-MM -o closed.xlsx"),
         ("Rules", "Keep each register as its Excel Table (add rows at the bottom; columns may be moved; extra columns are ignored). Dates as dates, numbers as numbers, percentages as fractions (0.4 or 40%). Money is in the currency of Settings."),
     ]
-    for register in (*REGISTERS, SETTINGS_TABLE):
+    for register in (*REGISTERS, SETTINGS_TABLE, SCENARIOS):
         required = ", ".join(c.header for c in register.columns if c.required)
         lines.append((register.name, f"{register.meaning} Required: {required}."))
     for index, (label, text) in enumerate(lines, start=2):
@@ -232,6 +233,7 @@ def write_settings_sheet(
         (10, "RAG thresholds", THRESHOLDS, [list(t) for t in tables.get("Thresholds", DEFAULT_THRESHOLDS)], None),
         (16, "Budgets per year", BUDGETS, [list(b) for b in tables.get("Budgets", ())], None),
         (19, "Holidays", HOLIDAYS, [list(h) for h in tables.get("Holidays", DEFAULT_HOLIDAYS_2026)], None),
+        (23, "What-if scenarios (pmo-xl scenarios, Compare scenarios)", SCENARIOS, [list(r) for r in tables.get("Scenarios", ())], None),
     ]
     for col, title, register, rows, columns in blocks:
         sheet.write_string(0, col, title, styles.subtitle)
@@ -242,7 +244,7 @@ def write_settings_sheet(
     ahp = tables.get("AHP", (names, [[a] + [_ahp_default(a, b) for b in names] for a in names]))
     if ahp is not None:
         names, ahp_rows = ahp
-        ahp_col = 23
+        ahp_col = 23 + len(SCENARIOS.columns) + 1  # right of the scenarios
         sheet.write_string(0, ahp_col, "AHP pairwise comparison (Saaty 1-9)", styles.subtitle)
         ahp_columns = [AHP.columns[0]] + [Column(f"ahp{i}", n, Kind.NUMBER, "Judgement", width=max(10, len(n) + 2)) for i, n in enumerate(names)]
         write_table(sheet, styles, AHP.table, 1, ahp_col, ahp_columns, [list(r) for r in ahp_rows], validate=False)

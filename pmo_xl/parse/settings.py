@@ -22,6 +22,7 @@ from pmo_xl.schema.settings import (
     CRITERIA,
     HOLIDAYS,
     SCALAR_SETTINGS,
+    SCENARIOS,
     SETTINGS_BY_KEY,
     SETTINGS_TABLE,
     THRESHOLDS,
@@ -59,6 +60,12 @@ def parse_settings_tables(tables: dict[str, RawTable]) -> ParsedSettings:
         layout[register.name] = parsed.layout
         if register is CRITERIA and tables.get(register.name) is not None:
             frames[register.name] = unique_criteria(parsed.frame, tables[register.name].sheet, parsed.layout.get("criterion"), issues)
+    # Scenarios: a cell of an optional column that cannot be read is blanked with a warning and the
+    # row stays, so the scenario checks can say which parameter is missing and leave the scenario out.
+    scenarios = parse_register(tables.get(SCENARIOS.name), SCENARIOS, keep_rows=True)
+    issues.extend(scenarios.issues)
+    frames[SCENARIOS.name] = scenarios.frame
+    layout[SCENARIOS.name] = scenarios.layout
     ahp, ahp_issues = parse_ahp(tables.get("AHP"), frames["Criteria"], used=values.get("weights_from") == WeightSource.AHP)
     issues.extend(ahp_issues)
     settings = Settings(
@@ -68,6 +75,7 @@ def parse_settings_tables(tables: dict[str, RawTable]) -> ParsedSettings:
         holidays=frames["Holidays"],
         thresholds=frames["Thresholds"],
         budgets=frames["Budgets"],
+        scenarios=frames["Scenarios"],
     )
     return ParsedSettings(settings, issues, layout)
 

@@ -255,3 +255,55 @@ AHP = Register(
 )
 
 SETTINGS_TABLES = (*SETTINGS_TABLES, AHP)
+
+
+class ScenarioAction(enum.StrEnum):
+    """What one row of a what-if scenario does to the portfolio (pmo_xl/scenarios)."""
+
+    PAUSE = "Pause"  # a project's remaining work and plan move N months later from a month
+    DELAY = "Delay start"  # a project not started yet starts N months later (all of it moves)
+    CANCEL = "Cancel"  # a project stops at the status date: its remaining work and cost are released
+    ADD = "Add project"  # a proposal is forced into the portfolio, its allocations committed
+    FORCE_OUT = "Force out"  # a project is forced out of the selection
+    BUDGET = "Change budget"  # the total budget, or one year's, goes up (+) or down (−)
+    HIRE = "Add capacity"  # people of a role join from a date (FTE)
+    LEAVE = "Remove capacity"  # a person leaves on a date
+
+
+SCENARIO_ACTIONS = tuple(ScenarioAction)
+
+SCENARIOS = Register(
+    name="Scenarios",
+    sheet="Settings",
+    table="tblScenarios",
+    meaning=(
+        "What-if scenarios for the steering committee: each row is one action; rows with the same Scenario "
+        "name are applied together. `pmo-xl scenarios` (or the Compare scenarios button) computes each "
+        "scenario from the same data as the report and compares it with the portfolio as it is. Which columns "
+        "an action needs: Pause — Target (project), From (first month paused), Months; Delay start — Target, "
+        "Months; Cancel, Add project, Force out — Target; Change budget — Amount (+ or −), Year (blank: the "
+        "Total budget); Add capacity — Target (role), FTE, From (blank: the month after the status date), "
+        "Team (optional); Remove capacity — Target (resource ID), From (first day away)."
+    ),
+    optional=True,
+    columns=(
+        C("scenario", "Scenario", Kind.TEXT, "Name of the scenario; rows with the same name are applied together.", True, width=22,
+          example="Pause CRM, hire 2 devs"),
+        C("action", "Action", Kind.CHOICE, "What the row does (required): Pause, Delay start, Cancel, Add project, Force out, "
+          "Change budget, Add capacity or Remove capacity.", False, SCENARIO_ACTIONS, width=15, example="Pause"),
+        C("target", "Target", Kind.TEXT, "The Project ID (Pause, Delay start, Cancel, Add project, Force out), the role (Add capacity) "
+          "or the Resource ID (Remove capacity); blank for Change budget.", width=16, example="PRJ-014"),
+        C("from_date", "From", Kind.DATE, "Pause: first month paused; Add capacity: first day the new people work (blank: the month "
+          "after the status date); Remove capacity: the person's first day away.", width=12),
+        C("months", "Months", Kind.INTEGER, "Pause: how many months; Delay start: how many months later.", width=8, example=3),
+        C("fte", "FTE", Kind.NUMBER, "Add capacity: full-time people added (2.5 = two full-time and one half-time).", minimum=0,
+          maximum=1000, width=7),
+        C("amount", "Amount", Kind.MONEY, "Change budget: money added (positive) or cut (negative).", width=14),
+        C("year", "Year", Kind.INTEGER, "Change budget: the calendar year whose budget changes; blank: the Total budget.",
+          minimum=2000, maximum=2100, width=7),
+        C("team", "Team", Kind.TEXT, "Add capacity: the team of the new people (blank: the team most people of the role are in).", width=14),
+        C("note", "Note", Kind.TEXT, "Why, for the committee (shown beside the scenario).", width=30),
+    ),
+)
+
+SETTINGS_TABLES = (*SETTINGS_TABLES, SCENARIOS)

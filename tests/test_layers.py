@@ -23,7 +23,7 @@ ADAPTERS = ("io/", "report/write.py", "report/sheets/", "report/pdf.py", "collec
             "excel/", "macros.py")
 CORE = ("model.py", "issues.py", "options.py", "results.py", "guard.py", "raw.py", "schema/", "parse/", "checks/",
         "compute/", "report/model.py", "report/model_views.py", "report/model_dashboard.py", "report/model_trends.py",
-        "report/formats.py", "close/freeze.py", "close/changes.py")
+        "report/formats.py", "close/freeze.py", "close/changes.py", "scenarios/")
 ADAPTER_MODULES = ("pmo_xl.io", "pmo_xl.excel", "pmo_xl.collect", "pmo_xl.macros", "pmo_xl.report.write",
                    "pmo_xl.report.sheets", "pmo_xl.report.pdf", "pmo_xl.commands", "pmo_xl.cli", "pmo_xl.pipeline",
                    "pmo_xl.usecases")

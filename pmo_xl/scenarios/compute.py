@@ -1,0 +1,72 @@
+"""Every scenario of the workbook computed from the one checked portfolio, beside the baseline.
+
+A scenario is the same stages run on a transformed portfolio: the workbook is read, parsed and
+checked once (the pipeline's `load`), each scenario's actions transform that checked portfolio
+(`actions`), and the engine's computations measure the result (`outcome`). Nothing is re-read
+or re-parsed; a scenario that leaves the allocations and resources as they were reuses the
+baseline's loading and role demand instead of recomputing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pmo_xl.guard import guarded, internal_error
+from pmo_xl.issues import Issue, Stage
+from pmo_xl.model import Portfolio
+from pmo_xl.options import RunOptions, default_options
+from pmo_xl.scenarios.actions import Action, apply_actions, first_open_month, read_actions
+from pmo_xl.scenarios.outcome import Outcome, Reuse, baseline_plan, measure
+
+BASELINE = "Baseline (as planned)"
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """The baseline and each scenario's figures, from one checked portfolio."""
+
+    baseline: Outcome
+    scenarios: tuple[Outcome, ...]
+    first_month: pd.Timestamp  # the first month a decision can change (the month after the status month)
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+
+class UnknownScenario(ValueError):
+    """`--only` names a scenario the workbook does not hold (or that was left out for errors)."""
+
+
+def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
+                      only: list[str] | None = None) -> tuple[ScenarioRun, list[Issue]]:
+    """The baseline and every scenario (or the ones named in `only`) of a checked portfolio."""
+    options = default_options(options)
+    scenarios = read_actions(portfolio)
+    if only:
+        missing = [n for n in only if n not in scenarios]
+        if missing:
+            known = ", ".join(repr(n) for n in scenarios) or "none"
+            raise UnknownScenario(f"no scenario {', '.join(repr(n) for n in missing)} in the workbook (scenarios: {known})")
+        scenarios = {n: scenarios[n] for n in only}
+    first_month = first_open_month(portfolio)
+    reuse = Reuse(portfolio)
+    baseline = measure(BASELINE, baseline_plan(portfolio), first_month, reuse)
+    issues: list[Issue] = []
+    outcomes = []
+    for name, actions in scenarios.items():
+        outcome = guarded(lambda name=name, actions=actions: _scenario(portfolio, name, actions, first_month, reuse),
+                          strict=options.strict, on_error=lambda error, name=name: _failed(name, error, issues))
+        if outcome is not None:
+            outcomes.append(outcome)
+    return ScenarioRun(baseline, tuple(outcomes), first_month, tuple(issues)), issues
+
+
+def _scenario(portfolio: Portfolio, name: str, actions: list[Action], first_month: pd.Timestamp, reuse: Reuse) -> Outcome:
+    plan = apply_actions(portfolio, actions)
+    notes = tuple(a.note for a in actions if a.note)
+    return measure(name, plan, first_month, reuse, tuple(a.describe() for a in actions), notes)
+
+
+def _failed(name: str, error: Exception, issues: list[Issue]) -> None:
+    issues.append(internal_error(Stage.REPORT, "Settings", "Scenarios",
+                                 f"Scenario {name!r} could not be computed ({type(error).__name__}: {error}); it is left out — please report this"))

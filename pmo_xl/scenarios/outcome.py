@@ -1,0 +1,199 @@
+"""What one portfolio (the baseline, or a scenario's) comes to: cost, loading, selection, schedule, EV.
+
+Every figure comes from the engine's own computations on the portfolio as the scenario leaves
+it — `compute_loading` (monthly, calendars and contours), `compute_priorities` (the selection
+MILP with budgets and role capacity) — so a scenario and the monthly report can never disagree
+on how a number is made. Only what a decision can still change is measured: loading from the
+first month after the status month, cost from the status year.
+
+Definitions, for the PMO:
+- cost by year: the planned spend (Baseline planned value, else BAC spread over the planned
+  dates; `yearly_spend`) of the projects the selection keeps, plus the Closed and Cancelled
+  ones (what they spent stays spent), per calendar year from the status year;
+- over-allocation: person-months above Settings "Over-allocation above", their excess hours,
+  the people concerned, per team;
+- value: the selection's objective (Settings "Selection objective") of the projects it keeps;
+- PV in the next 12 months: the Baseline planned value of the 12 months after the status month;
+  EV, AC and PV to date: the latest Progress of every project (unchanged by any scenario: no
+  action re-writes what is reported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pmo_xl.compute.loading import LoadingResult, compute_loading, monthly_role_capacity, monthly_role_demand
+from pmo_xl.compute.priority import PriorityResult, compute_priorities
+from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES, yearly_spend
+from pmo_xl.issues import Issue
+from pmo_xl.model import Portfolio
+from pmo_xl.scenarios.actions import Plan
+
+SPENT_STATUSES = ("Closed", "Cancelled")
+FRONTIER_LEVELS = 2  # the comparison shows the chosen portfolio, not the budget curve
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The figures of one portfolio, as the Scenarios sheet compares them."""
+
+    name: str
+    actions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    cost_by_year: dict[int, float] = field(default_factory=dict)
+    value: float = 0.0
+    selected: frozenset[str] = frozenset()
+    candidates: frozenset[str] = frozenset()  # projects the selection could take (not Closed or Cancelled)
+    binding: tuple[str, ...] = ()  # the limits that keep a project out or are used up
+    over_hours_by_team: dict[str, float] = field(default_factory=dict)
+    over_months_by_team: dict[str, tuple[pd.Timestamp, ...]] = field(default_factory=dict)  # months with any over-allocation
+    over_person_months_by_team: dict[str, int] = field(default_factory=dict)
+    over_people: int = 0
+    demand_by_role: pd.DataFrame = field(default_factory=pd.DataFrame)  # role, period, hours (from the first open month)
+    load: pd.DataFrame = field(default_factory=pd.DataFrame)  # resource_id, period, demand_hours, capacity_hours
+    finishes: dict[str, dt.date | None] = field(default_factory=dict)  # forecast finish of every project
+    milestones: dict[tuple[str, str], dt.date | None] = field(default_factory=dict)  # open milestones: expected date
+    pv_to_date: float = 0.0
+    ev_to_date: float = 0.0
+    ac_to_date: float = 0.0
+    pv_next_12: float = 0.0
+    priorities: PriorityResult | None = None
+    loading: LoadingResult | None = None
+
+    @property
+    def total_cost(self) -> float:
+        return float(sum(self.cost_by_year.values()))
+
+    @property
+    def over_hours(self) -> float:
+        return float(sum(self.over_hours_by_team.values()))
+
+    @property
+    def over_person_months(self) -> int:
+        return int(sum(self.over_person_months_by_team.values()))
+
+
+@dataclass
+class Reuse:
+    """The baseline's figures a scenario reuses when it leaves their inputs as they were."""
+
+    portfolio: Portfolio
+    loading: tuple[LoadingResult, list[Issue]] | None = None
+    role_frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
+
+    def same_work(self, portfolio: Portfolio) -> bool:
+        """Allocations, resources and the settings that spread them are the baseline's own objects."""
+        base = self.portfolio
+        return (portfolio.registers["Allocations"] is base.registers["Allocations"]
+                and portfolio.registers["Resources"] is base.registers["Resources"]
+                and portfolio.settings.holidays is base.settings.holidays and portfolio.status_date == base.status_date)
+
+
+def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, actions: tuple[str, ...] = (),
+            notes: tuple[str, ...] = ()) -> Outcome:
+    """The figures of the portfolio `plan` leaves (loading and role demand reused from the baseline
+    when the plan did not touch the work)."""
+    portfolio = plan.portfolio
+    same = reuse.same_work(portfolio)
+    if same and reuse.loading is not None:
+        loading, _ = reuse.loading
+    else:
+        loading, _ = compute_loading(portfolio, grain="Month", causes=False)
+    if same and reuse.role_frames is not None:
+        demand, capacity = reuse.role_frames
+    else:
+        demand, capacity = monthly_role_demand(portfolio), monthly_role_capacity(portfolio)
+    if reuse.loading is None and portfolio is reuse.portfolio:
+        reuse.loading, reuse.role_frames = (loading, []), (demand, capacity)
+    priorities, _ = compute_priorities(portfolio, frontier_levels=FRONTIER_LEVELS, demand=demand, capacity=capacity)
+    selection = priorities.selection
+    selected = frozenset(selection.loc[selection["selected"].astype(bool), "project_id"].astype(str))
+    candidates = frozenset(portfolio.projects.loc[portfolio.projects["status"].isin(CANDIDATE_STATUSES), "project_id"].astype(str))
+    binding = priorities.binding
+    binding_labels = tuple(binding.loc[binding["binding"].astype(bool), "label"].astype(str)) if len(binding) else ()
+    over = _over_allocation(loading, first_month)
+    return Outcome(
+        name=name, actions=actions, notes=notes,
+        cost_by_year=_cost_by_year(portfolio, selected, first_month),
+        value=float(priorities.value), selected=selected, candidates=candidates, binding=binding_labels,
+        over_hours_by_team=over["hours"], over_months_by_team=over["months"], over_person_months_by_team=over["person_months"],
+        over_people=over["people"],
+        demand_by_role=_demand_by_role(demand, first_month),
+        load=loading.resource_load[["resource_id", "period", "demand_hours", "capacity_hours"]],
+        finishes=_finishes(portfolio, plan.finishes), milestones=_milestones(portfolio),
+        **_earned_value(portfolio, first_month),
+        priorities=priorities, loading=loading,
+    )
+
+
+def _over_allocation(loading: LoadingResult, first_month: pd.Timestamp) -> dict:
+    over = loading.overallocations
+    over = over[pd.to_datetime(over["period"]) >= first_month]
+    teams = over["team"].astype(object).where(over["team"].notna(), "(no team)").astype(str)
+    frame = pd.DataFrame({"team": teams.to_numpy(), "period": pd.to_datetime(over["period"]).to_numpy(),
+                          "excess": over["excess_hours"].to_numpy(dtype=float), "resource": over["resource_id"].astype(str).to_numpy()})
+    grouped = frame.groupby("team", sort=True)
+    return {
+        "hours": {t: float(g["excess"].sum()) for t, g in grouped},
+        "months": {t: tuple(sorted(pd.Timestamp(m) for m in g["period"].unique())) for t, g in grouped},
+        "person_months": {t: len(g) for t, g in grouped},
+        "people": int(frame["resource"].nunique()),
+    }
+
+
+def _demand_by_role(demand: pd.DataFrame, first_month: pd.Timestamp) -> pd.DataFrame:
+    frame = demand.rename(columns={"period": "month"})
+    frame = frame[pd.to_datetime(frame["month"]) >= first_month]
+    return frame.groupby(["role", "month"], as_index=False)["hours"].sum()
+
+
+def _cost_by_year(portfolio: Portfolio, selected: frozenset[str], first_month: pd.Timestamp) -> dict[int, float]:
+    projects = portfolio.projects.drop_duplicates("project_id")
+    counted = projects[projects["project_id"].isin(selected) | projects["status"].isin(SPENT_STATUSES)]
+    first_year = (first_month - pd.DateOffset(months=1)).year  # the status year
+    baseline = portfolio.baseline
+    last = max([first_year, *pd.to_datetime(counted["finish"]).dropna().dt.year,
+                *pd.to_datetime(baseline.loc[baseline["project_id"].isin(set(counted["project_id"])), "period"]).dt.year])
+    years = list(range(first_year, int(last) + 1))
+    spend = yearly_spend(counted, years, baseline)
+    return {int(y): float(spend[y].sum()) for y in years}
+
+
+def _finishes(portfolio: Portfolio, moved: dict[str, dt.date | None]) -> dict[str, dt.date | None]:
+    projects = portfolio.projects.drop_duplicates("project_id")
+    finishes = {str(p): (None if pd.isna(f) else pd.Timestamp(f).date()) for p, f in zip(projects["project_id"], projects["finish"], strict=True)}
+    finishes.update(moved)
+    return finishes
+
+
+def _milestones(portfolio: Portfolio) -> dict[tuple[str, str], dt.date | None]:
+    m = portfolio.milestones
+    open_ = m[m["actual_date"].isna()]
+    expected = open_["forecast_date"].fillna(open_["baseline_date"])
+    return {(str(p), str(n)): (None if pd.isna(d) else pd.Timestamp(d).date())
+            for p, n, d in zip(open_["project_id"], open_["milestone"], expected, strict=True)}
+
+
+def _earned_value(portfolio: Portfolio, first_month: pd.Timestamp) -> dict[str, float]:
+    progress = portfolio.progress
+    reported = progress[pd.to_datetime(progress["period"]) < first_month]
+    latest = reported.sort_values("period").drop_duplicates("project_id", keep="last")
+    bac = portfolio.projects.drop_duplicates("project_id").set_index("project_id")["bac"]
+    ev = latest["ev"].fillna(latest["pct_complete"] * latest["project_id"].map(bac))
+    baseline = portfolio.baseline
+    period = pd.to_datetime(baseline["period"])
+    horizon = (period >= first_month) & (period < first_month + pd.DateOffset(months=12))
+    return {"pv_to_date": float(latest["pv"].sum()), "ev_to_date": float(np.nansum(ev.to_numpy(dtype=float))),
+            "ac_to_date": float(latest["ac"].sum()), "pv_next_12": float(baseline.loc[horizon, "planned_value"].sum())}
+
+
+def baseline_plan(portfolio: Portfolio) -> Plan:
+    """The portfolio as it is, as a plan (no action)."""
+    return Plan(portfolio)
+
+
+__all__ = ["Outcome", "Reuse", "baseline_plan", "measure"]

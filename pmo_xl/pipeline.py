@@ -25,7 +25,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -37,10 +37,12 @@ from pmo_xl.model import Portfolio
 from pmo_xl.options import Computation, RunOptions, default_options
 from pmo_xl.parse.portfolio import parse_portfolio
 from pmo_xl.raw import RawWorkbook
-from pmo_xl.report.model import ReportModel, build_report_model
 from pmo_xl.results import Results, Run, Snapshot
 from pmo_xl.schema.registers import REGISTERS
 from pmo_xl.schema.settings import SETTINGS_TABLES
+
+if TYPE_CHECKING:  # the report's modules are imported when a report is built: validate never needs them
+    from pmo_xl.report.model import ReportModel
 
 ALL_TABLES = (*REGISTERS, *SETTINGS_TABLES)
 T = TypeVar("T")
@@ -176,6 +178,8 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
 
 def build(run: Run, options: RunOptions | None = None) -> tuple[ReportModel, list[Issue]]:
     """The report model: what each sheet shows, translated from the results (computes nothing)."""
+    from pmo_xl.report.model import build_report_model
+
     return build_report_model(run, project_pages=default_options(options).project_pages), []
 
 

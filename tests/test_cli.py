@@ -121,6 +121,20 @@ def test_help_imports_no_data_or_excel_library(arguments):
     assert result.stdout.splitlines()[-1] == "loaded: []"
 
 
+# validate needs the reader, pandas and numpy; a workbook without projects needs no solver
+# (scipy: ~0.3 s of a start) and no report (XlsxWriter, the report model).
+NOT_FOR_VALIDATE = ("scipy", "xlsxwriter", "xlwings", "openpyxl", "highspy", "pmo_xl.report")
+
+
+def test_validate_of_the_blank_template_imports_no_solver_or_report():
+    template = Path(__file__).resolve().parents[1] / "workbooks" / "PMO-template.xlsx"
+    probe = (f"import sys\nfrom pmo_xl.cli import main\ncode = main(['validate', {str(template)!r}])\n"
+             f"print('exit', code, 'loaded:', sorted({{m for m in sys.modules if m.startswith({NOT_FOR_VALIDATE!r})}}))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "exit 0 loaded: []"
+
+
 def test_outputs_get_the_usual_file_permissions(sample_workbook, tmp_path):
     import os
     import stat

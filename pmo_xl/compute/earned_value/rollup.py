@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from pmo_xl.compute.earned_value import formulas as f
 from pmo_xl.compute.earned_value.earned_schedule import (
@@ -88,6 +87,8 @@ def aggregate(
     # Earned schedule: the summed PV curve of the members that have a plan, and their EV.
     planned = plan.source[projects] != NO_PLAN
     sets, projects, ev_planned = sets[planned], projects[planned], figures["ev"][planned]
+    from scipy import sparse  # here, not with the module: ~0.3 s of a fresh process (see selection.solver)
+
     membership = sparse.csr_matrix((np.ones(len(sets)), (sets, projects)), shape=(n_sets, len(plan.source)))
     curves = np.asarray(membership @ plan.curves)
     start = np.full(n_sets, plan.width, dtype=np.intp)

@@ -24,10 +24,13 @@ needs alone already breaks a limit); `fill` and `repair` make incumbents greedil
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import LinearConstraint, linprog
+
+if TYPE_CHECKING:  # scipy is imported where a model is solved (see selection.solver)
+    from scipy import sparse
+    from scipy.optimize import LinearConstraint
 
 SLACK = 1e-9  # relative: what counts as "satisfies the limit" when checking a portfolio here
 FIX_MARGIN = 1e-6  # relative to the incumbent's worth: only clearly worse portfolios are cut off
@@ -39,6 +42,8 @@ def inequality_rows(constraints: Sequence[LinearConstraint], dense_cells: int = 
     A is a dense array when it has at most `dense_cells` cells (slicing and products are then
     cheaper than with a sparse matrix), a CSR matrix otherwise.
     """
+    from scipy import sparse
+
     n = constraints[0].A.shape[1] if constraints else 0
     total = sum(constraint.A.shape[0] for constraint in constraints)
     dense = 2 * total * n <= dense_cells
@@ -79,6 +84,8 @@ def lagrangian(
     In maximisation terms (w = -c): for every x within the rows and bounds,
     w·x <= U + Σ_j r_j (x_j - x*_j), where x*_j is the bound at which r_j x_j is largest.
     """
+    from scipy.optimize import linprog
+
     with np.errstate(all="ignore"):
         lp = linprog(c, A_ub=rows, b_ub=rhs, bounds=np.column_stack([lb, ub]), method="highs", options={"presolve": False})
     if lp.status != 0 or lp.ineqlin is None:

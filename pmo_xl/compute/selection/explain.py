@@ -42,7 +42,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import LinearConstraint
 
 from pmo_xl.compute.selection.bounds import closure_blocked, closure_of, fill, repair, trim
 from pmo_xl.compute.selection.core import TOLERANCE, Model, SelectionResult, Solution, solve
@@ -215,6 +214,8 @@ class _Resolver:
         forced = solve(model, force_in=[k], node_limit=RESOLVE_NODE_LIMIT, first_share=1.0, incumbent=self._with(k, closure),
                        presolve=False)
         # Cheapest portfolio with k that is worth today's value, ignoring only the total budget.
+        from scipy.optimize import LinearConstraint  # only when a re-solve is needed (see selection.solver)
+
         keep_value = LinearConstraint(model.value.reshape(1, -1), self.target, np.inf)
         cheapest = solve(model, force_in=[k], objective=-model.cost, extra=[keep_value], drop_total=True,
                          node_limit=RESOLVE_NODE_LIMIT, first_share=1.0, incumbent=self._cheap_with(k, closure, forced.x),

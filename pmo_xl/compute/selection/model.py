@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+
+if TYPE_CHECKING:  # scipy is imported when a model with projects is built (see _stack)
+    from scipy import sparse
 
 TOLERANCE = 1e-6  # relative slack on money and hours: floating-point noise is not an overrun
 LIMIT_COLUMNS = ["label", "kind", "year", "role", "month", "limit"]
@@ -61,8 +64,8 @@ class Model:
     lb: np.ndarray
     ub: np.ndarray
     limits: pd.DataFrame  # one row per budget/year/capacity row: label, kind, year, role, month, limit, fixed_load, effective
-    usage: sparse.csr_array  # limits rows x projects
-    structure: sparse.csr_array  # dependency rows (x_b - x_a <= 0) then group rows (Σ x <= 1)
+    usage: sparse.csr_array | np.ndarray  # limits rows x projects (dense and empty without projects)
+    structure: sparse.csr_array | np.ndarray  # dependency rows (x_b - x_a <= 0) then group rows (Σ x <= 1)
     structure_ub: np.ndarray
     dependencies: list[tuple[int, int]]  # (b, a): b needs a
     group_of: dict[int, str]
@@ -74,7 +77,7 @@ class Model:
     def dense_usage(self) -> np.ndarray:
         """`usage` as a dense array (made once): column sums in greedy loops without sparse indexing."""
         if self._dense is None:
-            self._dense = self.usage.toarray()
+            self._dense = self.usage if isinstance(self.usage, np.ndarray) else self.usage.toarray()
         return self._dense
 
 
@@ -181,20 +184,20 @@ def build_model(problem: SelectionProblem) -> tuple[Model, list[SelectionNote]]:
     # sweeps and re-solves can change it.
     total = np.inf if problem.total_budget is None else float(problem.total_budget)
     frames = [pd.DataFrame([{"label": "Total budget", "kind": "budget", "limit": total}], columns=LIMIT_COLUMNS)]
-    blocks = [sparse.csr_array(cost.reshape(1, -1))]
+    blocks = [cost.reshape(1, -1)]
     if problem.yearly_budget is not None and problem.yearly_cost is not None and len(problem.yearly_budget):
         spend = problem.yearly_cost.reindex(index=ids).fillna(0.0)
         years = [int(y) for y in problem.yearly_budget.index]
         matrix = np.stack([spend[y].to_numpy(dtype=float) if y in spend.columns else np.zeros(n) for y in years])
         frames.append(pd.DataFrame({"label": [f"Budget {y}" for y in years], "kind": "year", "year": years,
                                     "limit": problem.yearly_budget.to_numpy(dtype=float)}, columns=LIMIT_COLUMNS))
-        blocks.append(sparse.csr_array(matrix))
+        blocks.append(matrix)
     if problem.demand is not None and problem.capacity is not None and len(problem.demand):
         cap_rows, cap_block = _capacity_rows(problem.demand, problem.capacity, index, ub)
         frames.append(cap_rows)
         blocks.append(cap_block)
     limits = pd.concat([f.astype({"limit": float}) for f in frames if len(f)], ignore_index=True)
-    usage = sparse.csr_array(sparse.vstack(blocks))
+    usage = _stack(blocks, n)
     limits["fixed_load"] = usage @ lb
     over = limits["fixed_load"] > limits["limit"] * (1 + TOLERANCE) + TOLERANCE
     for label, kind, load, limit in limits.loc[over, ["label", "kind", "fixed_load", "limit"]].itertuples(index=False):
@@ -226,6 +229,8 @@ def _capacity_rows(
     demand fits even if every selectable project were chosen cannot bind and is left out,
     which keeps the model small.
     """
+    from scipy import sparse
+
     wanted = demand.assign(project_id=demand["project_id"].astype(str), month=_month(demand["month"]))
     wanted = wanted[wanted["project_id"].isin(index) & (wanted["hours"] > 0) & wanted["role"].isin(set(capacity["role"]))]
     summed = wanted.groupby(["role", "month", "project_id"], sort=True)["hours"].sum().reset_index()
@@ -254,7 +259,17 @@ def _month(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.to_period("M").dt.start_time
 
 
-def _structure(dependencies: list[tuple[int, int]], groups: list[list[int]], n: int) -> tuple[sparse.csr_array, np.ndarray]:
+def _stack(blocks: list[np.ndarray | sparse.csr_array], n: int) -> sparse.csr_array | np.ndarray:
+    """The limit rows as one CSR matrix; without projects an empty dense array: there is nothing
+    to solve then (`solver.solve`), and scipy (~0.3 s to import) is not needed to say so."""
+    if not n:
+        return np.zeros((sum(block.shape[0] for block in blocks), 0))
+    from scipy import sparse
+
+    return sparse.csr_array(sparse.vstack([sparse.csr_array(block) for block in blocks]))
+
+
+def _structure(dependencies: list[tuple[int, int]], groups: list[list[int]], n: int) -> tuple[sparse.csr_array | np.ndarray, np.ndarray]:
     data, rows, cols = [], [], []
     for r, (b, a) in enumerate(dependencies):
         data += [1.0, -1.0]
@@ -266,6 +281,10 @@ def _structure(dependencies: list[tuple[int, int]], groups: list[list[int]], n: 
         cols += members
     shape = (len(dependencies) + len(groups), n)
     upper = np.concatenate([np.zeros(len(dependencies)), np.ones(len(groups))])
+    if not n:  # no projects: no rows either (see _stack)
+        return np.zeros(shape), upper
+    from scipy import sparse
+
     return sparse.csr_array((data, (rows, cols)), shape=shape), upper
 
 

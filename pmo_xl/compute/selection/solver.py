@@ -25,10 +25,13 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from scipy.optimize import LinearConstraint
 
 from pmo_xl.compute.selection.bounds import (
     FIX_MARGIN,
@@ -124,6 +127,10 @@ def solve(
     """
     if not len(model.ids):
         return Solution(np.zeros(0, dtype=bool), "no projects", True, 0.0, bound=0.0)
+    # scipy is imported here, when there is something to solve, not with the module: it is ~0.3 s
+    # of a fresh process, and a portfolio without projects (a blank workbook's validate) never needs it.
+    from scipy.optimize import LinearConstraint
+
     lb = model.lb.copy()
     lb[list(force_in)] = 1.0
     if np.any(lb > model.ub):
@@ -218,6 +225,9 @@ def _from_incumbent(
     base = _fixed_part(low, free)
     offset = float(c @ base)
     cutoff = cost + FIX_MARGIN * max(1.0, abs(cost)) - offset
+    from scipy import sparse
+    from scipy.optimize import LinearConstraint
+
     used = np.flatnonzero((_dense(sub_rows) != 0).any(axis=1) if not sparse.issparse(sub_rows) else np.diff(sub_rows.indptr) > 0)
     if len(free):
         sub = _milp(c[free], low[free], high[free], [LinearConstraint(sub_rows[used], -np.inf, sub_rhs[used])] if len(used) else [],
@@ -246,12 +256,14 @@ def _fold(
     rows: np.ndarray | sparse.csr_array, rhs: np.ndarray, low: np.ndarray, free: np.ndarray
 ) -> tuple[np.ndarray | sparse.csr_array, np.ndarray]:
     """The rows over the free projects only, the fixed projects' load taken off the right-hand side."""
+    from scipy import sparse
+
     sub = sparse.csr_array(rows[:, free]) if sparse.issparse(rows) else rows[:, free]
     return sub, rhs - rows @ _fixed_part(low, free)
 
 
 def _dense(rows: np.ndarray | sparse.csr_array) -> np.ndarray:
-    return rows.toarray() if sparse.issparse(rows) else rows
+    return rows if isinstance(rows, np.ndarray) else rows.toarray()
 
 
 def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[LinearConstraint], nodes: int | None,
@@ -274,6 +286,8 @@ def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[Linea
     below the best portfolio as "optimal", and without presolve the best one. On large hard
     problems (the frontier) presolve pays for itself, so it stays on by default.
     """
+    from scipy.optimize import Bounds, milp
+
     options: dict[str, object] = {"mip_rel_gap": MIP_REL_GAP, "presolve": presolve}
     if integrality and nodes is not None:
         options["node_limit"] = int(nodes)

@@ -56,6 +56,10 @@ class Settings:
     schedule_bac_tolerance: float = 0.05  # a schedule's baseline cost this close to the register BAC is the same budget
     finish_drift_days: int = 30  # Trends: a forecast finish moved later by more than this is flagged
     eac_drift: float = 0.05  # Trends: an EAC up by more than this share is flagged
+    # Issue log: an open issue raised more than this many days before the status date is flagged, by priority
+    issue_days_high: int = 14
+    issue_days_medium: int = 30
+    issue_days_low: int = 60
     # criterion, weight, direction ("Higher is better"/"Lower is better"), scale_min, scale_max
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame)
     # square DataFrame indexed and columned by criterion names; None when absent

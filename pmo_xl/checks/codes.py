@@ -105,7 +105,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("not-allowed", E, "A value that is not one of the column's allowed values (case, spacing, hyphens and underscores do not matter).",
               "'Actve' is not an allowed Status; did you mean 'Active'? choose one of: Proposed, Approved, Active, On hold, Closed, Cancelled"),
     # --- one row ----------------------------------------------------------------------------------
-    IssueCode("finish-before-start", E, "An end date before its start date (projects, allocations, resource availability, risk review).",
+    IssueCode("finish-before-start", E, "An end date before its start date (projects, allocations, resource availability, risk review); a warning for the dates of the Issue log, Actions, Change requests and Benefits (the row still counts).",
               "Finish 2026-03-01 is before Start 2026-04-15 — correct one of them"),
     IssueCode("actual-in-future", E, "An actual date after the status date, or progress for a period after the status period.",
               "Actual date 2026-12-01 is after the status date 2026-10-31 — an actual cannot be in the future; clear it or use Forecast date"),
@@ -116,7 +116,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("resource-or-role", E, "An allocation naming neither a resource nor a role.", "Name a resource or, for a generic demand, a role"),
     IssueCode("status-vs-progress", W, "The project status disagrees with its progress (closed but not complete; proposed but spending).",
               "PRJ-007 is Closed but its latest % complete is 40% (2026-09) — set EV/% complete to 100% or correct the status"),
-    IssueCode("status-vs-dates", W, "The project status disagrees with its dates (active or on hold, but the planned finish is long past).",
+    IssueCode("status-vs-dates", W, "The project status disagrees with its dates (active or on hold, but the planned finish is long past); or a decision Decided, an issue Resolved or Closed, an action Done without the date that says when.",
               "PRJ-003 is Active but its Planned finish 2026-05-31 is 153 days before the status date — re-plan the finish or close the project"),
     IssueCode("score-out-of-scale", W, "A criterion score outside that criterion's scale in Settings; the project is kept and prioritisation uses the score clipped to the scale.",
               "Score: Urgency 7 is outside the scale 1-5 of Urgency; prioritisation uses it clipped to the scale (5) — correct it"),
@@ -132,7 +132,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("conflicting-progress", E, "Two or more progress rows for one project and period with different figures; none is used.",
               "PRJ-003 has 2 different Progress rows for 2026-09 (rows 41, 57) — keep one"),
     # --- across registers -------------------------------------------------------------------------
-    IssueCode("unknown-reference", E, "A project or resource ID that is not in its register.",
+    IssueCode("unknown-reference", E, "A project or resource ID that is not in its register; in the registers beside the plan also an objective, benefit, risk, issue or decision ID (a warning for an optional link such as Linked risk, Source ID or a benefit's Objective ID: the row is kept).",
               "Project PRJ-999 is not in the Projects register — check the ID or add the project"),
     IssueCode("left-out-with-parent", W, "A row of a project (or person) that was left out of the figures because of an error at its own row: "
               "its allocations, progress, baseline, risks and milestones are left out with it, never half in.",
@@ -154,6 +154,19 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "PRJ-005 is Active but has no progress for 2026-10; the update was due by 2026-11-10 — chase the PM or add the row"),
     IssueCode("update-pending", N, "An active project has no progress for the status period yet, and the update is not yet due.",
               "PRJ-005 has no progress for 2026-10 yet; the update is due by 2026-11-10"),
+    # --- the registers beside the plan (RAID, change requests, strategy, benefits; on the status date) -----
+    IssueCode("action-overdue", W, "An open action (Open, In progress) whose due date is before the status date.",
+              "Action of PRJ-004 due 2026-10-15 is still Open on the status date 2026-10-31 (16 days late) — chase J. Smith, or record it done or re-plan it"),
+    IssueCode("decision-overdue", W, "A decision still Pending or Deferred after its decide-by date.",
+              "Decision of PRJ-002 needed by 2026-10-10 is still Pending on the status date 2026-10-31 (21 days late) — put it to the Steering committee, or record the outcome"),
+    IssueCode("issue-open-too-long", W, "An issue still Open or In progress longer after it was raised than its priority allows (Settings: Issue open limit, High/Medium/Low).",
+              "High-priority issue ISS-007 has been open 45 days (raised 2026-09-16), beyond the 14 days Settings allow — resolve it or escalate it"),
+    IssueCode("change-approved-undated", W, "A change request Approved or Implemented without its Decided on date: no trace of when the plan changed.",
+              "Change request CR-012 is Approved but has no Decided on date — record when (and by whom) it was approved"),
+    IssueCode("benefit-overdue", W, "A benefit past its target date with no realised value in Benefit progress.",
+              "Benefit BEN-003 of PRJ-001 was due by 2026-06-30 but no realised value is recorded in Benefit progress — measure it, or re-plan the target date"),
+    IssueCode("no-objective", W, "A project not closed or cancelled that contributes to no strategic objective (checked when the Objectives register has rows).",
+              "PRJ-017 (Active) contributes to no strategic objective — add a row to Contributions, or question the project"),
     # --- History (the closed periods, written by pmo-xl close) ------------------------------------
     IssueCode("history-order", W, "A History row whose period is earlier than a row above it: the table was edited or pasted out of order.",
               "2026-08 comes after rows of 2026-09: History is kept in period order — sort the table by Period"),

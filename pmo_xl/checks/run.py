@@ -19,6 +19,7 @@ from pmo_xl.checks.duplicates import (
     check_progress_conflicts,
     check_unique_ids,
 )
+from pmo_xl.checks.governance import GOVERNANCE_CHECKS
 from pmo_xl.checks.history import check_history
 from pmo_xl.checks.periods import check_cumulative_progress, check_late_updates
 from pmo_xl.checks.references import (
@@ -68,6 +69,8 @@ CHECKS: tuple[Check, ...] = (
     check_cumulative_progress,
     check_late_updates,  # dated: judged on RunOptions.as_of
     check_history,
+    # the registers beside the plan (RAID, change requests, strategy, benefits, lessons)
+    *GOVERNANCE_CHECKS,
     # settings
     check_criteria,
     check_thresholds,

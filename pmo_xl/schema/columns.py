@@ -52,6 +52,7 @@ class Column:
     width: float = 14
     example: object = None
     aliases: tuple[str, ...] = ()  # older or common header texts the reader also accepts
+    refers_to: str | None = None  # the register whose key this column names (checked: checks/governance.py)
 
     @property
     def number_format(self) -> str | None:

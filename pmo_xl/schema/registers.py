@@ -20,6 +20,7 @@ from pmo_xl.schema.choices import (
     RISK_STATUSES,
 )
 from pmo_xl.schema.columns import Column, Kind, Register
+from pmo_xl.schema.governance import GOVERNANCE_REGISTERS
 from pmo_xl.schema.history import HISTORY_REGISTERS
 
 C = Column  # the declarations below read as a table
@@ -169,8 +170,10 @@ MILESTONES = Register(
     ),
 )
 
-# The registers people keep, then the History tables pmo-xl keeps (written by `pmo-xl close`).
-REGISTERS: tuple[Register, ...] = (PROJECTS, RESOURCES, ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES, *HISTORY_REGISTERS)
+# The registers people keep (the plan, then the registers beside it: RAID, changes, strategy,
+# benefits, lessons), then the History tables pmo-xl keeps (written by `pmo-xl close`).
+REGISTERS: tuple[Register, ...] = (PROJECTS, RESOURCES, ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES,
+                                   *GOVERNANCE_REGISTERS, *HISTORY_REGISTERS)
 REGISTERS_BY_NAME = {r.name: r for r in REGISTERS}
 
 __all__ = [

@@ -109,6 +109,9 @@ SCALAR_SETTINGS: tuple[Setting, ...] = (
     Setting("schedule_bac_tolerance", "Schedule BAC tolerance", Kind.PERCENT, 0.05, "An imported schedule whose baseline cost differs from the register BAC by more than this share is flagged (the register BAC is kept).", minimum=0, maximum=1),
     Setting("finish_drift_days", "Finish drift flagged above (days)", Kind.INTEGER, 30, "A forecast finish later than last period's, or than the planned finish, by more than this many days is flagged on the Trends sheet.", minimum=0, maximum=3650),
     Setting("eac_drift", "EAC drift flagged above", Kind.PERCENT, 0.05, "An EAC above last period's, or above BAC, by more than this share is flagged on the Trends sheet.", minimum=0, maximum=10),
+    Setting("issue_days_high", "Issue open limit, High (days)", Kind.INTEGER, 14, "A High-priority issue open longer than this many days since raised is flagged.", minimum=0, maximum=3650),
+    Setting("issue_days_medium", "Issue open limit, Medium (days)", Kind.INTEGER, 30, "A Medium-priority issue open longer than this many days since raised is flagged.", minimum=0, maximum=3650),
+    Setting("issue_days_low", "Issue open limit, Low (days)", Kind.INTEGER, 60, "A Low-priority issue open longer than this many days since raised is flagged.", minimum=0, maximum=3650),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SCALAR_SETTINGS}
 

@@ -2,7 +2,9 @@
 
 Projects in several programmes and business units in every status; people in roles and teams
 with capacities (some over-allocated); allocations with work contours; monthly progress with
-S-curve plans where some projects run late and over budget; baselines; risks; milestones; and,
+S-curve plans where some projects run late and over budget; baselines; risks; milestones; the
+registers beside the plan (issues, actions, decisions, change requests, objectives, benefits,
+lessons: `sample_governance`); and,
 unless asked not to, a handful of the mistakes PMs really make — each recorded in
 `Sample.planted` with the cell it sits in, so tests can check that validation finds them.
 """
@@ -10,12 +12,25 @@ unless asked not to, a handful of the mistakes PMs really make — each recorded
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from pmo_xl.issues import column_letter
+from pmo_xl.sample_governance import governance_rows
+from pmo_xl.schema.governance import (
+    ACTIONS,
+    BENEFIT_PROGRESS,
+    BENEFITS,
+    CHANGE_REQUESTS,
+    CONTRIBUTIONS,
+    DECISIONS,
+    ISSUE_LOG,
+    LESSONS,
+    OBJECTIVES,
+)
 from pmo_xl.schema.registers import (
     ALLOCATIONS,
     MILESTONES,
@@ -180,6 +195,8 @@ def generate_sample(
         "Projects": project_rows, "Resources": resource_rows, "Allocations": allocation_rows,
         "Progress": progress_rows, "Baseline": baseline_rows, "Risks": risk_rows, "Milestones": milestone_rows,
     }
+    category = PROJECTS.fields.index("category")
+    data.update(governance_rows(seed, [{**m, "category": r[category]} for m, r in zip(project_meta, project_rows, strict=True)], status_date))
     settings = {"portfolio_name": "Contoso transformation portfolio", "status_date": status_date, "currency": "EUR"}
     tables = {"Holidays": [list(h) for h in (*DEFAULT_HOLIDAYS_2026, *UK_BANK_HOLIDAYS)], "Budgets": _yearly_budgets(project_meta, status_date)}
     sample = Sample(data=data, settings=settings, status_date=status_date, settings_tables=tables)
@@ -426,5 +443,45 @@ def _plant_mistakes(sample: Sample) -> None:
         start_i, finish_i = ALLOCATIONS.fields.index("start"), ALLOCATIONS.fields.index("finish")
         row[start_i], row[finish_i] = row[finish_i] + dt.timedelta(days=10), row[finish_i]
         planted.append(Planted("Allocations", 10, _cell(ALLOCATIONS.fields, "finish"), "finish-before-start", "finish before start"))
+    _plant_governance_mistakes(sample, put)
     if progress:
         progress[0][PROGRESS.fields.index("commentary")] = "=HYPERLINK(\"http://example.com\") typed by a PM: must stay text"
+
+
+def _plant_governance_mistakes(sample: Sample, put: Callable[..., None]) -> None:
+    """One or two mistakes in each register beside the plan, each at a known cell."""
+    d, planted = sample.data, sample.planted
+
+    def append(register_name: str, fields: tuple[str, ...], row: list[object], field_name: str, code: str, what: str) -> None:
+        d[register_name].append(row)
+        planted.append(Planted(register_name, len(d[register_name]) + 1, _cell(fields, field_name), code, what))
+
+    if len(d["Issue log"]) > 1:
+        put("Issue log", ISSUE_LOG.fields, 1, "priority", "Urgent", "not-allowed", "a priority that is not High, Medium or Low")
+    actions = d["Actions"]
+    if len(actions) > 4:
+        put("Actions", ACTIONS.fields, 2, "project_id", "PRJ-998", "unknown-reference", "an action for a project that does not exist")
+        raised = actions[4][ACTIONS.fields.index("raised")]
+        put("Actions", ACTIONS.fields, 4, "due", raised - dt.timedelta(days=3), "finish-before-start", "due before it was raised")
+    if d["Decisions"]:
+        d["Decisions"][0][DECISIONS.fields.index("status")] = "Decided"
+        put("Decisions", DECISIONS.fields, 0, "decided_on", None, "status-vs-dates", "Decided with no decision date")
+    if d["Change requests"]:
+        d["Change requests"][0][CHANGE_REQUESTS.fields.index("status")] = "Approved"
+        put("Change requests", CHANGE_REQUESTS.fields, 0, "decided_on", None, "change-approved-undated", "approved with no decision date")
+    if len(d["Contributions"]) > 1:
+        put("Contributions", CONTRIBUTIONS.fields, 1, "objective_id", "OBJ-9", "unknown-reference", "an objective that does not exist")
+    if d["Benefits"]:
+        overdue = list(d["Benefits"][0])
+        overdue[BENEFITS.fields.index("benefit_id")] = "BEN-90001"
+        overdue[BENEFITS.fields.index("realisation_from")] = sample.status_date - dt.timedelta(days=400)
+        overdue[BENEFITS.fields.index("target_date")] = sample.status_date - dt.timedelta(days=30)
+        append("Benefits", BENEFITS.fields, overdue, "target_date", "benefit-overdue", "past its target date and never measured")
+    if d["Benefit progress"]:
+        again = list(d["Benefit progress"][0])
+        again[BENEFIT_PROGRESS.fields.index("realised_value")] = 999.0
+        append("Benefit progress", BENEFIT_PROGRESS.fields, again, "period", "duplicate-key", "the same benefit and month twice")
+    if d["Lessons"]:
+        put("Lessons", LESSONS.fields, 0, "project_id", "PRJ-0Y7", "unknown-reference", "a lesson of a project that does not exist")
+    if len(d["Objectives"]) > 2:
+        append("Objectives", OBJECTIVES.fields, list(d["Objectives"][2]), "objective_id", "duplicate-id", "the same objective ID twice")

@@ -10,7 +10,6 @@ creation date is fixed, so building twice gives identical bytes.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl import __version__
+from pmo_xl.io.block_sheet import BlockSheet, write_cell
 from pmo_xl.io.table_headers import unique_headers
 from pmo_xl.schema.columns import NUMERIC_KINDS, Column, Kind, Register
 from pmo_xl.schema.registers import PROJECTS, REGISTERS
@@ -64,10 +64,12 @@ class Styles:
         return self._cache[number_format]
 
 
-def new_workbook(path: str | Path) -> Workbook:
+def new_workbook(path: str | Path, sheets: type[Worksheet] = BlockSheet) -> Workbook:
     """A workbook that writes text as text, assembled in memory (no temporary file per part:
-    ~200 ms faster per workbook on a slow disk)."""
+    ~200 ms faster per workbook on a slow disk), whose sheets take table bodies in one go
+    (`BlockSheet`: the same bytes as cell by cell, in a fraction of the time)."""
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+    workbook.worksheet_class = sheets
     workbook.set_properties({"title": "PMO portfolio workbook", "creator": f"pmo-xl {__version__}", "created": FIXED_CREATED})
     return workbook
 
@@ -141,38 +143,25 @@ def write_table(
 ) -> None:
     """One Excel Table with its formats, widths and validation; `rows` are raw cell values."""
     body_rows = max(len(rows), 1)  # an Excel Table needs at least one (possibly blank) data row
+    formats = []
     for offset, column in enumerate(columns):
         col = first_col + offset
         cell_format = styles.for_format(column.number_format)
+        formats.append(cell_format)
         sheet.set_column(col, col, column.width, cell_format)
-        for index, row in enumerate(rows):
-            value = row[offset] if offset < len(row) else None
-            write_cell(sheet, first_row + 1 + index, col, value, cell_format)
+        if not isinstance(sheet, BlockSheet):
+            for index, row in enumerate(rows):
+                value = row[offset] if offset < len(row) else None
+                write_cell(sheet, first_row + 1 + index, col, value, cell_format)
         if validate:
             add_validation(sheet, first_row + 1, col, first_row + max(VALIDATION_ROWS, body_rows), column)
+    if isinstance(sheet, BlockSheet):  # the same cells in one go (a sheet of new_workbook's)
+        sheet.write_block(first_row + 1, first_col, rows, formats)
     sheet.add_table(
         first_row, first_col, first_row + body_rows, first_col + len(columns) - 1,
         {"name": table_name, "style": TABLE_STYLE,
          "columns": [{"header": h, "header_format": styles.header} for h in unique_headers([c.header for c in columns])]},
     )
-
-
-def write_cell(sheet: Worksheet, row: int, col: int, value: object, cell_format: object | None = None) -> None:
-    """Write by Python type; text is always text (never a formula, never a URL)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value, cell_format)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        if not isinstance(value, dt.datetime):
-            value = dt.datetime(value.year, value.month, value.day)
-        sheet.write_datetime(row, col, value, cell_format)
-    elif isinstance(value, (int, float)) and math.isfinite(value):
-        sheet.write_number(row, col, value, cell_format)
-    elif isinstance(value, (int, float)):  # infinity: no workbook can store it; kept as the text it reads as
-        sheet.write_string(row, col, str(value), cell_format)
-    else:
-        sheet.write_string(row, col, str(value), cell_format)
 
 
 def add_validation(sheet: Worksheet, first: int, col: int, last: int, column: Column) -> None:

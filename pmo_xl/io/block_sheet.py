@@ -1,0 +1,332 @@
+"""A worksheet that takes a table's cells as one block and writes them out in one pass.
+
+XlsxWriter keeps every cell as a named tuple in a dict of dicts and, when the workbook closes,
+turns each one into XML through several calls. For the registers pmo-xl writes (collect, import
+and close copy every register row; an import of 200 schedules writes ~700,000 cells) that is
+most of the write, about three quarters of it measured: ~6 µs a cell where the XML itself needs
+a fraction of that.
+
+`BlockSheet.write_block` takes a table body at once. Each cell becomes the tail of its XML
+element right away (its value or shared-string index), column by column as `write_cell` one by
+one would go, so shared strings get the same indices; the cell reference and style, which
+XlsxWriter settles only when the workbook closes, are added when the rows are written.
+
+The bytes are XlsxWriter's own for the same cells, written one by one (tests/test_block_sheet.py
+compares whole files): same shared strings, styles, dimension, row spans and row attributes.
+Cells of other types than text, numbers and dates go through `write_cell` as before; a cell
+written on its own after a block, where the block has a value, replaces it, as it would have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from xlsxwriter.exceptions import OverlappingRange
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name, xl_range
+from xlsxwriter.worksheet import Worksheet
+
+Row = Sequence[object]
+
+
+def write_cell(sheet: Worksheet, row: int, col: int, value: object, cell_format: object | None = None) -> None:
+    """Write by Python type; text is always text (never a formula, never a URL)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, cell_format)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime(value.year, value.month, value.day)
+        sheet.write_datetime(row, col, value, cell_format)
+    elif isinstance(value, (int, float)) and math.isfinite(value):
+        sheet.write_number(row, col, value, cell_format)
+    elif isinstance(value, (int, float)):  # infinity: no workbook can store it; kept as the text it reads as
+        sheet.write_string(row, col, str(value), cell_format)
+    else:
+        sheet.write_string(row, col, str(value), cell_format)
+
+
+# (first column, last column, the cells' XML or None, a cell written on its own or None)
+_Piece = tuple[int, int, "str | None", object]
+
+
+def _first_column(piece: _Piece) -> int:
+    return piece[0]
+
+
+class _Block:
+    """One table body: per column, the tail of each cell's XML element (None: no cell)."""
+
+    __slots__ = ("first_row", "first_col", "formats", "columns")
+
+    def __init__(self, first_row: int, first_col: int, formats: Sequence[Format | None],
+                 columns: list[list[str | None]]) -> None:
+        self.first_row = first_row
+        self.first_col = first_col
+        self.formats = formats
+        self.columns = columns
+
+
+def _cover(block: _Block, first_row: int, first_col: int, columns: list[list[str | None]]) -> None:
+    """An earlier block's cells under a later block's cells are replaced, as written one by one."""
+    for k, tails in enumerate(columns):
+        j = first_col + k - block.first_col
+        if not 0 <= j < len(block.columns):
+            continue
+        old = block.columns[j]
+        for index, tail in enumerate(tails):
+            i = first_row + index - block.first_row
+            if tail is not None and 0 <= i < len(old):
+                old[i] = None
+
+
+class BlockSheet(Worksheet):
+    """A Worksheet that also takes whole table bodies (`write_block`); see the module's docstring."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._blocks: list[_Block] = []
+        self._table_areas: list[tuple[int, int, int, int]] = []
+
+    def add_table(self, first_row, first_col, last_row, last_col, options=None):  # type: ignore[no-untyped-def]
+        """XlsxWriter's add_table, with the overlap check done by rectangles: XlsxWriter notes every
+        cell of a table in a dict for it (~1 s for a register of 700,000 cells). A long table of
+        headers only (as write_table makes them) is given to XlsxWriter as its header and first
+        row, and its ranges then widened to the whole table."""
+        if not all(isinstance(v, int) for v in (first_row, first_col, last_row, last_col)):
+            return super().add_table(first_row, first_col, last_row, last_col, options)  # A1 notation: as is
+        area = (min(first_row, last_row), min(first_col, last_col), max(first_row, last_row), max(first_col, last_col))
+        for earlier in (*self._table_areas, *self.merge):
+            if area[0] <= earlier[2] and earlier[0] <= area[2] and area[1] <= earlier[3] and earlier[1] <= area[3]:
+                raise OverlappingRange(f"Table range '{xl_range(*area)}' overlaps previous range '{xl_range(*earlier)}'.")
+        headers_only = (options is not None and set(options) <= {"name", "style", "columns"}
+                        and all(set(column) <= {"header", "header_format"} for column in options.get("columns", ())))
+        if not headers_only or area[2] - area[0] < 2 or self._check_dimensions(area[2], area[3], True, True):
+            result = super().add_table(*area, options)
+        else:
+            count = len(self.tables)
+            result = super().add_table(area[0], area[1], area[0] + 1, area[3], options)
+            if len(self.tables) > count:  # added: its ranges are the whole table
+                table = self.tables[-1]
+                table["range"] = table["a_range"] = xl_range(*area)
+                if "autofilter" in table:
+                    table["autofilter"] = table["a_range"]
+        if result == 0:
+            self._table_areas.append(area)
+        return result
+
+    def write_block(self, first_row: int, first_col: int, rows: Sequence[Row], formats: Sequence[Format | None]) -> None:
+        """Write `rows` from (first_row, first_col), column k in formats[k]: the cells
+        `write_cell` would write one by one, column by column, and nothing for None."""
+        width = len(formats)
+        if not rows or not width:
+            return
+        last_row, last_col = first_row + len(rows) - 1, first_col + width - 1
+        if (self.constant_memory or first_row < 0 or first_col < 0 or last_row >= self.xls_rowmax
+                or last_col >= self.xls_colmax):
+            for offset in range(width):  # what XlsxWriter does with it, cell by cell
+                for index, row in enumerate(rows):
+                    write_cell(self, first_row + index, first_col + offset,
+                               row[offset] if offset < len(row) else None, formats[offset])
+            return
+        shared = self.str_table._get_shared_string_index
+        longest = self.xls_strmax // 2  # longer text may need XlsxWriter's UTF-16 cut: written one by one
+        serials: dict[object, str] = {}
+        columns: list[list[str | None]] = []
+        used_rows: set[int] = set()  # indexes of rows with a cell, for the dimension
+        used_cols: list[int] = []
+        for offset in range(width):
+            cell_format = formats[offset]
+            dates_alone = cell_format is None and self.default_date_format is not None
+            tails: list[str | None] = [None] * len(rows)
+            for index, row in enumerate(rows):
+                value = row[offset] if offset < len(row) else None
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is str and len(value) <= longest:
+                    tails[index] = f' t="s"><v>{shared(value)}</v></c>'
+                elif (kind is float or kind is int) and value - value == 0:  # finite (NaN and ±inf are not)
+                    tails[index] = f"><v>{value:.16G}</v></c>"
+                elif (kind is dt.date or kind is dt.datetime) and not dates_alone:
+                    tail = serials.get(value)
+                    if tail is None:
+                        day = value if kind is dt.datetime else dt.datetime(value.year, value.month, value.day)
+                        tail = serials[value] = f"><v>{self._convert_date_time(day):.16G}</v></c>"
+                    tails[index] = tail
+                elif kind is float and value != value:
+                    continue  # NaN: no cell, as write_cell
+                else:
+                    write_cell(self, first_row + index, first_col + offset, value, cell_format)
+                    continue
+                used_rows.add(index)
+            if any(t is not None for t in tails):
+                used_cols.append(offset)
+            columns.append(tails)
+        if not used_cols:
+            return
+        # the dimension every written cell would have widened, and the block replaces earlier cells
+        self._check_dimensions(first_row + min(used_rows), first_col + used_cols[0])
+        self._check_dimensions(first_row + max(used_rows), first_col + used_cols[-1])
+        for index in used_rows:
+            earlier = self.table.get(first_row + index)
+            if earlier:
+                for offset in range(width):
+                    if columns[offset][index] is not None:
+                        earlier.pop(first_col + offset, None)
+        for earlier in self._blocks:
+            _cover(earlier, first_row, first_col, columns)
+        self._blocks.append(_Block(first_row, first_col, list(formats), columns))
+
+    def autofit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._blocks:
+            raise NotImplementedError("autofit does not see the cells of write_block; set widths instead")
+        return super().autofit(*args, **kwargs)
+
+    def _get_range_data(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._blocks:
+            raise NotImplementedError("charts cannot refer to the cells of write_block; use a plain Worksheet")
+        return super()._get_range_data(*args, **kwargs)
+
+    # ---- writing the XML (called by XlsxWriter when the workbook closes) ----
+
+    def _write_rows(self) -> None:
+        """XlsxWriter's _write_rows and _calculate_spans, with the blocks' rows joined in."""
+        if not self._blocks:
+            super()._write_rows()
+            return
+        self._number_formats_in_writing_order()
+        pieces_of = self._block_pieces()
+        for row_num, cells in self.table.items():  # cells written one by one
+            for col_num, cell in cells.items():
+                pieces_of.setdefault(row_num, []).append((col_num, col_num, None, cell))
+        for row_num, cols in self.comments.items():  # a comment widens the spans, nothing more
+            for col_num in cols:
+                pieces_of.setdefault(row_num, []).append((col_num, col_num, None, None))
+        spans = self._spans(pieces_of)
+        plain = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        write = self.fh.write
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            pieces = pieces_of.get(row_num)
+            info = self.row_info.get(row_num)
+            if pieces is None:
+                if info is not None:  # row attributes only
+                    self._write_row(row_num, spans.get(row_num // 16), info, empty_row=True)
+                continue
+            span = spans.get(row_num // 16)
+            if len(pieces) == 1 and pieces[0][2] is not None and info is None and plain:  # the common row
+                write(f'<row r="{row_num + 1}" spans="{span}">{pieces[0][2]}</row>')
+                continue
+            if all(p[2] is None and p[3] is None for p in pieces):  # comments only
+                self._write_row(row_num, span, info, empty_row=True)
+                continue
+            if info is None and plain:
+                write(f'<row r="{row_num + 1}" spans="{span}">')
+            else:
+                self._write_row(row_num, span, info)
+            pieces.sort(key=_first_column)
+            for first, _, text, cell in pieces:
+                if text is not None:
+                    write(text)
+                elif cell is not None:
+                    self._write_cell(row_num, first, cell)
+            write("</row>")
+
+    def _number_formats_in_writing_order(self) -> None:
+        """XlsxWriter numbers a format (its style index) the first time it writes it: row by row,
+        a row's own format before the row's cells, cells left to right. The blocks' cells are put
+        together before the rows are written, so their formats are numbered first, in that order."""
+        first_use: list[tuple[int, int, Format]] = []
+        low, high = self.dim_rowmin, self.dim_rowmax
+        first_use += [(row, -1, info.row_format) for row, info in self.row_info.items()
+                      if info.row_format and low <= row <= high]
+        first_use += [(row, col, cell.format) for row, cells in self.table.items()
+                      for col, cell in cells.items() if cell.format]
+        for block in self._blocks:
+            for k, (cell_format, tails) in enumerate(zip(block.formats, block.columns, strict=True)):
+                col = block.first_col + k
+                if not cell_format:
+                    continue
+                for index, tail in enumerate(tails):
+                    alone = self.table.get(block.first_row + index)
+                    if tail is not None and not (alone and col in alone):
+                        first_use.append((block.first_row + index, col, cell_format))
+                        break
+        for _, _, cell_format in sorted(first_use, key=lambda use: use[:2]):
+            cell_format._get_xf_index()
+
+    def _block_pieces(self) -> dict[int, list[_Piece]]:
+        """Per row: (first col, last col, XML, None) for the blocks' cells in it, as one piece per
+        block, or one per cell in a row that also holds cells written on their own (they win)."""
+        pieces_of: dict[int, list[_Piece]] = {}
+        for block in self._blocks:
+            first_row, first_col, count = block.first_row, block.first_col, len(block.columns[0])
+            alone = {row - first_row: cells for row, cells in self.table.items()
+                     if cells and first_row <= row < first_row + count}
+            numbers = range(first_row + 1, first_row + count + 1)
+            cells_by_column = []
+            for k, (cell_format, tails) in enumerate(zip(block.formats, block.columns, strict=True)):
+                col = first_col + k
+                head = f'<c r="{xl_col_to_name(col)}'
+                style = self._style(cell_format, col)
+                if style is None:  # no format of its own: the row's format, where a row has one
+                    cells_by_column.append([f'{head}{number}"{self._row_style(number - 1, col)}{tail}'
+                                            if tail is not None else "" for number, tail in zip(numbers, tails, strict=True)])
+                else:
+                    cells_by_column.append([f'{head}{number}"{style}{tail}' if tail is not None else ""
+                                            for number, tail in zip(numbers, tails, strict=True)])
+            present = np.array([[tail is not None for tail in tails] for tails in block.columns], dtype=bool)
+            used = present.any(axis=0).nonzero()[0].tolist()
+            firsts = (first_col + present.argmax(axis=0)).tolist()
+            lasts = (first_col + len(block.columns) - 1 - present[::-1].argmax(axis=0)).tolist()
+            texts = list(map("".join, zip(*cells_by_column, strict=True)))
+            for index in used:
+                pieces = pieces_of.setdefault(first_row + index, [])
+                over = alone.get(index)
+                if over is None:
+                    pieces.append((firsts[index], lasts[index], texts[index], None))
+                else:
+                    pieces += [(first_col + k, first_col + k, column[index], None)
+                               for k, column in enumerate(cells_by_column) if column[index] and first_col + k not in over]
+        return pieces_of
+
+    def _style(self, cell_format: Format | None, col: int) -> str | None:
+        """The style attribute of a column's cells, or None when it depends on the row (no cell format)."""
+        if cell_format:
+            return f' s="{cell_format._get_xf_index()}"'
+        if self.row_info:
+            return None
+        return self._column_style(col)
+
+    def _row_style(self, row: int, col: int) -> str:
+        info = self.row_info.get(row)
+        if info is not None and info.row_format:
+            return f' s="{info.row_format._get_xf_index()}"'
+        return self._column_style(col)
+
+    def _column_style(self, col: int) -> str:
+        info = self.col_info.get(col)
+        if info is not None and info.column_format is not None:
+            return f' s="{info.column_format._get_xf_index()}"'
+        return ""
+
+    def _spans(self, pieces_of: dict[int, list[_Piece]]) -> dict[int, str]:
+        """The `spans` of each group of 16 rows: first to last column with a cell or comment (1-based)."""
+        bounds: dict[int, tuple[int, int]] = {}
+        for row_num, pieces in pieces_of.items():
+            if not self.dim_rowmin <= row_num <= self.dim_rowmax:
+                continue
+            if len(pieces) == 1:
+                low, high = pieces[0][0], pieces[0][1]
+            else:
+                low, high = min(p[0] for p in pieces), max(p[1] for p in pieces)
+            group = row_num // 16
+            known = bounds.get(group)
+            if known is not None:
+                low, high = min(low, known[0]), max(high, known[1])
+            bounds[group] = (low, high)
+        return {group: f"{low + 1}:{high + 1}" for group, (low, high) in bounds.items()}

@@ -1,0 +1,141 @@
+"""BlockSheet writes table bodies in one go: every file must be byte for byte what XlsxWriter
+writes cell by cell (the same shared strings, styles, dimension, spans, rows and cells).
+
+Each case builds one workbook twice, with `new_workbook(path)` (BlockSheet) and with
+`new_workbook(path, Worksheet)` (XlsxWriter's own sheet, so `write_table` writes cell by cell),
+and compares every part of the two packages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from xlsxwriter.worksheet import Worksheet
+
+from pmo_xl.collect.output import write_collection_sheet, write_merged_sheets
+from pmo_xl.collect.portfolio import read_portfolio
+from pmo_xl.io.block_sheet import BlockSheet, write_cell
+from pmo_xl.io.write_template import Styles, new_workbook, write_portfolio_sheets, write_table
+from pmo_xl.sample import generate_sample, write_sample_workbook
+from pmo_xl.schema.columns import Column, Kind
+
+
+def _both(tmp_path: Path, build) -> tuple[Path, Path]:
+    paths = []
+    for name, sheets in (("block.xlsx", BlockSheet), ("cells.xlsx", Worksheet)):
+        workbook = new_workbook(tmp_path / name, sheets)
+        build(workbook, Styles(workbook))
+        workbook.close()
+        paths.append(tmp_path / name)
+    return paths[0], paths[1]
+
+
+def _assert_same_bytes(block: Path, cells: Path) -> None:
+    with zipfile.ZipFile(block) as a, zipfile.ZipFile(cells) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), f"{name} differs"
+
+
+def test_sample_portfolio_is_byte_identical(tmp_path):
+    sample = generate_sample(projects=12, seed=3)
+    block, cells = _both(tmp_path, lambda wb, styles: write_portfolio_sheets(
+        wb, sample.data, sample.settings, styles=styles, settings_tables=sample.settings_tables))
+    _assert_same_bytes(block, cells)
+
+
+def test_collect_output_is_byte_identical(tmp_path):
+    from pmo_xl.collect.model import CollectionResult
+
+    source = write_sample_workbook(tmp_path / "in.xlsx", generate_sample(projects=8, seed=5))
+    portfolio = read_portfolio(source)
+
+    def build(workbook, styles):
+        write_merged_sheets(workbook, styles, portfolio, portfolio.rows)
+        write_collection_sheet(workbook, styles, CollectionResult(None, dt.date(2026, 3, 1), [], [], []), "in.xlsx")
+
+    _assert_same_bytes(*_both(tmp_path, build))
+
+
+EDGE_COLUMNS = [Column(f"c{k}", f"Column {k}", kind, "An edge case.", width=10) for k, kind in enumerate(
+    (Kind.TEXT, Kind.NUMBER, Kind.DATE, Kind.MONEY, Kind.TEXT, Kind.PERCENT))]
+EDGE_ROWS = [
+    ["text", 1.5, dt.date(2026, 3, 31), 10, "", 0.25],
+    [None, None, None, None, None, None],  # a row with no cell at all
+    ["=SUM(A1)", float("nan"), dt.datetime(2026, 3, 31, 12, 30), True, "x" * 20_000, float("inf")],
+    ["short row"],
+    [Decimal("1.25"), np.float64(2.5), np.int64(7), -0.0, "text", 1e-300],
+    [12, 2**60, dt.date(1900, 1, 1), False, "ünïcödé & <tags>", float("-inf")],
+    *[[f"row {k}", k * 0.1, dt.date(2026, 1, 1) + dt.timedelta(days=k), None, "text", None] for k in range(40)],
+]
+
+
+def test_edge_values_and_cells_written_alone_are_byte_identical(tmp_path):
+    def build(workbook, styles):
+        sheet = workbook.add_worksheet("Edges")
+        sheet.write_string(2, 2, "written before the table: replaced")
+        sheet.write_string(3, 3, "written before, where the table has no value: kept")
+        sheet.set_row(6, None, styles.bold)  # a row format: cells without their own format take it
+        sheet.set_row(9, 30)
+        sheet.write_comment(50, 8, "a comment widens the spans")
+        write_table(sheet, styles, "tblEdges", 1, 1, EDGE_COLUMNS, EDGE_ROWS)
+        sheet.write_number(8, 1, 99)  # written after the table, over a table cell: wins
+        sheet.write_string(0, 0, "title")
+        sheet.write_string(8, 9, "beside the table")
+        second = workbook.add_worksheet("Side by side")
+        for k in range(3):
+            write_table(second, styles, f"tblSide{k}", 1, 8 * k, EDGE_COLUMNS, EDGE_ROWS[k * 3:], validate=k != 1)
+        second.write_string(3, 9, "inside the second table's rows")
+
+    block, cells = _both(tmp_path, build)
+    _assert_same_bytes(block, cells)
+    values = openpyxl.load_workbook(block)["Edges"]  # and what it holds reads back as written
+    assert values["B3"].value == "text" and values["C3"].value == 1.5 and values["B4"].value is None
+    assert values["B9"].value == 99 and values["D4"].value == "written before, where the table has no value: kept"
+
+
+def test_overlapping_blocks_last_write_wins(tmp_path):
+    def build(workbook, styles):
+        sheet = workbook.add_worksheet("Blocks")
+        formats = [None, styles.for_format("0.00")]
+        if isinstance(sheet, BlockSheet):
+            sheet.write_block(0, 0, [["a", 1], ["b", 2], ["c", None]], formats)
+            sheet.write_block(1, 1, [[20, "x"], [None, "y"]], formats)
+        else:  # the same writes, cell by cell, column by column
+            for first_row, first_col, rows in ((0, 0, [["a", 1], ["b", 2], ["c", None]]), (1, 1, [[20, "x"], [None, "y"]])):
+                for k in range(2):
+                    for i, row in enumerate(rows):
+                        if row[k] is not None:
+                            write_cell(sheet, first_row + i, first_col + k, row[k], formats[k])
+
+    _assert_same_bytes(*_both(tmp_path, build))
+
+
+def test_a_block_sheet_refuses_what_cannot_see_its_cells(tmp_path):
+    workbook = new_workbook(tmp_path / "x.xlsx")
+    sheet = workbook.add_worksheet("S")
+    sheet.write_block(0, 0, [[1, 2]], [None, None])
+    with pytest.raises(NotImplementedError):
+        sheet.autofit()
+    workbook.close()
+
+
+def test_overlapping_tables_are_still_refused(tmp_path):
+    from xlsxwriter.exceptions import OverlappingRange
+
+    workbook = new_workbook(tmp_path / "x.xlsx")
+    sheet = workbook.add_worksheet("S")
+    columns = [{"header": "A"}, {"header": "B"}]
+    sheet.add_table(0, 0, 500, 1, {"name": "tblLong", "columns": columns})
+    with pytest.raises(OverlappingRange):
+        sheet.add_table(400, 1, 600, 2, {"name": "tblOver", "columns": columns})  # overlaps the long table's body
+    sheet.merge_range(700, 0, 701, 1, "merged")
+    with pytest.raises(OverlappingRange):
+        sheet.add_table(690, 0, 700, 1, {"name": "tblMerge", "columns": columns})
+    workbook.close()

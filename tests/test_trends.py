@@ -75,13 +75,15 @@ def two_closes(sample_workbook: Path, tmp_path_factory: pytest.TempPathFactory) 
     close_file(sample_workbook, SEPTEMBER, folder / "sep.xlsx", closed_on=dt.date(2026, 10, 5), options=STRICT)
     portfolio = load_portfolio(sample_workbook, STRICT)
     milestones = portfolio.milestones
-    open_one = milestones[milestones["actual_date"].isna() & (milestones["baseline_date"] > pd.Timestamp(2026, 12, 31))].iloc[0]
+    active = set(portfolio.projects.loc[portfolio.projects["status"] == "Active", "project_id"])  # it has a project page
+    open_one = milestones[milestones["actual_date"].isna() & (milestones["baseline_date"] > pd.Timestamp(2026, 12, 31))
+                          & milestones["project_id"].isin(active)].iloc[0]
     before = edit(folder / "sep.xlsx", folder / "sep-moved.xlsx", "Milestones",
                   {"Project ID": open_one["project_id"], "Milestone": open_one["milestone"]}, {"Forecast date": MOVED})
     close_file(folder / "sep-moved.xlsx", OCTOBER, folder / "oct.xlsx", closed_on=dt.date(2026, 11, 5), options=STRICT)
     model, path = report_of(folder / "oct.xlsx", folder / "report.xlsx")
     old_forecast = before["Forecast date"] or before["Baseline date"]
-    return {"model": model, "report": path, "project": open_one["project_id"], "milestone": open_one["milestone"],
+    return {"model": model, "report": path, "closed": folder / "oct.xlsx", "project": open_one["project_id"], "milestone": open_one["milestone"],
             "old": pd.Timestamp(old_forecast), "programme": portfolio.projects.set_index("project_id").loc[open_one["project_id"], "programme"]}
 
 
@@ -187,3 +189,91 @@ def test_the_portfolio_sheet_carries_each_projects_rag_strip(two_closes):
     with zipfile.ZipFile(two_closes["report"]) as z:  # drawn as coloured squares: a rich string of runs
         strings = z.read("xl/sharedStrings.xml").decode()
     assert '<a:srgbClr' not in strings and 'rgb="FFD64541"' in strings and 'rgb="FF2E9E4F"' in strings
+
+
+# --- the trends on the project pages ------------------------------------------------------------
+
+DATA_COLUMN = "O"  # the page's chart data, right of the print area (project_pages.DATA_COL)
+
+
+@pytest.fixture(scope="module")
+def all_pages(two_closes: dict[str, object], tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """October reported with a page for every project, so the moved milestone's project has one."""
+    options = RunOptions(strict=True, project_pages="all")
+    portfolio = load_portfolio(two_closes["closed"], options)
+    results, _ = compute(portfolio, options)
+    run = Run(portfolio, results)
+    model, _ = build(run, options)
+    path = report(run, tmp_path_factory.mktemp("pages") / "report.xlsx", options)
+    index = next(i for i, p in enumerate(model.project_pages.pages) if p.project_id == two_closes["project"])
+    return {"model": model, "report": path, "index": index, "page": model.project_pages.pages[index]}
+
+
+def page_chart(path: Path, first_row: int, last_row: int) -> str:
+    """The chart XML whose series come from rows first..last of the Project pages sheet (one page's band)."""
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)):
+            xml = z.read(name).decode()
+            rows = {int(r) for r in re.findall(rf"'Project pages'!\${DATA_COLUMN}\$(\d+)", xml)}
+            if rows and min(rows) >= first_row and max(rows) <= last_row and "Report date" not in xml.split("<c:ser>")[0]:
+                return xml
+    raise AssertionError(f"no chart drawn from rows {first_row}-{last_row} of Project pages")
+
+
+def test_a_project_page_draws_its_milestone_trend_with_the_moved_forecast(two_closes, all_pages):
+    from pmo_xl.report.sheets.project_pages import PAGE_ROWS, TRENDS_AT
+
+    trends = all_pages["page"].trends
+    assert trends is not None and trends.months == two_closes["model"].trends.months
+    line = trends.mta_labels.index(str(two_closes["milestone"]))  # moved the most: drawn
+    assert trends.mta[line][-2] == pd.Timestamp(two_closes["old"]).to_datetime64()  # September as closed
+    assert trends.mta[line][-1] == pd.Timestamp(MOVED).to_datetime64()  # October: the register's forecast now
+    # In the file: the band's data rows (report dates, then a row per milestone) and the chart drawn from them.
+    top = all_pages["index"] * PAGE_ROWS + TRENDS_AT + 1  # 1-based row of the report dates
+    ws = openpyxl.load_workbook(all_pages["report"])["Project pages"]
+    dates = [c.value for c in ws[f"{DATA_COLUMN}{top}:AA{top}"][0]]
+    assert dates[0] == "Report date"
+    assert [pd.Timestamp(d) for d in dates[1:]] == [m + pd.offsets.MonthEnd(0) for m in trends.months]
+    row = ws[f"{DATA_COLUMN}{top + 1 + line}:AA{top + 1 + line}"][0]
+    assert row[0].value == str(two_closes["milestone"])
+    assert [pd.Timestamp(c.value) if c.value else None for c in row[-2:]] == [two_closes["old"], pd.Timestamp(MOVED)]
+    xml = page_chart(all_pages["report"], top, top + PAGE_ROWS)
+    assert xml.count("<c:ser>") == 1 + len(trends.mta_labels)  # the diagonal, then one line per milestone
+    assert "<c:dateAx>" in xml and xml.count('formatCode="mmm yy"') >= 2  # report date across, forecast date up
+    assert f"<c:f>'Project pages'!$P${top + 1 + line}:$AA${top + 1 + line}</c:f>" in xml  # the moved line's twelve points
+
+
+def test_a_project_page_carries_its_rag_strip_and_drift(all_pages):
+    from pmo_xl.report.sheets.project_pages import PAGE_ROWS, RIGHT, TRENDS_AT
+
+    model, page = all_pages["model"], all_pages["page"]
+    trends = page.trends
+    assert trends.strip == model.portfolio.set_index("project_id").loc[page.project_id, "rag_history"] and len(trends.strip) == 12
+    top = all_pages["index"] * PAGE_ROWS + TRENDS_AT + 1
+    ws = openpyxl.load_workbook(all_pages["report"], rich_text=True)["Project pages"]
+    strip = ws.cell(top + 1, RIGHT + 1).value  # one square a month, coloured by its RAG, oldest first
+    squares = [(str(run.font.color.rgb)[-6:], run.text) for run in strip]
+    solid = {"G": "2E9E4F", "A": "F2B135", "R": "D64541"}
+    assert squares == [(solid.get(code, "BFBFBF"), "■" if code in solid else "□") for code in trends.strip]
+    assert "last: this report" in ws.cell(top + 2, RIGHT + 1).value
+    drift = trends.drift
+    cells = {ws.cell(r, RIGHT + 1).value: [ws.cell(r, RIGHT + 1 + c).value for c in (1, 2, 3)] for r in range(top + 4, top + 9)}
+    assert [pd.Timestamp(v) for v in cells["Forecast finish"]] == [pd.Timestamp(drift[k]) for k in ("forecast_finish", "finish_last", "finish")]
+    assert cells["EAC"] == pytest.approx([drift["eac"], drift["eac_last"], drift["bac"]])
+    flag = ws.cell(top + 9, RIGHT + 1).value
+    assert flag == (f"Flag: {drift['flag']}" if drift["flag"] else flag) and (bool(drift["flag"]) == flag.startswith("Flag"))
+    flagged = [p for p in model.project_pages.pages if p.trends.drift.get("flag")]
+    assert flagged, "the sample has drift beyond the thresholds on some page"
+
+
+def test_without_closed_months_a_page_says_there_is_no_milestone_trend_yet(sample_workbook, tmp_path):
+    model, path = report_of(sample_workbook, tmp_path / "report.xlsx")
+    page = model.project_pages.pages[0]
+    assert page.trends is not None and page.trends.mta_months <= 1  # only this report's forecasts
+    from pmo_xl.report.sheets.project_pages import TRENDS_AT
+
+    ws = openpyxl.load_workbook(path)["Project pages"]
+    assert ws.cell(TRENDS_AT + 2, 1).value.startswith("No milestone trend yet")
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    assert not any("Report date" in xml and "'Project pages'" in xml for xml in charts)

@@ -106,7 +106,8 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         project_pages or settings.project_pages, project_table, now.projects, ev_view.metrics if ev_view is not None else None,
         ev.by_period if ev is not None else None, now.baseline, milestones.table if milestones is not None else None,
         int(settings.milestone_slip_days), results.risks.now.register if results.risks.now is not None else None,
-        now.allocations, now.resources, resources.overallocations if resources is not None else None, period, now.progress)
+        now.allocations, now.resources, resources.overallocations if resources is not None else None, period, now.progress,
+        results.trends)
     unavailable = dict(results.unavailable)
     if period is None:
         unavailable.setdefault("Dashboard", "no status date and no progress: there is no reporting period")

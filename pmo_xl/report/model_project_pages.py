@@ -20,19 +20,25 @@ Every figure is read from what is computed for the other sheets: the Portfolio r
 reasons, commentary), the Earned Value metrics (the same numbers as the Earned Value sheet),
 the milestone table, the risk register, the over-allocation list. The page's S-curve is the
 project's cumulative PV (its baseline plan, to the end), EV and AC to the status period, and
-the forecast from AC now to EAC at the forecast finish.
+the forecast from AC now to EAC at the forecast finish. Its trends (RAG history, milestone trend
+analysis, forecast-finish and EAC drift) are the Trends sheets' figures cut to the project
+(`model_page_trends`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 
+from pmo_xl.report.model_page_trends import PageTrends, build_page_trends
 from pmo_xl.report.model_roadmap import ROADMAP_STATUSES, baseline_finish
+
+if TYPE_CHECKING:
+    from pmo_xl.compute.trends import TrendResult
 
 PAGE_CHOICES: Final = ("all", "exceptions", "none")
 ACTIVE: Final = ("Active", "On hold")
@@ -77,6 +83,7 @@ class ProjectPage:
     milestones: list[tuple[object, ...]]  # milestone, baseline_date, current_date, slip_days, state
     risks: list[tuple[object, ...]]  # risk_id, title, score, band, owner
     people: list[tuple[object, ...]]  # person, role, fte, over (hours this project adds to an over-allocation, "" when none)
+    trends: PageTrends | None = None  # RAG history, milestone trend analysis, drift (None: no trends this report)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def build_project_pages(
     choice: str, table: pd.DataFrame, projects: pd.DataFrame, metrics: pd.DataFrame | None, by_period: pd.DataFrame | None,
     baseline: pd.DataFrame, milestones: pd.DataFrame | None, slip_tolerance: int, risks: pd.DataFrame | None,
     allocations: pd.DataFrame, resources: pd.DataFrame, overallocations: pd.DataFrame | None, period: pd.Timestamp | None,
-    progress: pd.DataFrame | None = None,
+    progress: pd.DataFrame | None = None, trends: TrendResult | None = None,
 ) -> ProjectPagesView:
     """The pages for `choice` (all, exceptions, none), in the Portfolio sheet's order (by programme)."""
     choice = normalise_choice(choice)
@@ -114,6 +121,7 @@ def build_project_pages(
     risk_by = _shown_risks(risks)
     people_by = _people(chosen["project_id"], allocations, resources, period, causes)
     needs = committee_needs(progress, period)
+    page_trends = build_page_trends(trends, chosen)
     pages = []
     for row in chosen.to_dict("records"):
         pid = row["project_id"]
@@ -124,6 +132,7 @@ def build_project_pages(
             trend=_text(row.get("trend")), rag=_rags(row), commentary=_text(row.get("commentary")), needs=needs.get(pid, ""),
             ev=_ev(row, metric), curve=_with_forecast(curves.get(pid), metric),
             milestones=ms_by.get(pid, []), risks=risk_by.get(pid, []), people=people_by.get(pid, []),
+            trends=page_trends.get(pid),
         ))
     return ProjectPagesView(choice, pages, len(candidates))
 

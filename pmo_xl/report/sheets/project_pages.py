@@ -4,8 +4,9 @@ Every page has the same fixed layout (PAGE_ROWS rows, a page break before each),
 print one to a sheet of paper in Excel and LibreOffice alike: the header, RAG per dimension with
 its reason, the PM's commentary and what the PM needs from the committee, the earned-value box with a small S-curve continued to
 completion, milestones (missed, slipped, next, achieved late), the top open risks and the people
-on the project this month with the over-allocation it feeds. The chart series sit right of the
-print area, in the page's own rows.
+on the project this month with the over-allocation it feeds, and at the foot its trends (the
+milestone trend analysis, the RAG history strip, forecast-finish and EAC drift: page_trends.py).
+The chart series sit right of the print area, in the page's own rows.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_project_pages import ProjectPage
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, put, set_width, sheet_title, write_table
 from pmo_xl.report.sheets.dashboard import _axis_money_format
+from pmo_xl.report.sheets.page_trends import TREND_ROWS, write_page_trends
 from pmo_xl.report.sheets.paging import (
     MAX_BREAKS,
     PRINT_HEIGHT,
@@ -38,7 +40,8 @@ PAGES = "Project pages"
 WIDTHS = (22, 8, 10, 10, 10, 10, 2, 15, 10, 10, 10, 10)
 LAST_COL = len(WIDTHS) - 1
 RIGHT = 7  # first column of the right half
-PAGE_ROWS = 31
+TRENDS_AT = 31  # the trends band's first row on a page
+PAGE_ROWS = TRENDS_AT + TREND_ROWS
 DATA_COL = len(WIDTHS) + 2  # chart series, outside the print area
 PAGES_PER_SHEET = MAX_BREAKS  # Excel keeps at most this many manual page breaks on a sheet
 EV_BOX = (("BAC", "bac", "money"), ("EAC", "eac", "money"), ("VAC", "vac", "money"), ("% complete", "pct_complete", "pct"),
@@ -123,7 +126,10 @@ class _Layout:
                                  font_color=F.RAG_FONT[rag]) for rag in F.RAG_FILL}
         self.plain_big = get(font_size=14, bold=True, align="center", valign="vcenter", bg_color=F.LIGHT_GREY)
         self.values = {kind: get(font_size=9, align="left", valign="top", num_format=styles.number_format(kind) or "General")
-                       for kind in ("money", "ratio", "pct", "date", "days")}
+                       for kind in ("money", "ratio", "pct", "date", "days", "spct")}
+        self.flagged = {kind: get(font_size=9, bold=True, align="left", valign="top", font_color=F.RAG_FONT["Red"],
+                                  num_format=styles.number_format(kind) or "General") for kind in self.values}
+        self.small_grey_wrap = get(font_size=8, italic=True, font_color=F.GREY, text_wrap=True, valign="top")
         self.text = get(font_size=9, valign="top")
         self.fte = get(font_size=9, num_format="0.0#", valign="top")
 
@@ -149,6 +155,7 @@ class _Layout:
         self._milestones(r + 15, page)
         self._risks(r + 24, page)
         self._people(r + 24, page)
+        write_page_trends(self, r + TRENDS_AT, page.trends, RIGHT, DATA_COL)
         del model
 
     def _rag(self, r: int, page: ProjectPage) -> None:

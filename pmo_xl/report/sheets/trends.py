@@ -114,7 +114,7 @@ def mta_columns(months: list[pd.Timestamp]) -> tuple[Col, ...]:
     return (Col("label", "Milestone", "wrap", 28), *(Col(f"m{i}", f"{m:%b %y}", "date", 11) for i, m in enumerate(months)))
 
 
-def _serial(day: pd.Timestamp) -> int:
+def excel_serial(day: pd.Timestamp) -> int:
     return (day.date() - EXCEL_EPOCH).days
 
 
@@ -146,7 +146,7 @@ def _write_mta(workbook: Workbook, sheet: Worksheet, styles: Styles, mta: MtaCha
     chart.set_title({"name": title, "name_font": {"size": 11}})
     chart.set_x_axis({"date_axis": True, "num_format": "mmm yy", "base_unit": "months", "major_unit": 1,
                       "major_unit_type": "months", "name": "Report date"})
-    chart.set_y_axis({"num_format": "mmm yy", "min": _serial(low), "max": _serial(high), "name": "Forecast date",
+    chart.set_y_axis({"num_format": "mmm yy", "min": excel_serial(low), "max": excel_serial(high), "name": "Forecast date",
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.show_blanks_as("span")
     chart.set_legend({"position": "right", "font": {"size": 8}})

@@ -13,7 +13,7 @@ import sys
 
 from pmo_xl import __version__
 
-COMMANDS = ("new", "demo", "validate", "report", "close", "collect", "import_schedules", "sample", "build", "excel_setup")
+COMMANDS = ("new", "demo", "validate", "report", "scenarios", "close", "collect", "import_schedules", "sample", "build", "excel_setup")
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 

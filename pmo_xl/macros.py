@@ -50,6 +50,11 @@ def generate_monthly_report() -> RunResult | None:
     return _from_excel("Generate monthly report")
 
 
+def compare_scenarios() -> RunResult | None:
+    """Button *Compare scenarios*."""
+    return _from_excel("Compare scenarios")
+
+
 def close_period() -> RunResult | None:
     """Button *Close period*."""
     return _from_excel("Close period")

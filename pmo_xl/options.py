@@ -22,9 +22,13 @@ class Computation(enum.StrEnum):
     PRIORITIES = "priorities"
     RISKS = "risks"
     MILESTONES = "milestones"
+    SCENARIOS = "scenarios"  # the what-if scenarios of Settings (only when there are some)
 
 
 ALL_COMPUTATIONS: frozenset[Computation] = frozenset(Computation)
+# What validation computes: everything whose issues it lists; the what-if scenarios add none of
+# their own (their rows are checked in the check stage), so `validate` and Validate skip them.
+VALIDATION_COMPUTATIONS: frozenset[Computation] = ALL_COMPUTATIONS - {Computation.SCENARIOS}
 
 
 @dataclass(frozen=True)

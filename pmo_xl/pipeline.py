@@ -141,6 +141,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     from pmo_xl.compute.priority import compute_priorities
     from pmo_xl.compute.risk import compute_risk
     from pmo_xl.compute.trends import compute_trends
+    from pmo_xl.scenarios import compute_scenarios
 
     options = default_options(options)
     period = reporting_period(portfolio, options)
@@ -164,11 +165,14 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
                                  keep_issues=False) if previous_date else None)
     trends = (run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before,
                       milestones) if ev is not None else None)
+    has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
+    scenarios = (run.run(Computation.SCENARIOS, "Scenarios", compute_scenarios, now, options)
+                 if has_scenarios else None)
     results = Results(
         period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,
         portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, priorities=priorities,
         risks=Snapshot(risks, risks_before), milestones=Snapshot(milestones, milestones_before), trends=trends,
-        issues=tuple(run.issues), unavailable=dict(run.unavailable),
+        issues=tuple(run.issues), unavailable=dict(run.unavailable), scenarios=scenarios,
     )
     return results, list(run.issues)
 

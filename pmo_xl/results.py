@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pmo_xl.compute.priority import PriorityResult
     from pmo_xl.compute.risk import RiskResult
     from pmo_xl.compute.trends import TrendResult
+    from pmo_xl.scenarios import ScenarioRun
 
 T = TypeVar("T")
 
@@ -53,6 +54,7 @@ class Results:
     trends: TrendResult | None = None  # the last 12 months: History where closed, recomputed otherwise
     issues: tuple[Issue, ...] = ()  # what the computations of the reporting month found
     unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
+    scenarios: ScenarioRun | None = None  # the what-if scenarios of Settings beside the baseline (None: there are none)
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,9 @@ def generate_sample(
     category = PROJECTS.fields.index("category")
     data.update(governance_rows(seed, [{**m, "category": r[category]} for m, r in zip(project_meta, project_rows, strict=True)], status_date))
     settings = {"portfolio_name": "Contoso transformation portfolio", "status_date": status_date, "currency": "EUR"}
-    tables = {"Holidays": [list(h) for h in (*DEFAULT_HOLIDAYS_2026, *UK_BANK_HOLIDAYS)], "Budgets": _yearly_budgets(project_meta, status_date)}
+    budgets = _yearly_budgets(project_meta, status_date)
+    tables = {"Holidays": [list(h) for h in (*DEFAULT_HOLIDAYS_2026, *UK_BANK_HOLIDAYS)], "Budgets": budgets,
+              "Scenarios": _scenarios(project_rows, project_meta, allocation_rows, resources, status_date)}
     sample = Sample(data=data, settings=settings, status_date=status_date, settings_tables=tables)
     if mistakes:
         _plant_mistakes(sample)
@@ -219,6 +221,46 @@ def _yearly_budgets(meta: list[dict[str, object]], status_date: dt.date) -> list
             inside = (min(finish, dt.date(year, 12, 31)) - max(start, dt.date(year, 1, 1))).days + 1
             spend[year] = spend.get(year, 0.0) + float(m["bac"]) * inside / days  # type: ignore[arg-type]
     return [[year, float(round(spend[year] * 0.9, -3))] for year in sorted(spend) if status_date.year <= year <= status_date.year + 2]
+
+
+def _scenarios(rows: list[list[object]], meta: list[dict[str, object]], allocations: list[list[object]], resources: int,
+               status_date: dt.date) -> list[list[object]]:
+    """Three questions a steering committee asks (Settings, Scenarios; rows in schema order): pause for
+    a quarter the running project with the most work on the over-booked people; take the largest open proposal with two developers hired
+    for it; cut the total budget by a tenth. Projects 5 and 6 are left alone: they carry planted
+    mistakes, and a scenario on a project left out for errors is itself left out."""
+    force = PROJECTS.fields.index("force")
+    usable = [i for i in range(len(meta)) if i not in (4, 5)]
+    next_month = (dt.date(status_date.year, status_date.month, 1) + dt.timedelta(days=32)).replace(day=1)
+    later = [i for i in usable if meta[i]["status"] == "Active" and meta[i]["finish"] >= next_month + dt.timedelta(days=180)]  # type: ignore[operator]
+    proposals = [i for i in usable if meta[i]["status"] == "Proposed" and rows[i][force] is None]
+    scenarios: list[list[object]] = []
+    if later:
+        # The project with the most work on the over-booked favourites (the first people, see
+        # _allocations) over the quarter paused: the pause the committee would look at first.
+        favourites = {f"RES-{k + 1:04d}" for k in range(max(2, resources // 25))}
+        quarter_end = (next_month + dt.timedelta(days=95)).replace(day=1)
+        pid_at, res_at, start_at, finish_at = (ALLOCATIONS.fields.index(f) for f in ("project_id", "resource_id", "start", "finish"))
+        busy: dict[object, int] = {}
+        for a in allocations:
+            if a[res_at] in favourites and a[start_at] < quarter_end and a[finish_at] >= next_month:
+                busy[a[pid_at]] = busy.get(a[pid_at], 0) + 1
+        paused = max(later, key=lambda i: (busy.get(meta[i]["id"], 0), float(meta[i]["bac"]), str(meta[i]["id"])))  # type: ignore[arg-type]
+        pid = meta[paused]["id"]
+        scenarios.append([f"Pause {pid} for a quarter", "Pause", pid, next_month, 3, None, None, None, None,
+                          "Its sponsor would accept a later go-live to free people for this winter"])
+    if proposals:
+        added = max(proposals, key=lambda i: (float(meta[i]["bac"]), str(meta[i]["id"])))  # type: ignore[arg-type]
+        pid = meta[added]["id"]
+        name = f"Add {pid} with two developers"
+        start = (next_month + dt.timedelta(days=32)).replace(day=1)
+        scenarios += [[name, "Add project", pid, None, None, None, None, None, None, "The business case is on the committee's agenda"],
+                      [name, "Add capacity", "Developer", start, None, 2, None, None, "Engineering", "Two contractors from the framework"]]
+    funded = sum(float(m["bac"]) for m in meta if m["status"] in ("Active", "Approved"))  # type: ignore[arg-type]
+    if funded > 0:  # the Total budget is blank in the sample: it is what the Active and Approved projects cost
+        scenarios.append(["Cut the total budget by 10 %", "Change budget", None, None, None, None, -float(round(funded * 0.1, -3)),
+                          None, None, "The finance director's planning case"])
+    return scenarios
 
 
 def _add_selection_structure(rows: list[list[object]], meta: list[dict[str, object]]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,9 +22,13 @@ from pmo_xl.options import RunOptions, default_options
 from pmo_xl.pipeline import ALL_TABLES
 from pmo_xl.results import Run
 
+if TYPE_CHECKING:  # the scenarios' modules are imported when scenarios are compared
+    from pmo_xl.issues import Issue
+    from pmo_xl.scenarios.compute import ScenarioRun
+
 __all__ = [
-    "ALL_TABLES", "load_portfolio", "load_portfolio_from_tables", "report_file", "report_name", "report_run",
-    "validate_file", "validate_tables", "write_report",
+    "ALL_TABLES", "compare_scenarios", "load_portfolio", "load_portfolio_from_tables", "report_file", "report_name", "report_run",
+    "scenarios_name", "validate_file", "validate_tables", "write_report", "write_scenario_comparison",
 ]
 
 
@@ -80,3 +84,38 @@ def write_report(portfolio: Portfolio, out: str | os.PathLike[str], period: pd.T
     if period is not None:
         options = dataclasses.replace(options, period=period)
     return report_run(pipeline.run_portfolio(portfolio, options), out, options)
+
+
+# --- what-if scenarios -----------------------------------------------------------------------------
+
+
+def scenarios_name(period: pd.Timestamp | None) -> str:
+    """The one name of a scenario comparison: PMO-scenarios-YYYY-MM.xlsx."""
+    label = period.strftime("%Y-%m") if period is not None else "undated"
+    return f"PMO-scenarios-{label}.xlsx"
+
+
+def compare_scenarios(portfolio: Portfolio, only: list[str] | None = None,
+                      options: RunOptions | None = None) -> tuple[ScenarioRun, list[Issue]]:
+    """The baseline and the scenarios (all, or those named in `only`) of a checked portfolio, for
+    the reporting month, exactly as the report's Scenarios sheet computes them (raises
+    UnknownScenario for a name the workbook does not hold)."""
+    from pmo_xl.scenarios import compute_scenarios
+
+    now = pipeline.portfolio_at(portfolio, pipeline.reporting_period(portfolio, options))
+    return compute_scenarios(now, options, only)
+
+
+def write_scenario_comparison(portfolio: Portfolio, run: ScenarioRun, out: str | os.PathLike[str]) -> Path:
+    """The comparison workbook (the Scenarios sheet alone), atomically."""
+    from pmo_xl.report.formats import money_format
+    from pmo_xl.report.sheets.scenarios import SheetContext
+    from pmo_xl.report.write import write_scenario_workbook
+    from pmo_xl.scenarios.compare import build_comparison
+
+    settings = portfolio.settings
+    period = pipeline.reporting_period(portfolio)
+    context = SheetContext(title=settings.portfolio_name or "Project portfolio",
+                           period_label=period.strftime("%B %Y") if period is not None else "no period",
+                           status_date=portfolio.status_date, money_format=money_format(settings.currency))
+    return write_scenario_workbook(build_comparison(run), context, out)

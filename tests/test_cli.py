@@ -94,7 +94,7 @@ def test_demo_writes_workbook_and_report(tmp_path):
 
 
 def test_every_command_has_help():
-    commands = ("new", "demo", "validate", "report", "close", "collect", "import", "sample", "build", "excel-setup")
+    commands = ("new", "demo", "validate", "report", "scenarios", "close", "collect", "import", "sample", "build", "excel-setup")
     assert set(commands) == set(command_names())
     for command in commands:
         result = run_cli(command, "--help")

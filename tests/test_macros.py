@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 import xlwings
@@ -600,6 +601,16 @@ def test_monthly_report_is_written_beside_the_workbook_and_opened(memory: Memory
     assert report.parent == tmp_path and re.fullmatch(r"PMO-report-\d{4}-\d{2}\.xlsx", report.name)
     assert report.exists() and memory.opened == [str(report)]
     assert memory.values["pmoLastReport"] == f'=HYPERLINK("{report}","{report.name}")'
+
+
+def test_compare_scenarios_writes_the_comparison_beside_the_workbook_and_opens_it(memory: MemoryPort, tmp_path: Path) -> None:
+    result = macros.run_action(memory, "Compare scenarios")
+    assert result is not None and result.output is not None
+    out = Path(result.output)
+    assert out.parent == tmp_path and re.fullmatch(r"PMO-scenarios-\d{4}-\d{2}\.xlsx", out.name)
+    assert out.exists() and memory.opened == [str(out)]
+    assert result.summary == f"{out.name} written: 3 scenarios compared"  # the sample's three
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["Scenarios"]
 
 
 def test_a_onedrive_workbook_gets_its_report_in_documents(

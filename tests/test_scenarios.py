@@ -215,3 +215,39 @@ def test_capacity_added_and_removed():
     assert month("2027-03") in leaves.over_months_by_team["Engineering"]
     march = HOURS_PER_DAY * workdays("2027-03-01", "2027-03-31")
     assert leaves.over_hours == pytest.approx(base.over_hours + march)
+
+
+def test_the_summary_says_what_the_numbers_say():
+    from pmo_xl.scenarios.compare import build_comparison
+
+    result = run({"scenario": "Pause P1", "action": "Pause", "target": "P1", "from_date": D(2026, 12, 1), "months": 3},
+                 {"scenario": "Stop P2", "action": "Force out", "target": "P2"})
+    view = build_comparison(result)
+    base, paused, dropped = view.outcomes
+    dec = HOURS_PER_DAY * workdays("2026-12-01", "2026-12-31")  # Ann's P1 hours of Dec 2026: freed in 2026 Q4
+    ann = load_of(paused, "R1")  # Ann's P1 hours of Dec-Feb go to Mar-May: the most added is her Apr-May, in 2027 Q2
+    q2 = float(ann[month("2027-04")] + ann[month("2027-05")])
+    cut = 0.5 * HOURS_PER_DAY * (workdays("2026-12-01", "2026-12-31") + workdays("2027-01-01", "2027-01-31"))  # Ann's excess of Dec-Jan
+    assert base.over_hours - paused.over_hours == pytest.approx(cut)
+    sentence = dict(zip(view.summaries["scenario"], view.summaries["summary"], strict=True))
+    assert sentence["Pause P1"] == (
+        f"Pause P1 for 3 months from 2026-12: moves cost between years (2026 −10,000, 2027 +10,000; total unchanged), "
+        f"frees {dec:,.0f} Developer hours in 2026 Q4, adds {q2:,.0f} Developer hours in 2027 Q2, "
+        f"cuts {cut:,.0f} hours of over-allocation (−2 person-months), removes the over-allocation of Engineering in Dec 2026–Jan 2027, moves 2 milestones by 3 months "
+        "and moves the forecast finish of P1 to 30 Sep 2027.")
+    assert "lets P3 in, leaves P2 out" in sentence["Stop P2"]
+    assert dropped.value == pytest.approx(base.value) and "value" not in sentence["Stop P2"]  # every project scores the same
+    assert sentence["Stop P2"] == (f"Force P2 out: cuts cost by 30,000 (2026 −{base.cost_by_year[2026] - dropped.cost_by_year[2026]:,.0f}, 2027 +{dropped.cost_by_year[2027] - base.cost_by_year[2027]:,.0f}) and lets P3 in, leaves P2 out."
+                                   )
+    # The table says the same: side by side, with the change
+    table = view.table.set_index("measure")
+    assert table.at["Cost 2026", "d0"] == pytest.approx(-10_000)
+    assert table.at["Over-allocated person-months: Engineering", "baseline"] == 3
+    assert table.at["Over-allocated person-months: Engineering", "v0"] == 1
+    assert table.at["Milestones moved", "v0"] == 2
+    assert table.at["Projects finishing later", "v0"] == 1
+    assert table.at["EV to date", "d0"] == 0 and table.at["AC to date", "d0"] == 0
+    changes = view.changes
+    assert set(changes.loc[changes["scenario"] == "Stop P2", "kind"]) == {"Selected", "Left out"}
+    moved = changes[(changes["scenario"] == "Pause P1") & (changes["kind"] == "Milestone")]
+    assert moved["months"].tolist() == [3, 3]

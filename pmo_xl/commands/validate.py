@@ -47,13 +47,14 @@ def run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from pmo_xl.checks.cascade import left_out, left_out_line
     from pmo_xl.issues import Severity, sort_issues, summary_text
+    from pmo_xl.options import VALIDATION_COMPUTATIONS, options_with
     from pmo_xl.usecases import validate_file
 
     if args.annotate is not None:  # refuse an impossible copy before the (long) read
         from pmo_xl.io.annotate import check_annotate_paths
 
         check_annotate_paths(args.workbook, args.annotate)
-    run = validate_file(args.workbook)
+    run = validate_file(args.workbook, options_with(compute=VALIDATION_COMPUTATIONS))
     issues = sort_issues(run.issues)
     shown = [i for i in issues if i.severity.at_least(args.min_severity)]
     if args.json:

@@ -32,7 +32,7 @@ from pmo_xl.excel.layout import (
     VALIDATION,
 )
 from pmo_xl.issues import Issue, issue_table, sort_issues, summary_text
-from pmo_xl.options import Computation, options_with
+from pmo_xl.options import VALIDATION_COMPUTATIONS, Computation, options_with
 from pmo_xl.port import Formula, WorkbookPort
 from pmo_xl.raw import RawTable
 from pmo_xl.results import Run
@@ -143,7 +143,7 @@ def run_validate(port: WorkbookPort) -> RunResult:
     """Check every register; list the issues on Validation and mark their cells."""
     port.set_status("Validate: checking the registers...")
     tables = read_tables(port)
-    run = run_live(port)
+    run = run_live(port, *VALIDATION_COMPUTATIONS)
     issues = run.issues
     register_sheets = {t.sheet for t in tables.values()}
     for sheet, cells in _previous_marks(port).items():
@@ -376,6 +376,36 @@ class UserFacingError(Exception):
     """A problem the user can fix, already in plain words for the alert."""
 
 
+def run_compare_scenarios(port: WorkbookPort) -> RunResult:
+    """Write PMO-scenarios-YYYY-MM.xlsx with the same code as `pmo-xl scenarios`, then open it."""
+    from pmo_xl import pipeline
+    from pmo_xl.usecases import (
+        compare_scenarios,
+        load_portfolio_from_tables,
+        scenarios_name,
+        write_scenario_comparison,
+    )
+
+    port.set_status("Compare scenarios: reading the registers...")
+    portfolio = load_portfolio_from_tables(read_tables(port), source=port.workbook_path)
+    problems = [i for i in portfolio.issues if i.code.startswith("scenario-")]
+    port.set_status("Compare scenarios: computing each scenario...")
+    result, issues = compare_scenarios(portfolio)
+    if not result.scenarios:
+        left_out = [i for i in problems if i.code == "scenario-left-out"]
+        raise UserFacingError("There is no scenario to compare: add rows to the Scenarios table on the Settings sheet"
+                              + (f" ({len(left_out)} left out for errors: Validate lists them at their cells)" if left_out else ""))
+    out = report_folder(port) / scenarios_name(pipeline.reporting_period(portfolio))
+    port.set_status(f"Compare scenarios: writing {out.name}...")
+    write_scenario_comparison(portfolio, result, out)
+    port.open_workbook(str(out))
+    left = sum(1 for i in problems if i.code == "scenario-left-out")
+    summary = f"{out.name} written: {len(result.scenarios)} scenario{'s' if len(result.scenarios) != 1 else ''} compared" + (
+        f", {left} left out for errors (see Validate)" if left else "")
+    record_run(port, "Compare scenarios", summary)
+    return RunResult("Compare scenarios", summary, [*problems, *issues], str(out))
+
+
 def run_close_period(port: WorkbookPort) -> RunResult:
     """Freeze the status month into the History tables (`pmo_xl.excel.close_action`)."""
     from pmo_xl.excel.close_action import run_close_period as close_period
@@ -390,5 +420,6 @@ ACTIONS: dict[str, Action] = {
     "Collect updates": run_collect_updates,
     "Import schedules": run_import_schedules,
     "Generate monthly report": run_generate_monthly_report,
+    "Compare scenarios": run_compare_scenarios,
     "Close period": run_close_period,
 }

@@ -44,6 +44,8 @@ BUTTONS: tuple[Button, ...] = (
            "Reads the Microsoft Project (.xml) and Primavera P6 (.xer) files in the schedules folder, merges them into a new portfolio workbook beside this one (opened for review) and lists every file on the Updates sheet."),
     Button("Generate monthly report", "GenerateMonthlyReport", "generate_monthly_report",
            "Writes PMO-report-YYYY-MM.xlsx next to this workbook (or in Documents for OneDrive/SharePoint files) and opens it."),
+    Button("Compare scenarios", "CompareScenarios", "compare_scenarios",
+           "Computes each what-if scenario of the Scenarios table (Settings) against the portfolio as planned, writes PMO-scenarios-YYYY-MM.xlsx next to this workbook and opens it."),
     Button("Close period", "ClosePeriod", "close_period",
            "Freezes the month of the status date into the History sheets, so later reports show its figures as reported. Save the workbook afterwards."),
 )  # fmt: skip

@@ -45,6 +45,7 @@ from pmo_xl.report.model_views import (
     build_resources_view,
 )
 from pmo_xl.results import Run
+from pmo_xl.scenarios.compare import ComparisonView, build_comparison
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class ReportModel:
     project_pages: ProjectPagesView | None = None  # one printed page per chosen project
     committee_needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NEEDS_COLUMNS))  # the PMs' asks this month
     edition: str = "workbook"  # "print": the PDF's edition, long detail lists cut (see print_edition.py)
+    scenarios: ComparisonView | None = None  # the what-if scenarios beside the baseline (None: the workbook has none)
 
     @property
     def period_label(self) -> str:
@@ -135,4 +137,5 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         unavailable=unavailable,
         project_pages=pages,
         committee_needs=build_committee_needs(project_table, now.progress, period),
+        scenarios=build_comparison(results.scenarios) if results.scenarios is not None and results.scenarios.scenarios else None,
     )

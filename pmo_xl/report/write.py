@@ -18,6 +18,8 @@ from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.write_template import FIXED_CREATED
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets import SHEETS, Styles
+from pmo_xl.report.sheets.scenarios import SheetContext, write_scenario_sheet
+from pmo_xl.scenarios.compare import ComparisonView
 
 
 def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
@@ -42,5 +44,21 @@ def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
         for _, writer in SHEETS:
             writer(workbook, styles, model)  # None: nothing to show in this pack (e.g. no project pages)
         workbook.worksheets()[0].activate()
+        workbook.close()
+    return out
+
+
+def write_scenario_workbook(view: ComparisonView, context: SheetContext, out: str | os.PathLike[str]) -> Path:
+    """The comparison workbook of `pmo-xl scenarios`: the Scenarios sheet alone, atomically."""
+    out = Path(out)
+    with atomic_path(out) as temporary:
+        workbook = xlsxwriter.Workbook(str(temporary), {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "nan_inf_to_errors": False, "in_memory": True,
+        })
+        workbook.set_properties({"title": f"{context.title} — what-if scenarios {context.period_label}",
+                                 "creator": f"pmo-xl {__version__}", "created": FIXED_CREATED})
+        # Styles reads only the money format of the model it is given: the context carries it.
+        write_scenario_sheet(workbook, Styles(workbook, context), context, view)  # type: ignore[arg-type]
         workbook.close()
     return out

@@ -31,6 +31,10 @@ Public Sub GenerateMonthlyReport()
     RunPython "import pmo_xl.macros as m; m.generate_monthly_report()"
 End Sub
 
+Public Sub CompareScenarios()
+    RunPython "import pmo_xl.macros as m; m.compare_scenarios()"
+End Sub
+
 Public Sub ClosePeriod()
     RunPython "import pmo_xl.macros as m; m.close_period()"
 End Sub

@@ -24,6 +24,7 @@ from pmo_xl.report.sheets.project_pages import write_project_index, write_projec
 from pmo_xl.report.sheets.resources import write_overallocations, write_resources
 from pmo_xl.report.sheets.risks import write_risks
 from pmo_xl.report.sheets.roadmap import write_roadmap
+from pmo_xl.report.sheets.scenarios import write_scenarios
 from pmo_xl.report.sheets.timeline import write_timeline
 from pmo_xl.report.sheets.trends import write_drift, write_milestone_trends, write_trends
 
@@ -39,6 +40,7 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Project pages", write_project_pages),
     ("Portfolio", write_portfolio),
     ("Priorities", write_priorities),
+    ("Scenarios", write_scenarios),
     ("Resources", write_resources),
     ("Over-allocations", write_overallocations),
     ("Earned Value", write_earned_value),
@@ -52,5 +54,6 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
 )
 SHEET_NAMES: tuple[str, ...] = tuple(name for name, _ in SHEETS)
 OPTIONAL_SHEETS: tuple[str, ...] = ("Project index", "Project pages")  # written only when a project has a page
+SCENARIO_SHEETS: tuple[str, ...] = ("Scenarios",)  # written only when the workbook holds scenarios
 
-__all__ = ["OPTIONAL_SHEETS", "SHEETS", "SHEET_NAMES", "Styles"]
+__all__ = ["OPTIONAL_SHEETS", "SCENARIO_SHEETS", "SHEETS", "SHEET_NAMES", "Styles"]

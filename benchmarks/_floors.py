@@ -16,7 +16,8 @@ Cells = dict[str, list[list[object]]]  # sheet name → rows of values
 
 
 def readers() -> list[str]:
-    """The readers installed here: python-calamine always (a dependency), fastexcel if present."""
+    """The readers installed here: python-calamine always (a dependency), fastexcel if present
+    (`pip install -e ".[bench]"`: the floors are then the faster of the two, as they should be)."""
     try:
         import fastexcel  # noqa: F401
     except ImportError:
@@ -27,7 +28,13 @@ def readers() -> list[str]:
 def read_every_sheet(path: Path, reader: str = "calamine") -> Cells | int:
     """Every sheet of `path` read once, to Python values (calamine) or Arrow columns (fastexcel)."""
     if reader == "fastexcel":
+        import logging
+
         import fastexcel
+
+        # "Could not determine dtype for column N, falling back to string": its type inference
+        # talking about mixed columns, once per column and sheet; not an error of the read.
+        logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
         book = fastexcel.read_excel(str(path))
         return sum(book.load_sheet(name, header_row=None).height for name in book.sheet_names)

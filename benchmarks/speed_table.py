@@ -62,11 +62,34 @@ def table() -> str:
         "| job | size | pmo-xl | floor | ratio | target | measured (load avg) |",
         "|---|---|---|---|---|---|---|",
     ]
-    for r in records:
-        target = f"≤ {r['target']:g}×" if r.get("target") else ""
-        lines.append(f"| {r['job']} | {r['size']} | {r['pmo_median']:.3f} s | {r['floor_median']:.3f} s ({r['floor']}) | "
-                     f"**{r['ratio']:.2f}×** | {target} | {r['date']} ({r['load'][0]:.1f}–{r['load'][1]:.1f}) |")
+    rows = {(r["job"], r["size"]): _row(r) for r in records}
+    # Rows already in the README keep their place; those measured now get the new figures, the
+    # others stay as they were (each carries its date): `--only`, or a checkout without the saved
+    # figures of every benchmark, never drops a row.
+    for key, line in _readme_rows():
+        lines.append(rows.pop(key, line))
+    lines += rows.values()
     return "\n".join(lines)
+
+
+def _row(r: dict) -> str:
+    target = f"≤ {r['target']:g}×" if r.get("target") else ""
+    return (f"| {r['job']} | {r['size']} | {r['pmo_median']:.3f} s | {r['floor_median']:.3f} s ({r['floor']}) | "
+            f"**{r['ratio']:.2f}×** | {target} | {r['date']} ({r['load'][0]:.1f}–{r['load'][1]:.1f}) |")
+
+
+def _readme_rows() -> list[tuple[tuple[str, str], str]]:
+    """The table rows between the README's markers, keyed by (job, size)."""
+    readme = README.read_text()
+    if BEGIN not in readme or END not in readme:
+        return []
+    body = readme.split(BEGIN, 1)[1].split(END, 1)[0]
+    rows = []
+    for line in body.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) >= 2 and cells[0] != "job":
+            rows.append(((cells[0], cells[1]), line))
+    return rows
 
 
 def write_readme(text: str) -> None:

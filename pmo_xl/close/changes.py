@@ -27,16 +27,20 @@ MAX_LINES = 40  # per table; a whole portfolio re-baselined is summarised, not l
 def describe_changes(register: Register, old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
     """One line per key whose compared figures differ, was added or is gone (at most MAX_LINES)."""
     keys = [k for k in register.key if k != "period"]
-    old_rows = _by_key(old, keys)
-    new_rows = _by_key(new, keys)
+    old, new = _keyed(old, keys), _keyed(new, keys)
+    # Only keys whose figures may differ are compared value by value (a month reopened after a
+    # correction moves a few projects of a thousand; the rest are equal column by column).
+    maybe = _maybe_changed(register, old, new)
+    old_rows, new_rows = _records(old, maybe), _records(new, maybe)
+    old_keys, new_keys = set(old.index), set(new.index)
     lines: list[str] = []
-    for key in sorted(set(old_rows) | set(new_rows)):
+    for key in sorted(old_keys | new_keys):
         label = " ".join(key)
-        if key not in old_rows:
+        if key not in old_keys:
             lines.append(f"{label}: added")
-        elif key not in new_rows:
+        elif key not in new_keys:
             lines.append(f"{label}: no longer in the registers (its row is removed)")
-        else:
+        elif key in maybe:
             moved = [_change(register, name, old_rows[key].get(name), new_rows[key].get(name)) for name in COMPARED[register.name]]
             moved = [m for m in moved if m]
             if moved:
@@ -46,11 +50,40 @@ def describe_changes(register: Register, old: pd.DataFrame, new: pd.DataFrame) -
     return lines
 
 
-def _by_key(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], dict[str, object]]:
+def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The frame's first row per key, indexed by the key as text (a tuple, one string per key column)."""
     if frame.empty:
+        return frame.set_index(pd.MultiIndex.from_tuples([], names=keys)) if len(frame.columns) else frame
+    first = frame.drop_duplicates(keys)
+    return first.set_index(pd.MultiIndex.from_arrays([first[k].astype(str).to_numpy() for k in keys], names=keys))
+
+
+def _records(frame: pd.DataFrame, wanted: set[tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, object]]:
+    if not wanted or frame.empty:
         return {}
-    records = frame.drop_duplicates(keys).to_dict("records")
-    return {tuple(str(r[k]) for k in keys): r for r in records}
+    chosen = frame[frame.index.isin(list(wanted))]
+    return dict(zip(chosen.index, chosen.to_dict("records"), strict=True))
+
+
+def _maybe_changed(register: Register, old: pd.DataFrame, new: pd.DataFrame) -> set[tuple[str, ...]]:
+    """Keys in both frames where some compared column is not plainly equal (blank and blank, or the
+    same number, date or text): a superset of the keys `_same` finds changed."""
+    if old.empty or new.empty:
+        return set()
+    common = old.index.intersection(new.index)
+    left, right = old.loc[common], new.loc[common]
+    differs = np.zeros(len(common), dtype=bool)
+    for name in COMPARED[register.name]:
+        a, b = left[name], right[name]
+        blank_a, blank_b = a.isna().to_numpy(), b.isna().to_numpy()
+        if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
+            equal = np.isclose(a.to_numpy(dtype=float), b.to_numpy(dtype=float), rtol=1e-9, atol=1e-6)
+        elif pd.api.types.is_datetime64_any_dtype(a) and pd.api.types.is_datetime64_any_dtype(b):
+            equal = a.to_numpy(dtype="datetime64[ns]") == b.to_numpy(dtype="datetime64[ns]")
+        else:
+            equal = a.astype(str).to_numpy() == b.astype(str).to_numpy()
+        differs |= ~((blank_a & blank_b) | (~blank_a & ~blank_b & equal))
+    return set(common[differs])
 
 
 def _change(register: Register, name: str, before: object, after: object) -> str:

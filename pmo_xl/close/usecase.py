@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from pmo_xl import __version__, pipeline
@@ -127,7 +128,8 @@ def close_file(path: str | os.PathLike[str], period: pd.Timestamp | None = None,
 
 def freeze_month(portfolio: Portfolio, month: pd.Timestamp, stamp: Stamp, options: RunOptions) -> Frozen:
     """Compute `month` as the report does (compute, then build the report model) and freeze it."""
-    month_options = dataclasses.replace(options, period=month)
+    # No project pages: nothing frozen comes from them, and on 1,000 projects they are a tenth of the build.
+    month_options = dataclasses.replace(options, period=month, project_pages="none")
     results, _ = pipeline.compute(portfolio, month_options)
     run = Run(portfolio, results)
     model, _ = pipeline.build(run, month_options)
@@ -187,18 +189,24 @@ def _changes(portfolio: Portfolio, frozen: Frozen) -> list[str]:
 
 def _with_month(rows: dict[str, list[list[object]]], frozen: Frozen) -> dict[str, list[list[object]]]:
     """The History rows as typed, the month's old rows (if any) replaced by its new ones, by period."""
-    from pmo_xl.collect.portfolio import typed_column
+    from pmo_xl.parse.cells import convert_column
 
     updated = dict(rows)
+    month = np.datetime64(frozen.period.date(), "D")
+    last = np.iinfo(np.int64).max  # unreadable periods sort last
     for register in HISTORY_REGISTERS:
         existing = rows.get(register.name, [])
-        periods = typed_column(existing, register, "period")
-        month = frozen.period.date()
-        kept = [(p, r) for p, r in zip(periods, existing, strict=True) if p != month]
-        added = [(month, r) for r in cell_rows(frozen.frame(register))]
-        # Stable by period: rows of one month stay in their order; unreadable periods sort last.
-        ordered = sorted([*kept, *added], key=lambda pair: (pair[0] is None, pair[0] or month))
-        updated[register.name] = [r for _, r in ordered]
+        position = register.fields.index("period")
+        typed = convert_column(pd.Series([row[position] for row in existing], dtype=object), register.column("period")).values
+        days = pd.to_datetime(pd.Series(typed)).to_numpy(dtype="datetime64[D]")
+        keep = days != month
+        added = cell_rows(frozen.frame(register))
+        both = [r for r, k in zip(existing, keep.tolist(), strict=True) if k] + added
+        order_by = np.r_[np.where(np.isnat(days[keep]), last, days[keep].astype(np.int64)), np.full(len(added), month.astype(np.int64))]
+        # Stable by period: rows of one month stay in their order. History is written in period
+        # order, so this is an append unless a month in the middle is reopened.
+        order = np.argsort(order_by, kind="stable")
+        updated[register.name] = both if bool((order == np.arange(len(order))).all()) else [both[i] for i in order.tolist()]
     return updated
 
 

@@ -129,11 +129,16 @@ def _rows_in_schema_order(table: RawTable | None, register: Register) -> tuple[l
         else:
             extra.append(str(header).strip())
     width = len(register.columns)
+    # Raw position of each output column (-1: the register has no such column); a row shorter than
+    # the table (a blank tail) is padded once, so the cells are then picked without a test each.
+    positions = [take.get(k, -1) for k in range(width)] + [p for _, p in family]
+    span = max(positions, default=-1) + 1
+    pad = [""] * (span + 1)
     rows = []
+    padded = -1 in positions  # position -1 reads the padding's last "" (a blank)
     for raw_row in table.rows:
-        row = [_cell(raw_row[take[k]]) if k in take and take[k] < len(raw_row) else None for k in range(width)]
-        row += [_cell(raw_row[p]) if p < len(raw_row) else None for _, p in family]
-        rows.append(row)
+        cells = [*raw_row[:span], *pad[len(raw_row[:span]):]] if padded or len(raw_row) < span else raw_row
+        rows.append([None if cells[p] == "" else cells[p] for p in positions])
     return rows, extra, [h for h, _ in family]
 
 

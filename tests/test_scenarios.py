@@ -171,7 +171,7 @@ def test_add_budget_force_out_and_delay_change_the_selection():
     )
     base = result.baseline
     added, more, hired, less, dropped, later = result.scenarios
-    p3_value = float(base.priorities.selection.set_index("project_id").at["P3", "value"])
+    p3_value = base.values["P3"]
     # Add: P3 is in, its Draft allocation now counts (Bob full time Jan-Mar 2027), its cost comes in 2027
     assert added.selected == frozenset({"P1", "P2", "P3"})
     assert added.value == pytest.approx(base.value + p3_value)
@@ -188,7 +188,7 @@ def test_add_budget_force_out_and_delay_change_the_selection():
     assert less.selected == base.selected
     # Force out: P2 and its cost leave the selection, and the money and the developer time it frees let P3 in
     assert dropped.selected == frozenset({"P1", "P3"})
-    p2_value = float(base.priorities.selection.set_index("project_id").at["P2", "value"])
+    p2_value = base.values["P2"]
     assert dropped.value == pytest.approx(base.value - p2_value + p3_value)
     assert dropped.total_cost == pytest.approx(base.total_cost - 90_000 + 60_000)  # P2 runs in 2026-2027 only
     # Delay: P3 starts in March, its hours move two months, its finish too

@@ -1,8 +1,9 @@
 """What one portfolio (the baseline, or a scenario's) comes to: cost, loading, selection, schedule, EV.
 
 Every figure comes from the engine's own computations on the portfolio as the scenario leaves
-it — `compute_loading` (monthly, calendars and contours), `compute_priorities` (the selection
-MILP with budgets and role capacity) — so a scenario and the monthly report can never disagree
+it — `compute_loading` (monthly, calendars and contours), the selection MILP with budgets and role
+capacity (`select_portfolio` on the problem `compute_priorities` builds, without its per-project
+explanations) — so a scenario and the monthly report can never disagree
 on how a number is made. Only what a decision can still change is measured: loading from the
 first month after the status month, cost from the status year.
 
@@ -27,14 +28,17 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.loading import LoadingResult, compute_loading, monthly_role_capacity, monthly_role_demand
-from pmo_xl.compute.priority import PriorityResult, compute_priorities
-from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES, yearly_spend
+from pmo_xl.compute.priority import resolve_weights, weighted_scores
+from pmo_xl.compute.priority.selection import role_frames
+from pmo_xl.compute.selection import binding_limits, build_selection_problem, select_portfolio
+from pmo_xl.compute.selection.core import TOLERANCE
+from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES, objective_values, yearly_spend
 from pmo_xl.issues import Issue
-from pmo_xl.model import Portfolio
+from pmo_xl.model import SCORE_PREFIX, Portfolio
 from pmo_xl.scenarios.actions import Plan
+from pmo_xl.schema.columns import normalise_header
 
 SPENT_STATUSES = ("Closed", "Cancelled")
-FRONTIER_LEVELS = 2  # the comparison shows the chosen portfolio, not the budget curve
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class Outcome:
     ev_to_date: float = 0.0
     ac_to_date: float = 0.0
     pv_next_12: float = 0.0
-    priorities: PriorityResult | None = None
+    values: dict[str, float] = field(default_factory=dict)  # what each project adds to the selection's objective
     loading: LoadingResult | None = None
 
     @property
@@ -84,6 +88,7 @@ class Reuse:
     portfolio: Portfolio
     loading: tuple[LoadingResult, list[Issue]] | None = None
     role_frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    scores: pd.Series | None = None  # project -> priority score: no action changes a score
 
     def same_work(self, portfolio: Portfolio) -> bool:
         """Allocations, resources and the settings that spread them are the baseline's own objects."""
@@ -109,25 +114,74 @@ def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, acti
         demand, capacity = monthly_role_demand(portfolio), monthly_role_capacity(portfolio)
     if reuse.loading is None and portfolio is reuse.portfolio:
         reuse.loading, reuse.role_frames = (loading, []), (demand, capacity)
-    priorities, _ = compute_priorities(portfolio, frontier_levels=FRONTIER_LEVELS, demand=demand, capacity=capacity)
-    selection = priorities.selection
-    selected = frozenset(selection.loc[selection["selected"].astype(bool), "project_id"].astype(str))
+    if reuse.scores is None:
+        reuse.scores = project_scores(portfolio)
+    values, result, binding = select(portfolio, reuse.scores, demand, capacity)
+    selected = frozenset(result.selected_ids)
     candidates = frozenset(portfolio.projects.loc[portfolio.projects["status"].isin(CANDIDATE_STATUSES), "project_id"].astype(str))
-    binding = priorities.binding
     binding_labels = tuple(binding.loc[binding["binding"].astype(bool), "label"].astype(str)) if len(binding) else ()
     over = _over_allocation(loading, first_month)
     return Outcome(
         name=name, actions=actions, notes=notes,
         cost_by_year=_cost_by_year(portfolio, selected, first_month),
-        value=float(priorities.value), selected=selected, candidates=candidates, binding=binding_labels,
+        value=float(result.value), selected=selected, candidates=candidates, binding=binding_labels,
         over_hours_by_team=over["hours"], over_months_by_team=over["months"], over_person_months_by_team=over["person_months"],
         over_people=over["people"],
         demand_by_role=_demand_by_role(demand, first_month),
         load=loading.resource_load[["resource_id", "period", "demand_hours", "capacity_hours"]],
         finishes=_finishes(portfolio, plan.finishes), milestones=_milestones(portfolio),
         **_earned_value(portfolio, first_month),
-        priorities=priorities, loading=loading,
+        values=values, loading=loading,
     )
+
+
+def project_scores(portfolio: Portfolio) -> pd.Series:
+    """Each project's priority score, as `compute_priorities` scores it (typed or AHP weights)."""
+    weights, _, _ = resolve_weights(portfolio)
+    projects = portfolio.projects.drop_duplicates("project_id").reset_index(drop=True)
+    columns = {normalise_header(c[len(SCORE_PREFIX):]): c for c in projects.columns if c.startswith(SCORE_PREFIX)}
+    raw = pd.DataFrame(index=projects.index)
+    for criterion in weights["criterion"]:
+        column = columns.get(normalise_header(criterion))
+        raw[criterion] = projects[column].astype(float) if column else np.nan
+    scores = weighted_scores(raw, weights)["score"].to_numpy(dtype=float)
+    return pd.Series(scores, index=projects["project_id"].astype(str).to_numpy())
+
+
+def select(portfolio: Portfolio, scores: pd.Series, demand: pd.DataFrame, capacity: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """The selection MILP of the portfolio (budgets, role capacity, forcing, dependencies, groups),
+    as the report builds it: each project's value, the result and the limits used up."""
+    projects = portfolio.projects.drop_duplicates("project_id")
+    ids = projects["project_id"].astype(str).to_numpy()
+    bac = pd.Series(projects["bac"].to_numpy(dtype=float), index=ids)
+    value = objective_values(scores.reindex(ids), bac, portfolio.settings.selection_objective)
+    ranking = pd.DataFrame({"id": ids, "score": scores.reindex(ids).to_numpy(dtype=float)})
+    order = ranking.sort_values(["score", "id"], ascending=[False, True], na_position="last", kind="stable")["id"].tolist()
+    demand, capacity, _ = role_frames(portfolio, demand, capacity)
+    problem, _, _, _ = build_selection_problem(portfolio, value, order, demand, capacity)
+    result = select_portfolio(problem)
+    return {p: float(v) for p, v in value.items()}, result, binding_limits(result, _blocked_by(result))
+
+
+def _blocked_by(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """For each project left out that could be selected, the limits its own need alone would break.
+
+    The report explains each project by re-solving without it, which costs minutes on 1,000
+    projects and a scenario only needs to know which limits keep projects out: a limit keeps a
+    project out when what is used plus the project's need passes it.
+    """
+    model = result.model
+    out = np.flatnonzero(~result.selected.astype(bool) & (model.ub > 0))
+    usage = result.usage
+    if not len(out) or not len(usage):
+        return pd.DataFrame({"selected": pd.Series([], dtype=bool), "blocked_by": pd.Series([], dtype=object)})
+    need = model.dense_usage()[:, out]
+    used = usage["used"].to_numpy(dtype=float)[:, None]
+    limit = usage["effective"].to_numpy(dtype=float)[:, None]
+    breaks = (need > 0) & (used + need > limit * (1 + TOLERANCE) + TOLERANCE)
+    labels = usage["label"].astype(str).to_numpy()
+    return pd.DataFrame({"selected": np.zeros(len(out), dtype=bool),
+                         "blocked_by": ["; ".join(labels[breaks[:, j]]) for j in range(len(out))]})
 
 
 def _over_allocation(loading: LoadingResult, first_month: pd.Timestamp) -> dict:

@@ -54,6 +54,25 @@ def _generator_version() -> str:
     return digest.hexdigest()[:8]
 
 
+def cpu_with_children() -> float:
+    """CPU seconds of this process and its finished children (a worker pool ends with each run)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def show_totals(label: str, totals: list[float], critical: float, cpus: list[float], target: float) -> None:
+    """The closing lines of a use-case benchmark: wall time against its target, the critical path
+    estimated from CPU times (what the run would take with the cores to itself), and all CPU."""
+    total = statistics.median(totals)
+    verdict = "OK" if total <= target else f"OVER target {target:g} s"
+    print(f"  {label:<28} median {total:7.3f} s  (runs: {', '.join(f'{t:.2f}' for t in totals)})  {verdict}")
+    print(f"  {'critical path from CPU times':<28} median {critical:7.3f} s  (estimate for an otherwise idle machine)")
+    print(f"  {'CPU, all processes':<28} median {statistics.median(cpus):7.3f} s  (load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times grow with other work on the machine)")
+
+
 def timed(function: Callable[[], object], runs: int) -> tuple[float, list[float], object]:
     """Median seconds over `runs` calls, all times, and the last result."""
     times = []

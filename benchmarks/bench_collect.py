@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import resource
 import shutil
 import statistics
 import sys
@@ -37,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _common import MIN_RUNS, OUT, compare  # noqa: E402
+from _common import MIN_RUNS, OUT, compare, cpu_with_children, show_totals  # noqa: E402
 from _floors import fastest_reader, read_every_sheet, report_cells, write_cells  # noqa: E402
 
 from pmo_xl.collect import collect_updates  # noqa: E402
@@ -99,12 +97,6 @@ def prepare(updates: int, allocations_per_project: int) -> tuple[Path, Path]:
     return portfolio, box
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and its finished children (the worker pool ends with each run)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _sheets_read(path: Path, reader: str) -> int:
     """Read every sheet of one file in a worker; only a count travels back."""
     sheets = read_every_sheet(path, reader)
@@ -154,10 +146,10 @@ def main() -> None:
         out = FOLDER / f"run-{run}"
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
-        started, cpu = time.perf_counter(), _cpu()
+        started, cpu = time.perf_counter(), cpu_with_children()
         result = collect_updates(box, portfolio, out / "collected.xlsx", feedback_dir=out / "feedback", jobs=args.jobs)
         totals.append(time.perf_counter() - started)
-        cpus.append(_cpu() - cpu)
+        cpus.append(cpu_with_children() - cpu)
         for stage in STAGES:
             stages[stage].append(result.timings.get(stage, 0.0))
     assert result is not None
@@ -173,12 +165,7 @@ def main() -> None:
     workers = (median["read (cpu, all files)"] + median["validate (cpu, all files)"]) / max(1, args.jobs)
     critical = (median["scan"] + max(median["read portfolio (cpu)"], workers) + median["merge (cpu)"]
                 + median["feedback (cpu)"] + median["write (cpu)"])
-    total = statistics.median(totals)
-    verdict = "OK" if total <= TARGET_SECONDS else f"OVER target {TARGET_SECONDS:g} s"
-    print(f"  {'total (collect_updates)':<28} median {total:7.3f} s  (runs: {', '.join(f'{t:.2f}' for t in totals)})  {verdict}")
-    print(f"  {'critical path from CPU times':<28} median {critical:7.3f} s  (estimate for an otherwise idle machine)")
-    print(f"  {'CPU, all processes':<28} median {statistics.median(cpus):7.3f} s  (load average now "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall times grow with other work on the machine)")
+    show_totals("total (collect_updates)", totals, critical, cpus, TARGET_SECONDS)
 
 
 if __name__ == "__main__":

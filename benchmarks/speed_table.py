@@ -31,6 +31,7 @@ BENCHMARKS = {
     "earned-value": ["bench_earned_value.py"],
     "selection": ["bench_selection.py"],
     "collect": ["bench_collect.py"],
+    "import": ["bench_import.py", "--runs", "1"],
 }
 
 

@@ -55,6 +55,13 @@ class ImportCounts(MergeCounts):
         return "; ".join(parts + ([inherited] if inherited != "nothing to merge" else []))
 
 
+def _with_resource_id(allocation: dict[str, object], ids: dict[object, str]) -> dict[str, object]:
+    """The allocation naming its register resource instead of the schedule's."""
+    row = dict(allocation)
+    row["resource_id"] = ids[row.pop(SOURCE_RESOURCE)]
+    return row
+
+
 class ScheduleMerger(Merger):
     def __init__(self, portfolio: PortfolioRows, tolerance: float = BAC_TOLERANCE) -> None:
         super().__init__(portfolio)
@@ -67,6 +74,9 @@ class ScheduleMerger(Merger):
         self.baseline_index = {(str(p), m): k for k, (p, m) in enumerate(zip(typed_column(baseline, BASELINE, "project_id"),
                                                                              typed_column(baseline, BASELINE, "period"), strict=True))
                                if p is not None and m is not None}
+        self.baseline_months: dict[str, set[object]] = {}  # project -> its months in the Baseline register
+        for project, month in self.baseline_index:
+            self.baseline_months.setdefault(project, set()).add(month)
         resources = self.rows["Resources"]
         ids = typed_column(resources, RESOURCES, "resource_id")
         names = typed_column(resources, RESOURCES, "name")
@@ -85,17 +95,17 @@ class ScheduleMerger(Merger):
                 counts.baseline_added += 1
             else:
                 counts.baseline_replaced += 1
-        kept = sorted(m for p, m in self.baseline_index if p == mapped.project_id) if mapped.baseline else []
         planned = {r["period"] for r in mapped.baseline}
-        outside = [m for m in kept if m not in planned]
+        months = self.baseline_months.setdefault(mapped.project_id, set())
+        outside = sorted(months - planned) if mapped.baseline else []
+        months |= planned
         if outside:
             mapped.issues.append(problem("baseline-months-kept", Severity.INFO, mapped.schedule.where, "Baseline", len(outside),
                                          f"The register's Baseline for {mapped.project_id} has {len(outside)} month(s) the "
                                          f"schedule does not plan ({outside[0]:%Y-%m}…): kept — remove them if the plan "
                                          "really changed"))
         ids = self._resources(mapped, counts)
-        allocations = [{k: v for k, v in r.items() if k != SOURCE_RESOURCE} | {"resource_id": ids[r[SOURCE_RESOURCE]]}
-                       for r in mapped.allocations]
+        allocations = [_with_resource_id(r, ids) for r in mapped.allocations]
         submission = Submission(FileRead(mapped.schedule.path, mapped.schedule.path, 0, 0.0, ""), Status.ACCEPTED,
                                 mapped.issues, header={"project_id": mapped.project_id},
                                 progress=mapped.progress, rows={"Milestones": mapped.milestones, "Allocations": allocations})

@@ -18,6 +18,7 @@ import numpy as np
 from pmo_xl.compute.time import hours_between, profile_index
 
 DAY = np.timedelta64(1, "D")
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # day 0 of datetime64
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,11 @@ def by_month(items: list[Planned], status: dt.date | None = None) -> tuple[dict[
     """The amounts per calendar month (keyed by its first day), and the part planned up to `status` (inclusive)."""
     if not items:
         return {}, 0.0
-    start = np.array([p.start for p in items], dtype="datetime64[D]")
-    end = np.array([p.finish for p in items], dtype="datetime64[D]") + DAY  # exclusive
+    start = _days([p.start for p in items])
+    end = _days([p.finish for p in items]) + DAY  # exclusive
     amount = np.array([p.amount for p in items], dtype=np.float64)
-    profile = np.array([max(profile_index(p.profile), 0) for p in items], dtype=np.int64)
+    indexes = {name: max(profile_index(name), 0) for name in {p.profile for p in items}}  # a few names, many tasks
+    profile = np.array([indexes[p.profile] for p in items], dtype=np.int64)
     days = np.busday_count(start, np.maximum(end, start))
     grid = np.arange(start.min().astype("datetime64[M]"), (end - DAY).max().astype("datetime64[M]") + 2)
     edges = grid.astype("datetime64[D]")  # first day of each month, and of the month after the last
@@ -52,6 +54,11 @@ def by_month(items: list[Planned], status: dt.date | None = None) -> tuple[dict[
         return months, 0.0
     cut = np.array([np.datetime64(status) + DAY])
     return months, float((_done_by(start, end, days, profile, cut[None, :])[:, 0] * amount).sum())
+
+
+def _days(days: list[dt.date]) -> np.ndarray:
+    """Dates as datetime64[D], by their ordinals (numpy converts date objects one by one, ~20x slower)."""
+    return (np.array([d.toordinal() for d in days], dtype=np.int64) - _EPOCH).astype("datetime64[D]")
 
 
 def _done_by(start: np.ndarray, end: np.ndarray, days: np.ndarray, profile: np.ndarray, day: np.ndarray) -> np.ndarray:

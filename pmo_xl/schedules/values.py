@@ -26,6 +26,7 @@ class Values:
 
     def __init__(self) -> None:
         self.issues: list[Issue] = []
+        self._days: dict[str, dt.date] = {}
 
     def _bad(self, where: str, field: str, text: str, what: str) -> None:
         self.issues.append(problem("bad-schedule-value", Severity.WARNING, where, field, text,
@@ -33,23 +34,30 @@ class Values:
 
     def date(self, text: str | None, where: str, field: str) -> dt.date | None:
         """`2018-10-18T08:00:00` (MSPDI) or `2015-02-24 08:00` (XER): the day."""
-        if not text or not text.strip():
+        if not text:
+            return None
+        day = self._days.get(text)  # a schedule repeats a few hundred date-times thousands of times
+        if day is not None:
+            return day
+        if not text.strip():
             return None
         try:
-            return dt.date.fromisoformat(text.strip()[:10])
+            day = self._days[text] = dt.date.fromisoformat(text.strip()[:10])
         except ValueError:
             self._bad(where, field, text, "a date")
             return None
+        return day
 
     def number(self, text: str | None, where: str, field: str, scale: float = 1.0) -> float | None:
-        if text is None or not text.strip():
+        if text is None:
             return None
         try:
-            value = float(text)
+            value = float(text)  # as float() reads it: surrounding blanks allowed
         except ValueError:
-            self._bad(where, field, text, "a number")
+            if text.strip():
+                self._bad(where, field, text, "a number")
             return None
-        if value != value or value in (float("inf"), float("-inf")):
+        if value - value != 0:  # NaN or ±infinity
             self._bad(where, field, text, "a finite number")
             return None
         return value / scale
@@ -74,4 +82,6 @@ class Values:
         return -total if text.strip().startswith("-") else total
 
     def flag(self, text: str | None) -> bool:
+        if text == "0" or text == "1":  # what Project writes
+            return text == "1"
         return (text or "").strip().lower() in ("1", "true", "y", "yes")

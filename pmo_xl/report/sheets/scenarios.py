@@ -33,7 +33,7 @@ CHANGES = (Col("scenario", "Scenario", "wrap", 24), Col("item", "Item", "wrap", 
            Col("kind", "What", "text", 16), Col("before", "Before", "date", 16), Col("after", "After", "date", 16),
            Col("months", "Months", "int", 16))
 BINDING = (Col("scenario", "Scenario", "wrap", 22), Col("limit", "Limit that keeps a project out or is used up", "wrap", 34),
-           Col("change", "", "text", 16))
+           Col("change", "Status", "text", 16))
 LINE_CHARACTERS = 1.15  # characters per unit of column width, for the height of a wrapped sentence
 
 

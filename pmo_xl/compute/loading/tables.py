@@ -148,18 +148,23 @@ def overallocation_table(
         beyond = np.round(load - threshold * cap, 9) >= HOURS_TOLERANCE
         over = ((cap > 0) & beyond) | ((cap <= 0) & (np.round(load, 9) >= HOURS_TOLERANCE))
     r, p = np.nonzero(over)
+    excess = load[r, p] - cap[r, p]
+    # Rows by period, biggest excess first: the cells are put in that order before the columns
+    # are made, so the table is built once, not built and then copied in another order.
+    order = np.lexsort((-excess, p))
+    if grid is not None and len(r):
+        causes = cause_text(demand, grid, over)[order]  # cause_text follows the mask's row-major order
+    else:
+        causes = np.full(len(r), "", dtype=object)
+    r, p = r[order], p[order]
     columns = _long(res, starts, r, p)
     columns["utilisation"] = util[r, p]
     columns["demand_hours"] = load[r, p]
     columns["capacity_hours"] = cap[r, p]
-    columns["excess_hours"] = load[r, p] - cap[r, p]
-    if grid is not None and len(r):
-        columns["causes"] = cause_text(demand, grid, over)
-    else:
-        columns["causes"] = np.full(len(r), "", dtype=object)
+    columns["excess_hours"] = excess[order]
+    columns["causes"] = causes
     columns["note"] = np.where(cap[r, p] > 0, "", "no capacity").astype(object)
-    order = np.lexsort((-columns["excess_hours"], p))  # by period, biggest excess first
-    return pd.DataFrame(columns).take(order).reset_index(drop=True)
+    return pd.DataFrame(columns)
 
 
 def underuse_table(
@@ -170,9 +175,10 @@ def underuse_table(
     with np.errstate(invalid="ignore"):
         under = (cap > 0) & (util < threshold)
     r, p = np.nonzero(under)
+    order = np.lexsort((util[r, p], p))  # by period, least used first (cells ordered before the table is made)
+    r, p = r[order], p[order]
     columns = _long(res, starts, r, p)
     columns["utilisation"] = util[r, p]
     columns["demand_hours"] = load[r, p]
     columns["capacity_hours"] = cap[r, p]
-    order = np.lexsort((columns["utilisation"], p))  # by period, least used first
-    return pd.DataFrame(columns).take(order).reset_index(drop=True)
+    return pd.DataFrame(columns)

@@ -244,3 +244,23 @@ def test_a_reporting_month_outside_excels_dates_is_one_line_exit_2(sample_workbo
                           "--period", period], capture_output=True, text=True, timeout=300)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert f"--period '{period}'" in run.stderr and not (tmp_path / "r.xlsx").exists()
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_an_empty_column_converts_as_the_full_conversion_would(date1904):
+    """Empty columns (a new workbook's registers) are answered once per kind: the answer must be
+    the full conversion's for every column of every register and Settings table."""
+    from pmo_xl.schema.registers import REGISTERS
+    from pmo_xl.schema.settings import SETTINGS_TABLES
+
+    offset = cells_module.DAYS_1900_TO_1904 if date1904 else 0
+    for table in (*REGISTERS, *SETTINGS_TABLES):
+        for column in table.columns:
+            for raw in (pd.Series([], dtype=object), np.array([], dtype=object)):
+                quick = convert_column(raw, column, date1904=date1904)
+                full = cells_module._convert(np.empty(0, dtype=object), column, {}, offset)
+                pd.testing.assert_series_equal(quick.values, full.values)
+                assert quick.problems == full.problems == []
+    first = convert_column(pd.Series([], dtype=object), PROJECTS.columns[0])
+    first.values.loc[0] = "changed"  # each caller gets its own Series
+    assert len(convert_column(pd.Series([], dtype=object), PROJECTS.columns[0]).values) == 0

@@ -199,10 +199,28 @@ def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: di
     values = raw.to_numpy(dtype=object) if isinstance(raw, pd.Series) else np.asarray(raw, dtype=object)
     if values.ndim != 1:  # np.asarray of a list of lists (a range passed as one cell): one cell each
         values = np.array(list(raw) + [None], dtype=object)[:-1]
+    if not len(values) and not uncalculated:
+        return _empty_column(column.kind, offset)
     try:
         return _convert(values, column, uncalculated or {}, offset)
     except Exception:  # noqa: BLE001 — a bug must cost only its cells, never the register: find them one by one
         return _convert_cell_by_cell(values, column, uncalculated or {}, offset)
+
+
+_EMPTY: dict[tuple[Kind, int], pd.Series] = {}
+
+
+def _empty_column(kind: Kind, offset: int) -> ConvertedColumn:
+    """An empty column: an empty Series of the kind's type and no problem, whatever the column.
+
+    Worked out once per kind: a new workbook's registers are all empty, and converting each of
+    their ~120 columns on its own was a sixth of a blank workbook's `validate` after pandas'
+    import (tests/test_cell_values.py checks this against the full conversion of every column).
+    """
+    key = (kind, offset)
+    if key not in _EMPTY:
+        _EMPTY[key] = _convert(np.empty(0, dtype=object), Column(field="empty", header="Empty", kind=kind, meaning=""), {}, offset).values
+    return ConvertedColumn(_EMPTY[key].copy(), [])
 
 
 def _convert_cell_by_cell(values: np.ndarray, column: Column, uncalculated: dict[int, str], offset: int = 0) -> ConvertedColumn:

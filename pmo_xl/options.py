@@ -23,12 +23,14 @@ class Computation(enum.StrEnum):
     RISKS = "risks"
     MILESTONES = "milestones"
     SCENARIOS = "scenarios"  # the what-if scenarios of Settings (only when there are some)
+    GOVERNANCE = "governance"  # the registers beside the plan: RAID, change requests, benefits, alignment, lessons
 
 
 ALL_COMPUTATIONS: frozenset[Computation] = frozenset(Computation)
-# What validation computes: everything whose issues it lists; the what-if scenarios add none of
-# their own (their rows are checked in the check stage), so `validate` and Validate skip them.
-VALIDATION_COMPUTATIONS: frozenset[Computation] = ALL_COMPUTATIONS - {Computation.SCENARIOS}
+# What validation computes: everything whose issues it lists; the what-if scenarios and the
+# registers beside the plan add none of their own (their rows are checked in the check stage), so
+# `validate` and Validate skip them.
+VALIDATION_COMPUTATIONS: frozenset[Computation] = ALL_COMPUTATIONS - {Computation.SCENARIOS, Computation.GOVERNANCE}
 
 
 @dataclass(frozen=True)

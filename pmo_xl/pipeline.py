@@ -136,6 +136,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     computations with the status date one month earlier, so every change against last period
     compares like with like). Only the reporting month's issues are kept."""
     from pmo_xl.compute.earned_value import compute_earned_value
+    from pmo_xl.compute.governance import compute_governance
     from pmo_xl.compute.loading import compute_loading
     from pmo_xl.compute.milestones import compute_milestones
     from pmo_xl.compute.priority import compute_priorities
@@ -168,11 +169,12 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
     scenarios = (run.run(Computation.SCENARIOS, "Scenarios", compute_scenarios, now, options)
                  if has_scenarios else None)
+    governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
     results = Results(
         period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,
         portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, priorities=priorities,
         risks=Snapshot(risks, risks_before), milestones=Snapshot(milestones, milestones_before), trends=trends,
-        issues=tuple(run.issues), unavailable=dict(run.unavailable), scenarios=scenarios,
+        issues=tuple(run.issues), unavailable=dict(run.unavailable), scenarios=scenarios, governance=governance,
     )
     return results, list(run.issues)
 

@@ -18,6 +18,7 @@ from pmo_xl.model import Portfolio
 
 if TYPE_CHECKING:
     from pmo_xl.compute.earned_value import EarnedValueResult
+    from pmo_xl.compute.governance import GovernanceResult
     from pmo_xl.compute.loading import LoadingResult
     from pmo_xl.compute.milestones import MilestoneResult
     from pmo_xl.compute.priority import PriorityResult
@@ -55,6 +56,7 @@ class Results:
     issues: tuple[Issue, ...] = ()  # what the computations of the reporting month found
     unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
     scenarios: ScenarioRun | None = None  # the what-if scenarios of Settings beside the baseline (None: there are none)
+    governance: GovernanceResult | None = None  # RAID, change requests, benefits, alignment, lessons on the status date
 
 
 @dataclass(frozen=True)

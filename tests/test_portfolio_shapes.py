@@ -23,7 +23,7 @@ from portfolio_shapes import Shape, many_shapes, report_period, shape_data, shap
 from python_calamine import CalamineWorkbook
 
 from pmo_xl.cli import main
-from pmo_xl.report.sheets import OPTIONAL_SHEETS, SCENARIO_SHEETS, SHEET_NAMES
+from pmo_xl.report.sheets import GOVERNANCE_SHEETS, OPTIONAL_SHEETS, SCENARIO_SHEETS, SHEET_NAMES
 from pmo_xl.usecases import load_portfolio, write_report
 
 SHAPES = 20  # shapes Hypothesis draws (one after the other, shrinking a failure to its simplest shape)
@@ -47,7 +47,9 @@ def run_report(folder: Path, shape: Shape) -> Path:
     book = CalamineWorkbook.from_path(str(out))
     # The project pages (and their index) are there only when a project has one.
     paged = "Project pages" in book.sheet_names
-    assert book.sheet_names == [n for n in SHEET_NAMES if (paged or n not in OPTIONAL_SHEETS) and n not in SCENARIO_SHEETS], shape.describe()
+    # The shapes keep no scenarios and none of the registers beside the plan: none of their sheets.
+    assert book.sheet_names == [n for n in SHEET_NAMES if (paged or n not in OPTIONAL_SHEETS) and n not in SCENARIO_SHEETS
+                                and n not in GOVERNANCE_SHEETS], shape.describe()
     listed = {str(row[0]) for row in book.get_sheet_by_name("Portfolio").to_python() if row}
     accepted = set(portfolio.projects["project_id"].astype(str))
     assert accepted <= listed, (shape.describe(), accepted - listed)

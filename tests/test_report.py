@@ -26,7 +26,7 @@ from pmo_xl.options import RunOptions
 from pmo_xl.pipeline import run_portfolio
 from pmo_xl.report.formats import money_format
 from pmo_xl.report.model import ReportModel, build_report_model
-from pmo_xl.report.sheets import SCENARIO_SHEETS, SHEET_NAMES
+from pmo_xl.report.sheets import GOVERNANCE_SHEETS, SCENARIO_SHEETS, SHEET_NAMES
 from pmo_xl.report.sheets.dashboard import TILE_ROWS, TILES_PER_ROW
 from pmo_xl.report.write import write_report_model
 from pmo_xl.sample import Sample, generate_sample
@@ -37,7 +37,7 @@ from pmo_xl.usecases import load_portfolio, write_report
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
 EXPECTED_SHEETS = ["Dashboard", "Exceptions", "Roadmap", "Milestone timeline", "Project index", "Project pages", "Portfolio", "Priorities", "Resources", "Over-allocations",
-                   "Earned Value", "EV forecasts", "Risks", "Milestones", "Trends", "Drift",
+                   "Earned Value", "EV forecasts", "Risks", "RAID", "Benefits", "Strategic alignment", "Lessons", "Milestones", "Trends", "Drift",
                    "Milestone trends", "Data Quality"]
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "nan", "NaN", "inf", "-inf"}
 # Text a PM could type that a careless writer would turn into a formula.
@@ -142,7 +142,7 @@ def test_sheets_are_exactly_the_pack(book: openpyxl.Workbook) -> None:
 
 def test_dashboard_tiles_hold_the_model_kpis(book: openpyxl.Workbook, model: ReportModel) -> None:
     ws = book["Dashboard"]
-    assert len(model.kpis) == 2 * TILES_PER_ROW
+    assert len(model.kpis) == 2 * TILES_PER_ROW + 4  # the sample keeps the RAID and benefits registers: four more tiles
     for index, kpi in enumerate(model.kpis):
         band, position = divmod(index, TILES_PER_ROW)
         row, col = TILE_ROWS[band] + 2, position * 2 + 1  # the value row, 1-based for openpyxl
@@ -402,7 +402,7 @@ def test_empty_workbook_still_gives_the_whole_pack(tmp_path: Path) -> None:
     write_portfolio_workbook(source)
     out = write_report(load_portfolio(source), tmp_path / "blank-report.xlsx")
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == [s for s in EXPECTED_SHEETS if s not in ("Project index", "Project pages")]  # no project, no page
+    assert book.sheetnames == [s for s in EXPECTED_SHEETS if s not in ("Project index", "Project pages", *GOVERNANCE_SHEETS)]  # no project, no page
     assert "no period" in book["Dashboard"]["A2"].value
     assert "not available" in (book["Dashboard"]["A3"].value or "").lower()
 

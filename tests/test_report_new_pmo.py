@@ -13,15 +13,17 @@ import pytest
 
 from pmo_xl.cli import main
 from pmo_xl.io.write_template import write_portfolio_workbook
-from pmo_xl.report.sheets import OPTIONAL_SHEETS, SCENARIO_SHEETS, SHEET_NAMES
+from pmo_xl.report.sheets import GOVERNANCE_SHEETS, OPTIONAL_SHEETS, SCENARIO_SHEETS, SHEET_NAMES
 
 # openpyxl drops the sparklines it cannot read, and says so
 pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension is not supported")
 
 D = dt.datetime
 # every sheet the report always writes, in its order (project pages come only when a project has one,
-# the Scenarios sheet only when the workbook holds scenarios)
-SHEETS = [name for name in SHEET_NAMES if name not in OPTIONAL_SHEETS and name not in SCENARIO_SHEETS]
+# the Scenarios sheet only when the workbook holds scenarios, the RAID, Benefits, alignment and Lessons
+# sheets only when their registers are kept, which a new PMO's are not)
+SHEETS = [name for name in SHEET_NAMES if name not in OPTIONAL_SHEETS and name not in SCENARIO_SHEETS
+          and name not in GOVERNANCE_SHEETS]
 PROJECT = ["PRJ-001", "Intranet refresh", "Digital", "HR", "Sponsor", "Manager", "Run", "Active", "Execution",
            D(2026, 1, 5), D(2026, 6, 30), 60000, None, None, None, None, "Green", 3, 3, 3, 3, 3, 3]
 RESOURCE = ["RES-001", "Ann Lee", "Developer", "Web", 1, None, None, None, None, None, 60]

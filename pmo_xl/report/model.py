@@ -30,6 +30,12 @@ from pmo_xl.report.model_dashboard import (
     build_team_utilisation,
 )
 from pmo_xl.report.model_exceptions import NEEDS_COLUMNS, build_committee_needs
+from pmo_xl.report.model_governance import (
+    GovernanceView,
+    build_governance_view,
+    governance_kpis,
+    with_lessons,
+)
 from pmo_xl.report.model_project_pages import ProjectPagesView, build_project_pages
 from pmo_xl.report.model_s_curve import build_portfolio_s_curve
 from pmo_xl.report.model_trends import TrendsView, build_trends_view, rag_history_codes, with_closed_previous
@@ -77,6 +83,7 @@ class ReportModel:
     committee_needs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NEEDS_COLUMNS))  # the PMs' asks this month
     edition: str = "workbook"  # "print": the PDF's edition, long detail lists cut (see print_edition.py)
     scenarios: ComparisonView | None = None  # the what-if scenarios beside the baseline (None: the workbook has none)
+    governance: GovernanceView | None = None  # RAID, Benefits, Strategic alignment, Lessons (None: not computed)
 
     @property
     def period_label(self) -> str:
@@ -110,6 +117,9 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         int(settings.milestone_slip_days), results.risks.now.register if results.risks.now is not None else None,
         now.allocations, now.resources, resources.overallocations if resources is not None else None, period, now.progress,
         results.trends)
+    governance = build_governance_view(results.governance, project_table)
+    kpis = kpis + governance_kpis(results.governance, governance)
+    pages = with_lessons(pages, results.governance)
     unavailable = dict(results.unavailable)
     if period is None:
         unavailable.setdefault("Dashboard", "no status date and no progress: there is no reporting period")
@@ -138,4 +148,5 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         project_pages=pages,
         committee_needs=build_committee_needs(project_table, now.progress, period),
         scenarios=build_comparison(results.scenarios) if results.scenarios is not None and results.scenarios.scenarios else None,
+        governance=governance,
     )

@@ -84,6 +84,9 @@ class ProjectPage:
     risks: list[tuple[object, ...]]  # risk_id, title, score, band, owner
     people: list[tuple[object, ...]]  # person, role, fte, over (hours this project adds to an over-allocation, "" when none)
     trends: PageTrends | None = None  # RAG history, milestone trend analysis, drift (None: no trends this report)
+    # Lessons of other projects that apply (model_governance.with_lessons): lesson_id, source project, category, why, recommendation
+    lessons: tuple[tuple[object, ...], ...] = ()
+    lessons_more: int = 0  # applicable lessons not shown on the page (they are on the Lessons sheet)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pmo_xl.report.sheets.dashboard import write_dashboard
 from pmo_xl.report.sheets.data_quality import write_data_quality
 from pmo_xl.report.sheets.earned_value import write_earned_value, write_ev_forecasts
 from pmo_xl.report.sheets.exceptions import write_exceptions
+from pmo_xl.report.sheets.governance import write_alignment, write_benefits, write_lessons, write_raid
 from pmo_xl.report.sheets.milestones import write_milestones
 from pmo_xl.report.sheets.portfolio import write_portfolio
 from pmo_xl.report.sheets.priorities import write_priorities
@@ -46,6 +47,10 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Earned Value", write_earned_value),
     ("EV forecasts", write_ev_forecasts),
     ("Risks", write_risks),
+    ("RAID", write_raid),
+    ("Benefits", write_benefits),
+    ("Strategic alignment", write_alignment),
+    ("Lessons", write_lessons),
     ("Milestones", write_milestones),
     ("Trends", write_trends),
     ("Drift", write_drift),
@@ -55,5 +60,7 @@ SHEETS: tuple[tuple[str, SheetWriter], ...] = (
 SHEET_NAMES: tuple[str, ...] = tuple(name for name, _ in SHEETS)
 OPTIONAL_SHEETS: tuple[str, ...] = ("Project index", "Project pages")  # written only when a project has a page
 SCENARIO_SHEETS: tuple[str, ...] = ("Scenarios",)  # written only when the workbook holds scenarios
+# Written only when the workbook keeps the registers they show (issue log, benefits, objectives, lessons ...).
+GOVERNANCE_SHEETS: tuple[str, ...] = ("RAID", "Benefits", "Strategic alignment", "Lessons")
 
-__all__ = ["OPTIONAL_SHEETS", "SCENARIO_SHEETS", "SHEETS", "SHEET_NAMES", "Styles"]
+__all__ = ["GOVERNANCE_SHEETS", "OPTIONAL_SHEETS", "SCENARIO_SHEETS", "SHEETS", "SHEET_NAMES", "Styles"]

@@ -29,11 +29,12 @@ NAME = "Dashboard"
 # (A4 landscape) so that fitting it to the page width also fits its height.
 GRID_COLUMNS, GRID_WIDTH = 14, 13
 TILES_PER_ROW = 7
-TILE_ROWS = (3, 7)  # first row of each band of tiles
-CHART_ROWS = (11, 27)  # charts are 15 rows of 20 px high, with a row between
+TILE_ROWS = (3, 7, 11)  # first row of each band of tiles (the third: the RAID and benefits tiles, when kept)
+TILE_BAND = TILE_ROWS[1] - TILE_ROWS[0]  # rows one band of tiles takes, with the gap under it
+CHART_ROWS = (11, 27)  # charts are 15 rows of 20 px high, with a row between (under two bands of tiles)
 CHART_WIDTH, CHART_HEIGHT = 664, 300
 MAX_LABELS = 12  # Red points labelled by project ID at most
-LAST_ROW = 43  # a line under the charts pointing to the Exceptions sheet
+LAST_ROW = 43  # a line under the charts pointing to the Exceptions sheet (under two bands of tiles)
 DATA_COL = GRID_COLUMNS + 1  # chart data, right of the print area
 S_CURVE = (("PV", "pv", "pv", "dash"), ("EV", "ev", "ev", "solid"), ("AC", "ac", "ac", "solid"),
            ("Forecast to EAC", "forecast", "eac", "round_dot"), ("BAC", "bac", "bac", "long_dash"))
@@ -52,17 +53,32 @@ def write_dashboard(workbook: Workbook, styles: Styles, model: ReportModel) -> W
     for index, kpi in enumerate(model.kpis):
         band, position = divmod(index, TILES_PER_ROW)
         _tile(sheet, styles, model, kpi, TILE_ROWS[band], position * 2)
+    chart_rows, chart_height, last_row = chart_layout(len(model.kpis))
     money_axis = _axis_money_format(model, model.s_curve[[field for _, field, _, _ in S_CURVE]].to_numpy(dtype=float))
     data = _chart_data(sheet, styles, model)
     charts = (_rag_chart(workbook, data), _scatter_chart(workbook, data), _s_curve_chart(workbook, data, money_axis), _team_chart(workbook, data))
     for index, chart in enumerate(charts):
-        row, col = CHART_ROWS[index // 2], (index % 2) * (GRID_COLUMNS // 2)
-        chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+        row, col = chart_rows[index // 2], (index % 2) * (GRID_COLUMNS // 2)
+        chart.set_size({"width": CHART_WIDTH, "height": chart_height})
         sheet.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4, "object_position": 2})
-    sheet.write_string(LAST_ROW, 0, f"Exceptions, and what the committee is asked for: see the Exceptions sheet "
+    sheet.write_string(last_row, 0, f"Exceptions, and what the committee is asked for: see the Exceptions sheet "
                        f"({len(model.committee_needs)} asks, {_exception_count(model)} exceptions).", styles.note)
-    page_setup(sheet, model, last_col=GRID_COLUMNS - 1, last_row=LAST_ROW, repeat_row=None)
+    page_setup(sheet, model, last_col=GRID_COLUMNS - 1, last_row=last_row, repeat_row=None)
     return sheet
+
+
+# Under a third band of tiles the charts are 12 rows high instead of 15, so the page keeps its height.
+SHORT_CHART_ROWS = 12
+
+
+def chart_layout(tiles: int) -> tuple[tuple[int, ...], int, int]:
+    """The charts' first rows, their height in pixels and the page's last row, under the bands of tiles."""
+    if -(-tiles // TILES_PER_ROW) <= 2:
+        return CHART_ROWS, CHART_HEIGHT, LAST_ROW
+    first = TILE_ROWS[2] + TILE_BAND
+    span = SHORT_CHART_ROWS + 1
+    rows = (first, first + span)
+    return rows, CHART_HEIGHT * SHORT_CHART_ROWS // 15, rows[1] + span
 
 
 def _exception_count(model: ReportModel) -> int:

@@ -25,6 +25,7 @@ from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_project_pages import ProjectPage
 from pmo_xl.report.sheets.common import Col, Styles, page_setup, put, set_width, sheet_title, write_table
 from pmo_xl.report.sheets.dashboard import _axis_money_format
+from pmo_xl.report.sheets.page_lessons import write_page_lessons
 from pmo_xl.report.sheets.page_trends import TREND_ROWS, write_page_trends
 from pmo_xl.report.sheets.paging import (
     MAX_BREAKS,
@@ -156,6 +157,7 @@ class _Layout:
         self._risks(r + 24, page)
         self._people(r + 24, page)
         write_page_trends(self, r + TRENDS_AT, page.trends, RIGHT, DATA_COL)
+        write_page_lessons(self, r + 29, page)
         del model
 
     def _rag(self, r: int, page: ProjectPage) -> None:

@@ -184,7 +184,7 @@ def mailbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     craft_update(box / "PRJ-010-hidden.xlsx", standard_lines("PRJ-010"),
                  {"Risks": ("tblRisks", ["Risk ID", "Title", "Probability (1-5)", "Impact (1-5)", "Status"],
                             [["R-30", "Hidden but real", 4, 4, "Open"]])}, hidden=("Risks",))
-    craft_update(box / "v3.xlsx", standard_lines("PRJ-006"), {}, version=3)
+    craft_update(box / "v4.xlsx", standard_lines("PRJ-006"), {}, version=4)
     write_update_template(box / "huge.xlsx", prefill=update("PRJ-005", D(2026, 11, 4), 1.0,
                                                             risks=[risk(f"R-{k:04d}", "Copied too far", 1) for k in range(150)]))
     whole = (box / "inbox" / "PRJ-001-2026-10.xlsx").read_bytes()
@@ -242,7 +242,7 @@ def test_every_file_has_its_status(mailbox: dict[str, object]) -> None:
         "locked.xlsx": "rejected",
         "notes.txt": "skipped",
         "old-portfolio.xlsx": "rejected",
-        "v3.xlsx": "rejected",
+        "v4.xlsx": "rejected",
     }
     assert not result.all_merged
 
@@ -269,12 +269,13 @@ def test_every_problem_is_at_its_cell(mailbox: dict[str, object]) -> None:
         ("Update", "A8", "info", "renamed-line"),
         ("Update", "A9", "info", "renamed-line"),
     ]
-    assert flat(result, "PRJ-009.xlsm") == [("Milestones", "", "warning", "missing-sheet"),
+    assert flat(result, "PRJ-009.xlsm") == [("Issue log", "", "info", "missing-sheet"),  # one note for the sheets of template v3
+                                            ("Milestones", "", "warning", "missing-sheet"),
                                             ("Resource needs", "", "warning", "missing-sheet")]
     assert ("Risks", "", "warning", "hidden-sheet") in flat(result, "PRJ-010-hidden.xlsx")
     assert flat(result, "PRJ-999.xlsx") == [("Update", "B5", "error", "unknown-project")]
     for name, code in (("broken.xlsx", "unreadable"), ("fake.xlsx", "unreadable"), ("locked.xlsx", "unreadable"),
-                       ("old-portfolio.xlsx", "not-an-update"), ("v3.xlsx", "newer-template")):
+                       ("old-portfolio.xlsx", "not-an-update"), ("v4.xlsx", "newer-template")):
         assert [i[2:] for i in flat(result, name)] == [("error", code)], name
     assert flat(result, "huge.xlsx") == [("Risks", "", "error", "too-large")]
 

@@ -75,6 +75,13 @@ MILESTONE_ROWS = [
     {"milestone": "Design  review", "baseline_date": D(2026, 11, 1)},
     {"milestone": "design review", "baseline_date": D(2026, 12, 1)},  # duplicate-key: spacing does not matter either
 ]
+ACTION = {"action": "Book the room", "owner": "Ann Lee", "raised": D(2026, 10, 5), "due": D(2026, 11, 30), "status": "Open"}
+ACTION_ROWS = [  # due after the status date: the dated checks (overdue) judge the workbook only
+    {**ACTION, "action_id": "A-1"},
+    {**ACTION, "action_id": "A-1", "action": "Borrowed an ID"},  # duplicate-id (error)
+    {**ACTION, "action_id": "A-2", "raised": D(2026, 12, 5)},  # due before raised: finish-before-start (warning)
+    {**ACTION, "action_id": "A-3", "source": "Risk", "source_id": "R-9"},  # a risk that does not exist: unknown-reference (warning)
+]
 MONTH = {"pv": 120000.0, "ev": 100000.0, "ac": 110000.0, "pct_complete": 0.25}
 PROGRESS_ROWS = {
     "PRJ-A": {**MONTH, "ev": 600000.0},  # above-bac (error)
@@ -89,8 +96,10 @@ CASES = {
     "check_references": {"unknown-reference"}, "check_roles": {"unknown-role"},
     "check_allocation_windows": {"allocation-outside-project", "allocation-outside-availability"},
     "check_milestone_windows": {"milestone-outside-project"}, "check_cumulative_progress": {"cumulative-decrease"},
+    "check_governance_keys": {"duplicate-id"}, "check_governance_references": {"unknown-reference"},
+    "check_governance_dates": {"finish-before-start"},
 }
-TABLE_SHEETS = {"Allocations": "Resource needs", "Risks": "Risks", "Milestones": "Milestones"}
+TABLE_SHEETS = {"Allocations": "Resource needs", "Risks": "Risks", "Milestones": "Milestones", "Actions": "Actions"}
 
 
 def _rows(register, records: list[dict[str, object]]) -> list[list[object]]:  # noqa: ANN001
@@ -103,6 +112,7 @@ def _portfolio(path: Path, with_bad_rows: bool) -> Path:
         data["Allocations"] = [{**n, "project_id": "PRJ-A"} for n in NEEDS]
         data["Risks"] = [{**r, "project_id": "PRJ-A"} for r in RISKS_ROWS]
         data["Milestones"] = [{**m, "project_id": "PRJ-A"} for m in MILESTONE_ROWS]
+        data["Actions"] = [{**a, "project_id": "PRJ-A"} for a in ACTION_ROWS]
         data["Progress"] += [{**row, "project_id": p, "period": OCT} for p, row in PROGRESS_ROWS.items()]
     workbook = new_workbook(path)
     styles = Styles(workbook)
@@ -121,7 +131,8 @@ def _update(path: Path, pid: str) -> Path:
     header = {"project_id": pid, "project_name": f"Project {pid[-1]}", "period": OCT, "manager": MANAGERS[pid],
               "submitted": D(2026, 11, 3)}
     tables = (RISKS_ROWS, MILESTONE_ROWS, NEEDS) if pid == "PRJ-A" else ([], [], [])
-    return write_update_template(path, prefill=UpdateData(header, PROGRESS_ROWS[pid], *tables))
+    beside = {"Actions": ACTION_ROWS} if pid == "PRJ-A" else {}
+    return write_update_template(path, prefill=UpdateData(header, PROGRESS_ROWS[pid], *tables, registers=beside))
 
 
 def _said(issue: Issue) -> tuple[object, ...]:

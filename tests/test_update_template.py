@@ -52,10 +52,12 @@ def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
 def test_sheets_tables_and_lines_come_from_the_schema(tmp_path: Path) -> None:
     path = write_update_template(tmp_path / "t.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Instructions", "Update", "Risks", "Milestones", "Resource needs"]
+    beside = ["Issue log", "Actions", "Decisions", "Change requests", "Benefit progress", "Lessons"]  # template v3
+    assert book.sheetnames == ["Instructions", "Update", "Risks", "Milestones", "Resource needs", *beside]
     assert book.active.title == "Update"
     tables = {name: (ws.title, ws.tables[name].ref) for ws in book for name in ws.tables}
-    assert set(tables) == {"tblUpdate", "tblRisks", "tblMilestones", "tblAllocations"}
+    assert set(tables) == {"tblUpdate", "tblRisks", "tblMilestones", "tblAllocations", "tblIssueLog", "tblActions", "tblDecisions",
+                           "tblChangeRequests", "tblBenefitProgress", "tblLessons"}
     # The form: the header lines, the version, then every Progress column but its keys, in order.
     progress = [c.header for c in PROGRESS.columns if c.field not in ("project_id", "period")]
     lines = [book["Update"].cell(row, 1).value for row in range(5, 5 + len(FORM_COLUMNS))]

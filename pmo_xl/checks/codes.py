@@ -310,6 +310,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "This row names project PRJ-002, but the update is for PRJ-001 — send it in PRJ-002's update"),
     IssueCode("risk-of-other-project", E, "A risk ID that belongs to another project in the portfolio (or was just merged for one); the row is not merged.",
               "Risk RSK-014 belongs to PRJ-002 in the portfolio — give this risk a new ID"),
+    IssueCode("id-of-other-project", E, "A row of an update's Issue log, Actions, Decisions, Change requests, Lessons or Benefit progress whose ID (for Benefit progress: whose benefit) belongs to another project, in the portfolio or in another update merged just before; the row is not merged.",
+              "Action ID ACT-00012 belongs to PRJ-004 in the portfolio — send it in PRJ-004's update, or give this row a new ID"),
     IssueCode("duplicate-submission", N, "Another update for the same project and month has the same figures; it is counted once.",
               "The same figures as PRJ-001_2026-10.xlsx; counted once"),
     IssueCode("superseded", W, "A later update for the same project and month replaces this one; it is not merged.",

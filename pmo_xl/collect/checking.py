@@ -23,6 +23,11 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.checks.duplicates import check_duplicate_allocations, check_duplicate_keys, check_unique_ids
+from pmo_xl.checks.governance import (
+    check_governance_dates,
+    check_governance_keys,
+    check_governance_references,
+)
 from pmo_xl.checks.periods import check_cumulative_progress
 from pmo_xl.checks.references import (
     check_allocation_windows,
@@ -59,6 +64,11 @@ UPDATE_CHECKS: tuple[Check, ...] = (
     check_allocation_windows,
     check_milestone_windows,
     check_cumulative_progress,
+    # the registers beside the plan (their dated checks, overdue actions and the like, judge on the
+    # status date like the ones above: `pmo-xl validate` applies them to OUT)
+    check_governance_keys,
+    check_governance_references,
+    check_governance_dates,
 )
 
 FORM_ROW = 0  # the `_row` of the update's Progress line; the portfolio's earlier rows get negative ones
@@ -95,7 +105,7 @@ class Checked:
 # update's row for a duplicate: checked together, their findings only say which update to check
 # again alone. Every other check judges a row against its own project's rows and what the
 # portfolio holds, so what it finds on an update's row is the same together or alone.
-ACROSS_ROWS: tuple[Check, ...] = (check_unique_ids, check_duplicate_keys, check_duplicate_allocations)
+ACROSS_ROWS: tuple[Check, ...] = (check_unique_ids, check_duplicate_keys, check_duplicate_allocations, check_governance_keys)
 
 
 @dataclass(frozen=True)
@@ -234,8 +244,9 @@ def _portfolio(updates: list[UpdateRows], context: Context, numbered: bool
         registers["Resources"] = _resources(context.resources, registers["Allocations"])
     else:
         layout["Resources"] = {}  # absent: references to resources are not judged (as for the workbook)
-    portfolio = Portfolio(settings=Settings(), registers=registers, layout=layout,
-                          known_ids={"Projects": set(context.known_projects), "Resources": set(context.known_resources)})
+    known = {"Projects": set(context.known_projects), "Resources": set(context.known_resources), "Risks": set(context.risk_projects),
+             **{name: set(owners) for name, owners in context.owners.items()}}
+    portfolio = Portfolio(settings=Settings(), registers=registers, layout=layout, known_ids=known)
     return portfolio, places
 
 

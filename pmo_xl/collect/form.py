@@ -15,7 +15,9 @@ Version history (what the reader migrates):
 - v1 (no version recorded): progress lines headed BCWS / BCWP / ACWP (read as PV / EV / AC,
   their meaning is the same), one "Overall RAG" line (retired: it cannot be split into the four
   dimensions, so it is explained, not guessed), no ETC line and no Resource needs sheet.
-- v2 (current): as declared here.
+- v2: Risks, Milestones, Resource needs.
+- v3 (current): as declared here — also the registers beside the plan: Issue log, Actions,
+  Decisions, Change requests, Benefit progress, Lessons (a v2 file without them is read as it is).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pmo_xl.schema.columns import Column, Kind, Register, normalise_header
+from pmo_xl.schema.governance import ACTIONS, BENEFIT_PROGRESS, CHANGE_REQUESTS, DECISIONS, ISSUE_LOG, LESSONS
 from pmo_xl.schema.registers import ALLOCATIONS, MILESTONES, PROGRESS, PROJECTS, RISKS
 
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 VERSION_NAME = "PMO_UpdateTemplateVersion"  # the defined name holding the version number
 UPDATE_SHEET = "Update"
 UPDATE_TABLE = "tblUpdate"
@@ -70,16 +73,17 @@ class UpdateTable:
 
     target: Register  # the portfolio register the rows are merged into
     register: Register  # the same table without Project ID, as the PM sees it
+    since: int = 2  # the template version that added it: an older file without it is read as it is
 
     @property
     def sheet(self) -> str:
         return self.register.name
 
 
-def _update_table(target: Register, sheet: str, meaning: str) -> UpdateTable:
+def _update_table(target: Register, sheet: str, meaning: str, since: int = 2) -> UpdateTable:
     columns = tuple(c for c in target.columns if c.field != "project_id")
     return UpdateTable(target, replace(target, name=sheet, sheet=None, meaning=meaning, columns=columns,
-                                       key=tuple(k for k in target.key if k != "project_id")))
+                                       key=tuple(k for k in target.key if k != "project_id")), since)
 
 
 UPDATE_TABLES: tuple[UpdateTable, ...] = (
@@ -87,6 +91,13 @@ UPDATE_TABLES: tuple[UpdateTable, ...] = (
     _update_table(MILESTONES, "Milestones", "The project's key milestones with baseline, forecast and actual dates."),
     _update_table(ALLOCATIONS, "Resource needs",
                   "The people (or roles) the project needs from now on, with dates and effort."),
+    # The registers beside the plan (v3): merged by ID like Risks, Benefit progress by benefit and month.
+    _update_table(ISSUE_LOG, "Issue log", "The project's issues: new ones with a new Issue ID, known ones under their ID.", 3),
+    _update_table(ACTIONS, "Actions", "The project's actions: new ones with a new Action ID, done ones with their Done date.", 3),
+    _update_table(DECISIONS, "Decisions", "Decisions the project needs (or that were taken): Decided with the date and outcome.", 3),
+    _update_table(CHANGE_REQUESTS, "Change requests", "Changes the project requests, with their cost and schedule impact.", 3),
+    _update_table(BENEFIT_PROGRESS, "Benefit progress", "The realised value of the project's benefits this month (by Benefit ID).", 3),
+    _update_table(LESSONS, "Lessons", "Lessons the project learned that other projects should know.", 3),
 )
 UPDATE_TABLES_BY_SHEET = {t.sheet: t for t in UPDATE_TABLES}
 READ_REGISTERS: tuple[Register, ...] = (FORM_TABLE, *(t.register for t in UPDATE_TABLES))
@@ -105,7 +116,8 @@ class UpdateData:
     """What one update says, keyed by field name: for prefilling a template and as read back.
 
     `header` holds HEADER_COLUMNS fields, `progress` the Progress fields; the three lists hold
-    one dict per row of Risks, Milestones and Resource needs (without project_id).
+    one dict per row of Risks, Milestones and Resource needs (without project_id), `registers`
+    the rows of the other tables by their portfolio register's name ("Actions", ...).
     """
 
     header: dict[str, object] = field(default_factory=dict)
@@ -113,11 +125,13 @@ class UpdateData:
     risks: list[dict[str, object]] = field(default_factory=list)
     milestones: list[dict[str, object]] = field(default_factory=list)
     allocations: list[dict[str, object]] = field(default_factory=list)
+    registers: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
     def rows_for(self, sheet: str) -> list[dict[str, object]]:
         """The rows of one update table by its sheet name."""
         target = UPDATE_TABLES_BY_SHEET[sheet].target.name
-        return {"Risks": self.risks, "Milestones": self.milestones, "Allocations": self.allocations}[target]
+        lists = {"Risks": self.risks, "Milestones": self.milestones, "Allocations": self.allocations}
+        return lists[target] if target in lists else self.registers.setdefault(target, [])
 
 
 def form_line_keys() -> dict[str, Column]:

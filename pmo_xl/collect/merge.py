@@ -5,6 +5,9 @@ The rules, one per register:
   place (its position kept), otherwise the row is appended.
 - Risks: upsert by Risk ID. A risk ID that belongs to another project is refused (in validation
   against the portfolio, and here against rows added earlier in the same run).
+- Issue log, Actions, Decisions, Change requests, Lessons: upsert by their ID, like Risks (an
+  answered decision or a done action is the same row, updated); Benefit progress: upsert by
+  benefit and month, like Progress.
 - Milestones: upsert by project and milestone name (case and spacing ignored). Milestones the
   update does not list are kept: an update never deletes a milestone.
 - Allocations (Resource needs): the update restates the project's needs for the window its rows
@@ -31,11 +34,15 @@ from pmo_xl.collect.portfolio import PortfolioRows, milestone_key, typed_column
 from pmo_xl.collect.read import issue
 from pmo_xl.issues import Severity
 from pmo_xl.schema.columns import Register
+from pmo_xl.schema.governance import ACTIONS, BENEFIT_PROGRESS, CHANGE_REQUESTS, DECISIONS, ISSUE_LOG, LESSONS
 from pmo_xl.schema.registers import ALLOCATIONS, MILESTONES, PROGRESS, RISKS
 
 Span = tuple[int, dt.date, dt.date, float | None]  # row index, start, finish, effort hours
 DAY = dt.timedelta(days=1)
 START, FINISH, HOURS, ACTUAL = (ALLOCATIONS.fields.index(f) for f in ("start", "finish", "effort_hours", "actual_hours"))
+# The registers beside the plan merged by their one ID, each row belonging to its project; and by a two-field key.
+BY_ID: tuple[Register, ...] = (ISSUE_LOG, ACTIONS, DECISIONS, CHANGE_REQUESTS, LESSONS)
+BY_KEY: tuple[Register, ...] = (BENEFIT_PROGRESS,)
 
 
 class Merger:
@@ -53,6 +60,17 @@ class Merger:
         risk_ids = typed_column(risks, RISKS, "risk_id")
         self.risk_index = {r: k for k, r in enumerate(risk_ids) if r is not None}
         self.risk_owner = dict(zip(risk_ids, typed_column(risks, RISKS, "project_id"), strict=True))
+        self.id_index: dict[str, dict[object, int]] = {}
+        self.id_owner: dict[str, dict[object, object]] = {}
+        for register in BY_ID:
+            rows = self.rows.setdefault(register.name, [])
+            ids = typed_column(rows, register, register.key[0])
+            self.id_index[register.name] = {r: k for k, r in enumerate(ids) if r is not None}
+            self.id_owner[register.name] = dict(zip(ids, typed_column(rows, register, "project_id"), strict=True))
+        for register in BY_KEY:
+            rows = self.rows.setdefault(register.name, [])
+            keys = zip(*(typed_column(rows, register, k) for k in register.key), strict=True)
+            self.id_index[register.name] = {key: k for k, key in enumerate(keys) if None not in key}
         milestones = self.rows["Milestones"]
         self.milestone_index = {
             (p, milestone_key(n)): k for k, (p, n) in enumerate(zip(typed_column(milestones, MILESTONES, "project_id"),
@@ -88,6 +106,12 @@ class Merger:
                 counts.risks_added += 1
             else:
                 counts.risks_updated += 1
+        for register in BY_ID:
+            self._merge_by_id(submission, register, counts)
+        for register in BY_KEY:
+            for row in submission.rows.get(register.name, []):
+                key = tuple(row[k] for k in register.key)
+                self._count(counts, register, self._upsert(register.name, register, self.id_index[register.name], key, row))
         for row in submission.rows.get("Milestones", []):
             key = (project_id, milestone_key(row["milestone"]))
             if self._upsert("Milestones", MILESTONES, self.milestone_index, key, row):
@@ -98,6 +122,27 @@ class Merger:
         if needs:
             counts.allocations_removed, counts.allocations_cut, counts.allocations_added = self._replace_window(project_id, needs)
         return counts
+
+    def _merge_by_id(self, submission: Submission, register: Register, counts: MergeCounts) -> None:
+        """Upsert rows by their ID; an ID another update just merged for another project is refused."""
+        project_id, key = str(submission.project_id), register.key[0]
+        owners = self.id_owner[register.name]
+        for row in submission.rows.get(register.name, []):
+            row_id = str(row[key])
+            owner = owners.get(row_id)
+            if owner not in (None, project_id):
+                header = register.column(key).header
+                submission.issues.append(issue(
+                    "id-of-other-project", Severity.ERROR, register.name, None, None, header, row_id,
+                    f"{header} {row_id} was just merged for {owner} from another update — give this row a new ID"))
+                continue
+            owners[row_id] = project_id
+            self._count(counts, register, self._upsert(register.name, register, self.id_index[register.name], row_id, row))
+
+    @staticmethod
+    def _count(counts: MergeCounts, register: Register, added: bool) -> None:
+        tally = counts.added if added else counts.updated
+        tally[register.name] = tally.get(register.name, 0) + 1
 
     def _upsert(self, name: str, register: Register, index: dict, key: object, record: dict[str, object]) -> bool:
         """Replace the row with `key` in place, or append it; True when appended."""

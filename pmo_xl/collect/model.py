@@ -75,6 +75,8 @@ class Context:
     project_rows: dict[str, pd.DataFrame] = field(default_factory=dict)  # project ID -> its typed Projects row(s)
     progress_rows: dict[str, pd.DataFrame] = field(default_factory=dict)  # project ID -> its typed Progress rows
     resources: pd.DataFrame | None = None  # the typed Resources register (None: the portfolio has none)
+    # The registers beside the plan keyed by one ID (Issue log, Actions, ..., Benefits): register -> ID -> its project
+    owners: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -159,6 +161,9 @@ class MergeCounts:
     allocations_removed: int = 0  # inside the window the update restated
     allocations_cut: int = 0  # straddling the window: cut at its edge, the outside part kept
     allocations_added: int = 0
+    # the registers beside the plan: register name -> rows added / updated
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
         parts = []
@@ -168,6 +173,8 @@ class MergeCounts:
                                       ("milestones", self.milestones_added, self.milestones_updated)):
             if added or updated:
                 parts.append(f"{label} +{added} new, {updated} updated")
+        for name in sorted({*self.added, *self.updated}):
+            parts.append(f"{name.lower()} +{self.added.get(name, 0)} new, {self.updated.get(name, 0)} updated")
         if self.allocations_added or self.allocations_removed or self.allocations_cut:
             parts.append(f"resource needs: {self.allocations_removed} allocations replaced by {self.allocations_added}"
                          + (f", {self.allocations_cut} cut at the window's edge" if self.allocations_cut else ""))

@@ -24,6 +24,7 @@ from pmo_xl.parse.register import parse_register
 from pmo_xl.parse.settings import parse_settings
 from pmo_xl.raw import RawWorkbook
 from pmo_xl.schema.columns import Register, normalise_header
+from pmo_xl.schema.governance import ACTIONS, BENEFITS, CHANGE_REQUESTS, DECISIONS, ISSUE_LOG, LESSONS
 from pmo_xl.schema.registers import PROGRESS, PROJECTS, REGISTERS, RESOURCES, RISKS
 from pmo_xl.schema.settings import (
     AHP,
@@ -188,7 +189,19 @@ def build_context(portfolio: PortfolioRows, period: dt.date | None = None) -> Co
         project_rows=_by_project(portfolio.typed.get("Projects")),
         progress_rows=_by_project(portfolio.typed.get("Progress")),
         resources=portfolio.typed.get("Resources"),
+        owners={register.name: _owners(portfolio.rows.get(register.name, []), register) for register in OWNED},
     )
+
+
+# The registers beside the plan whose rows belong to a project by their ID (what an update may change).
+OWNED = (ISSUE_LOG, ACTIONS, DECISIONS, CHANGE_REQUESTS, LESSONS, BENEFITS)
+
+
+def _owners(rows: list[list[object]], register: Register) -> dict[str, str]:
+    """ID -> project of a register's rows whose ID and project can be read."""
+    key = register.key[0]
+    return {str(k): str(p) for k, p in zip(typed_column(rows, register, key), typed_column(rows, register, "project_id"), strict=True)
+            if k is not None and p is not None}
 
 
 def _by_project(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:

@@ -96,15 +96,24 @@ def _read_into(read: FileRead, limits: Limits) -> None:
         read.issues.append(issue("old-template", Severity.INFO, UPDATE_SHEET, None, None, None, None,
                                  "No template version recorded: read as template version 1 (older line names are "
                                  "recognised) — please use the current template next month"))
+    newer: list[str] = []  # sheets the file's template version did not have yet: one note for all of them
     for table in UPDATE_TABLES:
         found = raw.tables.get(table.sheet)
+        if found is None and (read.version or 1) < table.since:
+            newer.append(table.sheet)
+            continue
         if found is None:
-            severity = Severity.INFO if (read.version or 1) < TEMPLATE_VERSION else Severity.WARNING
-            read.issues.append(issue("missing-sheet", severity, table.sheet, None, None, None, table.register.table,
+            read.issues.append(issue("missing-sheet", Severity.WARNING, table.sheet, None, None, None, table.register.table,
                                      f"No {table.sheet} sheet (table {table.register.table}): nothing about "
                                      f"{table.sheet.lower()} was merged"))
             continue
         read.tables[table.sheet] = _table_part(found, table.register, read.issues)
+    if newer:
+        sheets = ", ".join(newer)
+        read.issues.append(issue("missing-sheet", Severity.INFO, newer[0], None, None, None, None,
+                                 f"No {sheets} sheet{'s' if len(newer) > 1 else ''}: this older template has "
+                                 f"{'them' if len(newer) > 1 else 'it'} not yet, so nothing about them was merged — "
+                                 f"the current template (version {TEMPLATE_VERSION}) has them"))
     ours = {UPDATE_SHEET, *(t.sheet for t in UPDATE_TABLES)}
     for sheet in sorted(raw.hidden_sheets):
         if sheet in ours:

@@ -91,4 +91,14 @@ def check_rows(submission: Submission, table: UpdateTable, part: Part, rows: lis
             if owner not in (None, project_id):
                 refuse(index, "risk_id", "risk-of-other-project", risk_id,
                        f"Risk {risk_id} belongs to {owner} in the portfolio — give this risk a new ID")
+        elif table.target.name in context.owners or table.target.name == "Benefit progress":
+            # A row beside the plan names its project by its ID (Benefit progress: by its benefit's)
+            register = "Benefits" if table.target.name == "Benefit progress" else table.target.name
+            key = "benefit_id" if table.target.name == "Benefit progress" else table.target.key[0]
+            row_id = str(row[key])
+            owner = context.owners.get(register, {}).get(row_id)
+            if owner not in (None, project_id):
+                header = table.target.column(key).header
+                refuse(index, key, "id-of-other-project", row_id,
+                       f"{header} {row_id} belongs to {owner} in the portfolio — send it in {owner}'s update, or give this row a new ID")
     return refused

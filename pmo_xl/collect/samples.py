@@ -5,7 +5,11 @@ the collection must handle:
 
 1. `<A>-<month>.xlsx` — good: a project whose update was missing from the portfolio (late) sends
    it; progress is added, a risk re-scored and a new one raised, a milestone re-forecast, and its
-   resource needs for the next three months replace the allocations in that window.
+   resource needs for the next three months replace the allocations in that window; an action is
+   added, a pending decision answered, a change request raised.
+
+Every update carries its project's rows of the registers beside the plan (issues, actions,
+decisions, change requests, this month's benefit progress, lessons) as the prefilled template does.
 2. `<B>-<month>.xlsx` — good: revised figures and commentary, submitted on the 6th.
 3. `<B>-<month>-first-draft.xlsx` — the same project's earlier draft, submitted on the 2nd:
    superseded by (2), with a warning.
@@ -25,6 +29,15 @@ from pmo_xl.collect.form import UpdateData
 from pmo_xl.collect.template import write_update_template
 from pmo_xl.sample import Sample
 from pmo_xl.schema.columns import Register
+from pmo_xl.schema.governance import (
+    ACTIONS,
+    BENEFIT_PROGRESS,
+    BENEFITS,
+    CHANGE_REQUESTS,
+    DECISIONS,
+    ISSUE_LOG,
+    LESSONS,
+)
 from pmo_xl.schema.registers import ALLOCATIONS, MILESTONES, PROGRESS, PROJECTS, RISKS
 
 
@@ -79,7 +92,41 @@ def build_sample_update(sample: Sample, project_id: str, period: dt.date, submit
     needs = _restated_needs(sample, project_id, _add_months(period, 1), _add_months(period, 4))
     header = {"project_id": project_id, "project_name": project["name"], "period": period,
               "manager": project["manager"], "submitted": submitted}
-    return UpdateData(header, progress, risks, milestones, needs)
+    return UpdateData(header, progress, risks, milestones, needs, _governance_rows(sample, project_id, period))
+
+
+def _governance_rows(sample: Sample, project_id: str, period: dt.date) -> dict[str, list[dict[str, object]]]:
+    """The project's rows of the registers beside the plan, as a prefilled update carries them
+    (the rows where the sample planted a mistake left out: the stories are clearer without them)."""
+    planted = {(m.sheet, m.row - 2) for m in sample.planted}
+    rows: dict[str, list[dict[str, object]]] = {}
+    for register in (ISSUE_LOG, ACTIONS, DECISIONS, CHANGE_REQUESTS, LESSONS):
+        rows[register.name] = [_without_project(r) for k, r in enumerate(_records(sample.data[register.name], register))
+                               if r["project_id"] == project_id and (register.name, k) not in planted]
+    benefits = {r["benefit_id"] for r in _records(sample.data["Benefits"], BENEFITS) if r["project_id"] == project_id}
+    rows["Benefit progress"] = [r for k, r in enumerate(_records(sample.data["Benefit progress"], BENEFIT_PROGRESS))
+                                if r["benefit_id"] in benefits and r["period"] == period and ("Benefit progress", k) not in planted]
+    return rows
+
+
+def with_decisions_and_actions(sample: Sample, data: UpdateData) -> UpdateData:
+    """A PM's month in the RAID log: an action added, the first pending decision answered, a change request raised."""
+    period: dt.date = data.header["period"]  # type: ignore[assignment]
+    project_id = str(data.header["project_id"])
+    number = int(project_id.split("-")[1])
+    registers = data.registers
+    registers.setdefault("Actions", []).append({
+        "action_id": f"ACT-{90000 + number}", "action": "Agree the cut-over weekend with operations", "owner": data.header.get("manager"),
+        "raised": period + dt.timedelta(days=20), "due": _add_months(period, 1) + dt.timedelta(days=9), "status": "Open",
+        "source": "Meeting"})
+    pending = next((d for d in registers.get("Decisions", []) if d.get("status") == "Pending"), None)
+    if pending is not None:
+        pending.update(status="Decided", decided_on=period + dt.timedelta(days=25), outcome="Option A agreed")
+    registers.setdefault("Change requests", []).append({
+        "change_id": f"CR-{90000 + number}", "title": "Add a second data-migration rehearsal", "raised": period + dt.timedelta(days=22),
+        "requested_by": data.header.get("manager"), "cost_impact": 25000.0, "schedule_impact_days": 10,
+        "scope_impact": "One more rehearsal before go-live", "status": "Proposed"})
+    return data
 
 
 def _restated_needs(sample: Sample, project_id: str, first: dt.date, stop: dt.date) -> list[dict[str, object]]:
@@ -146,7 +193,7 @@ def write_sample_updates(sample: Sample, folder: str | Path) -> list[Path]:
     def write(name: str, data: UpdateData) -> None:
         written.append(write_update_template(folder / name, prefill=data))
 
-    write(f"{a}-{month}.xlsx", build_sample_update(sample, a, period, due + dt.timedelta(days=4)))
+    write(f"{a}-{month}.xlsx", with_decisions_and_actions(sample, build_sample_update(sample, a, period, due + dt.timedelta(days=4))))
     write(f"{b}-{month}.xlsx", build_sample_update(sample, b, period, due + dt.timedelta(days=5)))
     draft = build_sample_update(sample, b, period, due + dt.timedelta(days=1), growth=0.97)
     draft.progress["commentary"] = "Draft — figures to be confirmed with finance."

@@ -70,7 +70,8 @@ def write_update_template(
     `period` a date in the month or "YYYY-MM"; `prefill` the figures and rows to start from.
     """
     data = UpdateData() if prefill is None else UpdateData(
-        dict(prefill.header), dict(prefill.progress), list(prefill.risks), list(prefill.milestones), list(prefill.allocations))
+        dict(prefill.header), dict(prefill.progress), list(prefill.risks), list(prefill.milestones), list(prefill.allocations),
+        {name: list(rows) for name, rows in prefill.registers.items()})
     if isinstance(project, str):
         data.header["project_id"] = project
     elif project is not None:

@@ -66,7 +66,8 @@ def build_portfolio_s_curve(ev: EarnedValueResult | None, baseline: pd.DataFrame
     # To the status month, the PV the PM reported (the indices and the tiles were computed from it,
     # a stale project's last report carried), else the plan; after it, the plan.
     said = pd.DataFrame(reported["pv"]).ffill(axis=1).to_numpy()
-    unplanned = ~np.isin(ids, plan["project_id"].to_numpy()) if len(plan) else np.ones(len(ids), dtype=bool)
+    # A hashed look-up: np.isin on text (object arrays) compares every pair, a second on 1,000 projects.
+    unplanned = ~current["project_id"].isin(set(plan["project_id"])).to_numpy() if len(plan) else np.ones(len(ids), dtype=bool)
     ahead = _straight_to_bac(said, current, first, at) if unplanned.any() else planned
     pv = np.where(past, np.where(np.isfinite(said), said, planned), np.where(unplanned[:, None], ahead, planned))
     pv = _carry(pv)

@@ -84,6 +84,9 @@ class Styles:
         self.workbook = workbook
         self.money = model.money_format
         self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+        # The same properties asked for in the same order (a sheet asks per cell or per row):
+        # found without merging and sorting them again.
+        self._asked: dict[tuple[tuple[str, Any], ...], Any] = {}
         self.title = self.get(font_size=18, bold=True, font_color=F.HEADER_BLUE)
         self.subtitle = self.get(font_size=11, font_color=F.GREY)
         self.heading = self.get(font_size=13, bold=True, font_color=F.HEADER_BLUE)
@@ -99,11 +102,15 @@ class Styles:
 
     def get(self, **properties: Any) -> Any:
         """A format with the base font and `properties`, shared between every cell that asks for it."""
-        merged = {**BASE_FONT, **properties}
-        key = tuple(sorted(merged.items()))
-        if key not in self._cache:
-            self._cache[key] = self.workbook.add_format(merged)
-        return self._cache[key]
+        asked = tuple(properties.items())
+        found = self._asked.get(asked)
+        if found is None:
+            merged = {**BASE_FONT, **properties}
+            key = tuple(sorted(merged.items()))
+            if key not in self._cache:
+                self._cache[key] = self.workbook.add_format(merged)
+            found = self._asked[asked] = self._cache[key]
+        return found
 
     def number_format(self, kind: str) -> str | None:
         return self.money if kind == "money" else NUMBER_FORMATS.get(kind)
@@ -149,6 +156,9 @@ def is_blank(value: object) -> bool:
 
 def put(sheet: Worksheet, row: int, col: int, value: object, cell_format: Any = None) -> None:
     """Write one value by its Python type; blanks stay blank (with the format, for borders/fills)."""
+    if value.__class__ is str and value:  # the usual case, tested first
+        sheet.write_string(row, col, value, cell_format)
+        return
     if is_blank(value):
         if cell_format is not None:
             sheet.write_blank(row, col, None, cell_format)
@@ -186,8 +196,11 @@ def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series |
         stamps = pd.to_datetime(series, errors="coerce")
         offsets = np.flatnonzero(stamps.notna().to_numpy())
         write_datetime = sheet.write_datetime
-        for row, stamp in zip((offsets + first_row).tolist(), stamps.iloc[offsets].tolist(), strict=True):
-            write_datetime(row, col, stamp.to_pydatetime(), cell_format)
+        # Plain datetimes straight from numpy (microseconds, as Timestamp.to_pydatetime gives them),
+        # not one pandas Timestamp made per cell.
+        moments = stamps.to_numpy()[offsets].astype("datetime64[us]").tolist()
+        for row, moment in zip((offsets + first_row).tolist(), moments, strict=True):
+            write_datetime(row, col, moment, cell_format)
     else:
         write_string = sheet.write_string
         for offset, value in enumerate(series.tolist()):

@@ -133,8 +133,19 @@ class _Layout:
         self.small_grey_wrap = get(font_size=8, italic=True, font_color=F.GREY, text_wrap=True, valign="top")
         self.text = get(font_size=9, valign="top")
         self.fte = get(font_size=9, num_format="0.0#", valign="top")
+        self.band = {band: get(font_size=9, bg_color=fill, valign="top") for band, fill in F.BAND_FILL.items()}
+        self.no_band = get(font_size=9, bg_color="#FFFFFF", valign="top")
+        self.month = get(num_format=F.MONTH)
+        self.money = get(num_format=model.money_format)
+        # Texts every page repeats, made once for the sheet.
+        self.ev_heading = f"Earned value at {model.period_label}"
+        month = model.period.strftime("%b %Y") if model.period is not None else "this month"
+        self.people_heading = f"People on it in {month} (FTE), over-allocation it feeds"
 
     def merged(self, row: int, c1: int, c2: int, value: object, cell_format: Any) -> None:
+        if c2 > c1 and value.__class__ is str and value:  # text: written with the merge, not over it
+            self.sheet.merge_range(row, c1, row, c2, value, cell_format)
+            return
         if c2 > c1:
             self.sheet.merge_range(row, c1, row, c2, "", cell_format)
         put(self.sheet, row, c1, value, cell_format)
@@ -169,7 +180,7 @@ class _Layout:
             self.merged(r + offset, 2, 5, reason, self.small)
 
     def _ev(self, r: int, page: ProjectPage) -> None:
-        self.sheet.write_string(r, RIGHT, f"Earned value at {self.model.period_label}", self.heading)
+        self.sheet.write_string(r, RIGHT, self.ev_heading, self.heading)
         for index, (label, field, kind) in enumerate(EV_BOX):
             if not field:
                 continue
@@ -196,8 +207,7 @@ class _Layout:
             self.sheet.write_string(r + 1, RIGHT, "No plan or progress to draw.", self.small_grey)
             return
         sheet, n = self.sheet, len(curve)
-        month = self.styles.get(num_format=F.MONTH)
-        money = self.styles.get(num_format=self.model.money_format)
+        month, money = self.month, self.money
         series = (("PV", curve.pv, F.SERIES["pv"], "dash"), ("EV", curve.ev, F.SERIES["ev"], "solid"),
                   ("AC", curve.ac, F.SERIES["ac"], "solid"), ("Forecast (EAC)", curve.forecast, F.SERIES["eac"], "round_dot"))
         sheet.write_string(r, DATA_COL, "Month", self.styles.label)
@@ -246,12 +256,11 @@ class _Layout:
             self.sheet.write_string(r + offset, 0, f"{risk_id} {title}", self.text)
             band = _shown(band)
             self.sheet.write_string(r + offset, 3, f"{band} ({int(score)})" if pd.notna(score) else band,
-                                    self.styles.get(font_size=9, bg_color=F.BAND_FILL.get(band, "#FFFFFF"), valign="top"))
+                                    self.band.get(band, self.no_band))
             self.sheet.write_string(r + offset, 4, _shown(owner), self.text)
 
     def _people(self, r: int, page: ProjectPage) -> None:
-        month = self.model.period.strftime("%b %Y") if self.model.period is not None else "this month"
-        self.sheet.write_string(r, RIGHT, f"People on it in {month} (FTE), over-allocation it feeds", self.heading)
+        self.sheet.write_string(r, RIGHT, self.people_heading, self.heading)
         if not page.people:
             self.sheet.write_string(r + 1, RIGHT, "No named person allocated this month.", self.small_grey)
         for offset, (person, role, fte, over) in enumerate(page.people, start=1):

@@ -84,7 +84,8 @@ def close_file(path: str | os.PathLike[str], period: pd.Timestamp | None = None,
     source = Path(path)
     closed_on = closed_on or dt.date.today()
     options = dataclasses.replace(default_options(options), as_of=closed_on,
-                                  compute=ALL_COMPUTATIONS - {Computation.PRIORITIES})  # nothing frozen depends on priorities
+                                  # nothing frozen depends on priorities or the what-if scenarios (each a selection solve)
+                                  compute=ALL_COMPUTATIONS - {Computation.PRIORITIES, Computation.SCENARIOS})
     _check_target(source, out, replace)
     raw, _ = pipeline.read(source, options)
     rows = portfolio_rows(source, raw)

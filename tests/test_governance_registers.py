@@ -164,3 +164,38 @@ def test_the_sample_plants_mistakes_in_the_registers_beside_the_plan():
     assert {"Issue log", "Actions", "Decisions", "Change requests", "Objectives", "Contributions", "Benefits", "Benefit progress",
             "Lessons"} <= planted
     assert all(len(sample.data[r.name]) > 3 for r in GOVERNANCE_REGISTERS)
+
+
+# --- a left-out project takes its rows beside the plan along ---------------------------------------
+
+def test_the_rows_beside_the_plan_of_a_left_out_project_leave_with_it_and_say_so():
+    """P2's status is mistyped: its logged issue, action, benefit and the benefit's progress leave
+    with it, each with a warning at its own row; P1's stay. Never half in (an action of a project
+    that is not in the figures on the RAID sheet) and never "unknown project"."""
+    from pmo_xl.checks.cascade import left_out
+
+    portfolio = validate(tables(
+        Projects=[project("P1"), project("P2", status="Actve")],
+        **{"Issue log": [{"issue_id": "I1", "project_id": "P2", "title": "Vendor late", "raised": D(2026, 11, 20), "priority": "Low", "status": "Open"},
+                         {"issue_id": "I2", "project_id": "P1", "title": "Room", "raised": D(2026, 11, 20), "priority": "Low", "status": "Open"}],
+           "Benefit progress": [{"benefit_id": "B2", "period": "2026-10", "realised_value": 3},
+                                {"benefit_id": "B1", "period": "2026-10", "realised_value": 5}]},
+        Actions=[{"action_id": "A1", "project_id": "P1", "action": "Book", "due": D(2026, 12, 20), "status": "Open"},
+                 {"action_id": "A2", "project_id": "P2", "action": "Chase", "due": D(2026, 12, 20), "status": "Open"}],
+        Benefits=[{"benefit_id": "B1", "project_id": "P1", "benefit": "Faster", "target_value": 50, "target_date": D(2027, 6, 30)},
+                  {"benefit_id": "B2", "project_id": "P2", "benefit": "Cheaper", "target_value": 9, "target_date": D(2027, 6, 30)}],
+    ))
+    assert portfolio.registers["Issue log"]["issue_id"].tolist() == ["I2"]
+    assert portfolio.registers["Actions"]["action_id"].tolist() == ["A1"]
+    assert portfolio.registers["Benefits"]["benefit_id"].tolist() == ["B1"]
+    assert portfolio.registers["Benefit progress"]["benefit_id"].tolist() == ["B1"]
+    cascaded = {(i.sheet, i.row): i.message for i in portfolio.issues if i.code == "left-out-with-parent"}
+    assert set(cascaded) == {("Issue log", 2), ("Actions", 3), ("Benefits", 3), ("Benefit progress", 2)}
+    assert cascaded[("Actions", 3)].startswith("Left out because P2 was left out ('Projects'!")
+    assert cascaded[("Benefit progress", 2)].startswith("Left out because B2 was left out ('Benefits'!A3)")
+    assert portfolio.rejected["Benefit progress"] == [2]
+    assert not [i for i in portfolio.issues if i.code == "unknown-reference"]
+    # Only the project is announced as left out, with what left with it.
+    (item,) = left_out(portfolio)
+    assert item.key == "P2" and item.dependents == {"Issue log": 1, "Actions": 1, "Benefits": 1}
+    assert item.detail.endswith("with 1 logged issue, 1 action, 1 benefit")

@@ -1,11 +1,13 @@
 """What leaves with a project (or a person) that was left out, and why it left: nothing silently.
 
 A Projects row with an error is left out of every figure. The rows that depend on it — its
-allocations, progress, baseline, risks and milestones — are then left out too, one way
-everywhere: each gets a warning at its own row, "left out because PRJ-007 was left out
-('Projects'!H9)", and is listed as rejected. Never half in (allocations loading people while
+allocations, progress, baseline, risks and milestones, and its rows in the registers beside the
+plan (issue log, actions, decisions, change requests, contributions, benefits, lessons) — are
+then left out too, one way everywhere: each gets a warning at its own row, "left out because
+PRJ-007 was left out ('Projects'!H9)", and is listed as rejected. Never half in (allocations loading people while
 the project is gone) and never "not in the Projects register" (the row is there, with an error).
-Allocations of a left-out person go the same way.
+Allocations of a left-out person go the same way, and so does the progress of a benefit left out
+(for its own error, or with its project).
 
 `left_out(portfolio)` then says, per left-out project or person, its ID, the true reason (the
 first error at its row) and how many dependent rows left with it: what the CLI's closing
@@ -22,14 +24,29 @@ import numpy as np
 from pmo_xl.issues import Issue, Severity, Stage, quote_sheet
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.parse.cells import show_value
+from pmo_xl.schema.governance import (
+    ACTIONS,
+    BENEFIT_PROGRESS,
+    BENEFITS,
+    CHANGE_REQUESTS,
+    CONTRIBUTIONS,
+    DECISIONS,
+    ISSUE_LOG,
+    LESSONS,
+)
 from pmo_xl.schema.registers import ALLOCATIONS, BASELINE, MILESTONES, PROGRESS, PROJECTS, RESOURCES, RISKS
 
 CODE = "left-out-with-parent"
 # A register whose rows others name by its key -> the registers that name them (by the same field).
+# In order: a benefit that leaves with its project takes its progress along (Benefits after Projects).
 DEPENDENTS = (
-    (PROJECTS, (ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES)),
+    (PROJECTS, (ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES,
+                ISSUE_LOG, ACTIONS, DECISIONS, CHANGE_REQUESTS, CONTRIBUTIONS, BENEFITS, LESSONS)),
     (RESOURCES, (ALLOCATIONS,)),
+    (BENEFITS, (BENEFIT_PROGRESS,)),
 )
+# The parents whose leaving is announced (CLI summary, Dashboard, Data Quality): a project or a person.
+ANNOUNCED = (PROJECTS, RESOURCES)
 
 
 @dataclass(frozen=True)
@@ -57,7 +74,9 @@ class LeftOut:
 
 def _rows(register: str, count: int) -> str:
     words = {"Allocations": "allocation", "Progress": "progress row", "Baseline": "baseline row", "Risks": "risk",
-             "Milestones": "milestone"}
+             "Milestones": "milestone", "Issue log": "logged issue", "Actions": "action", "Decisions": "decision",
+             "Change requests": "change request", "Contributions": "contribution", "Benefits": "benefit",
+             "Lessons": "lesson"}
     word = words.get(register, f"{register} row")
     return word if count == 1 else word + "s"
 
@@ -91,8 +110,9 @@ def cascade_left_out(portfolio: Portfolio) -> tuple[Portfolio, list[Issue]]:
     found: list[Issue] = []
     registers = dict(portfolio.registers)
     rejected = {name: list(rows) for name, rows in portfolio.rejected.items()}
+    cascaded: dict[str, dict[int, str]] = {}  # register -> Excel row -> key, of the rows left out here
     for parent, children in DEPENDENTS:
-        gone = _gone(portfolio, parent.name, parent.key[0])
+        gone = _gone(portfolio, parent.name, parent.key[0], cascaded.get(parent.name, {}))
         if not gone:
             continue
         errors = _first_errors(portfolio, parent.sheet_name)
@@ -113,6 +133,8 @@ def cascade_left_out(portfolio: Portfolio) -> tuple[Portfolio, list[Issue]]:
                                    field=header, value=pid, stage=Stage.CHECK,
                                    message=f"Left out because {pid} was left out ({address}) — fix that row and this one counts again"))
             rejected[child.name] = sorted(set(rejected.get(child.name, [])) | set(frame.loc[mask, ROW].tolist()))
+            if child.key[0] in frame:  # the child may be a parent further down (a benefit's progress)
+                cascaded.setdefault(child.name, {}).update(zip(frame.loc[mask, ROW].tolist(), frame.loc[mask, child.key[0]].tolist(), strict=True))
             registers[child.name] = frame.loc[~mask].reset_index(drop=True)
     if not found:
         return portfolio, found
@@ -124,11 +146,13 @@ def _kept(portfolio: Portfolio, register: str, key: str) -> set[str]:
     return set(frame[key].dropna()) if frame is not None and key in frame else set()
 
 
-def _gone(portfolio: Portfolio, register: str, key: str) -> dict[str, int]:
-    """ID -> Excel row of every ID whose rows were all left out (a duplicate of a kept ID is not gone)."""
-    kept = _kept(portfolio, register, key)
+def _gone(portfolio: Portfolio, register: str, key: str, cascaded: dict[int, str]) -> dict[str, int]:
+    """ID -> Excel row of every ID whose rows were all left out, for an error or with their own
+    parent (`cascaded`); a duplicate of a kept ID is not gone."""
+    left = {**portfolio.rejected_ids.get(register, {}), **cascaded}
+    kept = _kept(portfolio, register, key) - set(cascaded.values())
     gone: dict[str, int] = {}
-    for row, key in sorted(portfolio.rejected_ids.get(register, {}).items()):
+    for row, key in sorted(left.items()):
         if key not in kept:
             gone.setdefault(key, row)
     return gone
@@ -138,7 +162,7 @@ def left_out(portfolio: Portfolio) -> list[LeftOut]:
     """Every project and person left out of the figures, in row order, with what left with them."""
     out: list[LeftOut] = []
     cascaded = [i for i in portfolio.issues if i.code == CODE]
-    for parent, _ in DEPENDENTS:
+    for parent in ANNOUNCED:
         rejected = portfolio.rejected.get(parent.name, [])
         if not rejected:
             continue

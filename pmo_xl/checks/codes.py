@@ -135,7 +135,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("unknown-reference", E, "A project or resource ID that is not in its register; in the registers beside the plan also an objective, benefit, risk, issue or decision ID (a warning for an optional link such as Linked risk, Source ID or a benefit's Objective ID: the row is kept).",
               "Project PRJ-999 is not in the Projects register — check the ID or add the project"),
     IssueCode("left-out-with-parent", W, "A row of a project (or person) that was left out of the figures because of an error at its own row: "
-              "its allocations, progress, baseline, risks and milestones are left out with it, never half in.",
+              "its allocations, progress, baseline, risks and milestones, and its rows in the registers beside the plan (issue log, actions, "
+              "decisions, change requests, contributions, benefits and their progress, lessons) are left out with it, never half in.",
               "Left out because PRJ-007 was left out ('Projects'!H9) — fix that row and this one counts again"),
     IssueCode("unknown-role", E, "A role that no resource has (a warning when a resource is named, since the role is then informative).",
               "Role 'Develper' is not the role of any resource; did you mean 'Developer'? — correct it or add a resource with that role"),

@@ -24,7 +24,7 @@ BY_PRIORITY = (Col("priority", "Priority", "text", 12), Col("open", "Open issues
 DECISIONS = (Col("decide_by", "Decide by", "date", 12), Col("days_left", "Days left", "days", 11), Col("decision_id", "Decision ID", "text", 11),
              Col("project_id", "Project ID", "text", 11), Col("name", "Project", "text", 24), Col("decision", "Decision needed", "wrap", 40),
              Col("forum", "Forum", "text", 17), Col("requested_by", "Requested by", "text", 15), Col("options", "Options", "wrap", 26))
-TAKEN = (Col("decided_on", "Decided on", "date", 12), Col("forum", "Forum", "text", 11), Col("decision_id", "Decision ID", "text", 11),
+TAKEN = (Col("decided_on", "Decided on", "date", 12), Col("forum", "Forum", "text", 17), Col("decision_id", "Decision ID", "text", 11),
          Col("project_id", "Project ID", "text", 11), Col("name", "Project", "text", 24), Col("decision", "Decision", "wrap", 40),
          Col("outcome", "Outcome", "wrap", 17), Col("requested_by", "Requested by", "text", 15), Col("options", "Options", "wrap", 26))
 ACTIONS = (Col("due", "Due", "date", 12), Col("days_late", "Days late", "days", 11), Col("action_id", "Action ID", "text", 11),
@@ -34,9 +34,9 @@ CHANGES = (Col("status", "Status", "text", 12), Col("cost_impact", "Cost impact"
            Col("change_id", "Change ID", "text", 11), Col("project_id", "Project ID", "text", 11), Col("name", "Project", "text", 24),
            Col("title", "Change requested", "wrap", 40), Col("raised", "Raised", "date", 17), Col("decided_on", "Decided on", "date", 15),
            Col("decided_by", "Decided by", "text", 26))
-PLAN_CHANGES = (Col("project_id", "Project ID", "text", 12), Col("name", "Project", "text", 11), Col("bac", "BAC", "money", 11),
+PLAN_CHANGES = (Col("project_id", "Project ID", "text", 12), Col("name", "Project", "text", 24), Col("bac", "BAC", "money", 11),
                 Col("cost_change", "Approved change", "money", 11), Col("bac_after", "BAC after", "money", 11), Col("finish", "Planned finish", "date", 11),
-                Col("days_change", "Days", "days", 11), Col("finish_after", "Finish after", "date", 40), Col("changes", "Change requests", "text", 17))
+                Col("days_change", "Days", "days", 11), Col("finish_after", "Finish after", "date", 12), Col("changes", "Change requests", "wrap", 26))
 OPEN_ISSUES = (Col("priority", "Priority", "text", 12), Col("age_days", "Age (days)", "days", 11), Col("limit_days", "Limit", "days", 11),
                Col("issue_id", "Issue ID", "text", 11), Col("project_id", "Project ID", "text", 11), Col("name", "Project", "text", 24),
                Col("title", "Issue", "wrap", 40), Col("owner", "Owner", "text", 17), Col("status", "Status", "text", 15),
@@ -57,6 +57,10 @@ LIBRARY = (Col("category", "Category", "text", 13), Col("lesson_id", "Lesson ID"
            Col("name", "Project", "text", 22), Col("phase", "Phase", "text", 10), Col("what_happened", "What happened", "wrap", 34),
            Col("effect", "Effect", "wrap", 26), Col("recommendation", "Recommendation", "wrap", 34), Col("applies_to", "Applies to", "text", 12),
            Col("applies_to_name", "Programme or category", "text", 14), Col("tags", "Tags", "text", 14))
+
+
+# Stacked tables share the sheet's columns (`shared_widths`): each column takes its widest use, so a
+# width here is what the field's text needs, never a guess at what the tables above it set.
 
 
 class _Stack:

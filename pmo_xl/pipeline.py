@@ -143,6 +143,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     from pmo_xl.compute.risk import compute_risk
     from pmo_xl.compute.trends import compute_trends
     from pmo_xl.scenarios import compute_scenarios
+    from pmo_xl.scenarios.outcome import Reuse
 
     options = default_options(options)
     period = reporting_period(portfolio, options)
@@ -157,7 +158,10 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False)
                  if period is not None else None)
     loading = run.run(Computation.LOADING, "Resources", compute_loading, now)
-    priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now)
+    has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
+    wants_roles = Computation.PRIORITIES in options.compute or (has_scenarios and Computation.SCENARIOS in options.compute)
+    demand, capacity = _role_frames(now) if wants_roles else (None, None)
+    priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
     risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)
     risks_before = (run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=previous_date, keep_issues=False)
                     if previous_date else None)
@@ -166,8 +170,9 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
                                  keep_issues=False) if previous_date else None)
     trends = (run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before,
                       milestones) if ev is not None else None)
-    has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
-    scenarios = (run.run(Computation.SCENARIOS, "Scenarios", compute_scenarios, now, options)
+    # The scenarios' baseline is this run's portfolio: its loading, role frames and solve are reused.
+    scenarios = (run.run(Computation.SCENARIOS, "Scenarios", compute_scenarios, now, options, reuse=Reuse.of_run(
+        now, loading, (demand, capacity) if demand is not None else None, priorities.solved if priorities is not None else None))
                  if has_scenarios else None)
     governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
     results = Results(
@@ -177,6 +182,18 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
         issues=tuple(run.issues), unavailable=dict(run.unavailable), scenarios=scenarios, governance=governance,
     )
     return results, list(run.issues)
+
+
+def _role_frames(portfolio: Portfolio) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Role demand and capacity per month, worked out once for the selection and the scenarios'
+    baseline (both need the same). (None, None) when they cannot be: `compute_priorities` then
+    tries again and says why in its issues, as it does on its own."""
+    from pmo_xl.compute.priority.selection import role_demand_and_capacity
+
+    try:
+        return role_demand_and_capacity(portfolio)
+    except Exception:  # noqa: BLE001 — reported by compute_priorities (capacity-not-checked)
+        return None, None
 
 
 # --- build, write ------------------------------------------------------------------------------

@@ -38,8 +38,10 @@ class UnknownScenario(ValueError):
 
 
 def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
-                      only: list[str] | None = None) -> tuple[ScenarioRun, list[Issue]]:
-    """The baseline and every scenario (or the ones named in `only`) of a checked portfolio."""
+                      only: list[str] | None = None, reuse: Reuse | None = None) -> tuple[ScenarioRun, list[Issue]]:
+    """The baseline and every scenario (or the ones named in `only`) of a checked portfolio.
+
+    `reuse`: what a run has already computed on this same portfolio (`Reuse.of_run`)."""
     options = default_options(options)
     scenarios = read_actions(portfolio)
     if only:
@@ -49,7 +51,7 @@ def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
             raise UnknownScenario(f"no scenario {', '.join(repr(n) for n in missing)} in the workbook (scenarios: {known})")
         scenarios = {n: scenarios[n] for n in only}
     first_month = first_open_month(portfolio)
-    reuse = Reuse(portfolio)
+    reuse = reuse if reuse is not None and reuse.portfolio is portfolio else Reuse(portfolio)
     baseline = measure(BASELINE, baseline_plan(portfolio), first_month, reuse)
     issues: list[Issue] = []
     outcomes = []

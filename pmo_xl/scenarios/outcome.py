@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.loading import LoadingResult, compute_loading, monthly_role_capacity, monthly_role_demand
+from pmo_xl.compute.loading import LoadingResult, compute_loading
 from pmo_xl.compute.priority import resolve_weights, weighted_scores
-from pmo_xl.compute.priority.selection import role_frames
-from pmo_xl.compute.selection import binding_limits, build_selection_problem, select_portfolio
-from pmo_xl.compute.selection.core import TOLERANCE
+from pmo_xl.compute.priority.selection import role_demand_and_capacity, role_frames
+from pmo_xl.compute.selection import SelectionResult, binding_limits, build_selection_problem
+from pmo_xl.compute.selection.core import TOLERANCE, build_model, select_from_model
 from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES, objective_values, yearly_spend
+from pmo_xl.compute.time.calendar import normalise_grain
 from pmo_xl.issues import Issue
 from pmo_xl.model import SCORE_PREFIX, Portfolio
 from pmo_xl.scenarios.actions import Plan
@@ -89,6 +90,17 @@ class Reuse:
     loading: tuple[LoadingResult, list[Issue]] | None = None
     role_frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
     scores: pd.Series | None = None  # project -> priority score: no action changes a score
+    selection: SelectionResult | None = None  # the baseline's solve: reused by a plan whose model is the same
+
+    @classmethod
+    def of_run(cls, portfolio: Portfolio, loading: LoadingResult | None, role_frames: tuple[pd.DataFrame, pd.DataFrame] | None,
+               selection: SelectionResult | None) -> Reuse:
+        """What the report's own run has already computed on `portfolio`: its loading (when it is
+        monthly: the scenarios measure by month, and never show the over-allocations' causes), the
+        role demand and capacity, the selection's solve (used only when the baseline's model is the
+        same, see `select`)."""
+        monthly = loading is not None and normalise_grain(loading.grain) == "month"
+        return cls(portfolio, (loading, []) if monthly else None, role_frames, selection=selection)
 
     def same_work(self, portfolio: Portfolio) -> bool:
         """Allocations, resources and the settings that spread them are the baseline's own objects."""
@@ -111,12 +123,15 @@ def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, acti
     if same and reuse.role_frames is not None:
         demand, capacity = reuse.role_frames
     else:
-        demand, capacity = monthly_role_demand(portfolio), monthly_role_capacity(portfolio)
-    if reuse.loading is None and portfolio is reuse.portfolio:
-        reuse.loading, reuse.role_frames = (loading, []), (demand, capacity)
+        demand, capacity = role_demand_and_capacity(portfolio)
+    if portfolio is reuse.portfolio:
+        reuse.loading = reuse.loading or (loading, [])
+        reuse.role_frames = reuse.role_frames or (demand, capacity)
     if reuse.scores is None:
         reuse.scores = project_scores(portfolio)
-    values, result, binding = select(portfolio, reuse.scores, demand, capacity)
+    values, result, binding = select(portfolio, reuse.scores, demand, capacity, reuse.selection)
+    if portfolio is reuse.portfolio and reuse.selection is None:
+        reuse.selection = result
     selected = frozenset(result.selected_ids)
     candidates = frozenset(portfolio.projects.loc[portfolio.projects["status"].isin(CANDIDATE_STATUSES), "project_id"].astype(str))
     binding_labels = tuple(binding.loc[binding["binding"].astype(bool), "label"].astype(str)) if len(binding) else ()
@@ -148,9 +163,13 @@ def project_scores(portfolio: Portfolio) -> pd.Series:
     return pd.Series(scores, index=projects["project_id"].astype(str).to_numpy())
 
 
-def select(portfolio: Portfolio, scores: pd.Series, demand: pd.DataFrame, capacity: pd.DataFrame):  # type: ignore[no-untyped-def]
+def select(portfolio: Portfolio, scores: pd.Series, demand: pd.DataFrame, capacity: pd.DataFrame,  # type: ignore[no-untyped-def]
+           known: SelectionResult | None = None):
     """The selection MILP of the portfolio (budgets, role capacity, forcing, dependencies, groups),
-    as the report builds it: each project's value, the result and the limits used up."""
+    as the report builds it: each project's value, the result and the limits used up.
+
+    `known`, a solve already made (the baseline's): taken as it is when the portfolio compiles
+    to the very same model — the solver is deterministic, so solving again would find it again."""
     projects = portfolio.projects.drop_duplicates("project_id")
     ids = projects["project_id"].astype(str).to_numpy()
     bac = pd.Series(projects["bac"].to_numpy(dtype=float), index=ids)
@@ -159,7 +178,8 @@ def select(portfolio: Portfolio, scores: pd.Series, demand: pd.DataFrame, capaci
     order = ranking.sort_values(["score", "id"], ascending=[False, True], na_position="last", kind="stable")["id"].tolist()
     demand, capacity, _ = role_frames(portfolio, demand, capacity)
     problem, _, _, _ = build_selection_problem(portfolio, value, order, demand, capacity)
-    result = select_portfolio(problem)
+    model, notes = build_model(problem)
+    result = known if known is not None and known.model.same_as(model) else select_from_model(model, notes)
     return {p: float(v) for p, v in value.items()}, result, binding_limits(result, _blocked_by(result))
 
 

@@ -197,7 +197,9 @@ def _project_table(projects: np.ndarray, starts: np.ndarray, hours: np.ndarray) 
     return pd.DataFrame({"project_id": projects[i], "period": starts[p], "demand_hours": hours[i, p]})
 
 
-def monthly_role_demand(portfolio: Portfolio, states: Sequence[str] = ALLOCATION_STATES) -> pd.DataFrame:
+def monthly_role_demand(
+    portfolio: Portfolio, states: Sequence[str] = ALLOCATION_STATES, prepared: Demand | None = None
+) -> pd.DataFrame:
     """Hours each project needs of each role per month: project_id, role, period, hours.
 
     For portfolio selection, so every allocation state counts by default (a candidate project's
@@ -236,18 +238,21 @@ def monthly_role_demand(portfolio: Portfolio, states: Sequence[str] = ALLOCATION
 
 
 def monthly_role_capacity(
-    portfolio: Portfolio, first: dt.date | None = None, last: dt.date | None = None
+    portfolio: Portfolio, first: dt.date | None = None, last: dt.date | None = None, prepared: Demand | None = None
 ) -> pd.DataFrame:
     """Project hours each role can give per month: role, period, hours.
 
     The sum over the people of the role of their capacity (calendar, holidays, availability,
     part time, non-project share). Months from `first` to `last`; by default the months of
-    `monthly_role_demand` (every allocation state), so the two line up.
+    `monthly_role_demand` (every allocation state), so the two line up. `prepared`: every
+    allocation state already prepared (`prepare_demand(portfolio, ALLOCATION_STATES)`, the
+    preparation `monthly_role_demand` uses), when no `first` and `last` ask for a wider span.
     """
     span = None
     if first is not None and last is not None:
         span = (np.datetime64(first, "D"), np.datetime64(last, "D"))
-    demand = prepare_demand(portfolio, ALLOCATION_STATES, span=span)
+    share = prepared is not None and first is None and last is None
+    demand = prepared if share else prepare_demand(portfolio, ALLOCATION_STATES, span=span)
     lo = np.datetime64(first, "D") if first is not None else demand.first_day
     hi = np.datetime64(last, "D") if last is not None else demand.last_day
     columns = {"role": [], "period": np.array([], dtype="datetime64[ns]"), "hours": []}

@@ -19,7 +19,7 @@ left out, out-of-scale scores clipped) so it is safe to call without validation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,7 @@ from pmo_xl.compute.priority.scoring import (
     weighted_scores,
 )
 from pmo_xl.compute.priority.selection import run_selection
-from pmo_xl.compute.selection.core import efficient_frontier, select_portfolio
+from pmo_xl.compute.selection.core import SelectionResult, efficient_frontier, select_portfolio
 from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES
 from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, SCORE_PREFIX, Portfolio
@@ -72,6 +72,7 @@ class PriorityResult:
     optimal: bool = True  # proven the best portfolio (False only when the solver stopped at its work limit)
     gap: float = 0.0  # at most this share below the best possible portfolio
     capacity_checked: bool = False  # role capacity per month limited the selection
+    solved: SelectionResult | None = field(default=None, repr=False, compare=False)  # the solve, for the scenarios to reuse
 
 
 def resolve_weights(portfolio: Portfolio) -> tuple[pd.DataFrame, AhpResult | None, list[Issue]]:
@@ -159,7 +160,7 @@ def compute_priorities(
         weights=weights, ahp=ahp, scores=scores, selection=selection.table, frontier=selection.frontier,
         binding=selection.binding, objective=portfolio.settings.selection_objective, total_budget=selection.total_budget,
         budget_source=selection.budget_source, value=selection.value, cost=selection.cost, optimal=selection.optimal,
-        gap=selection.gap, capacity_checked=selection.capacity_checked,
+        gap=selection.gap, capacity_checked=selection.capacity_checked, solved=selection.solved,
     )
     return result, issues
 

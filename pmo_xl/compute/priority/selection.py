@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.selection.core import efficient_frontier, select_portfolio
+from pmo_xl.compute.selection.core import SelectionResult, efficient_frontier, select_portfolio
 from pmo_xl.compute.selection.explain import EXACT_LIMIT, binding_limits, explain_selection
 from pmo_xl.compute.selection.inputs import STAGE, build_selection_problem, note_issues, objective_values
 from pmo_xl.issues import Issue, Severity
@@ -40,6 +41,7 @@ class SelectionOutcome:
     gap: float
     capacity_checked: bool
     issues: list[Issue] = field(default_factory=list)
+    solved: SelectionResult | None = None  # the solve itself (its model), for the scenarios' baseline to reuse
 
 
 def role_frames(
@@ -49,10 +51,13 @@ def role_frames(
     issues: list[Issue] = []
     if demand is None or capacity is None:
         try:
-            from pmo_xl.compute.loading.core import monthly_role_capacity, monthly_role_demand
+            if demand is None and capacity is None:
+                demand, capacity = role_demand_and_capacity(portfolio)
+            else:
+                from pmo_xl.compute.loading.core import monthly_role_capacity, monthly_role_demand
 
-            demand = monthly_role_demand(portfolio) if demand is None else demand
-            capacity = monthly_role_capacity(portfolio) if capacity is None else capacity
+                demand = monthly_role_demand(portfolio) if demand is None else demand
+                capacity = monthly_role_capacity(portfolio) if capacity is None else capacity
         except Exception as error:  # noqa: BLE001 — selection must go on; the issue carries the cause
             issues.append(Issue(code="capacity-not-checked", severity=Severity.WARNING, sheet="Allocations", row=None, column=None, field=None, value=None,
                                 message=f"Role capacity could not be worked out ({type(error).__name__}: {error}); "
@@ -67,9 +72,22 @@ def role_frames(
         return None, None, issues
     display = {normalise_header(r): r for r in capacity["role"].dropna().unique()}
     for frame in (demand, capacity):
-        names = {r: display.get(normalise_header(r), r) for r in frame["role"].unique()}  # per distinct role, not per row
-        frame["role"] = [names[r] for r in frame["role"]]
+        # Per distinct role, then taken back to the rows by code: no Python step per row.
+        codes, roles = pd.factorize(frame["role"].to_numpy(dtype=object), use_na_sentinel=False)
+        names = np.array([display.get(normalise_header(r), r) for r in roles], dtype=object)
+        frame["role"] = names[codes]
     return demand, capacity, issues
+
+
+def role_demand_and_capacity(portfolio: Portfolio) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The loading engine's monthly role demand (every allocation state) and the roles' capacity
+    over the same months, from one preparation of the allocations (the costly part of each)."""
+    from pmo_xl.compute.loading.core import monthly_role_capacity, monthly_role_demand
+    from pmo_xl.compute.loading.demand import prepare_demand
+    from pmo_xl.schema.registers import ALLOCATION_STATES
+
+    prepared = prepare_demand(portfolio, ALLOCATION_STATES)
+    return monthly_role_demand(portfolio, prepared=prepared), monthly_role_capacity(portfolio, prepared=prepared)
 
 
 def _long(frame: pd.DataFrame) -> pd.DataFrame:
@@ -115,6 +133,7 @@ def run_selection(
         gap=result.gap,
         capacity_checked=demand is not None and capacity is not None,
         issues=issues,
+        solved=result,
     )
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "drop_idle",
     "efficient_frontier",
     "resolve_fixed",
+    "select_from_model",
     "select_portfolio",
     "solve",
     "top_up",
@@ -78,6 +79,12 @@ class SelectionResult:
 def select_portfolio(problem: SelectionProblem, node_limit: int = NODE_LIMIT) -> SelectionResult:
     """The portfolio of greatest total value within every limit, honouring fixings and structure."""
     model, notes = build_model(problem)
+    return select_from_model(model, notes, node_limit)
+
+
+def select_from_model(model: Model, notes: Sequence[SelectionNote] = (), node_limit: int = NODE_LIMIT) -> SelectionResult:
+    """`select_portfolio` of a compiled model (`build_model`; `notes` are the compiler's)."""
+    notes = list(notes)
     found = solve(model, node_limit=node_limit)
     chosen = found.x
     if chosen is None:  # cannot happen once limits are raised to the fixed load; kept for safety

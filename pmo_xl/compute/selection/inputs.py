@@ -82,7 +82,7 @@ def yearly_spend(projects: pd.DataFrame, years: Sequence[int], baseline: pd.Data
         plan = plan[plan["project_id"].isin(set(ids))]
         totals = plan.groupby("project_id")["planned_value"].sum()
         by_year = plan.groupby(["project_id", "year"])["planned_value"].sum().unstack(fill_value=0.0)
-        phased = [p for p in totals.index if totals[p] > 0]
+        phased = totals.index[totals.to_numpy() > 0].tolist()
         if phased:
             shares = by_year.loc[phased].reindex(columns=list(years), fill_value=0.0).div(totals[phased], axis=0)
             lookup = pd.Series(bac, index=ids).groupby(level=0).first()
@@ -156,7 +156,7 @@ def build_selection_problem(
         baseline = portfolio.registers.get("Baseline")
         yearly_cost = yearly_spend(projects, list(yearly_budget.index), baseline)
     if demand is not None and capacity is not None:
-        for role in sorted(set(demand["role"].dropna()) - set(capacity["role"].dropna())):
+        for role in sorted(set(demand["role"].dropna().unique()) - set(capacity["role"].dropna().unique())):
             issues.append(Issue(code="role-without-capacity", severity=Severity.WARNING, sheet="Allocations", row=None, column=None, field="Role", value=role,
                                 message=f"Role {role!r} is needed by allocations but no resource has it: its capacity is not checked in selection",
                                 stage=STAGE))

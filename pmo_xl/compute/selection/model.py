@@ -74,11 +74,33 @@ class Model:
     total_row: int = 0  # row of `limits` holding the total budget (limit inf when none is set)
     _dense: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
+    def same_as(self, other: Model) -> bool:
+        """Every array, limit and rule equal, down to the sparse storage: HiGHS gets the same
+        input, so a solve of one is a solve of the other (a result can be reused)."""
+        arrays = ("value", "cost", "lb", "ub", "structure_ub")
+        return (self.ids == other.ids and self.total_row == other.total_row
+                and all(_same_array(getattr(self, a), getattr(other, a)) for a in arrays)
+                and self.limits.equals(other.limits)
+                and _same_matrix(self.usage, other.usage) and _same_matrix(self.structure, other.structure)
+                and self.dependencies == other.dependencies and self.group_of == other.group_of
+                and self.fixed_in == other.fixed_in and self.fixed_out == other.fixed_out)
+
     def dense_usage(self) -> np.ndarray:
         """`usage` as a dense array (made once): column sums in greedy loops without sparse indexing."""
         if self._dense is None:
             self._dense = self.usage if isinstance(self.usage, np.ndarray) else self.usage.toarray()
         return self._dense
+
+
+def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal bit for bit (shape, type and every value)."""
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def _same_matrix(a: sparse.csr_array | np.ndarray, b: sparse.csr_array | np.ndarray) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and _same_array(a, b)
+    return a.shape == b.shape and all(_same_array(getattr(a, part), getattr(b, part)) for part in ("indptr", "indices", "data"))
 
 
 def resolve_fixed(problem: SelectionProblem) -> tuple[dict[str, str], dict[str, str], list[SelectionNote]]:

@@ -139,3 +139,48 @@ def test_overlapping_tables_are_still_refused(tmp_path):
     with pytest.raises(OverlappingRange):
         sheet.add_table(690, 0, 700, 1, {"name": "tblMerge", "columns": columns})
     workbook.close()
+
+
+
+def test_column_writers_and_cells_written_one_by_one_are_byte_identical(tmp_path):
+    """write_strings / write_numbers / write_datetimes / write_blanks and the rich-string cache
+    give XlsxWriter's bytes for the same cells written one by one; so does the row writer of a
+    sheet without blocks (row and column formats, rows with attributes only, cells over cells)."""
+    texts, numbers = ["a", "b & <c>", "a", "ünïcödé", "x" * 20_000], [1.5, 2, -0.0, 1e-300, 2**60]
+    moments = [dt.datetime(2026, 3, 31), dt.datetime(2026, 3, 31), dt.datetime(2026, 4, 1, 12, 30)]
+    rows = [2, 3, 4, 6, 9]
+
+    def build(workbook, styles):
+        sheet = workbook.add_worksheet("Columns")
+        red = workbook.add_format({"font_color": "#C00000"})
+        sheet.set_column(5, 5, 12, styles.bold)  # a column format: cells without their own take it
+        sheet.set_row(4, None, red)  # a row format wins over the column's
+        sheet.set_row(40, 30)  # a row with attributes only
+        sheet.write_string(2, 1, "written first, then replaced")
+        for col, cell_format in ((1, None), (5, None), (6, red)):
+            if isinstance(sheet, BlockSheet):
+                sheet.write_strings(rows, col, texts, cell_format)
+                sheet.write_numbers([r + 20 for r in rows], col, numbers, cell_format)
+                sheet.write_datetimes([30, 31, 32], col, moments, cell_format)
+                sheet.write_blanks([33, 34], col, red)
+                sheet.write_blanks([35], col, None)  # no format: no cell
+            else:  # the same, one by one
+                for row, text in zip(rows, texts, strict=True):
+                    sheet.write_string(row, col, text, cell_format)
+                for row, number in zip([r + 20 for r in rows], numbers, strict=True):
+                    sheet.write_number(row, col, number, cell_format)
+                for row, moment in zip([30, 31, 32], moments, strict=True):
+                    sheet.write_datetime(row, col, moment, cell_format)
+                for row in (33, 34, 35):
+                    sheet.write_blank(row, col, None, red if row < 35 else None)
+        for row in range(50, 53):  # the same rich string three times (made once), then others
+            sheet.write_rich_string(row, 0, styles.bold, "■", red, "□", styles.bold)
+        sheet.write_rich_string(53, 0, red, "■", styles.bold, "■")
+        sheet.write_rich_string(54, 3, "plain ", red, "red")
+        sheet.write_formula(55, 0, "=1+1", None, 2)
+        sheet.write_boolean(55, 1, True)
+
+    block, cells = _both(tmp_path, build)
+    _assert_same_bytes(block, cells)
+    values = openpyxl.load_workbook(block)["Columns"]
+    assert values["B3"].value == "a" and values["G24"].value == 2 and values["A52"].value == "■□"

@@ -27,7 +27,14 @@ import numpy as np
 from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_range
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import (
+    CellBlankTuple,
+    CellDatetimeTuple,
+    CellNumberTuple,
+    CellRichStringTuple,
+    CellStringTuple,
+    Worksheet,
+)
 
 Row = Sequence[object]
 
@@ -52,6 +59,16 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: object, cell_format:
 
 # (first column, last column, the cells' XML or None, a cell written on its own or None)
 _Piece = tuple[int, int, "str | None", object]
+
+
+_COLUMN_NAMES: dict[int, str] = {}
+
+
+def _column_name(col: int) -> str:
+    name = _COLUMN_NAMES.get(col)
+    if name is None:
+        name = _COLUMN_NAMES[col] = xl_col_to_name(col)
+    return name
 
 
 def _first_column(piece: _Piece) -> int:
@@ -91,6 +108,7 @@ class BlockSheet(Worksheet):
         super().__init__()
         self._blocks: list[_Block] = []
         self._table_areas: list[tuple[int, int, int, int]] = []
+        self._rich_strings: dict[tuple[object, ...], tuple[str, str]] = {}
 
     def add_table(self, first_row, first_col, last_row, last_col, options=None):  # type: ignore[no-untyped-def]
         """XlsxWriter's add_table, with the overlap check done by rectangles: XlsxWriter notes every
@@ -182,6 +200,88 @@ class BlockSheet(Worksheet):
             _cover(earlier, first_row, first_col, columns)
         self._blocks.append(_Block(first_row, first_col, list(formats), columns))
 
+    # ---- a column's cells at once: what write_string / write_number / ... do one by one ----
+
+    def _column_fits(self, rows: Sequence[int], col: int) -> bool:
+        """True when every row of the column is in the sheet: the dimension is then widened to them
+        once. False (or constant memory) sends the caller to XlsxWriter's writing, cell by cell."""
+        if not rows or self.constant_memory:
+            return False
+        low, high = min(rows), max(rows)
+        if low < 0 or col < 0 or high >= self.xls_rowmax or col >= self.xls_colmax:
+            return False
+        self._check_dimensions(low, col)
+        self._check_dimensions(high, col)
+        return True
+
+    def write_strings(self, rows: Sequence[int], col: int, texts: Sequence[str], cell_format: Format | None = None) -> None:
+        """`write_string(row, col, text, cell_format)` for each row and text, in that order."""
+        if not self._column_fits(rows, col):
+            for row, text in zip(rows, texts, strict=True):
+                self.write_string(row, col, text, cell_format)
+            return
+        shared, table, longest = self.str_table._get_shared_string_index, self.table, self.xls_strmax // 2
+        for row, text in zip(rows, texts, strict=True):
+            if len(text) > longest:  # may need XlsxWriter's cut to Excel's limit
+                self._write_string(row, col, text, cell_format)
+            else:
+                table[row][col] = CellStringTuple(shared(text), cell_format)
+
+    def write_numbers(self, rows: Sequence[int], col: int, numbers: Sequence[float], cell_format: Format | None = None) -> None:
+        """`write_number(row, col, number, cell_format)` for each row and number (Python ints or floats)."""
+        if not self._column_fits(rows, col) or not all(map(math.isfinite, numbers)):
+            for row, number in zip(rows, numbers, strict=True):
+                self.write_number(row, col, number, cell_format)
+            return
+        table = self.table
+        for row, number in zip(rows, numbers, strict=True):
+            table[row][col] = CellNumberTuple(number, cell_format)
+
+    def write_datetimes(self, rows: Sequence[int], col: int, moments: Sequence[dt.datetime],
+                        cell_format: Format | None = None) -> None:
+        """`write_datetime(row, col, moment, cell_format)` for each row and datetime."""
+        if not self._column_fits(rows, col):
+            for row, moment in zip(rows, moments, strict=True):
+                self.write_datetime(row, col, moment, cell_format)
+            return
+        if cell_format is None:
+            cell_format = self.default_date_format
+        table, serials = self.table, {}
+        for row, moment in zip(rows, moments, strict=True):
+            serial = serials.get(moment)
+            if serial is None:
+                serial = serials[moment] = self._convert_date_time(moment)
+            table[row][col] = CellDatetimeTuple(serial, cell_format)
+
+    def write_blanks(self, rows: Sequence[int], col: int, cell_format: Format | None) -> None:
+        """`write_blank(row, col, None, cell_format)` for each row."""
+        if cell_format is None:
+            return
+        if not self._column_fits(rows, col):
+            for row in rows:
+                self.write_blank(row, col, None, cell_format)
+            return
+        table, blank = self.table, CellBlankTuple(cell_format)
+        for row in rows:
+            table[row][col] = blank
+
+    def write_rich_string(self, row, col, *args):  # type: ignore[no-untyped-def, override]
+        """XlsxWriter's write_rich_string, its XML made once per distinct fragments and formats
+        (a report writes the same few RAG strips a thousand times; each costs a small XML writer)."""
+        key = args
+        known = self._rich_strings.get(key) if isinstance(row, int) and not self.constant_memory else None
+        if known is None:
+            result = super().write_rich_string(row, col, *args)
+            if result == 0 and isinstance(row, int) and not self.constant_memory:
+                self._rich_strings[key] = (self.rstring.fh.getvalue(), self.table[row][col].raw_string)
+            return result
+        if self._check_dimensions(row, col):
+            return -1
+        string, raw = known
+        cell_format = args[-1] if isinstance(args[-1], Format) else None
+        self.table[row][col] = CellRichStringTuple(self.str_table._get_shared_string_index(string), cell_format, raw)
+        return 0
+
     def autofit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self._blocks:
             raise NotImplementedError("autofit does not see the cells of write_block; set widths instead")
@@ -197,7 +297,7 @@ class BlockSheet(Worksheet):
     def _write_rows(self) -> None:
         """XlsxWriter's _write_rows and _calculate_spans, with the blocks' rows joined in."""
         if not self._blocks:
-            super()._write_rows()
+            self._write_rows_of_cells()
             return
         self._number_formats_in_writing_order()
         pieces_of = self._block_pieces()
@@ -235,6 +335,57 @@ class BlockSheet(Worksheet):
                 elif cell is not None:
                     self._write_cell(row_num, first, cell)
             write("</row>")
+
+    def _write_rows_of_cells(self) -> None:
+        """XlsxWriter's _write_rows for cells written one by one, with the same bytes: the spans from
+        each row's first and last cell, each cell's XML made at once (`_write_cell`)."""
+        table, dims = self.table, (self.dim_colmin, self.dim_colmax)
+        filled = [cells for cells in table.values() if cells]
+        if (self.comments or self.constant_memory
+                or any(min(cells) < dims[0] or max(cells) > dims[1] for cells in filled)):
+            super()._write_rows()
+            return
+        spans = self._spans({row: [(min(cells), max(cells), None, None)] for row, cells in table.items() if cells})
+        row_info, write, write_cell = self.row_info, self.fh.write, self._write_cell
+        plain = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(row_num)
+            info = row_info.get(row_num)
+            if not cells:
+                if info is not None:  # row attributes only
+                    self._write_row(row_num, spans.get(row_num // 16), info, empty_row=True)
+                continue
+            if info is None and plain:
+                write(f'<row r="{row_num + 1}" spans="{spans[row_num // 16]}">')
+            else:
+                self._write_row(row_num, spans.get(row_num // 16), info)
+            for col_num in sorted(cells):
+                write_cell(row_num, col_num, cells[col_num])
+            write("</row>")
+
+    def _write_cell(self, row: int, col: int, cell) -> None:  # type: ignore[no-untyped-def]
+        """XlsxWriter's _write_cell made in one f-string for numbers, dates, text and blanks (the
+        same XML: a cell reference and a style index never need escaping); other cells as before."""
+        kind = cell.__class__
+        if kind is CellNumberTuple or kind is CellDatetimeTuple:
+            tail = f"><v>{cell.number:.16G}</v></c>"
+        elif (kind is CellStringTuple or kind is CellRichStringTuple) and not self.constant_memory:  # a shared string
+            tail = f' t="s"><v>{cell.string}</v></c>'
+        elif kind is CellBlankTuple:
+            tail = "/>"
+        else:
+            super()._write_cell(row, col, cell)
+            return
+        cell_format = cell.format
+        if cell_format:
+            style = f' s="{cell_format._get_xf_index()}"'
+        else:
+            info = self.row_info.get(row)
+            if info is not None and info.row_format:
+                style = f' s="{info.row_format._get_xf_index()}"'
+            else:
+                style = self._column_style(col)
+        self.fh.write(f'<c r="{_column_name(col)}{row + 1}"{style}{tail}')
 
     def _number_formats_in_writing_order(self) -> None:
         """XlsxWriter numbers a format (its style index) the first time it writes it: row by row,

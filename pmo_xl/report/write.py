@@ -15,6 +15,7 @@ import xlsxwriter
 
 from pmo_xl import __version__
 from pmo_xl.io.atomic import atomic_path
+from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.write_template import FIXED_CREATED
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets import SHEETS, Styles
@@ -22,17 +23,26 @@ from pmo_xl.report.sheets.scenarios import SheetContext, write_scenario_sheet
 from pmo_xl.scenarios.compare import ComparisonView
 
 
+def report_workbook(path: str | os.PathLike[str]) -> xlsxwriter.Workbook:
+    """A workbook for report sheets: text is text, parts assembled in memory, and every sheet a
+    BlockSheet (a column of cells handed over at once, each cell's XML made in one step: the
+    bytes XlsxWriter writes cell by cell, in a fraction of the time)."""
+    workbook = xlsxwriter.Workbook(str(path), {
+        # Register text is data: never a formula, never a link, whatever it starts with.
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "nan_inf_to_errors": False,
+        # Assemble the parts in memory: no temporary file per part to write and delete.
+        "in_memory": True,
+    })
+    workbook.worksheet_class = BlockSheet
+    return workbook
+
+
 def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
     """Write an already built report model to `out` (.xlsx), atomically."""
     out = Path(out)
     with atomic_path(out) as temporary:
-        workbook = xlsxwriter.Workbook(str(temporary), {
-            # Register text is data: never a formula, never a link, whatever it starts with.
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "nan_inf_to_errors": False,
-            # Assemble the parts in memory: no temporary file per part to write and delete.
-            "in_memory": True,
-        })
+        workbook = report_workbook(temporary)
         workbook.set_properties({
             "title": f"{model.title} — monthly report {model.period_label}",
             "subject": "PMO monthly report pack",
@@ -52,10 +62,7 @@ def write_scenario_workbook(view: ComparisonView, context: SheetContext, out: st
     """The comparison workbook of `pmo-xl scenarios`: the Scenarios sheet alone, atomically."""
     out = Path(out)
     with atomic_path(out) as temporary:
-        workbook = xlsxwriter.Workbook(str(temporary), {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "nan_inf_to_errors": False, "in_memory": True,
-        })
+        workbook = report_workbook(temporary)
         workbook.set_properties({"title": f"{context.title} — what-if scenarios {context.period_label}",
                                  "creator": f"pmo-xl {__version__}", "created": FIXED_CREATED})
         # Styles reads only the money format of the model it is given: the context carries it.

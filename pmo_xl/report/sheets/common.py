@@ -21,6 +21,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.table_headers import unique_headers
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
@@ -178,38 +179,43 @@ def put(sheet: Worksheet, row: int, col: int, value: object, cell_format: Any = 
 def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series | Sequence[object], kind: str, cell_format: Any) -> None:
     """A column of values of one kind, fast: the type test happens once per column, not per cell.
 
-    The cells that get a value are found for the whole column first; the loop then only hands
-    plain Python values to XlsxWriter (no numpy scalars, no per-cell blank test for numbers).
+    The cells that get a value are found for the whole column first, then handed to the sheet at
+    once (a BlockSheet's write_numbers / write_datetimes / write_strings: what write_number,
+    write_datetime and write_string do cell by cell, without their per-cell checks).
     """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if kind in NUMERIC:
         numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
         offsets = np.flatnonzero(np.isfinite(numbers))
-        write_number = sheet.write_number
-        for row, number in zip((offsets + first_row).tolist(), numbers[offsets].tolist(), strict=True):
-            write_number(row, col, number, cell_format)
+        _cells(sheet).write_numbers((offsets + first_row).tolist(), col, numbers[offsets].tolist(), cell_format)
         if series.dtype == object:  # a figure that is a state, not a number ("unachievable"), is written as its word
-            for offset, value in enumerate(series.tolist()):
-                if value.__class__ is str and value:
-                    sheet.write_string(first_row + offset, col, value, cell_format)
+            words = [(first_row + offset, value) for offset, value in enumerate(series.tolist()) if value.__class__ is str and value]
+            _cells(sheet).write_strings([row for row, _ in words], col, [word for _, word in words], cell_format)
     elif kind in DATES:
         stamps = pd.to_datetime(series, errors="coerce")
         offsets = np.flatnonzero(stamps.notna().to_numpy())
-        write_datetime = sheet.write_datetime
         # Plain datetimes straight from numpy (microseconds, as Timestamp.to_pydatetime gives them),
         # not one pandas Timestamp made per cell.
         moments = stamps.to_numpy()[offsets].astype("datetime64[us]").tolist()
-        for row, moment in zip((offsets + first_row).tolist(), moments, strict=True):
-            write_datetime(row, col, moment, cell_format)
+        _cells(sheet).write_datetimes((offsets + first_row).tolist(), col, moments, cell_format)
     else:
-        write_string = sheet.write_string
+        rows, texts = [], []
         for offset, value in enumerate(series.tolist()):
             if value.__class__ is str:  # the usual case, tested first
                 if value:
-                    write_string(first_row + offset, col, value, cell_format)
+                    rows.append(first_row + offset)
+                    texts.append(value)
             elif not is_blank(value):
-                text = ("Yes" if value else "No") if isinstance(value, bool | np.bool_) else str(value)
-                write_string(first_row + offset, col, text, cell_format)
+                rows.append(first_row + offset)
+                texts.append(("Yes" if value else "No") if isinstance(value, bool | np.bool_) else str(value))
+        _cells(sheet).write_strings(rows, col, texts, cell_format)
+
+
+def _cells(sheet: Worksheet) -> BlockSheet:
+    """The sheet's column writers: every report sheet is a BlockSheet (write.py makes them so)."""
+    if not isinstance(sheet, BlockSheet):
+        raise TypeError(f"report sheets are BlockSheets, not {type(sheet).__name__}: make the workbook with report_workbook()")
+    return sheet
 
 
 def write_table(

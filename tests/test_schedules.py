@@ -307,16 +307,27 @@ def _one(text: str):  # noqa: ANN202
 
 
 def test_streamed_and_utf16_files_read_the_same_as_a_small_utf8_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large files are streamed (iterparse); files not in an ASCII-compatible encoding go through defusedxml."""
+    """Large files are streamed (iterparse); files not in an ASCII-compatible encoding go through defusedxml;
+    a small UTF-8 one is read by lxml in one pass (`_records`), or by the standard library's parser without it."""
     import pmo_xl.schedules.mspdi as mspdi_module
 
     text = mspdi(PLAN, PEOPLE, WORK, status_date="2026-01-30", manager="Ann")
+    # what the one pass must pass over: fields of the same names elsewhere, comments, a second baseline
+    text = text.replace("<Task>", "<Task><PredecessorLink><PredecessorUID>9</PredecessorLink><!-- a note -->"
+                        "<ExtendedAttribute><FieldID>1</FieldID><Value>7</Value></ExtendedAttribute>"
+                        "<Baseline><Number>1</Number><Cost>99999</Cost><Start>2020-01-01T08:00:00</Start></Baseline>", 1)
+    text = text.replace("<PredecessorUID>9</PredecessorLink>", "<PredecessorUID>9</PredecessorUID><Start>2020-01-01T08:00:00</Start>"
+                        "<Cost>5</Cost></PredecessorLink>")
     plain = read_schedule(write(tmp_path / "a.xml", text)).schedules[0]
+    assert plain.tasks[0].baseline_cost == PLAN[0].baseline_cost and plain.tasks[0].start.year == 2026
     utf16 = tmp_path / "b.xml"
     utf16.write_bytes(text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    monkeypatch.setattr(mspdi_module, "etree", None)
+    standard = read_schedule(tmp_path / "a.xml").schedules[0]
+    monkeypatch.undo()
     monkeypatch.setattr(mspdi_module, "STREAM_FROM", 0)
     streamed = read_schedule(tmp_path / "a.xml").schedules[0]
-    for other in (streamed, read_schedule(utf16).schedules[0]):
+    for other in (standard, streamed, read_schedule(utf16).schedules[0]):
         assert (other.tasks, other.resources, other.assignments, other.status_date, other.manager) == (
             plain.tasks, plain.resources, plain.assignments, plain.status_date, plain.manager)
     bomb = write(tmp_path / "bomb.xml", BOMB)

@@ -14,14 +14,17 @@ parts. Resources go through in blocks, so the temporaries stay small.
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
+
 import numpy as np
-import pandas as pd
 
 from pmo_xl.compute.loading.demand import Demand
-from pmo_xl.compute.loading.grid import BLOCK, PeriodGrid
+from pmo_xl.compute.loading.grid import PeriodGrid
 from pmo_xl.compute.time.contours import FLAT, hours_between
 
 TOP = 5  # projects named per cell; the rest are summed as "+N more"
+BLOCK = 1 << 12  # pieces per block
 _TENTHS = np.array([f"{k / 10:.1f} h" for k in range(100)], dtype=object)
 
 
@@ -50,71 +53,139 @@ def _radix_order(values: np.ndarray) -> np.ndarray:
     return order
 
 
-def _block_incidences(
-    demand: Demand,
-    grid: PeriodGrid,
-    over_period: np.ndarray,
-    seen: np.ndarray,
-    offset: np.ndarray,
-    kept: np.ndarray,
-    resource: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(cell, project code, hours, summed) for pieces `kept` (of `resource`) in each
-    over-allocated period they touch, one entry per project and cell with hours; `summed`
-    marks the entries that add up several pieces (each where its first piece's was).
+@dataclass
+class _Spans:
+    """What the incidences need of each piece with at least one, worked out once for all
+    pieces (not per block): pieces grouped by resource, as `cause_text` orders them."""
 
-    `seen[r, q]` counts resource r's over-allocated periods before q, `offset[r]` is r's first
-    cell and `over_period[c]` the period of cell c (cells in row-major order of the mask).
-    Per-piece figures are worked out once per piece; per incidence only what varies.
+    resource: np.ndarray
+    project: np.ndarray
+    calendar: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    start: np.ndarray
+    length: np.ndarray
+    effort: np.ndarray
+    rate: np.ndarray
+    profile: np.ndarray
+    first: np.ndarray  # the piece's first over-allocated cell
+    count: np.ndarray  # over-allocated cells it touches (> 0)
+    pair: np.ndarray  # (resource, project) code, in order of first appearance
+    shared: np.ndarray  # the pair has other pieces: they may meet in a cell
+    slot_base: np.ndarray  # per pair: first of its dense slots (shared pairs only)
+
+    @staticmethod
+    def of(
+        demand: Demand,
+        grid: PeriodGrid,
+        kept: np.ndarray,
+        resource: np.ndarray,
+        seen: np.ndarray,
+        offset: np.ndarray,
+    ) -> _Spans:
+        pieces = demand.pieces
+        n_periods = seen.shape[1] - 1
+        alloc = pieces.alloc[kept]
+        project = demand.project_code[alloc]
+        calendar = demand.calendar[alloc]
+        lo, hi = pieces.lo[kept], pieces.hi[kept]
+        width = grid.period_of_work.shape[1]
+        lookup = grid.period_of_work.ravel()
+        q0 = np.maximum(lookup[calendar * width + np.minimum(lo.astype(np.int64), width - 1)], 0)
+        last = np.minimum(np.ceil(hi).astype(np.int64) - 1, width - 1)
+        q1 = np.minimum(lookup[calendar * width + last], n_periods - 1)
+        count = np.maximum(seen[resource, q1 + 1] - seen[resource, q0], 0)
+        pair, shared, slot_base = _pairs(resource, project, len(demand.project_ids) + 1, seen[:, -1])
+        has = np.flatnonzero(count)
+        r = resource[has]
+        effort, length = pieces.hours[kept][has], pieces.length[kept][has]
+        return _Spans(
+            resource=r,
+            project=project[has],
+            calendar=calendar[has],
+            lo=lo[has],
+            hi=hi[has],
+            start=pieces.start[kept][has],
+            length=length,
+            effort=effort,
+            rate=effort / length,
+            profile=pieces.profile[kept][has],
+            first=offset[r] + seen[r, q0[has]],
+            count=count[has],
+            pair=pair[has],
+            shared=shared[has],
+            slot_base=slot_base,
+        )
+
+
+def _pairs(
+    resource: np.ndarray, project: np.ndarray, n_projects: int, cells: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair code, shared, slot base) of pieces grouped by resource.
+
+    Only pieces sharing a resource and a project can meet in a cell. Pairs are coded in the
+    order of (resource, project), so a block of whole resources holds a contiguous run of codes;
+    found by one radix ordering of the keys (no hashing). A pair of several pieces is *shared*
+    and has a dense row of slots, one per over-allocated cell of its resource (`cells[r]`):
+    `slot base` gives each pair's first.
     """
-    pieces = demand.pieces
-    n_periods = seen.shape[1] - 1
-    alloc = pieces.alloc[kept]
-    project = demand.project_code[alloc]
-    calendar = demand.calendar[alloc]
-    lo, hi = pieces.lo[kept], pieces.hi[kept]
-    width = grid.period_of_work.shape[1]
-    lookup = grid.period_of_work.ravel()
-    q0 = np.maximum(lookup[calendar * width + np.minimum(lo.astype(np.int64), width - 1)], 0)
-    last = np.minimum(np.ceil(hi).astype(np.int64) - 1, width - 1)
-    q1 = np.minimum(lookup[calendar * width + last], n_periods - 1)
-    count = np.maximum(seen[resource, q1 + 1] - seen[resource, q0], 0)
-    has = np.flatnonzero(count)
-    count = count[has]
-    piece = np.repeat(has, count)
-    first = offset[resource[has]] + seen[resource[has], q0[has]]
-    cell = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(len(piece))
-    base = calendar * (n_periods + 1)  # row of the calendar in the flattened period bounds
+    key = resource.astype(np.int64) * n_projects + project
+    order = _radix_order(key) if key.max() < 1 << 32 else np.argsort(key, kind="stable")
+    ordered = key[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]]
+    codes = np.cumsum(new) - 1
+    pair = np.empty(len(key), dtype=np.int64)
+    pair[order] = codes
+    size = np.bincount(codes)
+    room = np.where(size > 1, cells[ordered[new] // n_projects], 0)
+    return pair, (size > 1)[pair], np.cumsum(room) - room
+
+
+def _block_incidences(
+    spans: _Spans, block: slice, grid: PeriodGrid, over_period: np.ndarray, offset: np.ndarray, lo_cell: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(cell, project code, hours, summed) for the pieces `block` of `spans` in each
+    over-allocated period they touch, one entry per project and cell with hours; `summed`
+    marks the entries that add up several pieces (each where its first piece's was). Cells
+    count from `lo_cell`, the block's first.
+
+    `offset[r]` is resource r's first cell and `over_period[c]` the period of cell c (cells in
+    row-major order of the mask). Per-piece figures come worked out once (`_Spans`); per
+    incidence only what varies.
+    """
+    count = spans.count[block]
+    n_periods = grid.n_periods
+    piece = np.repeat(np.arange(len(count)), count)
+    ends = np.cumsum(count)
+    cell = np.repeat(spans.first[block] - lo_cell - (ends - count), count) + np.arange(len(piece))
+    base = spans.calendar[block] * (n_periods + 1)  # row of the calendar in the flattened period bounds
     bounds = grid.bounds_work.ravel()
-    at = base[piece] + over_period[cell]
+    at = base[piece] + over_period[cell + lo_cell]
+    lo, hi = spans.lo[block], spans.hi[block]
     u = np.maximum(lo[piece], bounds[at])
     w = np.maximum(np.minimum(hi[piece], bounds[at + 1]), u)
-    profile = pieces.profile[kept]
-    effort, length = pieces.hours[kept], pieces.length[kept]
-    rate = effort / length
-    hours = (w - u) * rate[piece]  # exact for flat pieces
+    hours = (w - u) * spans.rate[block][piece]  # exact for flat pieces
+    profile = spans.profile[block]
     contoured = np.flatnonzero(profile[piece] != FLAT)
     if len(contoured):
         i = piece[contoured]  # through the block's own arrays: cache-local gathers
         hours[contoured] = hours_between(
-            effort[i], pieces.start[kept][i], length[i], profile[i], u[contoured], w[contoured]
-        )
-    # Only pieces sharing a resource and a project can meet in a cell: add those up, in the
-    # place of the first such piece. Each shared pair has a dense row of slots, one per
-    # over-allocated cell of its resource, so the sums need no hashing or sorting.
-    n_projects = len(demand.project_ids) + 1
-    pair_codes, pairs = pd.factorize(resource.astype(np.int64) * n_projects + project)
-    pair_shared = np.bincount(pair_codes, minlength=len(pairs)) > 1
-    shared = pair_shared[pair_codes][piece]
-    project = project[piece]
+            spans.effort[block][i], spans.start[block][i], spans.length[block][i], profile[i],
+            u[contoured], w[contoured],
+        )  # fmt: skip
+    # Pieces of one resource and project that meet in a cell are added up, in the place of
+    # the first such piece, in dense slots (no hashing or sorting).
+    shared = spans.shared[block][piece]
+    project = spans.project[block][piece]
     together = np.flatnonzero(shared)
     if len(together):
-        room = np.where(pair_shared, seen[np.asarray(pairs) // n_projects, -1], 0)
-        base = np.cumsum(room) - room
+        pair = spans.pair[block]
         p = piece[together]
-        slot = base[pair_codes[p]] + (cell[together] - offset[resource[p]])
-        hours[together] = np.bincount(slot, weights=hours[together], minlength=int(room.sum()))[slot]
-        first = np.full(int(room.sum()), len(kept))
+        slot = spans.slot_base[pair[p]] + (cell[together] + lo_cell - offset[spans.resource[block][p]])
+        slot -= slot.min()  # the block's pairs hold a contiguous run of slots
+        size = int(slot.max()) + 1
+        hours[together] = np.bincount(slot, weights=hours[together], minlength=size)[slot]
+        first = np.full(size, len(count))
         np.minimum.at(first, slot, p)
         keep = ~shared
         keep[together[first[slot] == p]] = True
@@ -137,16 +208,12 @@ def _top_causes(
     """
     n_cells, width = len(starts), int(sizes.max())
     no_project = np.iinfo(np.int64).max
-    segment = np.repeat(np.arange(n_cells), sizes)
-    flat = np.arange(len(hours)) + (segment * width - np.repeat(starts, sizes))
+    rows = np.arange(0, n_cells * width, width)
+    flat = np.arange(len(hours)) + np.repeat(rows - starts, sizes)
     dense = np.full(n_cells * width, -np.inf)
     dense[flat] = hours
     dense = dense.reshape(n_cells, width)
-    codes = np.full(n_cells * width, no_project, dtype=np.int64)
-    codes[flat] = project
-    codes = codes.reshape(n_cells, width)
     k = min(TOP + 1, width)
-    rows = np.arange(0, n_cells * width, width)
     best = np.empty((n_cells, k))
     where = np.empty((n_cells, k), dtype=np.intp)
     flat_dense = dense.ravel()
@@ -156,15 +223,20 @@ def _top_causes(
         at += rows
         best[:, rank] = flat_dense[at]
         flat_dense[at] = -np.inf
-    chosen = np.where(best == -np.inf, no_project, np.take_along_axis(codes, where, axis=1))
-    tied = np.flatnonzero(((best[:, 1:] == best[:, :-1]) & (best[:, 1:] > -np.inf)).any(axis=1))
+    missing = best == -np.inf
+    # A pick's project, from the entries themselves (a spent row's argmax is 0: a real entry).
+    chosen = np.where(missing, no_project, project[starts[:, None] + where])
+    tied = np.flatnonzero(((best[:, 1:] == best[:, :-1]) & ~missing[:, 1:]).any(axis=1))
     if len(tied):
+        codes = np.full(n_cells * width, no_project, dtype=np.int64)
+        codes[flat] = project
+        codes = codes.reshape(n_cells, width)[tied]
         again = dense[tied]
         for rank in reversed(range(k)):  # put the picks back; the real ones last (a spent row's
             again[np.arange(len(tied)), where[tied, rank]] = best[tied, rank]  # argmax is 0)
-        order = np.lexsort((codes[tied], -again), axis=1)[:, :k]
+        order = np.lexsort((codes, -again), axis=1)[:, :k]
         best[tied] = np.take_along_axis(again, order, axis=1)
-        chosen[tied] = np.take_along_axis(codes[tied], order, axis=1)
+        chosen[tied] = np.take_along_axis(codes, order, axis=1)
     return best[:, :TOP], chosen[:, :TOP]
 
 
@@ -175,9 +247,10 @@ def _block_text(
     summed: np.ndarray,
     n_cells: int,
     labels: tuple[np.ndarray, np.ndarray],
+    end: str,
 ) -> np.ndarray:
     """Texts of `n_cells` cells from their (cell, project, hours, summed) entries (hours > 0),
-    cells from 0.
+    cells from 0. `end` is a character in no label.
 
     A cell's entries are taken in a fixed order, the single pieces' before the summed ones,
     so its total (for "+N more") comes out the same to the last bit every time.
@@ -186,37 +259,48 @@ def _block_text(
     if len(cell) == 0:
         return text
     order = _radix_order(cell * 2 + summed)
-    cell, project, hours = cell[order], project[order], hours[order]
-    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
-    sizes = np.diff(np.r_[starts, len(cell)])
-    owner = cell[starts]
+    project, hours = project[order], hours[order]
+    sizes = np.bincount(cell, minlength=n_cells)
+    owner = np.flatnonzero(sizes)
+    sizes = sizes[owner]
+    starts = np.cumsum(sizes) - sizes
     best, chosen = _top_causes(project, hours, starts, sizes)
     n_named = best.shape[1]
     live = np.arange(n_named) < sizes[:, None]
     named = np.zeros(len(starts))
     for rank in range(n_named):  # added up in rank order, as they are named
         named[live[:, rank]] += best[live[:, rank], rank]
-    # Texts from their parts: one join per cell over lookup tables ("" past a cell's entries).
-    n_labels = len(labels[0])
+    # Texts from their parts, looked up in tables ("" past a cell's entries), laid out one
+    # cell after another with an end mark, joined once and split at the marks: one join of
+    # the block instead of one per cell.
+    n_labels = len(labels[0]) - 1  # the last label is blank
     label = np.where(live, chosen, n_labels)
     said = np.full(best.shape, "", dtype=object)
     said[live] = hours_text(best[live])
-    columns = []
+    parts = np.full((len(starts), 2 * n_named + 3), "", dtype=object)
     for rank in range(n_named):
-        table = np.append(labels[1 if rank else 0], "").astype(object)
-        columns += [table[label[:, rank]].tolist(), said[:, rank].tolist()]
+        parts[:, 2 * rank] = labels[1 if rank else 0][label[:, rank]]
+        parts[:, 2 * rank + 1] = said[:, rank]
     more = np.flatnonzero(sizes > TOP)
     if len(more):
         total = np.add.reduceat(hours, starts)[more]
         rest = np.maximum(total - named[more], 0.0)
         extra = sizes[more] - TOP
         prefix = np.array([f", +{k} more " for k in range(int(extra.max()) + 1)], dtype=object)
-        tail = np.full((len(starts), 2), "", dtype=object)
-        tail[more, 0] = prefix[extra]
-        tail[more, 1] = hours_text(rest)
-        columns += [tail[:, 0].tolist(), tail[:, 1].tolist()]
-    text[owner] = list(map("".join, zip(*columns, strict=True)))
+        parts[more, -3] = prefix[extra]
+        parts[more, -2] = hours_text(rest)
+    parts[:, -1] = end
+    text[owner] = "".join(parts.ravel().tolist()).split(end)[:-1]
     return text
+
+
+def _end_mark(labels: np.ndarray) -> str:
+    """A character in none of the labels (nor in the hours and "+N more" texts), to mark the end
+    of each text in a block's one join. NUL, which a workbook cell cannot hold; else the first
+    private-use character no label has (there are more of them than characters in the labels)."""
+    used = set().union(*map(set, labels)) if len(labels) else set()
+    candidates = itertools.chain([0], range(0xE000, 0xF900), range(0xF0000, 0xFFFFE))
+    return next(c for c in map(chr, candidates) if c not in used)
 
 
 def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray:
@@ -235,17 +319,20 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     np.cumsum(over, axis=1, out=seen[:, 1:])
     offset = np.concatenate([[0], np.cumsum(seen[:, -1])])
     over_period = np.nonzero(over)[1]
+    spans = _Spans.of(demand, grid, kept, resource, seen, offset)
+    if len(spans.count) == 0:
+        return text
     first_labels = np.asarray(demand.project_ids, dtype=object).astype(str).astype(object) + " "
-    labels = (first_labels, ", " + first_labels)
+    labels = (np.append(first_labels, "").astype(object), np.append(", " + first_labels, "").astype(object))
+    end = _end_mark(first_labels)
     # Blocks of whole resources (a resource's cells are contiguous), about BLOCK pieces each.
+    resource = spans.resource
     cuts = np.unique(np.r_[resource[::BLOCK], resource[-1] + 1])
     piece_cuts = np.searchsorted(resource, cuts)
     for a, b, r_a, r_b in zip(piece_cuts[:-1], piece_cuts[1:], cuts[:-1], cuts[1:], strict=True):
-        lo_cell, hi_cell = offset[r_a], offset[r_b]
-        if hi_cell == lo_cell:
-            continue
+        lo_cell, hi_cell = int(offset[r_a]), int(offset[r_b])
         cell, project, hours, summed = _block_incidences(
-            demand, grid, over_period, seen, offset, kept[a:b], resource[a:b]
+            spans, slice(a, b), grid, over_period, offset, lo_cell
         )
-        text[lo_cell:hi_cell] = _block_text(cell - lo_cell, project, hours, summed, hi_cell - lo_cell, labels)
+        text[lo_cell:hi_cell] = _block_text(cell, project, hours, summed, hi_cell - lo_cell, labels, end)
     return text

@@ -230,8 +230,9 @@ def _cost_by_year(portfolio: Portfolio, selected: frozenset[str], first_month: p
     counted = projects[projects["project_id"].isin(selected) | projects["status"].isin(SPENT_STATUSES)]
     first_year = (first_month - pd.DateOffset(months=1)).year  # the status year
     baseline = portfolio.baseline
-    last = max([first_year, *pd.to_datetime(counted["finish"]).dropna().dt.year,
-                *pd.to_datetime(baseline.loc[baseline["project_id"].isin(set(counted["project_id"])), "period"]).dt.year])
+    finish_years = pd.to_datetime(counted["finish"]).dropna().dt.year
+    plan_years = pd.to_datetime(baseline.loc[baseline["project_id"].isin(counted["project_id"].unique()), "period"]).dt.year
+    last = max([first_year, *(int(years.max()) for years in (finish_years, plan_years) if len(years))])
     years = list(range(first_year, int(last) + 1))
     spend = yearly_spend(counted, years, baseline)
     return {int(y): float(spend[y].sum()) for y in years}
@@ -239,7 +240,7 @@ def _cost_by_year(portfolio: Portfolio, selected: frozenset[str], first_month: p
 
 def _finishes(portfolio: Portfolio, moved: dict[str, dt.date | None]) -> dict[str, dt.date | None]:
     projects = portfolio.projects.drop_duplicates("project_id")
-    finishes = {str(p): (None if pd.isna(f) else pd.Timestamp(f).date()) for p, f in zip(projects["project_id"], projects["finish"], strict=True)}
+    finishes = dict(zip(_texts(projects["project_id"]), _dates(projects["finish"]), strict=True))
     finishes.update(moved)
     return finishes
 
@@ -248,8 +249,16 @@ def _milestones(portfolio: Portfolio) -> dict[tuple[str, str], dt.date | None]:
     m = portfolio.milestones
     open_ = m[m["actual_date"].isna()]
     expected = open_["forecast_date"].fillna(open_["baseline_date"])
-    return {(str(p), str(n)): (None if pd.isna(d) else pd.Timestamp(d).date())
-            for p, n, d in zip(open_["project_id"], open_["milestone"], expected, strict=True)}
+    return dict(zip(zip(_texts(open_["project_id"]), _texts(open_["milestone"]), strict=True), _dates(expected), strict=True))
+
+
+def _texts(column: pd.Series) -> list[str]:
+    return [str(v) for v in column.to_numpy(dtype=object)]
+
+
+def _dates(column: pd.Series) -> list[dt.date | None]:
+    """Each value's day (None when blank), from the whole column at once, not one Timestamp each."""
+    return pd.to_datetime(column).to_numpy(dtype="datetime64[D]").astype(object).tolist()
 
 
 def _earned_value(portfolio: Portfolio, first_month: pd.Timestamp) -> dict[str, float]:

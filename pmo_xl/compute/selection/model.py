@@ -253,14 +253,26 @@ def _capacity_rows(
     """
     from scipy import sparse
 
-    wanted = demand.assign(project_id=demand["project_id"].astype(str), month=_month(demand["month"]))
-    wanted = wanted[wanted["project_id"].isin(index) & (wanted["hours"] > 0) & wanted["role"].isin(set(capacity["role"]))]
-    summed = wanted.groupby(["role", "month", "project_id"], sort=True)["hours"].sum().reset_index()
-    col = summed["project_id"].map(index).to_numpy(dtype=np.int64)
-    hours = summed["hours"].to_numpy(dtype=float)
-    grouped = summed.groupby(["role", "month"], sort=True)
-    code = grouped.ngroup().to_numpy()
-    keys = pd.MultiIndex.from_frame(summed[["role", "month"]].drop_duplicates())
+    project = demand["project_id"].astype(str).to_numpy(dtype=object)
+    role = demand["role"].to_numpy(dtype=object)
+    hours = demand["hours"].to_numpy(dtype=float)
+    wanted = (pd.Index(project).isin(list(index)) & (hours > 0) & pd.Index(role).isin(list(set(capacity["role"]))))
+    # One integer key per (role, month, project), each part ranked as the frames' sorted values,
+    # so a sort by the key is the sort by (role, month, project): no groupby over text columns.
+    role_code, roles = pd.factorize(role[wanted], sort=True)
+    month_code, months = pd.factorize(_month(demand["month"]).to_numpy()[wanted], sort=True)
+    project_code, projects = pd.factorize(project[wanted], sort=True)
+    n_months, n_projects = max(len(months), 1), max(len(projects), 1)
+    key = (role_code.astype(np.int64) * n_months + month_code) * n_projects + project_code
+    summed = pd.Series(hours[wanted]).groupby(key, sort=True).sum()  # pandas' sum, as before: the same bits
+    group = summed.index.to_numpy(dtype=np.int64)
+    hours = summed.to_numpy(dtype=float)
+    col = np.array([index[p] for p in projects], dtype=np.int64)[group % n_projects]
+    pair = group // n_projects  # (role, month), in sorted order
+    starts = np.r_[True, pair[1:] != pair[:-1]] if len(pair) else np.zeros(0, dtype=bool)
+    code, first = np.cumsum(starts) - 1, np.flatnonzero(starts)
+    keys = pd.MultiIndex.from_arrays([np.asarray(roles, dtype=object)[pair[first] // n_months],
+                                      pd.DatetimeIndex(months)[pair[first] % n_months]], names=["role", "month"])
     available = capacity.assign(month=_month(capacity["month"])).groupby(["role", "month"])["hours"].sum()
     limit = available.reindex(keys).fillna(0.0).to_numpy(dtype=float)
     worst = np.bincount(code, weights=hours * ub[col], minlength=len(keys))

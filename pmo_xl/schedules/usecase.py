@@ -11,6 +11,7 @@ write OUT atomically (the input portfolio is replaced only when asked, after a b
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import shutil
@@ -34,7 +35,7 @@ from pmo_xl.schema.columns import normalise_header
 from pmo_xl.schema.settings import ScheduleProjectId
 
 PARALLEL_FROM = 20  # below this, starting worker processes costs more than it saves
-BATCH = 10
+BATCH = 4  # files per worker task: small, so neither worker idles long at the end
 Progress = Callable[[str, int, int], None]
 
 
@@ -90,13 +91,18 @@ def import_schedules(
     files, skipped = _list(inputs, {portfolio_path.resolve(), *([Path(out).resolve()] if out else [])})
     if project_id is not None and len(files) != 1:
         raise OutputError(f"--project-id names one project: give exactly one schedule file, not {len(files)}")
-    # The workers start on the files at once; meanwhile this process reads the portfolio.
+    # The workers start on the files at once; meanwhile this process reads the portfolio and
+    # indexes its rows for the merge.
     reading = _Reading(files, jobs)
     try:
         started, cpu_clock = time.perf_counter(), time.process_time()
         portfolio = read_portfolio(portfolio_path)
         timings["read portfolio"] = time.perf_counter() - started
         timings["read portfolio (cpu)"] = time.process_time() - cpu_clock
+        started, cpu_clock = time.perf_counter(), time.process_time()
+        merger = ScheduleMerger(portfolio, tolerance if tolerance is not None else portfolio.typed_settings.schedule_bac_tolerance)
+        projects = _Projects(portfolio, portfolio.typed_settings.schedule_project_id)
+        timings["index portfolio (cpu)"] = time.process_time() - cpu_clock
         reads = reading.results(progress)
     finally:
         reading.close()
@@ -114,13 +120,11 @@ def import_schedules(
             results.append(FileResult(Path(read.path), read.name, Status.REJECTED, [found], note=read.error))
     for read in mapped:
         assert read.mapped is not None
-        chosen, how = ((project_id, "given") if project_id else
-                       _project_id(read.mapped, read.path, portfolio, portfolio.typed_settings.schedule_project_id))
+        chosen, how = (project_id, "given") if project_id else projects.of(read.mapped, read.path)
         read.mapped.rename(chosen)
         read.mapped.id_from = how
     winners, losers = _newest(mapped)
     results += losers
-    merger = ScheduleMerger(portfolio, tolerance if tolerance is not None else portfolio.typed_settings.schedule_bac_tolerance)
     for read in sorted(winners, key=lambda r: r.name):
         assert read.mapped is not None
         counts = merger.apply_schedule(read.mapped)
@@ -164,6 +168,16 @@ def _read_batch(batch: list[tuple[str, str]]) -> list[_Read]:
     return [r for path, name in batch for r in read_and_map(path, name)]
 
 
+def _read_batch_in_worker(batch: list[tuple[str, str]]) -> list[_Read]:
+    """A worker's task. The records read hold no reference cycles (refcounting frees them), so the
+    cycle collector, which a 500-task file sets off a few hundred times, only costs time (~4 %)."""
+    gc.disable()
+    try:
+        return _read_batch(batch)
+    finally:
+        gc.enable()
+
+
 class _Reading:
     """Schedules read and mapped in worker processes above PARALLEL_FROM files (started at once,
     so the caller can do other work meanwhile), else, or when no worker can run, in this process."""
@@ -176,7 +190,7 @@ class _Reading:
         if len(files) > PARALLEL_FROM and jobs > 1:
             try:
                 self.pool = ProcessPoolExecutor(max_workers=jobs)
-                self.pending = [self.pool.submit(_read_batch, batch) for batch in self.batches]
+                self.pending = [self.pool.submit(_read_batch_in_worker, batch) for batch in self.batches]
             except (OSError, RuntimeError):  # no worker processes here
                 self.close()
 
@@ -227,33 +241,40 @@ def _list(inputs: Iterable[str | os.PathLike[str]], excluded: set[Path]) -> tupl
 _ID_START = re.compile(r"[\s_\-–—.]|$")
 
 
-def _project_id(mapped: Mapped, path: str, portfolio: PortfolioRows,
-                rule: ScheduleProjectId = ScheduleProjectId.MATCH) -> tuple[str, str]:
+class _Projects:
     """The register project a schedule belongs to, and how it was found (see CONTRACT.md).
 
     `rule` (Settings 'Schedule project ID from'): MATCH tries the project code, the title, the
     start of the file name and the project name, in that order; the others use only one of them.
     A schedule that matches no Project ID is a new project, named by its code, title or file name.
+    The register's IDs and names are indexed once for all schedules.
     """
-    schedule = mapped.schedule
-    by_id = {normalise_header(p): p for p in portfolio.projects}
-    stem = Path(path).stem
-    for label, value in (("project code", schedule.code), ("project title", schedule.title)):
-        if rule in (ScheduleProjectId.MATCH, _RULE_OF[label]) and value and normalise_header(value) in by_id:
-            return by_id[normalise_header(value)], f"{label} matches a Project ID"
-    if rule in (ScheduleProjectId.MATCH, ScheduleProjectId.FILE_NAME):
-        for project in sorted(portfolio.projects, key=lambda p: (-len(p), p)):  # the longest ID that fits
-            if stem.casefold().startswith(project.casefold()) and _ID_START.match(stem[len(project):]):
-                return project, "file name starts with a Project ID"
-    if rule == ScheduleProjectId.MATCH:
-        by_name = {normalise_header(info.name): p for p, info in portfolio.projects.items() if info.name}
-        if normalise_header(schedule.name) in by_name:
-            return by_name[normalise_header(schedule.name)], "project name matches the register"
-    if rule == ScheduleProjectId.TITLE and schedule.title:
-        return schedule.title.strip()[:40], "new project: project title"
-    if rule != ScheduleProjectId.FILE_NAME and schedule.code:
-        return schedule.code, "new project: P6 project ID"
-    return stem.strip()[:40], "new project: file name"
+
+    def __init__(self, portfolio: PortfolioRows, rule: ScheduleProjectId = ScheduleProjectId.MATCH) -> None:
+        self.rule = rule
+        self.by_id = {normalise_header(p): p for p in portfolio.projects}
+        # the longest ID that fits wins
+        self.longest_first = [(p, p.casefold()) for p in sorted(portfolio.projects, key=lambda p: (-len(p), p))]
+        self.by_name = {normalise_header(info.name): p for p, info in portfolio.projects.items() if info.name}
+
+    def of(self, mapped: Mapped, path: str) -> tuple[str, str]:
+        rule, schedule, by_id = self.rule, mapped.schedule, self.by_id
+        stem = Path(path).stem
+        folded = stem.casefold()
+        for label, value in (("project code", schedule.code), ("project title", schedule.title)):
+            if rule in (ScheduleProjectId.MATCH, _RULE_OF[label]) and value and normalise_header(value) in by_id:
+                return by_id[normalise_header(value)], f"{label} matches a Project ID"
+        if rule in (ScheduleProjectId.MATCH, ScheduleProjectId.FILE_NAME):
+            for project, project_folded in self.longest_first:
+                if folded.startswith(project_folded) and _ID_START.match(stem[len(project):]):
+                    return project, "file name starts with a Project ID"
+        if rule == ScheduleProjectId.MATCH and normalise_header(schedule.name) in self.by_name:
+            return self.by_name[normalise_header(schedule.name)], "project name matches the register"
+        if rule == ScheduleProjectId.TITLE and schedule.title:
+            return schedule.title.strip()[:40], "new project: project title"
+        if rule != ScheduleProjectId.FILE_NAME and schedule.code:
+            return schedule.code, "new project: P6 project ID"
+        return stem.strip()[:40], "new project: file name"
 
 
 _RULE_OF = {"project code": ScheduleProjectId.CODE, "project title": ScheduleProjectId.TITLE}

@@ -27,6 +27,7 @@ class Values:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
         self._days: dict[str, dt.date] = {}
+        self._hours: dict[str, float] = {}
 
     def _bad(self, where: str, field: str, text: str, what: str) -> None:
         self.issues.append(problem("bad-schedule-value", Severity.WARNING, where, field, text,
@@ -64,13 +65,19 @@ class Values:
 
     def hours(self, text: str | None, where: str, field: str) -> float | None:
         """An xsd:duration (`PT80H0M0S`, `P1DT2H`) in hours; days count 24 h as the format defines them."""
-        if not text or not text.strip():
+        if not text:
+            return None
+        known = self._hours.get(text)  # a schedule's work values repeat: PT0H0M0S, PT8H0M0S, …
+        if known is not None:
+            return known
+        if not text.strip():
             return None
         if text.startswith("PT") and text.endswith("S"):  # what Project writes: PT80H0M0S
             hours, _, rest = text[2:-1].partition("H")
             minutes, _, seconds = rest.partition("M")
             try:
-                return int(hours) + int(minutes) / 60 + float(seconds) / 3600
+                value = self._hours[text] = int(hours) + int(minutes) / 60 + float(seconds) / 3600
+                return value
             except ValueError:
                 pass  # the general form below
         match = _DURATION.match(text.strip())

@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.worksheet import Worksheet
 
 from pmo_xl.collect.output import write_collection_sheet, write_merged_sheets
 from pmo_xl.collect.portfolio import read_portfolio
 from pmo_xl.io.block_sheet import BlockSheet, write_cell
-from pmo_xl.io.write_template import Styles, new_workbook, write_portfolio_sheets, write_table
+from pmo_xl.io.write_template import FIXED_CREATED, Styles, new_workbook, write_portfolio_sheets, write_table
 from pmo_xl.sample import generate_sample, write_sample_workbook
 from pmo_xl.schema.columns import Column, Kind
 
@@ -127,8 +128,6 @@ def test_a_block_sheet_refuses_what_cannot_see_its_cells(tmp_path):
 
 
 def test_overlapping_tables_are_still_refused(tmp_path):
-    from xlsxwriter.exceptions import OverlappingRange
-
     workbook = new_workbook(tmp_path / "x.xlsx")
     sheet = workbook.add_worksheet("S")
     columns = [{"header": "A"}, {"header": "B"}]
@@ -179,8 +178,46 @@ def test_column_writers_and_cells_written_one_by_one_are_byte_identical(tmp_path
         sheet.write_rich_string(54, 3, "plain ", red, "red")
         sheet.write_formula(55, 0, "=1+1", None, 2)
         sheet.write_boolean(55, 1, True)
+        sheet.merge_range(57, 0, 58, 3, "merged text", red)  # merges: the first cell's value, blanks in the format
+        sheet.merge_range(59, 2, 59, 0, 12.5, styles.bold)  # given right to left
+        sheet.merge_range(60, 0, 60, 2, "", None)  # no format: no blank cells
+        sheet.merge_range("A62:C62", "in A1 notation", red)
+        with pytest.raises(OverlappingRange):
+            sheet.merge_range(58, 3, 58, 5, "over a merge", red)
 
     block, cells = _both(tmp_path, build)
     _assert_same_bytes(block, cells)
     values = openpyxl.load_workbook(block)["Columns"]
     assert values["B3"].value == "a" and values["G24"].value == 2 and values["A52"].value == "■□"
+
+
+def test_charts_with_one_pass_caches_are_byte_identical(tmp_path):
+    """with_fast_caches: numbers, dates, gaps, blank and text cells in a series, as XlsxWriter writes them."""
+    import xlsxwriter
+
+    from pmo_xl.io.chart_xml import with_fast_caches
+
+    paths = []
+    for name, fast in (("fast.xlsx", True), ("plain.xlsx", False)):
+        workbook = xlsxwriter.Workbook(str(tmp_path / name), {"in_memory": True})
+        workbook.set_properties({"created": FIXED_CREATED})  # not the clock: the two files are made seconds apart
+        sheet = workbook.add_worksheet("Data")
+        bold = workbook.add_format({"bold": True})
+        for col, value in enumerate([1.5, -2, 1e-300, 2**60, 0.1 + 0.2]):
+            sheet.write_number(0, col, value)
+        for col in range(5):
+            sheet.write_datetime(1, col, dt.datetime(2026, 1 + col, 1))
+        sheet.write_number(2, 0, 3)  # then a gap, a blank cell, text that reads as a number, text
+        sheet.write_blank(2, 2, None, bold)
+        sheet.write_string(2, 3, "2.5")
+        sheet.write_string(2, 4, "n/a & <more>")
+        for kind in ("line", "scatter", "column"):
+            chart = workbook.add_chart({"type": kind})
+            if fast:
+                chart = with_fast_caches(chart)
+            for row in (0, 2):
+                chart.add_series({"categories": ["Data", 1, 0, 1, 4], "values": ["Data", row, 0, row, 4]})
+            sheet.insert_chart(5, 0, chart)
+        workbook.close()
+        paths.append(tmp_path / name)
+    _assert_same_bytes(*paths)

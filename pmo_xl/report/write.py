@@ -16,6 +16,7 @@ import xlsxwriter
 from pmo_xl import __version__
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.block_sheet import BlockSheet
+from pmo_xl.io.chart_xml import with_fast_caches
 from pmo_xl.io.write_template import FIXED_CREATED
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets import SHEETS, Styles
@@ -23,19 +24,28 @@ from pmo_xl.report.sheets.scenarios import SheetContext, write_scenario_sheet
 from pmo_xl.scenarios.compare import ComparisonView
 
 
-def report_workbook(path: str | os.PathLike[str]) -> xlsxwriter.Workbook:
-    """A workbook for report sheets: text is text, parts assembled in memory, and every sheet a
-    BlockSheet (a column of cells handed over at once, each cell's XML made in one step: the
-    bytes XlsxWriter writes cell by cell, in a fraction of the time)."""
-    workbook = xlsxwriter.Workbook(str(path), {
-        # Register text is data: never a formula, never a link, whatever it starts with.
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "nan_inf_to_errors": False,
-        # Assemble the parts in memory: no temporary file per part to write and delete.
-        "in_memory": True,
-    })
-    workbook.worksheet_class = BlockSheet
-    return workbook
+class ReportWorkbook(xlsxwriter.Workbook):
+    """A workbook for report sheets: text is text, parts assembled in memory, every sheet a
+    BlockSheet (a column of cells handed over at once, each cell's XML made in one step) and
+    every chart writing its cached numbers in one pass: the bytes XlsxWriter writes, faster."""
+
+    worksheet_class = BlockSheet
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__(str(path), {
+            # Register text is data: never a formula, never a link, whatever it starts with.
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "nan_inf_to_errors": False,
+            # Assemble the parts in memory: no temporary file per part to write and delete.
+            "in_memory": True,
+        })
+
+    def add_chart(self, options):  # type: ignore[no-untyped-def]
+        return with_fast_caches(super().add_chart(options))
+
+
+def report_workbook(path: str | os.PathLike[str]) -> ReportWorkbook:
+    return ReportWorkbook(path)
 
 
 def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:

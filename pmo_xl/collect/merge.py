@@ -177,12 +177,13 @@ class Merger:
                 cut += 1
                 kept += self._cut(span, pieces)
             self.allocation_spans[project_id] = kept
-        for record in needs:
-            self.allocation_rows.append(list(map(record.get, ALLOCATION_FIELDS)))  # an import brings ~400 a project
+        rows, spans = self.allocation_rows, self.allocation_spans.setdefault(project_id, [])
+        date = dt.date
+        for record in needs:  # an import brings ~400 a project
+            rows.append(list(map(record.get, ALLOCATION_FIELDS)))
             start, finish = record.get("start"), record.get("finish")
-            if isinstance(start, dt.date) and isinstance(finish, dt.date) and finish >= start:
-                span = (len(self.allocation_rows) - 1, start, finish, record.get("effort_hours"))
-                self.allocation_spans.setdefault(project_id, []).append(span)  # type: ignore[arg-type]
+            if isinstance(start, date) and isinstance(finish, date) and finish >= start:
+                spans.append((len(rows) - 1, start, finish, record.get("effort_hours")))  # type: ignore[arg-type]
         return removed, cut, len(needs)
 
     def _cut(self, span: Span, pieces: list[tuple[dt.date, dt.date]]) -> list[Span]:

@@ -97,19 +97,19 @@ class _Spans:
         count = np.maximum(seen[resource, q1 + 1] - seen[resource, q0], 0)
         pair, shared, slot_base = _pairs(resource, project, len(demand.project_ids) + 1, seen[:, -1])
         has = np.flatnonzero(count)
-        r = resource[has]
-        effort, length = pieces.hours[kept][has], pieces.length[kept][has]
+        r, piece = resource[has], kept[has]
+        effort, length = pieces.hours[piece], pieces.length[piece]
         return _Spans(
             resource=r,
             project=project[has],
             calendar=calendar[has],
             lo=lo[has],
             hi=hi[has],
-            start=pieces.start[kept][has],
+            start=pieces.start[piece],
             length=length,
             effort=effort,
             rate=effort / length,
-            profile=pieces.profile[kept][has],
+            profile=pieces.profile[piece],
             first=offset[r] + seen[r, q0[has]],
             count=count[has],
             pair=pair[has],
@@ -267,20 +267,18 @@ def _block_text(
     best, chosen = _top_causes(project, hours, starts, sizes)
     n_named = best.shape[1]
     live = np.arange(n_named) < sizes[:, None]
+    picked = np.where(live, best, 0.0)
     named = np.zeros(len(starts))
     for rank in range(n_named):  # added up in rank order, as they are named
-        named[live[:, rank]] += best[live[:, rank], rank]
+        named += picked[:, rank]
     # Texts from their parts, looked up in tables ("" past a cell's entries), laid out one
     # cell after another with an end mark, joined once and split at the marks: one join of
     # the block instead of one per cell.
-    n_labels = len(labels[0]) - 1  # the last label is blank
-    label = np.where(live, chosen, n_labels)
-    said = np.full(best.shape, "", dtype=object)
-    said[live] = hours_text(best[live])
     parts = np.full((len(starts), 2 * n_named + 3), "", dtype=object)
-    for rank in range(n_named):
-        parts[:, 2 * rank] = labels[1 if rank else 0][label[:, rank]]
-        parts[:, 2 * rank + 1] = said[:, rank]
+    after_first = np.where(np.arange(n_named) > 0, len(labels[0]), 0)  # the ", "-led labels
+    label = chosen[live] + np.broadcast_to(after_first, live.shape)[live]
+    parts[:, 0 : 2 * n_named : 2][live] = np.concatenate(labels)[label]
+    parts[:, 1 : 2 * n_named : 2][live] = hours_text(best[live])
     more = np.flatnonzero(sizes > TOP)
     if len(more):
         total = np.add.reduceat(hours, starts)[more]
@@ -323,7 +321,7 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     if len(spans.count) == 0:
         return text
     first_labels = np.asarray(demand.project_ids, dtype=object).astype(str).astype(object) + " "
-    labels = (np.append(first_labels, "").astype(object), np.append(", " + first_labels, "").astype(object))
+    labels = (first_labels, ", " + first_labels)
     end = _end_mark(first_labels)
     # Blocks of whole resources (a resource's cells are contiguous), about BLOCK pieces each.
     resource = spans.resource

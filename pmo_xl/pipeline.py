@@ -135,6 +135,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     """Every computation for the reporting month, and for the month before it (the same
     computations with the status date one month earlier, so every change against last period
     compares like with like). Only the reporting month's issues are kept."""
+    from pmo_xl.background import in_background
     from pmo_xl.compute.earned_value import compute_earned_value
     from pmo_xl.compute.governance import compute_governance
     from pmo_xl.compute.loading import compute_loading
@@ -159,9 +160,15 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
                  if period is not None else None)
     loading = run.run(Computation.LOADING, "Resources", compute_loading, now)
     has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
-    wants_roles = Computation.PRIORITIES in options.compute or (has_scenarios and Computation.SCENARIOS in options.compute)
-    demand, capacity = _role_frames(now) if wants_roles else (None, None)
+    wants_scenarios = has_scenarios and Computation.SCENARIOS in options.compute
+    demand, capacity = _role_frames(now) if Computation.PRIORITIES in options.compute or wants_scenarios else (None, None)
+    # The scenarios' baseline is this run's portfolio: its loading and role frames are reused, and
+    # so is the selection's solve when the scenarios are computed here (see `Reuse.of_run`). They
+    # need nothing computed below, so on a second core they run beside the rest (`background`).
+    reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
+    scenarios_pending = in_background(compute_scenarios, now, options, reuse=reuse) if wants_scenarios else None
     priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
+    reuse.selection = priorities.solved if priorities is not None else None  # for a computation here (a worker has solved its own)
     risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)
     risks_before = (run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=previous_date, keep_issues=False)
                     if previous_date else None)
@@ -170,10 +177,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
                                  keep_issues=False) if previous_date else None)
     trends = (run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before,
                       milestones) if ev is not None else None)
-    # The scenarios' baseline is this run's portfolio: its loading, role frames and solve are reused.
-    scenarios = (run.run(Computation.SCENARIOS, "Scenarios", compute_scenarios, now, options, reuse=Reuse.of_run(
-        now, loading, (demand, capacity) if demand is not None else None, priorities.solved if priorities is not None else None))
-                 if has_scenarios else None)
+    scenarios = run.run(Computation.SCENARIOS, "Scenarios", scenarios_pending) if scenarios_pending is not None else None
     governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
     results = Results(
         period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,

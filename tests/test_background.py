@@ -1,0 +1,133 @@
+"""A computation in a forked worker gives what it gives in-process, and fails the same way."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pandas as pd
+import pytest
+
+from pmo_xl import background
+from pmo_xl.background import in_background
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is a fork, on Linux only")
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker whatever the number of CPUs of the test machine."""
+    monkeypatch.setattr(background, "_fork_helps", lambda: True)
+
+
+def frame_of(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"id": [f"P{i}" for i in range(n)], "value": [i / 7 for i in range(n)]})
+
+
+def where_am_i() -> int:
+    return os.getpid()
+
+
+@linux_only
+def test_the_result_comes_from_a_worker_and_equals_the_call(worker: None) -> None:
+    assert in_background(where_am_i)() != os.getpid()
+    result = in_background(frame_of, 1000)()
+    pd.testing.assert_frame_equal(result, frame_of(1000))
+    assert result["id"].dtype == frame_of(1)["id"].dtype  # pandas' text dtype kept through the pipe
+
+
+def fails(message: str) -> None:
+    raise KeyError(message)
+
+
+@linux_only
+def test_an_exception_in_the_worker_is_raised_here(worker: None) -> None:
+    pending = in_background(fails, "no such project")
+    assert pending.__name__ == "fails"  # a guard names the computation, not the wrapper
+    with pytest.raises(KeyError, match="no such project"):
+        pending()
+
+
+def dies_in_the_worker(parent: int) -> str:
+    if os.getpid() != parent:
+        os._exit(3)  # killed, out of memory...: no answer
+    return "computed here"
+
+
+def unpicklable(parent: int) -> object:
+    return (lambda: "computed here") if os.getpid() != parent else "computed here"
+
+
+@linux_only
+def test_a_worker_without_a_usable_answer_leaves_the_call_to_this_process(worker: None) -> None:
+    assert in_background(dies_in_the_worker, os.getpid())() == "computed here"
+    assert in_background(unpicklable, os.getpid())() == "computed here"
+
+
+def test_without_a_worker_the_call_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    assert in_background(where_am_i)() == os.getpid()
+    with pytest.raises(KeyError):
+        in_background(fails, "x")()
+
+
+# --- the report's scenarios in a worker --------------------------------------------------------
+
+
+def _scenario_figures(run) -> list[object]:  # type: ignore[no-untyped-def]
+    from pmo_xl.scenarios.compare import build_comparison
+
+    view = build_comparison(run.results.scenarios)
+    return [view.table, view.summaries, view.changes, view.binding]
+
+
+@linux_only
+def test_the_report_s_scenarios_from_a_worker_equal_those_computed_here(sample_workbook, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.usecases import load_portfolio
+
+    portfolio = load_portfolio(sample_workbook)
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = run_portfolio(portfolio)
+    monkeypatch.setattr(background, "_fork_helps", lambda: True)
+    started = []
+    start = background.Pending._start
+
+    def counted(self: background.Pending) -> None:
+        start(self)
+        started.append(self._worker is not None)
+
+    monkeypatch.setattr(background.Pending, "_start", counted)
+    forked = run_portfolio(portfolio)
+    assert started == [True]  # the scenarios were computed in a worker
+    assert here.results.scenarios.scenarios, "the sample has scenarios"
+    for a, b in zip(_scenario_figures(here), _scenario_figures(forked), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert here.results.issues == forked.results.issues
+
+
+@linux_only
+def test_scenarios_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before(sample_workbook,  # type: ignore[no-untyped-def]
+                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmo_xl import scenarios
+    from pmo_xl.options import RunOptions
+    from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.usecases import load_portfolio
+
+    def compute_scenarios(*args: object, **kwargs: object) -> None:
+        raise ValueError("no scenario today")
+
+    monkeypatch.setattr(scenarios, "compute_scenarios", compute_scenarios)
+    portfolio = load_portfolio(sample_workbook)
+    runs = []
+    for fork in (False, True):
+        monkeypatch.setattr(background, "_fork_helps", lambda fork=fork: fork)
+        runs.append(run_portfolio(portfolio, RunOptions(strict=False)))
+    here, forked = runs
+    assert forked.results.scenarios is None
+    assert forked.results.unavailable["Scenarios"] == "compute_scenarios failed (ValueError: no scenario today)"
+    assert forked.results.unavailable == here.results.unavailable
+    assert forked.results.issues == here.results.issues
+    assert forked.results.priorities is not None  # the rest of the run went on
+    with pytest.raises(ValueError, match="no scenario today"):
+        run_portfolio(portfolio, RunOptions(strict=True))

@@ -14,11 +14,17 @@ import sys
 from pmo_xl import __version__
 
 COMMANDS = ("new", "demo", "validate", "report", "scenarios", "close", "collect", "import_schedules", "sample", "build", "excel_setup")
+# The name typed for each command whose module is named otherwise.
+TYPED = {"import_schedules": "import", "excel_setup": "excel-setup"}
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given the arguments, only the command they name is built
+    in full (its module imported): the others stay bare names, so `pmo-xl validate` starts
+    without importing the collection or Excel set-up modules. With no command named
+    (`pmo-xl --help`, a typo) every command is built, for the list of commands."""
     parser = argparse.ArgumentParser(
         prog="pmo-xl",
         description="The engine behind the standard PMO Excel workbook: validate registers, compute priorities, "
@@ -26,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pmo-xl {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    named = argv[0] if argv and argv[0] in {TYPED.get(name, name) for name in COMMANDS} else None
     for name in COMMANDS:
+        if named is not None and TYPED.get(name, name) != named:
+            subparsers.add_parser(TYPED.get(name, name))  # known, so never "invalid choice"; not built
+            continue
         try:
             module = importlib.import_module(f"pmo_xl.commands.{name}")
         except ModuleNotFoundError as error:
@@ -38,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):  # no command: a usage error, like any missing argument
         parser.print_help(sys.stderr)

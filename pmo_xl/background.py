@@ -92,6 +92,11 @@ def in_background(function: Callable[..., T], *args: Any, **kwargs: Any) -> Pend
     return Pending(function, *args, **kwargs)
 
 
+def forks() -> bool:
+    """Whether `in_background` starts a worker here (else the call waits to run in this process)."""
+    return _fork_helps()
+
+
 def _fork_helps() -> bool:
     if not sys.platform.startswith("linux"):
         return False

@@ -135,7 +135,6 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     """Every computation for the reporting month, and for the month before it (the same
     computations with the status date one month earlier, so every change against last period
     compares like with like). Only the reporting month's issues are kept."""
-    from pmo_xl.background import in_background
     from pmo_xl.compute.earned_value import compute_earned_value
     from pmo_xl.compute.governance import compute_governance
     from pmo_xl.compute.loading import compute_loading
@@ -143,7 +142,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     from pmo_xl.compute.priority import compute_priorities
     from pmo_xl.compute.risk import compute_risk
     from pmo_xl.compute.trends import compute_trends
-    from pmo_xl.scenarios import compute_scenarios
+    from pmo_xl.scenarios.compute import compute_scenarios_beside
     from pmo_xl.scenarios.outcome import Reuse
 
     options = default_options(options)
@@ -166,7 +165,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     # so is the selection's solve when the scenarios are computed here (see `Reuse.of_run`). They
     # need nothing computed below, so on a second core they run beside the rest (`background`).
     reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
-    scenarios_pending = in_background(compute_scenarios, now, options, reuse=reuse) if wants_scenarios else None
+    scenarios_pending = compute_scenarios_beside(now, options, reuse) if wants_scenarios else None
     priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
     reuse.selection = priorities.solved if priorities is not None else None  # for a computation here (a worker has solved its own)
     risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)

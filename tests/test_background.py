@@ -109,9 +109,9 @@ def test_the_report_s_scenarios_from_a_worker_equal_those_computed_here(sample_w
 @linux_only
 def test_scenarios_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before(sample_workbook,  # type: ignore[no-untyped-def]
                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from pmo_xl import scenarios
     from pmo_xl.options import RunOptions
     from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.scenarios import compute as scenarios
     from pmo_xl.usecases import load_portfolio
 
     def compute_scenarios(*args: object, **kwargs: object) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pmo_xl.background import Pending, forks, in_background
+from pmo_xl.compute.selection.solver import load_solver
 from pmo_xl.guard import guarded, internal_error
 from pmo_xl.issues import Issue, Stage
 from pmo_xl.model import Portfolio
@@ -61,6 +63,15 @@ def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
         if outcome is not None:
             outcomes.append(outcome)
     return ScenarioRun(baseline, tuple(outcomes), first_month, tuple(issues)), issues
+
+
+def compute_scenarios_beside(portfolio: Portfolio, options: RunOptions, reuse: Reuse) -> Pending[tuple[ScenarioRun, list[Issue]]]:
+    """`compute_scenarios` started in a worker process where a second core helps
+    (`pmo_xl.background`); call the result for its value. The selection solver is imported here
+    first, so that the worker shares the import instead of making its own."""
+    if forks():
+        load_solver()
+    return in_background(compute_scenarios, portfolio, options, reuse=reuse)
 
 
 def _scenario(portfolio: Portfolio, name: str, actions: list[Action], first_month: pd.Timestamp, reuse: Reuse) -> Outcome:

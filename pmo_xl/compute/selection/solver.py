@@ -102,6 +102,12 @@ class Solution:
     nodes: int = 0  # branch-and-bound nodes the solve used (its share of a caller's work budget)
 
 
+def load_solver() -> None:
+    """Import HiGHS' wrapper (scipy.optimize, ~0.5 s) now rather than at the first solve: before a
+    worker is forked (`pmo_xl.background`), so that both share one import."""
+    import scipy.optimize  # noqa: F401
+
+
 def solve(
     model: Model,
     total_budget: float | None = None,

@@ -26,6 +26,7 @@ from pmo_xl.compute.time.contours import FLAT, hours_between
 TOP = 5  # projects named per cell; the rest are summed as "+N more"
 BLOCK = 1 << 12  # pieces per block
 _TENTHS = np.array([f"{k / 10:.1f} h" for k in range(100)], dtype=object)
+_WHOLE = np.array([f"{k} h" for k in range(1000)], dtype=object)  # a week's or a month's hours
 
 
 def hours_text(hours: np.ndarray) -> np.ndarray:
@@ -38,7 +39,9 @@ def hours_text(hours: np.ndarray) -> np.ndarray:
     small = hours < 9.95
     out[small] = _TENTHS[np.clip(np.round(hours[small] * 10).astype(np.int64), 0, 99)]
     whole = np.round(hours[~small]).astype(np.int64)
-    if len(whole) and whole.max() <= 1_000_000:
+    if len(whole) and 0 <= whole.min() and whole.max() < len(_WHOLE):
+        out[~small] = _WHOLE[whole]
+    elif len(whole) and whole.max() <= 1_000_000:
         out[~small] = np.array([f"{k} h" for k in range(int(whole.max()) + 1)], dtype=object)[whole]
     elif len(whole):  # absurd hours: format them one by one rather than build a huge table
         out[~small] = [f"{k} h" for k in whole]

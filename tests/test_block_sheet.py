@@ -178,6 +178,16 @@ def test_column_writers_and_cells_written_one_by_one_are_byte_identical(tmp_path
         sheet.write_rich_string(54, 3, "plain ", red, "red")
         sheet.write_formula(55, 0, "=1+1", None, 2)
         sheet.write_boolean(55, 1, True)
+        for col, value in enumerate([1.5, 7, -0.0, 2**60, 1e-300]):  # one by one: floats, ints
+            sheet.write_number(63, col, value, red if col % 2 else None)
+        sheet.write_string(64, 0, "y" * 20_000, red)  # cut to Excel's limit by XlsxWriter
+        sheet.write_string("B65", "in A1 notation")
+        sheet.write_blank(64, 2, None, red)
+        sheet.write_blank(64, 3, None)  # no format: no cell
+        sheet.write_datetime(64, 4, dt.datetime(2026, 2, 28, 6))
+        sheet.write_datetime(64, 5, dt.datetime(2026, 2, 28), red)
+        assert sheet.write_string(1_048_576, 0, "beyond the last row") == -1
+        assert sheet.write_number(0, 16_384, 1.0) == -1
         sheet.merge_range(57, 0, 58, 3, "merged text", red)  # merges: the first cell's value, blanks in the format
         sheet.merge_range(59, 2, 59, 0, 12.5, styles.bold)  # given right to left
         sheet.merge_range(60, 0, 60, 2, "", None)  # no format: no blank cells

@@ -57,8 +57,25 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: object, cell_format:
         sheet.write_string(row, col, str(value), cell_format)
 
 
+_new = tuple.__new__  # a cell's named tuple without the Python-level __new__ of namedtuple
+_UNSET = object()  # an argument not given (XlsxWriter's A1 notation takes one argument fewer)
+
+
+def _given(*args: object) -> list[object]:
+    """The arguments a call was given, to pass on unchanged (A1 notation: "B2", value, format)."""
+    return [arg for arg in args if arg is not _UNSET]
+
+
 # (first column, last column, the cells' XML or None, a cell written on its own or None)
 _Piece = tuple[int, int, "str | None", object]
+
+
+def _cached_value(sheet: Worksheet, tail: str) -> str:
+    """A block cell's value as XlsxWriter caches it for a chart: a shared string's text, a number
+    as "%.16g" (the tail has "%.16G": the same but for the exponent's and INF/NAN's case)."""
+    if tail.startswith(' t="s">'):
+        return sheet.str_table._get_shared_string(int(tail[len(' t="s"><v>'):-len("</v></c>")]))
+    return tail[len("><v>"):-len("</v></c>")].lower()
 
 
 def _first_column(piece: _Piece) -> int:
@@ -133,26 +150,34 @@ class BlockSheet(Worksheet):
         width = len(formats)
         if not rows or not width:
             return
-        last_row, last_col = first_row + len(rows) - 1, first_col + width - 1
+        self.write_columns(first_row, first_col,
+                           [[row[offset] if offset < len(row) else None for row in rows] for offset in range(width)], formats)
+
+    def write_columns(self, first_row: int, first_col: int, columns: Sequence[Sequence[object]],
+                      formats: Sequence[Format | None]) -> None:
+        """write_block given the table body column by column (columns[k]: its values, top down)."""
+        width = len(formats)
+        count = len(columns[0]) if width else 0
+        if not count:
+            return
+        last_row, last_col = first_row + count - 1, first_col + width - 1
         if (self.constant_memory or first_row < 0 or first_col < 0 or last_row >= self.xls_rowmax
                 or last_col >= self.xls_colmax):
             for offset in range(width):  # what XlsxWriter does with it, cell by cell
-                for index, row in enumerate(rows):
-                    write_cell(self, first_row + index, first_col + offset,
-                               row[offset] if offset < len(row) else None, formats[offset])
+                for index, value in enumerate(columns[offset]):
+                    write_cell(self, first_row + index, first_col + offset, value, formats[offset])
             return
         shared = self.str_table._get_shared_string_index
         longest = self.xls_strmax // 2  # longer text may need XlsxWriter's UTF-16 cut: written one by one
         serials: dict[object, str] = {}
-        columns: list[list[str | None]] = []
+        tail_columns: list[list[str | None]] = []
         used_rows: set[int] = set()  # indexes of rows with a cell, for the dimension
         used_cols: list[int] = []
         for offset in range(width):
             cell_format = formats[offset]
             dates_alone = cell_format is None and self.default_date_format is not None
-            tails: list[str | None] = [None] * len(rows)
-            for index, row in enumerate(rows):
-                value = row[offset] if offset < len(row) else None
+            tails: list[str | None] = [None] * count
+            for index, value in enumerate(columns[offset]):
                 if value is None:
                     continue
                 kind = type(value)
@@ -174,7 +199,7 @@ class BlockSheet(Worksheet):
                 used_rows.add(index)
             if any(t is not None for t in tails):
                 used_cols.append(offset)
-            columns.append(tails)
+            tail_columns.append(tails)
         if not used_cols:
             return
         # the dimension every written cell would have widened, and the block replaces earlier cells
@@ -184,11 +209,54 @@ class BlockSheet(Worksheet):
             earlier = self.table.get(first_row + index)
             if earlier:
                 for offset in range(width):
-                    if columns[offset][index] is not None:
+                    if tail_columns[offset][index] is not None:
                         earlier.pop(first_col + offset, None)
         for earlier in self._blocks:
-            _cover(earlier, first_row, first_col, columns)
-        self._blocks.append(_Block(first_row, first_col, list(formats), columns))
+            _cover(earlier, first_row, first_col, tail_columns)
+        self._blocks.append(_Block(first_row, first_col, list(formats), tail_columns))
+
+    # ---- one cell: XlsxWriter's write_string / write_number / write_blank / write_datetime with
+    # fewer steps (no A1-notation test, the cell's named tuple made directly); A1 notation, text
+    # that may need cutting to Excel's limit, numbers that are not finite and constant memory go
+    # through XlsxWriter. A report writes ~100,000 cells one by one (titles, project pages).
+
+    def write_string(self, row, col, string=_UNSET, cell_format=_UNSET):  # type: ignore[no-untyped-def, override]
+        if row.__class__ is not int or string is _UNSET or self.constant_memory or len(string) > self.xls_strmax // 2:
+            return super().write_string(*_given(row, col, string, cell_format))
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = _new(CellStringTuple, (self.str_table._get_shared_string_index(string),
+                                                      None if cell_format is _UNSET else cell_format))
+        return 0
+
+    def write_number(self, row, col, number=_UNSET, cell_format=_UNSET):  # type: ignore[no-untyped-def, override]
+        if row.__class__ is not int or number.__class__ is not float or number - number != 0 or self.constant_memory:
+            return super().write_number(*_given(row, col, number, cell_format))  # ints, NaN, ±inf ... as XlsxWriter
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = _new(CellNumberTuple, (number, None if cell_format is _UNSET else cell_format))
+        return 0
+
+    def write_blank(self, row, col, blank=_UNSET, cell_format=_UNSET):  # type: ignore[no-untyped-def, override]
+        if row.__class__ is not int or blank is _UNSET or self.constant_memory:
+            return super().write_blank(*_given(row, col, blank, cell_format))
+        if cell_format is None or cell_format is _UNSET:  # no format: no cell, as XlsxWriter
+            return 0
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = _new(CellBlankTuple, (cell_format,))
+        return 0
+
+    def write_datetime(self, row, col, date=_UNSET, cell_format=_UNSET):  # type: ignore[no-untyped-def, override]
+        if row.__class__ is not int or date is _UNSET or self.constant_memory:
+            return super().write_datetime(*_given(row, col, date, cell_format))
+        if self._check_dimensions(row, col):
+            return -1
+        number = self._convert_date_time(date)
+        if cell_format is None or cell_format is _UNSET:
+            cell_format = self.default_date_format
+        self.table[row][col] = _new(CellDatetimeTuple, (number, cell_format))
+        return 0
 
     # ---- a column's cells at once: what write_string / write_number / ... do one by one ----
 
@@ -211,11 +279,12 @@ class BlockSheet(Worksheet):
                 self.write_string(row, col, text, cell_format)
             return
         shared, table, longest = self.str_table._get_shared_string_index, self.table, self.xls_strmax // 2
+        new = tuple.__new__  # the cell's named tuple without its Python-level __new__
         for row, text in zip(rows, texts, strict=True):
             if len(text) > longest:  # may need XlsxWriter's cut to Excel's limit
                 self._write_string(row, col, text, cell_format)
             else:
-                table[row][col] = CellStringTuple(shared(text), cell_format)
+                table[row][col] = new(CellStringTuple, (shared(text), cell_format))
 
     def write_numbers(self, rows: Sequence[int], col: int, numbers: Sequence[float], cell_format: Format | None = None) -> None:
         """`write_number(row, col, number, cell_format)` for each row and number (Python ints or floats)."""
@@ -223,9 +292,9 @@ class BlockSheet(Worksheet):
             for row, number in zip(rows, numbers, strict=True):
                 self.write_number(row, col, number, cell_format)
             return
-        table = self.table
+        table, new = self.table, tuple.__new__
         for row, number in zip(rows, numbers, strict=True):
-            table[row][col] = CellNumberTuple(number, cell_format)
+            table[row][col] = new(CellNumberTuple, (number, cell_format))
 
     def write_datetimes(self, rows: Sequence[int], col: int, moments: Sequence[dt.datetime],
                         cell_format: Format | None = None) -> None:
@@ -236,12 +305,12 @@ class BlockSheet(Worksheet):
             return
         if cell_format is None:
             cell_format = self.default_date_format
-        table, serials = self.table, {}
+        table, serials, new = self.table, {}, tuple.__new__
         for row, moment in zip(rows, moments, strict=True):
             serial = serials.get(moment)
             if serial is None:
                 serial = serials[moment] = self._convert_date_time(moment)
-            table[row][col] = CellDatetimeTuple(serial, cell_format)
+            table[row][col] = new(CellDatetimeTuple, (serial, cell_format))
 
     def write_blanks(self, rows: Sequence[int], col: int, cell_format: Format | None) -> None:
         """`write_blank(row, col, None, cell_format)` for each row."""
@@ -306,10 +375,27 @@ class BlockSheet(Worksheet):
             raise NotImplementedError("autofit does not see the cells of write_block; set widths instead")
         return super().autofit(*args, **kwargs)
 
-    def _get_range_data(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self._blocks:
-            raise NotImplementedError("charts cannot refer to the cells of write_block; use a plain Worksheet")
-        return super()._get_range_data(*args, **kwargs)
+    def _get_range_data(self, row_start, col_start, row_end, col_end):  # type: ignore[no-untyped-def]
+        """XlsxWriter's cached values of a range a chart plots, blocks' cells included: a row no cell
+        was written in is one None, a number "%.16g" text, a string the text itself, a blank ""."""
+        if not self._blocks or self.constant_memory:
+            return super()._get_range_data(row_start, col_start, row_end, col_end)
+        data: list[object] = []
+        for row_num in range(row_start, row_end + 1):
+            tails = [(block.first_col, [tails[row_num - block.first_row] for tails in block.columns])
+                     for block in self._blocks if 0 <= row_num - block.first_row < len(block.columns[0])]
+            if row_num not in self.table and not any(tail is not None for _, row in tails for tail in row):
+                data.append(None)  # as XlsxWriter: one None for a row without any cell
+                continue
+            cells = self.table.get(row_num, {})
+            for col_num in range(col_start, col_end + 1):
+                if col_num in cells:
+                    data += super()._get_range_data(row_num, col_num, row_num, col_num)
+                    continue
+                found = [row[col_num - first] for first, row in tails
+                         if 0 <= col_num - first < len(row) and row[col_num - first] is not None]
+                data.append(_cached_value(self, found[0]) if found else None)
+        return data
 
     # ---- writing the XML (called by XlsxWriter when the workbook closes) ----
 
@@ -362,16 +448,20 @@ class BlockSheet(Worksheet):
         kinds of cell go through XlsxWriter's _write_cell. A format's style index is taken when the
         first cell with it is written, as XlsxWriter does (it numbers formats in that order)."""
         table, dims = self.table, (self.dim_colmin, self.dim_colmax)
-        if (self.comments or self.constant_memory
-                or any(cells and (min(cells) < dims[0] or max(cells) > dims[1]) for cells in table.values())):
+        if self.comments or self.constant_memory:
             super()._write_rows()
             return
-        spans = self._spans({row: [(min(cells), max(cells), None, None)] for row, cells in table.items() if cells})
+        bounds = {row: (min(cells), max(cells)) for row, cells in table.items() if cells}
+        if any(low < dims[0] or high > dims[1] for low, high in bounds.values()):  # not written by XlsxWriter
+            super()._write_rows()
+            return
+        spans = self._spans({row: [(low, high, None, None)] for row, (low, high) in bounds.items()})
         row_info, write, write_cell = self.row_info, self.fh.write, super()._write_cell
         plain = self.default_row_height == self.original_row_height and self.excel_version != 2010
         names = {col: f'<c r="{xl_col_to_name(col)}' for col in range(dims[0], dims[1] + 1)}
         styles: dict[Format, str] = {}
         column_styles: dict[int, str] = {}
+        texts: dict[float, str] = {}  # a number's text, made once: dates and percentages repeat
         number_kinds, text_kinds = (CellNumberTuple, CellDatetimeTuple), (CellStringTuple, CellRichStringTuple)
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
@@ -401,7 +491,14 @@ class BlockSheet(Worksheet):
                     if style is None:
                         style = column_styles[col_num] = self._column_style(col_num)
                 if kind in number_kinds:
-                    write(f'{names[col_num]}{number}"{style}><v>{cell.number:.16G}</v></c>')
+                    value = cell.number
+                    if value.__class__ is float and value:  # not 0.0 and -0.0: equal, written "0" and "-0"
+                        text = texts.get(value)
+                        if text is None:
+                            text = texts[value] = f"{value:.16G}"
+                    else:
+                        text = f"{value:.16G}"
+                    write(f'{names[col_num]}{number}"{style}><v>{text}</v></c>')
                 elif kind in text_kinds:
                     write(f'{names[col_num]}{number}"{style} t="s"><v>{cell.string}</v></c>')
                 elif kind is CellBlankTuple:
@@ -409,6 +506,27 @@ class BlockSheet(Worksheet):
                 else:
                     write_cell(row_num, col_num, cell)
             write("</row>")
+
+    def _write_cell(self, row: int, col: int, cell) -> None:  # type: ignore[no-untyped-def]
+        """XlsxWriter's _write_cell (for cells written alone beside blocks), a number, date, shared
+        string or blank made in one f-string, as _write_rows_of_cells makes them."""
+        kind = cell.__class__
+        if kind is CellNumberTuple or kind is CellDatetimeTuple:
+            tail = f"><v>{cell.number:.16G}</v></c>"
+        elif (kind is CellStringTuple or kind is CellRichStringTuple) and not self.constant_memory:
+            tail = f' t="s"><v>{cell.string}</v></c>'
+        elif kind is CellBlankTuple:
+            tail = "/>"
+        else:
+            super()._write_cell(row, col, cell)
+            return
+        cell_format = cell.format
+        if cell_format:
+            style = f' s="{cell_format._get_xf_index()}"'
+        else:
+            info = self.row_info.get(row)
+            style = f' s="{info.row_format._get_xf_index()}"' if info is not None and info.row_format else self._column_style(col)
+        self.fh.write(f'<c r="{xl_col_to_name(col)}{row + 1}"{style}{tail}')
 
     def _number_formats_in_writing_order(self) -> None:
         """XlsxWriter numbers a format (its style index) the first time it writes it: row by row,

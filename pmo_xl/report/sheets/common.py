@@ -211,6 +211,35 @@ def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series |
         _cells(sheet).write_strings(rows, col, texts, cell_format)
 
 
+def cell_values(values: pd.Series, kind: str) -> list[object]:
+    """What write_column writes in each row of `values` (None: no cell): a finite float, a word in a
+    figure's column ("unachievable"), a datetime, or text ("Yes"/"No" for a flag)."""
+    cells: list[object]
+    if kind in NUMERIC:
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+        finite = np.isfinite(numbers)
+        cells = [number if ok else None for number, ok in zip(numbers.tolist(), finite.tolist(), strict=True)]
+        if values.dtype == object:  # the word is written over the number where a text reads as one
+            for offset, value in enumerate(values.tolist()):
+                if value.__class__ is str and value:
+                    cells[offset] = value
+        return cells
+    if kind in DATES:
+        stamps = pd.to_datetime(values, errors="coerce")
+        present = stamps.notna().to_numpy()
+        moments = stamps.to_numpy().astype("datetime64[us]").tolist()
+        return [moment if ok else None for moment, ok in zip(moments, present.tolist(), strict=True)]
+    cells = []
+    for value in values.tolist():
+        if value.__class__ is str:  # the usual case, tested first
+            cells.append(value or None)
+        elif is_blank(value):
+            cells.append(None)
+        else:
+            cells.append(("Yes" if value else "No") if isinstance(value, bool | np.bool_) else str(value))
+    return cells
+
+
 def _cells(sheet: Worksheet) -> BlockSheet:
     """The sheet's column writers: every report sheet is a BlockSheet (write.py makes them so)."""
     if not isinstance(sheet, BlockSheet):
@@ -226,12 +255,14 @@ def write_table(
 
     An empty frame still gets a table with one blank row: Excel Tables need a data row.
     """
+    body: list[list[object]] = []
     for offset, column in enumerate(columns):
-        col = first_col + offset
         if set_widths:
-            set_width(sheet, col, column.width)
+            set_width(sheet, first_col + offset, column.width)
         values = frame[column.field] if column.field in frame else pd.Series([None] * len(frame), dtype=object)
-        write_column(sheet, first_row + 1, col, values.reset_index(drop=True), column.kind, styles.cell(column.kind))
+        body.append(cell_values(values.reset_index(drop=True), column.kind))
+    # The body as one block: each cell's XML made now, the rows joined when the workbook closes.
+    _cells(sheet).write_columns(first_row + 1, first_col, body, [styles.cell(column.kind) for column in columns])
     last_row = first_row + max(len(frame), 1)
     fit_heights(sheet, first_row, frame, [dataclasses.replace(c, width=width_of(sheet, first_col + i, c.width)) for i, c in enumerate(columns)])
     sheet.add_table(first_row, first_col, last_row, first_col + len(columns) - 1, {

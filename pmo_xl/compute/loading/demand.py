@@ -170,7 +170,7 @@ def _owners(rows: _Rows, resources: Resources) -> _Owners:
     role_codes, role_uniques = pd.factorize(rows.objects("role"))
     alloc_keys = np.array([calendar_key(u) for u in role_uniques] + [""], dtype=object)
     alloc_names = np.array([str(u).strip() for u in role_uniques] + [""], dtype=object)
-    generic = ~named & (alloc_keys[role_codes] != "")
+    generic = ~named & (alloc_keys != "")[role_codes]  # compared once per distinct role
     # The role table: every role a resource holds, then roles only generic demand asks for.
     role_keys = list(dict.fromkeys([*resources.role_keys, *alloc_keys[np.unique(role_codes[generic])]]))
     role_of_key = {k: i for i, k in enumerate(role_keys)}

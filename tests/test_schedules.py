@@ -264,6 +264,12 @@ def test_newest_status_date_wins_and_a_tie_is_held_back(tmp_path: Path) -> None:
                                                         "notes.txt": Status.SKIPPED}
     progress = [r for r in rows(tmp_path / "out.xlsx", "Progress") if r[0] == "PRJ-001" and r[1] == D(2026, 2, 1)]
     assert [r[2] for r in progress] == [100.0]
+    # The older one was merged while the newer was still being read, then the merge was redone
+    # without it: nothing of it is in OUT, and it carries no issue of a merge (a BAC conflict).
+    january = [r for r in rows(tmp_path / "out.xlsx", "Progress") if r[0] == "PRJ-001" and r[1] == D(2026, 1, 1)]
+    assert january == [r for r in rows(SAMPLE, "Progress") if r[0] == "PRJ-001" and r[1] == D(2026, 1, 1)]
+    codes = {f.name: {i.code for i in f.issues} for f in result.files}
+    assert "bac-differs" in codes["PRJ-001_b.xml"] and "bac-differs" not in codes["PRJ-001 a.xml"]
     write(folder / "PRJ-001-c.xml", mspdi(tasks, status_date="2026-02-27"))
     result = import_schedules([folder], SAMPLE, tmp_path / "out2.xlsx")
     assert {f.name: f.status for f in result.files if f.name.endswith(".xml")} == {

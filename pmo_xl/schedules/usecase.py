@@ -91,23 +91,23 @@ def import_schedules(
     files, skipped = _list(inputs, {portfolio_path.resolve(), *([Path(out).resolve()] if out else [])})
     if project_id is not None and len(files) != 1:
         raise OutputError(f"--project-id names one project: give exactly one schedule file, not {len(files)}")
-    # The workers start on the files at once; meanwhile this process reads the portfolio and
-    # indexes its rows for the merge.
+    # The workers start on the files at once; meanwhile this process reads the portfolio, indexes
+    # its rows and merges the schedules as they come in.
     reading = _Reading(files, jobs)
     try:
         started, cpu_clock = time.perf_counter(), time.process_time()
         portfolio = read_portfolio(portfolio_path)
         timings["read portfolio"] = time.perf_counter() - started
         timings["read portfolio (cpu)"] = time.process_time() - cpu_clock
-        started, cpu_clock = time.perf_counter(), time.process_time()
-        merger = ScheduleMerger(portfolio, tolerance if tolerance is not None else portfolio.typed_settings.schedule_bac_tolerance)
-        projects = _Projects(portfolio, portfolio.typed_settings.schedule_project_id)
+        cpu_clock = time.process_time()
+        merging = _Merging(portfolio_path, portfolio, tolerance, project_id)
         timings["index portfolio (cpu)"] = time.process_time() - cpu_clock
-        reads = reading.results(progress)
+        reads = reading.results(progress, merging.add)
     finally:
         reading.close()
     timings["read+map (wall)"] = time.perf_counter() - clock
     timings["read+map (cpu, all files)"] = sum(r.seconds for r in reads)
+    timings["merge while reading (cpu)"] = merging.seconds
 
     clock, cpu_clock = time.perf_counter(), time.process_time()
     results = list(skipped)
@@ -118,18 +118,9 @@ def import_schedules(
         if read.mapped is None:
             found = problem("unreadable-schedule", Severity.ERROR, "(file)", None, None, f"Not imported: {read.error}")
             results.append(FileResult(Path(read.path), read.name, Status.REJECTED, [found], note=read.error))
-    for read in mapped:
-        assert read.mapped is not None
-        chosen, how = (project_id, "given") if project_id else projects.of(read.mapped, read.path)
-        read.mapped.rename(chosen)
-        read.mapped.id_from = how
-    winners, losers = _newest(mapped)
-    results += losers
-    for read in sorted(winners, key=lambda r: r.name):
-        assert read.mapped is not None
-        counts = merger.apply_schedule(read.mapped)
-        results.append(_file_result(read, counts))
-    rows = merger.finish()
+    merged, rows = merging.finish(mapped)
+    results += merged
+    portfolio = merging.portfolio
     timings["merge"] = time.perf_counter() - clock
     timings["merge (cpu)"] = time.process_time() - cpu_clock
 
@@ -143,6 +134,65 @@ def import_schedules(
     timings["write"] = time.perf_counter() - clock
     timings["write (cpu)"] = time.process_time() - cpu_clock
     return result
+
+
+class _Merging:
+    """The merge of the schedules into the portfolio's rows, as much of it as can run while the
+    workers still read.
+
+    The rules (`_newest`): per project the schedule with the latest status date wins, and the
+    winners are merged in the order of their names. Schedules handed over in that order, each
+    of a project not seen before, are merged at once (`add`): when all are read, that was the
+    merge the rules ask for. One that breaks this (a second schedule of a project, one out of
+    order) stops the early merge, and `finish` merges them all again from a fresh read of the
+    portfolio.
+    """
+
+    def __init__(self, portfolio_path: Path, portfolio: PortfolioRows, tolerance: float | None,
+                 project_id: str | None) -> None:
+        self.portfolio_path, self.tolerance, self.project_id = portfolio_path, tolerance, project_id
+        self._start(portfolio)
+        self.early = True
+        self.merged: list[tuple[_Read, ImportCounts, int]] = []  # merged early: read, counts, its issues before
+        self.seen: set[str] = set()
+        self.seconds = 0.0  # CPU time of the early merge
+
+    def _start(self, portfolio: PortfolioRows) -> None:
+        self.portfolio = portfolio
+        settings = portfolio.typed_settings
+        self.merger = ScheduleMerger(portfolio, self.tolerance if self.tolerance is not None else settings.schedule_bac_tolerance)
+        self.projects = _Projects(portfolio, settings.schedule_project_id)
+
+    def add(self, reads: list[_Read]) -> None:
+        """Schedules just read: give each its project ID, and merge it while the early merge holds."""
+        started = time.process_time()
+        for read in reads:
+            if read.mapped is None:
+                continue
+            chosen, how = (self.project_id, "given") if self.project_id else self.projects.of(read.mapped, read.path)
+            read.mapped.rename(chosen)
+            read.mapped.id_from = how
+            if self.early and (chosen in self.seen or (self.merged and read.name <= self.merged[-1][0].name)):
+                self.early = False
+            if self.early:
+                self.seen.add(chosen)
+                before = len(read.mapped.issues)  # the merge adds issues (conflicts, new resources): undone with it
+                self.merged.append((read, self.merger.apply_schedule(read.mapped), before))
+        self.seconds += time.process_time() - started
+
+    def finish(self, mapped: list[_Read]) -> tuple[list[FileResult], dict[str, list[list[object]]]]:
+        """Once all are read: the results of the merged and of the superseded or held back, and the merged rows."""
+        if self.early and len(self.merged) == len(mapped):
+            return [_file_result(read, counts) for read, counts, _ in self.merged], self.merger.finish()
+        for read, _, before in self.merged:
+            assert read.mapped is not None
+            del read.mapped.issues[before:]
+        self._start(read_portfolio(self.portfolio_path))
+        winners, results = _newest(mapped)
+        for read in sorted(winners, key=lambda r: r.name):
+            assert read.mapped is not None
+            results.append(_file_result(read, self.merger.apply_schedule(read.mapped)))
+        return results, self.merger.finish()
 
 
 def read_and_map(path: str, name: str) -> list[_Read]:
@@ -194,19 +244,26 @@ class _Reading:
             except (OSError, RuntimeError):  # no worker processes here
                 self.close()
 
-    def results(self, progress: Progress | None) -> list[_Read]:
+    def results(self, progress: Progress | None, each: Callable[[list[_Read]], None]) -> list[_Read]:
+        """Every file's schedules, in the order of the files; `each` is given them batch by batch as they come."""
         out: list[_Read] = []
         if self.pool is not None:
-            try:
-                for future in self.pending:
-                    out += future.result()
-                    if progress:
-                        progress("reading schedules", min(len(out), self.total), self.total)
+            for future in self.pending:
+                try:
+                    batch = future.result()
+                except (OSError, RuntimeError):  # a worker died: read in this process
+                    out = []
+                    break
+                out += batch
+                each(batch)
+                if progress:
+                    progress("reading schedules", min(len(out), self.total), self.total)
+            else:
                 return out
-            except (OSError, RuntimeError):  # a worker died: read in this process
-                out = []
-        for batch in self.batches:
-            out += _read_batch(batch)
+        for files in self.batches:
+            batch = _read_batch(files)
+            out += batch
+            each(batch)
             if progress:
                 progress("reading schedules", min(len(out), self.total), self.total)
         return out

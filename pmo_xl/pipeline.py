@@ -103,30 +103,52 @@ def portfolio_at(portfolio: Portfolio, period: pd.Timestamp | None) -> Portfolio
 
 
 class _Computations:
-    """Runs the computations of one run under the crash guard, keeping their issues."""
+    """Runs the computations of one run under the crash guard, keeping their issues.
+
+    The issues (and the sheets left unavailable) are kept in the order of the run's list, which
+    need not be the order of computing: `later()` keeps a place for a computation made later (its
+    issues go there, not at the end), so one can start early and another be computed meanwhile.
+    """
 
     def __init__(self, options: RunOptions) -> None:
         self.options = options
-        self.issues: list[Issue] = []
-        self.unavailable: dict[str, str] = {}
+        self._issues: list[list[Issue]] = [[]]  # by place; `run` without `at` adds to the last
+        self._unavailable: list[dict[str, str]] = [{}]
+
+    def later(self) -> int:
+        """A place, here in the list, for the issues of a computation run later (`run(..., at=place)`)."""
+        self._issues += [[], []]
+        self._unavailable += [{}, {}]
+        return len(self._issues) - 2
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [issue for part in self._issues for issue in part]
+
+    @property
+    def unavailable(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for part in self._unavailable:
+            merged.update(part)
+        return merged
 
     def run(self, which: Computation, sheet: str, function: Callable[..., tuple[T, list[Issue]]], *args: Any,
-            keep_issues: bool = True, **kwargs: Any) -> T | None:
+            keep_issues: bool = True, at: int = -1, **kwargs: Any) -> T | None:
         if which not in self.options.compute:
             return None
         name = getattr(function, "__name__", "computation")
         outcome = guarded(lambda: function(*args, **kwargs), strict=self.options.strict,
-                          on_error=lambda error: self._failed(name, sheet, error))
+                          on_error=lambda error: self._failed(name, sheet, error, at))
         if outcome is None:
             return None
         result, issues = outcome
         if keep_issues:
-            self.issues.extend(issues)
+            self._issues[at].extend(issues)
         return result
 
-    def _failed(self, name: str, sheet: str, error: Exception) -> None:
-        self.unavailable[sheet] = f"{name} failed ({type(error).__name__}: {error})"
-        self.issues.append(internal_error(
+    def _failed(self, name: str, sheet: str, error: Exception, at: int) -> None:
+        self._unavailable[at][sheet] = f"{name} failed ({type(error).__name__}: {error})"
+        self._issues[at].append(internal_error(
             Stage.REPORT, "(all)", name,
             f"The computation {name} failed ({type(error).__name__}: {error}); the {sheet} figures are missing from this report"))
 
@@ -154,9 +176,9 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     previous_date = before.status_date if previous_period is not None else None
 
     run = _Computations(options)
-    ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now)
-    ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False)
-                 if period is not None else None)
+    # Computed in this order, so that the scenarios (they need the loading and the role frames)
+    # start as early as they can; the issue list keeps the order it always had (`later`).
+    earned_value_at = run.later()
     loading = run.run(Computation.LOADING, "Resources", compute_loading, now)
     has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
     wants_scenarios = has_scenarios and Computation.SCENARIOS in options.compute
@@ -166,6 +188,9 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     # need nothing computed below, so on a second core they run beside the rest (`background`).
     reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
     scenarios_pending = compute_scenarios_beside(now, options, reuse) if wants_scenarios else None
+    ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now, at=earned_value_at)
+    ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False,
+                         at=earned_value_at) if period is not None else None)
     priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
     reuse.selection = priorities.solved if priorities is not None else None  # for a computation here (a worker has solved its own)
     risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)
@@ -176,8 +201,10 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
                                  keep_issues=False) if previous_date else None)
     trends = (run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before,
                       milestones) if ev is not None else None)
-    scenarios = run.run(Computation.SCENARIOS, "Scenarios", scenarios_pending) if scenarios_pending is not None else None
+    scenarios_at = run.later()
     governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
+    scenarios = (run.run(Computation.SCENARIOS, "Scenarios", scenarios_pending, at=scenarios_at)
+                 if scenarios_pending is not None else None)
     results = Results(
         period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,
         portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, priorities=priorities,

@@ -131,3 +131,34 @@ def test_scenarios_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before
     assert forked.results.priorities is not None  # the rest of the run went on
     with pytest.raises(ValueError, match="no scenario today"):
         run_portfolio(portfolio, RunOptions(strict=True))
+
+
+# --- the run's issue list keeps its order, whatever the order of computing ---------------------
+
+
+def test_a_computation_made_later_keeps_its_place_in_the_issue_list() -> None:
+    from pmo_xl.issues import Issue, Severity, Stage
+    from pmo_xl.options import Computation, RunOptions
+    from pmo_xl.pipeline import _Computations
+
+    def noted(*codes: str):  # type: ignore[no-untyped-def]
+        def computation() -> tuple[str, list[Issue]]:
+            return codes[0], [Issue(code=c, severity=Severity.WARNING, sheet="Projects", row=None, column=None, field=None,
+                                    value=None, message=c, stage=Stage.REPORT) for c in codes]
+        return computation
+
+    def crashes() -> tuple[str, list[Issue]]:
+        raise RuntimeError("boom")
+
+    run = _Computations(RunOptions(strict=False))
+    first = run.later()
+    run.run(Computation.LOADING, "Resources", noted("loading"))
+    middle = run.later()
+    run.run(Computation.GOVERNANCE, "RAID", crashes)
+    run.run(Computation.RISKS, "Risks", noted("risks"))
+    run.run(Computation.SCENARIOS, "Scenarios", crashes, at=middle)
+    run.run(Computation.EARNED_VALUE, "Earned Value", noted("ev", "ev-2"), at=first)
+    run.run(Computation.EARNED_VALUE, "Earned Value", crashes, at=first, keep_issues=False)
+    assert [i.code for i in run.issues] == ["ev", "ev-2", "internal-error", "loading", "internal-error", "internal-error", "risks"]
+    assert all("crashes failed (RuntimeError: boom)" in i.message for i in run.issues if i.code == "internal-error")
+    assert list(run.unavailable) == ["Earned Value", "Scenarios", "RAID"]  # the places' order, as if computed in it

@@ -231,3 +231,45 @@ def test_charts_with_one_pass_caches_are_byte_identical(tmp_path):
         workbook.close()
         paths.append(tmp_path / name)
     _assert_same_bytes(*paths)
+
+
+def test_report_workbook_writes_xlsxwriters_bytes(tmp_path):
+    """ReportWorkbook (BlockSheet sheets, one-pass chart caches and shared strings) against a plain
+    XlsxWriter workbook with the same options: text that needs escaping, white space kept,
+    control characters, escape look-alikes, rich text, a table as a block and a chart on it."""
+    import xlsxwriter
+
+    from pmo_xl.report.write import ReportWorkbook
+
+    texts = ["plain", " leading", "trailing ", "tab\tinside", "line\nbreak", "a & b < c > d", 'say "x"', "_x0041_ stays",
+             "bell\x07", "non-character \ufffe", "no-break space\u00a0", "ünïcödé", "", "plain"]
+
+    def build(workbook):
+        workbook.set_properties({"created": FIXED_CREATED})
+        sheet = workbook.add_worksheet("Texts")
+        bold = workbook.add_format({"bold": True})
+        for row, text in enumerate(texts):
+            if text:
+                sheet.write_string(row, 0, text)
+        sheet.write_rich_string(20, 0, bold, "rich ", "text")
+        columns = [[1.5, 2.5, None, 4.0], ["a", "b & c", None, "d"]]
+        if isinstance(sheet, BlockSheet):
+            sheet.write_columns(30, 0, columns, [bold, None])
+        else:
+            for col, values in enumerate(columns):
+                for index, value in enumerate(values):
+                    if value is not None:
+                        write_cell(sheet, 30 + index, col, value, [bold, None][col])
+        chart = workbook.add_chart({"type": "line"})
+        chart.add_series({"categories": ["Texts", 30, 1, 33, 1], "values": ["Texts", 30, 0, 33, 0]})
+        sheet.insert_chart(40, 0, chart)
+
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+               "nan_inf_to_errors": False, "in_memory": True}
+    report = ReportWorkbook(tmp_path / "report.xlsx")
+    build(report)
+    report.close()
+    plain = xlsxwriter.Workbook(str(tmp_path / "plain.xlsx"), options)
+    build(plain)
+    plain.close()
+    _assert_same_bytes(tmp_path / "report.xlsx", tmp_path / "plain.xlsx")

@@ -116,6 +116,7 @@ class BlockSheet(Worksheet):
         self._blocks: list[_Block] = []
         self._table_areas: list[tuple[int, int, int, int]] = []
         self._rich_strings: dict[tuple[object, ...], tuple[str, str]] = {}
+        self._serials: dict[dt.datetime, float] = {}  # Excel serials of the datetimes written
 
     def add_table(self, first_row, first_col, last_row, last_col, options=None):  # type: ignore[no-untyped-def]
         """XlsxWriter's add_table, with the overlap check done by rectangles: XlsxWriter notes every
@@ -252,7 +253,12 @@ class BlockSheet(Worksheet):
             return super().write_datetime(*_given(row, col, date, cell_format))
         if self._check_dimensions(row, col):
             return -1
-        number = self._convert_date_time(date)
+        if date.__class__ is dt.datetime and date.tzinfo is None:  # a plain datetime: its serial once per sheet
+            number = self._serials.get(date)
+            if number is None:
+                number = self._serials[date] = self._convert_date_time(date)
+        else:
+            number = self._convert_date_time(date)
         if cell_format is None or cell_format is _UNSET:
             cell_format = self.default_date_format
         self.table[row][col] = _new(CellDatetimeTuple, (number, cell_format))
@@ -346,12 +352,22 @@ class BlockSheet(Worksheet):
                 raise OverlappingRange(f"Merge range '{cell_range}' overlaps previous table range '{tables[place]}'.")
             merged[place] = cell_range
         self.merge.append([first_row, first_col, last_row, last_col])
-        self._write(first_row, first_col, data, cell_format)
+        if data.__class__ is str and self._text_is_text():  # what write() does with it, without its type tests
+            if data:
+                self.write_string(first_row, first_col, data, cell_format)
+            else:
+                self.write_blank(first_row, first_col, data, cell_format)
+        else:
+            self._write(first_row, first_col, data, cell_format)
         if cell_format is not None:  # the rest of the range: blank cells in the format (none without one)
             table, blank = self.table, CellBlankTuple(cell_format)
             for row, col in places[1:]:
                 table[row][col] = blank
         return 0
+
+    def _text_is_text(self) -> bool:
+        """write() writes text as text: no formula, link or number made of it, no handler of its own."""
+        return not (self.strings_to_formulas or self.strings_to_urls or self.strings_to_numbers or self.write_handlers)
 
     def write_rich_string(self, row, col, *args):  # type: ignore[no-untyped-def, override]
         """XlsxWriter's write_rich_string, its XML made once per distinct fragments and formats

@@ -17,6 +17,7 @@ from pmo_xl import __version__
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.chart_xml import with_fast_caches
+from pmo_xl.io.shared_strings import OnePassPackager
 from pmo_xl.io.write_template import FIXED_CREATED
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets import SHEETS, Styles
@@ -26,8 +27,9 @@ from pmo_xl.scenarios.compare import ComparisonView
 
 class ReportWorkbook(xlsxwriter.Workbook):
     """A workbook for report sheets: text is text, parts assembled in memory, every sheet a
-    BlockSheet (a column of cells handed over at once, each cell's XML made in one step) and
-    every chart writing its cached numbers in one pass: the bytes XlsxWriter writes, faster."""
+    BlockSheet (a column of cells handed over at once, each cell's XML made in one step), every
+    chart writing its cached numbers and the shared strings part written in one pass: the bytes
+    XlsxWriter writes, faster."""
 
     worksheet_class = BlockSheet
 
@@ -42,6 +44,9 @@ class ReportWorkbook(xlsxwriter.Workbook):
 
     def add_chart(self, options):  # type: ignore[no-untyped-def]
         return with_fast_caches(super().add_chart(options))
+
+    def _get_packager(self) -> OnePassPackager:
+        return OnePassPackager()
 
 
 def report_workbook(path: str | os.PathLike[str]) -> ReportWorkbook:

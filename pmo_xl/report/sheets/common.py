@@ -157,8 +157,11 @@ def is_blank(value: object) -> bool:
 
 def put(sheet: Worksheet, row: int, col: int, value: object, cell_format: Any = None) -> None:
     """Write one value by its Python type; blanks stay blank (with the format, for borders/fills)."""
-    if value.__class__ is str and value:  # the usual case, tested first
+    if value.__class__ is str and value:  # the usual cases, tested first
         sheet.write_string(row, col, value, cell_format)
+        return
+    if value.__class__ is float and value - value == 0:  # finite
+        sheet.write_number(row, col, value, cell_format)
         return
     if is_blank(value):
         if cell_format is not None:

@@ -115,13 +115,20 @@ def build_mta(trends: TrendResult, project_table: pd.DataFrame) -> list[MtaChart
     programmes = project_table.drop_duplicates("project_id").set_index("project_id")["programme"]
     points = points.assign(programme=points["project_id"].map(programmes).fillna("(no programme)"))
     points = points[points["project_id"].isin(programmes.index)]
+    if not len(points):
+        return []
+    # One pivot for every programme, cut by programme after: a milestone belongs to one project,
+    # so its row is the one its programme's own pivot would give.
+    every = points.pivot_table(index=["project_id", "milestone"], columns="period", values="forecast_date", aggfunc="first")
+    every = every.reindex(columns=trends.months).astype("datetime64[ns]")
+    by_milestone = points.groupby(["project_id", "milestone"])
+    programme_of_row = by_milestone["programme"].first().reindex(every.index).to_numpy()
+    baselines = by_milestone["baseline_date"].first()
     charts = []
     for programme in _programme_order(points["programme"]):
-        mine = points[points["programme"] == programme]
-        wide = mine.pivot_table(index=["project_id", "milestone"], columns="period", values="forecast_date", aggfunc="first")
-        wide = wide.reindex(columns=trends.months).astype("datetime64[ns]")
+        wide = every[programme_of_row == programme]
         movement = (wide.max(axis=1) - wide.min(axis=1)).dt.days.fillna(0)
-        baseline = mine.groupby(["project_id", "milestone"])["baseline_date"].first().reindex(wide.index)
+        baseline = baselines.reindex(wide.index)
         slip = (wide.iloc[:, -1] - pd.to_datetime(baseline)).dt.days.fillna(0)
         ranked = pd.DataFrame({"movement": movement, "slip": slip}, index=wide.index).sort_values(
             ["movement", "slip"], ascending=False, kind="mergesort")

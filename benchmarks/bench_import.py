@@ -10,15 +10,17 @@ assignment per working task with a contour, 20 resources, a status date — abou
 
 Each run is the whole use case, `import_schedules([folder], portfolio)` with 2 worker processes:
 read and map every file in the workers (XML, baseline spread, PV/EV/AC) while this process reads
-the portfolio, then match project IDs and resources, merge, write OUT. Target: under 10 s per run
+the portfolio and merges each schedule as it is handed over (project IDs, resources, rows), then
+write OUT. Target: under 10 s per run
 on this 2-core machine; the wall and CPU times of the stages are printed with the median (on a
 machine busy with other work, wall times grow and CPU times much less), and the critical path
 from CPU times (what the run would take with the two cores to itself).
 
 The floor (`floor_import`), timed interleaved with `import_schedules`: lxml (what pmo-xl parses a
 DTD-free schedule with, the fastest XML parser for Python; the standard library's C parser takes
-~3x as long) parsing every file to a tree, in as many worker processes, python-calamine reading every sheet of the portfolio, and XlsxWriter writing the
-cells of the OUT workbook pmo-xl wrote (its values only, cell by cell, as benchmarks/_floors.py).
+~3x as long) parsing every file to a tree, in as many worker processes, python-calamine reading
+every sheet of the portfolio, and XlsxWriter writing the cells of the OUT workbook pmo-xl wrote
+(its values only, cell by cell, as benchmarks/_floors.py).
 """
 
 from __future__ import annotations

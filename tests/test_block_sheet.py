@@ -227,6 +227,9 @@ def test_charts_with_one_pass_caches_are_byte_identical(tmp_path):
                 chart = with_fast_caches(chart)
             for row in (0, 2):
                 chart.add_series({"categories": ["Data", 1, 0, 1, 4], "values": ["Data", row, 0, row, 4]})
+            chart.add_series({"categories": ["Data", 2, 0, 2, 4], "values": ["Data", 0, 0, 0, 4]})  # text categories
+            chart.add_series({"categories": ["Data", 0, 0, 0, 4], "values": ["Data", 1, 0, 1, 4]})  # number categories
+            chart.add_series({"categories": ["Data", 2, 0, 2, 2], "values": ["Data", 0, 0, 0, 2]})  # a number, a gap, a blank
             sheet.insert_chart(5, 0, chart)
         workbook.close()
         paths.append(tmp_path / name)

@@ -228,7 +228,8 @@ def cell_values(values: pd.Series, kind: str) -> list[object]:
                     cells[offset] = value
         return cells
     if kind in DATES:
-        stamps = pd.to_datetime(values, errors="coerce")
+        naive = isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"  # datetime64 already (no time zone)
+        stamps = values if naive else pd.to_datetime(values, errors="coerce")
         present = stamps.notna().to_numpy()
         moments = stamps.to_numpy().astype("datetime64[us]").tolist()
         return [moment if ok else None for moment, ok in zip(moments, present.tolist(), strict=True)]

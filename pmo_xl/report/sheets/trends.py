@@ -141,7 +141,8 @@ def _write_mta(workbook: Workbook, sheet: Worksheet, styles: Styles, mta: MtaCha
         r = first_data + 1 + offset
         chart.add_series({"name": [MTA_SHEET, r, 0], "categories": categories, "values": [MTA_SHEET, r, 1, r, len(keys)],
                           "marker": {"type": "circle", "size": 4}, "line": {"width": 1.5}})
-    dates = pd.concat([pd.Series(report_dates), *(pd.to_datetime(lines[k]) for k in keys)]).dropna()
+    forecasts = pd.to_datetime(pd.Series(lines[keys].to_numpy().ravel()))  # every line's forecasts, converted at once
+    dates = pd.concat([pd.Series(report_dates), forecasts]).dropna()
     low, high = dates.min() - pd.DateOffset(months=1), dates.max() + pd.DateOffset(months=1)
     chart.set_title({"name": title, "name_font": {"size": 11}})
     chart.set_x_axis({"date_axis": True, "num_format": "mmm yy", "base_unit": "months", "major_unit": 1,

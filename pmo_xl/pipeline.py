@@ -37,7 +37,7 @@ from pmo_xl.model import Portfolio
 from pmo_xl.options import Computation, RunOptions, default_options
 from pmo_xl.parse.portfolio import parse_portfolio
 from pmo_xl.raw import RawWorkbook
-from pmo_xl.results import Results, Run, Snapshot
+from pmo_xl.results import Results, Run, Settled, Snapshot
 from pmo_xl.schema.registers import REGISTERS
 from pmo_xl.schema.settings import SETTINGS_TABLES
 
@@ -157,6 +157,15 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     """Every computation for the reporting month, and for the month before it (the same
     computations with the status date one month earlier, so every change against last period
     compares like with like). Only the reporting month's issues are kept."""
+    results = compute_beside(portfolio, options)
+    return results, list(results.issues)  # the issues wait for every computation
+
+
+def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> Results:
+    """`compute`, handing the results over while the scenarios may still be computed beside
+    (in a worker, `pmo_xl.background`): they, the issue list and the unavailable sheets are
+    waited for when first read (`Results.issues`), so whatever needs none of them — most of the
+    report model — is built meanwhile."""
     from pmo_xl.compute.earned_value import compute_earned_value
     from pmo_xl.compute.governance import compute_governance
     from pmo_xl.compute.loading import compute_loading
@@ -203,15 +212,19 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
                       milestones) if ev is not None else None)
     scenarios_at = run.later()
     governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
-    scenarios = (run.run(Computation.SCENARIOS, "Scenarios", scenarios_pending, at=scenarios_at)
-                 if scenarios_pending is not None else None)
-    results = Results(
+
+    def settle() -> Settled:
+        """The scenarios waited for (a worker's, or computed here now), then the complete issue list."""
+        scenarios = (run.run(Computation.SCENARIOS, "Scenarios", scenarios_pending, at=scenarios_at)
+                     if scenarios_pending is not None else None)
+        return Settled(tuple(run.issues), dict(run.unavailable), scenarios)
+
+    return Results(
         period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,
         portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, priorities=priorities,
         risks=Snapshot(risks, risks_before), milestones=Snapshot(milestones, milestones_before), trends=trends,
-        issues=tuple(run.issues), unavailable=dict(run.unavailable), scenarios=scenarios, governance=governance,
+        governance=governance, settle=settle if scenarios_pending is not None else settle(),
     )
-    return results, list(run.issues)
 
 
 def _role_frames(portfolio: Portfolio) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -263,8 +276,7 @@ def load(path: str | os.PathLike[str], options: RunOptions | None = None) -> Por
 
 def run_portfolio(portfolio: Portfolio, options: RunOptions | None = None) -> Run:
     """A checked portfolio taken through the compute stage."""
-    results, _ = compute(portfolio, options)
-    return Run(portfolio, results)
+    return Run(portfolio, compute_beside(portfolio, options))
 
 
 def report(run: Run, out: str | os.PathLike[str], options: RunOptions | None = None) -> Path:

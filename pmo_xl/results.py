@@ -1,15 +1,21 @@
 """What the compute stage hands to the report: every computation's output, now and a month before.
 
-`Results` is frozen and complete: the report model (`pmo_xl.report.model.build_report_model`)
-only translates it into sheets, it computes nothing. A `Snapshot` pairs a figure of the
+`Results` is frozen: the report model (`pmo_xl.report.model.build_report_model`) only
+translates it into sheets, it computes nothing. One computation may still be running in a worker
+beside this process when the results are handed over (the what-if scenarios, see
+`pmo_xl.background`): it is waited for the first time what depends on it is read — the issue
+list, the sheets left unavailable, the scenarios — so that the report model can build everything
+else meanwhile. Nothing reads a figure before it is complete. A `Snapshot` pairs a figure of the
 reporting month with the same figure one month earlier, for every "change against last period".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 import pandas as pd
 
@@ -38,6 +44,14 @@ class Snapshot(Generic[T]):
     before: T | None = None
 
 
+class Settled(NamedTuple):
+    """What is known only once every computation of the run has finished."""
+
+    issues: tuple[Issue, ...]  # what the computations of the reporting month found
+    unavailable: dict[str, str]  # sheet -> why it has no figures
+    scenarios: ScenarioRun | None  # the what-if scenarios of Settings beside the baseline (None: there are none)
+
+
 @dataclass(frozen=True)
 class Results:
     """Every computation of one run, for the reporting month and the one before it."""
@@ -53,10 +67,29 @@ class Results:
     risks: Snapshot[RiskResult]
     milestones: Snapshot[MilestoneResult]
     trends: TrendResult | None = None  # the last 12 months: History where closed, recomputed otherwise
-    issues: tuple[Issue, ...] = ()  # what the computations of the reporting month found
-    unavailable: dict[str, str] = field(default_factory=dict)  # sheet -> why it has no figures
-    scenarios: ScenarioRun | None = None  # the what-if scenarios of Settings beside the baseline (None: there are none)
     governance: GovernanceResult | None = None  # RAID, change requests, benefits, alignment, lessons on the status date
+    # The issues, unavailable sheets and scenarios, or the call that waits for the computation
+    # still running beside and gives them (read them through the properties below).
+    settle: Settled | Callable[[], Settled] = field(default_factory=lambda: Settled((), {}, None))
+
+    @functools.cached_property
+    def _settled(self) -> Settled:
+        return self.settle() if callable(self.settle) else self.settle
+
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        """What the computations of the reporting month found (waits for every computation)."""
+        return self._settled.issues
+
+    @property
+    def unavailable(self) -> dict[str, str]:
+        """Sheet -> why it has no figures (waits for every computation)."""
+        return self._settled.unavailable
+
+    @property
+    def scenarios(self) -> ScenarioRun | None:
+        """The what-if scenarios beside the baseline, None when there are none (waits for them)."""
+        return self._settled.scenarios
 
 
 @dataclass(frozen=True)

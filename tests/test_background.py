@@ -129,8 +129,41 @@ def test_scenarios_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before
     assert forked.results.unavailable == here.results.unavailable
     assert forked.results.issues == here.results.issues
     assert forked.results.priorities is not None  # the rest of the run went on
+    strict = run_portfolio(portfolio, RunOptions(strict=True))  # handed over while the worker computes
     with pytest.raises(ValueError, match="no scenario today"):
-        run_portfolio(portfolio, RunOptions(strict=True))
+        strict.results.issues  # noqa: B018 — reading what depends on the scenarios raises their error
+
+
+@linux_only
+def test_the_run_is_handed_over_before_the_scenarios_and_waits_for_them_when_read(sample_workbook,  # type: ignore[no-untyped-def]
+                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report model builds what needs no scenarios while the worker computes them; the issue
+    list, the unavailable sheets and the scenarios wait for it, and the report is the same."""
+    from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.report.model import build_report_model
+    from pmo_xl.usecases import load_portfolio
+
+    asked: list[str] = []
+    call = background.Pending.__call__
+
+    def counted(self: background.Pending) -> object:
+        asked.append(self.__name__)
+        return call(self)
+
+    monkeypatch.setattr(background.Pending, "__call__", counted)
+    monkeypatch.setattr(background, "_fork_helps", lambda: True)
+    portfolio = load_portfolio(sample_workbook)
+    run = run_portfolio(portfolio)
+    assert asked == []  # not waited for yet
+    model = build_report_model(run)
+    assert asked == ["compute_scenarios"]  # waited for once, by the report model
+    assert run.results.scenarios is not None and run.results.issues is run.results.issues  # settled once, kept
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = build_report_model(run_portfolio(portfolio))
+    assert model.scenarios is not None
+    pd.testing.assert_frame_equal(model.scenarios.table, here.scenarios.table)
+    assert model.data_quality.counts == here.data_quality.counts
+    pd.testing.assert_frame_equal(model.data_quality.issues, here.data_quality.issues)
 
 
 # --- the run's issue list keeps its order, whatever the order of computing ---------------------

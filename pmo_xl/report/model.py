@@ -107,9 +107,7 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
     ev, priorities, milestones = results.earned_value.now, results.priorities, results.milestones.now
     project_table = build_portfolio_table(now, period, ev, results.earned_value.before, priorities)
     project_table = project_table.assign(rag_history=rag_history_codes(results.trends, project_table["project_id"]))
-    data_quality = build_data_quality(portfolio.issues, list(results.issues), portfolio)
     resources = build_resources_view(results.loading, period) if results.loading is not None else None
-    kpis = with_closed_previous(build_kpis(project_table=project_table, results=results, resources=resources, data_quality=data_quality), results.trends)
     ev_view = build_earned_value_view(ev, project_table) if ev is not None else None
     pages = build_project_pages(
         project_pages or settings.project_pages, project_table, now.projects, ev_view.metrics if ev_view is not None else None,
@@ -118,8 +116,18 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         now.allocations, now.resources, resources.overallocations if resources is not None else None, period, now.progress,
         results.trends)
     governance = build_governance_view(results.governance, project_table)
-    kpis = kpis + governance_kpis(results.governance, governance)
     pages = with_lessons(pages, results.governance)
+    # Every view that needs neither the issue list nor the scenarios, built while a worker may still compute them.
+    rag_counts, scatter = build_rag_counts(project_table), build_scatter(project_table)
+    s_curve, team_utilisation = build_portfolio_s_curve(ev, now.baseline), build_team_utilisation(resources)
+    exceptions = build_exceptions(project_table, milestones, resources, now, period, results.status_date)
+    priorities_view = build_priorities_view(priorities) if priorities is not None else None
+    trends = build_trends_view(results.trends, project_table) if results.trends is not None else None
+    committee_needs = build_committee_needs(project_table, now.progress, period)
+    # From here on, the issue list and the scenarios: waited for if still being computed beside.
+    data_quality = build_data_quality(portfolio.issues, list(results.issues), portfolio)
+    kpis = with_closed_previous(build_kpis(project_table=project_table, results=results, resources=resources, data_quality=data_quality), results.trends)
+    kpis = kpis + governance_kpis(results.governance, governance)
     unavailable = dict(results.unavailable)
     if period is None:
         unavailable.setdefault("Dashboard", "no status date and no progress: there is no reporting period")
@@ -131,22 +139,22 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
         currency=currency_symbol(settings.currency),
         money_format=money_format(settings.currency),
         kpis=kpis,
-        rag_counts=build_rag_counts(project_table),
-        scatter=build_scatter(project_table),
-        s_curve=build_portfolio_s_curve(ev, now.baseline),
-        team_utilisation=build_team_utilisation(resources),
-        exceptions=build_exceptions(project_table, milestones, resources, now, period, results.status_date),
         portfolio=project_table,
-        priorities=build_priorities_view(priorities) if priorities is not None else None,
         resources=resources,
         earned_value=ev_view,
         risks=results.risks.now,
         milestones=milestones,
         data_quality=data_quality,
-        trends=build_trends_view(results.trends, project_table) if results.trends is not None else None,
         unavailable=unavailable,
         project_pages=pages,
-        committee_needs=build_committee_needs(project_table, now.progress, period),
         scenarios=build_comparison(results.scenarios) if results.scenarios is not None and results.scenarios.scenarios else None,
         governance=governance,
+        rag_counts=rag_counts,
+        scatter=scatter,
+        s_curve=s_curve,
+        team_utilisation=team_utilisation,
+        exceptions=exceptions,
+        priorities=priorities_view,
+        trends=trends,
+        committee_needs=committee_needs,
     )

@@ -40,10 +40,12 @@ class UnknownScenario(ValueError):
 
 
 def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
-                      only: list[str] | None = None, reuse: Reuse | None = None) -> tuple[ScenarioRun, list[Issue]]:
+                      only: list[str] | None = None, reuse: Reuse | None = None,
+                      loadings: bool = True) -> tuple[ScenarioRun, list[Issue]]:
     """The baseline and every scenario (or the ones named in `only`) of a checked portfolio.
 
-    `reuse`: what a run has already computed on this same portfolio (`Reuse.of_run`)."""
+    `reuse`: what a run has already computed on this same portfolio (`Reuse.of_run`).
+    `loadings=False` leaves each outcome's loading out (`Outcome.without_loading`)."""
     options = default_options(options)
     scenarios = read_actions(portfolio)
     if only:
@@ -62,16 +64,20 @@ def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
                           strict=options.strict, on_error=lambda error, name=name: _failed(name, error, issues))
         if outcome is not None:
             outcomes.append(outcome)
+    if not loadings:
+        baseline, outcomes = baseline.without_loading(), [o.without_loading() for o in outcomes]
     return ScenarioRun(baseline, tuple(outcomes), first_month, tuple(issues)), issues
 
 
 def compute_scenarios_beside(portfolio: Portfolio, options: RunOptions, reuse: Reuse) -> Pending[tuple[ScenarioRun, list[Issue]]]:
     """`compute_scenarios` started in a worker process where a second core helps
     (`pmo_xl.background`); call the result for its value. The selection solver is imported here
-    first, so that the worker shares the import instead of making its own."""
+    first, so that the worker shares the import instead of making its own. The outcomes come
+    without their loadings (the report's comparison never shows them): the worker's answer is
+    then well under a megabyte on 1,000 projects instead of ~40 MB to send and unpickle."""
     if forks():
         load_solver()
-    return in_background(compute_scenarios, portfolio, options, reuse=reuse)
+    return in_background(compute_scenarios, portfolio, options, reuse=reuse, loadings=False)
 
 
 def _scenario(portfolio: Portfolio, name: str, actions: list[Action], first_month: pd.Timestamp, reuse: Reuse) -> Outcome:

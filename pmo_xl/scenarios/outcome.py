@@ -21,6 +21,7 @@ Definitions, for the PMO:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -59,7 +60,6 @@ class Outcome:
     over_person_months_by_team: dict[str, int] = field(default_factory=dict)
     over_people: int = 0
     demand_by_role: pd.DataFrame = field(default_factory=pd.DataFrame)  # role, period, hours (from the first open month)
-    load: pd.DataFrame = field(default_factory=pd.DataFrame)  # resource_id, period, demand_hours, capacity_hours
     finishes: dict[str, dt.date | None] = field(default_factory=dict)  # forecast finish of every project
     milestones: dict[tuple[str, str], dt.date | None] = field(default_factory=dict)  # open milestones: expected date
     pv_to_date: float = 0.0
@@ -67,7 +67,18 @@ class Outcome:
     ac_to_date: float = 0.0
     pv_next_12: float = 0.0
     values: dict[str, float] = field(default_factory=dict)  # what each project adds to the selection's objective
-    loading: LoadingResult | None = None
+    loading: LoadingResult | None = None  # the monthly loading measured (None once left out: `without_loading`)
+
+    @property
+    def load(self) -> pd.DataFrame:
+        """resource_id, period, demand_hours, capacity_hours: each person's month (empty without the loading)."""
+        columns = ["resource_id", "period", "demand_hours", "capacity_hours"]
+        return self.loading.resource_load[columns] if self.loading is not None else pd.DataFrame(columns=columns)
+
+    def without_loading(self) -> Outcome:
+        """The figures without the loading they were measured from: the comparison never shows
+        it, and it is most of an outcome's size (~10 MB on 1,000 projects) when sent between processes."""
+        return dataclasses.replace(self, loading=None)
 
     @property
     def total_cost(self) -> float:
@@ -143,7 +154,6 @@ def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, acti
         over_hours_by_team=over["hours"], over_months_by_team=over["months"], over_person_months_by_team=over["person_months"],
         over_people=over["people"],
         demand_by_role=_demand_by_role(demand, first_month),
-        load=loading.resource_load[["resource_id", "period", "demand_hours", "capacity_hours"]],
         finishes=_finishes(portfolio, plan.finishes), milestones=_milestones(portfolio),
         **_earned_value(portfolio, first_month),
         values=values, loading=loading,

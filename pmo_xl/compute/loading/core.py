@@ -206,9 +206,11 @@ def monthly_role_demand(
     allocations are often still Draft); pass `states` to narrow. A named resource's hours count
     against the resource's role (from Resources); generic allocations against their own role.
     Spread exactly as in `compute_loading` (calendars, contours, remaining effort). Rows with
-    hours only; period is the first day of the month (datetime64).
+    hours only; period is the first day of the month (datetime64). `prepared`: the allocations
+    already prepared in `states` (`prepare_demand(portfolio, states)`), so that a caller that
+    also wants the capacity prepares them once.
     """
-    demand = prepare_demand(portfolio, states)
+    demand = prepared if prepared is not None else prepare_demand(portfolio, states)
     grid = _grid(demand, "month")
     columns = {"project_id": [], "role": [], "period": np.array([], dtype="datetime64[ns]"), "hours": []}
     if grid is None:

@@ -160,6 +160,7 @@ def build_selection_problem(
             issues.append(Issue(code="role-without-capacity", severity=Severity.WARNING, sheet="Allocations", row=None, column=None, field="Role", value=role,
                                 message=f"Role {role!r} is needed by allocations but no resource has it: its capacity is not checked in selection",
                                 stage=STAGE))
+    ranked = set(order)
     problem = SelectionProblem(
         project_ids=ids,
         value=value.reindex(ids).fillna(0.0).to_numpy(dtype=float),
@@ -173,7 +174,7 @@ def build_selection_problem(
         fixed_out=fixed_out,
         depends_on=depends_on,
         groups=groups,
-        priority=[p for p in order if p in known] + [p for p in ids if p not in set(order)],
+        priority=[p for p in order if p in known] + [p for p in ids if p not in ranked],
     )
     return problem, total, source, issues
 

@@ -120,16 +120,31 @@ def _marks(rows: pd.DataFrame, milestones: pd.DataFrame | None, tolerance: int) 
     state = np.select([frame["missed"].astype(bool), frame["slipped"].astype(bool), late, achieved],
                       ["Missed", "Slipped", "Achieved late", "Achieved"], "Open")
     dates = pd.to_datetime(frame["current_date"])
-    label = [f"{m} ({s.lower()}, {d:%d %b %Y})" for m, s, d in zip(frame["milestone"], state, dates, strict=True)]
+    # Each distinct date formatted once: a thousand projects' milestones share few dates.
+    codes, distinct = pd.factorize(dates)
+    shown = [f"{d:%d %b %Y}" for d in distinct]
+    label = [f"{m} ({s.lower()}, {shown[c]})"
+             for m, s, c in zip(frame["milestone"].tolist(), state.tolist(), codes.tolist(), strict=True)]
     return pd.DataFrame({"row": frame["project_id"].map(position).to_numpy(), "_n": _month_number(dates),
                          "state": state, "label": label})
 
 
 def _worst_per_month(marks: pd.DataFrame) -> pd.DataFrame:
+    """One marker per row and month: the most urgent state there (then by label), and every label, urgent first.
+
+    A lexicographic sort of (row, month, rank, label) and a cut at each new (row, month): the
+    order a stable sort on those columns gives, without a groupby's per-group Python join."""
     rank = {state: i for i, state in enumerate(MARKER_ORDER)}
-    marks = marks.assign(_rank=marks["state"].map(rank)).sort_values(["row", "month", "_rank", "label"], kind="mergesort")
-    grouped = marks.groupby(["row", "month"], sort=True)
-    return pd.DataFrame({"state": grouped["state"].first(), "text": grouped["label"].agg("\n".join)}).reset_index()
+    rows, months = marks["row"].to_numpy(), marks["month"].to_numpy()
+    states, labels = marks["state"].to_numpy(dtype=object), marks["label"].to_numpy(dtype=object)
+    ranks = np.array([rank.get(s, len(rank)) for s in states.tolist()], dtype=np.int64)  # an unknown state last
+    label_order = np.unique(labels, return_inverse=True)[1].reshape(-1)
+    order = np.lexsort((label_order, ranks, months, rows))  # stable: the last key sorts first
+    rows, months, states, labels = rows[order], months[order], states[order], labels[order].tolist()
+    starts = np.flatnonzero(np.r_[True, (rows[1:] != rows[:-1]) | (months[1:] != months[:-1])])
+    ends = np.r_[starts[1:], len(rows)].tolist()
+    text = ["\n".join(labels[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)]
+    return pd.DataFrame({"row": rows[starts], "month": months[starts], "state": states[starts], "text": text})
 
 
 def _window(rows: pd.DataFrame, marks: pd.DataFrame, period: pd.Timestamp | None) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -45,6 +46,8 @@ BAR, LATE, EARLY = F.ACCENT, "#ED7D31", "#DEEBF7"
 BAND = "#F2F2F2"
 MARKERS = {"Achieved": ("◆", "#375623"), "Open": ("◇", "#000000"), "Achieved late": ("◆", "#C65911"),
            "Slipped": ("◇", "#C65911"), "Missed": ("◇", "#C00000")}
+STATES = tuple(MARKERS)
+FILLS = (None, BAR, LATE, EARLY, BAND)  # a month cell's fill: none, on plan, past the baseline, before the forecast, banded quarter
 
 
 def roadmap_of(model: ReportModel) -> RoadmapView:
@@ -121,45 +124,54 @@ def _headers(sheet: Worksheet, styles: Styles, view: RoadmapView, first_month: i
 
 
 def _bars(sheet: Worksheet, styles: Styles, model: ReportModel, view: RoadmapView, first: int, first_month: int) -> None:
-    """Every month cell of every project: band, bar, baseline line, marker and status line."""
-    months = view.months
+    """Every month cell of every project: band, bar, baseline line, marker and status line.
+
+    The look of every cell is worked out for the whole grid at once (projects x months, numpy);
+    the cells are then written row by row, months in order, as one loop over both would: the
+    formats are made and the marker texts met in the same order, so the file is the same."""
+    months, projects = view.months, view.projects
     n = len(months)
-    markers = {(int(r), int(m)): s for r, m, s in zip(view.markers["row"], view.markers["month"], view.markers["state"], strict=True)}
     status_side = None
     if view.status_index is not None and model.status_date is not None:
         status_side = "right" if model.status_date.day >= 15 else "left"
-    band = [((months[i].year * 4 + months[i].quarter) % 2 == 1) for i in range(n)]
-    cache: dict[tuple[Any, ...], Any] = {}
+    month = np.arange(n)
+    banded = np.array([(m.year * 4 + m.quarter) % 2 == 1 for m in months], dtype=bool)
+    b1, b2, f1, f2 = (projects[c].to_numpy(dtype=np.int64)[:, None] for c in ("base_first", "base_last", "fc_first", "fc_last"))
+    in_base = (b1 >= 0) & (b1 <= month) & (month <= b2)
+    in_fc = (f1 >= 0) & (f1 <= month) & (month <= f2)
+    fill_code = np.where(in_fc, np.where(in_base, 1, 2), np.where(in_base, 3, np.where(banded, 4, 0)))  # FILLS
+    marker_code = np.zeros((len(projects), n), dtype=np.int64)  # 0: none, else 1 + the state's place in STATES
+    if len(view.markers):
+        at = (view.markers["row"].to_numpy(dtype=np.int64), view.markers["month"].to_numpy(dtype=np.int64))
+        marker_code[at] = [STATES.index(state) + 1 for state in view.markers["state"].tolist()]
+    status = (month == view.status_index) & (status_side is not None)
+    drawn = (fill_code > 0) | in_base | (marker_code > 0) | status
+    looks = ((fill_code * 2 + in_base) * (len(STATES) + 1) + marker_code) * 2 + status  # one number per distinct look
+    cache: dict[int, Any] = {}
 
-    def look(fill: str | None, base: bool, marker: str | None, status: bool) -> Any:
-        key = (fill, base, marker, status)
-        if key not in cache:
-            props: dict[str, Any] = {"align": "center", "valign": "vcenter", "font_size": 9, "bold": True}
-            if fill:
-                props["bg_color"] = fill
-            if base:
-                props.update(bottom=5, bottom_color="#404040")
-            if marker:
-                props["font_color"] = "#FFFFFF" if fill in (BAR, LATE) and marker == "Open" else MARKERS[marker][1]
-            if status:
-                props.update({status_side: 2, f"{status_side}_color": F.RAG_SOLID["Red"]})
-            cache[key] = styles.get(**props)
+    def look(key: int) -> Any:
+        rest, at_status = divmod(key, 2)
+        rest, marker = divmod(rest, len(STATES) + 1)
+        fill, base = FILLS[rest // 2], rest % 2 == 1
+        props: dict[str, Any] = {"align": "center", "valign": "vcenter", "font_size": 9, "bold": True}
+        if fill:
+            props["bg_color"] = fill
+        if base:
+            props.update(bottom=5, bottom_color="#404040")
+        if marker:
+            state = STATES[marker - 1]
+            props["font_color"] = "#FFFFFF" if fill in (BAR, LATE) and state == "Open" else MARKERS[state][1]
+        if at_status:
+            props.update({status_side: 2, f"{status_side}_color": F.RAG_SOLID["Red"]})
+        cache[key] = styles.get(**props)
         return cache[key]
 
-    projects = view.projects
-    columns = zip(projects["base_first"].tolist(), projects["base_last"].tolist(), projects["fc_first"].tolist(),
-                  projects["fc_last"].tolist(), strict=True)
-    for row, (b1, b2, f1, f2) in enumerate(columns):
-        for month in range(n):
-            in_base = b1 >= 0 and b1 <= month <= b2
-            in_fc = f1 >= 0 and f1 <= month <= f2
-            fill = (BAR if in_base else LATE) if in_fc else (EARLY if in_base else (BAND if band[month] else None))
-            marker = markers.get((row, month))
-            status = month == view.status_index and status_side is not None
-            if not (fill or in_base or marker or status):
-                continue
-            cell_format = look(fill, in_base, marker, status)
-            if marker:
-                sheet.write_string(first + row, first_month + month, MARKERS[marker][0], cell_format)
-            else:
-                sheet.write_blank(first + row, first_month + month, None, cell_format)
+    rows, cols = np.nonzero(drawn)  # row by row, months in order
+    symbols = [""] + [MARKERS[state][0] for state in STATES]
+    for row, col, key, marker in zip(rows.tolist(), cols.tolist(), looks[rows, cols].tolist(), marker_code[rows, cols].tolist(),
+                                     strict=True):
+        cell_format = cache.get(key) or look(key)
+        if marker:
+            sheet.write_string(first + row, first_month + col, symbols[marker], cell_format)
+        else:
+            sheet.write_blank(first + row, first_month + col, None, cell_format)

@@ -11,27 +11,27 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import xlsxwriter
-
 from pmo_xl import __version__
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.chart_xml import with_fast_caches
 from pmo_xl.io.shared_strings import OnePassPackager
 from pmo_xl.io.write_template import FIXED_CREATED
+from pmo_xl.io.zip_behind import ZipBehindWorkbook
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets import SHEETS, Styles
 from pmo_xl.report.sheets.scenarios import SheetContext, write_scenario_sheet
 from pmo_xl.scenarios.compare import ComparisonView
 
 
-class ReportWorkbook(xlsxwriter.Workbook):
-    """A workbook for report sheets: text is text, parts assembled in memory, every sheet a
-    BlockSheet (a column of cells handed over at once, each cell's XML made in one step), every
-    chart writing its cached numbers and the shared strings part written in one pass: the bytes
-    XlsxWriter writes, faster."""
+class ReportWorkbook(ZipBehindWorkbook):
+    """A workbook for report sheets: text is text, parts assembled in memory and zipped by a
+    worker thread while the next is made, every sheet a BlockSheet (a column of cells handed over
+    at once, each cell's XML made in one step), every chart writing its cached numbers and the
+    shared strings part written in one pass: the bytes XlsxWriter writes, faster."""
 
     worksheet_class = BlockSheet
+    packager_class = OnePassPackager
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__(str(path), {
@@ -44,9 +44,6 @@ class ReportWorkbook(xlsxwriter.Workbook):
 
     def add_chart(self, options):  # type: ignore[no-untyped-def]
         return with_fast_caches(super().add_chart(options))
-
-    def _get_packager(self) -> OnePassPackager:
-        return OnePassPackager()
 
 
 def report_workbook(path: str | os.PathLike[str]) -> ReportWorkbook:

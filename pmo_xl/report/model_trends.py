@@ -124,20 +124,31 @@ def build_mta(trends: TrendResult, project_table: pd.DataFrame) -> list[MtaChart
     by_milestone = points.groupby(["project_id", "milestone"])
     programme_of_row = by_milestone["programme"].first().reindex(every.index).to_numpy()
     baselines = by_milestone["baseline_date"].first()
+    # Each milestone's movement (days between its earliest and latest forecast) and slip (last forecast
+    # against baseline), once for every row: a row's figures do not depend on its programme.
+    forecasts = every.to_numpy()
+    known = ~np.isnat(forecasts)
+    latest = np.where(known, forecasts, np.datetime64(-(2**63) + 1, "ns")).max(axis=1)  # the first and last datetime64[ns]
+    earliest = np.where(known, forecasts, np.datetime64(2**63 - 1, "ns")).min(axis=1)
+    movement = np.where(known.any(axis=1), _whole_days(latest - earliest), 0)
+    slip = _whole_days(forecasts[:, -1] - pd.to_datetime(baselines.reindex(every.index)).to_numpy())
+    # Most movement first, then most slip; ties in the pivot's order (np.lexsort is stable).
+    ranked = np.lexsort((-slip, -movement))
     charts = []
     for programme in _programme_order(points["programme"]):
-        wide = every[programme_of_row == programme]
-        movement = (wide.max(axis=1) - wide.min(axis=1)).dt.days.fillna(0)
-        baseline = baselines.reindex(wide.index)
-        slip = (wide.iloc[:, -1] - pd.to_datetime(baseline)).dt.days.fillna(0)
-        ranked = pd.DataFrame({"movement": movement, "slip": slip}, index=wide.index).sort_values(
-            ["movement", "slip"], ascending=False, kind="mergesort")
-        chosen = wide.loc[ranked.index[:MTA_LINES]]
-        lines = chosen.reset_index()
-        lines.insert(0, "label", lines["project_id"] + " " + lines["milestone"].astype(str))
-        lines.columns = ["label", "project_id", "milestone", *trends.months]
-        charts.append(MtaChart(programme, trends.months, lines, max(0, len(wide) - MTA_LINES)))
+        in_programme = ranked[programme_of_row[ranked] == programme]
+        chosen = every.iloc[in_programme[:MTA_LINES]]
+        project_id, milestone, forecasts = chosen.index.get_level_values(0), chosen.index.get_level_values(1), chosen.to_numpy()
+        lines = pd.DataFrame({"label": project_id + " " + milestone.astype(str), "project_id": project_id, "milestone": milestone,
+                              **{month: forecasts[:, k] for k, month in enumerate(trends.months)}})
+        charts.append(MtaChart(programme, trends.months, lines, max(0, len(in_programme) - MTA_LINES)))
     return charts
+
+
+def _whole_days(delta: np.ndarray) -> np.ndarray:
+    """Timedeltas as whole days, floored as pandas' `.dt.days` does; 0 where not known (NaT)."""
+    days = delta.astype("timedelta64[ns]").view("int64") // (86_400 * 10**9)
+    return np.where(np.isnat(delta), 0, days)
 
 
 def _programme_order(programmes: pd.Series) -> list[str]:

@@ -10,14 +10,22 @@ through XlsxWriter as before.
 
 `with_fast_caches(chart)` turns a chart made by `Workbook.add_chart` into the same chart type
 with this writer mixed in (tests/test_block_sheet.py compares the files with XlsxWriter's own).
+
+`ChartLooks` is for many charts drawn alike (a project page's S-curve: ~440 of them): XlsxWriter
+parses a series' or an axis' options on every call (deep copies, colours, fonts); it keeps what
+they come to and gives it to the next chart that asks with the same options, which then parses
+only its ranges (tests/test_chart_xml.py compares the files).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
 from xlsxwriter.chart import Chart
+from xlsxwriter.chart_title import ChartTitle
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 # What XlsxWriter puts in a number cache for a number cell: its value as text, "%.16g".
 _NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
@@ -72,3 +80,131 @@ def with_fast_caches(chart: Any) -> Any:
         fast = _FAST[kind] = type(kind.__name__, (_NumCacheInOnePass, kind), {"__module__": __name__})
     chart.__class__ = fast
     return chart
+
+
+# Series options whose parse touches only the series (no chart-wide state such as a secondary
+# axis, a gap or the chart's fill): the ones ChartLooks may reuse. Other options go to XlsxWriter.
+_SERIES_LOOK_OPTIONS = frozenset({"line", "border", "fill", "marker", "trendline", "smooth", "points", "data_labels",
+                                  "x_error_bars", "y_error_bars", "invert_if_negative", "invert_if_negative_color"})
+_SERIES_RANGES = frozenset({"name", "values", "categories"})
+# What XlsxWriter's add_series keeps of those options (every other field comes from the ranges).
+_SERIES_LOOK_FIELDS = ("line", "fill", "pattern", "gradient", "marker", "trendline", "labels", "invert_if_neg", "inverted_color",
+                       "x2_axis", "y2_axis", "points", "error_bars", "smooth")
+# Axis options that change more than the axis (the chart's date axis, a title formula's data id).
+_AXIS_WITH_SIDE_EFFECTS = frozenset({"date_axis", "text_axis", "name", "name_formula", "data"})
+
+
+class ChartLooks:
+    """XlsxWriter's parse of series and axis options, made once per distinct options and chart type.
+
+    `add_series(chart, options)` and `set_axis(chart, "x" | "y", options)` give the chart what
+    `chart.add_series(options)` and `chart.set_x_axis(options)` would: the first chart asking with
+    some options goes through XlsxWriter and its result is kept; a later one gets that result
+    (nothing in it is changed after it is made: the charts may share it) with its own ranges, data
+    ids and axis title. Options this cannot reuse safely always go through XlsxWriter.
+    """
+
+    def __init__(self) -> None:
+        self._new_charts: dict[str, Chart] = {}  # a chart as add_chart made it, per options
+        self._series: dict[tuple[type, str], dict[str, Any]] = {}
+        self._axes: dict[tuple[object, ...], dict[str, Any]] = {}
+        self._sheets: dict[str, str] = {}  # sheet name -> as a formula quotes it
+        self._columns: dict[int, str] = {}  # column -> "$P"
+
+    def add_chart(self, workbook: Any, options: dict[str, Any]) -> Any:
+        """`workbook.add_chart(options)`: the first chart of these options made by the workbook; a
+        later one a copy of it as it was new (a chart's constructor parses its four axes), added to
+        the workbook's charts as add_chart adds it."""
+        key = repr(options)
+        new = self._new_charts.get(key)
+        if new is None:
+            chart = workbook.add_chart(options)
+            if isinstance(chart, Chart) and not chart.series:
+                self._new_charts[key] = _copy_of_new(chart)
+            return chart
+        chart = _copy_of_new(new)
+        workbook.charts.append(chart)
+        return chart
+
+    def add_series(self, chart: Chart, options: dict[str, Any]) -> None:
+        look_options = {key: value for key, value in options.items() if key not in _SERIES_RANGES}
+        if (not _SERIES_LOOK_OPTIONS.issuperset(look_options) or "values" not in options or len(chart.series) >= 254
+                or (chart.requires_category and "categories" not in options)):
+            chart.add_series(options)  # XlsxWriter's checks and warnings, chart-wide options
+            return
+        key = (type(chart), repr(look_options))
+        look = self._series.get(key)
+        if look is None:
+            chart.add_series(options)
+            made = chart.series[-1]
+            self._series[key] = {field: made[field] for field in _SERIES_LOOK_FIELDS}
+            return
+        # XlsxWriter's add_series for the ranges, its data ids taken in its order (categories, values, name).
+        values = self._formula(chart, options.get("values"))
+        categories = self._formula(chart, options.get("categories"))
+        name, name_formula = chart._process_names(options.get("name"), None)
+        cat_id = chart._get_data_id(categories, None)
+        val_id = chart._get_data_id(values, None)
+        name_id = chart._get_data_id(name_formula, None)
+        chart.series.append({"values": values, "categories": categories, "name": name, "name_formula": name_formula,
+                             "name_id": name_id, "val_data_id": val_id, "cat_data_id": cat_id, **look})
+
+    def _formula(self, chart: Chart, data: object) -> object:
+        """`chart._list_to_formula(data)`: [sheet, first row, first col, last row, last col] as
+        XlsxWriter's xl_range_formula writes it ('Sheet 1'!$A$1:$B$2, one cell alone $A$1), with
+        the sheet's quoting and the column letters made once."""
+        if data.__class__ is not list or len(data) != 5 or not all(v.__class__ is int and v >= 0 for v in data[1:]):
+            return chart._list_to_formula(data)
+        sheet, first_row, first_col, last_row, last_col = data
+        quoted = self._sheets.get(sheet)
+        if quoted is None:
+            quoted = self._sheets[sheet] = quote_sheetname(sheet)
+        columns = self._columns
+        first = f"{columns.get(first_col) or columns.setdefault(first_col, xl_col_to_name(first_col, True))}${first_row + 1}"
+        last = f"{columns.get(last_col) or columns.setdefault(last_col, xl_col_to_name(last_col, True))}${last_row + 1}"
+        return f"{quoted}!{first}" if first == last else f"{quoted}!{first}:{last}"
+
+    def set_axis(self, chart: Chart, which: str, options: dict[str, Any]) -> None:
+        """`chart.set_x_axis(options)` (which="x") or `chart.set_y_axis(options)` (which="y")."""
+        attribute = f"{which}_axis"
+        current = getattr(chart, attribute)
+        if not _AXIS_WITH_SIDE_EFFECTS.isdisjoint(options):
+            getattr(chart, f"set_{attribute}")(options)
+            return
+        key = (type(chart), which, repr(options), chart.date_1904, chart.remove_timezone)
+        axis = self._axes.get(key)
+        if axis is None or axis["defaults"] != current["defaults"]:  # the defaults are the chart type's: the same
+            getattr(chart, f"set_{attribute}")(options)
+            self._axes.setdefault(key, getattr(chart, attribute))
+            return
+        axis = dict(axis)
+        axis["defaults"] = current["defaults"]  # the chart's own, as XlsxWriter links it
+        axis["title"] = copy.copy(axis["title"])  # an object per axis, as XlsxWriter makes it
+        setattr(chart, attribute, axis)
+
+
+def _copy_of_new(chart: Chart) -> Chart:
+    """A copy of a chart nothing was done to yet, as its constructor would make it again: its own
+    lists, dicts and titles, two levels down (the axes' dicts and titles in them). XlsxWriter gives
+    a chart new dicts when it is changed (set_x_axis, set_legend ...), it does not edit those."""
+    copied = object.__new__(type(chart))
+    state = {}
+    for name, value in chart.__dict__.items():
+        kind = value.__class__
+        if kind is dict:
+            state[name] = {key: part.copy() if part.__class__ is dict else copy.copy(part) if part.__class__ is ChartTitle
+                           else part if part is None or part.__class__ in _SCALARS else copy.deepcopy(part)
+                           for key, part in value.items()}
+        elif kind is list:
+            state[name] = copy.deepcopy(value) if value else []
+        elif kind is ChartTitle:
+            state[name] = copy.copy(value)
+        elif value is None or kind in _SCALARS:
+            state[name] = value
+        else:
+            state[name] = copy.deepcopy(value)  # nothing of the kind in a new chart today: copied whole
+    copied.__dict__.update(state)
+    return copied
+
+
+_SCALARS = frozenset({str, int, float, bool})

@@ -130,8 +130,9 @@ def _mta(layout: _Layout, r: int, trends: PageTrends, data_col: int) -> None:
         write_row(sheet, row, data_col + 1, forecasts[offset - 1], date)
         # The category axis is the diagonal's (a line chart has one): a series repeating it would
         # only add its twelve dates to the file again, on every page.
-        chart.add_series({"name": [sheet.name, row, data_col], "values": [sheet.name, row, data_col + 1, row, data_col + n],
-                          "marker": {"type": "circle", "size": 3}, "line": {"width": 1.25}})
+        layout.chart_looks.add_series(chart, {"name": [sheet.name, row, data_col],
+                                              "values": [sheet.name, row, data_col + 1, row, data_col + n],
+                                              "marker": {"type": "circle", "size": 3}, "line": {"width": 1.25}})
     known = np.concatenate([report_dates, forecasts[np.isfinite(forecasts)]])
     chart.set_x_axis({"date_axis": True, "num_format": "mmm yy", "base_unit": "months", "major_unit": 2,
                       "major_unit_type": "months", "num_font": {"size": 7}})

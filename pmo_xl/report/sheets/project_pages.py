@@ -20,6 +20,7 @@ from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pmo_xl.io.chart_xml import ChartLooks
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_project_pages import ProjectPage
@@ -137,6 +138,7 @@ class _Layout:
         self.no_band = get(font_size=9, bg_color="#FFFFFF", valign="top")
         self.month = get(num_format=F.MONTH)
         self.money = get(num_format=model.money_format)
+        self.chart_looks = ChartLooks()  # the S-curves' charts, series and axes parsed once, not on every page
         # Texts every page repeats, made once for the sheet.
         self.ev_heading = f"Earned value at {model.period_label}"
         month = model.period.strftime("%b %Y") if model.period is not None else "this month"
@@ -213,17 +215,19 @@ class _Layout:
         sheet.write_string(r, DATA_COL, "Month", self.styles.label)
         for i, stamp in enumerate(curve.period.astype("datetime64[s]").tolist()):
             sheet.write_datetime(r, DATA_COL + 1 + i, stamp, month)
-        chart = self.workbook.add_chart({"type": "line"})
+        chart = self.chart_looks.add_chart(self.workbook, {"type": "line"})
         for offset, (name, values, colour, dash) in enumerate(series, start=1):
             sheet.write_string(r + offset, DATA_COL, name, self.styles.label)
             write_row(sheet, r + offset, DATA_COL + 1, values, money)
             if np.isfinite(values).any():  # no series of empty months
-                chart.add_series({"name": name, "categories": [sheet.name, r, DATA_COL + 1, r, DATA_COL + n],
-                                  "values": [sheet.name, r + offset, DATA_COL + 1, r + offset, DATA_COL + n],
-                                  "line": {"color": colour, "width": 1.75, "dash_type": dash}})
-        chart.set_x_axis({"num_format": "mmm yy", "num_font": {"size": 7}})
-        chart.set_y_axis({"num_format": _axis_money_format(self.model, np.concatenate([curve.pv, curve.ev, curve.ac, curve.forecast])),
-                          "num_font": {"size": 7}, "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
+                self.chart_looks.add_series(chart, {
+                    "name": name, "categories": [sheet.name, r, DATA_COL + 1, r, DATA_COL + n],
+                    "values": [sheet.name, r + offset, DATA_COL + 1, r + offset, DATA_COL + n],
+                    "line": {"color": colour, "width": 1.75, "dash_type": dash}})
+        self.chart_looks.set_axis(chart, "x", {"num_format": "mmm yy", "num_font": {"size": 7}})
+        money_format = _axis_money_format(self.model, np.concatenate([curve.pv, curve.ev, curve.ac, curve.forecast]))
+        self.chart_looks.set_axis(chart, "y", {"num_format": money_format, "num_font": {"size": 7},
+                                               "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
         chart.set_legend({"position": "bottom", "font": {"size": 7}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": 420, "height": 225})

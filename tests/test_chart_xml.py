@@ -1,0 +1,88 @@
+"""ChartLooks (charts drawn alike: their options parsed once) against XlsxWriter's own calls: the same file, byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+
+from pmo_xl.io.chart_xml import ChartLooks, with_fast_caches
+from pmo_xl.io.write_template import FIXED_CREATED
+
+LINE = {"color": "#4472C4", "width": 1.75, "dash_type": "dash"}
+
+
+def _draw(path: Path, looks: ChartLooks | None) -> None:
+    """Charts in three looks on two sheets (one name needs quoting), through `looks` or XlsxWriter."""
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    workbook.set_properties({"created": FIXED_CREATED})  # not the clock: the two files are made apart
+    sheets = [workbook.add_worksheet("Data"), workbook.add_worksheet("Project pages")]
+    for sheet in sheets:
+        for row in range(40):
+            sheet.write_string(row, 0, f"Series {row}")
+            for col in range(1, 7):
+                if (row + col) % 5:  # gaps
+                    sheet.write_number(row, col, row * 10.5 + col)
+        for col in range(1, 7):
+            sheet.write_datetime(40, col, dt.datetime(2026, col, 1), workbook.add_format({"num_format": "mmm yy"}))
+
+    def add_chart(options: dict[str, object]):  # type: ignore[no-untyped-def]
+        chart = looks.add_chart(workbook, options) if looks else workbook.add_chart(options)
+        return with_fast_caches(chart)
+
+    def add_series(chart, options: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+        (looks.add_series(chart, options) if looks else chart.add_series(options))
+
+    def set_axis(chart, which: str, options: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+        (looks.set_axis(chart, which, options) if looks else getattr(chart, f"set_{which}_axis")(options))
+
+    for index in range(12):
+        sheet = sheets[index % 2]
+        r = 3 * index
+        chart = add_chart({"type": "line"} if index % 3 else {"type": "column"})
+        for offset, dash in enumerate(("dash", "solid", "round_dot"), start=1):
+            add_series(chart, {"name": f"S{offset}" if index % 4 else [sheet.name, r + offset, 0],
+                               "categories": [sheet.name, 40, 1, 40, 6], "values": [sheet.name, r + offset, 1, r + offset, 6],
+                               "line": {**LINE, "dash_type": dash}, "marker": {"type": "circle", "size": 3}})
+        add_series(chart, {"values": [sheet.name, r, 1, r, 1], "categories": [sheet.name, 40, 1, 40, 1]})  # one cell
+        add_series(chart, {"values": f"='{sheet.name}'!$B$1:$C$1", "gap": 50})  # a formula; a chart-wide option
+        set_axis(chart, "x", {"num_format": "mmm yy", "num_font": {"size": 7}} if index % 5 else {"date_axis": True})
+        set_axis(chart, "y", {"num_format": "#,##0" if index % 2 else "0.0", "num_font": {"size": 7},
+                              "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
+        if index % 3 == 1:
+            chart.set_title({"name": f"Chart {index}", "name_font": {"size": 8}})
+        chart.set_legend({"position": "bottom"})
+        sheet.insert_chart(r, 8, chart)
+    workbook.close()
+
+
+def test_chart_looks_write_xlsxwriters_bytes(tmp_path: Path) -> None:
+    paths = [tmp_path / "looks.xlsx", tmp_path / "plain.xlsx"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no option dropped with a warning on either side
+        _draw(paths[0], ChartLooks())
+        _draw(paths[1], None)
+    with zipfile.ZipFile(paths[0]) as a, zipfile.ZipFile(paths[1]) as b:
+        assert a.namelist() == b.namelist()
+        assert sum(name.startswith("xl/charts/chart") for name in a.namelist()) == 12
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), f"{name} differs"
+
+
+def test_chart_looks_parse_each_look_once() -> None:
+    """The second chart of the same options takes the first one's parse (its own ranges and ids)."""
+    workbook = xlsxwriter.Workbook("unused.xlsx", {"in_memory": True})
+    looks = ChartLooks()
+    charts = [looks.add_chart(workbook, {"type": "line"}) for _ in range(2)]
+    assert workbook.charts == charts and charts[0] is not charts[1]
+    for row, chart in enumerate(charts):
+        looks.add_series(chart, {"name": "PV", "values": ["Data", row, 1, row, 4], "line": LINE})
+        looks.set_axis(chart, "y", {"num_format": "0.0"})
+    first, second = (chart.series[0] for chart in charts)
+    assert second["line"] is first["line"]  # parsed once, shared
+    assert (first["values"], second["values"]) == ("Data!$B$1:$E$1", "Data!$B$2:$E$2")
+    assert charts[1].y_axis["num_format"] == "0.0" and charts[1].y_axis["title"] is not charts[0].y_axis["title"]
+    assert charts[0].series is not charts[1].series and charts[0].formula_ids is not charts[1].formula_ids

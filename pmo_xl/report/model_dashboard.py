@@ -190,7 +190,7 @@ def build_exceptions(
     if milestones is not None:
         for kind, frame in (("Milestone missed", milestones.missed), ("Milestone slipped", milestones.slipped)):
             parts.append(pd.DataFrame({"kind": kind, "id": frame["project_id"], "name": frame["project"],
-                                       "item": frame["milestone"], "reason": _milestone_reason(frame, kind)}))
+                                       "item": frame["milestone"], "reason": _shown_only(_milestone_reason, frame, kind)}))
     if resources is not None and resources.current:
         parts.append(_overloaded(resources))
     frames = [p for p in parts if len(p)]
@@ -234,6 +234,12 @@ def _milestone_count(result: MilestoneResult | None) -> float:
 
 def _day(value: object) -> str:
     return pd.Timestamp(value).strftime("%d %b %Y").lstrip("0") if pd.notna(value) else ""
+
+
+def _shown_only(reasons, frame: pd.DataFrame, *args: object) -> list[str]:  # type: ignore[no-untyped-def]
+    """`reasons(frame, ...)` for the rows shown, the first MAX_PER_KIND of the kind (`frame` is
+    one kind in the order shown); the rows past them are only counted, so their reason stays ""."""
+    return [*reasons(frame.head(MAX_PER_KIND), *args), *[""] * max(0, len(frame) - MAX_PER_KIND)]
 
 
 def _milestone_reason(frame: pd.DataFrame, kind: str) -> list[str]:
@@ -306,14 +312,22 @@ def _overloaded(resources: ResourcesView) -> pd.DataFrame:
         return pd.DataFrame()
     rows = rows.sort_values(["resource_id", "excess_hours"], ascending=[True, False], kind="mergesort").drop_duplicates("resource_id")
     rows = rows.sort_values(["excess_hours", "resource_id"], ascending=[False, True], kind="mergesort")
+    return pd.DataFrame({"kind": "Over-allocated", "id": rows["resource_id"], "name": rows["name"],
+                         "item": _shown_only(_overload_month, rows, resources.grain),
+                         "reason": _shown_only(_overload_reason, rows, resources.threshold)})
+
+
+def _overload_month(rows: pd.DataFrame, grain: str) -> list[str]:
+    return [f"{p:%b %Y}" if grain == "Month" else f"{p:%d %b %Y}" for p in rows["period"]]
+
+
+def _overload_reason(rows: pd.DataFrame, threshold: float) -> list[str]:
     reasons = []
     for util, demand, capacity, causes, note in zip(rows["utilisation"], rows["demand_hours"], rows["capacity_hours"], rows["causes"], rows["note"], strict=True):
         if np.isfinite(util):
-            load = (f"{_distinct(100 * util, 100 * resources.threshold)}% of capacity "
-                    f"({_distinct(demand, capacity * resources.threshold, thousands=True)} h of {capacity:,.0f} h)")
+            load = (f"{_distinct(100 * util, 100 * threshold)}% of capacity "
+                    f"({_distinct(demand, capacity * threshold, thousands=True)} h of {capacity:,.0f} h)")
         else:
             load = f"{_distinct(demand, 0.0, thousands=True)} h with no capacity ({note})"
         reasons.append(f"{load}: {causes}" if isinstance(causes, str) and causes else load)
-    return pd.DataFrame({"kind": "Over-allocated", "id": rows["resource_id"], "name": rows["name"],
-                         "item": [f"{p:%b %Y}" if resources.grain == "Month" else f"{p:%d %b %Y}" for p in rows["period"]],
-                         "reason": reasons})
+    return reasons

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pmo_xl.compute.group_sums import sum_by
 from pmo_xl.schema.choices import (
     ACTION_OPEN_STATUSES,
     CHANGE_APPROVED_STATUSES,
@@ -87,11 +88,16 @@ def plan_changes(changes: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     approved = changes[changes["status"].isin(CHANGE_APPROVED_STATUSES)].sort_values(["project_id", "change_id"], kind="stable")
     if approved.empty:
         return pd.DataFrame(columns=["project_id", "bac", "cost_change", "bac_after", "finish", "days_change", "finish_after", "changes"])
-    grouped = approved.groupby("project_id", sort=True).agg(
-        cost_change=("cost_impact", lambda s: float(s.fillna(0).sum())),
-        days_change=("schedule_impact_days", lambda s: float(s.fillna(0).sum())),
-        changes=("change_id", lambda s: ", ".join(s)),
-    ).reset_index()
+    by_project = approved["project_id"]
+    projects_changed = pd.Index(by_project.dropna().unique()).sort_values()  # as a sorted groupby has them
+    listed: dict[object, list[str]] = {}
+    for project_id, change_id in zip(by_project.tolist(), approved["change_id"].tolist(), strict=True):
+        listed.setdefault(project_id, []).append(change_id)
+    grouped = pd.DataFrame({
+        "cost_change": sum_by(approved["cost_impact"], by_project).reindex(projects_changed),
+        "days_change": sum_by(approved["schedule_impact_days"], by_project).reindex(projects_changed),
+        "changes": [", ".join(listed[project_id]) for project_id in projects_changed],
+    }, index=projects_changed).rename_axis("project_id").reset_index()
     plan = projects.drop_duplicates("project_id").set_index("project_id")
     grouped["bac"] = grouped["project_id"].map(plan["bac"]).astype("float64")
     grouped["finish"] = pd.to_datetime(grouped["project_id"].map(plan["finish"]))

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.checks.core import letter_of
+from pmo_xl.compute.group_sums import sum_by
 from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.registers import RISKS
@@ -149,14 +150,19 @@ def compute_risk(portfolio: Portfolio, as_of: dt.date | None = None, top: int = 
 
 def _matrix(open_risks: pd.DataFrame) -> pd.DataFrame:
     """Counts per probability (rows 5..1) × impact (columns 1..5); every cell present, 0 when empty."""
-    counts = pd.crosstab(open_risks["probability"].astype(int), open_risks["impact"].astype(int)) if len(open_risks) else pd.DataFrame()
-    matrix = counts.reindex(index=list(reversed(LEVELS)), columns=list(LEVELS), fill_value=0).fillna(0).astype(int)
-    matrix.index.name, matrix.columns.name = "probability", "impact"
-    return matrix
+    matrix = np.zeros((len(LEVELS), len(LEVELS)), dtype=np.int64)
+    if len(open_risks):
+        probability = open_risks["probability"].astype(int).to_numpy()
+        impact = open_risks["impact"].astype(int).to_numpy()
+        on_grid = np.isin(probability, LEVELS) & np.isin(impact, LEVELS)  # levels off the scale are not drawn
+        np.add.at(matrix, (LEVELS[-1] - probability[on_grid], impact[on_grid] - LEVELS[0]), 1)
+    return pd.DataFrame(matrix, index=pd.Index(list(reversed(LEVELS)), name="probability"),
+                        columns=pd.Index(list(LEVELS), name="impact"))
 
 
 def _by_band(open_risks: pd.DataFrame) -> pd.DataFrame:
-    grouped = open_risks.groupby("band", sort=False).agg(count=("risk_id", "size"), exposure=("exposure", lambda s: s.sum(min_count=1)))
+    grouped = open_risks.groupby("band", sort=False).agg(count=("risk_id", "size"))
+    grouped["exposure"] = sum_by(open_risks["exposure"], open_risks["band"], min_count=1).reindex(grouped.index)
     out = grouped.reindex(list(BANDS))
     out["count"] = out["count"].fillna(0).astype(int)
     return out.rename_axis("band").reset_index()
@@ -165,9 +171,8 @@ def _by_band(open_risks: pd.DataFrame) -> pd.DataFrame:
 def _by_project(open_risks: pd.DataFrame) -> pd.DataFrame:
     if not len(open_risks):
         return pd.DataFrame(columns=["project_id", "open", "high", "max_score", "exposure"])
-    grouped = open_risks.groupby("project_id", sort=True).agg(
-        open=("risk_id", "size"), high=("is_high", "sum"), max_score=("score", "max"),
-        exposure=("exposure", lambda s: s.sum(min_count=1)))
+    grouped = open_risks.groupby("project_id", sort=True).agg(open=("risk_id", "size"), high=("is_high", "sum"), max_score=("score", "max"))
+    grouped["exposure"] = sum_by(open_risks["exposure"], open_risks["project_id"], min_count=1).reindex(grouped.index)
     grouped["high"] = grouped["high"].astype(int)
     return grouped.reset_index()
 

@@ -20,8 +20,11 @@ written on its own after a block, where the block has a value, replaces it, as i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
+from itertools import repeat
+from operator import is_not
 
 import numpy as np
 from xlsxwriter.exceptions import OverlappingRange
@@ -35,6 +38,8 @@ from xlsxwriter.worksheet import (
     CellStringTuple,
     Worksheet,
 )
+
+from pmo_xl.io.shared_strings import shared_string_indexes
 
 Row = Sequence[object]
 
@@ -78,6 +83,11 @@ def _cached_value(sheet: Worksheet, tail: str) -> str:
     return tail[len("><v>"):-len("</v></c>")].lower()
 
 
+@functools.cache
+def _column_name(col: int) -> str:
+    return xl_col_to_name(col)
+
+
 def _first_column(piece: _Piece) -> int:
     return piece[0]
 
@@ -97,15 +107,18 @@ class _Block:
 
 def _cover(block: _Block, first_row: int, first_col: int, columns: list[list[str | None]]) -> None:
     """An earlier block's cells under a later block's cells are replaced, as written one by one."""
+    top = max(first_row, block.first_row)
+    bottom = min(first_row + len(columns[0]), block.first_row + len(block.columns[0]))
+    if top >= bottom:
+        return
     for k, tails in enumerate(columns):
         j = first_col + k - block.first_col
         if not 0 <= j < len(block.columns):
             continue
         old = block.columns[j]
-        for index, tail in enumerate(tails):
-            i = first_row + index - block.first_row
-            if tail is not None and 0 <= i < len(old):
-                old[i] = None
+        for row in range(top, bottom):
+            if tails[row - first_row] is not None:
+                old[row - block.first_row] = None
 
 
 class BlockSheet(Worksheet):
@@ -168,53 +181,94 @@ class BlockSheet(Worksheet):
                 for index, value in enumerate(columns[offset]):
                     write_cell(self, first_row + index, first_col + offset, value, formats[offset])
             return
-        shared = self.str_table._get_shared_string_index
-        longest = self.xls_strmax // 2  # longer text may need XlsxWriter's UTF-16 cut: written one by one
         serials: dict[object, str] = {}
         tail_columns: list[list[str | None]] = []
-        used_rows: set[int] = set()  # indexes of rows with a cell, for the dimension
+        low = high = -1  # the first and last row index with a cell, for the dimension
         used_cols: list[int] = []
         for offset in range(width):
-            cell_format = formats[offset]
-            dates_alone = cell_format is None and self.default_date_format is not None
-            tails: list[str | None] = [None] * count
-            for index, value in enumerate(columns[offset]):
-                if value is None:
-                    continue
-                kind = type(value)
-                if kind is str and len(value) <= longest:
-                    tails[index] = f' t="s"><v>{shared(value)}</v></c>'
-                elif (kind is float or kind is int) and value - value == 0:  # finite (NaN and ±inf are not)
-                    tails[index] = f"><v>{value:.16G}</v></c>"
-                elif (kind is dt.date or kind is dt.datetime) and not dates_alone:
-                    tail = serials.get(value)
-                    if tail is None:
-                        day = value if kind is dt.datetime else dt.datetime(value.year, value.month, value.day)
-                        tail = serials[value] = f"><v>{self._convert_date_time(day):.16G}</v></c>"
-                    tails[index] = tail
-                elif kind is float and value != value:
-                    continue  # NaN: no cell, as write_cell
-                else:
-                    write_cell(self, first_row + index, first_col + offset, value, cell_format)
-                    continue
-                used_rows.add(index)
-            if any(t is not None for t in tails):
-                used_cols.append(offset)
+            values, cell_format = columns[offset], formats[offset]
+            tails = self._tails_of_one_kind(values)
+            if tails is None:
+                tails = self._tails(values, first_row, first_col + offset, cell_format, serials)
             tail_columns.append(tails)
+            if None not in tails:
+                first, last = 0, count - 1
+            else:
+                present = list(map(is_not, tails, repeat(None)))
+                if True not in present:
+                    continue
+                first, last = present.index(True), count - 1 - present[::-1].index(True)
+            used_cols.append(offset)
+            low = first if low < 0 else min(low, first)
+            high = max(high, last)
         if not used_cols:
             return
         # the dimension every written cell would have widened, and the block replaces earlier cells
-        self._check_dimensions(first_row + min(used_rows), first_col + used_cols[0])
-        self._check_dimensions(first_row + max(used_rows), first_col + used_cols[-1])
-        for index in used_rows:
-            earlier = self.table.get(first_row + index)
-            if earlier:
-                for offset in range(width):
-                    if tail_columns[offset][index] is not None:
-                        earlier.pop(first_col + offset, None)
-        for earlier in self._blocks:
-            _cover(earlier, first_row, first_col, tail_columns)
+        self._check_dimensions(first_row + low, first_col + used_cols[0])
+        self._check_dimensions(first_row + high, first_col + used_cols[-1])
+        table = self.table
+        if len(table) < count:
+            rows_alone = [row for row, cells in table.items() if cells and first_row <= row <= last_row]
+        else:
+            rows_alone = [row for row in range(first_row, last_row + 1) if table.get(row)]
+        for row in rows_alone:
+            earlier, index = table[row], row - first_row
+            for offset in range(width):
+                if tail_columns[offset][index] is not None:
+                    earlier.pop(first_col + offset, None)
+        for earlier_block in self._blocks:
+            _cover(earlier_block, first_row, first_col, tail_columns)
         self._blocks.append(_Block(first_row, first_col, list(formats), tail_columns))
+
+    def _tails_of_one_kind(self, values: Sequence[object]) -> list[str | None] | None:
+        """The tails of a column of text only, or of finite Python numbers only (None: no cell), in
+        one pass; None for any other column (mixed kinds, dates, NaN, long text ...)."""
+        kinds = set(map(type, values))
+        kinds.discard(type(None))
+        if kinds == {str}:
+            texts = [value for value in values if value is not None] if None in values else values
+            if max(map(len, texts)) > self.xls_strmax // 2:  # may need XlsxWriter's UTF-16 cut
+                return None
+            return [None if index is None else f' t="s"><v>{index}</v></c>'
+                    for index in shared_string_indexes(self.str_table, values)]
+        if kinds and kinds <= {float, int}:
+            numbers = [value for value in values if value is not None] if None in values else values
+            try:
+                finite = all(map(math.isfinite, numbers))
+            except OverflowError:  # an int too large for a float: XlsxWriter's way, one by one
+                return None
+            if not finite:
+                return None
+            return [None if value is None else f"><v>{value:.16G}</v></c>" for value in values]
+        return None
+
+    def _tails(self, values: Sequence[object], first_row: int, col: int, cell_format: Format | None,
+               serials: dict[object, str]) -> list[str | None]:
+        """The tails of a column, cell by cell: what is not text, a finite number or a date (in a
+        format, or without a default date format) is written by `write_cell` as it would be."""
+        shared = self.str_table._get_shared_string_index
+        longest = self.xls_strmax // 2  # longer text may need XlsxWriter's UTF-16 cut: written one by one
+        dates_alone = cell_format is None and self.default_date_format is not None
+        tails: list[str | None] = [None] * len(values)
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str and len(value) <= longest:
+                tails[index] = f' t="s"><v>{shared(value)}</v></c>'
+            elif (kind is float or kind is int) and value - value == 0:  # finite (NaN and ±inf are not)
+                tails[index] = f"><v>{value:.16G}</v></c>"
+            elif (kind is dt.date or kind is dt.datetime) and not dates_alone:
+                tail = serials.get(value)
+                if tail is None:
+                    day = value if kind is dt.datetime else dt.datetime(value.year, value.month, value.day)
+                    tail = serials[value] = f"><v>{self._convert_date_time(day):.16G}</v></c>"
+                tails[index] = tail
+            elif kind is float and value != value:
+                continue  # NaN: no cell, as write_cell
+            else:
+                write_cell(self, first_row + index, col, value, cell_format)
+        return tails
 
     # ---- one cell: XlsxWriter's write_string / write_number / write_blank / write_datetime with
     # fewer steps (no A1-notation test, the cell's named tuple made directly); A1 notation, text
@@ -542,7 +596,7 @@ class BlockSheet(Worksheet):
         else:
             info = self.row_info.get(row)
             style = f' s="{info.row_format._get_xf_index()}"' if info is not None and info.row_format else self._column_style(col)
-        self.fh.write(f'<c r="{xl_col_to_name(col)}{row + 1}"{style}{tail}')
+        self.fh.write(f'<c r="{_column_name(col)}{row + 1}"{style}{tail}')
 
     def _number_formats_in_writing_order(self) -> None:
         """XlsxWriter numbers a format (its style index) the first time it writes it: row by row,
@@ -575,19 +629,20 @@ class BlockSheet(Worksheet):
             first_row, first_col, count = block.first_row, block.first_col, len(block.columns[0])
             alone = {row - first_row: cells for row, cells in self.table.items()
                      if cells and first_row <= row < first_row + count}
-            numbers = range(first_row + 1, first_row + count + 1)
+            numbers = list(map(str, range(first_row + 1, first_row + count + 1)))  # made once, not per column
             cells_by_column = []
             for k, (cell_format, tails) in enumerate(zip(block.formats, block.columns, strict=True)):
                 col = first_col + k
                 head = f'<c r="{xl_col_to_name(col)}'
                 style = self._style(cell_format, col)
                 if style is None:  # no format of its own: the row's format, where a row has one
-                    cells_by_column.append([f'{head}{number}"{self._row_style(number - 1, col)}{tail}'
-                                            if tail is not None else "" for number, tail in zip(numbers, tails, strict=True)])
+                    cells_by_column.append([f'{head}{number}"{self._row_style(row, col)}{tail}' if tail is not None else ""
+                                            for row, number, tail in zip(range(first_row, first_row + count), numbers, tails,
+                                                                         strict=True)])
                 else:
                     cells_by_column.append([f'{head}{number}"{style}{tail}' if tail is not None else ""
                                             for number, tail in zip(numbers, tails, strict=True)])
-            present = np.array([[tail is not None for tail in tails] for tails in block.columns], dtype=bool)
+            present = np.array([list(map(is_not, tails, repeat(None))) for tails in block.columns], dtype=bool)
             used = present.any(axis=0).nonzero()[0].tolist()
             firsts = (first_col + present.argmax(axis=0)).tolist()
             lasts = (first_col + len(block.columns) - 1 - present[::-1].argmax(axis=0)).tolist()

@@ -58,12 +58,29 @@ def turned_scores(scores: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
     """
     lookup = {normalise_header(c): c for c in scores.columns}
     data = {}
-    for name, row in criteria.iterrows():
+    lows, highs = criteria["scale_min"].tolist(), criteria["scale_max"].tolist()
+    for name, low, high, lower_is_better in zip(criteria.index, lows, highs, criteria["lower_is_better"].tolist(), strict=True):
         column = lookup.get(normalise_header(name))
-        raw = scores[column].astype(float) if column is not None else pd.Series(np.nan, index=scores.index)
-        clipped = raw.clip(lower=row["scale_min"], upper=row["scale_max"])
-        data[name] = row["scale_min"] + row["scale_max"] - clipped if row["lower_is_better"] else clipped
+        raw = scores[column].astype(float).to_numpy() if column is not None else np.full(len(scores), np.nan)
+        clipped = _clip(raw, low, high)
+        data[name] = low + high - clipped if lower_is_better else clipped
     return pd.DataFrame(data, index=scores.index, columns=criteria.index)
+
+
+def _clip(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """`Series.clip(lower=low, upper=high)` on an array, rule for rule: a blank bound is no bound,
+    bounds given the wrong way round are swapped, a blank value stays blank."""
+    low = None if pd.isna(low) else low
+    high = None if pd.isna(high) else high
+    if low is not None and high is not None:
+        low, high = min(low, high), max(low, high)
+    blank = np.isnan(values)
+    result = values
+    if low is not None:
+        result = np.where(blank | (values >= low), result, low)
+    if high is not None:
+        result = np.where(blank | (values <= high), result, high)
+    return result
 
 
 def weighted_scores(
@@ -123,15 +140,17 @@ def rank_projects(
     )
     rank = pd.Series(np.nan, index=keys.index, name="rank")
     rank.loc[ranked.index] = np.arange(1, len(ranked) + 1, dtype=float)
-    note = pd.Series("", index=keys.index, name="rank_note")
+    notes = dict.fromkeys(keys.index, "")  # plain dicts and strings: no pandas cell access per tie
     labels = list(ranked.index)
     rows = ranked.to_dict("records")  # plain dicts: a row lookup per neighbour pair, not a pandas .loc
     for (ahead, a), (behind, b) in zip(zip(labels, rows, strict=True), zip(labels[1:], rows[1:], strict=True), strict=False):
         if a["score"] != b["score"]:
             continue
         reason = _tie_reason(a, b, order)
-        note[ahead] = _join(note[ahead], f"above {b['project_id']} (same score): {reason}")
-        note[behind] = _join(note[behind], f"below {a['project_id']} (same score): {reason}")
+        notes[ahead] = _join(notes[ahead], f"above {b['project_id']} (same score): {reason}")
+        notes[behind] = _join(notes[behind], f"below {a['project_id']} (same score): {reason}")
+    note = pd.Series("", index=keys.index, name="rank_note")
+    note[:] = list(notes.values())
     note[keys["score"].isna()] = "not ranked: no criterion scored"
     return pd.DataFrame({"rank": rank, "rank_note": note})
 

@@ -84,13 +84,13 @@ def lagrangian(
     In maximisation terms (w = -c): for every x within the rows and bounds,
     w·x <= U + Σ_j r_j (x_j - x*_j), where x*_j is the bound at which r_j x_j is largest.
     """
-    from scipy.optimize import linprog
+    from pmo_xl.compute.selection.highs import lp_row_duals  # linprog's figures, without its per-call checks
 
     with np.errstate(all="ignore"):
-        lp = linprog(c, A_ub=rows, b_ub=rhs, bounds=np.column_stack([lb, ub]), method="highs", options={"presolve": False})
-    if lp.status != 0 or lp.ineqlin is None:
+        status, marginals = lp_row_duals(c, rows, rhs, lb, ub)
+    if status != 0 or marginals is None:
         return None
-    y = np.maximum(0.0, -np.asarray(lp.ineqlin.marginals, dtype=float))  # duals of the <= rows
+    y = np.maximum(0.0, -np.asarray(marginals, dtype=float))  # duals of the <= rows
     r = -c - rows.T @ y
     return r, float(y @ rhs + np.maximum(r * lb, r * ub).sum())
 
@@ -178,7 +178,7 @@ def closure_blocked(
         return True
     x = lb.astype(bool).copy()
     x[list(closure)] = True
-    groups = [group_of[i] for i in np.flatnonzero(x) if i in group_of]
+    groups = [g for i, g in group_of.items() if x[i]]  # the groups of the projects in (few projects have one)
     if len(groups) != len(set(groups)):
         return True
     load = usage[:, x].sum(axis=1)
@@ -261,7 +261,12 @@ def trim(
     for k in candidates[np.argsort(-cost[candidates], kind="stable")].tolist():
         if not x[k]:
             continue
-        gone = [i for i in closure_of(k, users) if x[i]] if k in users else [k]
+        if k not in users:  # alone (a candidate is not kept and costs something): its own figures
+            if total - float(value[k]) >= enough:
+                x[k] = False
+                total -= float(value[k])
+            continue
+        gone = [i for i in closure_of(k, users) if x[i]]
         if keep[gone].any() or cost[gone].sum() <= 0:
             continue
         if total - float(value[gone].sum()) >= enough:

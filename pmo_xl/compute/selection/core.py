@@ -119,7 +119,12 @@ def top_up(model: Model, chosen: np.ndarray, total_budget: float | None = None) 
     for k, g in model.group_of.items():
         members.setdefault(g, []).append(k)
     usage = model.dense_usage()
-    for k in np.argsort(-model.value, kind="stable"):
+    order = np.argsort(-model.value, kind="stable")
+    if np.all(usage >= 0):
+        # Loads only grow as projects come in and what is left only shrinks: a project whose own
+        # load does not fit now never will, whatever comes with it (the loop would skip it).
+        order = order[np.all(usage[:, order] <= left[:, None], axis=0)]
+    for k in order:
         if chosen[k] or model.value[k] <= 0 or model.ub[k] < 1:
             continue
         closure, stack = [int(k)], [int(k)]

@@ -72,6 +72,7 @@ def explain_selection(
         needed_by.setdefault(a, []).append(b)
     usage = result.usage
     left = (usage["effective"] - usage["used"]).to_numpy(dtype=float)
+    limits = _Limits(usage)
     ranked = {p: k for k, p in enumerate(order or model.ids)}
     records: list[dict[str, object]] = []
     exact_budget = exact_limit if result.optimal else 0
@@ -96,7 +97,7 @@ def explain_selection(
             continue
         closure = _closure_out(k, needs, chosen)
         rival = _selected_rival(closure, model.group_of, chosen, model.ids)
-        over = _overruns(model, usage, left, closure)
+        over = _overruns(model, limits, left, closure)
         row["blocked_by"] = "; ".join(label for label, _, _ in over)
         if model.value[k] <= 0:
             row.update(reason_code="no-value", reason="Adds no value to the selection objective (e.g. no criterion scored)")
@@ -153,17 +154,29 @@ def _selected_rival(closure: list[int], group_of: Mapping[int, str], chosen: np.
     return None
 
 
-def _overruns(model: Model, usage: pd.DataFrame, left: np.ndarray, closure: list[int]) -> list[tuple[str, str, str]]:
+class _Limits:
+    """The columns of the usage table the reasons read, taken out of the frame once (a cell read
+    from a DataFrame costs microseconds; the reasons read thousands)."""
+
+    def __init__(self, usage: pd.DataFrame) -> None:
+        self.kind = usage["kind"].to_numpy(dtype=object)
+        self.label = usage["label"].to_numpy(dtype=object)
+        self.role = usage["role"].to_numpy(dtype=object)
+        self.month = usage["month"].to_numpy(dtype=object)  # Timestamps (NaT for money rows)
+        self.slack = TOLERANCE * np.maximum(1.0, usage["effective"].to_numpy(dtype=float))
+
+
+def _overruns(model: Model, limits: _Limits, left: np.ndarray, closure: list[int]) -> list[tuple[str, str, str]]:
     """(label, kind, sentence) for each limit the closure would break, worst first within a kind."""
     need = model.dense_usage()[:, closure].sum(axis=1)
-    broken = np.flatnonzero(need > left + TOLERANCE * np.maximum(1.0, usage["effective"].to_numpy(dtype=float)))
+    broken = np.flatnonzero(need > left + limits.slack)
     if not len(broken):
         return []
     found = []
-    for i in sorted(broken, key=lambda i: (_kind_order(usage.at[i, "kind"]), -(need[i] - left[i]))):
-        kind, label = usage.at[i, "kind"], usage.at[i, "label"]
+    for i in sorted(broken.tolist(), key=lambda i: (_kind_order(limits.kind[i]), -(need[i] - left[i]))):
+        kind, label = limits.kind[i], limits.label[i]
         if kind == "capacity":
-            text = f"{usage.at[i, 'role']} over capacity in {usage.at[i, 'month']:%Y-%m} (needs {need[i]:,.0f} h, {max(left[i], 0):,.0f} h free)"
+            text = f"{limits.role[i]} over capacity in {limits.month[i]:%Y-%m} (needs {need[i]:,.0f} h, {max(left[i], 0):,.0f} h free)"
         else:
             text = f"{label}: needs {need[i]:,.0f}, {max(left[i], 0):,.0f} left"
         found.append((label, kind, text))

@@ -292,7 +292,7 @@ def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[Linea
     below the best portfolio as "optimal", and without presolve the best one. On large hard
     problems (the frontier) presolve pays for itself, so it stays on by default.
     """
-    from scipy.optimize import Bounds, milp
+    from pmo_xl.compute.selection.highs import milp_result
 
     options: dict[str, object] = {"mip_rel_gap": MIP_REL_GAP, "presolve": presolve}
     if integrality and nodes is not None:
@@ -302,8 +302,7 @@ def _milp(c: np.ndarray, lb: np.ndarray, ub: np.ndarray, constraints: list[Linea
                        mip_heuristic_run_rins=False, mip_heuristic_run_rens=False)
     with warnings.catch_warnings(), _quiet_stdout():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return MilpOutcome.of(milp(c, integrality=np.full(len(c), integrality), bounds=Bounds(lb, ub), constraints=constraints,
-                    options=options))
+        return MilpOutcome.of(milp_result(c, integrality, lb, ub, constraints, options))
 
 
 @contextlib.contextmanager

@@ -46,6 +46,12 @@ MILESTONES_SHOWN, RISKS_SHOWN, PEOPLE_SHOWN = 7, 4, 6
 # One named cause in the over-allocations' text: "PRJ-004 62 h" (whole hours from 10 h, tenths below);
 # the "+N more 21 h" tail names no project and does not match.
 _CAUSE = re.compile(r"(?:^|, )(?!\+)(\S+) (\d[\d,]*(?:\.\d)?) h")
+# What a page reads of its Portfolio row and of its Earned Value metrics: only these are made into
+# dicts (a dict of every column of every chosen row was most of the model's time).
+ROW_FIELDS: Final = ("project_id", "name", "programme", "business_unit", "manager", "phase", "status", "start", "finish", "bac",
+                     "rag_overall", "overall_reason", "rag_index", "rag_scope", "rag_schedule", "rag_cost", "rag_resources", "trend",
+                     "commentary")
+METRIC_FIELDS: Final = ("bac", "eac", "vac", "cpi", "spi", "spi_t", "pct_complete", "pd", "plan_start", "forecast_finish")
 
 
 @dataclass(frozen=True)
@@ -120,8 +126,12 @@ def build_project_pages(
     metric_rows = {}
     if metrics is not None and len(metrics):  # the chosen projects' rows only: a dict per row is slow to make
         wanted = metrics.drop_duplicates("project_id")
-        metric_rows = wanted[wanted["project_id"].isin(set(chosen["project_id"]))].set_index("project_id").to_dict("index")
-    sponsor = projects.drop_duplicates("project_id").set_index("project_id")["sponsor"] if "sponsor" in projects else pd.Series(dtype=object)
+        fields = ["project_id", *(f for f in METRIC_FIELDS if f in wanted)]
+        metric_rows = wanted.loc[wanted["project_id"].isin(set(chosen["project_id"])), fields].set_index("project_id").to_dict("index")
+    sponsor: dict[object, object] = {}
+    if "sponsor" in projects:
+        unique = projects.drop_duplicates("project_id")
+        sponsor = dict(zip(unique["project_id"].tolist(), unique["sponsor"].tolist(), strict=True))
     curves = _curves(chosen["project_id"], by_period, baseline)
     ms_by = _shown_milestones(ms[ms["project_id"].isin(set(chosen["project_id"]))])
     risk_by = _shown_risks(risks)
@@ -129,7 +139,7 @@ def build_project_pages(
     needs = committee_needs(progress, period)
     page_trends = build_page_trends(trends, chosen)
     pages = []
-    for row in chosen.to_dict("records"):
+    for row in chosen[[f for f in ROW_FIELDS if f in chosen]].to_dict("records"):
         pid = row["project_id"]
         metric = metric_rows.get(pid)
         pages.append(ProjectPage(
@@ -350,11 +360,13 @@ def _people(ids: pd.Series, allocations: pd.DataFrame, resources: pd.DataFrame, 
     names = dict(zip(resources["resource_id"].tolist(), resources["name"].tolist(), strict=True)) if len(resources) else {}
     fte = live.groupby(["project_id", "resource_id", "role"], dropna=False, sort=False)["fte"].sum(min_count=1).reset_index()
     over = {(pid, c.resource_id): c for pid, entries in causes.items() for c in entries}
-    resource_ids = fte["resource_id"].tolist()
-    fte["person"] = [f"{_text(names.get(r)) or r} ({r})" for r in resource_ids]
-    fte["over"] = [_over_text(over.get((p, r))) for p, r in zip(fte["project_id"].tolist(), resource_ids, strict=True)]
-    fte["_quiet"] = fte["over"] == ""
+    # Sorted and cut to the rows shown first: a person's label and over-allocation text are made only for those.
+    fte["_quiet"] = [(p, r) not in over for p, r in zip(fte["project_id"].tolist(), fte["resource_id"].tolist(), strict=True)]
     fte = fte.sort_values(["project_id", "_quiet", "fte", "resource_id"], ascending=[True, True, False, True], kind="mergesort")
+    fte = fte[fte.groupby("project_id", sort=False).cumcount().to_numpy() < PEOPLE_SHOWN]
+    resource_ids = fte["resource_id"].tolist()
+    fte = fte.assign(person=[f"{_text(names.get(r)) or r} ({r})" for r in resource_ids],
+                     over=[_over_text(over.get((p, r))) for p, r in zip(fte["project_id"].tolist(), resource_ids, strict=True)])
     return _split(fte, ["person", "role", "fte", "over"], PEOPLE_SHOWN)
 
 

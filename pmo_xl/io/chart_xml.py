@@ -179,7 +179,7 @@ class ChartLooks:
             return
         axis = dict(axis)
         axis["defaults"] = current["defaults"]  # the chart's own, as XlsxWriter links it
-        axis["title"] = copy.copy(axis["title"])  # an object per axis, as XlsxWriter makes it
+        axis["title"] = _copy_title(axis["title"])  # an object per axis, as XlsxWriter makes it
         setattr(chart, attribute, axis)
 
 
@@ -188,22 +188,32 @@ def _copy_of_new(chart: Chart) -> Chart:
     lists, dicts and titles, two levels down (the axes' dicts and titles in them). XlsxWriter gives
     a chart new dicts when it is changed (set_x_axis, set_legend ...), it does not edit those."""
     copied = object.__new__(type(chart))
-    state = {}
-    for name, value in chart.__dict__.items():
+    state = chart.__dict__.copy()
+    for name, value in state.items():
         kind = value.__class__
         if kind is dict:
-            state[name] = {key: part.copy() if part.__class__ is dict else copy.copy(part) if part.__class__ is ChartTitle
-                           else part if part is None or part.__class__ in _SCALARS else copy.deepcopy(part)
-                           for key, part in value.items()}
+            part = state[name] = value.copy()
+            for key, inner in value.items():
+                if inner.__class__ is dict:
+                    part[key] = inner.copy()
+                elif inner.__class__ is ChartTitle:
+                    part[key] = _copy_title(inner)
+                elif not (inner is None or inner.__class__ in _SCALARS):
+                    part[key] = copy.deepcopy(inner)
         elif kind is list:
             state[name] = copy.deepcopy(value) if value else []
         elif kind is ChartTitle:
-            state[name] = copy.copy(value)
-        elif value is None or kind in _SCALARS:
-            state[name] = value
-        else:
+            state[name] = _copy_title(value)
+        elif not (value is None or kind in _SCALARS):
             state[name] = copy.deepcopy(value)  # nothing of the kind in a new chart today: copied whole
     copied.__dict__.update(state)
+    return copied
+
+
+def _copy_title(title: ChartTitle) -> ChartTitle:
+    """copy.copy(title) (a plain object: a new one with the same attributes), without copy's protocol lookups."""
+    copied = object.__new__(ChartTitle)
+    copied.__dict__.update(title.__dict__)
     return copied
 
 

@@ -45,7 +45,7 @@ def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
     """The baseline and every scenario (or the ones named in `only`) of a checked portfolio.
 
     `reuse`: what a run has already computed on this same portfolio (`Reuse.of_run`).
-    `loadings=False` leaves each outcome's loading out (`Outcome.without_loading`)."""
+    `loadings=False` leaves each outcome's loading out (see `measure`)."""
     options = default_options(options)
     scenarios = read_actions(portfolio)
     if only:
@@ -56,16 +56,14 @@ def compute_scenarios(portfolio: Portfolio, options: RunOptions | None = None,
         scenarios = {n: scenarios[n] for n in only}
     first_month = first_open_month(portfolio)
     reuse = reuse if reuse is not None and reuse.portfolio is portfolio else Reuse(portfolio)
-    baseline = measure(BASELINE, baseline_plan(portfolio), first_month, reuse)
+    baseline = measure(BASELINE, baseline_plan(portfolio), first_month, reuse, keep_loading=loadings)
     issues: list[Issue] = []
     outcomes = []
     for name, actions in scenarios.items():
-        outcome = guarded(lambda name=name, actions=actions: _scenario(portfolio, name, actions, first_month, reuse),
+        outcome = guarded(lambda name=name, actions=actions: _scenario(portfolio, name, actions, first_month, reuse, loadings),
                           strict=options.strict, on_error=lambda error, name=name: _failed(name, error, issues))
         if outcome is not None:
             outcomes.append(outcome)
-    if not loadings:
-        baseline, outcomes = baseline.without_loading(), [o.without_loading() for o in outcomes]
     return ScenarioRun(baseline, tuple(outcomes), first_month, tuple(issues)), issues
 
 
@@ -80,10 +78,11 @@ def compute_scenarios_beside(portfolio: Portfolio, options: RunOptions, reuse: R
     return in_background(compute_scenarios, portfolio, options, reuse=reuse, loadings=False)
 
 
-def _scenario(portfolio: Portfolio, name: str, actions: list[Action], first_month: pd.Timestamp, reuse: Reuse) -> Outcome:
+def _scenario(portfolio: Portfolio, name: str, actions: list[Action], first_month: pd.Timestamp, reuse: Reuse,
+              keep_loading: bool) -> Outcome:
     plan = apply_actions(portfolio, actions)
     notes = tuple(a.note for a in actions if a.note)
-    return measure(name, plan, first_month, reuse, tuple(a.describe() for a in actions), notes)
+    return measure(name, plan, first_month, reuse, tuple(a.describe() for a in actions), notes, keep_loading)
 
 
 def _failed(name: str, error: Exception, issues: list[Issue]) -> None:

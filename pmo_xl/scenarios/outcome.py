@@ -21,7 +21,6 @@ Definitions, for the PMO:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.loading import LoadingResult, compute_loading
+from pmo_xl.compute.loading.core import monthly_overallocations
 from pmo_xl.compute.priority import resolve_weights, weighted_scores
 from pmo_xl.compute.priority.selection import role_demand_and_capacity, role_frames
 from pmo_xl.compute.selection import SelectionResult, binding_limits, build_selection_problem
@@ -75,11 +75,6 @@ class Outcome:
         columns = ["resource_id", "period", "demand_hours", "capacity_hours"]
         return self.loading.resource_load[columns] if self.loading is not None else pd.DataFrame(columns=columns)
 
-    def without_loading(self) -> Outcome:
-        """The figures without the loading they were measured from: the comparison never shows
-        it, and it is most of an outcome's size (~10 MB on 1,000 projects) when sent between processes."""
-        return dataclasses.replace(self, loading=None)
-
     @property
     def total_cost(self) -> float:
         return float(sum(self.cost_by_year.values()))
@@ -102,6 +97,7 @@ class Reuse:
     role_frames: tuple[pd.DataFrame, pd.DataFrame] | None = None
     scores: pd.Series | None = None  # project -> priority score: no action changes a score
     selection: SelectionResult | None = None  # the baseline's solve: reused by a plan whose model is the same
+    overallocations: pd.DataFrame | None = None  # the baseline's monthly over-allocations (when its loading is not kept)
 
     @classmethod
     def of_run(cls, portfolio: Portfolio, loading: LoadingResult | None, role_frames: tuple[pd.DataFrame, pd.DataFrame] | None,
@@ -122,21 +118,32 @@ class Reuse:
 
 
 def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, actions: tuple[str, ...] = (),
-            notes: tuple[str, ...] = ()) -> Outcome:
+            notes: tuple[str, ...] = (), keep_loading: bool = True) -> Outcome:
     """The figures of the portfolio `plan` leaves (loading and role demand reused from the baseline
-    when the plan did not touch the work)."""
+    when the plan did not touch the work). `keep_loading=False`: the outcome comes without its
+    loading (None), and only the over-allocations are worked out where none can be reused — they
+    are the one loading table the comparison reads; the loading is most of an outcome's size
+    (~10 MB on 1,000 projects) when sent between processes."""
     portfolio = plan.portfolio
     same = reuse.same_work(portfolio)
+    loading: LoadingResult | None
     if same and reuse.loading is not None:
         loading, _ = reuse.loading
-    else:
+        overallocations = loading.overallocations
+    elif same and reuse.overallocations is not None and not keep_loading:
+        loading, overallocations = None, reuse.overallocations
+    elif keep_loading:
         loading, _ = compute_loading(portfolio, grain="Month", causes=False)
+        overallocations = loading.overallocations
+    else:
+        loading, overallocations = None, monthly_overallocations(portfolio)
     if same and reuse.role_frames is not None:
         demand, capacity = reuse.role_frames
     else:
         demand, capacity = role_demand_and_capacity(portfolio)
     if portfolio is reuse.portfolio:
-        reuse.loading = reuse.loading or (loading, [])
+        reuse.loading = reuse.loading or ((loading, []) if loading is not None else None)
+        reuse.overallocations = overallocations
         reuse.role_frames = reuse.role_frames or (demand, capacity)
     if reuse.scores is None:
         reuse.scores = project_scores(portfolio)
@@ -146,7 +153,7 @@ def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, acti
     selected = frozenset(result.selected_ids)
     candidates = frozenset(portfolio.projects.loc[portfolio.projects["status"].isin(CANDIDATE_STATUSES), "project_id"].astype(str))
     binding_labels = tuple(binding.loc[binding["binding"].astype(bool), "label"].astype(str)) if len(binding) else ()
-    over = _over_allocation(loading, first_month)
+    over = _over_allocation(overallocations, first_month)
     return Outcome(
         name=name, actions=actions, notes=notes,
         cost_by_year=_cost_by_year(portfolio, selected, first_month),
@@ -156,7 +163,7 @@ def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, acti
         demand_by_role=_demand_by_role(demand, first_month),
         finishes=_finishes(portfolio, plan.finishes), milestones=_milestones(portfolio),
         **_earned_value(portfolio, first_month),
-        values=values, loading=loading,
+        values=values, loading=loading if keep_loading else None,
     )
 
 
@@ -214,8 +221,7 @@ def _blocked_by(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
                          "blocked_by": ["; ".join(labels[breaks[:, j]]) for j in range(len(out))]})
 
 
-def _over_allocation(loading: LoadingResult, first_month: pd.Timestamp) -> dict:
-    over = loading.overallocations
+def _over_allocation(over: pd.DataFrame, first_month: pd.Timestamp) -> dict:
     over = over[pd.to_datetime(over["period"]) >= first_month]
     teams = over["team"].astype(object).where(over["team"].notna(), "(no team)").astype(str)
     frame = pd.DataFrame({"team": teams.to_numpy(), "period": pd.to_datetime(over["period"]).to_numpy(),

@@ -37,6 +37,7 @@ import pandas as pd
 
 from pmo_xl.compute.loading.demand import Demand, counted_states, prepare_demand
 from pmo_xl.compute.loading.grid import Grouping, PeriodGrid, build_grid, capacity_hours, spread_pieces
+from pmo_xl.compute.loading.resources import Resources
 from pmo_xl.compute.loading.tables import (
     group_table,
     heatmap_table,
@@ -49,7 +50,7 @@ from pmo_xl.issues import Issue
 from pmo_xl.model import Portfolio
 from pmo_xl.schema.registers import ALLOCATION_STATES
 
-__all__ = ["LoadingResult", "compute_loading", "monthly_role_capacity", "monthly_role_demand"]
+__all__ = ["LoadingResult", "compute_loading", "monthly_overallocations", "monthly_role_capacity", "monthly_role_demand"]
 
 
 @dataclass
@@ -133,28 +134,10 @@ def compute_loading(
     """
     settings = portfolio.settings
     grain = normalise_grain(grain or settings.loading_grain)
-    demand = prepare_demand(portfolio, counted_states(settings))
-    grid = _grid(demand, grain)
-    res = demand.resources
-    grid_periods: list[dt.date] = [] if grid is None else [pd.Timestamp(d).date() for d in grid.starts]
-    n_res = len(res)
-    if grid is not None:
-        by_row = Grouping(grid, demand.row, demand.row_calendar)
-        by_project, project_of_row = _pair_grouping(demand, grid, demand.project_code)
-        spread_pieces(grid, demand.pieces, demand.calendar, (by_row, by_project))
-        rows = by_row.hours()
-        capacity = capacity_hours(
-            demand.cals, grid, res.calendar, res.daily, res.available_from, res.available_to
-        )
-        projects = demand.project_ids
-        project_hours = _group_rows(project_of_row, len(projects), by_project.hours())
-    else:
-        rows = np.zeros((n_res + len(demand.role_rows), 0))
-        capacity = np.zeros((n_res, 0))
-        projects, project_hours = np.zeros(0, dtype=object), np.zeros((0, 0))
-    load, cap = rows[:n_res], capacity
-    generic = rows[n_res:]
-    starts = np.asarray([np.datetime64(d, "ns") for d in grid_periods], dtype="datetime64[ns]")
+    spread = _spread(portfolio, grain, by_project=True)
+    demand, grid, res, grid_periods, starts = spread.demand, spread.grid, spread.resources, spread.periods, spread.starts
+    load, cap, generic = spread.load, spread.capacity, spread.generic
+    projects, project_hours = spread.projects, spread.project_hours
     over_t, under_t = settings.overload_threshold, settings.underuse_threshold
     resource_load = resource_table(res, starts, load, cap)
     result = LoadingResult(
@@ -190,6 +173,61 @@ def compute_loading(
         underuse_threshold=under_t,
     )
     return result, demand.issues
+
+
+@dataclass
+class _Spread:
+    """The counted allocations spread over the periods of a grain: hours per resource (`load`),
+    per generic role row, per project; capacity per resource."""
+
+    demand: Demand
+    grid: PeriodGrid | None
+    resources: Resources
+    periods: list[dt.date]
+    starts: np.ndarray  # datetime64[ns] period starts
+    load: np.ndarray
+    capacity: np.ndarray
+    generic: np.ndarray
+    projects: np.ndarray
+    project_hours: np.ndarray
+
+
+def _spread(portfolio: Portfolio, grain: str, by_project: bool) -> _Spread:
+    """Demand and capacity per resource and period (and per project when `by_project`: each sum
+    is its own, so leaving one out changes none of the others)."""
+    demand = prepare_demand(portfolio, counted_states(portfolio.settings))
+    grid = _grid(demand, grain)
+    res = demand.resources
+    grid_periods: list[dt.date] = [] if grid is None else [pd.Timestamp(d).date() for d in grid.starts]
+    n_res = len(res)
+    projects, project_hours = np.zeros(0, dtype=object), np.zeros((0, 0))
+    if grid is not None:
+        by_row = Grouping(grid, demand.row, demand.row_calendar)
+        groupings = [by_row]
+        if by_project:
+            by_project_grouping, project_of_row = _pair_grouping(demand, grid, demand.project_code)
+            groupings.append(by_project_grouping)
+        spread_pieces(grid, demand.pieces, demand.calendar, groupings)
+        rows = by_row.hours()
+        capacity = capacity_hours(
+            demand.cals, grid, res.calendar, res.daily, res.available_from, res.available_to
+        )
+        if by_project:
+            projects = demand.project_ids
+            project_hours = _group_rows(project_of_row, len(projects), by_project_grouping.hours())
+    else:
+        rows = np.zeros((n_res + len(demand.role_rows), 0))
+        capacity = np.zeros((n_res, 0))
+    starts = np.asarray([np.datetime64(d, "ns") for d in grid_periods], dtype="datetime64[ns]")
+    return _Spread(demand, grid, res, grid_periods, starts, rows[:n_res], capacity, rows[n_res:], projects, project_hours)
+
+
+def monthly_overallocations(portfolio: Portfolio) -> pd.DataFrame:
+    """`compute_loading(portfolio, grain="Month", causes=False).overallocations`, without the
+    other tables (what-if scenarios compare only the over-allocations)."""
+    spread = _spread(portfolio, "month", by_project=False)
+    return overallocation_table(spread.demand, None, spread.resources, spread.starts, spread.load, spread.capacity,
+                                portfolio.settings.overload_threshold)
 
 
 def _project_table(projects: np.ndarray, starts: np.ndarray, hours: np.ndarray) -> pd.DataFrame:

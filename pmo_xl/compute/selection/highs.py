@@ -18,6 +18,7 @@ called instead.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 _checked: dict[tuple[str, type, object], bool] = {}
 
 
+@functools.cache
 def _binding() -> SimpleNamespace | None:
     """scipy's HiGHS binding and the helpers of its wrappers, or None on a scipy without them."""
     try:
@@ -37,7 +39,12 @@ def _binding() -> SimpleNamespace | None:
         from scipy.optimize._highspy._highs_wrapper import check_option
         from scipy.optimize._linprog_highs import _highs_to_scipy_status_message, _replace_inf
         from scipy.optimize._linprog_util import _check_result, _LPProblem, _parse_linprog
-    except ImportError:
+
+        for name in ("HighsLp", "HighsOptions", "HighsVarType", "MatrixFormat", "HighsModelStatus", "HighsStatus",
+                     "HighsDebugLevel", "ObjSense", "kHighsInf", "_Highs"):
+            getattr(core, name)
+        core.simplex_constants.SimplexStrategy.kSimplexStrategyDual  # noqa: B018 — present, or scipy's own path
+    except (ImportError, AttributeError):
         return None
     return SimpleNamespace(core=core, check_option=check_option, to_scipy=_highs_to_scipy_status_message,
                            replace_inf=_replace_inf, check_result=_check_result, problem=_LPProblem,

@@ -176,6 +176,14 @@ def test_column_writers_and_cells_written_one_by_one_are_byte_identical(tmp_path
             sheet.write_rich_string(row, 0, styles.bold, "■", red, "□", styles.bold)
         sheet.write_rich_string(53, 0, red, "■", styles.bold, "■")
         sheet.write_rich_string(54, 3, "plain ", red, "red")
+        underlined = workbook.add_format({"underline": 2, "font_script": 1, "font_name": "Arial", "italic": True})
+        themed = workbook.add_format({"font_color": "#C00000"})  # red's font by another format: same XML
+        sheet.write_rich_string(56, 4, red, " spaced ", underlined, "a & <b>", themed, "■")  # runs made once a run
+        sheet.write_rich_string(56, 5, themed, " spaced ", red, "■", styles.bold)
+        with pytest.warns(UserWarning):  # an empty run, a single run: XlsxWriter refuses them, as before
+            assert sheet.write_rich_string(56, 6, red, "■", red, "") == -4
+        with pytest.warns(UserWarning):
+            assert sheet.write_rich_string(56, 7, red, "only one run") == -5
         sheet.write_formula(55, 0, "=1+1", None, 2)
         sheet.write_boolean(55, 1, True)
         for col, value in enumerate([1.5, 7, -0.0, 2**60, 1e-300]):  # one by one: floats, ints
@@ -188,6 +196,13 @@ def test_column_writers_and_cells_written_one_by_one_are_byte_identical(tmp_path
         sheet.write_datetime(64, 5, dt.datetime(2026, 2, 28), red)
         assert sheet.write_string(1_048_576, 0, "beyond the last row") == -1
         assert sheet.write_number(0, 16_384, 1.0) == -1
+        assert sheet.write_rich_string(1_048_576, 0, red, "a", red, "b") == -1
+        sheet.set_row(70, 24, red, {"hidden": True, "level": 2})  # rows of several kinds, each kind twice
+        sheet.set_row(71, 24, red, {"hidden": True, "level": 2})
+        sheet.set_row(72, 0)  # hidden
+        sheet.set_row(73, 0)
+        for row in range(70, 74):
+            sheet.write_string(row, 1, "in a row of its kind")
         sheet.merge_range(57, 0, 58, 3, "merged text", red)  # merges: the first cell's value, blanks in the format
         sheet.merge_range(59, 2, 59, 0, 12.5, styles.bold)  # given right to left
         sheet.merge_range(60, 0, 60, 2, "", None)  # no format: no blank cells

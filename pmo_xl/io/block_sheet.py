@@ -23,23 +23,24 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Sequence
+from io import StringIO
 from itertools import repeat
-from operator import is_not
+from operator import attrgetter, is_not
 
 import numpy as np
 from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name, xl_range
+from xlsxwriter.utility import _preserve_whitespace, _utf16_len, xl_col_to_name, xl_range
 from xlsxwriter.worksheet import (
     CellBlankTuple,
     CellDatetimeTuple,
     CellNumberTuple,
     CellRichStringTuple,
     CellStringTuple,
+    RowInfo,
     Worksheet,
 )
-
-from pmo_xl.io.shared_strings import shared_string_indexes
+from xlsxwriter.xmlwriter import XMLwriter
 
 Row = Sequence[object]
 
@@ -88,6 +89,12 @@ def _column_name(col: int) -> str:
     return xl_col_to_name(col)
 
 
+# Every property of a format that XlsxWriter's _write_font reads: a rich string run's font.
+_FONT = attrgetter("bold", "italic", "font_strikeout", "font_outline", "font_shadow", "underline", "font_script",
+                   "font_size", "theme", "color_indexed", "font_color", "font_name", "font_family", "hyperlink",
+                   "font_scheme")
+
+
 def _first_column(piece: _Piece) -> int:
     return piece[0]
 
@@ -130,6 +137,11 @@ class BlockSheet(Worksheet):
         self._table_areas: list[tuple[int, int, int, int]] = []
         self._rich_strings: dict[tuple[object, ...], tuple[str, str]] = {}
         self._serials: dict[dt.datetime, float] = {}  # Excel serials of the datetimes written
+        self._row_kinds: dict[tuple[object, ...], str] = {}  # a <row> element's attributes after r and spans
+        self._font_runs: dict[tuple[object, ...], str] = {}  # a rich string's font run XML, by font
+        self._rich_runs: dict[tuple[object, str], str] = {}  # a rich string's run XML, by font and text
+        self._tail_of_text: dict[str, str] = {}  # a block cell's XML tail, by its text
+        self._tail_of_number: dict[float | int, str] = {}  # ... by its number
 
     def add_table(self, first_row, first_col, last_row, last_col, options=None):  # type: ignore[no-untyped-def]
         """XlsxWriter's add_table, with the overlap check done by rectangles: XlsxWriter notes every
@@ -229,8 +241,7 @@ class BlockSheet(Worksheet):
             texts = [value for value in values if value is not None] if None in values else values
             if max(map(len, texts)) > self.xls_strmax // 2:  # may need XlsxWriter's UTF-16 cut
                 return None
-            return [None if index is None else f' t="s"><v>{index}</v></c>'
-                    for index in shared_string_indexes(self.str_table, values)]
+            return self._text_tails(values)  # type: ignore[arg-type]
         if kinds and kinds <= {float, int}:
             numbers = [value for value in values if value is not None] if None in values else values
             try:
@@ -239,8 +250,49 @@ class BlockSheet(Worksheet):
                 return None
             if not finite:
                 return None
-            return [None if value is None else f"><v>{value:.16G}</v></c>" for value in values]
+            return self._number_tails(values)  # type: ignore[arg-type]
         return None
+
+    def _text_tails(self, texts: Sequence[str | None]) -> list[str | None]:
+        """Each text's tail, its shared string index as XlsxWriter's _get_shared_string_index gives
+        it one by one (a new text takes the next index; every text counts). A text's index never
+        changes: its tail is kept for the next time (statuses, names and IDs repeat)."""
+        known, strings = self._tail_of_text, self.str_table
+        table = strings.string_table
+        tails: list[str | None] = []
+        append, counted = tails.append, 0
+        for text in texts:
+            if text is None:
+                append(None)
+                continue
+            tail = known.get(text)
+            if tail is None:
+                index = table.setdefault(text, strings.unique_count)
+                if index == strings.unique_count:
+                    strings.unique_count += 1
+                tail = known[text] = f' t="s"><v>{index}</v></c>'
+            append(tail)
+            counted += 1
+        strings.count += counted
+        return tails
+
+    def _number_tails(self, numbers: Sequence[float | int | None]) -> list[str | None]:
+        """Each finite number's tail, its "%.16G" text kept for the next time (a number equal to
+        another is written the same, 1 and 1.0 alike, but for 0.0 and -0.0: those are not kept)."""
+        known = self._tail_of_number
+        tails: list[str | None] = []
+        append = tails.append
+        for number in numbers:
+            if number is None:
+                append(None)
+                continue
+            tail = known.get(number)
+            if tail is None:
+                tail = f"><v>{number:.16G}</v></c>"
+                if number:
+                    known[number] = tail
+            append(tail)
+        return tails
 
     def _tails(self, values: Sequence[object], first_row: int, col: int, cell_format: Format | None,
                serials: dict[object, str]) -> list[str | None]:
@@ -275,19 +327,42 @@ class BlockSheet(Worksheet):
     # that may need cutting to Excel's limit, numbers that are not finite and constant memory go
     # through XlsxWriter. A report writes ~100,000 cells one by one (titles, project pages).
 
+    def _widen_to(self, row: int, col: int) -> int:
+        """XlsxWriter's _check_dimensions(row, col) for a cell (not in constant memory): -1 out of the
+        sheet, else 0 with the dimension widened to it, in fewer steps."""
+        if row < 0 or col < 0 or row >= self.xls_rowmax or col >= self.xls_colmax:
+            return -1
+        if self.dim_rowmin is None:  # (XlsxWriter sets a minimum and its maximum together)
+            self.dim_rowmin = self.dim_rowmax = row
+        elif row < self.dim_rowmin:
+            self.dim_rowmin = row
+        elif row > self.dim_rowmax:
+            self.dim_rowmax = row
+        if self.dim_colmin is None:
+            self.dim_colmin = self.dim_colmax = col
+        elif col < self.dim_colmin:
+            self.dim_colmin = col
+        elif col > self.dim_colmax:
+            self.dim_colmax = col
+        return 0
+
     def write_string(self, row, col, string=_UNSET, cell_format=_UNSET):  # type: ignore[no-untyped-def, override]
         if row.__class__ is not int or string is _UNSET or self.constant_memory or len(string) > self.xls_strmax // 2:
             return super().write_string(*_given(row, col, string, cell_format))
-        if self._check_dimensions(row, col):
+        if self._widen_to(row, col):
             return -1
-        self.table[row][col] = _new(CellStringTuple, (self.str_table._get_shared_string_index(string),
-                                                      None if cell_format is _UNSET else cell_format))
+        strings = self.str_table  # its _get_shared_string_index, inline
+        index = strings.string_table.setdefault(string, strings.unique_count)
+        if index == strings.unique_count:
+            strings.unique_count += 1
+        strings.count += 1
+        self.table[row][col] = _new(CellStringTuple, (index, None if cell_format is _UNSET else cell_format))
         return 0
 
     def write_number(self, row, col, number=_UNSET, cell_format=_UNSET):  # type: ignore[no-untyped-def, override]
         if row.__class__ is not int or number.__class__ is not float or number - number != 0 or self.constant_memory:
             return super().write_number(*_given(row, col, number, cell_format))  # ints, NaN, ±inf ... as XlsxWriter
-        if self._check_dimensions(row, col):
+        if self._widen_to(row, col):
             return -1
         self.table[row][col] = _new(CellNumberTuple, (number, None if cell_format is _UNSET else cell_format))
         return 0
@@ -297,7 +372,7 @@ class BlockSheet(Worksheet):
             return super().write_blank(*_given(row, col, blank, cell_format))
         if cell_format is None or cell_format is _UNSET:  # no format: no cell, as XlsxWriter
             return 0
-        if self._check_dimensions(row, col):
+        if self._widen_to(row, col):
             return -1
         self.table[row][col] = _new(CellBlankTuple, (cell_format,))
         return 0
@@ -305,7 +380,7 @@ class BlockSheet(Worksheet):
     def write_datetime(self, row, col, date=_UNSET, cell_format=_UNSET):  # type: ignore[no-untyped-def, override]
         if row.__class__ is not int or date is _UNSET or self.constant_memory:
             return super().write_datetime(*_given(row, col, date, cell_format))
-        if self._check_dimensions(row, col):
+        if self._widen_to(row, col):
             return -1
         if date.__class__ is dt.datetime and date.tzinfo is None:  # a plain datetime: its serial once per sheet
             number = self._serials.get(date)
@@ -316,6 +391,21 @@ class BlockSheet(Worksheet):
         if cell_format is None or cell_format is _UNSET:
             cell_format = self.default_date_format
         self.table[row][col] = _new(CellDatetimeTuple, (number, cell_format))
+        return 0
+
+    def set_row(self, row, height=None, cell_format=None, options=None):  # type: ignore[no-untyped-def, override]
+        """XlsxWriter's set_row and set_row_pixels in one step for a row given no options (a
+        project page sets ~10 rows' heights): the same dimension, row information and sizes."""
+        if options is not None or row.__class__ is not int or self.constant_memory:
+            return super().set_row(row, height, cell_format, options)
+        if self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0):
+            return -1
+        pixels = self.default_row_height if height is None else int(height * 4.0 / 3.0 + 0.5)
+        hidden = pixels == 0  # a height of 0 hides the row, which keeps the default height
+        if hidden:
+            pixels = self.default_row_height
+        self.row_info[row] = RowInfo(height=pixels, row_format=cell_format, hidden=hidden, level=0, collapsed=False)
+        self.row_sizes[row] = [pixels, hidden]
         return 0
 
     # ---- a column's cells at once: what write_string / write_number / ... do one by one ----
@@ -400,9 +490,9 @@ class BlockSheet(Worksheet):
         places = [(row, col) for row in range(first_row, last_row + 1) for col in range(first_col, last_col + 1)]
         merged, tables = self.merged_cells, self.table_cells
         for place in places:
-            if merged.get(place):
+            if place in merged:
                 raise OverlappingRange(f"Merge range '{cell_range}' overlaps previous merge range '{merged[place]}'.")
-            if tables.get(place):
+            if tables and place in tables:
                 raise OverlappingRange(f"Merge range '{cell_range}' overlaps previous table range '{tables[place]}'.")
             merged[place] = cell_range
         self.merge.append([first_row, first_col, last_row, last_col])
@@ -414,7 +504,7 @@ class BlockSheet(Worksheet):
         else:
             self._write(first_row, first_col, data, cell_format)
         if cell_format is not None:  # the rest of the range: blank cells in the format (none without one)
-            table, blank = self.table, CellBlankTuple(cell_format)
+            table, blank = self.table, _new(CellBlankTuple, (cell_format,))
             for row, col in places[1:]:
                 table[row][col] = blank
         return 0
@@ -425,9 +515,15 @@ class BlockSheet(Worksheet):
 
     def write_rich_string(self, row, col, *args):  # type: ignore[no-untyped-def, override]
         """XlsxWriter's write_rich_string, its XML made once per distinct fragments and formats
-        (a report writes the same few RAG strips a thousand times; each costs a small XML writer)."""
+        (a report writes the same few RAG strips a thousand times; each costs a small XML writer),
+        and a string of (format, text) runs put together from each run's XML, made once a run."""
         key = args
-        known = self._rich_strings.get(key) if isinstance(row, int) and not self.constant_memory else None
+        simple = row.__class__ is int and not self.constant_memory
+        known = self._rich_strings.get(key) if simple else None
+        if known is None and simple:
+            known = self._rich_string_of_runs(args)
+            if known is not None:
+                self._rich_strings[key] = known
         if known is None:
             result = super().write_rich_string(row, col, *args)
             if result == 0 and isinstance(row, int) and not self.constant_memory:
@@ -439,6 +535,54 @@ class BlockSheet(Worksheet):
         cell_format = args[-1] if isinstance(args[-1], Format) else None
         self.table[row][col] = CellRichStringTuple(self.str_table._get_shared_string_index(string), cell_format, raw)
         return 0
+
+    def _rich_string_of_runs(self, args: tuple[object, ...]) -> tuple[str, str] | None:
+        """The XML and plain text of a rich string made of two or more (format, text) runs, the
+        text never empty, and within Excel's length; None for any other (XlsxWriter's own then)."""
+        tokens = args[:-1] if isinstance(args[-1], Format) else args
+        if len(tokens) < 4 or len(tokens) % 2:
+            return None
+        formats, texts = tokens[0::2], tokens[1::2]
+        if not all(isinstance(f, Format) for f in formats) or not all(t.__class__ is str and t for t in texts):
+            return None
+        raw = "".join(texts)  # type: ignore[arg-type]
+        if _utf16_len(raw) > self.xls_strmax:
+            return None
+        runs, xml = self._rich_runs, []
+        for cell_format, text in zip(formats, texts, strict=True):
+            run_key = (_FONT(cell_format), text)
+            run = runs.get(run_key)
+            if run is None:
+                run = runs[run_key] = self._rich_run(cell_format, text)  # type: ignore[arg-type]
+            xml.append(run)
+        return "".join(xml), raw
+
+    def _rich_run(self, cell_format: Format, text: str) -> str:
+        """One run's XML as XlsxWriter's _write_rich_string writes a format followed by a text."""
+        writer = XMLwriter()
+        writer._set_filehandle(StringIO())
+        self.rstring = writer
+        writer._xml_start_tag("r")
+        self._write_font(cell_format)
+        writer._xml_data_element("t", text, [("xml:space", "preserve")] if _preserve_whitespace(text) else [])
+        writer._xml_end_tag("r")
+        return writer.fh.getvalue()
+
+    def _write_font(self, xf_format: Format) -> None:
+        """XlsxWriter's _write_font (a rich string's font run), its XML made once per font: the
+        report's rich strings are RAG strips of a few fonts, ~7,000 runs. The key: every property
+        it reads (a colour by its object: a colour given anew is a new key, at worst a miss)."""
+        key = _FONT(xf_format)
+        xml = self._font_runs.get(key)
+        if xml is None:
+            writer = self.rstring
+            fh, writer.fh = writer.fh, StringIO()
+            try:
+                super()._write_font(xf_format)
+                xml = self._font_runs[key] = writer.fh.getvalue()
+            finally:
+                writer.fh = fh
+        self.rstring.fh.write(xml)
 
     def autofit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self._blocks:
@@ -510,6 +654,22 @@ class BlockSheet(Worksheet):
                 elif cell is not None:
                     self._write_cell(row_num, first, cell)
             write("</row>")
+
+    def _write_row(self, row: int, spans: str | None, row_info=None, empty_row: bool = False) -> None:  # type: ignore[no-untyped-def]
+        """XlsxWriter's _write_row, the attributes after the row number and spans made once per kind
+        of row (its height, format, ...): a project page's rows are of a few kinds. The first row of
+        a kind goes through XlsxWriter, which numbers its format then, as it always does."""
+        kind = (empty_row, None if row_info is None else (row_info.height, row_info.row_format, row_info.hidden,
+                                                          row_info.level, row_info.collapsed))
+        rest = self._row_kinds.get(kind)
+        if rest is None:
+            fh, self.fh = self.fh, StringIO()
+            try:
+                super()._write_row(0, None, row_info, empty_row)
+                rest = self._row_kinds[kind] = self.fh.getvalue()[len('<row r="1"'):]
+            finally:
+                self.fh = fh
+        self.fh.write(f'<row r="{row + 1}" spans="{spans}"{rest}' if spans else f'<row r="{row + 1}"{rest}')
 
     def _write_rows_of_cells(self) -> None:
         """XlsxWriter's _write_rows for cells written one by one, with the same bytes: the spans from

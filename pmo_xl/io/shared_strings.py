@@ -10,10 +10,9 @@ anything else goes through XlsxWriter's own `_write_si`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from xlsxwriter.packager import Packager
-from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
+from xlsxwriter.sharedstrings import SharedStrings
 
 # What makes XlsxWriter write a string otherwise than as is: a control character (escaped as
 # _xHHHH_), an escape's look-alike, a non-character, XML's special characters (and the quote and
@@ -41,23 +40,3 @@ class OnePassPackager(Packager):
             return
         sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
         sst._assemble_xml_file()
-
-
-def shared_string_indexes(str_table: SharedStringTable, texts: Sequence[str | None]) -> list[int | None]:
-    """Each text's index in the workbook's shared strings (None for None): what XlsxWriter's
-    `_get_shared_string_index` gives them one by one, in that order, in one pass."""
-    table, unique, counted = str_table.string_table, str_table.unique_count, 0
-    indexes: list[int | None] = []
-    append = indexes.append
-    for text in texts:
-        if text is None:
-            append(None)
-            continue
-        index = table.setdefault(text, unique)
-        if index == unique:
-            unique += 1
-        append(index)
-        counted += 1
-    str_table.unique_count = unique
-    str_table.count += counted
-    return indexes

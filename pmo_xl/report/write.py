@@ -15,6 +15,7 @@ from pmo_xl import __version__
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.chart_xml import with_fast_caches
+from pmo_xl.io.charts_beside import ChartsBesidePackager
 from pmo_xl.io.shared_strings import OnePassPackager
 from pmo_xl.io.write_template import FIXED_CREATED
 from pmo_xl.io.zip_behind import ZipBehindWorkbook
@@ -24,14 +25,19 @@ from pmo_xl.report.sheets.scenarios import SheetContext, write_scenario_sheet
 from pmo_xl.scenarios.compare import ComparisonView
 
 
+class ReportPackager(ChartsBesidePackager, OnePassPackager):
+    """The charts' XML made by a worker beside, the shared strings in one pass."""
+
+
 class ReportWorkbook(ZipBehindWorkbook):
     """A workbook for report sheets: text is text, parts assembled in memory and zipped by a
     worker thread while the next is made, every sheet a BlockSheet (a column of cells handed over
-    at once, each cell's XML made in one step), every chart writing its cached numbers and the
-    shared strings part written in one pass: the bytes XlsxWriter writes, faster."""
+    at once, each cell's XML made in one step), every chart writing its cached numbers, the charts'
+    XML made by a worker process beside the worksheets' (where there are many) and the shared
+    strings part written in one pass: the bytes XlsxWriter writes, faster."""
 
     worksheet_class = BlockSheet
-    packager_class = OnePassPackager
+    packager_class = ReportPackager
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__(str(path), {

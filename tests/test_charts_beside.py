@@ -1,0 +1,86 @@
+"""The charts' XML made by a worker process gives the very file made without it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmo_xl import background
+from pmo_xl.io import charts_beside
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is a fork, on Linux only")
+
+
+@pytest.fixture(scope="module")
+def sample_model(sample_workbook: Path):  # type: ignore[no-untyped-def]
+    from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.report.model import build_report_model
+    from pmo_xl.usecases import load_portfolio
+
+    return build_report_model(run_portfolio(load_portfolio(sample_workbook)))
+
+
+def _written(model, path: Path) -> bytes:  # type: ignore[no-untyped-def]
+    from pmo_xl.report.write import write_report_model
+
+    return write_report_model(model, path).read_bytes()
+
+
+@linux_only
+def test_the_charts_made_beside_give_the_same_bytes(sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = _written(sample_model, tmp_path / "here.xlsx")
+
+    monkeypatch.setattr(charts_beside, "MIN_CHARTS", 1)
+    monkeypatch.setattr(background, "_fork_helps", lambda: True)
+    started: list[bool] = []
+    original = charts_beside.in_background
+
+    def counted(function, *args):  # type: ignore[no-untyped-def]
+        pending = original(function, *args)
+        started.append(pending._worker is not None)
+        return pending
+
+    monkeypatch.setattr(charts_beside, "in_background", counted)
+    assert _written(sample_model, tmp_path / "beside.xlsx") == here
+    assert started == [True], "the charts were made in a worker process"
+
+
+def _dies_in_the_worker(charts):  # type: ignore[no-untyped-def]
+    if os.getpid() != PARENT:
+        os._exit(3)  # killed, out of memory...: no answer
+    return charts_beside.charts_xml(charts)
+
+
+PARENT = os.getpid()
+
+
+@linux_only
+def test_a_worker_without_an_answer_leaves_the_charts_to_this_process(sample_model, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = _written(sample_model, tmp_path / "here.xlsx")
+    monkeypatch.setattr(charts_beside, "MIN_CHARTS", 1)
+    monkeypatch.setattr(background, "_fork_helps", lambda: True)
+    started: list[bool] = []
+    original = charts_beside.in_background
+
+    def dying(function, *args):  # type: ignore[no-untyped-def]
+        pending = original(_dies_in_the_worker, *args)
+        started.append(pending._worker is not None)
+        return pending
+
+    monkeypatch.setattr(charts_beside, "in_background", dying)
+    assert _written(sample_model, tmp_path / "beside.xlsx") == here
+    assert started == [True]
+
+
+def test_few_charts_are_made_here(sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(background, "_fork_helps", lambda: True)
+    forked: list[object] = []
+    monkeypatch.setattr(charts_beside, "in_background", lambda *args: forked.append(args))
+    _written(sample_model, tmp_path / "report.xlsx")
+    assert forked == [], f"the sample's report has fewer than {charts_beside.MIN_CHARTS} charts"

@@ -255,10 +255,12 @@ def _missing_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Times
         return table.iloc[0:0].assign(last_update=pd.Series(dtype="datetime64[ns]"))
     end = period + pd.offsets.MonthEnd(0)
     live = table[(table["status"] == "Active") & (table["start"].isna() | (table["start"] <= end))]
-    progress = portfolio.progress
+    # Only the two columns of Progress are read: a filter of the whole register copies every column.
+    progress = portfolio.progress[["project_id", "period"]]
     reported = set(progress.loc[progress["period"] == period, "project_id"])
-    last = progress[progress["period"] < period].groupby("project_id")["period"].max()
     missing = live[~live["project_id"].isin(reported)]
+    earlier = progress[(progress["period"] < period) & progress["project_id"].isin(set(missing["project_id"]))]
+    last = earlier.groupby("project_id")["period"].max()
     # dict lookup, not Series.map: pandas 3 fails to map through an empty datetime Series (no earlier month)
     return missing.assign(last_update=pd.to_datetime(missing["project_id"].map(last.to_dict()), errors="coerce"))
 

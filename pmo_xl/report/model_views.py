@@ -54,14 +54,29 @@ def _worst(levels: list[np.ndarray]) -> np.ndarray:
     return np.where(any_rated, np.nanmax(np.where(np.isfinite(stacked), stacked, -1.0), axis=0), np.nan)
 
 
-def _overall(ev_current: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
-    """Per project in `ev_current`: PM dimension RAGs and commentary of that month, overall level and reason."""
+def _overall(ev_current: pd.DataFrame, progress: pd.DataFrame, with_reasons: bool = True) -> pd.DataFrame:
+    """Per project in `ev_current`: PM dimension RAGs and commentary of that month, overall level and
+    reason (no reason column without `with_reasons`: last month's ratings are only compared)."""
     dims = [d for d, _ in PM_DIMENSIONS]
     frame = ev_current[["project_id", "period", "rag", "rag_reason", *(c for c, _ in INDEX_RAGS if c in ev_current)]].merge(
         progress[["project_id", "period", *dims, "commentary"]].drop_duplicates(["project_id", "period"]), how="left",
         on=["project_id", "period"])
     levels = [rag_level(frame["rag"])] + [rag_level(frame[d]) for d in dims]
     worst = _worst(levels)
+    frame["overall_level"] = worst
+    if with_reasons:
+        frame["overall_reason"] = _overall_reasons(frame, levels, worst)
+    # Which ratings were given (a bit each): an arrow may only say "better" when it compares the
+    # same ratings, never because a rating disappeared (a TCPI blank, a PM rating not typed).
+    rated = np.zeros(len(frame), dtype=np.int64)
+    for bit, (column, _) in enumerate(RATED):
+        if column in frame:
+            rated |= frame[column].isin(list(RAG_LEVEL)).to_numpy().astype(np.int64) << bit
+    frame["rated"] = rated
+    return frame
+
+
+def _overall_reasons(frame: pd.DataFrame, levels: list[np.ndarray], worst: np.ndarray) -> list[str]:
     reasons: list[str] = []
     index_reason = frame["rag_reason"].fillna("").to_numpy(dtype=object)
     for i, level in enumerate(worst.tolist()):
@@ -75,16 +90,7 @@ def _overall(ev_current: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
         if level == 0:
             parts = ["all indices and PM ratings green"]
         reasons.append("; ".join(p for p in parts if p))
-    frame["overall_level"] = worst
-    frame["overall_reason"] = reasons
-    # Which ratings were given (a bit each): an arrow may only say "better" when it compares the
-    # same ratings, never because a rating disappeared (a TCPI blank, a PM rating not typed).
-    rated = np.zeros(len(frame), dtype=np.int64)
-    for bit, (column, _) in enumerate(RATED):
-        if column in frame:
-            rated |= frame[column].isin(list(RAG_LEVEL)).to_numpy().astype(np.int64) << bit
-    frame["rated"] = rated
-    return frame
+    return reasons
 
 
 def build_portfolio_table(
@@ -116,7 +122,7 @@ def build_portfolio_table(
     previous = np.full(len(table), np.nan)
     lost = np.zeros(len(table), dtype=np.int64)  # ratings given last month and not this month
     if ev_before is not None and len(ev_before.current):
-        before = _overall(plain(ev_before.current), portfolio.progress).set_index("project_id")
+        before = _overall(plain(ev_before.current), portfolio.progress, with_reasons=False).set_index("project_id")
         previous = table["project_id"].map(before["overall_level"]).to_numpy(dtype=np.float64)
         rated_before = table["project_id"].map(before["rated"]).fillna(0).to_numpy(dtype=np.int64)
         rated_now = table["rated"].fillna(0).to_numpy(dtype=np.int64) if "rated" in table else np.zeros(len(table), dtype=np.int64)
@@ -253,13 +259,14 @@ def _months_after(month: pd.Timestamp, period: pd.Timestamp) -> int:
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Categorical columns as plain values: the report joins, concatenates and fills labels freely."""
-    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    return frame.astype({c: object for c in categorical}) if categorical else frame
+    categorical = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
+    # assign, not astype({...}): only those columns are converted, the others are not copied
+    return frame.assign(**{c: frame[c].astype(object) for c in categorical}) if categorical else frame
 
 
 def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) -> ResourcesView:
     loading = dataclasses.replace(loading, **{name: plain(getattr(loading, name)) for name in (
-        "heatmap", "by_team", "by_role", "overallocations", "resource_load")})
+        "heatmap", "by_team", "by_role", "overallocations")})  # (resource_load is not shown)
     periods = [pd.Timestamp(p) for p in loading.periods]
     grain = loading.grain
     shown = _window(periods, period, grain)

@@ -29,22 +29,29 @@ def _written(model, path: Path) -> bytes:  # type: ignore[no-untyped-def]
     return write_report_model(model, path).read_bytes()
 
 
-@linux_only
-def test_the_charts_made_beside_give_the_same_bytes(sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(background, "_fork_helps", lambda: False)
-    here = _written(sample_model, tmp_path / "here.xlsx")
-
+def _workers_started(monkeypatch: pytest.MonkeyPatch, instead=None) -> list[bool]:  # type: ignore[no-untyped-def]
+    """Charts made beside from now on (even a few), `instead` of charts_xml if given; the list
+    records, per close, whether a worker process was started."""
     monkeypatch.setattr(charts_beside, "MIN_CHARTS", 1)
     monkeypatch.setattr(background, "_fork_helps", lambda: True)
     started: list[bool] = []
     original = charts_beside.in_background
 
-    def counted(function, *args):  # type: ignore[no-untyped-def]
-        pending = original(function, *args)
+    def recorded(function, *args):  # type: ignore[no-untyped-def]
+        pending = original(instead or function, *args)
         started.append(pending._worker is not None)
         return pending
 
-    monkeypatch.setattr(charts_beside, "in_background", counted)
+    monkeypatch.setattr(charts_beside, "in_background", recorded)
+    return started
+
+
+@linux_only
+def test_the_charts_made_beside_give_the_same_bytes(sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = _written(sample_model, tmp_path / "here.xlsx")
+
+    started = _workers_started(monkeypatch)
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
     assert started == [True], "the charts were made in a worker process"
 
@@ -63,17 +70,7 @@ def test_a_worker_without_an_answer_leaves_the_charts_to_this_process(sample_mod
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "_fork_helps", lambda: False)
     here = _written(sample_model, tmp_path / "here.xlsx")
-    monkeypatch.setattr(charts_beside, "MIN_CHARTS", 1)
-    monkeypatch.setattr(background, "_fork_helps", lambda: True)
-    started: list[bool] = []
-    original = charts_beside.in_background
-
-    def dying(function, *args):  # type: ignore[no-untyped-def]
-        pending = original(_dies_in_the_worker, *args)
-        started.append(pending._worker is not None)
-        return pending
-
-    monkeypatch.setattr(charts_beside, "in_background", dying)
+    started = _workers_started(monkeypatch, instead=_dies_in_the_worker)
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
     assert started == [True]
 

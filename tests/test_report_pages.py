@@ -200,3 +200,43 @@ def test_each_page_says_what_the_pm_needs_from_the_committee(book_all: openpyxl.
         else:
             assert text == "Nothing asked of the committee this month.", (pid, text)
     assert shown >= 3
+
+
+def test_forecasts_of_all_curves_at_once_are_those_of_one_by_one() -> None:
+    """_with_forecasts (every curve in one pass) gives each curve what _with_forecast gives it: months
+    added to the finish (across a gap in the plan too), nothing without progress, EAC or finish."""
+    import numpy as np
+
+    from pmo_xl.report.model_project_pages import Curve, _with_forecast, _with_forecasts
+
+    def curve(months: list[str], ac: list[float]) -> Curve:
+        period = np.array([np.datetime64(m, "D") for m in months], dtype="datetime64[ns]")
+        values = np.array(ac, dtype=float)
+        return Curve(period, values * 2, values * 1.5, values, np.full(len(months), np.nan))
+
+    nan = float("nan")
+    curves = {
+        "beyond": curve(["2026-01-01", "2026-02-01", "2026-03-01"], [10, 20, nan]),  # finish after the plan's end
+        "within": curve(["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"], [5, nan, nan, nan]),
+        "gap": curve(["2026-01-01", "2026-04-01", "2026-05-01"], [1, nan, nan]),  # Feb, Mar added inside the plan
+        "late": curve(["2026-01-01", "2026-02-01"], [3, 4]),  # finish before the last progress month
+        "no progress": curve(["2026-01-01"], [nan]),
+        "no eac": curve(["2026-01-01"], [7]),
+        "no finish": curve(["2026-01-01"], [7]),
+    }
+    metrics: dict[str, dict[str, object]] = {
+        "beyond": {"eac": 100.0, "forecast_finish": pd.Timestamp("2026-06-20")},
+        "within": {"eac": 50.0, "forecast_finish": pd.Timestamp("2026-03-31")},
+        "gap": {"eac": 9.5, "forecast_finish": pd.Timestamp("2026-05-01")},
+        "late": {"eac": 4.0, "forecast_finish": pd.Timestamp("2025-12-01")},
+        "no progress": {"eac": 1.0, "forecast_finish": pd.Timestamp("2026-02-01")},
+        "no eac": {"eac": nan, "forecast_finish": pd.Timestamp("2026-02-01")},
+        "no finish": {"eac": 8.0, "forecast_finish": pd.NaT},
+    }
+    together = _with_forecasts(curves, metrics)
+    for pid, one in curves.items():
+        alone = _with_forecast(one, metrics[pid])
+        for field in ("period", "pv", "ev", "ac", "forecast"):
+            mine, theirs = getattr(together[pid], field), getattr(alone, field)
+            assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs, equal_nan=field != "period"), (pid, field)
+    assert len(together["beyond"]) == 6 and len(together["gap"]) == 5  # to June; February and March added

@@ -132,7 +132,7 @@ def build_project_pages(
     if "sponsor" in projects:
         unique = projects.drop_duplicates("project_id")
         sponsor = dict(zip(unique["project_id"].tolist(), unique["sponsor"].tolist(), strict=True))
-    curves = _curves(chosen["project_id"], by_period, baseline)
+    curves = _with_forecasts(_curves(chosen["project_id"], by_period, baseline), metric_rows)
     ms_by = _shown_milestones(ms[ms["project_id"].isin(set(chosen["project_id"]))])
     risk_by = _shown_risks(risks)
     people_by = _people(chosen["project_id"], allocations, resources, period, causes)
@@ -146,7 +146,7 @@ def build_project_pages(
             project_id=pid, name=str(row["name"] or pid), details=_details(row, sponsor.get(pid)),
             why="; ".join(reasons.get(pid, [])) if choice == "exceptions" else "", overall=_text(row.get("rag_overall")) or None,
             trend=_text(row.get("trend")), rag=_rags(row), commentary=_text(row.get("commentary")), needs=needs.get(pid, ""),
-            ev=_ev(row, metric), curve=_with_forecast(curves.get(pid), metric),
+            ev=_ev(row, metric), curve=curves.get(pid, EMPTY_CURVE),
             milestones=ms_by.get(pid, []), risks=risk_by.get(pid, []), people=people_by.get(pid, []),
             trends=page_trends.get(pid),
         ))
@@ -309,6 +309,58 @@ def _with_forecast(curve: Curve | None, metric: dict[str, object] | None) -> Cur
     ac_now = curve.ac[done[-1]]
     forecast = np.where((position >= 0) & (shown <= end), ac_now + (eac - ac_now) * position / max(len(ahead) - 1, 1), np.nan)
     return Curve(shown.astype("datetime64[ns]"), spread(curve.pv), spread(curve.ev), spread(curve.ac), forecast)
+
+
+def _with_forecasts(curves: dict[str, Curve], metrics: dict[str, dict[str, object]]) -> dict[str, Curve]:
+    """`_with_forecast` of every curve, for all projects at once: the months each forecast adds
+    (after its last progress month, to its finish) are joined to every curve's months in one
+    sort, and every forecast point computed in one expression, as _with_forecast computes it."""
+    ids = list(curves)
+    if not ids:
+        return {}
+    lengths = np.array([len(curves[pid]) for pid in ids])
+    owner = np.repeat(np.arange(len(ids)), lengths)
+    months = np.concatenate([curves[pid].period for pid in ids]).astype("datetime64[M]")
+    if not len(months) or (lengths == 0).any() or ((owner[1:] == owner[:-1]) & (months[1:] <= months[:-1])).any():
+        return {pid: _with_forecast(curves[pid], metrics.get(pid)) for pid in ids}  # not ascending months: one by one
+    firsts = np.r_[0, np.cumsum(lengths)[:-1]]
+    every = {name: np.concatenate([getattr(curves[pid], name) for pid in ids]) for name in ("pv", "ev", "ac")}
+    last_done = np.maximum.reduceat(np.where(np.isfinite(every["ac"]), np.arange(len(months)), -1), firsts)  # -1: no progress
+    eac = np.array([_number(metrics.get(pid), "eac") for pid in ids])
+    finishes = [(metrics.get(pid) or {}).get("forecast_finish") for pid in ids]
+    has_finish = np.array([f is not None and not pd.isna(f) for f in finishes])
+    finish = np.array([np.datetime64(pd.Timestamp(f), "M") if known else np.datetime64("NaT", "M")
+                       for f, known in zip(finishes, has_finish.tolist(), strict=True)], dtype="datetime64[M]")
+    drawn = (last_done >= 0) & np.isfinite(eac) & has_finish
+    out = {pid: curves[pid] for pid, shown in zip(ids, drawn.tolist(), strict=True) if not shown}
+    if not drawn.any():
+        return out
+    start = months[np.maximum(last_done, 0)]
+    end = np.where(drawn, np.maximum(finish, start), start)
+    steps = (end - start).astype(int)  # 0 where nothing is drawn
+    # The months start+1 .. end of each drawn curve, then every month in (owner, month) order, a
+    # curve's own month before an added one, the added one dropped where the curve has it.
+    added_owner = np.repeat(np.arange(len(ids)), steps)
+    added = np.repeat(start, steps) + (np.arange(len(added_owner)) - np.repeat(np.cumsum(steps) - steps, steps) + 1)
+    all_owner = np.concatenate([owner, added_owner])
+    all_months = np.concatenate([months, added])
+    order = np.lexsort((np.r_[np.zeros(len(owner), dtype=int), np.ones(len(added_owner), dtype=int)], all_months, all_owner))
+    all_owner, all_months = all_owner[order], all_months[order]
+    kept = np.r_[True, (all_owner[1:] != all_owner[:-1]) | (all_months[1:] != all_months[:-1])]
+    kept &= drawn[all_owner]
+    order, row_owner, shown = order[kept], all_owner[kept], all_months[kept]
+    gap = np.full(len(added_owner), np.nan)  # an added month has no PV, EV or AC
+    pv, ev, ac = (np.concatenate([every[name], gap])[order] for name in ("pv", "ev", "ac"))
+    position = (shown - start[row_owner]).astype(int)
+    ac_now = every["ac"][np.maximum(last_done, 0)]
+    denominator = np.maximum(steps, 1)[row_owner]
+    share = ac_now[row_owner] + (eac - ac_now)[row_owner] * position / denominator
+    forecast = np.where((position >= 0) & (shown <= end[row_owner]), share, np.nan)
+    period = shown.astype("datetime64[ns]")
+    bounds = np.flatnonzero(np.r_[True, row_owner[1:] != row_owner[:-1], True])
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        out[ids[row_owner[a]]] = Curve(period[a:b], pv[a:b], ev[a:b], ac[a:b], forecast[a:b])
+    return out
 
 
 def _number(record: dict[str, object] | None, field: str) -> float:

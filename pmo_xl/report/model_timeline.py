@@ -75,12 +75,17 @@ def _month_index(dates: pd.Series, first: np.datetime64, n: int) -> np.ndarray:
 
 
 def _summary(frame: pd.DataFrame, n: int) -> pd.DataFrame:
-    placed = frame[frame["current_month"] >= 0]
-    rank = placed["state"].map({s: i for i, s in enumerate(STATES)}).fillna(len(STATES))
-    grouped = placed.assign(_rank=rank, _off=placed["state"].isin(OFF_PLAN)).groupby(["programme", "current_month"], sort=False)
-    out = grouped.agg(due=("state", "size"), off_plan=("_off", "sum"), _rank=("_rank", "min")).reset_index()
-    out["worst"] = [STATES[int(r)] if r < len(STATES) else "" for r in out["_rank"]]
-    out = out.rename(columns={"current_month": "month"}).drop(columns="_rank")
-    order = {p: i for i, p in enumerate(dict.fromkeys(frame["programme"]))}
-    out = out.assign(_o=out["programme"].map(order)).sort_values(["_o", "month"], kind="mergesort").drop(columns="_o")
-    return out.reset_index(drop=True)[["programme", "month", "due", "off_plan", "worst"]]
+    """Per programme (in the list's order) and month: due, off plan, worst state; by integer keys, not a groupby."""
+    programmes, names = pd.factorize(frame["programme"])  # codes in order of first appearance: the list's order
+    placed = (frame["current_month"] >= 0).to_numpy()
+    state = frame["state"][placed]
+    rank = state.map({s: i for i, s in enumerate(STATES)}).fillna(len(STATES)).to_numpy(dtype=np.int64)
+    keys, group = np.unique(programmes[placed] * n + frame["current_month"].to_numpy()[placed], return_inverse=True)
+    worst = np.full(len(keys), len(STATES), dtype=np.int64)
+    np.minimum.at(worst, group, rank)
+    return pd.DataFrame({
+        "programme": names[keys // n], "month": keys % n,
+        "due": np.bincount(group, minlength=len(keys)),
+        "off_plan": np.bincount(group, weights=state.isin(OFF_PLAN).to_numpy(), minlength=len(keys)).astype(np.int64),
+        "worst": [STATES[r] if r < len(STATES) else "" for r in worst.tolist()],
+    })

@@ -307,8 +307,11 @@ def _capacity(width: float) -> float:
     return max(1.0, 0.76 * width - 2.9)
 
 
+@functools.lru_cache(maxsize=65536)
 def wrapped_lines(text: str, width: float, scale: float = 1.0) -> int:
-    """Lines `text` takes in a wrapped cell `width` wide: greedy word wrap, as Excel and LibreOffice do."""
+    """Lines `text` takes in a wrapped cell `width` wide: greedy word wrap, as Excel and LibreOffice do.
+
+    Cached: a report fits the same texts in the same widths again (a third of the calls at 1,000 projects)."""
     capacity = _capacity(width)
     space = _ADVANCE[" "] / 2048 * scale
     lines = 0

@@ -54,8 +54,7 @@ def build_trends_view(trends: TrendResult, project_table: pd.DataFrame) -> Trend
     labels = [f"{m:%b %y} {BASIS_MARK.get(trends.basis.get(m, ''), '')}".rstrip() for m in trends.months]
     # rag_overall, status and bac ride along unprinted: the print edition cuts the strip by them.
     order = project_table[["project_id", "name", "programme", "rag_overall", "status", "bac"]]
-    wide = (trends.projects.pivot_table(index="project_id", columns="period", values="rag", aggfunc="first")
-            .reindex(columns=trends.months) if len(trends.projects)
+    wide = (_rag_by_month(trends.projects).reindex(columns=trends.months) if len(trends.projects)
             else pd.DataFrame(columns=trends.months, index=pd.Index([], name="project_id")))
     wide.columns = labels
     strip = order.merge(wide.reset_index(), on="project_id", how="left")
@@ -79,11 +78,20 @@ def rag_history_codes(trends: TrendResult | None, project_ids: pd.Series) -> lis
     The Portfolio sheet draws it as a strip of coloured squares, oldest month first."""
     if trends is None or not trends.months:
         return [""] * len(project_ids)
-    wide = (trends.projects.pivot_table(index="project_id", columns="period", values="rag", aggfunc="first")
-            .reindex(index=project_ids.to_numpy(), columns=trends.months) if len(trends.projects)
+    wide = (_rag_by_month(trends.projects).reindex(index=project_ids.to_numpy(), columns=trends.months) if len(trends.projects)
             else pd.DataFrame(index=project_ids.to_numpy(), columns=trends.months))
-    return ["".join(HISTORY_CODES.get(v, NO_FIGURES) if isinstance(v, str) else NO_FIGURES for v in row)
-            for row in wide.itertuples(index=False, name=None)]
+    rags = wide.to_numpy(dtype=object)
+    letters = np.full(rags.shape, NO_FIGURES, dtype=object)
+    for rag, code in HISTORY_CODES.items():
+        letters[rags == rag] = code
+    return ["".join(row) for row in letters.tolist()]
+
+
+def _rag_by_month(projects: pd.DataFrame) -> pd.DataFrame:
+    """Each project's overall RAG per month: the first one given (a pivot_table's "first", without its groupby)."""
+    known = projects.loc[projects["rag"].notna() & projects["project_id"].notna() & projects["period"].notna(),
+                         ["project_id", "period", "rag"]]
+    return known.drop_duplicates(["project_id", "period"]).pivot(index="project_id", columns="period", values="rag")
 
 
 def basis_note(trends: TrendResult) -> str:

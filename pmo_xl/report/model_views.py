@@ -295,11 +295,12 @@ def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) ->
     window_over = over[over["period"].isin(horizon)] if horizon else over.iloc[0:0]
     window_over = window_over.sort_values(["period", "excess_hours", "resource_id"], ascending=[True, False, True], kind="mergesort", ignore_index=True)
 
+    over_months = over["period"].dt.to_period("M") if month is not None else None  # once for this month and the last
+
     def over_in(target: pd.Timestamp | None) -> set[str]:
         if target is None:
             return set()
-        months = over["period"].dt.to_period("M")
-        return set(over.loc[months == target.to_period("M"), "resource_id"].astype(str))
+        return set(over.loc[over_months == target.to_period("M"), "resource_id"].astype(str))
 
     def monthly(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         # Whatever the loading grain, the dashboard and the summaries speak in months.

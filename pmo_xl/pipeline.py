@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from pmo_xl.checks.run import run_checks
+from pmo_xl.gc_pause import without_cycle_collection
 from pmo_xl.guard import guarded, internal_error
 from pmo_xl.io.read_workbook import read_workbook
 from pmo_xl.issues import Issue, Stage
@@ -161,6 +162,7 @@ def compute(portfolio: Portfolio, options: RunOptions | None = None) -> tuple[Re
     return results, list(results.issues)  # the issues wait for every computation
 
 
+@without_cycle_collection
 def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> Results:
     """`compute`, handing the results over while the scenarios may still be computed beside
     (in a worker, `pmo_xl.background`): they, the issue list and the unavailable sheets are

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pmo_xl.compute.milestones import MilestoneResult
 from pmo_xl.compute.risk import RiskResult
+from pmo_xl.gc_pause import without_cycle_collection
 from pmo_xl.report.formats import currency_symbol, money_format
 from pmo_xl.report.model_dashboard import (
     Kpi,
@@ -94,6 +95,7 @@ class ReportModel:
         return self.previous_period.strftime("%b %Y") if self.previous_period is not None else "last period"
 
 
+@without_cycle_collection
 def build_report_model(run: Run, project_pages: str | None = None) -> ReportModel:
     """The report model of a computed run: a pure translation of its results into sheets.
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from pmo_xl import __version__
+from pmo_xl.gc_pause import without_cycle_collection
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.chart_xml import with_fast_caches
@@ -56,6 +57,7 @@ def report_workbook(path: str | os.PathLike[str]) -> ReportWorkbook:
     return ReportWorkbook(path)
 
 
+@without_cycle_collection
 def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
     """Write an already built report model to `out` (.xlsx), atomically."""
     out = Path(out)

@@ -11,8 +11,6 @@ write OUT atomically (the input portfolio is replaced only when asked, after a b
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 import os
 import re
 import shutil
@@ -21,11 +19,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from pmo_xl.collect.model import FileResult, Status
 from pmo_xl.collect.portfolio import PortfolioRows, read_portfolio
 from pmo_xl.errors import OutputError
+from pmo_xl.gc_pause import without_cycle_collection
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.issues import Severity
 from pmo_xl.schedules.mapping import Mapped, map_schedule
@@ -39,30 +37,6 @@ from pmo_xl.schema.settings import ScheduleProjectId
 PARALLEL_FROM = 20  # below this, starting worker processes costs more than it saves
 BATCH = 4  # files per worker task: small, so neither worker idles long at the end
 Progress = Callable[[str, int, int], None]
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _without_cycle_collection(function: Callable[P, R]) -> Callable[P, R]:
-    """`function` run with the cyclic garbage collector paused (as it was before, after).
-
-    What an import builds (records, register rows, the workbook's cells) holds no reference
-    cycles: reference counting frees it, and the few cycles elsewhere wait for the collector's
-    next pass after. Running, the collector only walks those objects again and again as they
-    grow: ~0.3 s of the write of 200 schedules, ~0.2 s of their merge, ~4 % of a worker's time.
-    """
-
-    @functools.wraps(function)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
 
 
 @dataclass
@@ -89,7 +63,7 @@ class _Read:
     seconds: float = 0.0  # CPU time of reading and mapping (the file's first project carries it)
 
 
-@_without_cycle_collection
+@without_cycle_collection
 def import_schedules(
     inputs: Iterable[str | os.PathLike[str]],
     portfolio_path: str | os.PathLike[str],
@@ -245,7 +219,7 @@ def _read_batch(batch: list[tuple[str, str]]) -> list[_Read]:
     return [r for path, name in batch for r in read_and_map(path, name)]
 
 
-@_without_cycle_collection
+@without_cycle_collection
 def _read_batch_in_worker(batch: list[tuple[str, str]]) -> list[_Read]:
     """A worker's task (without the cycle collector: ~4 % of a worker's time)."""
     return _read_batch(batch)

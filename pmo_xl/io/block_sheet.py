@@ -42,6 +42,8 @@ from xlsxwriter.worksheet import (
 )
 from xlsxwriter.xmlwriter import XMLwriter
 
+from pmo_xl.io.xml_tags import FastTags
+
 Row = Sequence[object]
 
 
@@ -128,7 +130,7 @@ def _cover(block: _Block, first_row: int, first_col: int, columns: list[list[str
                 old[row - block.first_row] = None
 
 
-class BlockSheet(Worksheet):
+class BlockSheet(FastTags, Worksheet):
     """A Worksheet that also takes whole table bodies (`write_block`); see the module's docstring."""
 
     def __init__(self) -> None:
@@ -676,27 +678,31 @@ class BlockSheet(Worksheet):
         each row's first and last cell, and a number, date, shared string or blank cell made in one
         f-string (a cell reference and a style index never need the XML writer's escaping); other
         kinds of cell go through XlsxWriter's _write_cell. A format's style index is taken when the
-        first cell with it is written, as XlsxWriter does (it numbers formats in that order)."""
+        first cell with it is written, as XlsxWriter does (it numbers formats in that order). What
+        follows a cell's reference is kept per value and format (statuses, dates and a merge's
+        blanks repeat), but for the numbers 0.0 and -0.0: equal, written "0" and "-0"."""
         table, dims = self.table, (self.dim_colmin, self.dim_colmax)
         if self.comments or self.constant_memory:
             super()._write_rows()
             return
-        bounds = {row: (min(cells), max(cells)) for row, cells in table.items() if cells}
-        if any(low < dims[0] or high > dims[1] for low, high in bounds.values()):  # not written by XlsxWriter
+        columns_of = {row: sorted(cells) for row, cells in table.items() if cells}
+        if any(cols[0] < dims[0] or cols[-1] > dims[1] for cols in columns_of.values()):  # not written by XlsxWriter
             super()._write_rows()
             return
-        spans = self._spans({row: [(low, high, None, None)] for row, (low, high) in bounds.items()})
+        spans = self._spans_of({row: (cols[0], cols[-1]) for row, cols in columns_of.items()})
         row_info, write, write_cell = self.row_info, self.fh.write, super()._write_cell
         plain = self.default_row_height == self.original_row_height and self.excel_version != 2010
         names = {col: f'<c r="{xl_col_to_name(col)}' for col in range(dims[0], dims[1] + 1)}
         styles: dict[Format, str] = {}
         column_styles: dict[int, str] = {}
-        texts: dict[float, str] = {}  # a number's text, made once: dates and percentages repeat
-        number_kinds, text_kinds = (CellNumberTuple, CellDatetimeTuple), (CellStringTuple, CellRichStringTuple)
+        # the XML after a cell's reference, by cell (value and format), one dict a kind of XML
+        number_tails: dict[tuple[object, ...], str] = {}
+        string_tails: dict[tuple[object, ...], str] = {}
+        blank_tails: dict[tuple[object, ...], str] = {}
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
-            cells = table.get(row_num)
+            cols = columns_of.get(row_num)
             info = row_info.get(row_num)
-            if not cells:
+            if cols is None:
                 if info is not None:  # row attributes only
                     self._write_row(row_num, spans.get(row_num // 16), info, empty_row=True)
                 continue
@@ -705,37 +711,46 @@ class BlockSheet(Worksheet):
             else:
                 self._write_row(row_num, spans.get(row_num // 16), info)
             row_style = f' s="{info.row_format._get_xf_index()}"' if info is not None and info.row_format else None
-            number = row_num + 1
-            for col_num in sorted(cells):
+            cells, number, xml = table[row_num], f'{row_num + 1}"', []
+            for col_num in cols:
                 cell = cells[col_num]
                 kind = cell.__class__
-                cell_format = cell.format
-                if cell_format:
-                    style = styles.get(cell_format)
-                    if style is None:
-                        style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
-                elif row_style is not None:
-                    style = row_style
-                else:
-                    style = column_styles.get(col_num)
-                    if style is None:
-                        style = column_styles[col_num] = self._column_style(col_num)
-                if kind in number_kinds:
-                    value = cell.number
-                    if value.__class__ is float and value:  # not 0.0 and -0.0: equal, written "0" and "-0"
-                        text = texts.get(value)
-                        if text is None:
-                            text = texts[value] = f"{value:.16G}"
-                    else:
-                        text = f"{value:.16G}"
-                    write(f'{names[col_num]}{number}"{style}><v>{text}</v></c>')
-                elif kind in text_kinds:
-                    write(f'{names[col_num]}{number}"{style} t="s"><v>{cell.string}</v></c>')
+                if kind is CellNumberTuple or kind is CellDatetimeTuple:
+                    tails, cell_format = number_tails, cell[1]
+                elif kind is CellStringTuple:
+                    tails, cell_format = string_tails, cell[1]
                 elif kind is CellBlankTuple:
-                    write(f'{names[col_num]}{number}"{style}/>')
+                    tails, cell_format = blank_tails, cell[0]
+                elif kind is CellRichStringTuple:  # as a string: its shared string index
+                    tails, cell_format = None, cell[1]
                 else:
+                    write("".join(xml))
+                    xml = []
                     write_cell(row_num, col_num, cell)
-            write("</row>")
+                    continue
+                tail = tails.get(cell) if tails is not None and cell_format else None
+                if tail is None:
+                    if cell_format:
+                        style = styles.get(cell_format)
+                        if style is None:
+                            style = styles[cell_format] = f' s="{cell_format._get_xf_index()}"'
+                    elif row_style is not None:
+                        style = row_style
+                    else:
+                        style = column_styles.get(col_num)
+                        if style is None:
+                            style = column_styles[col_num] = self._column_style(col_num)
+                    if tails is number_tails:
+                        tail = f'{style}><v>{cell[0]:.16G}</v></c>'
+                        if cell_format and cell[0]:  # (not 0.0 and -0.0, equal keys)
+                            tails[cell] = tail
+                    else:
+                        tail = f'{style}/>' if tails is blank_tails else f'{style} t="s"><v>{cell[0]}</v></c>'
+                        if cell_format and tails is not None:
+                            tails[cell] = tail
+                xml.append(f"{names[col_num]}{number}{tail}")
+            xml.append("</row>")
+            write("".join(xml))
 
     def _write_cell(self, row: int, col: int, cell) -> None:  # type: ignore[no-untyped-def]
         """XlsxWriter's _write_cell (for cells written alone beside blocks), a number, date, shared
@@ -839,17 +854,21 @@ class BlockSheet(Worksheet):
 
     def _spans(self, pieces_of: dict[int, list[_Piece]]) -> dict[int, str]:
         """The `spans` of each group of 16 rows: first to last column with a cell or comment (1-based)."""
+        return self._spans_of({row_num: (pieces[0][0], pieces[0][1]) if len(pieces) == 1
+                               else (min(p[0] for p in pieces), max(p[1] for p in pieces))
+                               for row_num, pieces in pieces_of.items()})
+
+    def _spans_of(self, bounds_of_rows: dict[int, tuple[int, int]]) -> dict[int, str]:
+        """The `spans` of each group of 16 rows, given each row's first and last column used."""
         bounds: dict[int, tuple[int, int]] = {}
-        for row_num, pieces in pieces_of.items():
-            if not self.dim_rowmin <= row_num <= self.dim_rowmax:
+        low_row, high_row = self.dim_rowmin, self.dim_rowmax
+        for row_num, (low, high) in bounds_of_rows.items():
+            if not low_row <= row_num <= high_row:
                 continue
-            if len(pieces) == 1:
-                low, high = pieces[0][0], pieces[0][1]
-            else:
-                low, high = min(p[0] for p in pieces), max(p[1] for p in pieces)
-            group = row_num // 16
+            group = row_num >> 4
             known = bounds.get(group)
-            if known is not None:
-                low, high = min(low, known[0]), max(high, known[1])
-            bounds[group] = (low, high)
+            if known is None:
+                bounds[group] = (low, high)
+            elif low < known[0] or high > known[1]:
+                bounds[group] = (min(low, known[0]), max(high, known[1]))
         return {group: f"{low + 1}:{high + 1}" for group, (low, high) in bounds.items()}

@@ -19,6 +19,7 @@ from pmo_xl.io.chart_xml import with_fast_caches
 from pmo_xl.io.charts_beside import ChartsBesidePackager
 from pmo_xl.io.shared_strings import OnePassPackager
 from pmo_xl.io.write_template import FIXED_CREATED
+from pmo_xl.io.xml_tags import with_fast_tags
 from pmo_xl.io.zip_behind import ZipBehindWorkbook
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.sheets import SHEETS, Styles
@@ -34,8 +35,9 @@ class ReportWorkbook(ZipBehindWorkbook):
     """A workbook for report sheets: text is text, parts assembled in memory and zipped by a
     worker thread while the next is made, every sheet a BlockSheet (a column of cells handed over
     at once, each cell's XML made in one step), every chart writing its cached numbers, the charts'
-    XML made by a worker process beside the worksheets' (where there are many) and the shared
-    strings part written in one pass: the bytes XlsxWriter writes, faster."""
+    XML made by a worker process beside the worksheets' (where there are many), sheets, charts and
+    drawings writing elements with the common case first (io/xml_tags.py) and the shared strings
+    part written in one pass: the bytes XlsxWriter writes, faster."""
 
     worksheet_class = BlockSheet
     packager_class = ReportPackager
@@ -50,7 +52,13 @@ class ReportWorkbook(ZipBehindWorkbook):
         })
 
     def add_chart(self, options):  # type: ignore[no-untyped-def]
-        return with_fast_caches(super().add_chart(options))
+        return with_fast_tags(with_fast_caches(super().add_chart(options)))
+
+    def _prepare_drawings(self) -> None:  # XlsxWriter makes each sheet's drawing (chart anchors) here
+        super()._prepare_drawings()
+        for sheet in self.worksheets():
+            if sheet.drawing:
+                with_fast_tags(sheet.drawing)
 
 
 def report_workbook(path: str | os.PathLike[str]) -> ReportWorkbook:

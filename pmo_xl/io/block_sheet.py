@@ -25,7 +25,7 @@ import math
 from collections.abc import Sequence
 from io import StringIO
 from itertools import repeat
-from operator import attrgetter, is_not
+from operator import attrgetter, is_not, itemgetter
 
 import numpy as np
 from xlsxwriter.exceptions import OverlappingRange
@@ -97,8 +97,8 @@ _FONT = attrgetter("bold", "italic", "font_strikeout", "font_outline", "font_sha
                    "font_scheme")
 
 
-def _first_column(piece: _Piece) -> int:
-    return piece[0]
+_first_column = itemgetter(0)  # of a piece
+_last_column = itemgetter(1)
 
 
 class _Block:
@@ -752,6 +752,16 @@ class BlockSheet(FastTags, Worksheet):
             xml.append("</row>")
             write("".join(xml))
 
+    def _write_merge_cells(self) -> None:
+        """XlsxWriter's <mergeCells> element, each range's reference made in one f-string (its
+        xl_rowcol_to_cell for both corners, without the XML writer: a reference needs no escaping).
+        A project page has ~16 merged ranges: ~7,000 in the 1,000-project report."""
+        if not self.merge:
+            return
+        refs = [f'<mergeCell ref="{_column_name(first_col)}{first_row + 1}:{_column_name(last_col)}{last_row + 1}"/>'
+                for first_row, first_col, last_row, last_col in self.merge]
+        self.fh.write(f'<mergeCells count="{len(refs)}">{"".join(refs)}</mergeCells>')
+
     def _write_cell(self, row: int, col: int, cell) -> None:  # type: ignore[no-untyped-def]
         """XlsxWriter's _write_cell (for cells written alone beside blocks), a number, date, shared
         string or blank made in one f-string, as _write_rows_of_cells makes them."""
@@ -855,7 +865,7 @@ class BlockSheet(FastTags, Worksheet):
     def _spans(self, pieces_of: dict[int, list[_Piece]]) -> dict[int, str]:
         """The `spans` of each group of 16 rows: first to last column with a cell or comment (1-based)."""
         return self._spans_of({row_num: (pieces[0][0], pieces[0][1]) if len(pieces) == 1
-                               else (min(p[0] for p in pieces), max(p[1] for p in pieces))
+                               else (min(map(_first_column, pieces)), max(map(_last_column, pieces)))
                                for row_num, pieces in pieces_of.items()})
 
     def _spans_of(self, bounds_of_rows: dict[int, tuple[int, int]]) -> dict[int, str]:

@@ -279,7 +279,10 @@ def test_report_workbook_writes_xlsxwriters_bytes(tmp_path):
                     if value is not None:
                         write_cell(sheet, 30 + index, col, value, [bold, None][col])
         chart = workbook.add_chart({"type": "line"})
-        chart.add_series({"categories": ["Texts", 30, 1, 33, 1], "values": ["Texts", 30, 0, 33, 0]})
+        chart.add_series({"categories": ["Texts", 30, 1, 33, 1], "values": ["Texts", 30, 0, 33, 0],
+                          "name": 'Series "one" & <two>'})
+        chart.set_title({"name": "Title & <escapes> \"quoted\" _x0041_"})
+        chart.set_x_axis({"name": "bell\x07 axis", "num_format": '0.0 "days"'})
         sheet.insert_chart(40, 0, chart)
 
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,

@@ -7,8 +7,9 @@ through three such steps. The report's 454 charts and 23 sheets write ~100,000 e
 number is written as it is, and text needing none of the escapes (almost all of it) without
 them; anything else goes through XlsxWriter's own escaping.
 
-`FastTags` is mixed in before an XMLwriter subclass (a chart class, a worksheet class); the
-files are compared with XlsxWriter's own in tests/test_block_sheet.py and test_zip_behind.py.
+`FastTags` is mixed in before an XMLwriter subclass (a chart class, a worksheet class). Each
+element kind is compared with XlsxWriter's in tests/test_xml_tags.py, and whole workbooks (sheets,
+a chart with escaped titles) in tests/test_block_sheet.py.
 """
 
 from __future__ import annotations

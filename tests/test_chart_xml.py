@@ -50,7 +50,9 @@ def _draw(path: Path, looks: ChartLooks | None) -> None:
         add_series(chart, {"values": [sheet.name, r, 1, r, 1], "categories": [sheet.name, 40, 1, 40, 1]})  # one cell
         add_series(chart, {"values": f"='{sheet.name}'!$B$1:$C$1", "gap": 50})  # a formula; a chart-wide option
         set_axis(chart, "x", {"num_format": "mmm yy", "num_font": {"size": 7}} if index % 5 else {"date_axis": True})
-        set_axis(chart, "y", {"num_format": "#,##0" if index % 2 else "0.0", "num_font": {"size": 7},
+        # Bounds differ from chart to chart (numbers: the look is shared; a datetime: XlsxWriter's conversion).
+        bounds = ({}, {"min": index * 3, "max": 400.5 + index}, {"max": dt.datetime(2026, 1, index + 1)})[index % 3]
+        set_axis(chart, "y", {"num_format": "#,##0" if index % 2 else "0.0", "num_font": {"size": 7}, **bounds,
                               "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
         if index % 3 == 1:
             chart.set_title({"name": f"Chart {index}", "name_font": {"size": 8}})
@@ -86,3 +88,16 @@ def test_chart_looks_parse_each_look_once() -> None:
     assert (first["values"], second["values"]) == ("Data!$B$1:$E$1", "Data!$B$2:$E$2")
     assert charts[1].y_axis["num_format"] == "0.0" and charts[1].y_axis["title"] is not charts[0].y_axis["title"]
     assert charts[0].series is not charts[1].series and charts[0].formula_ids is not charts[1].formula_ids
+
+
+def test_chart_looks_share_an_axis_look_across_bounds() -> None:
+    """Axes alike but for their numeric min and max: one parse, each chart its own bounds and date axis."""
+    workbook = xlsxwriter.Workbook("unused.xlsx", {"in_memory": True})
+    looks = ChartLooks()
+    charts = [looks.add_chart(workbook, {"type": "line"}) for _ in range(2)]
+    for low, chart in zip((10, 20), charts, strict=True):
+        looks.set_axis(chart, "x", {"date_axis": True, "num_format": "mmm yy"})
+        looks.set_axis(chart, "y", {"num_format": "0.0", "num_font": {"size": 7}, "min": low, "max": low + 5.5})
+    assert all(chart.date_category for chart in charts)
+    assert [(chart.y_axis["min"], chart.y_axis["max"]) for chart in charts] == [(10, 15.5), (20, 25.5)]
+    assert charts[1].y_axis["num_font"] is charts[0].y_axis["num_font"]  # the look parsed once

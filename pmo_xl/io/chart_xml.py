@@ -90,8 +90,12 @@ _SERIES_RANGES = frozenset({"name", "values", "categories"})
 # What XlsxWriter's add_series keeps of those options (every other field comes from the ranges).
 _SERIES_LOOK_FIELDS = ("line", "fill", "pattern", "gradient", "marker", "trendline", "labels", "invert_if_neg", "inverted_color",
                        "x2_axis", "y2_axis", "points", "error_bars", "smooth")
-# Axis options that change more than the axis (the chart's date axis, a title formula's data id).
-_AXIS_WITH_SIDE_EFFECTS = frozenset({"date_axis", "text_axis", "name", "name_formula", "data"})
+# Axis options that change more than the axis (a text axis, a title formula's data id). A date
+# axis only sets the chart's date_category, which set_axis does itself.
+_AXIS_WITH_SIDE_EFFECTS = frozenset({"text_axis", "name", "name_formula", "data"})
+# Axis bounds XlsxWriter keeps as given when they are plain numbers (a datetime it converts): kept
+# out of the key, so charts alike but for their range (a project page's MTA chart) share a look.
+_AXIS_BOUNDS = ("min", "max")
 
 
 class ChartLooks:
@@ -171,7 +175,13 @@ class ChartLooks:
         if not _AXIS_WITH_SIDE_EFFECTS.isdisjoint(options):
             getattr(chart, f"set_{attribute}")(options)
             return
-        key = (type(chart), which, repr(options), chart.date_1904, chart.remove_timezone)
+        look = options
+        if any(bound in options for bound in _AXIS_BOUNDS):
+            if not all(options[bound].__class__ in (int, float) for bound in _AXIS_BOUNDS if bound in options):
+                getattr(chart, f"set_{attribute}")(options)  # datetimes, None ...: XlsxWriter's conversion
+                return
+            look = {key: value for key, value in options.items() if key not in _AXIS_BOUNDS}
+        key = (type(chart), which, repr(look), chart.date_1904, chart.remove_timezone)
         axis = self._axes.get(key)
         if axis is None or axis["defaults"] != current["defaults"]:  # the defaults are the chart type's: the same
             getattr(chart, f"set_{attribute}")(options)
@@ -180,6 +190,10 @@ class ChartLooks:
         axis = dict(axis)
         axis["defaults"] = current["defaults"]  # the chart's own, as XlsxWriter links it
         axis["title"] = _copy_title(axis["title"])  # an object per axis, as XlsxWriter makes it
+        for bound in _AXIS_BOUNDS:  # as XlsxWriter: the option given, else the chart type's default
+            axis[bound] = options[bound] if bound in options else current["defaults"].get(bound)
+        if options.get("date_axis"):
+            chart.date_category = True
         setattr(chart, attribute, axis)
 
 

@@ -16,6 +16,7 @@ TREND_ROWS rows, under the page's risks and people (see project_pages.py):
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -116,28 +117,29 @@ def _mta(layout: _Layout, r: int, trends: PageTrends, data_col: int) -> None:
         return
     n = len(trends.months)
     date = styles.get(num_format=F.DATE)
-    report_dates = np.array([excel_serial(m + MONTH_END) for m in trends.months], dtype=float)
+    report_dates = _report_serials(tuple(trends.months))
     forecasts = _serials(trends.mta)
     sheet.write_string(r, data_col, "Report date", styles.label)
     write_row(sheet, r, data_col + 1, report_dates, date)
     categories = [sheet.name, r, data_col + 1, r, data_col + n]
-    chart = layout.workbook.add_chart({"type": "line"})
-    chart.add_series({"name": "Report date", "categories": categories, "values": categories,
-                      "line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1}, "marker": {"type": "none"}})
+    looks = layout.chart_looks  # every page's chart alike but for its ranges and y bounds: parsed once
+    chart = looks.add_chart(layout.workbook, {"type": "line"})
+    looks.add_series(chart, {"name": "Report date", "categories": categories, "values": categories,
+                             "line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1}, "marker": {"type": "none"}})
     for offset, label in enumerate(trends.mta_labels, start=1):
         row = r + offset
         sheet.write_string(row, data_col, label, styles.label)
         write_row(sheet, row, data_col + 1, forecasts[offset - 1], date)
         # The category axis is the diagonal's (a line chart has one): a series repeating it would
         # only add its twelve dates to the file again, on every page.
-        layout.chart_looks.add_series(chart, {"name": [sheet.name, row, data_col],
+        looks.add_series(chart, {"name": [sheet.name, row, data_col],
                                               "values": [sheet.name, row, data_col + 1, row, data_col + n],
                                               "marker": {"type": "circle", "size": 3}, "line": {"width": 1.25}})
     known = np.concatenate([report_dates, forecasts[np.isfinite(forecasts)]])
-    chart.set_x_axis({"date_axis": True, "num_format": "mmm yy", "base_unit": "months", "major_unit": 2,
-                      "major_unit_type": "months", "num_font": {"size": 7}})
-    chart.set_y_axis({"num_format": "mmm yy", "min": int(known.min()) - 31, "max": int(known.max()) + 31, "num_font": {"size": 7},
-                      "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
+    looks.set_axis(chart, "x", {"date_axis": True, "num_format": "mmm yy", "base_unit": "months", "major_unit": 2,
+                                "major_unit_type": "months", "num_font": {"size": 7}})
+    looks.set_axis(chart, "y", {"num_format": "mmm yy", "min": int(known.min()) - 31, "max": int(known.max()) + 31,
+                                "num_font": {"size": 7}, "major_gridlines": {"visible": True, "line": {"color": "#EEEEEE"}}})
     chart.show_blanks_as("span")
     chart.set_legend({"position": "right", "font": {"size": 7}})
     if trends.mta_left_out:
@@ -147,6 +149,14 @@ def _mta(layout: _Layout, r: int, trends: PageTrends, data_col: int) -> None:
         chart.set_title({"none": True})
     chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
     sheet.insert_chart(r + 1, 0, chart, {"x_offset": 2, "y_offset": 2, "object_position": 3})
+
+
+@functools.lru_cache(maxsize=8)
+def _report_serials(months: tuple[pd.Timestamp, ...]) -> np.ndarray:
+    """The report dates (month ends) as Excel day numbers: the same months on every page, worked out once."""
+    serials = np.array([excel_serial(m + MONTH_END) for m in months], dtype=float)
+    serials.flags.writeable = False  # shared by the pages
+    return serials
 
 
 def _serials(days: np.ndarray) -> np.ndarray:

@@ -114,6 +114,7 @@ class ChartLooks:
         self._axes: dict[tuple[object, ...], dict[str, Any]] = {}
         self._sheets: dict[str, str] = {}  # sheet name -> as a formula quotes it
         self._columns: dict[int, str] = {}  # column -> "$P"
+        self._names: dict[str, tuple[object, object]] = {}  # a series name -> (name, name formula)
 
     def add_chart(self, workbook: Any, options: dict[str, Any]) -> Any:
         """`workbook.add_chart(options)`: the first chart of these options made by the workbook; a
@@ -146,12 +147,25 @@ class ChartLooks:
         # XlsxWriter's add_series for the ranges, its data ids taken in its order (categories, values, name).
         values = self._formula(chart, options.get("values"))
         categories = self._formula(chart, options.get("categories"))
-        name, name_formula = chart._process_names(options.get("name"), None)
+        name, name_formula = self._name(chart, options.get("name"))
         cat_id = chart._get_data_id(categories, None)
         val_id = chart._get_data_id(values, None)
         name_id = chart._get_data_id(name_formula, None)
         chart.series.append({"values": values, "categories": categories, "name": name, "name_formula": name_formula,
                              "name_id": name_id, "val_data_id": val_id, "cat_data_id": cat_id, **look})
+
+    def _name(self, chart: Chart, name: object) -> tuple[object, object]:
+        """`chart._process_names(name, None)`: a [sheet, row, col] cell as its formula (the name ""),
+        a text's test (does it look like a formula?) made once per text."""
+        if name.__class__ is list and len(name) == 3 and all(v.__class__ is int and v >= 0 for v in name[1:]):
+            sheet, row, col = name
+            return "", self._formula(chart, [sheet, row, col, row, col])
+        if name.__class__ is not str:
+            return chart._process_names(name, None)
+        processed = self._names.get(name)
+        if processed is None:
+            processed = self._names[name] = chart._process_names(name, None)
+        return processed
 
     def _formula(self, chart: Chart, data: object) -> object:
         """`chart._list_to_formula(data)`: [sheet, first row, first col, last row, last col] as

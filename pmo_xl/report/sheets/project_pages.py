@@ -277,10 +277,10 @@ class _Layout:
 
 def write_row(sheet: Worksheet, row: int, first_col: int, values: np.ndarray, cell_format: Any) -> None:
     """Finite numbers across a row (blanks stay blank: the chart shows a gap)."""
-    finite = np.isfinite(values)
     write_number = sheet.write_number
-    for offset, number in zip(np.flatnonzero(finite).tolist(), values[finite].astype(float).tolist(), strict=True):
-        write_number(row, first_col + offset, number, cell_format)
+    for col, number in enumerate(values.astype(float, copy=False).tolist(), start=first_col):
+        if number - number == 0:  # finite: not NaN, not ±inf
+            write_number(row, col, number, cell_format)
 
 
 def _scale(sheet: Worksheet) -> int:

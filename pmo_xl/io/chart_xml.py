@@ -109,7 +109,7 @@ class ChartLooks:
     """
 
     def __init__(self) -> None:
-        self._new_charts: dict[str, Chart] = {}  # a chart as add_chart made it, per options
+        self._new_charts: dict[str, tuple[Chart, _CopyPlan]] = {}  # a chart as add_chart made it, per options
         self._series: dict[tuple[type, str], dict[str, Any]] = {}
         self._axes: dict[tuple[object, ...], dict[str, Any]] = {}
         self._sheets: dict[str, str] = {}  # sheet name -> as a formula quotes it
@@ -121,13 +121,14 @@ class ChartLooks:
         later one a copy of it as it was new (a chart's constructor parses its four axes), added to
         the workbook's charts as add_chart adds it."""
         key = repr(options)
-        new = self._new_charts.get(key)
-        if new is None:
+        made = self._new_charts.get(key)
+        if made is None:
             chart = workbook.add_chart(options)
             if isinstance(chart, Chart) and not chart.series:
-                self._new_charts[key] = _copy_of_new(chart)
+                new = _copy_of_new(chart)
+                self._new_charts[key] = (new, _copy_plan(new))
             return chart
-        chart = _copy_of_new(new)
+        chart = _copy_of_new(*made)
         workbook.charts.append(chart)
         return chart
 
@@ -211,31 +212,48 @@ class ChartLooks:
         setattr(chart, attribute, axis)
 
 
-def _copy_of_new(chart: Chart) -> Chart:
+def _copy_of_new(chart: Chart, plan: _CopyPlan | None = None) -> Chart:
     """A copy of a chart nothing was done to yet, as its constructor would make it again: its own
     lists, dicts and titles, two levels down (the axes' dicts and titles in them). XlsxWriter gives
-    a chart new dicts when it is changed (set_x_axis, set_legend ...), it does not edit those."""
+    a chart new dicts when it is changed (set_x_axis, set_legend ...), it does not edit those.
+    `plan` is `_copy_plan(chart)`, given when the same chart is copied again and again."""
+    dicts, others = plan or _copy_plan(chart)
     copied = object.__new__(type(chart))
     state = chart.__dict__.copy()
-    for name, value in state.items():
-        kind = value.__class__
-        if kind is dict:
-            part = state[name] = value.copy()
-            for key, inner in value.items():
-                if inner.__class__ is dict:
-                    part[key] = inner.copy()
-                elif inner.__class__ is ChartTitle:
-                    part[key] = _copy_title(inner)
-                elif not (inner is None or inner.__class__ in _SCALARS):
-                    part[key] = copy.deepcopy(inner)
-        elif kind is list:
+    for name, inner_kinds in dicts:
+        part = state[name] = state[name].copy()
+        for key, kind in inner_kinds:
+            inner = part[key]
+            part[key] = inner.copy() if kind is dict else _copy_title(inner) if kind is ChartTitle else copy.deepcopy(inner)
+    for name, kind in others:
+        value = state[name]
+        if kind is list:
             state[name] = copy.deepcopy(value) if value else []
         elif kind is ChartTitle:
             state[name] = _copy_title(value)
-        elif not (value is None or kind in _SCALARS):
+        else:
             state[name] = copy.deepcopy(value)  # nothing of the kind in a new chart today: copied whole
     copied.__dict__.update(state)
     return copied
+
+
+# What _copy_of_new copies beyond the chart's attribute dict: (each dict attribute with the class of
+# each of its values not a scalar), (each other attribute not a scalar, with its class).
+_CopyPlan = tuple[tuple[tuple[str, tuple[tuple[object, type], ...]], ...], tuple[tuple[str, type], ...]]
+
+
+def _copy_plan(chart: Chart) -> _CopyPlan:
+    """Which of a chart's attributes, and which values in its dicts, _copy_of_new copies, and how
+    (worked out once for a chart copied for every page: the four axes' ~30 values are mostly scalars)."""
+    dicts, others = [], []
+    for name, value in chart.__dict__.items():
+        kind = value.__class__
+        if kind is dict:
+            dicts.append((name, tuple((key, inner.__class__) for key, inner in value.items()
+                                      if not (inner is None or inner.__class__ in _SCALARS))))
+        elif not (value is None or kind in _SCALARS):
+            others.append((name, kind))
+    return tuple(dicts), tuple(others)
 
 
 def _copy_title(title: ChartTitle) -> ChartTitle:

@@ -168,7 +168,6 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     (in a worker, `pmo_xl.background`): they, the issue list and the unavailable sheets are
     waited for when first read (`Results.issues`), so whatever needs none of them — most of the
     report model — is built meanwhile."""
-    from pmo_xl.background import in_background
     from pmo_xl.compute.earned_value import compute_earned_value
     from pmo_xl.compute.governance import compute_governance
     from pmo_xl.compute.loading import compute_loading
@@ -200,14 +199,11 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     # need nothing computed below, so on a second core they run beside the rest (`background`).
     reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
     scenarios_pending = compute_scenarios_beside(now, options, reuse) if wants_scenarios else None
-    # The prioritisation needs only the role frames too: solved beside as well, and waited for
-    # once the computations below are done (in this process, then, where there is no worker).
-    priorities_pending = (in_background(compute_priorities, now, demand=demand, capacity=capacity)
-                          if Computation.PRIORITIES in options.compute else None)
     ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now, at=earned_value_at)
     ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False,
                          at=earned_value_at) if period is not None else None)
-    priorities_at = run.later()
+    priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
+    reuse.selection = priorities.solved if priorities is not None else None  # for a computation here (a worker has solved its own)
     risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)
     risks_before = (run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=previous_date, keep_issues=False)
                     if previous_date else None)
@@ -218,9 +214,6 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
                       milestones) if ev is not None else None)
     scenarios_at = run.later()
     governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
-    priorities = (run.run(Computation.PRIORITIES, "Priorities", priorities_pending, at=priorities_at)
-                  if priorities_pending is not None else None)
-    reuse.selection = priorities.solved if priorities is not None else None  # for scenarios computed here (a worker solves its own)
 
     def settle() -> Settled:
         """The scenarios waited for (a worker's, or computed here now), then the complete issue list."""

@@ -99,13 +99,11 @@ def test_the_report_s_scenarios_from_a_worker_equal_those_computed_here(sample_w
 
     monkeypatch.setattr(background.Pending, "_start", counted)
     forked = run_portfolio(portfolio)
-    assert started == [True, True]  # the scenarios and the prioritisation were computed in workers
+    assert started == [True]  # the scenarios were computed in a worker
     assert here.results.scenarios.scenarios, "the sample has scenarios"
     for a, b in zip(_scenario_figures(here), _scenario_figures(forked), strict=True):
         pd.testing.assert_frame_equal(a, b)
     assert here.results.issues == forked.results.issues
-    for name in ("scores", "selection", "frontier", "binding"):
-        pd.testing.assert_frame_equal(getattr(here.results.priorities, name), getattr(forked.results.priorities, name))
 
 
 @linux_only
@@ -156,9 +154,9 @@ def test_the_run_is_handed_over_before_the_scenarios_and_waits_for_them_when_rea
     monkeypatch.setattr(background, "_fork_helps", lambda: True)
     portfolio = load_portfolio(sample_workbook)
     run = run_portfolio(portfolio)
-    assert asked == ["compute_priorities"]  # the prioritisation waited for by the compute stage, the scenarios not yet
+    assert asked == []  # not waited for yet
     model = build_report_model(run)
-    assert asked == ["compute_priorities", "compute_scenarios"]  # waited for once, by the report model
+    assert asked == ["compute_scenarios"]  # waited for once, by the report model
     assert run.results.scenarios is not None and run.results.issues is run.results.issues  # settled once, kept
     monkeypatch.setattr(background, "_fork_helps", lambda: False)
     here = build_report_model(run_portfolio(portfolio))

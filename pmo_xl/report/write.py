@@ -16,7 +16,7 @@ from pmo_xl.gc_pause import without_cycle_collection
 from pmo_xl.io.atomic import atomic_path
 from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.chart_xml import with_fast_caches
-from pmo_xl.io.charts_beside import ChartsBesidePackager
+from pmo_xl.io.charts_beside import ChartsBesidePackager, ChartsBesideWorkbook
 from pmo_xl.io.shared_strings import OnePassPackager
 from pmo_xl.io.write_template import FIXED_CREATED
 from pmo_xl.io.xml_tags import with_fast_tags
@@ -31,7 +31,7 @@ class ReportPackager(ChartsBesidePackager, OnePassPackager):
     """The charts' XML made by a worker beside, the shared strings in one pass."""
 
 
-class ReportWorkbook(ZipBehindWorkbook):
+class ReportWorkbook(ChartsBesideWorkbook, ZipBehindWorkbook):
     """A workbook for report sheets: text is text, parts assembled in memory and zipped by a
     worker thread while the next is made, every sheet a BlockSheet (a column of cells handed over
     at once, each cell's XML made in one step), every chart writing its cached numbers, the charts'
@@ -79,8 +79,9 @@ def write_report_model(model: ReportModel, out: str | os.PathLike[str]) -> Path:
         })
         workbook.set_size(1600, 1000)
         styles = Styles(workbook, model)
-        for _, writer in SHEETS:
+        for name, writer in SHEETS:
             writer(workbook, styles, model)  # None: nothing to show in this pack (e.g. no project pages)
+            workbook.sheet_written(name)  # its charts may be made beside from now on
         workbook.worksheets()[0].activate()
         workbook.close()
     return out

@@ -71,6 +71,7 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         super().__init__(*args, **kwargs)
         self.complete_sheets: set[str] = set()
         self.early_charts: tuple[Pending[list[str] | None], list[Chart]] | None = None  # the worker and its charts
+        self._sheets_read: dict[int, frozenset[str]] = {}  # id(chart) -> the sheets its ranges read (worked out once)
 
     def sheet_written(self, name: str) -> None:
         """Sheet `name` will not change any more: start the worker for the charts so far, once, when
@@ -79,20 +80,23 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         if self.early_charts is not None or len(self.charts) < MIN_CHARTS or not self.in_memory or not forks():
             return
         drawn = {id(placed[2]) for sheet in self.worksheets() if sheet.name in self.complete_sheets for placed in sheet.charts}
-        if all(id(chart) in drawn and self._reads_complete_sheets(chart) for chart in self.charts):
+        if all(id(chart) in drawn and self._sheets_read_by(chart) <= self.complete_sheets for chart in self.charts):
             self.early_charts = (in_background(_charts_as_drawn, self, os.getpid()), list(self.charts))
 
-    def _reads_complete_sheets(self, chart: Chart) -> bool:
-        for part in (chart, chart.combined) if chart.combined else (chart,):
-            for formula, data_id in part.formula_ids.items():
-                if part.formula_data[data_id] is not None:
-                    continue  # numbers given with the series: nothing to read
-                with warnings.catch_warnings():  # as _add_chart_data: a defined name is not a range
-                    warnings.simplefilter("ignore")
-                    name, _ = self._get_chart_range(formula)
-                if name is not None and not name.startswith("(") and name not in self.complete_sheets:
-                    return False
-        return True
+    def _sheets_read_by(self, chart: Chart) -> frozenset[str]:
+        """The sheets whose cells a chart's cached data are read from (not its given numbers)."""
+        known = self._sheets_read.get(id(chart))
+        if known is None:
+            names = set()
+            with warnings.catch_warnings():  # as _add_chart_data: a defined name is not a range
+                warnings.simplefilter("ignore")
+                for part in (chart, chart.combined) if chart.combined else (chart,):
+                    for formula, data_id in part.formula_ids.items():
+                        name = self._get_chart_range(formula)[0] if part.formula_data[data_id] is None else None
+                        if name is not None and not name.startswith("("):
+                            names.add(name)
+            known = self._sheets_read[id(chart)] = frozenset(names)
+        return known
 
     def _add_chart_data(self) -> None:
         """The cached data of the charts the early worker has not made (it read its own). Runs
@@ -101,22 +105,17 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         early = self.early_charts
         if early is not None and [id(c) for c in self.charts[:len(early[1])]] != [id(c) for c in sorted(early[1], key=_number)]:
             self.early_charts = early = None  # its worker is stopped when dropped (`Pending.__del__`)
-        if early is None:
-            super()._add_chart_data()
-            return
-        every = self.charts
-        self.charts = every[len(early[1]):]
-        try:
-            super()._add_chart_data()
-        finally:
-            self.charts = every
+        self._add_data_of(self.charts[len(early[1]):] if early is not None else self.charts)
 
     def add_early_chart_data(self) -> None:
         """The early charts' cached data read here after all (their worker gave no answer)."""
-        every = self.charts
-        self.charts = every[:len(self.early_charts[1])] if self.early_charts is not None else []
+        self._add_data_of(self.charts[:len(self.early_charts[1])] if self.early_charts is not None else [])
+
+    def _add_data_of(self, charts: list[Chart]) -> None:
+        """XlsxWriter's _add_chart_data for these charts only (it reads `self.charts`)."""
+        every, self.charts = self.charts, charts
         try:
-            xlsxwriter.Workbook._add_chart_data(self)
+            super()._add_chart_data()
         finally:
             self.charts = every
 

@@ -66,10 +66,14 @@ def test_an_infeasible_programme_reads_as_scipy_reads_it() -> None:
     assert fast.status == 2 and fast.x is None
 
 
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("seed", range(4))
-def test_lp_row_duals_are_linprog_s(seed: int) -> None:
+def test_lp_row_duals_are_linprog_s(seed: int, sparse: bool) -> None:
+    from scipy.sparse import csr_array
+
     c, constraints = _knapsack(seed)
     rows = np.vstack([constraint.A for constraint in constraints])
+    rows = csr_array(rows) if sparse else rows
     rhs = np.concatenate([constraint.ub for constraint in constraints])
     lb, ub = np.zeros(len(c)), np.ones(len(c))
     status, duals = highs.lp_row_duals(c, rows, rhs, lb, ub)
@@ -87,3 +91,38 @@ def test_without_scipy_s_binding_scipy_itself_is_called(monkeypatch: pytest.Monk
     _same(highs.milp_result(c, 1.0, lb, ub, constraints, dict(options)), direct)
     rows = constraints[0].A
     assert highs.lp_row_duals(c, rows, constraints[0].ub, lb, ub)[0] == 0
+
+
+FRESH_PROCESS = """
+import json, sys
+import numpy as np
+from pmo_xl.compute.selection import highs
+c, rows, capacity = np.array(json.loads(sys.argv[1])), np.array(json.loads(sys.argv[2])), np.array(json.loads(sys.argv[3]))
+lb, ub = np.zeros(len(c)), np.ones(len(c))
+found = highs.milp_result(c, 1.0, lb, ub, [highs.LinearConstraint(rows, -np.inf, capacity)], {"mip_rel_gap": 1e-7})
+status, duals = highs.lp_row_duals(c, rows, capacity, lb, ub)
+print(json.dumps({"scipy.optimize imported": "scipy.optimize" in sys.modules, "x": found.x.tolist(), "fun": found.fun,
+                  "status": found.status, "message": found.message, "lp status": status, "duals": duals.tolist()}))
+"""
+
+
+def test_a_fresh_process_solves_without_importing_scipy_optimize() -> None:
+    """HiGHS' compiled binding is loaded without scipy.optimize's package (~0.4 s of imports),
+    and gives what scipy's own milp and linprog give."""
+    import json
+    import subprocess
+    import sys
+
+    c, constraints = _knapsack(3)
+    rows, capacity = constraints[0].A, constraints[0].ub
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS, *(json.dumps(a.tolist()) for a in (c, rows, capacity))],
+                          capture_output=True, text=True, check=True)
+    fresh = json.loads(done.stdout)
+    assert fresh["scipy.optimize imported"] is False
+    lb, ub = np.zeros(len(c)), np.ones(len(c))
+    expected = highs._scipy_milp(c, 1.0, lb, ub, constraints[:1], {"mip_rel_gap": 1e-7})
+    assert (fresh["status"], fresh["message"], fresh["fun"]) == (expected.status, expected.message, expected.fun)
+    assert np.array_equal(fresh["x"], expected.x)
+    lp_status, duals = highs._scipy_lp(c, rows, capacity, np.column_stack([lb, ub]))
+    assert fresh["lp status"] == lp_status == 0
+    assert np.array_equal(fresh["duals"], duals)

@@ -30,7 +30,8 @@ import numpy as np
 
 if TYPE_CHECKING:  # scipy is imported where a model is solved (see selection.solver)
     from scipy import sparse
-    from scipy.optimize import LinearConstraint
+
+    from pmo_xl.compute.selection.highs import LinearConstraint
 
 SLACK = 1e-9  # relative: what counts as "satisfies the limit" when checking a portfolio here
 FIX_MARGIN = 1e-6  # relative to the incumbent's worth: only clearly worse portfolios are cut off

@@ -45,6 +45,7 @@ import pandas as pd
 
 from pmo_xl.compute.selection.bounds import closure_blocked, closure_of, fill, repair, trim
 from pmo_xl.compute.selection.core import TOLERANCE, Model, SelectionResult, Solution, solve
+from pmo_xl.compute.selection.highs import LinearConstraint
 
 VALUE_TOLERANCE = 1e-7  # relative: "loses no value" allows the optimiser's own gap
 EXACT_LIMIT = 150  # projects re-solved per explanation (two MILPs each), best-ranked first
@@ -227,8 +228,6 @@ class _Resolver:
         forced = solve(model, force_in=[k], node_limit=RESOLVE_NODE_LIMIT, first_share=1.0, incumbent=self._with(k, closure),
                        presolve=False)
         # Cheapest portfolio with k that is worth today's value, ignoring only the total budget.
-        from scipy.optimize import LinearConstraint  # only when a re-solve is needed (see selection.solver)
-
         keep_value = LinearConstraint(model.value.reshape(1, -1), self.target, np.inf)
         cheapest = solve(model, force_in=[k], objective=-model.cost, extra=[keep_value], drop_total=True,
                          node_limit=RESOLVE_NODE_LIMIT, first_share=1.0, incumbent=self._cheap_with(k, closure, forced.x),

@@ -31,7 +31,6 @@ import numpy as np
 
 if TYPE_CHECKING:
     from scipy import sparse
-    from scipy.optimize import LinearConstraint
 
 from pmo_xl.compute.selection.bounds import (
     FIX_MARGIN,
@@ -41,6 +40,7 @@ from pmo_xl.compute.selection.bounds import (
     lagrangian,
     satisfies,
 )
+from pmo_xl.compute.selection.highs import LinearConstraint
 from pmo_xl.compute.selection.model import TOLERANCE, Model
 
 MIP_REL_GAP = 1e-7  # HiGHS' default 1e-4 could leave a whole small project out on a big portfolio
@@ -103,9 +103,11 @@ class Solution:
 
 
 def load_solver() -> None:
-    """Import HiGHS' wrapper (scipy.optimize, ~0.5 s) now rather than at the first solve: before a
-    worker is forked (`pmo_xl.background`), so that both share one import."""
-    import scipy.optimize  # noqa: F401
+    """Load HiGHS (and scipy.sparse, ~0.3 s) now rather than at the first solve: before a worker
+    is forked (`pmo_xl.background`), so that both share one import."""
+    from pmo_xl.compute.selection.highs import load
+
+    load()
 
 
 def solve(
@@ -133,10 +135,6 @@ def solve(
     """
     if not len(model.ids):
         return Solution(np.zeros(0, dtype=bool), "no projects", True, 0.0, bound=0.0)
-    # scipy is imported here, when there is something to solve, not with the module: it is ~0.3 s
-    # of a fresh process, and a portfolio without projects (a blank workbook's validate) never needs it.
-    from scipy.optimize import LinearConstraint
-
     lb = model.lb.copy()
     lb[list(force_in)] = 1.0
     if np.any(lb > model.ub):
@@ -232,7 +230,6 @@ def _from_incumbent(
     offset = float(c @ base)
     cutoff = cost + FIX_MARGIN * max(1.0, abs(cost)) - offset
     from scipy import sparse
-    from scipy.optimize import LinearConstraint
 
     used = np.flatnonzero((_dense(sub_rows) != 0).any(axis=1) if not sparse.issparse(sub_rows) else np.diff(sub_rows.indptr) > 0)
     if len(free):

@@ -216,6 +216,40 @@ def test_column_writers_and_cells_written_one_by_one_are_byte_identical(tmp_path
     assert values["B3"].value == "a" and values["G24"].value == 2 and values["A52"].value == "■□"
 
 
+def test_row_writers_and_conditional_formats_are_byte_identical(tmp_path):
+    """write_numbers_across / write_datetimes_across (a chart's data across a row: NaN and ±inf
+    leave gaps, a row of gaps no cell at all) and the formula cache of conditional formats give
+    XlsxWriter's bytes for the same cells written one by one and the same rules."""
+    numbers = [1.5, float("nan"), -0.0, float("inf"), 1e-300, 2.0]
+    moments = [dt.datetime(2026, 1, 31), dt.datetime(2026, 2, 28), dt.datetime(2026, 1, 31)]
+
+    def build(workbook, styles):
+        sheet = workbook.add_worksheet("Rows")
+        red = workbook.add_format({"font_color": "#C00000"})
+        for row, values, cell_format in ((2, numbers, red), (3, [float("nan")] * 3, red), (4, [7, 2.5, float("nan")], None)):
+            if isinstance(sheet, BlockSheet):
+                sheet.write_numbers_across(row, 3, values, cell_format)
+            else:
+                for col, number in enumerate(values, start=3):
+                    if number - number == 0:
+                        sheet.write_number(row, col, number, cell_format)
+        for row, cell_format in ((5, red), (6, None)):
+            if isinstance(sheet, BlockSheet):
+                sheet.write_datetimes_across(row, 1, moments, cell_format)
+            else:
+                for col, moment in enumerate(moments, start=1):
+                    sheet.write_datetime(row, col, moment, cell_format)
+        for _ in range(2):  # the same rules twice: the second from the cache
+            sheet.conditional_format(2, 3, 6, 8, {"type": "cell", "criteria": "==", "value": '"Red"', "format": red})
+            sheet.conditional_format(2, 3, 6, 8, {"type": "formula", "criteria": "=ACOT(D3)+LEN(XLOOKUP(D3,A1:A2,B1:B2))>1", "format": red})
+        chart = workbook.add_chart({"type": "line"})
+        chart.add_series({"categories": ["Rows", 5, 1, 5, 3], "values": ["Rows", 2, 3, 2, 5]})
+        chart.add_series({"categories": ["Rows", 5, 1, 5, 3], "values": ["Rows", 3, 3, 3, 5]})  # no cell in the row
+        sheet.insert_chart(10, 0, chart)
+
+    _assert_same_bytes(*_both(tmp_path, build))
+
+
 def test_charts_with_one_pass_caches_are_byte_identical(tmp_path):
     """with_fast_caches: numbers, dates, gaps, blank and text cells in a series, as XlsxWriter writes them."""
     import xlsxwriter

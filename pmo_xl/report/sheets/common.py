@@ -190,17 +190,17 @@ def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series |
     if kind in NUMERIC:
         numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
         offsets = np.flatnonzero(np.isfinite(numbers))
-        _cells(sheet).write_numbers((offsets + first_row).tolist(), col, numbers[offsets].tolist(), cell_format)
+        cells_of(sheet).write_numbers((offsets + first_row).tolist(), col, numbers[offsets].tolist(), cell_format)
         if series.dtype == object:  # a figure that is a state, not a number ("unachievable"), is written as its word
             words = [(first_row + offset, value) for offset, value in enumerate(series.tolist()) if value.__class__ is str and value]
-            _cells(sheet).write_strings([row for row, _ in words], col, [word for _, word in words], cell_format)
+            cells_of(sheet).write_strings([row for row, _ in words], col, [word for _, word in words], cell_format)
     elif kind in DATES:
         stamps = pd.to_datetime(series, errors="coerce")
         offsets = np.flatnonzero(stamps.notna().to_numpy())
         # Plain datetimes straight from numpy (microseconds, as Timestamp.to_pydatetime gives them),
         # not one pandas Timestamp made per cell.
         moments = stamps.to_numpy()[offsets].astype("datetime64[us]").tolist()
-        _cells(sheet).write_datetimes((offsets + first_row).tolist(), col, moments, cell_format)
+        cells_of(sheet).write_datetimes((offsets + first_row).tolist(), col, moments, cell_format)
     else:
         rows, texts = [], []
         for offset, value in enumerate(series.tolist()):
@@ -211,7 +211,7 @@ def write_column(sheet: Worksheet, first_row: int, col: int, values: pd.Series |
             elif not is_blank(value):
                 rows.append(first_row + offset)
                 texts.append(("Yes" if value else "No") if isinstance(value, bool | np.bool_) else str(value))
-        _cells(sheet).write_strings(rows, col, texts, cell_format)
+        cells_of(sheet).write_strings(rows, col, texts, cell_format)
 
 
 def cell_values(values: pd.Series, kind: str) -> list[object]:
@@ -244,7 +244,7 @@ def cell_values(values: pd.Series, kind: str) -> list[object]:
     return cells
 
 
-def _cells(sheet: Worksheet) -> BlockSheet:
+def cells_of(sheet: Worksheet) -> BlockSheet:
     """The sheet's column writers: every report sheet is a BlockSheet (write.py makes them so)."""
     if not isinstance(sheet, BlockSheet):
         raise TypeError(f"report sheets are BlockSheets, not {type(sheet).__name__}: make the workbook with report_workbook()")
@@ -266,7 +266,7 @@ def write_table(
         values = frame[column.field] if column.field in frame else pd.Series([None] * len(frame), dtype=object)
         body.append(cell_values(values.reset_index(drop=True), column.kind))
     # The body as one block: each cell's XML made now, the rows joined when the workbook closes.
-    _cells(sheet).write_columns(first_row + 1, first_col, body, [styles.cell(column.kind) for column in columns])
+    cells_of(sheet).write_columns(first_row + 1, first_col, body, [styles.cell(column.kind) for column in columns])
     last_row = first_row + max(len(frame), 1)
     fit_heights(sheet, first_row, frame, [dataclasses.replace(c, width=width_of(sheet, first_col + i, c.width)) for i, c in enumerate(columns)])
     sheet.add_table(first_row, first_col, last_row, first_col + len(columns) - 1, {

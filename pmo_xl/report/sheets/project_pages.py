@@ -24,7 +24,16 @@ from pmo_xl.io.chart_xml import ChartLooks
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_project_pages import ProjectPage
-from pmo_xl.report.sheets.common import Col, Styles, page_setup, put, set_width, sheet_title, write_table
+from pmo_xl.report.sheets.common import (
+    Col,
+    Styles,
+    cells_of,
+    page_setup,
+    put,
+    set_width,
+    sheet_title,
+    write_table,
+)
 from pmo_xl.report.sheets.dashboard import _axis_money_format
 from pmo_xl.report.sheets.page_lessons import write_page_lessons
 from pmo_xl.report.sheets.page_trends import TREND_ROWS, write_page_trends
@@ -213,8 +222,7 @@ class _Layout:
         series = (("PV", curve.pv, F.SERIES["pv"], "dash"), ("EV", curve.ev, F.SERIES["ev"], "solid"),
                   ("AC", curve.ac, F.SERIES["ac"], "solid"), ("Forecast (EAC)", curve.forecast, F.SERIES["eac"], "round_dot"))
         sheet.write_string(r, DATA_COL, "Month", self.styles.label)
-        for i, stamp in enumerate(curve.period.astype("datetime64[s]").tolist()):
-            sheet.write_datetime(r, DATA_COL + 1 + i, stamp, month)
+        cells_of(sheet).write_datetimes_across(r, DATA_COL + 1, curve.period.astype("datetime64[s]").tolist(), month)
         chart = self.chart_looks.add_chart(self.workbook, {"type": "line"})
         for offset, (name, values, colour, dash) in enumerate(series, start=1):
             sheet.write_string(r + offset, DATA_COL, name, self.styles.label)
@@ -277,10 +285,7 @@ class _Layout:
 
 def write_row(sheet: Worksheet, row: int, first_col: int, values: np.ndarray, cell_format: Any) -> None:
     """Finite numbers across a row (blanks stay blank: the chart shows a gap)."""
-    write_number = sheet.write_number
-    for col, number in enumerate(values.astype(float, copy=False).tolist(), start=first_col):
-        if number - number == 0:  # finite: not NaN, not ±inf
-            write_number(row, col, number, cell_format)
+    cells_of(sheet).write_numbers_across(row, first_col, values.astype(float, copy=False).tolist(), cell_format)
 
 
 def _scale(sheet: Worksheet) -> int:

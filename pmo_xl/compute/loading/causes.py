@@ -21,12 +21,13 @@ import numpy as np
 
 from pmo_xl.compute.loading.demand import Demand
 from pmo_xl.compute.loading.grid import PeriodGrid
-from pmo_xl.compute.time.contours import FLAT, hours_between
+from pmo_xl.compute.time.contours import CUMULATIVE, DENSITY, FLAT, SEGMENTS
 
 TOP = 5  # projects named per cell; the rest are summed as "+N more"
 BLOCK = 1 << 12  # pieces per block
 _TENTHS = np.array([f"{k / 10:.1f} h" for k in range(100)], dtype=object)
 _WHOLE = np.array([f"{k} h" for k in range(1000)], dtype=object)  # a week's or a month's hours
+_TEXTS = np.concatenate([_TENTHS, _WHOLE])  # both, so that most calls need one lookup
 
 
 def hours_text(hours: np.ndarray) -> np.ndarray:
@@ -35,8 +36,11 @@ def hours_text(hours: np.ndarray) -> np.ndarray:
     Through lookup tables of the texts needed: formatting floats one by one is the slow part.
     """
     hours = np.asarray(hours, dtype=np.float64)
-    out = np.empty(len(hours), dtype=object)
     small = hours < 9.95
+    scaled = np.round(np.where(small, hours * 10, hours)).astype(np.int64)
+    if np.max(scaled, where=~small, initial=0) < len(_WHOLE) and np.min(scaled, where=~small, initial=0) >= 0:
+        return _TEXTS[np.where(small, np.clip(scaled, 0, len(_TENTHS) - 1), scaled + len(_TENTHS))]
+    out = np.empty(len(hours), dtype=object)
     out[small] = _TENTHS[np.clip(np.round(hours[small] * 10).astype(np.int64), 0, 99)]
     whole = np.round(hours[~small]).astype(np.int64)
     if len(whole) and 0 <= whole.min() and whole.max() < len(_WHOLE):
@@ -46,6 +50,41 @@ def hours_text(hours: np.ndarray) -> np.ndarray:
     elif len(whole):  # absurd hours: format them one by one rather than build a huge table
         out[~small] = [f"{k} h" for k in whole]
     return out
+
+
+# `contours.cumulative_share`'s tables with an eleventh segment standing for "done" (share 1,
+# density 0), so a position at the end needs neither a clamp of its segment nor a `where`.
+_SHARE_AT = np.concatenate([CUMULATIVE[:, :SEGMENTS], np.ones((len(CUMULATIVE), 1))], axis=1).ravel()
+_DENSITY_AT = np.concatenate([DENSITY, np.zeros((len(DENSITY), 1))], axis=1).ravel()
+
+
+def _contoured_hours(
+    hours: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    profile: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> np.ndarray:
+    """`contours.hours_between` to the last bit (the same operations in the same order), with
+    fewer passes over the incidences: the tables are looked up by one flat index."""
+    length = np.maximum(length, 1e-300)
+    row = profile * (SEGMENTS + 1)
+    inside = _share_at(row, (hi - start) * SEGMENTS / length)
+    inside -= _share_at(row, (lo - start) * SEGMENTS / length)
+    np.maximum(inside, 0.0, out=inside)
+    return hours * inside
+
+
+def _share_at(row: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """`contours.cumulative_share` of the profiles whose table rows start at `row` (t is reused)."""
+    np.clip(t, 0.0, float(SEGMENTS), out=t)
+    segment = t.astype(np.int64)  # floor: t >= 0
+    at = row + segment
+    t -= segment
+    t *= _DENSITY_AT[at]
+    t /= SEGMENTS
+    return _SHARE_AT[at] + t
 
 
 def _radix_order(values: np.ndarray) -> np.ndarray:
@@ -133,7 +172,7 @@ def _pairs(
     `slot base` gives each pair's first.
     """
     key = resource.astype(np.int64) * n_projects + project
-    order = _radix_order(key) if key.max() < 1 << 32 else np.argsort(key, kind="stable")
+    order = np.argsort(key, kind="stable")  # runs of one resource: a merge sort of runs beats radix passes
     ordered = key[order]
     new = np.r_[True, ordered[1:] != ordered[:-1]]
     codes = np.cumsum(new) - 1
@@ -145,46 +184,49 @@ def _pairs(
 
 
 def _block_incidences(
-    spans: _Spans, block: slice, grid: PeriodGrid, over_period: np.ndarray, offset: np.ndarray, lo_cell: int
+    spans: _Spans, block: slice, cell_bounds: tuple[np.ndarray, np.ndarray], offset: np.ndarray, lo_cell: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(cell, project code, hours, summed) for the pieces `block` of `spans` in each
-    over-allocated period they touch, one entry per project and cell with hours; `summed`
-    marks the entries that add up several pieces (each where its first piece's was). Cells
-    count from `lo_cell`, the block's first.
+    """(cell, hours, summed, entries per piece) for the pieces `block` of `spans` in each
+    over-allocated period they touch, one entry per project and cell with hours, piece by
+    piece; `summed` marks the entries that add up several pieces (each where its first piece's
+    was). Cells count from `lo_cell`, the block's first.
 
-    `offset[r]` is resource r's first cell and `over_period[c]` the period of cell c (cells in
-    row-major order of the mask). Per-piece figures come worked out once (`_Spans`); per
-    incidence only what varies.
+    `offset[r]` is resource r's first cell and `cell_bounds` the working-index bounds of each
+    cell's period on its resource's calendar (cells in row-major order of the mask). Per-piece
+    figures come worked out once (`_Spans`) and are repeated over the piece's cells (a repeat
+    is several times cheaper than a gather); per incidence only what varies.
     """
     count = spans.count[block]
-    n_periods = grid.n_periods
-    piece = np.repeat(np.arange(len(count)), count)
     ends = np.cumsum(count)
-    cell = np.repeat(spans.first[block] - lo_cell - (ends - count), count) + np.arange(len(piece))
-    base = spans.calendar[block] * (n_periods + 1)  # row of the calendar in the flattened period bounds
-    bounds = grid.bounds_work.ravel()
-    at = base[piece] + over_period[cell + lo_cell]
-    lo, hi = spans.lo[block], spans.hi[block]
-    u = np.maximum(lo[piece], bounds[at])
-    w = np.maximum(np.minimum(hi[piece], bounds[at + 1]), u)
-    hours = (w - u) * spans.rate[block][piece]  # exact for flat pieces
+    n = int(ends[-1]) if len(ends) else 0
+    cell = np.repeat(spans.first[block] - lo_cell - (ends - count), count) + np.arange(n)
+    period_lo, period_hi = cell_bounds[0][cell + lo_cell], cell_bounds[1][cell + lo_cell]
+    u = np.maximum(np.repeat(spans.lo[block], count), period_lo)
+    w = np.maximum(np.minimum(np.repeat(spans.hi[block], count), period_hi), u)
+    hours = (w - u) * np.repeat(spans.rate[block], count)  # exact for flat pieces
     profile = spans.profile[block]
-    contoured = np.flatnonzero(profile[piece] != FLAT)
-    if len(contoured):
-        i = piece[contoured]  # through the block's own arrays: cache-local gathers
-        hours[contoured] = hours_between(
-            spans.effort[block][i], spans.start[block][i], spans.length[block][i], profile[i],
+    contoured_pieces = np.flatnonzero(profile != FLAT)
+    if len(contoured_pieces):
+        times = count[contoured_pieces]
+        contoured = np.flatnonzero(np.repeat(profile != FLAT, count))
+        hours[contoured] = _contoured_hours(
+            np.repeat(spans.effort[block][contoured_pieces], times),
+            np.repeat(spans.start[block][contoured_pieces], times),
+            np.repeat(spans.length[block][contoured_pieces], times),
+            np.repeat(profile[contoured_pieces], times),
             u[contoured], w[contoured],
         )  # fmt: skip
     # Pieces of one resource and project that meet in a cell are added up, in the place of
     # the first such piece, in dense slots (no hashing or sorting).
-    shared = spans.shared[block][piece]
-    project = spans.project[block][piece]
+    shared_pieces = spans.shared[block]
+    shared = np.repeat(shared_pieces, count)
     together = np.flatnonzero(shared)
     if len(together):
-        pair = spans.pair[block]
-        p = piece[together]
-        slot = spans.slot_base[pair[p]] + (cell[together] + lo_cell - offset[spans.resource[block][p]])
+        which = np.flatnonzero(shared_pieces)
+        times = count[which]
+        p = np.repeat(which, times)
+        base = spans.slot_base[spans.pair[block][which]] + lo_cell - offset[spans.resource[block][which]]
+        slot = np.repeat(base, times) + cell[together]
         slot -= slot.min()  # the block's pairs hold a contiguous run of slots
         size = int(slot.max()) + 1
         hours[together] = np.bincount(slot, weights=hours[together], minlength=size)[slot]
@@ -195,7 +237,28 @@ def _block_incidences(
         keep &= hours > 1e-9
     else:
         keep = hours > 1e-9
-    return cell[keep], project[keep], hours[keep], shared[keep]
+    per_piece = np.add.reduceat(keep, ends - count, dtype=np.int64)  # every piece has a cell
+    return cell[keep], hours[keep], shared[keep], per_piece
+
+
+def _by_cell(
+    cell: np.ndarray, hours: np.ndarray, summed: np.ndarray, per_piece: np.ndarray, n_cells: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of `_block_incidences` cell by cell, in each cell the single pieces' before
+    the summed ones, each in piece order: (piece, hours, entries per cell).
+
+    The entries come piece by piece, each piece's cells in order: the rows of a sparse matrix
+    of pieces × (cell, summed). Its CSR to CSC conversion (scipy: one counting pass in C++)
+    lists each column's rows in increasing order, which is that order, without a sort.
+    """
+    from scipy import sparse  # imported with the first over-allocation, as by the selection
+
+    indptr = np.zeros(len(per_piece) + 1, dtype=np.int64)
+    np.cumsum(per_piece, out=indptr[1:])
+    rows = sparse.csr_array((hours, cell * 2 + summed, indptr), shape=(len(per_piece), 2 * n_cells))
+    columns = rows.tocsc()
+    bounds = columns.indptr
+    return columns.indices, columns.data, bounds[2::2] - bounds[:-1:2]
 
 
 def _top_causes(
@@ -244,26 +307,21 @@ def _top_causes(
 
 
 def _block_text(
-    cell: np.ndarray,
     project: np.ndarray,
     hours: np.ndarray,
-    summed: np.ndarray,
-    n_cells: int,
+    sizes: np.ndarray,
     labels: tuple[np.ndarray, np.ndarray],
     end: str,
 ) -> np.ndarray:
-    """Texts of `n_cells` cells from their (cell, project, hours, summed) entries (hours > 0),
-    cells from 0. `end` is a character in no label.
+    """Texts of cells from their (project, hours) entries (hours > 0), grouped cell by cell
+    (`sizes` entries each). `end` is a character in no label.
 
-    A cell's entries are taken in a fixed order, the single pieces' before the summed ones,
-    so its total (for "+N more") comes out the same to the last bit every time.
+    A cell's entries come in a fixed order, the single pieces' before the summed ones, so its
+    total (for "+N more") comes out the same to the last bit every time.
     """
-    text = np.full(n_cells, "", dtype=object)
-    if len(cell) == 0:
+    text = np.full(len(sizes), "", dtype=object)
+    if len(hours) == 0:
         return text
-    order = _radix_order(cell * 2 + summed)
-    project, hours = project[order], hours[order]
-    sizes = np.bincount(cell, minlength=n_cells)
     owner = np.flatnonzero(sizes)
     sizes = sizes[owner]
     starts = np.cumsum(sizes) - sizes
@@ -319,7 +377,11 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     seen = np.zeros((n_res, n_periods + 1), dtype=np.int64)
     np.cumsum(over, axis=1, out=seen[:, 1:])
     offset = np.concatenate([[0], np.cumsum(seen[:, -1])])
-    over_period = np.nonzero(over)[1]
+    # Each cell's period bounds on its resource's calendar (a resource's pieces are all on it).
+    cell_resource, over_period = np.nonzero(over)
+    cell_calendar = demand.resources.calendar[cell_resource]
+    cell_bounds = (grid.bounds_work[cell_calendar, over_period].astype(np.float64),
+                   grid.bounds_work[cell_calendar, over_period + 1].astype(np.float64))  # fmt: skip
     spans = _Spans.of(demand, grid, kept, resource, seen, offset)
     if len(spans.count) == 0:
         return text
@@ -332,8 +394,7 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     piece_cuts = np.searchsorted(resource, cuts)
     for a, b, r_a, r_b in zip(piece_cuts[:-1], piece_cuts[1:], cuts[:-1], cuts[1:], strict=True):
         lo_cell, hi_cell = int(offset[r_a]), int(offset[r_b])
-        cell, project, hours, summed = _block_incidences(
-            spans, slice(a, b), grid, over_period, offset, lo_cell
-        )
-        text[lo_cell:hi_cell] = _block_text(cell, project, hours, summed, hi_cell - lo_cell, labels, end)
+        cell, hours, summed, per_piece = _block_incidences(spans, slice(a, b), cell_bounds, offset, lo_cell)
+        piece, hours, sizes = _by_cell(cell, hours, summed, per_piece, hi_cell - lo_cell)
+        text[lo_cell:hi_cell] = _block_text(spans.project[a:b][piece], hours, sizes, labels, end)
     return text

@@ -156,8 +156,7 @@ def compute_loading(
         ),
         by_team=group_table(
             "team",
-            np.array([calendar_key(t) for t in res.teams], dtype=object),
-            np.array([t if t else "(no team)" for t in res.teams], dtype=object),
+            *_team_labels(res.teams),
             starts,
             load,
             cap,
@@ -173,6 +172,16 @@ def compute_loading(
         underuse_threshold=under_t,
     )
     return result, demand.issues
+
+
+def _team_labels(teams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(comparison key, name shown) of each resource's team, worked out once per distinct team
+    (thousands of people, tens of teams); no team is "(no team)"."""
+    codes, distinct = pd.factorize(teams, use_na_sentinel=True)
+    distinct = list(distinct) + [None]  # code -1: no team
+    keys = np.array([calendar_key(t) for t in distinct], dtype=object)
+    names = np.array([t if t else "(no team)" for t in distinct], dtype=object)
+    return keys[codes], names[codes]
 
 
 @dataclass

@@ -189,8 +189,9 @@ def _budget_issues(row: _Row, portfolio: Portfolio) -> Iterator[Issue]:
 def _hire_issues(row: _Row, portfolio: Portfolio) -> Iterator[Issue]:
     role = str(row.values["target"]).strip()
     resources = portfolio.resources
-    roles = {normalise_header(r) for r in resources["role"].dropna()}
-    needed = {normalise_header(r) for r in portfolio.allocations["role"].dropna()}
+    # Each distinct role once: the allocations repeat a few dozen roles over every row.
+    roles = {normalise_header(r) for r in resources["role"].dropna().unique()}
+    needed = {normalise_header(r) for r in portfolio.allocations["role"].dropna().unique()}
     if normalise_header(role) not in roles | needed:
         yield _issue(portfolio, row.number, "target", role, "scenario-unknown-target", Severity.ERROR,
                      f"Scenario {row.scenario!r}: no resource has the role {role!r} and no allocation needs it — type a role "

@@ -32,9 +32,12 @@ NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.NUMBER, Kind.MONEY, Kind.HOURS, Ki
 DATE_KINDS = frozenset({Kind.DATE, Kind.MONTH})
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_header(text: object) -> str:
     """Header text as compared: case, spacing and punctuation spacing do not matter."""
-    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+    return _SPACES.sub(" ", str(text or "")).strip().casefold()
 
 
 @dataclass(frozen=True)

@@ -100,9 +100,11 @@ def _binding_rows(base: Outcome, scenarios: tuple[Outcome, ...]) -> list[tuple[s
 
 
 def _moved(base: Outcome, scenario: Outcome) -> list[tuple[tuple[str, str], dt.date | None, dt.date | None]]:
-    """Open milestones whose expected date differs (or that the scenario drops)."""
-    return [(key, when, scenario.milestones.get(key)) for key, when in sorted(base.milestones.items())
-            if scenario.milestones.get(key) != when]
+    """Open milestones whose expected date differs (or that the scenario drops), by key.
+
+    Only the moved ones are sorted (keys are unique, so that is their order among all of them)."""
+    theirs = scenario.milestones
+    return sorted((key, when, theirs.get(key)) for key, when in base.milestones.items() if theirs.get(key) != when)
 
 
 def _moved_count(base: Outcome, scenario: Outcome) -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -43,17 +43,9 @@ class Pending(Generic[T]):
             self._start()
 
     def _start(self) -> None:
-        import multiprocessing
-
-        try:
-            context = multiprocessing.get_context("fork")
-            answer, send = context.Pipe(duplex=False)
-            worker = context.Process(target=_work, args=(self._call, send), daemon=True)
-            worker.start()  # flushes stdout/stderr first: the fork does not print the parent's buffers again
-        except (OSError, ValueError):  # no fork here (a sandbox, out of processes): computed in this process
-            return
-        send.close()
-        self._worker, self._answer = worker, answer
+        started = _fork(_work, self._call)
+        if started is not None:
+            self._worker, self._answer = started
 
     def __call__(self) -> T:
         message = self._collect()
@@ -87,6 +79,46 @@ class Pending(Generic[T]):
             self._worker = None
 
 
+class Answers(Generic[T]):
+    """The values a generator function yields in a worker, taken one by one in their order as the
+    worker sends them (each as soon as it is made: the first can be used while the worker makes the
+    next). `next()` is None where there is no such value: no worker was started (no fork here),
+    it died, the generator raised or its value could not be pickled — from then on, every value
+    is None: the caller makes them itself. The values are never computed in this process."""
+
+    def __init__(self, function: Callable[..., Iterator[T]], *args: Any, **kwargs: Any) -> None:
+        self._worker: Any = None
+        self._answer: Any = None
+        if _fork_helps():
+            started = _fork(_work_steps, functools.partial(function, *args, **kwargs))
+            if started is not None:
+                self._worker, self._answer = started
+
+    def next(self) -> T | None:
+        if self._worker is None:
+            return None
+        try:
+            kind, value = self._answer.recv()  # waits for the worker; EOFError when it died without a word
+        except Exception:  # noqa: BLE001 — no answer (died, unpicklable value)
+            kind, value = "none", None
+        if kind == _OK:
+            return value
+        self.stop()
+        return None
+
+    def stop(self) -> None:
+        """No more values wanted: the worker is stopped where it is (or has ended)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.terminate()
+            worker.join()
+            self._answer.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_worker", None) is not None:
+            self.stop()
+
+
 def in_background(function: Callable[..., T], *args: Any, **kwargs: Any) -> Pending[T]:
     """Start `function(*args, **kwargs)` in a worker where that helps; call the result to get its value."""
     return Pending(function, *args, **kwargs)
@@ -106,6 +138,22 @@ def _fork_helps() -> bool:
         return False
 
 
+def _fork(target: Callable[[Callable[[], Any], Any], None], call: Callable[[], Any]) -> tuple[Any, Any] | None:
+    """A forked worker running target(call, pipe end), and this process' end of the pipe; None
+    where no worker could be started (a sandbox, out of processes)."""
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+        answer, send = context.Pipe(duplex=False)
+        worker = context.Process(target=target, args=(call, send), daemon=True)
+        worker.start()  # flushes stdout/stderr first: the fork does not print the parent's buffers again
+    except (OSError, ValueError):
+        return None
+    send.close()
+    return worker, answer
+
+
 def _work(call: Callable[[], Any], send: Any) -> None:
     """In the worker: the call's result, or the exception it raised, sent back to the parent."""
     try:
@@ -116,5 +164,20 @@ def _work(call: Callable[[], Any], send: Any) -> None:
         send.send(message)
     except Exception:  # noqa: BLE001 — not picklable: the parent computes it itself
         send.send(("unusable", None))
+    finally:
+        send.close()
+
+
+def _work_steps(call: Callable[[], Iterator[Any]], send: Any) -> None:
+    """In the worker: each value the generator yields, sent as soon as it is made; the first error
+    (raised, or a value that cannot be pickled) ends the answers with a word the parent ignores."""
+    try:
+        for value in call():
+            send.send((_OK, value))
+    except Exception:  # noqa: BLE001 — the parent makes the values that are left itself
+        try:
+            send.send(("none", None))
+        except Exception:  # noqa: BLE001 — the pipe is gone: the parent sees its end
+            pass
     finally:
         send.close()

@@ -195,3 +195,34 @@ def test_a_computation_made_later_keeps_its_place_in_the_issue_list() -> None:
     assert [i.code for i in run.issues] == ["ev", "ev-2", "internal-error", "loading", "internal-error", "internal-error", "risks"]
     assert all("crashes failed (RuntimeError: boom)" in i.message for i in run.issues if i.code == "internal-error")
     assert list(run.unavailable) == ["Earned Value", "Scenarios", "RAID"]  # the places' order, as if computed in it
+
+
+def pids_then(last):  # type: ignore[no-untyped-def]
+    yield os.getpid()
+    yield frame_of(50)
+    last()
+    yield "after"
+
+
+def _raise() -> None:
+    raise ValueError("broken")
+
+
+@linux_only
+def test_a_worker_s_answers_come_in_order_and_stop_at_the_first_failure(worker: None) -> None:
+    answers = background.Answers(pids_then, lambda: None)
+    assert answers.next() != os.getpid()
+    pd.testing.assert_frame_equal(answers.next(), frame_of(50))
+    assert answers.next() == "after"
+    answers.stop()
+    for fails in (_raise, lambda: os._exit(3)):  # raised, or died without a word
+        answers = background.Answers(pids_then, fails)
+        assert answers.next() != os.getpid()
+        answers.next()
+        assert answers.next() is None
+        assert answers.next() is None
+
+
+def test_without_a_worker_there_are_no_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    assert background.Answers(pids_then, lambda: None).next() is None

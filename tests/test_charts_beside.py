@@ -29,20 +29,27 @@ def _written(model, path: Path) -> bytes:  # type: ignore[no-untyped-def]
     return write_report_model(model, path).read_bytes()
 
 
-def _workers_started(monkeypatch: pytest.MonkeyPatch, instead=None) -> list[bool]:  # type: ignore[no-untyped-def]
-    """Charts made beside from now on (even a few), `instead` of charts_xml if given; the list
-    records, per close, whether a worker process was started."""
+def _workers_started(monkeypatch: pytest.MonkeyPatch, instead=None, instead_early=None) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+    """Charts made beside from now on (even a few), `instead` of charts_xml and `instead_early` of
+    the early worker's function if given; the list records each worker asked for, early (while
+    sheets are written) or at close, and whether a worker process was started."""
     monkeypatch.setattr(charts_beside, "MIN_CHARTS", 1)
     monkeypatch.setattr(background, "_fork_helps", lambda: True)
-    started: list[bool] = []
-    original = charts_beside.in_background
+    started: list[tuple[str, bool]] = []
+    at_close, early = charts_beside.in_background, charts_beside.Answers
 
     def recorded(function, *args):  # type: ignore[no-untyped-def]
-        pending = original(instead or function, *args)
-        started.append(pending._worker is not None)
+        pending = at_close(instead or function, *args)
+        started.append(("close", pending._worker is not None))
         return pending
 
+    def recorded_early(function, *args):  # type: ignore[no-untyped-def]
+        answers = early(instead_early or function, *args)
+        started.append(("early", answers._worker is not None))
+        return answers
+
     monkeypatch.setattr(charts_beside, "in_background", recorded)
+    monkeypatch.setattr(charts_beside, "Answers", recorded_early)
     return started
 
 
@@ -55,15 +62,18 @@ def test_the_charts_made_beside_give_the_same_bytes(sample_model, tmp_path: Path
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
     # Two workers: one for the charts of the first sheets, started while the later sheets were
     # written, and one at close for the others.
-    assert started == [True, True], "the charts were made in worker processes"
+    assert started == [("early", True), ("close", True)], "the charts were made in worker processes"
 
 
 def _dies_in_the_worker(*args):  # type: ignore[no-untyped-def]
     if os.getpid() != PARENT:
         os._exit(3)  # killed, out of memory...: no answer
-    if len(args) == 2:  # the early worker's call (workbook, parent), asked here: the close makes its charts
-        return None
-    return charts_beside.charts_xml(*args)
+    return charts_beside.charts_xml(*args)  # the close's call, asked here: the charts made here
+
+
+def _dies_early(*args):  # type: ignore[no-untyped-def]
+    os._exit(3)  # (only ever run in the early worker)
+    yield
 
 
 PARENT = os.getpid()
@@ -74,14 +84,15 @@ def test_a_worker_without_an_answer_leaves_the_charts_to_this_process(sample_mod
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "_fork_helps", lambda: False)
     here = _written(sample_model, tmp_path / "here.xlsx")
-    started = _workers_started(monkeypatch, instead=_dies_in_the_worker)
+    started = _workers_started(monkeypatch, instead=_dies_in_the_worker, instead_early=_dies_early)
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
-    assert started == [True, True]
+    assert started == [("early", True), ("close", True)]
 
 
 def test_few_charts_are_made_here(sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(background, "_fork_helps", lambda: True)
     forked: list[object] = []
     monkeypatch.setattr(charts_beside, "in_background", lambda *args: forked.append(args))
+    monkeypatch.setattr(charts_beside, "Answers", lambda *args: forked.append(args))
     _written(sample_model, tmp_path / "report.xlsx")
     assert forked == [], f"the sample's report has fewer than {charts_beside.MIN_CHARTS} charts"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from pmo_xl.io.zip_behind import ZipBehindWorkbook
+from pmo_xl.io.zip_behind import PartsZip, ZipBehindWorkbook, deflated
 
 
 def _png() -> bytes:
@@ -63,3 +63,20 @@ def test_a_failure_while_packaging_stops_the_worker_and_raises(tmp_path: Path, m
     with pytest.raises(RuntimeError, match="styles failed"):
         workbook.close()
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("allow_zip64", [True, False])
+def test_a_part_compressed_elsewhere_is_written_as_writestr_writes_it(tmp_path: Path, allow_zip64: bool) -> None:
+    parts = [("xl/a.xml", "<a>ünïcödé</a>".encode() * 5000), ("xl/media/b.bin", bytes(range(256)) * 40), ("empty.xml", b"")]
+    files = []
+    for compressed_here in (False, True):
+        path = tmp_path / f"{compressed_here}.zip"
+        zipped = PartsZip(str(path), allow_zip64)
+        for name, data in parts:
+            if compressed_here:
+                zipped.add_deflated(name, deflated(data))
+            else:
+                zipped.add(name, data)
+        zipped.close()
+        files.append(path.read_bytes())
+    assert files[0] == files[1]

@@ -23,9 +23,8 @@ or when the worker gives no answer, the charts are made here as XlsxWriter makes
 
 from __future__ import annotations
 
-import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from io import StringIO
 from typing import Any
 
@@ -34,7 +33,8 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.exceptions import EmptyChartSeries
 from xlsxwriter.packager import Packager
 
-from pmo_xl.background import Pending, forks, in_background
+from pmo_xl.background import Answers, Pending, forks, in_background
+from pmo_xl.io.sheets_beside import SheetParts, complete_prefix, sheets_xml
 
 MIN_CHARTS = 100  # the sample's report has ~20: made here; the 1,000-project one ~450
 
@@ -50,39 +50,69 @@ def charts_xml(charts: Sequence[Chart]) -> list[str]:
     return parts
 
 
-def _charts_as_drawn(workbook: xlsxwriter.Workbook, parent: int) -> list[str] | None:
-    """In a worker forked while later sheets are still to be written: the drawings numbered and
-    the charts' cached data read as the close will (in the worker's own memory), then the XML of
-    every chart so far, in the order of their numbers. None here, in the parent (no worker
-    answered): the close makes them (`ChartsBesidePackager`)."""
-    if os.getpid() == parent:
-        return None
-    workbook._prepare_sst_string_data()  # the text cells' strings by index, as the charts' caches read them
-    workbook._prepare_drawings()
+def _early_parts(workbook: xlsxwriter.Workbook, sheets: bool) -> Iterator[SheetParts | list[str] | None]:
+    """In a worker forked while later sheets are still to be written, its two answers: first the
+    XML parts of every sheet so far (`sheets_beside`; None if not asked for), then the XML of every
+    chart so far, in the order of their numbers. What the close settles first is settled as it
+    will settle it, in the worker's own memory: for the charts, the drawings numbered and their
+    cached data read (the text cells' strings by index, as the caches read them)."""
+    if sheets:
+        workbook._prepare_package(chart_data=False)  # ZipBehindWorkbook's: all but the charts' data
+        yield sheets_xml(workbook)
+    else:
+        workbook._prepare_sst_string_data()
+        workbook._prepare_drawings()
+        yield None
     workbook._add_chart_data()
-    return charts_xml(workbook.charts)
+    yield charts_xml(workbook.charts)
+
+
+class _EarlyWorker:
+    """The early worker's answers, each taken once, in order: the sheets' parts, then the charts'."""
+
+    def __init__(self, answers: Answers[Any], charts: list[Chart]) -> None:
+        self.answers = answers
+        self.charts = charts  # the charts it makes (none when they are made at close after all)
+        self._sheets_taken = False
+
+    def sheets(self) -> SheetParts | None:
+        if self._sheets_taken:
+            return None
+        self._sheets_taken = True
+        return self.answers.next()  # type: ignore[no-any-return]
+
+    def charts_xml(self) -> list[str] | None:
+        self.sheets()  # (its answer comes first)
+        xml = self.answers.next() if self.charts else None
+        self.answers.stop()
+        return xml  # type: ignore[no-any-return]
 
 
 class ChartsBesideWorkbook(xlsxwriter.Workbook):
     """A workbook that has the charts of its complete sheets made by a worker while its later
-    sheets are written (`sheet_written`), the others at close (`ChartsBesidePackager`)."""
+    sheets are written (`sheet_written`), the others at close (`ChartsBesidePackager`); where it
+    is also a ZipBehindWorkbook, that worker makes those sheets' parts too (`sheets_beside`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.complete_sheets: set[str] = set()
-        self.early_charts: tuple[Pending[list[str] | None], list[Chart]] | None = None  # the worker and its charts
+        self.early: _EarlyWorker | None = None
         self._sheets_read: dict[int, frozenset[str]] = {}  # id(chart) -> the sheets its ranges read (worked out once)
 
     def sheet_written(self, name: str) -> None:
         """Sheet `name` will not change any more: start the worker for the charts so far, once, when
         there are enough of them and all are drawn in complete sheets and read complete sheets only."""
         self.complete_sheets.add(name)
-        if self.early_charts is not None or len(self.charts) < MIN_CHARTS or not self.in_memory or not forks():
+        if self.early is not None or len(self.charts) < MIN_CHARTS or not self.in_memory or not forks():
             return
         drawn = {id(placed[2]) for sheet in self.worksheets() if sheet.name in self.complete_sheets for placed in sheet.charts}
         if all(id(chart) in drawn and self._sheets_read_by(chart) <= self.complete_sheets for chart in self.charts):
-            self.early_charts = (in_background(_charts_as_drawn, self, os.getpid()), list(self.charts))
+            sheets = hasattr(self, "_prepare_package") and complete_prefix(self, self.complete_sheets)
+            self.early = _EarlyWorker(Answers(_early_parts, self, sheets), list(self.charts))
 
+    def early_sheets(self) -> SheetParts | None:
+        """The early worker's parts of the first sheets, or None (no worker, no answer)."""
+        return self.early.sheets() if self.early is not None else None
     def _sheets_read_by(self, chart: Chart) -> frozenset[str]:
         """The sheets whose cells a chart's cached data are read from (not its given numbers)."""
         known = self._sheets_read.get(id(chart))
@@ -102,14 +132,14 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         """The cached data of the charts the early worker has not made (it read its own). Runs
         after the drawings are numbered: the early charts must be the first charts of the package
         — they are, but for a chart made early and drawn in a later sheet: then all are made at close."""
-        early = self.early_charts
-        if early is not None and [id(c) for c in self.charts[:len(early[1])]] != [id(c) for c in sorted(early[1], key=_number)]:
-            self.early_charts = early = None  # its worker is stopped when dropped (`Pending.__del__`)
-        self._add_data_of(self.charts[len(early[1]):] if early is not None else self.charts)
+        early = self.early
+        if early is not None and [id(c) for c in self.charts[:len(early.charts)]] != [id(c) for c in sorted(early.charts, key=_number)]:
+            early.charts = []
+        self._add_data_of(self.charts[len(early.charts):] if early is not None else self.charts)
 
     def add_early_chart_data(self) -> None:
         """The early charts' cached data read here after all (their worker gave no answer)."""
-        self._add_data_of(self.charts[:len(self.early_charts[1])] if self.early_charts is not None else [])
+        self._add_data_of(self.charts[:len(self.early.charts)] if self.early is not None else [])
 
     def _add_data_of(self, charts: list[Chart]) -> None:
         """XlsxWriter's _add_chart_data for these charts only (it reads `self.charts`)."""
@@ -134,22 +164,22 @@ class ChartsBesidePackager(Packager):
         for index, chart in enumerate(charts, start=1):
             if not chart.series:  # XlsxWriter's own check, made before any part as it would stop there
                 raise EmptyChartSeries(f"Chart{index} must contain at least one data series. See chart.add_series().")
-        early = getattr(self.workbook, "early_charts", None)
-        later = charts[len(early[1]):] if early is not None else charts
+        early = getattr(self.workbook, "early", None)
+        later = charts[len(early.charts):] if early is not None else charts
         if self.in_memory and len(later) >= MIN_CHARTS and forks():  # in memory: the parts are StringIO
             self._charts_pending = in_background(charts_xml, later)
         return super()._create_package()
 
     def _write_chart_files(self) -> None:
         workbook = self.workbook
-        early = getattr(workbook, "early_charts", None)
+        early = getattr(workbook, "early", None)
         if early is None and self._charts_pending is None:
             super()._write_chart_files()
             return
         made: list[str] = []
         if early is not None:
-            first = workbook.charts[:len(early[1])]
-            xml = early[0]()
+            first = workbook.charts[:len(early.charts)]
+            xml = early.charts_xml()
             if xml is None:  # no answer from the early worker: made here
                 workbook.add_early_chart_data()
                 xml = charts_xml(first)

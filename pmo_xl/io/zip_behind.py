@@ -7,14 +7,20 @@ thread can compress one part while this one makes the next. `ZipBehindWorkbook` 
 its packager hands each part over as soon as it is complete, and one worker thread adds it to the
 zip file with `ZipFile.writestr` — the very call, arguments and order XlsxWriter uses, so the
 file is the same byte for byte (tests/test_zip_behind.py compares whole files).
+
+A part may also come already compressed (`DeflatedPart`, made by `deflated` — in a worker
+process, say): the thread then writes its compressed bytes where `writestr` would have written its
+own, the same zlib stream (one `compress` of the whole part, then `flush`) with the same CRC and
+sizes in the same headers.
 """
 
 from __future__ import annotations
 
 import sys
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from io import BytesIO, StringIO
-from typing import Any
+from typing import Any, NamedTuple
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import xlsxwriter
@@ -24,6 +30,31 @@ HAND_OVER_SECONDS = 0.001  # how long the zip thread may wait for Python's lock 
 
 # XlsxWriter's date of every part in an in-memory package: Excel's own, 1/1/1980.
 _PART_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+class DeflatedPart(NamedTuple):
+    """A part's bytes compressed as ZipFile compresses them, with their CRC and size."""
+
+    data: bytes
+    crc: int
+    size: int
+
+
+def deflated(data: bytes) -> DeflatedPart:
+    """`data` compressed as `ZipFile.writestr` compresses a ZIP_DEFLATED part (zipfile's
+    _get_compressor without a level: a raw deflate stream at zlib's default level)."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return DeflatedPart(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+
+
+class _Flushed:
+    """Stands for a part's compressor: its whole compressed stream comes out at the flush."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def flush(self) -> bytes:
+        return self._data
 
 
 class PartsZip:
@@ -38,6 +69,19 @@ class PartsZip:
         zinfo = ZipInfo(name, _PART_DATE)
         zinfo.compress_type = self._zip.compression
         self._written.append(self._worker.submit(self._zip.writestr, zinfo, data))
+
+    def add_deflated(self, name: str, part: DeflatedPart) -> None:
+        zinfo = ZipInfo(name, _PART_DATE)
+        zinfo.compress_type = self._zip.compression
+        self._written.append(self._worker.submit(self._write_deflated, zinfo, part))
+
+    def _write_deflated(self, zinfo: ZipInfo, part: DeflatedPart) -> None:
+        """What `writestr(zinfo, data)` writes, from the compressed bytes: the header as it writes
+        it (its size known beforehand), then the stream, CRC and sizes as its handle's close does."""
+        zinfo.file_size = part.size
+        with self._zip.open(zinfo, mode="w") as handle:
+            handle._compressor = _Flushed(part.data)  # noqa: SLF001 — zipfile's write handle, its own state
+            handle._crc, handle._file_size = part.crc, part.size  # noqa: SLF001
 
     def close(self) -> None:
         """Wait for every part, raise the first error met, and close the file (its directory)."""
@@ -55,10 +99,12 @@ class PartsZip:
 
 
 class _PartsInOrder(list):  # type: ignore[type-arg]
-    """The packager's list of parts, (file, name in the zip, is binary), handing each over to the
+    """The packager's list of parts, (file or DeflatedPart, name in the zip, is binary), handing each over to the
     zip when it is complete. XlsxWriter's packager appends a part to this list before it writes
     it, and writes it all before it starts the next: a part is complete when the next is appended
     (or when the package is done, for the last one)."""
+
+    takes_deflated = True  # a packager may append (DeflatedPart, name, False) for a part compressed elsewhere
 
     def __init__(self, parts: PartsZip) -> None:
         super().__init__()
@@ -71,6 +117,9 @@ class _PartsInOrder(list):  # type: ignore[type-arg]
 
     def hand_over(self) -> None:
         for handle, name, is_binary in self[self._handed_over:]:
+            if isinstance(handle, DeflatedPart):
+                self._parts.add_deflated(name, handle)
+                continue
             data = handle.getvalue()
             self._parts.add(name, data if is_binary else data.encode("utf-8"))  # as XlsxWriter encodes it
         self._handed_over = len(self)
@@ -111,8 +160,9 @@ class ZipBehindWorkbook(xlsxwriter.Workbook):
             sys.setswitchinterval(switch)
         parts.close()
 
-    def _prepare_package(self) -> None:
-        """XlsxWriter's _store_workbook (3.3) up to the packaging: what it settles before the parts."""
+    def _prepare_package(self, chart_data: bool = True) -> None:
+        """XlsxWriter's _store_workbook (3.3) up to the packaging: what it settles before the parts
+        (but the charts' cached data if not `chart_data`: no worksheet's XML reads them)."""
         if not self.worksheets():
             self.add_worksheet()
         if self.worksheet_meta.activesheet == 0:
@@ -129,6 +179,7 @@ class ZipBehindWorkbook(xlsxwriter.Workbook):
         self._prepare_vml()
         self._prepare_defined_names()
         self._prepare_drawings()
-        self._add_chart_data()
+        if chart_data:
+            self._add_chart_data()
         self._prepare_tables()
         self._prepare_metadata()

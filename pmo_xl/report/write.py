@@ -18,6 +18,7 @@ from pmo_xl.io.block_sheet import BlockSheet
 from pmo_xl.io.chart_xml import with_fast_caches
 from pmo_xl.io.charts_beside import ChartsBesidePackager, ChartsBesideWorkbook
 from pmo_xl.io.shared_strings import OnePassPackager
+from pmo_xl.io.sheets_beside import SheetsBesidePackager
 from pmo_xl.io.write_template import FIXED_CREATED
 from pmo_xl.io.xml_tags import with_fast_tags
 from pmo_xl.io.zip_behind import ZipBehindWorkbook
@@ -27,8 +28,8 @@ from pmo_xl.report.sheets.scenarios import SheetContext, write_scenario_sheet
 from pmo_xl.scenarios.compare import ComparisonView
 
 
-class ReportPackager(ChartsBesidePackager, OnePassPackager):
-    """The charts' XML made by a worker beside, the shared strings in one pass."""
+class ReportPackager(SheetsBesidePackager, ChartsBesidePackager, OnePassPackager):
+    """The first sheets' and the charts' XML made by workers beside, the shared strings in one pass."""
 
 
 class ReportWorkbook(ChartsBesideWorkbook, ZipBehindWorkbook):

@@ -68,11 +68,14 @@ def run(args: argparse.Namespace) -> int:
         elif refusal := wrong_suffix(args.output, (".xlsx",), "the report workbook"):
             print(refusal + (" — or add --pdf to print a PDF there" if args.output.suffix.lower() == ".pdf" else ""), file=sys.stderr)
             return 2
-    from pmo_xl import pipeline
-    from pmo_xl.checks.cascade import left_out, left_out_line
-    from pmo_xl.issues import Severity
-    from pmo_xl.options import options_with
-    from pmo_xl.usecases import load_portfolio, report_name
+    from pmo_xl.gc_pause import imports_out_of_collection
+
+    with imports_out_of_collection():  # pandas and the engine: see there
+        from pmo_xl import pipeline
+        from pmo_xl.checks.cascade import left_out, left_out_line
+        from pmo_xl.issues import Severity
+        from pmo_xl.options import options_with
+        from pmo_xl.usecases import load_portfolio, report_name
 
     options = options_with(period=period, project_pages=args.project_pages)
     with step(f"reading {args.workbook.name}", args.quiet):

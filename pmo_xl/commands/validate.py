@@ -45,10 +45,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from pmo_xl.checks.cascade import left_out, left_out_line
-    from pmo_xl.issues import Severity, sort_issues, summary_text
-    from pmo_xl.options import VALIDATION_COMPUTATIONS, options_with
-    from pmo_xl.usecases import validate_file
+    from pmo_xl.gc_pause import imports_out_of_collection
+
+    with imports_out_of_collection():  # pandas and the engine: see there
+        from pmo_xl.checks.cascade import left_out, left_out_line
+        from pmo_xl.issues import Severity, sort_issues, summary_text
+        from pmo_xl.options import VALIDATION_COMPUTATIONS, options_with
+        from pmo_xl.usecases import validate_file
 
     if args.annotate is not None:  # refuse an impossible copy before the (long) read
         from pmo_xl.io.annotate import check_annotate_paths

@@ -21,7 +21,7 @@ import numpy as np
 
 from pmo_xl.compute.loading.demand import Demand
 from pmo_xl.compute.loading.grid import PeriodGrid
-from pmo_xl.compute.time.contours import CUMULATIVE, DENSITY, FLAT, SEGMENTS
+from pmo_xl.compute.time.contours import FLAT, hours_between
 
 TOP = 5  # projects named per cell; the rest are summed as "+N more"
 BLOCK = 1 << 12  # pieces per block
@@ -50,41 +50,6 @@ def hours_text(hours: np.ndarray) -> np.ndarray:
     elif len(whole):  # absurd hours: format them one by one rather than build a huge table
         out[~small] = [f"{k} h" for k in whole]
     return out
-
-
-# `contours.cumulative_share`'s tables with an eleventh segment standing for "done" (share 1,
-# density 0), so a position at the end needs neither a clamp of its segment nor a `where`.
-_SHARE_AT = np.concatenate([CUMULATIVE[:, :SEGMENTS], np.ones((len(CUMULATIVE), 1))], axis=1).ravel()
-_DENSITY_AT = np.concatenate([DENSITY, np.zeros((len(DENSITY), 1))], axis=1).ravel()
-
-
-def _contoured_hours(
-    hours: np.ndarray,
-    start: np.ndarray,
-    length: np.ndarray,
-    profile: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-) -> np.ndarray:
-    """`contours.hours_between` to the last bit (the same operations in the same order), with
-    fewer passes over the incidences: the tables are looked up by one flat index."""
-    length = np.maximum(length, 1e-300)
-    row = profile * (SEGMENTS + 1)
-    inside = _share_at(row, (hi - start) * SEGMENTS / length)
-    inside -= _share_at(row, (lo - start) * SEGMENTS / length)
-    np.maximum(inside, 0.0, out=inside)
-    return hours * inside
-
-
-def _share_at(row: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """`contours.cumulative_share` of the profiles whose table rows start at `row` (t is reused)."""
-    np.clip(t, 0.0, float(SEGMENTS), out=t)
-    segment = t.astype(np.int64)  # floor: t >= 0
-    at = row + segment
-    t -= segment
-    t *= _DENSITY_AT[at]
-    t /= SEGMENTS
-    return _SHARE_AT[at] + t
 
 
 def _radix_order(values: np.ndarray) -> np.ndarray:
@@ -209,7 +174,7 @@ def _block_incidences(
     if len(contoured_pieces):
         times = count[contoured_pieces]
         contoured = np.flatnonzero(np.repeat(profile != FLAT, count))
-        hours[contoured] = _contoured_hours(
+        hours[contoured] = hours_between(
             np.repeat(spans.effort[block][contoured_pieces], times),
             np.repeat(spans.start[block][contoured_pieces], times),
             np.repeat(spans.length[block][contoured_pieces], times),
@@ -310,11 +275,12 @@ def _block_text(
     project: np.ndarray,
     hours: np.ndarray,
     sizes: np.ndarray,
-    labels: tuple[np.ndarray, np.ndarray],
+    labels: np.ndarray,
     end: str,
 ) -> np.ndarray:
     """Texts of cells from their (project, hours) entries (hours > 0), grouped cell by cell
-    (`sizes` entries each). `end` is a character in no label.
+    (`sizes` entries each). `labels`: each project's label first in a text, then after
+    another, then "". `end` is a character in no label.
 
     A cell's entries come in a fixed order, the single pieces' before the summed ones, so its
     total (for "+N more") comes out the same to the last bit every time.
@@ -334,12 +300,17 @@ def _block_text(
         named += picked[:, rank]
     # Texts from their parts, looked up in tables ("" past a cell's entries), laid out one
     # cell after another with an end mark, joined once and split at the marks: one join of
-    # the block instead of one per cell.
-    parts = np.full((len(starts), 2 * n_named + 3), "", dtype=object)
-    after_first = np.where(np.arange(n_named) > 0, len(labels[0]), 0)  # the ", "-led labels
-    label = chosen[live] + np.broadcast_to(after_first, live.shape)[live]
-    parts[:, 0 : 2 * n_named : 2][live] = np.concatenate(labels)[label]
-    parts[:, 1 : 2 * n_named : 2][live] = hours_text(best[live])
+    # the block instead of one per cell. Whole columns are put in place (no masks).
+    n_ids = (len(labels) - 1) // 2  # labels: the first ones, the ", "-led ones, then ""
+    after_first = np.where(np.arange(n_named) > 0, n_ids, 0)
+    label = np.where(live, chosen, 0) + after_first
+    label[~live] = len(labels) - 1
+    shown = hours_text(picked.ravel()).reshape(live.shape)
+    shown[~live] = ""
+    parts = np.empty((len(starts), 2 * n_named + 3), dtype=object)
+    parts[:, 0 : 2 * n_named : 2] = labels[label]
+    parts[:, 1 : 2 * n_named : 2] = shown
+    parts[:, -3:-1] = ""
     more = np.flatnonzero(sizes > TOP)
     if len(more):
         total = np.add.reduceat(hours, starts)[more]
@@ -386,7 +357,7 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     if len(spans.count) == 0:
         return text
     first_labels = np.asarray(demand.project_ids, dtype=object).astype(str).astype(object) + " "
-    labels = (first_labels, ", " + first_labels)
+    labels = np.concatenate([first_labels, ", " + first_labels, np.array([""], dtype=object)])
     end = _end_mark(first_labels)
     # Blocks of whole resources (a resource's cells are contiguous), about BLOCK pieces each.
     resource = spans.resource

@@ -84,10 +84,25 @@ def profile_indexes(names: np.ndarray) -> np.ndarray:
 def cumulative_share(profile: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Share of an allocation's hours done at position t (0..10 segments) for each profile."""
     t = np.clip(np.asarray(t, dtype=np.float64), 0.0, float(SEGMENTS))
-    segment = np.minimum(np.floor(t).astype(np.int64), SEGMENTS - 1)
-    profile = np.asarray(profile, dtype=np.int64)
-    share = CUMULATIVE[profile, segment] + (t - segment) * DENSITY[profile, segment] / SEGMENTS
-    return np.where(t >= SEGMENTS, 1.0, share)
+    return _share_at(np.asarray(profile, dtype=np.int64) * (SEGMENTS + 1), t)
+
+
+# The tables by segment with an eleventh standing for "done" (share 1, density 0), flattened:
+# a position at the end needs neither a clamp of its segment nor a `where`, and one flat index
+# serves both lookups (hours_between does this for millions of positions).
+_SHARE_AT = np.concatenate([CUMULATIVE[:, :SEGMENTS], np.ones((len(PROFILES), 1))], axis=1).ravel()
+_DENSITY_AT = np.concatenate([DENSITY, np.zeros((len(PROFILES), 1))], axis=1).ravel()
+
+
+def _share_at(row: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Share done at positions `t` (already within 0..10; overwritten) of the profiles whose
+    table rows start at `row` (profile × 11)."""
+    segment = t.astype(np.int64)  # floor: t >= 0
+    at = row + segment
+    t -= segment
+    t *= _DENSITY_AT[at]
+    t /= SEGMENTS
+    return _SHARE_AT[at] + t
 
 
 def hours_between(
@@ -104,10 +119,13 @@ def hours_between(
     `profile`. Positions may be fractional; the interval is clipped to the allocation.
     """
     length = np.maximum(np.asarray(length, dtype=np.float64), 1e-300)
-    t_lo = (np.asarray(lo, dtype=np.float64) - start) * SEGMENTS / length
-    t_hi = (np.asarray(hi, dtype=np.float64) - start) * SEGMENTS / length
-    inside = cumulative_share(profile, t_hi) - cumulative_share(profile, t_lo)
-    return np.asarray(hours) * np.maximum(inside, 0.0)
+    row = np.asarray(profile, dtype=np.int64) * (SEGMENTS + 1)
+    t_hi = np.clip((np.asarray(hi, dtype=np.float64) - start) * SEGMENTS / length, 0.0, float(SEGMENTS))
+    t_lo = np.clip((np.asarray(lo, dtype=np.float64) - start) * SEGMENTS / length, 0.0, float(SEGMENTS))
+    inside = _share_at(row, t_hi)
+    inside -= _share_at(row, t_lo)
+    np.maximum(inside, 0.0, out=inside)
+    return np.asarray(hours) * inside
 
 
 def spread(hours: float, n_days: int, profile: object = "Flat") -> np.ndarray:

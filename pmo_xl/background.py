@@ -106,6 +106,10 @@ class Answers(Generic[T]):
         self.stop()
         return None
 
+    def ready(self) -> bool:
+        """Whether `next()` would not wait: a value (or the worker's end) is there to be taken."""
+        return self._worker is None or self._answer.poll()
+
     def stop(self) -> None:
         """No more values wanted: the worker is stopped where it is (or has ended)."""
         worker, self._worker = self._worker, None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,39 @@ def test_few_charts_are_made_here(sample_model, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(charts_beside, "Answers", lambda *args: forked.append(args))
     _written(sample_model, tmp_path / "report.xlsx")
     assert forked == [], f"the sample's report has fewer than {charts_beside.MIN_CHARTS} charts"
+
+
+def _slow_after(answers_sent: int):  # type: ignore[no-untyped-def]
+    """The early worker's function, its answers after the first `answers_sent` very late: the close
+    makes the charts left from the last one back (it steals them) and stops the worker."""
+    def early(*args):  # type: ignore[no-untyped-def]
+        for sent, answer in enumerate(_EARLY_PARTS(*args)):
+            if sent == answers_sent:
+                time.sleep(30)
+            yield answer
+    return early
+
+
+_EARLY_PARTS = charts_beside._early_parts
+
+
+@linux_only
+@pytest.mark.parametrize("answers_sent", [1, 2, 3])  # the sheets, then one chart at a time (the sample's first 4)
+def test_the_charts_made_at_both_ends_give_the_same_bytes(sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                          answers_sent: int) -> None:
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = _written(sample_model, tmp_path / "here.xlsx")
+    monkeypatch.setattr(charts_beside, "CHART_BATCH", 1)
+    made_here: list[int] = []
+    add_data_of = charts_beside.ChartsBesideWorkbook._add_data_of
+
+    def recorded(workbook, charts):  # type: ignore[no-untyped-def]
+        if os.getpid() == PARENT and workbook.early is not None and charts and charts[0] in workbook.early.charts:
+            made_here.append(len(charts))
+        return add_data_of(workbook, charts)
+
+    monkeypatch.setattr(charts_beside.ChartsBesideWorkbook, "_add_data_of", recorded)
+    started = _workers_started(monkeypatch, instead_early=_slow_after(answers_sent))
+    assert _written(sample_model, tmp_path / "beside.xlsx") == here
+    assert started[0] == ("early", True)
+    assert made_here, "the close made some early charts itself while the worker was late"

@@ -14,7 +14,11 @@ says so, `sheet_written`) and read data from complete sheets only, a worker fork
 those charts' XML while the later sheets are written — the second core is free then, while at
 close it also compresses the parts (`zip_behind`). A chart's number and axis ids depend only on
 the sheets before it, so the worker numbers the drawings and reads the cached data as the close
-will; the charts of later sheets are made at close as above. The bytes are the same either way.
+will; the charts of later sheets are made at close as above. It first makes those sheets' own
+XML parts (`sheets_beside`), then sends its charts a few at a time; at close, whenever none is
+waiting, this process makes the early charts left from the last one back until the two meet (the
+worker is then stopped): no waiting on a worker that a busy machine slows down. The bytes are the
+same either way.
 
 Only where it pays: with at least `MIN_CHARTS` charts (a fork of a large process and the answer
 through a pipe cost a few tens of milliseconds) and where `background` forks at all. Elsewhere,
@@ -37,6 +41,7 @@ from pmo_xl.background import Answers, Pending, forks, in_background
 from pmo_xl.io.sheets_beside import SheetParts, complete_prefix, sheets_xml
 
 MIN_CHARTS = 100  # the sample's report has ~20: made here; the 1,000-project one ~450
+CHART_BATCH = 16  # the early worker's charts are sent so many at a time (~15 ms of XML)
 
 
 def charts_xml(charts: Sequence[Chart]) -> list[str]:
@@ -50,12 +55,13 @@ def charts_xml(charts: Sequence[Chart]) -> list[str]:
     return parts
 
 
-def _early_parts(workbook: xlsxwriter.Workbook, sheets: bool) -> Iterator[SheetParts | list[str] | None]:
-    """In a worker forked while later sheets are still to be written, its two answers: first the
-    XML parts of every sheet so far (`sheets_beside`; None if not asked for), then the XML of every
-    chart so far, in the order of their numbers. What the close settles first is settled as it
-    will settle it, in the worker's own memory: for the charts, the drawings numbered and their
-    cached data read (the text cells' strings by index, as the caches read them)."""
+def _early_parts(workbook: ChartsBesideWorkbook, sheets: bool) -> Iterator[SheetParts | list[str] | None]:
+    """In a worker forked while later sheets are still to be written, its answers: first the XML
+    parts of every sheet so far (`sheets_beside`; None if not asked for), then the XML of every
+    chart so far, in the order of their numbers, `CHART_BATCH` at a time (the close may make the
+    last ones itself meanwhile: `_EarlyWorker.charts_xml`). What the close settles first is settled
+    as it will settle it, in the worker's own memory: for the charts, the drawings numbered and
+    their cached data read (the text cells' strings by index, as the caches read them)."""
     if sheets:
         workbook._prepare_package(chart_data=False)  # ZipBehindWorkbook's: all but the charts' data
         yield sheets_xml(workbook)
@@ -63,8 +69,18 @@ def _early_parts(workbook: xlsxwriter.Workbook, sheets: bool) -> Iterator[SheetP
         workbook._prepare_sst_string_data()
         workbook._prepare_drawings()
         yield None
-    workbook._add_chart_data()
-    yield charts_xml(workbook.charts)
+    charts = list(workbook.charts)
+    batch = CHART_BATCH if _read_alone(charts) else len(charts)
+    for start in range(0, len(charts), batch):
+        workbook._add_data_of(charts[start:start + batch])
+        yield charts_xml(charts[start:start + batch])
+
+
+def _read_alone(charts: Sequence[Chart]) -> bool:
+    """Whether each chart's cached data can be read on its own: none is given its data (XlsxWriter
+    gives a range's given data to the later charts that read that range in the same pass)."""
+    return all(data is None for chart in charts for part in (chart, chart.combined) if part
+               for data in part.formula_data)
 
 
 class _EarlyWorker:
@@ -81,11 +97,31 @@ class _EarlyWorker:
         self._sheets_taken = True
         return self.answers.next()  # type: ignore[no-any-return]
 
-    def charts_xml(self) -> list[str] | None:
+    def charts_xml(self, workbook: ChartsBesideWorkbook) -> list[str]:
+        """The XML of the early charts (the first of `workbook.charts`): the worker's, first to
+        last, while this process, whenever no answer is waiting, makes them last to first; they
+        meet in the middle. What the worker has not made when it is gone is made here."""
         self.sheets()  # (its answer comes first)
-        xml = self.answers.next() if self.charts else None
+        charts = workbook.charts[:len(self.charts)]
+        front: list[str] = []  # the worker's, from the first chart on
+        back: list[str] = []  # made here, from the last chart back
+        steal = _read_alone(charts)
+        while len(front) + len(back) < len(charts):
+            if not steal or self.answers.ready():
+                batch: list[str] | None = self.answers.next()  # type: ignore[assignment]
+                if batch is None:  # the worker is gone
+                    break
+                front += batch
+            else:
+                chart = charts[len(charts) - 1 - len(back)]
+                workbook._add_data_of([chart])
+                back += charts_xml([chart])
         self.answers.stop()
-        return xml  # type: ignore[no-any-return]
+        rest = charts[len(front):len(charts) - len(back)]
+        if rest:
+            workbook._add_data_of(rest)
+            front += charts_xml(rest)
+        return front[:len(charts) - len(back)] + back[::-1]
 
 
 class ChartsBesideWorkbook(xlsxwriter.Workbook):
@@ -137,10 +173,6 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
             early.charts = []
         self._add_data_of(self.charts[len(early.charts):] if early is not None else self.charts)
 
-    def add_early_chart_data(self) -> None:
-        """The early charts' cached data read here after all (their worker gave no answer)."""
-        self._add_data_of(self.charts[:len(self.early.charts)] if self.early is not None else [])
-
     def _add_data_of(self, charts: list[Chart]) -> None:
         """XlsxWriter's _add_chart_data for these charts only (it reads `self.charts`)."""
         every, self.charts = self.charts, charts
@@ -178,12 +210,7 @@ class ChartsBesidePackager(Packager):
             return
         made: list[str] = []
         if early is not None:
-            first = workbook.charts[:len(early.charts)]
-            xml = early.charts_xml()
-            if xml is None:  # no answer from the early worker: made here
-                workbook.add_early_chart_data()
-                xml = charts_xml(first)
-            made += xml
+            made += early.charts_xml(workbook)
         if self._charts_pending is not None:
             pending, self._charts_pending = self._charts_pending, None
             made += pending()  # made here if the worker gave no answer

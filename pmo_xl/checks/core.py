@@ -112,7 +112,16 @@ def lookup(keys: pd.Series, frame: pd.DataFrame, key: str, column: str) -> pd.Se
 
     `reindex` rather than `Series.map`: map trips over an empty datetime lookup in pandas 3.
     """
-    table = first_by(frame, key, column)
+    return _looked_up(keys, first_by(frame, key, column))
+
+
+def lookups(keys: pd.Series, frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> list[pd.Series]:
+    """`lookup` of several columns, the first row per key found once for all of them."""
+    unique = frame.dropna(subset=[key]).drop_duplicates(subset=[key], keep="first").set_index(key)
+    return [_looked_up(keys, unique[column]) for column in columns]
+
+
+def _looked_up(keys: pd.Series, table: pd.Series) -> pd.Series:
     return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=table.dtype)
 
 

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from pmo_xl.checks.core import issues_at, lookup
+from pmo_xl.checks.core import issues_at, lookups
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio
 from pmo_xl.schema.columns import Register
@@ -102,17 +102,17 @@ def check_dependencies(portfolio: Portfolio) -> list[Issue]:
 def check_allocation_windows(portfolio: Portfolio) -> list[Issue]:
     """Allocations inside their project's planned dates and their resource's availability."""
     frame = portfolio.allocations
+    if frame.empty:  # nothing to place (a new workbook): no lookups
+        return []
     projects, resources = portfolio.projects, portfolio.resources
-    p_start = lookup(frame["project_id"], projects, "project_id", "start")
-    p_finish = lookup(frame["project_id"], projects, "project_id", "finish")
+    p_start, p_finish = lookups(frame["project_id"], projects, "project_id", ("start", "finish"))
     early, late = (frame["start"] < p_start).to_numpy(), (frame["finish"] > p_finish).to_numpy()
     shown = frame.assign(p_start=p_start, p_finish=p_finish)
     message = ("Allocation {start} to {finish} runs outside {project_id} ({p_start} to {p_finish}) — "
                "adjust it or the project dates")
     issues = issues_at(shown, early, ALLOCATIONS, "start", "allocation-outside-project", Severity.WARNING, message, portfolio)
     issues += issues_at(shown, late & ~early, ALLOCATIONS, "finish", "allocation-outside-project", Severity.WARNING, message, portfolio)
-    r_from = lookup(frame["resource_id"], resources, "resource_id", "available_from")
-    r_to = lookup(frame["resource_id"], resources, "resource_id", "available_to")
+    r_from, r_to = lookups(frame["resource_id"], resources, "resource_id", ("available_from", "available_to"))
     before, after = (frame["start"] < r_from).to_numpy(), (frame["finish"] > r_to).to_numpy()
     flagged = before | after
     window = pd.Series("", index=frame.index, dtype=object)
@@ -129,8 +129,9 @@ def check_allocation_windows(portfolio: Portfolio) -> list[Issue]:
 def check_milestone_windows(portfolio: Portfolio) -> list[Issue]:
     """Milestone baseline dates inside their project's planned start and finish."""
     frame = portfolio.milestones
-    p_start = lookup(frame["project_id"], portfolio.projects, "project_id", "start")
-    p_finish = lookup(frame["project_id"], portfolio.projects, "project_id", "finish")
+    if frame.empty:
+        return []
+    p_start, p_finish = lookups(frame["project_id"], portfolio.projects, "project_id", ("start", "finish"))
     outside = ((frame["baseline_date"] < p_start) | (frame["baseline_date"] > p_finish)).to_numpy() & p_start.notna().to_numpy()
     return issues_at(frame.assign(p_start=p_start, p_finish=p_finish), outside, MILESTONES, "baseline_date",
                      "milestone-outside-project", Severity.WARNING,

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.earned_value.rag import compute_rag
+from pmo_xl.compute.lookup import numbers_of
 from pmo_xl.issues import Issue
 from pmo_xl.schema.history import HISTORY, HISTORY_KPIS, HISTORY_MILESTONES
 
@@ -126,7 +127,7 @@ def _overall(frame: pd.DataFrame, portfolio: Portfolio, basis: str) -> pd.DataFr
     """The overall RAG of each row: the worst of the indices' RAG and the four the PM reported that month."""
     progress = portfolio.progress[["project_id", "period", *PM_RAGS]].drop_duplicates(["project_id", "period"])
     frame = frame.merge(progress, on=["project_id", "period"], how="left")
-    levels = np.vstack([frame[c].map(LEVEL).to_numpy(dtype=np.float64) for c in ("rag_index", *PM_RAGS)])
+    levels = np.vstack([numbers_of(frame[c], LEVEL) for c in ("rag_index", *PM_RAGS)])
     worst = np.nanmax(np.where(np.isfinite(levels), levels, -1.0), axis=0).astype(int) if len(frame) else np.zeros(0, dtype=int)
     frame["rag"] = np.where(worst >= 0, NAMES[np.clip(worst, 0, 2)], None)
     frame["rag_reason"] = np.where(levels[0] == worst, frame["index_reason"].fillna("").astype(object), "PM rating")

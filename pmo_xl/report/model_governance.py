@@ -45,16 +45,17 @@ class GovernanceView:
         return self.benefits[self.benefits["at_risk"]]
 
 
-def _named(frame: pd.DataFrame, table: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """`frame` with the Portfolio table's columns (name, rag_overall ...) of its project joined in."""
-    lookup = table.drop_duplicates("project_id").set_index("project_id")
+def _named(frame: pd.DataFrame, lookup: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`frame` with the Portfolio table's columns (name, rag_overall ...) of its project joined in
+    (`lookup`: the table by project ID, made once for every register of the view)."""
     return frame.assign(**{c: frame["project_id"].map(lookup[c]) if len(frame) else pd.Series(dtype=object) for c in columns})
 
 
 def build_governance_view(result: GovernanceResult | None, table: pd.DataFrame) -> GovernanceView | None:
     if result is None:
         return None
-    benefits = _named(result.benefits, table, "name", "rag_overall")
+    by_project = table.drop_duplicates("project_id").set_index("project_id")[["name", "rag_overall"]]
+    benefits = _named(result.benefits, by_project, "name", "rag_overall")
     red = (benefits["rag_overall"] == "Red").to_numpy(dtype=bool) if len(benefits) else np.zeros(0, dtype=bool)
     behind = benefits["behind"].to_numpy(dtype=bool)
     reason = [("; ".join(x for x in (b_reason if b else "", "project Red" if r else "") if x)) for b, r, b_reason
@@ -65,17 +66,17 @@ def build_governance_view(result: GovernanceResult | None, table: pd.DataFrame) 
     return GovernanceView(
         kept=result.kept,
         issues_by_priority=result.issues_by_priority,
-        open_issues=_named(result.open_issues, table, "name"),
-        overdue_actions=_named(result.overdue_actions, table, "name"),
-        committee_decisions=_named(decisions[decisions["forum"].isin(COMMITTEE_FORUMS)].reset_index(drop=True), table, "name"),
-        decisions_taken=_named(result.decisions_taken, table, "name"),
-        change_requests=_named(result.change_requests, table, "name"),
-        plan_changes=_named(result.plan_changes, table, "name"),
+        open_issues=_named(result.open_issues, by_project, "name"),
+        overdue_actions=_named(result.overdue_actions, by_project, "name"),
+        committee_decisions=_named(decisions[decisions["forum"].isin(COMMITTEE_FORUMS)].reset_index(drop=True), by_project, "name"),
+        decisions_taken=_named(result.decisions_taken, by_project, "name"),
+        change_requests=_named(result.change_requests, by_project, "name"),
+        plan_changes=_named(result.plan_changes, by_project, "name"),
         benefits=benefits,
         objectives=objectives,
         objectives_without_active=objectives[objectives["active_projects"] == 0].reset_index(drop=True),
         unaligned=result.unaligned,
-        lessons=_named(result.lessons, table, "name"),
+        lessons=_named(result.lessons, by_project, "name"),
     )
 
 

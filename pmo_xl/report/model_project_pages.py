@@ -127,7 +127,8 @@ def build_project_pages(
     if metrics is not None and len(metrics):  # the chosen projects' rows only: a dict per row is slow to make
         wanted = metrics.drop_duplicates("project_id")
         fields = ["project_id", *(f for f in METRIC_FIELDS if f in wanted)]
-        metric_rows = wanted.loc[wanted["project_id"].isin(set(chosen["project_id"])), fields].set_index("project_id").to_dict("index")
+        rows = _records(wanted.loc[wanted["project_id"].isin(set(chosen["project_id"]))], fields)
+        metric_rows = {row.pop("project_id"): row for row in rows}
     sponsor: dict[object, object] = {}
     if "sponsor" in projects:
         unique = projects.drop_duplicates("project_id")
@@ -139,7 +140,7 @@ def build_project_pages(
     needs = committee_needs(progress, period)
     page_trends = build_page_trends(trends, chosen)
     pages = []
-    for row in chosen[[f for f in ROW_FIELDS if f in chosen]].to_dict("records"):
+    for row in _records(chosen, [f for f in ROW_FIELDS if f in chosen]):
         pid = row["project_id"]
         metric = metric_rows.get(pid)
         pages.append(ProjectPage(
@@ -151,6 +152,12 @@ def build_project_pages(
             trends=page_trends.get(pid),
         ))
     return ProjectPagesView(choice, pages, len(candidates))
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]:
+    """`frame[columns].to_dict("records")` (the same Python values: a column's `tolist`), without
+    its per-value boxing."""
+    return [dict(zip(columns, values, strict=True)) for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
 
 
 def committee_needs(progress: pd.DataFrame | None, period: pd.Timestamp | None) -> dict[str, str]:

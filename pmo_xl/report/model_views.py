@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from pmo_xl.compute.lookup import numbers_of
 from pmo_xl.issues import Issue, Severity, issue_table, sort_issues
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ WINDOW: Final = {"Day": (5, 31), "Week": (4, 26), "Month": (2, 12), "Quarter": (
 
 def rag_level(values: pd.Series) -> np.ndarray:
     """0 Green, 1 Amber, 2 Red, NaN for anything else (blank, not rated)."""
-    return values.map(RAG_LEVEL).to_numpy(dtype=np.float64)
+    return numbers_of(values, RAG_LEVEL)
 
 
 def _worst(levels: list[np.ndarray]) -> np.ndarray:
@@ -187,6 +188,15 @@ def build_earned_value_view(ev: EarnedValueResult, project_table: pd.DataFrame) 
     def wide(column: str) -> pd.DataFrame:
         if not len(trend):
             return pd.DataFrame(index=ids, columns=months, dtype=float)
+        rows = pd.Index(ids)
+        if rows.is_unique and not trend.duplicated(["project_id", "period"]).any():
+            # One value per project and month: placed by position (what the pivot below gives, without its groupby).
+            at_row = rows.get_indexer(trend["project_id"])
+            at_column = pd.DatetimeIndex(months).get_indexer(trend["period"])
+            kept = (at_row >= 0) & (at_column >= 0)
+            values = np.full((len(rows), len(months)), np.nan)
+            values[at_row[kept], at_column[kept]] = trend[column].to_numpy(dtype=np.float64)[kept]
+            return pd.DataFrame(values, index=rows, columns=pd.DatetimeIndex(months, name="period"))
         pivot = trend.pivot_table(index="project_id", columns="period", values=column, aggfunc="last", dropna=False)
         return pivot.reindex(index=ids, columns=months)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pmo_xl.scenarios.compute import ScenarioRun
@@ -184,7 +185,8 @@ def _hours_clauses(base: Outcome, scenario: Outcome) -> list[str]:
     def by_quarter(frame: pd.DataFrame) -> pd.Series:
         if frame.empty:
             return pd.Series(dtype=float)
-        quarters = [_quarter(pd.Timestamp(m)) for m in frame["month"]]
+        codes, months = pd.factorize(frame["month"], use_na_sentinel=False)  # each month's quarter named once
+        quarters = np.array([_quarter(pd.Timestamp(m)) for m in months], dtype=object)[codes].tolist()
         return frame.assign(quarter=quarters).groupby(["role", "quarter"])["hours"].sum()
 
     before, after = by_quarter(base.demand_by_role), by_quarter(scenario.demand_by_role)

@@ -39,7 +39,13 @@ from pmo_xl.report.model_governance import (
 )
 from pmo_xl.report.model_project_pages import ProjectPagesView, build_project_pages
 from pmo_xl.report.model_s_curve import build_portfolio_s_curve
-from pmo_xl.report.model_trends import TrendsView, build_trends_view, rag_history_codes, with_closed_previous
+from pmo_xl.report.model_trends import (
+    TrendsView,
+    build_trends_view,
+    rag_by_month,
+    rag_history_codes,
+    with_closed_previous,
+)
 from pmo_xl.report.model_views import (
     DataQualityView,
     EarnedValueView,
@@ -108,7 +114,9 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
     period, now = results.period, results.portfolio.now
     ev, priorities, milestones = results.earned_value.now, results.priorities, results.milestones.now
     project_table = build_portfolio_table(now, period, ev, results.earned_value.before, priorities)
-    project_table = project_table.assign(rag_history=rag_history_codes(results.trends, project_table["project_id"]))
+    # Each project's RAG per month, for the Portfolio sheet's strip and the Trends sheet's: made once.
+    by_month = rag_by_month(results.trends.projects) if results.trends is not None and len(results.trends.projects) else None
+    project_table = project_table.assign(rag_history=rag_history_codes(results.trends, project_table["project_id"], by_month))
     resources = build_resources_view(results.loading, period) if results.loading is not None else None
     ev_view = build_earned_value_view(ev, project_table) if ev is not None else None
     pages = build_project_pages(
@@ -124,7 +132,7 @@ def build_report_model(run: Run, project_pages: str | None = None) -> ReportMode
     s_curve, team_utilisation = build_portfolio_s_curve(ev, now.baseline), build_team_utilisation(resources)
     exceptions = build_exceptions(project_table, milestones, resources, now, period, results.status_date)
     priorities_view = build_priorities_view(priorities) if priorities is not None else None
-    trends = build_trends_view(results.trends, project_table) if results.trends is not None else None
+    trends = build_trends_view(results.trends, project_table, by_month) if results.trends is not None else None
     committee_needs = build_committee_needs(project_table, now.progress, period)
     # From here on, the issue list and the scenarios: waited for if still being computed beside.
     data_quality = build_data_quality(portfolio.issues, list(results.issues), portfolio)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.risk import high_risks_name
-from pmo_xl.report.model_views import ACTIVE, DataQualityView, ResourcesView
+from pmo_xl.report.model_views import ACTIVE, DataQualityView, ResourcesView, utilisation_by_period
 
 if TYPE_CHECKING:
     from pmo_xl.compute.earned_value import EarnedValueResult
@@ -165,8 +165,7 @@ def build_team_utilisation(resources: ResourcesView | None) -> pd.DataFrame:
     first = resources.current[0].to_period("M").start_time
     months = [first + pd.DateOffset(months=k) for k in range(TEAM_MONTHS)]
     frame = resources.group_month["team"]
-    wide = frame[frame["period"].isin(months)].pivot_table(index="team", columns="period", values="utilisation", aggfunc="first", dropna=False)
-    return wide.reindex(columns=months).rename_axis("team").reset_index()
+    return utilisation_by_period(frame, "team", months).rename_axis("team").reset_index()
 
 
 def build_exceptions(

@@ -50,11 +50,13 @@ class TrendsView:
     thresholds: tuple[int, float]  # finish drift (days) and EAC drift (share) flagged above
 
 
-def build_trends_view(trends: TrendResult, project_table: pd.DataFrame) -> TrendsView:
+def build_trends_view(trends: TrendResult, project_table: pd.DataFrame, by_month: pd.DataFrame | None = None) -> TrendsView:
+    """The Trends sheet; `by_month`: `rag_by_month(trends.projects)` when already made (see `rag_history_codes`)."""
     labels = [f"{m:%b %y} {BASIS_MARK.get(trends.basis.get(m, ''), '')}".rstrip() for m in trends.months]
     # rag_overall, status and bac ride along unprinted: the print edition cuts the strip by them.
     order = project_table[["project_id", "name", "programme", "rag_overall", "status", "bac"]]
-    wide = (_rag_by_month(trends.projects).reindex(columns=trends.months) if len(trends.projects)
+    by_month = by_month if by_month is not None or not len(trends.projects) else rag_by_month(trends.projects)
+    wide = (by_month.reindex(columns=trends.months) if len(trends.projects)
             else pd.DataFrame(columns=trends.months, index=pd.Index([], name="project_id")))
     wide.columns = labels
     strip = order.merge(wide.reset_index(), on="project_id", how="left")
@@ -72,13 +74,15 @@ HISTORY_CODES: Final = {"Green": "G", "Amber": "A", "Red": "R"}
 NO_FIGURES: Final = "-"
 
 
-def rag_history_codes(trends: TrendResult | None, project_ids: pd.Series) -> list[str]:
+def rag_history_codes(trends: TrendResult | None, project_ids: pd.Series, by_month: pd.DataFrame | None = None) -> list[str]:
     """Per project, its overall RAG in each month of the window as one letter (G, A, R; '-' without figures).
 
-    The Portfolio sheet draws it as a strip of coloured squares, oldest month first."""
+    The Portfolio sheet draws it as a strip of coloured squares, oldest month first. `by_month`:
+    `rag_by_month(trends.projects)` when already made (the Trends sheet's strip needs it too)."""
     if trends is None or not trends.months:
         return [""] * len(project_ids)
-    wide = (_rag_by_month(trends.projects).reindex(index=project_ids.to_numpy(), columns=trends.months) if len(trends.projects)
+    by_month = by_month if by_month is not None or not len(trends.projects) else rag_by_month(trends.projects)
+    wide = (by_month.reindex(index=project_ids.to_numpy(), columns=trends.months) if len(trends.projects)
             else pd.DataFrame(index=project_ids.to_numpy(), columns=trends.months))
     rags = wide.to_numpy(dtype=object)
     letters = np.full(rags.shape, NO_FIGURES, dtype=object)
@@ -87,7 +91,7 @@ def rag_history_codes(trends: TrendResult | None, project_ids: pd.Series) -> lis
     return ["".join(row) for row in letters.tolist()]
 
 
-def _rag_by_month(projects: pd.DataFrame) -> pd.DataFrame:
+def rag_by_month(projects: pd.DataFrame) -> pd.DataFrame:
     """Each project's overall RAG per month: the first one given (a pivot_table's "first", without its groupby)."""
     known = projects.loc[projects["rag"].notna() & projects["project_id"].notna() & projects["period"].notna(),
                          ["project_id", "period", "rag"]]

@@ -13,6 +13,7 @@ arrow compares the overall RAG with the same rating one month earlier.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -274,6 +275,23 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].astype(object) for c in categorical}) if categorical else frame
 
 
+def utilisation_by_period(frame: pd.DataFrame, key: str, periods: list[pd.Timestamp]) -> pd.DataFrame:
+    """Utilisation per `key` (rows, sorted) and period (columns, `periods`) of a loading table: what
+    `pivot_table(index=key, columns="period", values="utilisation", aggfunc="first", dropna=False)`
+    reindexed to `periods` gives. One row per key and period (the loading tables'), placed by
+    position; anything else (a blank key, a repeated pair) through the pivot itself."""
+    shown = frame[frame["period"].isin(periods)]
+    keys = shown[key]
+    if not len(shown) or keys.isna().any() or shown.duplicated([key, "period"]).any():
+        wide = shown.pivot_table(index=key, columns="period", values="utilisation", aggfunc="first", dropna=False)
+        return wide.reindex(columns=periods)
+    rows = pd.Index(keys.unique(), name=key).sort_values()
+    columns = pd.Index(periods, name="period")
+    values = np.full((len(rows), len(columns)), np.nan)
+    values[rows.get_indexer(keys), columns.get_indexer(shown["period"])] = shown["utilisation"].to_numpy(dtype=np.float64)
+    return pd.DataFrame(values, index=rows, columns=columns)
+
+
 def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) -> ResourcesView:
     loading = dataclasses.replace(loading, **{name: plain(getattr(loading, name)) for name in (
         "heatmap", "by_team", "by_role", "overallocations")})  # (resource_load is not shown)
@@ -286,8 +304,7 @@ def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) ->
     people = loading.heatmap.reset_index()
 
     def summary(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-        wide = frame[frame["period"].isin(shown)].pivot_table(index=key, columns="period", values="utilisation", aggfunc="first", dropna=False)
-        wide = wide.reindex(columns=shown)
+        wide = utilisation_by_period(frame, key, shown)
         count = people.assign(**{key: people[key].fillna("(no team)" if key == "team" else "")}).groupby(key)["resource_id"].nunique()
         wide.insert(0, "people", count.reindex(wide.index).fillna(0).astype(int))
         return wide.rename_axis(key).reset_index()
@@ -393,6 +410,8 @@ def shown_as_typed(value: object, period: bool = False) -> str | None:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | np.floating):
         return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+    if type(value) is dt.date and value.year >= 1000:  # most offending values: what the Timestamp below prints, sooner
+        return value.strftime("%Y-%m") if period else value.isoformat()
     if hasattr(value, "isoformat") and not isinstance(value, str):
         stamp = pd.Timestamp(value)  # type: ignore[arg-type]
         if period:

@@ -48,7 +48,8 @@ def thresholds_or_default(thresholds: pd.DataFrame | None) -> dict[str, Band]:
     if thresholds is None or thresholds.empty:
         rows = [dict(zip(("metric", "red_below", "amber_below", "amber_above", "red_above"), t, strict=True)) for t in DEFAULT_THRESHOLDS]
     else:
-        rows = thresholds.to_dict("records")
+        columns = list(thresholds.columns)  # the records of to_dict("records"), without its per-value boxing
+        rows = [dict(zip(columns, values, strict=True)) for values in zip(*(thresholds[c].tolist() for c in columns), strict=True)]
     bands: dict[str, Band] = {}
     for row in rows:
         metric = str(row["metric"])

@@ -211,9 +211,13 @@ def compute_rag(figures: pd.DataFrame, thresholds: pd.DataFrame | None) -> pd.Da
     worst = np.vstack(levels).max(axis=0) if len(figures) else np.zeros(0, dtype=np.int8)
     out["rag"] = names[worst]
     # The overall reason joins the reasons of the metrics at the worst level, in metric order.
+    # (Only the rows at a metric's worst level are joined: the others keep their text as it is.)
     joined = np.full(len(figures), "", dtype=object)
     for level, reasons in zip(levels, texts, strict=True):
         at_worst = (level == worst) & (worst != UNRATED)
-        joined = np.where(at_worst & (joined != ""), joined + "; " + reasons, np.where(at_worst, reasons, joined))
+        started = joined != ""
+        more, first = np.flatnonzero(at_worst & started), np.flatnonzero(at_worst & ~started)
+        joined[more] = joined[more] + "; " + reasons[more]
+        joined[first] = reasons[first]
     out["rag_reason"] = np.where(worst == UNRATED, "no index available", joined)
     return pd.DataFrame(out, index=figures.index)

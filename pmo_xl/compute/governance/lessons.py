@@ -11,6 +11,7 @@ applies to its own project: that project learned it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -19,8 +20,17 @@ import pandas as pd
 _SPLIT = re.compile(r"\s*[,;]\s*")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _key(value: object) -> str:
-    return re.sub(r"\s+", " ", str(value)).strip().casefold() if isinstance(value, str) and value.strip() else ""
+    return _text_key(value) if isinstance(value, str) and value.strip() else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_key(text: str) -> str:
+    """A name as Excel compares it; kept per distinct text (a programme's name is met once per project and lesson)."""
+    return _SPACES.sub(" ", text).strip().casefold()
 
 
 def lesson_targets(lessons: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:

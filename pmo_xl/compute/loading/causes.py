@@ -94,7 +94,7 @@ class _Spans:
         n_periods = seen.shape[1] - 1
         alloc = pieces.alloc[kept]
         project = demand.project_code[alloc]
-        calendar = demand.calendar[alloc]
+        calendar = demand.resources.calendar[resource]  # a person's pieces are on their calendar
         lo, hi = pieces.lo[kept], pieces.hi[kept]
         width = grid.period_of_work.shape[1]
         lookup = grid.period_of_work.ravel()

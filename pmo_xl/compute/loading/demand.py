@@ -139,7 +139,7 @@ def _calendar_axis(
     first = period_floor(np.array([first]), "quarter")[0] - 7 * DAY
     quarter = period_floor(np.array([last]), "quarter")[0].astype("datetime64[M]")
     last = (quarter + 3).astype("datetime64[D]") + 7 * DAY
-    names = list(column(resources_frame, "calendar"))
+    names = list(pd.unique(column(resources_frame, "calendar").to_numpy(dtype=object)))  # in order, once each
     return build_calendars(first, last, settings.holidays, names=names, default=settings.default_calendar)
 
 
@@ -289,8 +289,11 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`pd.factorize(values, sort=True, use_na_sentinel=False)`, sorting only the distinct
     values: factorized in order of appearance, then the few distinct values factorized sorted
     (the same sort, so the same order) and the codes mapped through them; sorting inside the
-    factorize of a million rows costs as much again as the factorize."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    factorize of a million rows costs as much again as the factorize. Without missing values
+    the codes of the plain factorize are the same and cost half (no null handling)."""
+    codes, uniques = pd.factorize(values)
+    if (codes < 0).any():  # missing values, a code of their own: pandas' slower path, only then
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
     rank, ordered = pd.factorize(uniques, sort=True, use_na_sentinel=False)
     return rank[codes], ordered
 

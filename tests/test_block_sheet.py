@@ -226,7 +226,9 @@ def test_row_writers_and_conditional_formats_are_byte_identical(tmp_path):
     def build(workbook, styles):
         sheet = workbook.add_worksheet("Rows")
         red = workbook.add_format({"font_color": "#C00000"})
-        for row, values, cell_format in ((2, numbers, red), (3, [float("nan")] * 3, red), (4, [7, 2.5, float("nan")], None)):
+        rows = ((2, numbers, red), (3, [float("nan")] * 3, red), (4, [7, 2.5, float("nan")], None),
+                (7, [0.5, -0.0, 1e-300, 3.0], red), (8, [1e308, 1e308], None))  # all finite (the second sums to inf)
+        for row, values, cell_format in rows:
             if isinstance(sheet, BlockSheet):
                 sheet.write_numbers_across(row, 3, values, cell_format)
             else:
@@ -248,6 +250,24 @@ def test_row_writers_and_conditional_formats_are_byte_identical(tmp_path):
         sheet.insert_chart(10, 0, chart)
 
     _assert_same_bytes(*_both(tmp_path, build))
+
+
+def test_merges_over_merges_and_tables_are_refused_as_xlsxwriter_refuses_them(tmp_path):
+    """The same message, and the same places noted before the refusal, as XlsxWriter's own sheet."""
+    seen = []
+    for sheets in (BlockSheet, Worksheet):
+        workbook = new_workbook(tmp_path / f"{sheets.__name__}.xlsx", sheets)
+        sheet = workbook.add_worksheet("S")
+        sheet.add_table(0, 0, 1, 1, {"name": "tblSmall", "columns": [{"header": "A"}, {"header": "B"}]})
+        sheet.merge_range(5, 0, 6, 3, "merged")
+        messages = []
+        for args in ((1, 1, 2, 3, "over the table"), (6, 3, 6, 5, "over the merge"), (4, 2, 5, 2, "")):
+            with pytest.raises(OverlappingRange) as refused:
+                sheet.merge_range(*args)
+            messages.append(str(refused.value))
+        seen.append((messages, sorted(sheet.merged_cells.items()), sheet.merge))
+        workbook.close()
+    assert seen[0] == seen[1]
 
 
 def test_charts_with_one_pass_caches_are_byte_identical(tmp_path):

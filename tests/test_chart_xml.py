@@ -7,9 +7,10 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 
-from pmo_xl.io.chart_xml import ChartLooks, with_fast_caches
+from pmo_xl.io.chart_xml import ChartLooks, SeriesLook, with_fast_caches
 from pmo_xl.io.write_template import FIXED_CREATED
 
 LINE = {"color": "#4472C4", "width": 1.75, "dash_type": "dash"}
@@ -33,8 +34,12 @@ def _draw(path: Path, looks: ChartLooks | None) -> None:
         chart = looks.add_chart(workbook, options) if looks else workbook.add_chart(options)
         return with_fast_caches(chart)
 
-    def add_series(chart, options: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
-        (looks.add_series(chart, options) if looks else chart.add_series(options))
+    def add_series(chart, options: dict[str, object], split: bool = False) -> None:  # type: ignore[no-untyped-def]
+        if looks and split:  # the ranges alone, the rest as a SeriesLook
+            ranges = {key: value for key, value in options.items() if key in ("name", "values", "categories")}
+            looks.add_series(chart, ranges, SeriesLook({key: value for key, value in options.items() if key not in ranges}))
+        else:
+            (looks.add_series(chart, options) if looks else chart.add_series(options))
 
     def set_axis(chart, which: str, options: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
         (looks.set_axis(chart, which, options) if looks else getattr(chart, f"set_{which}_axis")(options))
@@ -46,9 +51,10 @@ def _draw(path: Path, looks: ChartLooks | None) -> None:
         for offset, dash in enumerate(("dash", "solid", "round_dot"), start=1):
             add_series(chart, {"name": f"S{offset}" if index % 4 else [sheet.name, r + offset, 0],
                                "categories": [sheet.name, 40, 1, 40, 6], "values": [sheet.name, r + offset, 1, r + offset, 6],
-                               "line": {**LINE, "dash_type": dash}, "marker": {"type": "circle", "size": 3}})
+                               "line": {**LINE, "dash_type": dash}, "marker": {"type": "circle", "size": 3}}, split=index % 2 == 0)
         add_series(chart, {"values": [sheet.name, r, 1, r, 1], "categories": [sheet.name, 40, 1, 40, 1]})  # one cell
-        add_series(chart, {"values": f"='{sheet.name}'!$B$1:$C$1", "gap": 50})  # a formula; a chart-wide option
+        # a formula; a chart-wide option
+        add_series(chart, {"values": f"='{sheet.name}'!$B$1:$C$1", "gap": 50}, split=index % 4 == 0)
         set_axis(chart, "x", {"num_format": "mmm yy", "num_font": {"size": 7}} if index % 5 else {"date_axis": True})
         # Bounds differ from chart to chart (numbers: the look is shared; a datetime: XlsxWriter's conversion).
         bounds = ({}, {"min": index * 3, "max": 400.5 + index}, {"max": dt.datetime(2026, 1, index + 1)})[index % 3]
@@ -101,3 +107,17 @@ def test_chart_looks_share_an_axis_look_across_bounds() -> None:
     assert all(chart.date_category for chart in charts)
     assert [(chart.y_axis["min"], chart.y_axis["max"]) for chart in charts] == [(10, 15.5), (20, 25.5)]
     assert charts[1].y_axis["num_font"] is charts[0].y_axis["num_font"]  # the look parsed once
+
+
+def test_a_series_look_takes_ranges_only() -> None:
+    """A SeriesLook keeps its own copy of the options; ranges go with each series, never in the look."""
+    line = {"color": "#4472C4", "width": 1.75}
+    look = SeriesLook({"line": line})
+    line["color"] = "#FF0000"  # the caller's options changed later: the look is as it was made
+    assert look.options == {"line": {"color": "#4472C4", "width": 1.75}}
+    with pytest.raises(ValueError):
+        SeriesLook({"line": line, "values": ["Data", 0, 1, 0, 4]})
+    workbook = xlsxwriter.Workbook("unused.xlsx", {"in_memory": True})
+    chart = ChartLooks().add_chart(workbook, {"type": "line"})
+    with pytest.raises(ValueError):
+        ChartLooks().add_series(chart, {"values": ["Data", 0, 1, 0, 4], "marker": {"type": "none"}}, look)

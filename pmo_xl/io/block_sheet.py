@@ -24,7 +24,7 @@ import functools
 import math
 from collections.abc import Sequence
 from io import StringIO
-from itertools import repeat
+from itertools import product, repeat
 from operator import attrgetter, is_not, itemgetter
 from types import SimpleNamespace
 
@@ -487,10 +487,17 @@ class BlockSheet(FastTags, Worksheet):
     def write_numbers_across(self, row: int, first_col: int, numbers: Sequence[float], cell_format: Format | None = None) -> None:
         """`write_number(row, first_col + k, numbers[k], cell_format)` for each finite number; NaN and
         ±inf leave their cell unwritten (a chart's gap). Python floats: the cells stored at once."""
-        if not self._row_fits(row, first_col, len(numbers)) or not all(number.__class__ is float for number in numbers):
+        if not self._row_fits(row, first_col, len(numbers)) or not set(map(type, numbers)) <= {float}:
             for col, number in enumerate(numbers, start=first_col):
                 if number - number == 0:
                     self.write_number(row, col, number, cell_format)
+            return
+        total = sum(numbers)
+        if numbers and total - total == 0:  # all finite (a NaN or ±inf makes the sum one), no gap: in one step
+            self._widen_to(row, first_col)
+            self._widen_to(row, first_col + len(numbers) - 1)
+            self.table[row].update(zip(range(first_col, first_col + len(numbers)),
+                                       map(_new, repeat(CellNumberTuple), zip(numbers, repeat(cell_format))), strict=True))
             return
         cols = [col for col, number in enumerate(numbers, start=first_col) if number - number == 0]  # finite
         if not cols:
@@ -534,8 +541,10 @@ class BlockSheet(FastTags, Worksheet):
             table[row][col] = blank
 
     def merge_range(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        """XlsxWriter's merge_range, the same checks and cells, its padding of blank cells stored at
-        once (a project page merges ~16 ranges: 7,000 in the 1,000-project report)."""
+        """XlsxWriter's merge_range, the same checks and cells, its places noted and its padding of
+        blank cells stored a row at once (a project page merges ~16 ranges: 7,000 in the
+        1,000-project report). A range over an earlier merge or table is refused by XlsxWriter's
+        loop, place by place, as before."""
         if (kwargs or not 5 <= len(args) <= 6 or not all(v.__class__ is int for v in args[:4]) or self.constant_memory
                 or (args[0] == args[2] and args[1] == args[3])):
             return super().merge_range(*args, **kwargs)  # A1 notation, a single cell (refused) ...
@@ -543,17 +552,21 @@ class BlockSheet(FastTags, Worksheet):
         cell_format = args[5] if len(args) == 6 else None
         first_row, last_row = min(first_row, last_row), max(first_row, last_row)
         first_col, last_col = min(first_col, last_col), max(first_col, last_col)
-        if self._check_dimensions(first_row, first_col) or self._check_dimensions(last_row, last_col):
+        if self._widen_to(first_row, first_col) or self._widen_to(last_row, last_col):
             return -1
-        cell_range = xl_range(first_row, first_col, last_row, last_col)
-        places = [(row, col) for row in range(first_row, last_row + 1) for col in range(first_col, last_col + 1)]
+        # xl_range's text: the two corners (never one cell, see above)
+        cell_range = f"{_column_name(first_col)}{first_row + 1}:{_column_name(last_col)}{last_row + 1}"
+        places = list(product(range(first_row, last_row + 1), range(first_col, last_col + 1)))  # row by row
         merged, tables = self.merged_cells, self.table_cells
-        for place in places:
-            if place in merged:
-                raise OverlappingRange(f"Merge range '{cell_range}' overlaps previous merge range '{merged[place]}'.")
-            if tables and place in tables:
-                raise OverlappingRange(f"Merge range '{cell_range}' overlaps previous table range '{tables[place]}'.")
-            merged[place] = cell_range
+        if merged.keys().isdisjoint(places) and (not tables or tables.keys().isdisjoint(places)):
+            merged.update(zip(places, repeat(cell_range)))
+        else:
+            for place in places:  # the first place over a merge or table: XlsxWriter's message
+                if place in merged:
+                    raise OverlappingRange(f"Merge range '{cell_range}' overlaps previous merge range '{merged[place]}'.")
+                if tables and place in tables:
+                    raise OverlappingRange(f"Merge range '{cell_range}' overlaps previous table range '{tables[place]}'.")
+                merged[place] = cell_range
         self.merge.append([first_row, first_col, last_row, last_col])
         if data.__class__ is str and self._text_is_text():  # what write() does with it, without its type tests
             if data:
@@ -564,8 +577,8 @@ class BlockSheet(FastTags, Worksheet):
             self._write(first_row, first_col, data, cell_format)
         if cell_format is not None:  # the rest of the range: blank cells in the format (none without one)
             table, blank = self.table, _new(CellBlankTuple, (cell_format,))
-            for row, col in places[1:]:
-                table[row][col] = blank
+            for row in range(first_row, last_row + 1):
+                table[row].update(zip(range(first_col + (row == first_row), last_col + 1), repeat(blank)))
         return 0
 
     def _text_is_text(self) -> bool:

@@ -98,6 +98,25 @@ _AXIS_WITH_SIDE_EFFECTS = frozenset({"text_axis", "name", "name_formula", "data"
 _AXIS_BOUNDS = ("min", "max")
 
 
+class SeriesLook:
+    """A series' options but its ranges (line, marker ...), for many series drawn alike:
+    `ChartLooks.add_series(chart, {"name": ..., "values": ..., "categories": ...}, look)` takes
+    them without looking at them again (a copy is kept: the caller's options may change later)."""
+
+    __slots__ = ("options", "key", "reusable")
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        if not _SERIES_RANGES.isdisjoint(options):
+            raise ValueError(f"a series look has no ranges: {sorted(_SERIES_RANGES & set(options))}")
+        self.options = copy.deepcopy(options)
+        self.key = repr(self.options)
+        self.reusable = _SERIES_LOOK_OPTIONS.issuperset(self.options)
+
+    def with_ranges(self, ranges: dict[str, Any]) -> dict[str, Any]:
+        """The whole options of a series of this look (for XlsxWriter's own add_series)."""
+        return {**ranges, **copy.deepcopy(self.options)}
+
+
 class ChartLooks:
     """XlsxWriter's parse of series and axis options, made once per distinct options and chart type.
 
@@ -132,16 +151,24 @@ class ChartLooks:
         workbook.charts.append(chart)
         return chart
 
-    def add_series(self, chart: Chart, options: dict[str, Any]) -> None:
-        look_options = {key: value for key, value in options.items() if key not in _SERIES_RANGES}
-        if (not _SERIES_LOOK_OPTIONS.issuperset(look_options) or "values" not in options or len(chart.series) >= 254
-                or (chart.requires_category and "categories" not in options)):
-            chart.add_series(options)  # XlsxWriter's checks and warnings, chart-wide options
-            return
-        key = (type(chart), repr(look_options))
-        look = self._series.get(key)
+    def add_series(self, chart: Chart, options: dict[str, Any], look: SeriesLook | None = None) -> None:
+        """`chart.add_series(options)`; with a `look` (series_look(...): the options but the ranges,
+        made once for many series), `options` holds only the ranges (name, values, categories)."""
         if look is None:
-            chart.add_series(options)
+            look_options = {key: value for key, value in options.items() if key not in _SERIES_RANGES}
+            reusable, look_key = _SERIES_LOOK_OPTIONS.issuperset(look_options), repr(look_options)
+        else:
+            if not _SERIES_RANGES.issuperset(options):
+                raise ValueError(f"with a look, a series is given its ranges only, not {sorted(set(options) - _SERIES_RANGES)}")
+            reusable, look_key = look.reusable, look.key
+        if (not reusable or "values" not in options or len(chart.series) >= 254
+                or (chart.requires_category and "categories" not in options)):
+            chart.add_series(options if look is None else look.with_ranges(options))  # XlsxWriter's checks, chart-wide options
+            return
+        key = (type(chart), look_key)
+        known = self._series.get(key)
+        if known is None:
+            chart.add_series(options if look is None else look.with_ranges(options))
             made = chart.series[-1]
             self._series[key] = {field: made[field] for field in _SERIES_LOOK_FIELDS}
             return
@@ -153,7 +180,7 @@ class ChartLooks:
         val_id = chart._get_data_id(values, None)
         name_id = chart._get_data_id(name_formula, None)
         chart.series.append({"values": values, "categories": categories, "name": name, "name_formula": name_formula,
-                             "name_id": name_id, "val_data_id": val_id, "cat_data_id": cat_id, **look})
+                             "name_id": name_id, "val_data_id": val_id, "cat_data_id": cat_id, **known})
 
     def _name(self, chart: Chart, name: object) -> tuple[object, object]:
         """`chart._process_names(name, None)`: a [sheet, row, col] cell as its formula (the name ""),
@@ -172,9 +199,12 @@ class ChartLooks:
         """`chart._list_to_formula(data)`: [sheet, first row, first col, last row, last col] as
         XlsxWriter's xl_range_formula writes it ('Sheet 1'!$A$1:$B$2, one cell alone $A$1), with
         the sheet's quoting and the column letters made once."""
-        if data.__class__ is not list or len(data) != 5 or not all(v.__class__ is int and v >= 0 for v in data[1:]):
+        if data.__class__ is not list or len(data) != 5:
             return chart._list_to_formula(data)
         sheet, first_row, first_col, last_row, last_col = data
+        if not (first_row.__class__ is int and first_col.__class__ is int and last_row.__class__ is int
+                and last_col.__class__ is int and first_row >= 0 and first_col >= 0 and last_row >= 0 and last_col >= 0):
+            return chart._list_to_formula(data)
         quoted = self._sheets.get(sheet)
         if quoted is None:
             quoted = self._sheets[sheet] = quote_sheetname(sheet)

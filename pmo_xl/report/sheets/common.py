@@ -163,6 +163,9 @@ def put(sheet: Worksheet, row: int, col: int, value: object, cell_format: Any = 
     if value.__class__ is float and value - value == 0:  # finite
         sheet.write_number(row, col, value, cell_format)
         return
+    if value.__class__ is pd.Timestamp and value.tzinfo is None:  # a date without a time zone, as below
+        sheet.write_datetime(row, col, value.to_pydatetime(), cell_format)
+        return
     if is_blank(value):
         if cell_format is not None:
             sheet.write_blank(row, col, None, cell_format)
@@ -219,9 +222,11 @@ def cell_values(values: pd.Series, kind: str) -> list[object]:
     figure's column ("unachievable"), a datetime, or text ("Yes"/"No" for a flag)."""
     cells: list[object]
     if kind in NUMERIC:
-        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
-        finite = np.isfinite(numbers)
-        cells = [number if ok else None for number, ok in zip(numbers.tolist(), finite.tolist(), strict=True)]
+        numeric = isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiu"  # numbers already: no parse
+        numbers = (values if numeric else pd.to_numeric(values, errors="coerce")).to_numpy(dtype=np.float64)
+        boxed = numbers.astype(object)  # Python floats, and None where not finite: in one step
+        boxed[~np.isfinite(numbers)] = None
+        cells = boxed.tolist()
         if values.dtype == object:  # the word is written over the number where a text reads as one
             for offset, value in enumerate(values.tolist()):
                 if value.__class__ is str and value:
@@ -230,11 +235,12 @@ def cell_values(values: pd.Series, kind: str) -> list[object]:
     if kind in DATES:
         naive = isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"  # datetime64 already (no time zone)
         stamps = values if naive else pd.to_datetime(values, errors="coerce")
-        present = stamps.notna().to_numpy()
-        moments = stamps.to_numpy().astype("datetime64[us]").tolist()
-        return [moment if ok else None for moment, ok in zip(moments, present.tolist(), strict=True)]
+        return stamps.to_numpy().astype("datetime64[us]").tolist()  # datetimes, None for NaT
+    items = values.tolist()
+    if set(map(type, items)) <= {str}:  # text only (the usual column): empty text is no cell
+        return [text or None for text in items]
     cells = []
-    for value in values.tolist():
+    for value in items:
         if value.__class__ is str:  # the usual case, tested first
             cells.append(value or None)
         elif is_blank(value):
@@ -264,7 +270,7 @@ def write_table(
         if set_widths:
             set_width(sheet, first_col + offset, column.width)
         values = frame[column.field] if column.field in frame else pd.Series([None] * len(frame), dtype=object)
-        body.append(cell_values(values.reset_index(drop=True), column.kind))
+        body.append(cell_values(values, column.kind))  # (by position: the frame's index is not read)
     # The body as one block: each cell's XML made now, the rows joined when the workbook closes.
     cells_of(sheet).write_columns(first_row + 1, first_col, body, [styles.cell(column.kind) for column in columns])
     last_row = first_row + max(len(frame), 1)

@@ -8,17 +8,20 @@ are written beside the print area, from the column after the last table column o
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pmo_xl.io.chart_xml import ChartLooks, SeriesLook
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.print_edition import cut_portfolio
 from pmo_xl.report.sheets.common import (
     Col,
     Styles,
+    cells_of,
     page_setup,
     shared_widths,
     sheet_title,
@@ -130,10 +133,18 @@ def _sparklines(sheet: Worksheet, styles: Styles, months: list[pd.Timestamp], cp
     for block, (label, frame) in enumerate((("CPI", cpi), ("SPI", spi))):
         first_col = data_col + block * (len(months) + 1)
         sheet.write_string(header - 1, first_col, f"{label} by month (sparkline data)", styles.label)
+        # Ratios only (the usual frame): the columns read from one array, not a Series made per month.
+        ratios = frame.to_numpy(dtype=np.float64) if all(dtype.kind == "f" for dtype in frame.dtypes) else None
         for offset, month in enumerate(months):
             sheet.write_string(header, first_col + offset, pd.Timestamp(month).strftime("%b %Y"), styles.label)
-            write_column(sheet, header + 1, first_col + offset, frame.iloc[:, offset].reset_index(drop=True), "ratio",
-                         styles.get(num_format=F.RATIO))
+            if ratios is None:
+                write_column(sheet, header + 1, first_col + offset, frame.iloc[:, offset].reset_index(drop=True), "ratio",
+                             styles.get(num_format=F.RATIO))
+            else:  # what write_column writes: the finite ratios, the others left blank
+                column = ratios[:, offset]
+                rows = np.flatnonzero(np.isfinite(column))
+                cells_of(sheet).write_numbers((rows + header + 1).tolist(), first_col + offset, column[rows].tolist(),
+                                              styles.get(num_format=F.RATIO))
         spark_col = METRICS.index(next(c for c in METRICS if c.field == f"_{label.lower()}_spark"))
         if not months or not len(frame):
             continue
@@ -157,6 +168,7 @@ def _curves(workbook: Workbook, sheet: Worksheet, styles: Styles, model: ReportM
         sheet.write_string(row, 0, "No active project with progress to draw.", styles.note)
         return row + 2
     money = model.money_format.split(";")[0]
+    looks = ChartLooks()  # the five lines of every chart: their options parsed once
     data_row = row
     for index, (project_id, name, why, frame) in enumerate(view.curves):
         sheet.write_string(data_row, data_col, f"{project_id} {name} ({why})", styles.label)
@@ -168,12 +180,9 @@ def _curves(workbook: Workbook, sheet: Worksheet, styles: Styles, model: ReportM
             write_column(sheet, first, data_col + offset, frame[field], "money", styles.get(num_format=money))
         last = first + max(len(frame), 1) - 1
         chart = workbook.add_chart({"type": "line"})
-        for name_, offset, colour, dash in (("PV", 1, F.SERIES["pv"], "dash"), ("EV", 2, F.SERIES["ev"], "solid"),
-                                            ("AC", 3, F.SERIES["ac"], "solid"), ("EAC", 4, F.SERIES["eac"], "round_dot"),
-                                            ("BAC", 5, F.SERIES["bac"], "long_dash")):
-            chart.add_series({"name": name_, "categories": [NAME, first, data_col, last, data_col],
-                              "values": [NAME, first, data_col + offset, last, data_col + offset],
-                              "line": {"color": colour, "width": 2, "dash_type": dash}})
+        for offset, (name_, look) in enumerate(CURVE_SERIES, start=1):
+            looks.add_series(chart, {"name": name_, "categories": [NAME, first, data_col, last, data_col],
+                                     "values": [NAME, first, data_col + offset, last, data_col + offset]}, look)
         chart.set_title({"name": f"{project_id} {name}"[:60], "name_font": {"size": 10, "bold": True, "color": F.HEADER_BLUE}})
         chart.set_x_axis({"num_format": "mmm yy", "num_font": {"size": 8}})
         chart.set_y_axis({"num_format": _compact(money, frame), "num_font": {"size": 8},
@@ -187,6 +196,12 @@ def _curves(workbook: Workbook, sheet: Worksheet, styles: Styles, model: ReportM
         data_row = last + 2
     bands = (len(view.curves) + CHARTS_PER_ROW - 1) // CHARTS_PER_ROW
     return row + bands * CHART_HEIGHT_ROWS + 1
+
+
+# The S-curves' lines, in their order: PV dashed, EV and AC solid, EAC dotted, BAC long dashes.
+CURVE_SERIES = tuple((name, SeriesLook({"line": {"color": F.SERIES[key], "width": 2, "dash_type": dash}}))
+                     for name, key, dash in (("PV", "pv", "dash"), ("EV", "ev", "solid"), ("AC", "ac", "solid"),
+                                             ("EAC", "eac", "round_dot"), ("BAC", "bac", "long_dash")))
 
 
 def _compact(money: str, frame: pd.DataFrame) -> str:

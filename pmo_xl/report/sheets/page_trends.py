@@ -124,17 +124,16 @@ def _mta(layout: _Layout, r: int, trends: PageTrends, data_col: int) -> None:
     categories = [sheet.name, r, data_col + 1, r, data_col + n]
     looks = layout.chart_looks  # every page's chart alike but for its ranges and y bounds: parsed once
     chart = looks.add_chart(layout.workbook, {"type": "line"})
-    looks.add_series(chart, {"name": "Report date", "categories": categories, "values": categories,
-                             "line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1}, "marker": {"type": "none"}})
+    diagonal, milestone = layout.mta_looks
+    looks.add_series(chart, {"name": "Report date", "categories": categories, "values": categories}, diagonal)
     for offset, label in enumerate(trends.mta_labels, start=1):
         row = r + offset
         sheet.write_string(row, data_col, label, styles.label)
         write_row(sheet, row, data_col + 1, forecasts[offset - 1], date)
         # The category axis is the diagonal's (a line chart has one): a series repeating it would
         # only add its twelve dates to the file again, on every page.
-        looks.add_series(chart, {"name": [sheet.name, row, data_col],
-                                              "values": [sheet.name, row, data_col + 1, row, data_col + n],
-                                              "marker": {"type": "circle", "size": 3}, "line": {"width": 1.25}})
+        looks.add_series(chart, {"name": [sheet.name, row, data_col], "values": [sheet.name, row, data_col + 1, row, data_col + n]},
+                         milestone)
     known = np.concatenate([report_dates, forecasts[np.isfinite(forecasts)]])
     looks.set_axis(chart, "x", {"date_axis": True, "num_format": "mmm yy", "base_unit": "months", "major_unit": 2,
                                 "major_unit_type": "months", "num_font": {"size": 7}})

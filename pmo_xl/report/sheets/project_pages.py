@@ -20,7 +20,7 @@ from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pmo_xl.io.chart_xml import ChartLooks
+from pmo_xl.io.chart_xml import ChartLooks, SeriesLook
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_project_pages import ProjectPage
@@ -148,6 +148,11 @@ class _Layout:
         self.month = get(num_format=F.MONTH)
         self.money = get(num_format=model.money_format)
         self.chart_looks = ChartLooks()  # the S-curves' charts, series and axes parsed once, not on every page
+        # PV dashed, EV and AC solid, the forecast dotted: the S-curve's series, in its order
+        self.curve_looks = [SeriesLook({"line": {"color": F.SERIES[key], "width": 1.75, "dash_type": dash}})
+                            for key, dash in (("pv", "dash"), ("ev", "solid"), ("ac", "solid"), ("eac", "round_dot"))]
+        self.mta_looks = (SeriesLook({"line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1}, "marker": {"type": "none"}}),
+                          SeriesLook({"marker": {"type": "circle", "size": 3}, "line": {"width": 1.25}}))
         # Texts every page repeats, made once for the sheet.
         self.ev_heading = f"Earned value at {model.period_label}"
         month = model.period.strftime("%b %Y") if model.period is not None else "this month"
@@ -219,19 +224,17 @@ class _Layout:
             return
         sheet, n = self.sheet, len(curve)
         month, money = self.month, self.money
-        series = (("PV", curve.pv, F.SERIES["pv"], "dash"), ("EV", curve.ev, F.SERIES["ev"], "solid"),
-                  ("AC", curve.ac, F.SERIES["ac"], "solid"), ("Forecast (EAC)", curve.forecast, F.SERIES["eac"], "round_dot"))
+        series = (("PV", curve.pv), ("EV", curve.ev), ("AC", curve.ac), ("Forecast (EAC)", curve.forecast))
         sheet.write_string(r, DATA_COL, "Month", self.styles.label)
         cells_of(sheet).write_datetimes_across(r, DATA_COL + 1, curve.period.astype("datetime64[s]").tolist(), month)
         chart = self.chart_looks.add_chart(self.workbook, {"type": "line"})
-        for offset, (name, values, colour, dash) in enumerate(series, start=1):
+        for offset, ((name, values), look) in enumerate(zip(series, self.curve_looks, strict=True), start=1):
             sheet.write_string(r + offset, DATA_COL, name, self.styles.label)
             write_row(sheet, r + offset, DATA_COL + 1, values, money)
             if np.isfinite(values).any():  # no series of empty months
                 self.chart_looks.add_series(chart, {
                     "name": name, "categories": [sheet.name, r, DATA_COL + 1, r, DATA_COL + n],
-                    "values": [sheet.name, r + offset, DATA_COL + 1, r + offset, DATA_COL + n],
-                    "line": {"color": colour, "width": 1.75, "dash_type": dash}})
+                    "values": [sheet.name, r + offset, DATA_COL + 1, r + offset, DATA_COL + n]}, look)
         self.chart_looks.set_axis(chart, "x", {"num_format": "mmm yy", "num_font": {"size": 7}})
         money_format = _axis_money_format(self.model, np.concatenate([curve.pv, curve.ev, curve.ac, curve.forecast]))
         self.chart_looks.set_axis(chart, "y", {"num_format": money_format, "num_font": {"size": 7},

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pmo_xl.io.chart_xml import ChartLooks, SeriesLook
 from pmo_xl.report import formats as F
 from pmo_xl.report.model import ReportModel
 from pmo_xl.report.model_trends import HISTORY_CODES, NO_FIGURES, MtaChart
@@ -101,8 +103,9 @@ def write_milestone_trends(workbook: Workbook, styles: Styles, model: ReportMode
                        "grey diagonal is due. The milestones that moved most are drawn.", styles.note)
     shared_widths(sheet, (0, mta_columns(view.months)))
     row = 5
+    looks = ChartLooks()  # the charts' lines alike: their options parsed once
     for index, chart in enumerate(view.mta, start=1):
-        row = _write_mta(workbook, sheet, styles, chart, index, row)
+        row = _write_mta(workbook, sheet, styles, chart, index, row, looks)
     if not view.mta:
         unavailable(sheet, styles, 5, "no milestones")
     page_setup(sheet, model, last_col=len(view.months), last_row=row, paper=9)
@@ -118,13 +121,16 @@ def excel_serial(day: pd.Timestamp) -> int:
     return (day.date() - EXCEL_EPOCH).days
 
 
-def _write_mta(workbook: Workbook, sheet: Worksheet, styles: Styles, mta: MtaChart, index: int, row: int) -> int:
+def _write_mta(workbook: Workbook, sheet: Worksheet, styles: Styles, mta: MtaChart, index: int, row: int,
+               looks: ChartLooks) -> int:
     """One programme's chart, and under it the table it draws (first row: the report dates, the diagonal)."""
-    report_dates = [m + pd.offsets.MonthEnd(0) for m in mta.months]
+    report_dates = np.array([m + pd.offsets.MonthEnd(0) for m in mta.months], dtype="datetime64[ns]")
     keys = [f"m{i}" for i in range(len(mta.months))]
-    diagonal = pd.DataFrame([{"label": "Report date (diagonal)", **dict(zip(keys, report_dates, strict=True))}])
-    lines = mta.lines.rename(columns=dict(zip(mta.months, keys, strict=True)))
-    data = pd.concat([diagonal, lines[["label", *keys]]], ignore_index=True)
+    # The table: the diagonal's row (the report dates), then a row per line (its forecasts, NaT where none).
+    forecasts = [mta.lines[month].to_numpy(dtype="datetime64[ns]") for month in mta.months]
+    data = pd.DataFrame({"label": ["Report date (diagonal)", *mta.lines["label"].tolist()],
+                         **{key: np.concatenate([report_dates[i:i + 1], forecast])
+                            for i, (key, forecast) in enumerate(zip(keys, forecasts, strict=True))}})
     columns = mta_columns(mta.months)
     title = f"Milestone trend analysis — {mta.programme}"
     chart_row = row
@@ -135,15 +141,14 @@ def _write_mta(workbook: Workbook, sheet: Worksheet, styles: Styles, mta: MtaCha
     first_data = table_row + 2  # the diagonal's row
     chart = workbook.add_chart({"type": "line"})
     categories = [MTA_SHEET, first_data, 1, first_data, len(keys)]
-    chart.add_series({"name": "Report date", "categories": categories, "values": categories,
-                      "line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
-    for offset in range(len(lines)):
+    looks.add_series(chart, {"name": "Report date", "categories": categories, "values": categories}, DIAGONAL)
+    for offset in range(len(mta.lines)):
         r = first_data + 1 + offset
-        chart.add_series({"name": [MTA_SHEET, r, 0], "categories": categories, "values": [MTA_SHEET, r, 1, r, len(keys)],
-                          "marker": {"type": "circle", "size": 4}, "line": {"width": 1.5}})
-    forecasts = pd.to_datetime(pd.Series(lines[keys].to_numpy().ravel()))  # every line's forecasts, converted at once
-    dates = pd.concat([pd.Series(report_dates), forecasts]).dropna()
-    low, high = dates.min() - pd.DateOffset(months=1), dates.max() + pd.DateOffset(months=1)
+        looks.add_series(chart, {"name": [MTA_SHEET, r, 0], "categories": categories, "values": [MTA_SHEET, r, 1, r, len(keys)]},
+                         MILESTONE_LINE)
+    dates = np.concatenate([report_dates, *forecasts])
+    dates = dates[~np.isnat(dates)]
+    low, high = pd.Timestamp(dates.min()) - pd.DateOffset(months=1), pd.Timestamp(dates.max()) + pd.DateOffset(months=1)
     chart.set_title({"name": title, "name_font": {"size": 11}})
     chart.set_x_axis({"date_axis": True, "num_format": "mmm yy", "base_unit": "months", "major_unit": 1,
                       "major_unit_type": "months", "name": "Report date"})
@@ -153,6 +158,11 @@ def _write_mta(workbook: Workbook, sheet: Worksheet, styles: Styles, mta: MtaCha
     chart.set_legend({"position": "right", "font": {"size": 8}})
     sheet.insert_chart(chart_row, 0, chart, {"x_scale": 2.6, "y_scale": 1.45, "object_position": 3})
     return last + 3
+
+
+# The lines of an MTA chart: the grey dashed diagonal, then a line with dots per milestone.
+DIAGONAL = SeriesLook({"line": {"color": "#7F7F7F", "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
+MILESTONE_LINE = SeriesLook({"marker": {"type": "circle", "size": 4}, "line": {"width": 1.5}})
 
 
 SQUARE, EMPTY = "■", "□"

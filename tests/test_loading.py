@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pmo_xl.compute.loading import compute_loading, monthly_role_capacity, monthly_role_demand
-from pmo_xl.compute.loading.causes import hours_text
+from pmo_xl.compute.loading.causes import _by_cell, hours_text
 from pmo_xl.compute.time import spread
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.registers import PROFILES
@@ -289,6 +289,19 @@ def test_more_than_five_causes_are_summed() -> None:
     assert result.overallocations["causes"].tolist() == [
         "P6 16 h, P5 15 h, P4 14 h, P3 13 h, P2 12 h, +2 more 21 h"
     ]
+
+
+def test_cause_entries_go_cell_by_cell_singles_first_each_in_piece_order() -> None:
+    """The order a cell's entries are added up in (for "+N more"): the same every time."""
+    # Entries piece by piece (piece 0: cells 0, 2; piece 1: cells 0, 1; piece 2: cell 0,
+    # summed; piece 3: cells 0, 2), as `_block_incidences` gives them.
+    cell = np.array([0, 2, 0, 1, 0, 0, 2])
+    hours = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    summed = np.array([False, False, False, False, True, False, False])
+    piece, ordered, sizes = _by_cell(cell, hours, summed, np.array([2, 2, 1, 2]), 3)
+    assert piece.tolist() == [0, 1, 3, 2, 1, 0, 3]
+    assert ordered.tolist() == [1.0, 3.0, 6.0, 5.0, 4.0, 2.0, 7.0]
+    assert sizes.tolist() == [4, 1, 2]
 
 
 def test_thresholds_come_from_settings() -> None:

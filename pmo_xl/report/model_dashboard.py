@@ -133,8 +133,8 @@ def build_kpis(
         Kpi("milestones", "Milestones slipped or missed",
             _milestone_count(milestones), _milestone_count(milestones_before), "count", False),
         Kpi("updates", "Progress updates not in",
-            float(len(_missing_updates(project_table, portfolio, period))),
-            float(len(_missing_updates(project_table, portfolio, previous_period))), "count", False),
+            float(_missing_count(project_table, portfolio, period)),
+            float(_missing_count(project_table, portfolio, previous_period)), "count", False),
         Kpi("errors", "Data-quality errors", float(data_quality.counts.get("error", 0)), nan, "count", False, "no history kept"),
     ]
     return kpis
@@ -248,16 +248,27 @@ def _milestone_reason(frame: pd.DataFrame, kind: str) -> list[str]:
             zip(frame["current_date"], frame["slip_days"], frame["baseline_date"], strict=True)]
 
 
-def _missing_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None) -> pd.DataFrame:
-    """Active projects, started by the end of `period`, with no progress row for it; with their last update."""
-    if period is None:
-        return table.iloc[0:0].assign(last_update=pd.Series(dtype="datetime64[ns]"))
+def _missing_count(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None) -> int:
+    """How many projects `_missing_updates` lists (the dashboard tile needs no last update)."""
+    return len(_without_update(table, portfolio, period)) if period is not None else 0
+
+
+def _without_update(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp) -> pd.DataFrame:
+    """Active projects, started by the end of `period`, with no progress row for it."""
     end = period + pd.offsets.MonthEnd(0)
     live = table[(table["status"] == "Active") & (table["start"].isna() | (table["start"] <= end))]
     # Only the two columns of Progress are read: a filter of the whole register copies every column.
     progress = portfolio.progress[["project_id", "period"]]
     reported = set(progress.loc[progress["period"] == period, "project_id"])
-    missing = live[~live["project_id"].isin(reported)]
+    return live[~live["project_id"].isin(reported)]
+
+
+def _missing_updates(table: pd.DataFrame, portfolio: Portfolio, period: pd.Timestamp | None) -> pd.DataFrame:
+    """Active projects, started by the end of `period`, with no progress row for it; with their last update."""
+    if period is None:
+        return table.iloc[0:0].assign(last_update=pd.Series(dtype="datetime64[ns]"))
+    missing = _without_update(table, portfolio, period)
+    progress = portfolio.progress[["project_id", "period"]]
     earlier = progress[(progress["period"] < period) & progress["project_id"].isin(set(missing["project_id"]))]
     last = earlier.groupby("project_id")["period"].max()
     # dict lookup, not Series.map: pandas 3 fails to map through an empty datetime Series (no earlier month)

@@ -150,12 +150,24 @@ def _fork(target: Callable[[Callable[[], Any], Any], None], call: Callable[[], A
     try:
         context = multiprocessing.get_context("fork")
         answer, send = context.Pipe(duplex=False)
+        _widen(send)
         worker = context.Process(target=target, args=(call, send), daemon=True)
         worker.start()  # flushes stdout/stderr first: the fork does not print the parent's buffers again
     except (OSError, ValueError):
         return None
     send.close()
     return worker, answer
+
+
+def _widen(send: Any) -> None:
+    """The pipe made to hold 1 MiB (Linux; 64 KiB by default): a worker whose answers are taken
+    only later (the early charts, taken at close) goes on making them instead of waiting to send."""
+    import fcntl
+
+    try:
+        fcntl.fcntl(send.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except OSError:
+        pass
 
 
 def _work(call: Callable[[], Any], send: Any) -> None:

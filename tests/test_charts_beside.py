@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from pmo_xl import background
-from pmo_xl.io import charts_beside
+from pmo_xl.io import charts_beside, sheets_beside
+from pmo_xl.report.sheets import SHEETS
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is a fork, on Linux only")
 
@@ -133,3 +134,50 @@ def test_the_charts_made_at_both_ends_give_the_same_bytes(sample_model, tmp_path
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
     assert started[0] == ("early", True)
     assert made_here, "the close made some early charts itself while the worker was late"
+
+
+# ---- the first worker forked in the middle of the project pages (`charts_written`) ----
+
+def _first_sheets_fork_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheets before the project pages start no worker (as in a large report, where they hold
+    fewer than MIN_CHARTS charts): the first is forked halfway through the pages."""
+    sheet_written = charts_beside.ChartsBesideWorkbook.sheet_written
+    pages = [name for name, _ in SHEETS].index("Project pages")
+    before = {name for name, _ in SHEETS[:pages]}
+
+    def later(workbook, name):  # type: ignore[no-untyped-def]
+        if name in before:
+            workbook.complete_sheets.add(name)
+            return
+        sheet_written(workbook, name)
+
+    monkeypatch.setattr(charts_beside.ChartsBesideWorkbook, "sheet_written", later)
+
+
+@linux_only
+@pytest.mark.parametrize("instead_early", [None, _dies_early, _slow_after(2)])
+def test_charts_made_while_the_later_pages_are_written_give_the_same_bytes(  # type: ignore[no-untyped-def]
+        sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, instead_early) -> None:
+    assert len(sample_model.project_pages.pages) >= 2
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = _written(sample_model, tmp_path / "here.xlsx")
+    monkeypatch.setattr(charts_beside, "CHART_BATCH", 1)
+    _first_sheets_fork_nothing(monkeypatch)
+    forked_in: list[str | None] = []
+    charts_written = charts_beside.ChartsBesideWorkbook.charts_written
+
+    def recorded(workbook, name):  # type: ignore[no-untyped-def]
+        charts_written(workbook, name)
+        forked_in.append(workbook._forked_in)
+
+    monkeypatch.setattr(charts_beside.ChartsBesideWorkbook, "charts_written", recorded)
+    taken: list[bool] = []
+    take = sheets_beside.take_numbers
+    monkeypatch.setattr(sheets_beside, "take_numbers", lambda *args: taken.append(take(*args)) or taken[-1])
+    started = _workers_started(monkeypatch, instead_early=instead_early)
+    assert _written(sample_model, tmp_path / "beside.xlsx") == here
+    assert taken == ([] if instead_early is _dies_early else [True]), "the second worker's sheets were taken"
+    assert forked_in == ["Project pages"], "the first worker was forked in the middle of the project pages"
+    # One worker for the charts of the first pages, one for the later pages' once their sheet is
+    # complete (it makes the sheets' parts too), one at close for the later sheets' charts.
+    assert started == [("early", True), ("early", True), ("close", True)]

@@ -61,13 +61,13 @@ def test_the_sheets_made_beside_give_the_same_bytes(sample_model, tmp_path: Path
     assert taken == [True], "the worker's sheets were taken"
 
 
-def _dies_after_the_sheets(workbook, sheets):  # type: ignore[no-untyped-def]
-    answers = _EARLY_PARTS(workbook, sheets)
+def _dies_after_the_sheets(workbook, sheets, *rest):  # type: ignore[no-untyped-def]
+    answers = _EARLY_PARTS(workbook, sheets, *rest)
     yield next(answers)
     os._exit(3)  # killed before the charts: they are made at close
 
 
-def _dies_at_once(workbook, sheets):  # type: ignore[no-untyped-def]
+def _dies_at_once(workbook, sheets, *rest):  # type: ignore[no-untyped-def]
     os._exit(3)
     yield
 

@@ -20,6 +20,14 @@ waiting, this process makes the early charts left from the last one back until t
 worker is then stopped): no waiting on a worker that a busy machine slows down. The bytes are the
 same either way.
 
+Earlier again: a long sheet of many charts, each reading its own rows (the project pages: ~440
+pages, ~890 charts with a History), says when its charts so far are final (`charts_written`, once,
+a third of the way through): the first worker is forked then and makes those charts while the later pages
+are written (the second core is otherwise idle until that sheet is complete); the numbers of
+those charts are settled, as the sheets before are complete and a sheet's later charts come after
+them. A second worker, forked when the sheet is complete, makes the first sheets' parts and the
+charts from there on; the close takes each worker's charts in turn.
+
 Only where it pays: with at least `MIN_CHARTS` charts (a fork of a large process and the answer
 through a pipe cost a few tens of milliseconds) and where `background` forks at all. Elsewhere,
 or when the worker gives no answer, the charts are made here as XlsxWriter makes them.
@@ -55,13 +63,14 @@ def charts_xml(charts: Sequence[Chart]) -> list[str]:
     return parts
 
 
-def _early_parts(workbook: ChartsBesideWorkbook, sheets: bool) -> Iterator[SheetParts | list[str] | None]:
-    """In a worker forked while later sheets are still to be written, its answers: first the XML
-    parts of every sheet so far (`sheets_beside`; None if not asked for), then the XML of every
-    chart so far, in the order of their numbers, `CHART_BATCH` at a time (the close may make the
-    last ones itself meanwhile: `_EarlyWorker.charts_xml`). What the close settles first is settled
-    as it will settle it, in the worker's own memory: for the charts, the drawings numbered and
-    their cached data read (the text cells' strings by index, as the caches read them)."""
+def _early_parts(workbook: ChartsBesideWorkbook, sheets: bool, made: int = 0) -> Iterator[SheetParts | list[str] | None]:
+    """In a worker forked while later sheets (or pages) are still to be written, its answers: first
+    the XML parts of every sheet so far (`sheets_beside`; None if not asked for), then the XML of every
+    chart so far but the first `made` (an earlier worker's), in the order of their numbers,
+    `CHART_BATCH` at a time (the close may make the last ones itself meanwhile:
+    `_EarlyWorker.charts_xml`). What the close settles first is settled as it will settle it, in the
+    worker's own memory: for the charts, the drawings numbered and their cached data read (the text
+    cells' strings by index, as the caches read them)."""
     if sheets:
         workbook._prepare_package(chart_data=False)  # ZipBehindWorkbook's: all but the charts' data
         yield sheets_xml(workbook)
@@ -69,7 +78,7 @@ def _early_parts(workbook: ChartsBesideWorkbook, sheets: bool) -> Iterator[Sheet
         workbook._prepare_sst_string_data()
         workbook._prepare_drawings()
         yield None
-    charts = list(workbook.charts)
+    charts = list(workbook.charts)[made:]
     batch = CHART_BATCH if _read_alone(charts) else len(charts)
     for start in range(0, len(charts), batch):
         workbook._add_data_of(charts[start:start + batch])
@@ -97,12 +106,12 @@ class _EarlyWorker:
         self._sheets_taken = True
         return self.answers.next()  # type: ignore[no-any-return]
 
-    def charts_xml(self, workbook: ChartsBesideWorkbook) -> list[str]:
-        """The XML of the early charts (the first of `workbook.charts`): the worker's, first to
-        last, while this process, whenever no answer is waiting, makes them last to first; they
-        meet in the middle. What the worker has not made when it is gone is made here."""
+    def charts_xml(self, workbook: ChartsBesideWorkbook, made: int = 0) -> list[str]:
+        """The XML of this worker's charts (those of `workbook.charts` after the first `made`): the
+        worker's, first to last, while this process, whenever no answer is waiting, makes them last
+        to first; they meet in the middle. What the worker has not made when it is gone is made here."""
         self.sheets()  # (its answer comes first)
-        charts = workbook.charts[:len(self.charts)]
+        charts = workbook.charts[made:made + len(self.charts)]
         front: list[str] = []  # the worker's, from the first chart on
         back: list[str] = []  # made here, from the last chart back
         steal = _read_alone(charts)
@@ -127,28 +136,66 @@ class _EarlyWorker:
 class ChartsBesideWorkbook(xlsxwriter.Workbook):
     """A workbook that has the charts of its complete sheets made by a worker while its later
     sheets are written (`sheet_written`), the others at close (`ChartsBesidePackager`); where it
-    is also a ZipBehindWorkbook, that worker makes those sheets' parts too (`sheets_beside`)."""
+    is also a ZipBehindWorkbook, that worker makes those sheets' parts too (`sheets_beside`).
+    A long sheet of many charts may say when its charts so far are final (`charts_written`): the
+    worker is forked then, and one more for the sheet's later charts once it is complete."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.complete_sheets: set[str] = set()
-        self.early: _EarlyWorker | None = None
+        self.early_workers: list[_EarlyWorker] = []  # in the order of their charts
+        self._forked_in: str | None = None  # the sheet the first worker was forked in the middle of
         self._sheets_read: dict[int, frozenset[str]] = {}  # id(chart) -> the sheets its ranges read (worked out once)
+
+    @property
+    def early(self) -> _EarlyWorker | None:
+        """The first early worker, or None."""
+        return self.early_workers[0] if self.early_workers else None
 
     def sheet_written(self, name: str) -> None:
         """Sheet `name` will not change any more: start the worker for the charts so far, once, when
-        there are enough of them and all are drawn in complete sheets and read complete sheets only."""
+        there are enough of them and all are drawn in complete sheets and read complete sheets only
+        (once more when the first was started in the middle of this sheet, for its later charts)."""
         self.complete_sheets.add(name)
-        if self.early is not None or len(self.charts) < MIN_CHARTS or not self.in_memory or not forks():
+        if not self.early_workers:
+            self._start_early(self.complete_sheets, sheets=True)
+        elif len(self.early_workers) == 1 and self._forked_in == name:  # (the first sheets' parts are worth a fork)
+            self._start_early(self.complete_sheets, sheets=True, enough=0)
+
+    def charts_written(self, name: str) -> None:
+        """Sheet `name`, the last so far, is still being written, but its charts so far and every
+        cell they read will not change any more (a page of a long sheet is done): start the first
+        worker for the charts so far (their XML only: the sheets' parts are made by the next worker,
+        forked when this sheet is complete)."""
+        sheets = self.worksheets()
+        if self.early_workers or not sheets or sheets[-1].name != name:
             return
-        drawn = {id(placed[2]) for sheet in self.worksheets() if sheet.name in self.complete_sheets for placed in sheet.charts}
-        if all(id(chart) in drawn and self._sheets_read_by(chart) <= self.complete_sheets for chart in self.charts):
-            sheets = hasattr(self, "_prepare_package") and complete_prefix(self, self.complete_sheets)
-            self.early = _EarlyWorker(Answers(_early_parts, self, sheets), list(self.charts))
+        if self._start_early(self.complete_sheets | {name}, sheets=False):
+            self._forked_in = name
+
+    def _start_early(self, settled: set[str], sheets: bool, enough: int | None = None) -> bool:
+        """Fork a worker for the charts not yet given to one, if they are enough (`MIN_CHARTS`) and
+        all are drawn in and read `settled` sheets only; it makes the parts of the sheets so far
+        first if `sheets` and they are all complete."""
+        made = sum(len(worker.charts) for worker in self.early_workers)
+        charts = self.charts[made:]
+        if len(charts) < (MIN_CHARTS if enough is None else enough) or not self.in_memory or not forks():
+            return False
+        drawn = {id(placed[2]) for sheet in self.worksheets() if sheet.name in settled for placed in sheet.charts}
+        if not all(id(chart) in drawn and self._sheets_read_by(chart) <= settled for chart in charts):
+            return False
+        with_sheets = sheets and hasattr(self, "_prepare_package") and complete_prefix(self, self.complete_sheets)
+        self.early_workers.append(_EarlyWorker(Answers(_early_parts, self, with_sheets, made), list(charts)))
+        return True
 
     def early_sheets(self) -> SheetParts | None:
-        """The early worker's parts of the first sheets, or None (no worker, no answer)."""
-        return self.early.sheets() if self.early is not None else None
+        """An early worker's parts of the first sheets, or None (no worker made them, no answer)."""
+        for worker in self.early_workers:
+            parts = worker.sheets()
+            if parts is not None:
+                return parts
+        return None
+
     def _sheets_read_by(self, chart: Chart) -> frozenset[str]:
         """The sheets whose cells a chart's cached data are read from (not its given numbers)."""
         known = self._sheets_read.get(id(chart))
@@ -165,13 +212,16 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         return known
 
     def _add_chart_data(self) -> None:
-        """The cached data of the charts the early worker has not made (it read its own). Runs
-        after the drawings are numbered: the early charts must be the first charts of the package
-        — they are, but for a chart made early and drawn in a later sheet: then all are made at close."""
-        early = self.early
-        if early is not None and [id(c) for c in self.charts[:len(early.charts)]] != [id(c) for c in sorted(early.charts, key=_number)]:
-            early.charts = []
-        self._add_data_of(self.charts[len(early.charts):] if early is not None else self.charts)
+        """The cached data of the charts the early workers have not made (they read their own). Runs
+        after the drawings are numbered: the early charts must be the first charts of the package,
+        each worker's after the one before — they are, but for a chart made early and drawn in a
+        later sheet: then all are made at close."""
+        early = [chart for worker in self.early_workers for chart in sorted(worker.charts, key=_number)]
+        if [id(c) for c in self.charts[:len(early)]] != [id(c) for c in early]:
+            for worker in self.early_workers:
+                worker.charts = []
+            early = []
+        self._add_data_of(self.charts[len(early):])
 
     def _add_data_of(self, charts: list[Chart]) -> None:
         """XlsxWriter's _add_chart_data for these charts only (it reads `self.charts`)."""
@@ -196,21 +246,21 @@ class ChartsBesidePackager(Packager):
         for index, chart in enumerate(charts, start=1):
             if not chart.series:  # XlsxWriter's own check, made before any part as it would stop there
                 raise EmptyChartSeries(f"Chart{index} must contain at least one data series. See chart.add_series().")
-        early = getattr(self.workbook, "early", None)
-        later = charts[len(early.charts):] if early is not None else charts
+        early = getattr(self.workbook, "early_workers", [])
+        later = charts[sum(len(worker.charts) for worker in early):]
         if self.in_memory and len(later) >= MIN_CHARTS and forks():  # in memory: the parts are StringIO
             self._charts_pending = in_background(charts_xml, later)
         return super()._create_package()
 
     def _write_chart_files(self) -> None:
         workbook = self.workbook
-        early = getattr(workbook, "early", None)
-        if early is None and self._charts_pending is None:
+        early = getattr(workbook, "early_workers", [])
+        if not early and self._charts_pending is None:
             super()._write_chart_files()
             return
         made: list[str] = []
-        if early is not None:
-            made += early.charts_xml(workbook)
+        for worker in early:
+            made += worker.charts_xml(workbook, len(made))
         if self._charts_pending is not None:
             pending, self._charts_pending = self._charts_pending, None
             made += pending()  # made here if the worker gave no answer

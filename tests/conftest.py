@@ -31,3 +31,13 @@ def sample_workbook(tmp_path_factory: pytest.TempPathFactory, sample: Sample) ->
     path = tmp_path_factory.mktemp("sample") / "PMO-sample.xlsx"
     write_sample_workbook(path, sample)
     return path
+
+
+@pytest.fixture(scope="module")
+def sample_model(sample_workbook: Path):  # type: ignore[no-untyped-def]
+    """The sample's report model, built once per test module (the report writers' tests write it many ways)."""
+    from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.report.model import build_report_model
+    from pmo_xl.usecases import load_portfolio
+
+    return build_report_model(run_portfolio(load_portfolio(sample_workbook)))

@@ -16,15 +16,6 @@ from pmo_xl.report.sheets import SHEETS
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is a fork, on Linux only")
 
 
-@pytest.fixture(scope="module")
-def sample_model(sample_workbook: Path):  # type: ignore[no-untyped-def]
-    from pmo_xl.pipeline import run_portfolio
-    from pmo_xl.report.model import build_report_model
-    from pmo_xl.usecases import load_portfolio
-
-    return build_report_model(run_portfolio(load_portfolio(sample_workbook)))
-
-
 def _written(model, path: Path) -> bytes:  # type: ignore[no-untyped-def]
     from pmo_xl.report.write import write_report_model
 

@@ -89,6 +89,30 @@ class Issue:
     message: str
     stage: Stage = Stage.PARSE
 
+    @classmethod
+    def at_rows(
+        cls, rows: Iterable[int | None], values: Iterable[object], messages: Iterable[str], **same: object
+    ) -> list[Issue]:
+        """One issue per row: `Issue(row=row, value=value, message=message, **same)` for the
+        rows, values and messages side by side, alike in everything else.
+
+        For tens of thousands at a time (bench_loading's overdue allocations: 19,381): the
+        frozen dataclass's __init__ sets each of the nine fields through object.__setattr__,
+        about 5 µs an issue; here the first issue is made by __init__ (which checks the fields)
+        and each other one gets a copy of its fields, in the same order, with the three that vary.
+        """
+        template = cls(row=None, value=None, message="", **same)  # type: ignore[arg-type]
+        fields = template.__dict__
+        new, set_fields = object.__new__, object.__setattr__
+        issues = []
+        for row, value, message in zip(rows, values, messages, strict=True):
+            own = fields.copy()
+            own["row"], own["value"], own["message"] = row, value, message
+            issue = new(cls)
+            set_fields(issue, "__dict__", own)
+            issues.append(issue)
+        return issues
+
     @property
     def cell(self) -> str:
         if self.row is None:

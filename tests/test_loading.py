@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from pmo_xl.compute.loading import compute_loading, monthly_role_capacity, monthly_role_demand
 from pmo_xl.compute.loading.causes import _by_cell, hours_text
+from pmo_xl.compute.loading.tables import stable_order
 from pmo_xl.compute.time import spread
+from pmo_xl.issues import Issue, Severity, Stage
 from pmo_xl.model import Portfolio, Settings
 from pmo_xl.schema.registers import PROFILES
 
@@ -375,6 +377,26 @@ def test_late_allocation_keeps_its_load_at_the_planned_pace() -> None:
                     "2026-03-12": 8, "2026-03-13": 8, "2026-03-16": 8}  # fmt: skip
 
 
+def test_issues_made_at_rows_are_the_issues_init_makes() -> None:
+    """`Issue.at_rows` (the overdue warnings of a large plan) makes the same frozen issues as
+    `Issue(...)`: equal, same hash, same fields in the same order, same dict and line."""
+    same = {"code": "allocation-overdue", "severity": Severity.WARNING, "sheet": "Allocations", "column": "E",
+            "field": "Finish", "stage": Stage.LOADING}  # fmt: skip
+    rows, values, messages = [2, 7, None], [dt.date(2026, 3, 6), None, "x"], ["a", "b", "c"]
+    made = Issue.at_rows(rows, values, messages, **same)
+    expected = [Issue(row=r, value=v, message=m, **same) for r, v, m in zip(rows, values, messages, strict=True)]
+    assert made == expected
+    assert [hash(i) for i in made] == [hash(i) for i in expected]
+    assert [list(vars(i).items()) for i in made] == [list(vars(i).items()) for i in expected]
+    assert [(i.as_dict(), i.as_line(), repr(i)) for i in made] == [(i.as_dict(), i.as_line(), repr(i)) for i in expected]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].row = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Issue.at_rows([1], [None], ["m"], code="x")  # a field missing, as for Issue(...)
+    with pytest.raises(ValueError):
+        Issue.at_rows([1, 2], [None], ["m"], **same)  # rows, values and messages side by side
+
+
 def test_blank_status_date_is_the_end_of_the_latest_month_with_progress() -> None:
     allocations = [alloc("P1", "R1", "2026-03-16", "2026-04-10", 80, actual_hours=10)]
     pf = portfolio([person("R1")], allocations)
@@ -639,3 +661,11 @@ def test_over_allocation_causes_match_a_day_by_day_oracle(scenario) -> None:  # 
             assert int(count) == len(ranked) - 5 and _printed(text, sum(h for _, h in ranked[5:]))
         else:
             assert not parts[-1].startswith("+")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan, 1e-300]) | st.floats(), max_size=60))
+def test_stable_order_is_numpys_stable_argsort(keys: list[float]) -> None:
+    """The over- and under-allocation tables' order: equal keys (NaNs, ±0) keep the order given."""
+    key = np.array(keys, dtype=np.float64)
+    assert np.array_equal(stable_order(key), np.argsort(key, kind="stable"))

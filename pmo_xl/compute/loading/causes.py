@@ -39,8 +39,11 @@ def hours_text(hours: np.ndarray) -> np.ndarray:
     hours = np.asarray(hours, dtype=np.float64)
     small = hours < 9.95
     scaled = np.round(np.where(small, hours * 10, hours)).astype(np.int64)
-    if np.max(scaled, where=~small, initial=0) < len(_WHOLE) and np.min(scaled, where=~small, initial=0) >= 0:
-        return _TEXTS[np.where(small, np.clip(scaled, 0, len(_TENTHS) - 1), scaled + len(_TENTHS))]
+    # Where each text is in _TEXTS; the hours from 9.95 h up are 10 h or more (NaN, infinite
+    # and huge ones turn into the most negative integer), so all are in the tables iff these are.
+    at = np.where(small, np.clip(scaled, 0, len(_TENTHS) - 1), scaled + len(_TENTHS))
+    if len(at) == 0 or (at.min() >= 0 and at.max() < len(_TEXTS)):
+        return _TEXTS[at]
     out = np.empty(len(hours), dtype=object)
     out[small] = _TENTHS[np.clip(np.round(hours[small] * 10).astype(np.int64), 0, 99)]
     whole = np.round(hours[~small]).astype(np.int64)
@@ -126,6 +129,24 @@ class _Spans:
         )
 
 
+@dataclass
+class _Cells:
+    """Each over-allocated cell's period on its resource's calendar: working-index bounds
+    (`lo`, `hi`) and working days (`days`), as floats."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    days: np.ndarray
+
+    @staticmethod
+    def of(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> _Cells:
+        resource, period = np.nonzero(over)
+        calendar = demand.resources.calendar[resource]  # a resource's pieces are all on it
+        lo = grid.bounds_work[calendar, period].astype(np.float64)
+        hi = grid.bounds_work[calendar, period + 1].astype(np.float64)
+        return _Cells(lo, hi, hi - lo)
+
+
 def _pairs(
     resource: np.ndarray, project: np.ndarray, n_projects: int, cells: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -151,38 +172,60 @@ def _pairs(
 
 
 def _block_incidences(
-    spans: _Spans, block: slice, cell_bounds: tuple[np.ndarray, np.ndarray], offset: np.ndarray, lo_cell: int
+    spans: _Spans, block: slice, cells: _Cells, offset: np.ndarray, lo_cell: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(cell, hours, summed, entries per piece) for the pieces `block` of `spans` in each
     over-allocated period they touch, one entry per project and cell with hours, piece by
     piece; `summed` marks the entries that add up several pieces (each where its first piece's
     was). Cells count from `lo_cell`, the block's first.
 
-    `offset[r]` is resource r's first cell and `cell_bounds` the working-index bounds of each
-    cell's period on its resource's calendar (cells in row-major order of the mask). Per-piece
-    figures come worked out once (`_Spans`) and are repeated over the piece's cells (a repeat
-    is several times cheaper than a gather); per incidence only what varies.
+    `offset[r]` is resource r's first cell and `cells` the working-index bounds of each cell's
+    period on its resource's calendar (cells in row-major order of the mask). Per-piece figures
+    come worked out once (`_Spans`) and are repeated over the piece's cells (a repeat is several
+    times cheaper than a gather); per incidence only what varies. A piece covers every period
+    between its first and last cells whole, so there the overlap is the period itself: only a
+    piece's first and last cells are clipped to it (the same figures, fewer passes).
     """
     count = spans.count[block]
     ends = np.cumsum(count)
+    begins = ends - count
     n = int(ends[-1]) if len(ends) else 0
-    cell = np.repeat(spans.first[block] - lo_cell - (ends - count), count) + np.arange(n)
-    period_lo, period_hi = cell_bounds[0][cell + lo_cell], cell_bounds[1][cell + lo_cell]
-    u = np.maximum(np.repeat(spans.lo[block], count), period_lo)
-    w = np.maximum(np.minimum(np.repeat(spans.hi[block], count), period_hi), u)
-    hours = (w - u) * np.repeat(spans.rate[block], count)  # exact for flat pieces
+    cell = np.repeat(spans.first[block] - begins, count)
+    cell += np.arange(n)  # each incidence's cell, counted from the first of all
+    rate = spans.rate[block]
+    hours = cells.days[cell]
+    hours *= np.repeat(rate, count)  # exact for flat pieces, in the periods they cover whole
     profile = spans.profile[block]
-    contoured_pieces = np.flatnonzero(profile != FLAT)
-    if len(contoured_pieces):
-        times = count[contoured_pieces]
-        contoured = np.flatnonzero(np.repeat(profile != FLAT, count))
-        hours[contoured] = hours_between(
-            np.repeat(spans.effort[block][contoured_pieces], times),
-            np.repeat(spans.start[block][contoured_pieces], times),
-            np.repeat(spans.length[block][contoured_pieces], times),
-            np.repeat(profile[contoured_pieces], times),
-            u[contoured], w[contoured],
+    contoured_pieces = profile != FLAT
+    if contoured_pieces.any():
+        inner = np.repeat(contoured_pieces, count)
+        inner[begins] = False
+        inner[ends - 1] = False
+        at = np.flatnonzero(inner)
+        if len(at):
+            which = np.flatnonzero(contoured_pieces)
+            times = np.maximum(count[which] - 2, 0)
+            hours[at] = hours_between(
+                np.repeat(spans.effort[block][which], times), np.repeat(spans.start[block][which], times),
+                np.repeat(spans.length[block][which], times), np.repeat(profile[which], times),
+                cells.lo[cell[at]], cells.hi[cell[at]],
+            )  # fmt: skip
+    # A piece's first and last cells, clipped to the piece.
+    several = np.flatnonzero(count > 1)
+    edge_piece = np.concatenate([np.arange(len(count)), several])
+    edge = np.concatenate([begins, ends[several] - 1])
+    edge_cell = cell[edge]
+    u = np.maximum(spans.lo[block][edge_piece], cells.lo[edge_cell])
+    w = np.maximum(np.minimum(spans.hi[block][edge_piece], cells.hi[edge_cell]), u)
+    hours[edge] = (w - u) * rate[edge_piece]
+    contoured_edge = np.flatnonzero(contoured_pieces[edge_piece])
+    if len(contoured_edge):
+        i = edge_piece[contoured_edge]
+        hours[edge[contoured_edge]] = hours_between(
+            spans.effort[block][i], spans.start[block][i], spans.length[block][i], profile[i],
+            u[contoured_edge], w[contoured_edge],
         )  # fmt: skip
+    cell -= lo_cell
     # Pieces of one resource and project that meet in a cell are added up, in the place of
     # the first such piece, in dense slots (no hashing or sorting).
     shared_pieces = spans.shared[block]
@@ -204,7 +247,8 @@ def _block_incidences(
         keep &= hours > 1e-9
     else:
         keep = hours > 1e-9
-    per_piece = np.add.reduceat(keep, ends - count, dtype=np.int64)  # every piece has a cell
+    dropped = np.flatnonzero(~keep)  # few: the later pieces of shared pairs, cells of no hours
+    per_piece = count - np.bincount(np.searchsorted(ends, dropped, side="right"), minlength=len(count))
     return cell[keep], hours[keep], shared[keep], per_piece
 
 
@@ -350,11 +394,7 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     seen = np.zeros((n_res, n_periods + 1), dtype=np.int64)
     np.cumsum(over, axis=1, out=seen[:, 1:])
     offset = np.concatenate([[0], np.cumsum(seen[:, -1])])
-    # Each cell's period bounds on its resource's calendar (a resource's pieces are all on it).
-    cell_resource, over_period = np.nonzero(over)
-    cell_calendar = demand.resources.calendar[cell_resource]
-    cell_bounds = (grid.bounds_work[cell_calendar, over_period].astype(np.float64),
-                   grid.bounds_work[cell_calendar, over_period + 1].astype(np.float64))  # fmt: skip
+    cells = _Cells.of(demand, grid, over)
     spans = _Spans.of(demand, grid, kept, resource, seen, offset)
     if len(spans.count) == 0:
         return text
@@ -367,7 +407,7 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     piece_cuts = np.searchsorted(resource, cuts)
     for a, b, r_a, r_b in zip(piece_cuts[:-1], piece_cuts[1:], cuts[:-1], cuts[1:], strict=True):
         lo_cell, hi_cell = int(offset[r_a]), int(offset[r_b])
-        cell, hours, summed, per_piece = _block_incidences(spans, slice(a, b), cell_bounds, offset, lo_cell)
+        cell, hours, summed, per_piece = _block_incidences(spans, slice(a, b), cells, offset, lo_cell)
         piece, hours, sizes = _by_cell(cell, hours, summed, per_piece, hi_cell - lo_cell)
         text[lo_cell:hi_cell] = _block_text(spans.project[a:b][piece], hours, sizes, labels, end)
     return text

@@ -24,13 +24,18 @@ class Computation(enum.StrEnum):
     MILESTONES = "milestones"
     SCENARIOS = "scenarios"  # the what-if scenarios of Settings (only when there are some)
     GOVERNANCE = "governance"  # the registers beside the plan: RAID, change requests, benefits, alignment, lessons
+    # What the report compares this month against: earned value, risks and milestones again with the
+    # status date one month earlier, and the trends. They keep none of their issues (this month's are
+    # the list), so they decide no issue.
+    PREVIOUS_MONTH = "previous_month"
 
 
 ALL_COMPUTATIONS: frozenset[Computation] = frozenset(Computation)
 # What validation computes: everything whose issues it lists; the what-if scenarios and the
-# registers beside the plan add none of their own (their rows are checked in the check stage), so
-# `validate` and Validate skip them.
-VALIDATION_COMPUTATIONS: frozenset[Computation] = ALL_COMPUTATIONS - {Computation.SCENARIOS, Computation.GOVERNANCE}
+# registers beside the plan add none of their own (their rows are checked in the check stage), nor
+# does the month before (its issues are not kept), so `validate` and Validate skip them.
+VALIDATION_COMPUTATIONS: frozenset[Computation] = ALL_COMPUTATIONS - {
+    Computation.SCENARIOS, Computation.GOVERNANCE, Computation.PREVIOUS_MONTH}
 
 
 @dataclass(frozen=True)

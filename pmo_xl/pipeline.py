@@ -168,15 +168,13 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     (in a worker, `pmo_xl.background`): they, the issue list and the unavailable sheets are
     waited for when first read (`Results.issues`), so whatever needs none of them — most of the
     report model — is built meanwhile."""
+    # The modules of the computations made; the scenarios', the governance's and the trends' only
+    # when they are made (`validate` makes none of them).
     from pmo_xl.compute.earned_value import compute_earned_value
-    from pmo_xl.compute.governance import compute_governance
     from pmo_xl.compute.loading import compute_loading
     from pmo_xl.compute.milestones import compute_milestones
     from pmo_xl.compute.priority import compute_priorities
     from pmo_xl.compute.risk import compute_risk
-    from pmo_xl.compute.trends import compute_trends
-    from pmo_xl.scenarios.compute import compute_scenarios_beside
-    from pmo_xl.scenarios.outcome import Reuse
 
     options = default_options(options)
     period = reporting_period(portfolio, options)
@@ -185,6 +183,8 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     before = portfolio_at(portfolio, previous_period)
     status_date = now.status_date
     previous_date = before.status_date if previous_period is not None else None
+    # The month before: compared against in the report, never a source of issues (see Computation).
+    compares = Computation.PREVIOUS_MONTH in options.compute
 
     run = _Computations(options)
     # Computed in this order, so that the scenarios (they need the loading and the role frames)
@@ -197,23 +197,36 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     # The scenarios' baseline is this run's portfolio: its loading and role frames are reused, and
     # so is the selection's solve when the scenarios are computed here (see `Reuse.of_run`). They
     # need nothing computed below, so on a second core they run beside the rest (`background`).
-    reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
-    scenarios_pending = compute_scenarios_beside(now, options, reuse) if wants_scenarios else None
+    reuse, scenarios_pending = None, None
+    if wants_scenarios:
+        from pmo_xl.scenarios.compute import compute_scenarios_beside
+        from pmo_xl.scenarios.outcome import Reuse
+
+        reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
+        scenarios_pending = compute_scenarios_beside(now, options, reuse)
     ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now, at=earned_value_at)
     ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False,
-                         at=earned_value_at) if period is not None else None)
+                         at=earned_value_at) if period is not None and compares else None)
     priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
-    reuse.selection = priorities.solved if priorities is not None else None  # for a computation here (a worker has solved its own)
+    if reuse is not None:  # for a computation here (a worker has solved its own)
+        reuse.selection = priorities.solved if priorities is not None else None
     risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)
     risks_before = (run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=previous_date, keep_issues=False)
-                    if previous_date else None)
+                    if previous_date and compares else None)
     milestones = run.run(Computation.MILESTONES, "Milestones", compute_milestones, now, as_of=status_date)
     milestones_before = (run.run(Computation.MILESTONES, "Milestones", compute_milestones, now, as_of=previous_date,
-                                 keep_issues=False) if previous_date else None)
-    trends = (run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before,
-                      milestones) if ev is not None else None)
+                                 keep_issues=False) if previous_date and compares else None)
+    trends = None
+    if ev is not None and compares:
+        from pmo_xl.compute.trends import compute_trends
+
+        trends = run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before, milestones)
     scenarios_at = run.later()
-    governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
+    governance = None
+    if Computation.GOVERNANCE in options.compute:
+        from pmo_xl.compute.governance import compute_governance
+
+        governance = run.run(Computation.GOVERNANCE, "RAID", compute_governance, now)
 
     def settle() -> Settled:
         """The scenarios waited for (a worker's, or computed here now), then the complete issue list."""

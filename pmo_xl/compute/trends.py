@@ -73,11 +73,12 @@ def compute_trends(portfolio: Portfolio, period: pd.Timestamp | None, ev: Earned
     months = [period - pd.DateOffset(months=k) for k in range(WINDOW - 1, -1, -1)]
     history = portfolio.registers.get(HISTORY.name, pd.DataFrame(columns=list(PROJECT_COLUMNS)))
     history = history[history["period"].isin(months[:-1])] if len(history) else history
-    recomputed = _recomputed(portfolio, ev, months)
-    now = _this_report(ev, portfolio, period)
     closed = history[[c for c in PROJECT_COLUMNS if c in history.columns]]
-    not_closed = recomputed[~recomputed["period"].isin(set(closed["period"]))]
-    projects = pd.concat([f for f in (closed, not_closed, now) if len(f)], ignore_index=True) if len(closed) + len(not_closed) + len(now) else recomputed
+    # Only the months History has not closed are recomputed (each row is rated on its own: the
+    # rows of the closed months would be computed to be dropped — all 11 with a year of History).
+    not_closed = _recomputed(portfolio, ev, months[:-1], closed["period"])
+    now = _this_report(ev, portfolio, period)
+    projects = pd.concat([f for f in (closed, not_closed, now) if len(f)], ignore_index=True) if len(closed) + len(not_closed) + len(now) else not_closed
     projects = projects.sort_values(["project_id", "period"], kind="mergesort").reset_index(drop=True)
     basis = {pd.Timestamp(m): str(b) for m, b in projects.groupby("period", sort=True)["basis"].first().items()}
     previous = months[-2]
@@ -101,11 +102,15 @@ def compute_trends(portfolio: Portfolio, period: pd.Timestamp | None, ev: Earned
     return result, []
 
 
-def _recomputed(portfolio: Portfolio, ev: EarnedValueResult | None, months: list[pd.Timestamp]) -> pd.DataFrame:
-    """RAG, forecast finish and EAC of each project and month of the window, from today's registers."""
+def _recomputed(portfolio: Portfolio, ev: EarnedValueResult | None, months: list[pd.Timestamp],
+                closed: pd.Series) -> pd.DataFrame:
+    """RAG, forecast finish and EAC of each project and month of `months` not `closed` (in History),
+    from today's registers. Each row is rated on its own, so the closed months' rows are left out
+    before rating, not after: with a year of History all of them are."""
     if ev is None or not len(ev.by_period):
         return pd.DataFrame(columns=list(PROJECT_COLUMNS))
-    rows = ev.by_period[ev.by_period["period"].isin(months[:-1])]
+    period = ev.by_period["period"]
+    rows = ev.by_period[period.isin(months) & ~period.isin(closed)]
     rated = compute_rag(rows, portfolio.settings.thresholds)
     frame = rows[["project_id", "period", "forecast_finish", "eac"]].assign(rag_index=rated["rag"].to_numpy(),
                                                                           index_reason=rated["rag_reason"].to_numpy())

@@ -38,13 +38,16 @@ def data_rows(
     rows_with_formulas = formula_rows(scan, col0, width)
     stop0 = min(stop0, len(grid))
     block = grid[start0:stop0]
-    if block and col0 == 0 and min(map(len, block)) == width == max(map(len, block)) and not rows_with_formulas:
+    if block and col0 == 0 and not rows_with_formulas and _all_of_width(block, width):
         # The usual register: a table that fills its sheet's rows exactly, so no copy per row. calamine
         # gives '' for every empty cell (never None), so a row is blank when it counts `width` of them:
         # one C-level map over the rows, ~2x the loop below at a million rows.
         empty = np.fromiter(map(list.count, block, repeat("")), dtype=np.int64, count=len(block))
-        keep = (empty < width).tolist()
-        return list(compress(block, keep)), list(compress(range(start0 + 1, stop0 + 1), keep))
+        keep = empty < width
+        if keep.all():  # no blank row: the slice and a range are the answer, nothing to filter
+            return block, list(range(start0 + 1, stop0 + 1))
+        keep_list = keep.tolist()
+        return list(compress(block, keep_list)), list(compress(range(start0 + 1, stop0 + 1), keep_list))
     rows: list[list[object]] = []
     numbers: list[int] = []
     for row0 in range(start0, stop0):
@@ -57,6 +60,12 @@ def data_rows(
             rows.append(cells)
             numbers.append(row0 + 1)
     return rows, numbers
+
+
+def _all_of_width(block: list[list[object]], width: int) -> bool:
+    """Every row exactly `width` cells long (one pass over the lengths, in C)."""
+    lengths = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
+    return bool((lengths == width).all())
 
 
 def find_header_row(grid: list[list[object]], register: Register) -> tuple[int, int, int] | None:

@@ -103,23 +103,10 @@ def with_lessons(pages, result: GovernanceResult | None):  # type: ignore[no-unt
     for its kind (its category, programme, a tag) before the ones for all projects, five at most."""
     if pages is None or result is None or not pages.pages or result.lessons.empty:
         return pages
-    found = result.lessons_for([p.project_id for p in pages.pages])  # by project, then in the library's order
-    if found.empty:
+    shown = result.lessons_first([p.project_id for p in pages.pages], LESSONS_ON_A_PAGE)
+    if not shown:
         return pages
-    # lessons_for gives each project's rows together: per project, the specific ones first, each
-    # part in the library's order, by one stable sort of integer keys (not a sort of the ids)
-    pid = found["project_id"].to_numpy(dtype=object)
-    new_project = np.r_[True, pid[1:] != pid[:-1]]
-    starts, group = np.flatnonzero(new_project), np.cumsum(new_project) - 1
-    order = np.argsort(group * 2 + (found["why"].to_numpy(dtype=object) == "All projects"), kind="stable")
-    shown = order[np.arange(len(order)) - starts[group] < LESSONS_ON_A_PAGE]  # a group keeps its rows' span
-    totals = dict(zip(pid[starts].tolist(), np.diff(np.r_[starts, len(pid)]).tolist(), strict=True))
-    by_project: dict[str, list[tuple[object, ...]]] = {}
-    for pid_, *lesson in zip(*(found[c].to_numpy(dtype=object)[shown].tolist()
-                               for c in ("project_id", "lesson_id", "source_project", "category", "why", "recommendation")),
-                             strict=True):
-        by_project.setdefault(pid_, []).append(tuple(lesson))
-    changed = [dataclasses.replace(page, lessons=tuple(by_project[page.project_id]),
-                                   lessons_more=totals[page.project_id] - len(by_project[page.project_id]))
-               if page.project_id in by_project else page for page in pages.pages]
+    changed = [dataclasses.replace(page, lessons=tuple(shown[page.project_id][0]),
+                                   lessons_more=shown[page.project_id][1] - len(shown[page.project_id][0]))
+               if page.project_id in shown else page for page in pages.pages]
     return dataclasses.replace(pages, pages=changed)

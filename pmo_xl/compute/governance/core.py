@@ -17,7 +17,7 @@ import pandas as pd
 from pmo_xl.checks.governance import issue_limits
 from pmo_xl.compute.governance.alignment import objectives_view, unaligned_projects
 from pmo_xl.compute.governance.benefits import benefit_status
-from pmo_xl.compute.governance.lessons import lessons_for
+from pmo_xl.compute.governance.lessons import lessons_first, lessons_for
 from pmo_xl.compute.governance.raid import (
     change_requests,
     decisions_due,
@@ -79,6 +79,10 @@ class GovernanceResult:
     def lessons_for(self, project_ids: list[str]) -> pd.DataFrame:
         """The lessons from other projects that apply to each of `project_ids` (see lessons.py)."""
         return lessons_for(self.lessons, self.projects, project_ids)
+
+    def lessons_first(self, project_ids: list[str], limit: int) -> dict[object, tuple[list[tuple[object, ...]], int]]:
+        """Per project, the first `limit` lessons a project page shows and how many apply (see lessons.py)."""
+        return lessons_first(self.lessons, self.projects, project_ids, limit)
 
 
 def compute_governance(portfolio: Portfolio) -> tuple[GovernanceResult | None, list[Issue]]:

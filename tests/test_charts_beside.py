@@ -11,7 +11,7 @@ import pytest
 
 from pmo_xl import background
 from pmo_xl.io import charts_beside, sheets_beside
-from pmo_xl.report.sheets import SHEETS
+from pmo_xl.report.sheets import SHEETS, project_pages
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is a fork, on Linux only")
 
@@ -168,7 +168,10 @@ def test_charts_made_while_the_later_pages_are_written_give_the_same_bytes(  # t
     started = _workers_started(monkeypatch, instead_early=instead_early)
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
     assert taken == ([] if instead_early is _dies_early else [True]), "the second worker's sheets were taken"
-    assert forked_in == ["Project pages"], "the first worker was forked in the middle of the project pages"
-    # One worker for the charts of the first pages, one for the later pages' once their sheet is
-    # complete (it makes the sheets' parts too), one at close for the later sheets' charts.
-    assert started == [("early", True), ("early", True), ("close", True)]
+    pages = len(sample_model.project_pages.pages)
+    marks = len({int(pages * share) for share in project_pages.CHARTS_BESIDE_AT} - {0})
+    assert marks >= 2, "the sample's pages say more than once that their charts so far are final"
+    assert forked_in == ["Project pages"] * marks, "a worker was forked at each mark in the middle of the project pages"
+    # One worker for the charts of each stretch of pages, one for the last pages' once their sheet
+    # is complete (it makes the sheets' parts too), one at close for the later sheets' charts.
+    assert started == [("early", True)] * (marks + 1) + [("close", True)]

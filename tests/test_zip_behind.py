@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from pmo_xl.io.zip_behind import PartsZip, ZipBehindWorkbook, deflated
+from pmo_xl.io.zip_behind import PartsZip, ZipBehindWorkbook, deflated, inflated
 
 
 def _png() -> bytes:
@@ -80,3 +80,9 @@ def test_a_part_compressed_elsewhere_is_written_as_writestr_writes_it(tmp_path: 
         zipped.close()
         files.append(path.read_bytes())
     assert files[0] == files[1]
+
+
+def test_a_compressed_part_gives_its_text_back() -> None:
+    text = "<c:chart>ünïcödé 12.5</c:chart>" * 300
+    assert inflated(deflated(text.encode("utf-8"))) == text
+    assert inflated(deflated(b"")) == ""

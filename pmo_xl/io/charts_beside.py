@@ -21,12 +21,16 @@ worker is then stopped): no waiting on a worker that a busy machine slows down. 
 same either way.
 
 Earlier again: a long sheet of many charts, each reading its own rows (the project pages: ~440
-pages, ~890 charts with a History), says when its charts so far are final (`charts_written`, once,
-a third of the way through): the first worker is forked then and makes those charts while the later pages
-are written (the second core is otherwise idle until that sheet is complete); the numbers of
-those charts are settled, as the sheets before are complete and a sheet's later charts come after
-them. A second worker, forked when the sheet is complete, makes the first sheets' parts and the
-charts from there on; the close takes each worker's charts in turn.
+pages, ~890 charts with a History), says when its charts so far are final (`charts_written`, at
+30, 60 and 90 % of its pages): a worker is forked each time and makes the charts since the last
+one while the next pages are written (the second core is otherwise idle until that sheet is
+complete); the numbers of those charts are settled, as the sheets before are complete and a
+sheet's later charts come after them. One more worker, forked when the sheet is complete, makes
+the first sheets' parts and the charts from there on; the close takes each worker's charts in turn.
+A worker's charts come compressed as the zip holds them (`zip_behind.deflated`), where the
+workbook is a ZipBehindWorkbook: a tenth of the bytes through the pipe, which holds 1 MiB (a
+worker forked early would otherwise stop, its pipe full, until the close reads it), and nothing
+left to compress here.
 
 Only where it pays: with at least `MIN_CHARTS` charts (a fork of a large process and the answer
 through a pipe cost a few tens of milliseconds) and where `background` forks at all. Elsewhere,
@@ -47,6 +51,7 @@ from xlsxwriter.packager import Packager
 
 from pmo_xl.background import Answers, Pending, forks, in_background
 from pmo_xl.io.sheets_beside import SheetParts, complete_prefix, sheets_xml
+from pmo_xl.io.zip_behind import DeflatedPart, ZipBehindWorkbook, deflated, inflated
 
 MIN_CHARTS = 100  # the sample's report has ~20: made here; the 1,000-project one ~450
 CHART_BATCH = 16  # the early worker's charts are sent so many at a time (~15 ms of XML)
@@ -63,12 +68,22 @@ def charts_xml(charts: Sequence[Chart]) -> list[str]:
     return parts
 
 
-def _early_parts(workbook: ChartsBesideWorkbook, sheets: bool, made: int = 0) -> Iterator[SheetParts | list[str] | None]:
+def charts_parts(charts: Sequence[Chart], deflate: bool) -> list[str] | list[DeflatedPart]:
+    """Each chart's XML part, compressed as the zip will hold it if `deflate` (a worker's answer to
+    a ZipBehindWorkbook: a tenth of the bytes through the pipe, and no compression left to do here)."""
+    parts = charts_xml(charts)
+    return [deflated(part.encode("utf-8")) for part in parts] if deflate else parts
+
+
+def _early_parts(workbook: ChartsBesideWorkbook, sheets: bool, made: int = 0,
+                 ) -> Iterator[SheetParts | list[str] | list[DeflatedPart] | None]:
     """In a worker forked while later sheets (or pages) are still to be written, its answers: first
     the XML parts of every sheet so far (`sheets_beside`; None if not asked for), then the XML of every
     chart so far but the first `made` (an earlier worker's), in the order of their numbers,
     `CHART_BATCH` at a time (the close may make the last ones itself meanwhile:
-    `_EarlyWorker.charts_xml`). What the close settles first is settled as it will settle it, in the
+    `_EarlyWorker.charts_xml`), compressed where the workbook zips compressed parts: the pipe
+    holds 1 MiB, and a few hundred charts' XML would stop a worker forked early until the close
+    reads them (~270 charts, 2.3 MB, with a History; compressed, a tenth of that). What the close settles first is settled as it will settle it, in the
     worker's own memory: for the charts, the drawings numbered and their cached data read (the text
     cells' strings by index, as the caches read them)."""
     if sheets:
@@ -80,9 +95,10 @@ def _early_parts(workbook: ChartsBesideWorkbook, sheets: bool, made: int = 0) ->
         yield None
     charts = list(workbook.charts)[made:]
     batch = CHART_BATCH if _read_alone(charts) else len(charts)
+    deflate = isinstance(workbook, ZipBehindWorkbook)
     for start in range(0, len(charts), batch):
         workbook._add_data_of(charts[start:start + batch])
-        yield charts_xml(charts[start:start + batch])
+        yield charts_parts(charts[start:start + batch], deflate)
 
 
 def _read_alone(charts: Sequence[Chart]) -> bool:
@@ -106,18 +122,18 @@ class _EarlyWorker:
         self._sheets_taken = True
         return self.answers.next()  # type: ignore[no-any-return]
 
-    def charts_xml(self, workbook: ChartsBesideWorkbook, made: int = 0) -> list[str]:
+    def charts_xml(self, workbook: ChartsBesideWorkbook, made: int = 0) -> list[str | DeflatedPart]:
         """The XML of this worker's charts (those of `workbook.charts` after the first `made`): the
-        worker's, first to last, while this process, whenever no answer is waiting, makes them last
+        worker's (compressed, for a ZipBehindWorkbook), first to last, while this process, whenever no answer is waiting, makes them last
         to first; they meet in the middle. What the worker has not made when it is gone is made here."""
         self.sheets()  # (its answer comes first)
         charts = workbook.charts[made:made + len(self.charts)]
-        front: list[str] = []  # the worker's, from the first chart on
+        front: list[str | DeflatedPart] = []  # the worker's, from the first chart on
         back: list[str] = []  # made here, from the last chart back
         steal = _read_alone(charts)
         while len(front) + len(back) < len(charts):
             if not steal or self.answers.ready():
-                batch: list[str] | None = self.answers.next()  # type: ignore[assignment]
+                batch: list[str | DeflatedPart] | None = self.answers.next()  # type: ignore[assignment]
                 if batch is None:  # the worker is gone
                     break
                 front += batch
@@ -137,14 +153,15 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
     """A workbook that has the charts of its complete sheets made by a worker while its later
     sheets are written (`sheet_written`), the others at close (`ChartsBesidePackager`); where it
     is also a ZipBehindWorkbook, that worker makes those sheets' parts too (`sheets_beside`).
-    A long sheet of many charts may say when its charts so far are final (`charts_written`): the
-    worker is forked then, and one more for the sheet's later charts once it is complete."""
+    A long sheet of many charts may say when its charts so far are final (`charts_written`, at a
+    few points): a worker is forked each time, and one more for the sheet's later charts once it
+    is complete."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.complete_sheets: set[str] = set()
         self.early_workers: list[_EarlyWorker] = []  # in the order of their charts
-        self._forked_in: str | None = None  # the sheet the first worker was forked in the middle of
+        self._forked_in: str | None = None  # the sheet every worker so far was forked in the middle of
         self._sheets_read: dict[int, frozenset[str]] = {}  # id(chart) -> the sheets its ranges read (worked out once)
 
     @property
@@ -159,16 +176,19 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         self.complete_sheets.add(name)
         if not self.early_workers:
             self._start_early(self.complete_sheets, sheets=True)
-        elif len(self.early_workers) == 1 and self._forked_in == name:  # (the first sheets' parts are worth a fork)
+        elif self._forked_in == name:  # every worker so far forked in it (the first sheets' parts are worth a fork)
+            self._forked_in = None
             self._start_early(self.complete_sheets, sheets=True, enough=0)
 
     def charts_written(self, name: str) -> None:
         """Sheet `name`, the last so far, is still being written, but its charts so far and every
-        cell they read will not change any more (a page of a long sheet is done): start the first
-        worker for the charts so far (their XML only: the sheets' parts are made by the next worker,
-        forked when this sheet is complete)."""
+        cell they read will not change any more (a page of a long sheet is done): start a worker
+        for the charts so far not given to one (their XML only: the sheets' parts are made by the
+        worker forked when this sheet is complete). Said again later in the same sheet, one more
+        worker for the charts since: the second core takes each stretch of pages' charts while
+        the next stretch is written, instead of idling until the sheet is complete."""
         sheets = self.worksheets()
-        if self.early_workers or not sheets or sheets[-1].name != name:
+        if not sheets or sheets[-1].name != name or (self.early_workers and self._forked_in != name):
             return
         if self._start_early(self.complete_sheets | {name}, sheets=False):
             self._forked_in = name
@@ -258,7 +278,7 @@ class ChartsBesidePackager(Packager):
         if not early and self._charts_pending is None:
             super()._write_chart_files()
             return
-        made: list[str] = []
+        made: list[str | DeflatedPart] = []
         for worker in early:
             made += worker.charts_xml(workbook, len(made))
         if self._charts_pending is not None:
@@ -266,5 +286,12 @@ class ChartsBesidePackager(Packager):
             made += pending()  # made here if the worker gave no answer
         else:
             made += charts_xml(workbook.charts[len(made):])
+        takes_deflated = getattr(self.filenames, "takes_deflated", False)
         for index, xml_part in enumerate(made, start=1):
-            self._filename(f"xl/charts/chart{index}.xml").write(xml_part)
+            name = f"xl/charts/chart{index}.xml"
+            if xml_part.__class__ is DeflatedPart:
+                if takes_deflated:  # (ZipBehindWorkbook's list of parts: zipped as it is)
+                    self.filenames.append((xml_part, name, False))
+                    continue
+                xml_part = inflated(xml_part)  # type: ignore[arg-type]
+            self._filename(name).write(xml_part)

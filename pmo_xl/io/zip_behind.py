@@ -47,6 +47,11 @@ def deflated(data: bytes) -> DeflatedPart:
     return DeflatedPart(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
 
 
+def inflated(part: DeflatedPart) -> str:
+    """The text of a part `deflated` compressed (for a list of parts that takes none compressed)."""
+    return zlib.decompress(part.data, -15).decode("utf-8")
+
+
 class _Flushed:
     """Stands for a part's compressor: its whole compressed stream comes out at the flush."""
 

@@ -54,9 +54,10 @@ RIGHT = 7  # first column of the right half
 TRENDS_AT = 31  # the trends band's first row on a page
 PAGE_ROWS = TRENDS_AT + TREND_ROWS
 DATA_COL = len(WIDTHS) + 2  # chart series, outside the print area
-# After this share of a sheet's pages, their charts (each reads its own page's rows only) are made
-# by a worker while the later pages are written (`ChartsBesideWorkbook.charts_written`).
-CHARTS_BESIDE_FROM = 0.3
+# After each of these shares of a sheet's pages, their charts so far (each reads its own page's rows
+# only) are made by a worker while the later pages are written (`ChartsBesideWorkbook.charts_written`):
+# a worker makes a stretch's charts in about the time the next stretch's pages are written.
+CHARTS_BESIDE_AT = (0.3, 0.6, 0.9)
 PAGES_PER_SHEET = MAX_BREAKS  # Excel keeps at most this many manual page breaks on a sheet
 EV_BOX = (("BAC", "bac", "money"), ("EAC", "eac", "money"), ("VAC", "vac", "money"), ("% complete", "pct_complete", "pct"),
           ("CPI", "cpi", "ratio"), ("SPI", "spi", "ratio"), ("SPI(t)", "spi_t", "ratio"), ("Forecast finish", "forecast_finish", "date"),
@@ -111,10 +112,10 @@ def write_project_pages(workbook: Workbook, styles: Styles, model: ReportModel) 
         for col, width in enumerate(WIDTHS):
             set_width(sheet, col, width)
         layout = _Layout(workbook, sheet, styles, model)
-        charts_from = int(len(pages) * CHARTS_BESIDE_FROM)
+        charts_at = {int(len(pages) * share) for share in CHARTS_BESIDE_AT}
         for offset, page in enumerate(pages):
             layout.page(offset * PAGE_ROWS, page, start + offset + 1)
-            if offset + 1 == charts_from and hasattr(workbook, "charts_written"):
+            if offset + 1 in charts_at and hasattr(workbook, "charts_written"):
                 workbook.charts_written(sheet.name)  # the pages so far are final: their charts made beside from now on
         last_row = len(pages) * PAGE_ROWS - 1
         page_setup(sheet, model, last_col=LAST_COL, last_row=last_row)

@@ -127,14 +127,15 @@ def cascade_left_out(portfolio: Portfolio) -> tuple[Portfolio, list[Issue]]:
                 continue
             letter = portfolio.layout.get(child.name, {}).get(key)
             header = child.column(key).header
-            for pid, row in zip(parent_ids[mask].tolist(), frame.loc[mask, ROW].tolist(), strict=True):
+            rows = frame[ROW].to_numpy()[mask].tolist()  # the Excel rows leaving, read once
+            for pid, row in zip(parent_ids[mask].tolist(), rows, strict=True):
                 address, _ = _reason(errors.get(gone[pid]), parent.sheet_name, gone[pid])
                 found.append(Issue(code="left-out-with-parent", severity=Severity.WARNING, sheet=child.sheet_name, row=int(row), column=letter,
                                    field=header, value=pid, stage=Stage.CHECK,
                                    message=f"Left out because {pid} was left out ({address}) — fix that row and this one counts again"))
-            rejected[child.name] = sorted(set(rejected.get(child.name, [])) | set(frame.loc[mask, ROW].tolist()))
+            rejected[child.name] = sorted(set(rejected.get(child.name, [])) | set(rows))
             if child.key[0] in frame:  # the child may be a parent further down (a benefit's progress)
-                cascaded.setdefault(child.name, {}).update(zip(frame.loc[mask, ROW].tolist(), frame.loc[mask, child.key[0]].tolist(), strict=True))
+                cascaded.setdefault(child.name, {}).update(zip(rows, frame[child.key[0]].to_numpy()[mask].tolist(), strict=True))
             registers[child.name] = frame.loc[~mask].reset_index(drop=True)
     if not found:
         return portfolio, found

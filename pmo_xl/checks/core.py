@@ -52,16 +52,28 @@ def issues_at(
         return []
     letter = letter_of(register, field_name, portfolio)
     header = header_of(register, field_name)
-    rows = frame.loc[mask]
+    at = np.flatnonzero(mask)  # the flagged rows, taken from the columns used (not the whole frame)
+
+    def cells(name: str) -> list[object]:
+        return frame[name].take(at).tolist()
+
     names = {name for _, name, _, _ in _FORMATTER.parse(message) if name and name != "value"}
-    columns = {name: [show(v) for v in rows[name].tolist()] for name in names}
-    values = rows[field_name].tolist() if field_name in rows.columns else [None] * len(rows)
+    columns = {name: [show(v) for v in cells(name)] for name in names}
+    values = cells(field_name) if field_name in frame.columns else [None] * len(at)
     found = []
-    for index, (number, value) in enumerate(zip(rows[ROW].tolist(), values, strict=True)):
+    for index, (number, value) in enumerate(zip(cells(ROW), values, strict=True)):
         shown = {name: texts[index] for name, texts in columns.items()}
         found.append(Issue(code=code, severity=severity, sheet=register.sheet_name, row=int(number), column=letter, field=header, value=plain(value),
                            message=message.format(value=show(value), **shown), stage=stage))
     return found
+
+
+def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The rows whose key, every part of it typed, is already in an earlier row (the first keeps it)."""
+    if len(keys) == 1:  # one column: its own missing test, not a frame of one column's (~4x the work)
+        column = frame[keys[0]]
+        return (column.notna() & column.duplicated(keep="first")).to_numpy()
+    return (frame[keys].notna().all(axis=1) & frame.duplicated(subset=keys, keep="first")).to_numpy()
 
 
 def plain(value: object) -> object:
@@ -156,11 +168,12 @@ def without_error_rows(portfolio: Portfolio, issues: list[Issue]) -> Portfolio:
             continue
         mask = frame[ROW].isin(bad).to_numpy()
         if mask.any():
-            rejected[name] = sorted(set(rejected.get(name, [])) | set(frame.loc[mask, ROW].tolist()))
+            rows = frame[ROW].to_numpy()[mask].tolist()  # the Excel rows leaving, read once
+            rejected[name] = sorted(set(rejected.get(name, [])) | set(rows))
             key = _single_key(name)
             if key is not None and key in frame:  # the IDs that left, for the rows that depend on them
                 ids = rejected_ids.setdefault(name, {})
-                ids.update({int(r): str(k) for r, k in zip(frame.loc[mask, ROW].tolist(), frame.loc[mask, key].tolist(), strict=True) if k})
+                ids.update({int(r): str(k) for r, k in zip(rows, frame[key].to_numpy()[mask].tolist(), strict=True) if k})
             registers[name] = frame.loc[~mask].reset_index(drop=True)
     return dataclasses.replace(portfolio, registers=registers, rejected=rejected, rejected_ids=rejected_ids)
 

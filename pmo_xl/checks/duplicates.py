@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pmo_xl.checks.core import issues_at, months, show
+from pmo_xl.checks.core import issues_at, months, repeated_keys, show
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.columns import Register
@@ -29,7 +29,7 @@ def check_unique_ids(portfolio: Portfolio) -> list[Issue]:
     issues: list[Issue] = []
     for register, key in ((PROJECTS, "project_id"), (RESOURCES, "resource_id"), (RISKS, "risk_id")):
         frame = portfolio.registers[register.name]
-        duplicated = frame[key].notna() & frame.duplicated(subset=[key], keep="first")
+        duplicated = repeated_keys(frame, [key])
         if duplicated.any():
             shown = frame.assign(first_row=_first_rows(frame, [key]))
             issues += issues_at(shown, duplicated, register, key, "duplicate-id", Severity.ERROR,

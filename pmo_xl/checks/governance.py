@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_xl.checks.core import issues_at, months, reference_date, reference_period
+from pmo_xl.checks.core import issues_at, months, reference_date, reference_period, repeated_keys
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.choices import (
@@ -53,7 +53,8 @@ SOURCE_REGISTERS = {"Issue": ISSUE_LOG.name, "Risk": "Risks", "Decision": DECISI
 
 
 def _frame(portfolio: Portfolio, register: Register) -> pd.DataFrame:
-    return portfolio.registers.get(register.name, pd.DataFrame())
+    frame = portfolio.registers.get(register.name)  # not .get(name, DataFrame()): that makes a frame per call
+    return frame if frame is not None else pd.DataFrame()
 
 
 def _present(portfolio: Portfolio, name: str) -> bool:
@@ -79,7 +80,7 @@ def check_governance_keys(portfolio: Portfolio) -> list[Issue]:
         if frame.empty:
             continue
         keys = list(register.key)
-        repeated = (frame[keys].notna().all(axis=1) & frame.duplicated(subset=keys, keep="first")).to_numpy()
+        repeated = repeated_keys(frame, keys)
         if not repeated.any():
             continue
         first = frame.groupby(keys, sort=False)[ROW].transform("first")
@@ -104,6 +105,13 @@ def _key_text(frame: pd.DataFrame, register: Register, mask: np.ndarray) -> pd.S
 def check_governance_references(portfolio: Portfolio) -> list[Issue]:
     """Each `refers_to` column names a row of its register; an Action's Source ID names its source."""
     issues: list[Issue] = []
+    known_in: dict[str, set[str]] = {}  # register -> its IDs, gathered once for every column naming it
+
+    def known_ids(name: str) -> set[str]:
+        if name not in known_in:
+            known_in[name] = _known(portfolio, name)
+        return known_in[name]
+
     for register in GOVERNANCE_REGISTERS:
         frame = _frame(portfolio, register)
         if frame.empty:
@@ -112,7 +120,7 @@ def check_governance_references(portfolio: Portfolio) -> list[Issue]:
             target = REGISTERS_BY_NAME[column.refers_to]
             if not target.optional and not _present(portfolio, target.name):
                 continue  # an absent plan register is one missing-register issue already
-            known = _known(portfolio, target.name)
+            known = known_ids(target.name)
             unknown = (frame[column.field].notna() & ~frame[column.field].isin(known)).to_numpy()
             severity = Severity.ERROR if column.required else Severity.WARNING
             what = target.column(target.key[0]).header.replace(" ID", "").lower()
@@ -123,7 +131,7 @@ def check_governance_references(portfolio: Portfolio) -> list[Issue]:
     for source, name in SOURCE_REGISTERS.items() if not actions.empty else ():
         if not REGISTERS_BY_NAME[name].optional and not _present(portfolio, name):
             continue
-        unknown = ((actions["source"] == source) & actions["source_id"].notna() & ~actions["source_id"].isin(_known(portfolio, name))).to_numpy()
+        unknown = ((actions["source"] == source) & actions["source_id"].notna() & ~actions["source_id"].isin(known_ids(name))).to_numpy()
         issues += issues_at(actions, unknown, ACTIONS, "source_id", "unknown-reference", Severity.WARNING,
                             f"Source ID {{value}} is not in the {name} register (the Source is {source}) — check the ID", portfolio)
     return issues
@@ -150,16 +158,18 @@ def check_governance_status(portfolio: Portfolio) -> list[Issue]:
     actions, decisions, log = _frame(portfolio, ACTIONS), _frame(portfolio, DECISIONS), _frame(portfolio, ISSUE_LOG)
     changes = _frame(portfolio, CHANGE_REQUESTS)
     if today is not None:
-        shown = actions.assign(today=today, late=(today - actions["due"]).dt.days)
         overdue = (actions["status"].isin(ACTION_OPEN_STATUSES) & actions["done_date"].isna() & (actions["due"] < today)).to_numpy()
-        issues += issues_at(shown, overdue, ACTIONS, "due", "action-overdue", Severity.WARNING,
-                            "Action of {project_id} due {value} is still {status} on the status date {today} ({late} days late) "
-                            "— chase {owner}, or record it done or re-plan it", portfolio)
-        shown = decisions.assign(today=today, late=(today - decisions["decide_by"]).dt.days)
+        if overdue.any():
+            shown = actions.assign(today=today, late=(today - actions["due"]).dt.days)
+            issues += issues_at(shown, overdue, ACTIONS, "due", "action-overdue", Severity.WARNING,
+                                "Action of {project_id} due {value} is still {status} on the status date {today} ({late} days late) "
+                                "— chase {owner}, or record it done or re-plan it", portfolio)
         overdue = (decisions["status"].isin(DECISION_OPEN_STATUSES) & decisions["decided_on"].isna() & (decisions["decide_by"] < today)).to_numpy()
-        issues += issues_at(shown, overdue, DECISIONS, "decide_by", "decision-overdue", Severity.WARNING,
-                            "Decision of {project_id} needed by {value} is still {status} on the status date {today} ({late} days late) "
-                            "— put it to the {forum}, or record the outcome", portfolio)
+        if overdue.any():
+            shown = decisions.assign(today=today, late=(today - decisions["decide_by"]).dt.days)
+            issues += issues_at(shown, overdue, DECISIONS, "decide_by", "decision-overdue", Severity.WARNING,
+                                "Decision of {project_id} needed by {value} is still {status} on the status date {today} ({late} days late) "
+                                "— put it to the {forum}, or record the outcome", portfolio)
         issues += _issues_open_too_long(log, today, portfolio)
         issues += _benefits_overdue(portfolio, today)
     approved = (changes["status"].isin(CHANGE_APPROVED_STATUSES) & changes["decided_on"].isna()).to_numpy()
@@ -182,9 +192,12 @@ def issue_limits(portfolio: Portfolio) -> dict[str, int]:
 
 
 def _issues_open_too_long(log: pd.DataFrame, today: pd.Timestamp, portfolio: Portfolio) -> list[Issue]:
+    open_ = log["status"].isin(ISSUE_OPEN_STATUSES).to_numpy()
+    if not open_.any():  # nothing open: no age to work out
+        return []
     limit = log["priority"].map(issue_limits(portfolio)).astype("float64")
     age = (today - log["raised"]).dt.days
-    too_long = (log["status"].isin(ISSUE_OPEN_STATUSES) & (age > limit)).to_numpy()
+    too_long = open_ & (age > limit).to_numpy()
     return issues_at(log.assign(age=age, limit=limit), too_long, ISSUE_LOG, "raised", "issue-open-too-long", Severity.WARNING,
                      "{priority}-priority issue {issue_id} has been open {age} days (raised {value}), beyond the {limit} days "
                      "Settings allow — resolve it or escalate it", portfolio)

@@ -44,12 +44,13 @@ def check_cumulative_progress(portfolio: Portfolio) -> list[Issue]:
     for field_name in CUMULATIVE:
         previous = groups[field_name].shift()
         previous = previous.groupby(ordered["project_id"], sort=False).ffill()
-        when = ordered["period"].where(ordered[field_name].notna()).groupby(ordered["project_id"], sort=False).shift()
-        when = when.groupby(ordered["project_id"], sort=False).ffill()
         tolerance = 1e-6 if field_name == "pct_complete" else TOLERANCE
         lower = (ordered[field_name] < previous - tolerance).to_numpy()
         if not lower.any():
             continue
+        # The month of that earlier figure: looked for only when a figure went down.
+        when = ordered["period"].where(ordered[field_name].notna()).groupby(ordered["project_id"], sort=False).shift()
+        when = when.groupby(ordered["project_id"], sort=False).ffill()
         text = (lambda v: f"{v:.0%}") if field_name == "pct_complete" else show  # noqa: E731
         shown = ordered.assign(previous=previous.where(lower).map(text, na_action="ignore"), when=months(when, lower),
                                now=ordered[field_name].where(lower).map(text, na_action="ignore"))

@@ -107,14 +107,18 @@ def check_allocation_windows(portfolio: Portfolio) -> list[Issue]:
     projects, resources = portfolio.projects, portfolio.resources
     p_start, p_finish = lookups(frame["project_id"], projects, "project_id", ("start", "finish"))
     early, late = (frame["start"] < p_start).to_numpy(), (frame["finish"] > p_finish).to_numpy()
-    shown = frame.assign(p_start=p_start, p_finish=p_finish)
-    message = ("Allocation {start} to {finish} runs outside {project_id} ({p_start} to {p_finish}) — "
-               "adjust it or the project dates")
-    issues = issues_at(shown, early, ALLOCATIONS, "start", "allocation-outside-project", Severity.WARNING, message, portfolio)
-    issues += issues_at(shown, late & ~early, ALLOCATIONS, "finish", "allocation-outside-project", Severity.WARNING, message, portfolio)
+    issues: list[Issue] = []
+    if (early | late).any():  # the frame with the project's dates beside it only to word a finding
+        shown = frame.assign(p_start=p_start, p_finish=p_finish)
+        message = ("Allocation {start} to {finish} runs outside {project_id} ({p_start} to {p_finish}) — "
+                   "adjust it or the project dates")
+        issues += issues_at(shown, early, ALLOCATIONS, "start", "allocation-outside-project", Severity.WARNING, message, portfolio)
+        issues += issues_at(shown, late & ~early, ALLOCATIONS, "finish", "allocation-outside-project", Severity.WARNING, message, portfolio)
     r_from, r_to = lookups(frame["resource_id"], resources, "resource_id", ("available_from", "available_to"))
     before, after = (frame["start"] < r_from).to_numpy(), (frame["finish"] > r_to).to_numpy()
     flagged = before | after
+    if not flagged.any():
+        return issues
     window = pd.Series("", index=frame.index, dtype=object)
     window[flagged] = (r_from[flagged].dt.strftime("%Y-%m-%d").fillna("always") + " to "
                        + r_to[flagged].dt.strftime("%Y-%m-%d").fillna("open-ended"))

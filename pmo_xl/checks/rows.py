@@ -51,14 +51,17 @@ def check_actuals_not_in_future(portfolio: Portfolio) -> list[Issue]:
         return []
     milestones = portfolio.milestones
     future = (milestones["actual_date"] > today).to_numpy()
-    issues = issues_at(milestones.assign(status_date=today), future, MILESTONES, "actual_date", "actual-in-future", Severity.ERROR,
-                       "Actual date {value} is after the status date {status_date} — an actual cannot be in the future; "
-                       "clear it or use Forecast date", portfolio)
+    issues: list[Issue] = []
+    if future.any():  # (the frames with the words beside them only when a row is flagged)
+        issues += issues_at(milestones.assign(status_date=today), future, MILESTONES, "actual_date", "actual-in-future", Severity.ERROR,
+                            "Actual date {value} is after the status date {status_date} — an actual cannot be in the future; "
+                            "clear it or use Forecast date", portfolio)
     progress = portfolio.progress
     ahead = (progress["period"] > period).to_numpy()
-    issues += issues_at(progress.assign(month=months(progress["period"], ahead), status=month_text(period)),
-                        ahead, PROGRESS, "period", "actual-in-future", Severity.ERROR,
-                        "Progress for {month} is after the status period {status} — correct the period (or the status date)", portfolio)
+    if ahead.any():
+        issues += issues_at(progress.assign(month=months(progress["period"], ahead), status=month_text(period)),
+                            ahead, PROGRESS, "period", "actual-in-future", Severity.ERROR,
+                            "Progress for {month} is after the status period {status} — correct the period (or the status date)", portfolio)
     return issues
 
 
@@ -66,10 +69,12 @@ def check_earned_value(portfolio: Portfolio) -> list[Issue]:
     """EV and PV within the project's BAC; EV or % complete given."""
     progress = portfolio.progress
     bac = lookup(progress["project_id"], portfolio.projects, "project_id", "bac")
-    shown = progress.assign(bac=bac)
     issues: list[Issue] = []
     for field_name in ("ev", "pv"):
         over = (progress[field_name] > bac * (1 + BAC_TOLERANCE)).to_numpy()
+        if not over.any():
+            continue
+        shown = progress.assign(bac=bac)
         header = PROGRESS.column(field_name).header
         issues += issues_at(shown, over, PROGRESS, field_name, "above-bac", Severity.ERROR,
                             f"{header} {{value}} is above the budget (BAC) {{bac}} of {{project_id}} — "
@@ -103,12 +108,13 @@ def check_status_consistency(portfolio: Portfolio) -> list[Issue]:
         complete = pd.Series(np.where(np.isnan(share), latest["pct_complete"].to_numpy(), share), index=latest.index)
         spent = progress.loc[progress["ac"] > 0, "project_id"].unique()
         pct = projects["project_id"].map(complete)
-        when = projects["project_id"].map(months(latest["period"]))
-        shown = projects.assign(pct=pct.map(lambda v: f"{v:.0%}", na_action="ignore"), when=when)
         closed = (projects["status"] == "Closed") & (pct < 0.995)
-        issues += issues_at(shown, closed, PROJECTS, "status", "status-vs-progress", Severity.WARNING,
-                            "{project_id} is Closed but its latest % complete is {pct} ({when}) — set EV/% complete to 100% "
-                            "or correct the status", portfolio)
+        if closed.any():  # the latest month and % complete as text only for a closed project flagged
+            when = projects["project_id"].map(months(latest["period"]))
+            shown = projects.assign(pct=pct.map(lambda v: f"{v:.0%}", na_action="ignore"), when=when)
+            issues += issues_at(shown, closed, PROJECTS, "status", "status-vs-progress", Severity.WARNING,
+                                "{project_id} is Closed but its latest % complete is {pct} ({when}) — set EV/% complete to 100% "
+                                "or correct the status", portfolio)
         proposed = projects["status"].isin(("Proposed",)) & projects["project_id"].isin(spent)
         issues += issues_at(projects, proposed, PROJECTS, "status", "status-vs-progress", Severity.WARNING,
                             "{project_id} is Proposed but already has actual cost in Progress — correct the status "
@@ -117,9 +123,10 @@ def check_status_consistency(portfolio: Portfolio) -> list[Issue]:
     if today is not None:
         late = (today - projects["finish"]).dt.days
         stale = projects["status"].isin(("Active", "On hold")) & (late > LONG_PAST_DAYS)
-        issues += issues_at(projects.assign(days=late), stale, PROJECTS, "status", "status-vs-dates", Severity.WARNING,
-                            "{project_id} is {status} but its Planned finish {finish} is {days} days before the status date — "
-                            "re-plan the finish or close the project", portfolio)
+        if stale.any():
+            issues += issues_at(projects.assign(days=late), stale, PROJECTS, "status", "status-vs-dates", Severity.WARNING,
+                                "{project_id} is {status} but its Planned finish {finish} is {days} days before the status date — "
+                                "re-plan the finish or close the project", portfolio)
     return issues
 
 

@@ -37,6 +37,8 @@ class ComparisonView:
 
 
 def build_comparison(run: ScenarioRun) -> ComparisonView:
+    if run.compared is not None:  # made beside, in the worker that computed the scenarios
+        return run.compared
     base, scenarios = run.baseline, run.scenarios
     summaries = pd.DataFrame({
         "scenario": [s.name for s in scenarios],

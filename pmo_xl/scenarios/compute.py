@@ -9,7 +9,9 @@ baseline's loading and role demand instead of recomputing them.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,6 +24,9 @@ from pmo_xl.options import RunOptions, default_options
 from pmo_xl.scenarios.actions import Action, apply_actions, first_open_month, read_actions
 from pmo_xl.scenarios.outcome import Outcome, Reuse, baseline_plan, measure
 
+if TYPE_CHECKING:
+    from pmo_xl.scenarios.compare import ComparisonView
+
 BASELINE = "Baseline (as planned)"
 
 
@@ -33,6 +38,9 @@ class ScenarioRun:
     scenarios: tuple[Outcome, ...]
     first_month: pd.Timestamp  # the first month a decision can change (the month after the status month)
     issues: tuple[Issue, ...] = field(default_factory=tuple)
+    # The Scenarios sheet's comparison of these figures, when made where they were computed (in the
+    # worker, see `compute_scenarios_beside`); `build_comparison` makes it otherwise.
+    compared: ComparisonView | None = field(default=None, compare=False, repr=False)
 
 
 class UnknownScenario(ValueError):
@@ -72,10 +80,29 @@ def compute_scenarios_beside(portfolio: Portfolio, options: RunOptions, reuse: R
     (`pmo_xl.background`); call the result for its value. The selection solver is imported here
     first, so that the worker shares the import instead of making its own. The outcomes come
     without their loadings (the report's comparison never shows them): the worker's answer is
-    then well under a megabyte on 1,000 projects instead of ~40 MB to send and unpickle."""
+    then well under a megabyte on 1,000 projects instead of ~40 MB to send and unpickle.
+    The Scenarios sheet's comparison is made there too, once the figures are: the worker
+    finishes well before the report model asks for them, while this process builds that model."""
     if forks():
         load_solver()
-    return in_background(compute_scenarios, portfolio, options, reuse=reuse, loadings=False)
+    return in_background(_compared, portfolio, options, reuse=reuse)
+
+
+def _compared(portfolio: Portfolio, options: RunOptions, reuse: Reuse) -> tuple[ScenarioRun, list[Issue]]:
+    """`compute_scenarios` without the loadings, with the comparison made (`ScenarioRun.compared`).
+    A comparison that fails is left to `build_comparison` in the report, where it failed before."""
+    from pmo_xl.scenarios.compare import build_comparison
+
+    run, issues = compute_scenarios(portfolio, options, reuse=reuse, loadings=False)
+    if run.scenarios:
+        try:
+            run = dataclasses.replace(run, compared=build_comparison(run))
+        except Exception:  # noqa: BLE001 — raised again, in its place, when the report builds the comparison
+            pass
+    return run, issues
+
+
+_compared.__name__ = compute_scenarios.__name__  # a failure names the computation, as before (`pipeline._Computations`)
 
 
 def _scenario(portfolio: Portfolio, name: str, actions: list[Action], first_month: pd.Timestamp, reuse: Reuse,

@@ -25,7 +25,7 @@ from pmo_xl.compute.loading.grid import PeriodGrid
 from pmo_xl.compute.time.contours import FLAT, hours_between
 
 TOP = 5  # projects named per cell; the rest are summed as "+N more"
-BLOCK = 1 << 12  # pieces per block
+BLOCK = 1 << 13  # pieces per block: fewer calls, temporaries still in cache (4,096: 3% slower)
 _TENTHS = np.array([f"{k / 10:.1f} h" for k in range(100)], dtype=object)
 _WHOLE = np.array([f"{k} h" for k in range(1000)], dtype=object)  # a week's or a month's hours
 _TEXTS = np.concatenate([_TENTHS, _WHOLE])  # both, so that most calls need one lookup
@@ -351,20 +351,20 @@ def _block_text(
     after_first = np.where(np.arange(n_named) > 0, n_ids, 0)
     label = np.where(live, chosen, 0) + after_first
     label[~live] = len(labels) - 1
-    shown = hours_text(picked.ravel()).reshape(live.shape)
-    shown[~live] = ""
+    more = np.flatnonzero(sizes > TOP)
+    rest = np.maximum(np.add.reduceat(hours, starts)[more] - named[more], 0.0)
+    shown = hours_text(np.concatenate([picked.ravel(), rest]))  # one pass over the tables for both
+    named_shown = shown[: picked.size].reshape(live.shape)
+    named_shown[~live] = ""
     parts = np.empty((len(starts), 2 * n_named + 3), dtype=object)
     parts[:, 0 : 2 * n_named : 2] = labels[label]
-    parts[:, 1 : 2 * n_named : 2] = shown
+    parts[:, 1 : 2 * n_named : 2] = named_shown
     parts[:, -3:-1] = ""
-    more = np.flatnonzero(sizes > TOP)
     if len(more):
-        total = np.add.reduceat(hours, starts)[more]
-        rest = np.maximum(total - named[more], 0.0)
         extra = sizes[more] - TOP
         prefix = np.array([f", +{k} more " for k in range(int(extra.max()) + 1)], dtype=object)
         parts[more, -3] = prefix[extra]
-        parts[more, -2] = hours_text(rest)
+        parts[more, -2] = shown[picked.size :]
     parts[:, -1] = end
     text[owner] = "".join(parts.ravel().tolist()).split(end)[:-1]
     return text

@@ -28,14 +28,18 @@ class Computation(enum.StrEnum):
     # status date one month earlier, and the trends. They keep none of their issues (this month's are
     # the list), so they decide no issue.
     PREVIOUS_MONTH = "previous_month"
+    # The projects behind each over-allocated cell, named on the report's Resources sheet (the
+    # loading's issues come from its demand, never from them).
+    OVERALLOCATION_CAUSES = "overallocation_causes"
 
 
 ALL_COMPUTATIONS: frozenset[Computation] = frozenset(Computation)
 # What validation computes: everything whose issues it lists; the what-if scenarios and the
 # registers beside the plan add none of their own (their rows are checked in the check stage), nor
-# does the month before (its issues are not kept), so `validate` and Validate skip them.
+# do the month before (its issues are not kept) and the over-allocations' causes, so `validate` and
+# Validate skip them.
 VALIDATION_COMPUTATIONS: frozenset[Computation] = ALL_COMPUTATIONS - {
-    Computation.SCENARIOS, Computation.GOVERNANCE, Computation.PREVIOUS_MONTH}
+    Computation.SCENARIOS, Computation.GOVERNANCE, Computation.PREVIOUS_MONTH, Computation.OVERALLOCATION_CAUSES}
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,8 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     # Computed in this order, so that the scenarios (they need the loading and the role frames)
     # start as early as they can; the issue list keeps the order it always had (`later`).
     earned_value_at = run.later()
-    loading = run.run(Computation.LOADING, "Resources", compute_loading, now)
+    loading = run.run(Computation.LOADING, "Resources", compute_loading, now,
+                      causes=Computation.OVERALLOCATION_CAUSES in options.compute)
     has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
     wants_scenarios = has_scenarios and Computation.SCENARIOS in options.compute
     demand, capacity = _role_frames(now) if Computation.PRIORITIES in options.compute or wants_scenarios else (None, None)

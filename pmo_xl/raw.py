@@ -6,7 +6,9 @@ and parsing turns them into typed registers. Nothing here reads a file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pmo_xl.issues import Issue, one_line
 
@@ -18,6 +20,27 @@ class WorkbookReadError(Exception):
         super().__init__(one_line(message))
 
 
+class ColumnRows(Sequence[list[object]]):
+    """The rows of a table read by columns (a large register, `io.typed_sheet`), each row made when asked for.
+
+    `columns` holds one object array of cells per header; parsing takes them as they are.
+    """
+
+    def __init__(self, columns: list[Any]) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return [column[index] for column in self.columns]
+
+    def __iter__(self) -> Iterator[list[object]]:
+        return map(list, zip(*self.columns, strict=True))
+
+
 @dataclass
 class RawTable:
     """A register as found in the workbook: headers and rows of raw cell values."""
@@ -27,7 +50,7 @@ class RawTable:
     header_row: int  # 1-based Excel row of the header
     first_column: int  # 1-based column of the first header cell
     headers: list[object]
-    rows: list[list[object]]  # data rows, blank rows removed
+    rows: list[list[object]]  # data rows, blank rows removed (a `ColumnRows` when the reader read them by column)
     row_numbers: list[int]  # the 1-based Excel row of each data row
     hidden: bool = False  # the sheet is hidden
     # Formulas Excel never calculated (no cached value; their cell reads as ''): (index into

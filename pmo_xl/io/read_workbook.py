@@ -9,18 +9,16 @@ values, once, into a grid from A1 (5-10x faster than openpyxl, research/perf-lim
 A register is found by its table name first; when the table is gone (copied as values,
 renamed), by its sheet and the row whose cells best match the register's headers.
 
-Why python-calamine and not fastexcel for large sheets (measured, benchmarks/bench_validate.py):
-fastexcel 0.21 reads sheets into Arrow faster: 2.6x on a 1,048,575-row Allocations sheet (27 s
-against 62 s, peak 0.68 GB against 1.10 GB, load 11 on 2 cores), 2.2x on the 1,000-project sample,
-1.7x on the 40-project one in a warm process and no faster in a fresh one (its import). But
-  - it types each column as a whole (from its first rows; a mixed column falls back to text), so a
-    text "1,500" among numbers, or a date typed as text, is coerced before parsing can say which
-    cell it was and what it held: the located issues, and with them the reports, would change;
-  - Arrow to pandas or numpy needs pyarrow (or polars), and with pyarrow installed pandas 3 stores
-    every text column of the engine as Arrow strings: a change of behaviour far beyond the reader.
-calamine's Python values keep every cell as typed, which is what parsing and its messages are
-built on. A fastexcel path would have to read typed columns where a column is uniform and fall
-back to calamine's cells where it is not, and prove the issues identical on the hostile inputs.
+Which reader, by the sheet's size (measured, benchmarks/bench_validate.py, CPU seconds on 2 shared cores):
+python-calamine gives each cell as typed, which is what parsing and its messages are built on, and it
+imports fast, so it reads every sheet below ~2 M cells (`io.typed_sheet.MIN_CELLS`). A larger Excel
+Table alone on its sheet is read by fastexcel into typed columns instead (io/typed_sheet.py): at
+1,048,575 rows load_portfolio takes 15.6 s instead of 21.3 s, peak 0.98 GB instead of 1.13 GB.
+fastexcel types each column as a whole, so a text "1,500" among numbers or a date typed as text
+would be coerced before parsing could say which cell it was; the typed read therefore asks for
+strict typing over all rows and hands back columns only when they are cell for cell what calamine
+gives, else calamine reads the sheet (tests/test_typed_sheet.py compares the two). Arrow is taken by
+polars, not pyarrow: with pyarrow installed pandas 3 stores every text column as Arrow strings.
 
 Nothing here interprets values: that is parsing. Macros are never run.
 """
@@ -39,8 +37,9 @@ from pmo_xl.io.grid import data_rows, find_header_row, first_blank_row, formula_
 from pmo_xl.io.outside import outside_register
 from pmo_xl.io.package import Package, PackageError, TableDef
 from pmo_xl.io.sheet_scan import SheetScan, scan_sheet_xml
+from pmo_xl.io.typed_sheet import TypedColumns, read_typed_columns, worth_typed_read
 from pmo_xl.issues import Issue, Severity, column_letter
-from pmo_xl.raw import RawTable, RawWorkbook, WorkbookReadError
+from pmo_xl.raw import ColumnRows, RawTable, RawWorkbook, WorkbookReadError
 from pmo_xl.schema.columns import Register, normalise_header
 
 READABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -58,6 +57,7 @@ class _Sheet:
     grid: list[list[object]]
     scan: SheetScan | None
     merged: list[tuple[int, int, int, int]]
+    typed: TypedColumns | None = None  # a large table read by columns instead (then `grid` is empty)
 
 
 def read_workbook(path: str | os.PathLike[str], registers: tuple[Register, ...]) -> RawWorkbook:
@@ -146,20 +146,26 @@ def _read_ooxml(path: str, registers: tuple[Register, ...]) -> RawWorkbook:
         members = {sheet.name: sheet.member for sheet in package.sheets}
         sheets: dict[str, _Sheet | None] = {}
         book = None
+        sheet_of = [t.sheet if isinstance(t, TableDef) else t for t in wanted.values()]
         try:
             for register in registers:
                 target = wanted.get(register.name)
                 if target is None:
                     continue
                 sheet = target.sheet if isinstance(target, TableDef) else target
+                others = [t for t in package.tables if t.sheet == sheet and t is not target]
                 if sheet not in sheets:
                     if book is None:
                         book = _open_calamine(path, package.source)
-                    sheets[sheet] = _read_sheet(package, book, sheet, members.get(sheet, ""), raw)
+                    # A table alone on a sheet no other register reads may be read by columns when large (io.typed_sheet)
+                    alone = isinstance(target, TableDef) and not others and sheet_of.count(sheet) == 1 and isinstance(package.source, str)
+                    sheets[sheet] = _read_sheet(package, book, sheet, members.get(sheet, ""), raw, target if alone else None)  # type: ignore[arg-type]
                 found = sheets[sheet]
                 if found is None:
                     continue
-                others = [t for t in package.tables if t.sheet == sheet and t is not target]
+                if found.typed is not None:
+                    raw.tables[register.name] = _typed_register(found, target, raw)  # type: ignore[arg-type]
+                    continue
                 table = _table_register(found, target, others) if isinstance(target, TableDef) else _header_register(found, sheet, register)
                 if table is not None:
                     table.hidden = table.sheet in raw.hidden_sheets
@@ -188,12 +194,21 @@ def _open_calamine(path: str, source: object) -> calamine.CalamineWorkbook:
         raise WorkbookReadError(f"{path}: the workbook cannot be read ({_first_line(error)})") from None
 
 
-def _read_sheet(package: Package, book: calamine.CalamineWorkbook, sheet: str, member: str, raw: RawWorkbook) -> _Sheet | None:
-    """Scan the sheet's XML, refuse it if its grid is too large, else parse its values once."""
+def _read_sheet(package: Package, book: calamine.CalamineWorkbook, sheet: str, member: str, raw: RawWorkbook,
+                table: TableDef | None = None) -> _Sheet | None:
+    """Scan the sheet's XML, refuse it if its grid is too large, else parse its values once.
+
+    `table`: an Excel Table alone on the sheet, which a large sheet may have read by columns (io.typed_sheet:
+    fastexcel, ~1.7x faster at a million rows); when that read cannot promise calamine's cells, calamine reads.
+    """
     scan = scan_sheet_xml(package.chunks(member)) if package.has(member) else None
     if scan is not None and scan.grid_cells > MAX_GRID_CELLS:
         raw.issues.append(_too_large(sheet, scan.last_row, scan.last_column))
         return None
+    if table is not None and worth_typed_read(scan, table, [], raw.date1904):
+        typed = read_typed_columns(raw.path, table)
+        if typed is not None:
+            return _Sheet([], scan, scan.merged if scan is not None else [], typed)
     grid = _parse_values(book, sheet, raw.path)
     if scan is not None:
         for cells, value in ((scan.errors, None), (scan.uncalculated, "")):
@@ -242,6 +257,18 @@ def _table_register(found: _Sheet, table: TableDef, others: list[TableDef]) -> R
     result = RawTable(table.sheet, table.name, data_row0, first_col0 + 1, headers, rows, numbers)
     if not table.totals_rows:
         _rows_below(result, grid, end_row0 + 1, first_col0, width, found.scan, others)
+    return _with_scan(result, found)
+
+
+def _typed_register(found: _Sheet, table: TableDef, raw: RawWorkbook) -> RawTable:
+    """A table read by columns: alone on its sheet from A1 (io.typed_sheet checked it), so nothing is
+    below or beside it, and its header cells are its column names."""
+    typed = found.typed
+    assert typed is not None
+    result = RawTable(table.sheet, table.name, table.top + table.header_rows, table.left + 1, list(table.columns),
+                      ColumnRows(typed.columns), typed.row_numbers)  # type: ignore[arg-type]
+    result.hidden = table.sheet in raw.hidden_sheets
+    result.date1904 = raw.date1904
     return _with_scan(result, found)
 
 

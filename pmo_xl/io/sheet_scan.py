@@ -46,6 +46,7 @@ class SheetScan:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based top, left, bottom, right
     last_row: int = 0  # 1-based row of the last cell with content (0: none)
     last_column: int = 0  # 1-based column of the rightmost cell with content (at least 26 when any)
+    iso_dates: bool = False  # some cell holds a date as ISO text (t="d"), which readers may type apart
 
     @property
     def grid_cells(self) -> int:
@@ -97,6 +98,7 @@ def _scan_cells(buffer: bytes, scan: SheetScan, prefix: bytes) -> None:
     if not buffer:
         return
     _extent(buffer, scan, prefix)
+    scan.iso_dates = scan.iso_dates or b't="d"' in buffer
     starts = set()
     cell_open = b"<" + prefix + b"c "
     formula = b"<" + prefix + b"f"

@@ -18,7 +18,7 @@ import pandas as pd
 from pmo_xl.issues import Issue, Severity, column_letter
 from pmo_xl.model import ROW, SCORE_PREFIX
 from pmo_xl.parse.cells import CellProblem, ConvertedColumn, convert_column, show_value
-from pmo_xl.raw import RawTable
+from pmo_xl.raw import ColumnRows, RawTable
 from pmo_xl.schema.columns import Column, Kind, Register, normalise_header
 
 ESSENTIAL_REGISTERS = ("Projects",)
@@ -103,9 +103,11 @@ def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = F
     error_rows = np.zeros(count, dtype=bool)
     uncalculated = getattr(raw, "uncalculated", {}) or {}
     data: dict[str, pd.Series] = {}
-    shortest = min(map(len, raw.rows)) if count else 0
+    by_column = raw.rows.columns if isinstance(raw.rows, ColumnRows) else None  # a large register read by columns
+    shortest = min(map(len, raw.rows)) if count and by_column is None else 0
     for field_name, (position, column, header_text) in mapping.items():
-        cells = column_cells(raw.rows, position, count, shortest)
+        # a copy of a column read by columns, as the rows give a new array: the table's own cells stay as read
+        cells = by_column[position].copy() if by_column is not None else column_cells(raw.rows, position, count, shortest)
         formulas = {row: text for (row, col), text in uncalculated.items() if col == position}
         converted = convert_column(cells, column, formulas, date1904=getattr(raw, "date1904", False))
         if keep_rows and not (column.required or column.field in register.key):

@@ -1,0 +1,121 @@
+"""A large register read as typed columns (fastexcel + polars), cell for cell what calamine's grid holds.
+
+Why, measured on a 1,048,575-row Allocations sheet (CPU seconds, 2 shared cores, load 5):
+python-calamine builds its grid in 14.2 s (11.2 s to parse the sheet, with a second walk of the XML for
+merged ranges the scan already found, and 3.0 s to make 10 M Python values in 1 M row lists), and
+finding the data rows and cutting them into columns costs 1.4 s more. fastexcel parses the same sheet
+into typed Arrow columns in 7.2 s, polars takes them in 0.8 s and hands each column to numpy in
+~0.1 s: ~9 s in all, and no row lists. Below `MIN_CELLS` the grid path stays: polars' import
+(0.4 s) and fastexcel's whole-column typing are not worth it on a small sheet, and small sheets are
+where the hostile inputs (stray cells, tables side by side, error cells) live.
+
+Only the sheet's values change hands: a column comes back only when it is sure to hold exactly what
+`to_python` would give (text as str, numbers as float, whole-day dates as datetime.date, empty cells
+as ''). The typed read is used only for an Excel Table alone on its sheet from A1, as the XML scan
+and fastexcel both see it, with no error cells, uncalculated formulas or ISO-dated cells, every
+column of one type (fastexcel's strict typing over all rows: a column mixing numbers and text makes it
+refuse) and dates as whole days from 1900-03-01 on. Anything else returns None and the reader takes
+calamine's grid, so every located issue is the one the grid path gives (tests/test_typed_sheet.py
+compares the two, case by case). The price of a refusal: a large sheet with a mixed column is parsed by
+fastexcel before calamine reads it (~7 s more at a million rows); a register that size is generated or
+exported, and its columns are uniform.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from pmo_xl.io.package import TableDef
+from pmo_xl.io.sheet_scan import SheetScan
+
+# The table's cells (its last row, as the XML scan finds it, times its columns) from which the typed
+# read is tried: 200k rows of a 10-column register, where it saves 0.8 s of 4.0 s (load_portfolio,
+# CPU); the 1,000-project sample's largest register (Allocations, ~100k rows) stays below and keeps
+# calamine's grid, for which polars' import (0.4 s) would eat most of the gain.
+MIN_CELLS = 2_000_000
+_DAY_MS = 86_400_000
+_FIRST_DAY_MS = int(np.datetime64("1900-03-01", "ms").astype(np.int64))  # after Excel's 1900-02-29
+# A header that reads as a number, a date or a boolean may be one in its cell; fastexcel gives the
+# header's text, so only plainly textual headers can be taken from it.
+_NOT_PLAIN_TEXT = re.compile(r"[\d\s.,:/+\-eE]*|true|false", re.IGNORECASE)
+
+
+@dataclass
+class TypedColumns:
+    """The data rows of a table, by column: the cells as calamine would give them, blank rows left out."""
+
+    columns: list[np.ndarray]  # one object array per table column, the data rows kept
+    row_numbers: list[int]  # 1-based Excel row of each kept row
+
+
+def worth_typed_read(scan: SheetScan | None, table: TableDef, others: list[TableDef], date1904: bool) -> bool:
+    """What the reader knows before reading: a large sheet holding only this table, from A1, nothing odd in it."""
+    return (scan is not None and scan.last_row * len(table.columns) >= MIN_CELLS and not scan.errors and not scan.uncalculated
+            and not scan.iso_dates and not others and not date1904
+            and table.top == 0 and table.left == 0 and table.header_rows == 1 and table.totals_rows == 0
+            and scan.last_row == table.bottom + 1 and len(table.columns) == table.right + 1
+            and all(isinstance(name, str) and name and not _NOT_PLAIN_TEXT.fullmatch(name) for name in table.columns))
+
+
+def read_typed_columns(path: str, table: TableDef) -> TypedColumns | None:
+    """The table's columns read by fastexcel, or None when they might differ from calamine's cells."""
+    try:
+        import fastexcel
+        import polars as pl
+    except ImportError:
+        return None
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on column types are not the user's business
+    try:
+        sheet = fastexcel.read_excel(path).load_sheet(table.sheet, header_row=0, schema_sample_rows=None, dtype_coercion="strict")
+        found = sheet.available_columns()
+        if (sheet.height != table.bottom or sheet.width != len(table.columns)
+                or [c.name for c in found] != table.columns or [c.absolute_index for c in found] != list(range(len(found)))
+                or any(c.column_name_from != "looked_up" for c in found)):
+            return None
+        frame = pl.DataFrame(sheet)
+    except Exception:  # noqa: BLE001 — a mixed column (strict typing), or anything fastexcel cannot take: the grid path reads it
+        return None
+    del sheet
+    columns: list[np.ndarray] = []
+    for name in frame.columns:
+        column = _as_calamine_cells(frame[name], pl)
+        if column is None:
+            return None
+        columns.append(column)
+    del frame
+    count = table.bottom
+    blank = np.ones(count, dtype=bool)
+    for column in columns:
+        blank &= column == ""
+    if not blank.any():
+        return TypedColumns(columns, list(range(2, count + 2)))
+    keep = np.flatnonzero(~blank)
+    return TypedColumns([column[keep] for column in columns], (keep + 2).tolist())
+
+
+def _as_calamine_cells(series: object, pl: object) -> np.ndarray | None:
+    """One polars column as the object array calamine's `to_python` would give, or None if it cannot say."""
+    dtype = series.dtype  # type: ignore[attr-defined]
+    missing = series.is_null().to_numpy()  # type: ignore[attr-defined]
+    if dtype == pl.String:  # type: ignore[attr-defined]
+        values = series.to_numpy()  # type: ignore[attr-defined]
+    elif dtype == pl.Float64:  # type: ignore[attr-defined]
+        values = series.to_numpy().astype(object)  # type: ignore[attr-defined]
+    elif dtype == pl.Datetime("ms"):  # type: ignore[attr-defined]
+        stamps = series.to_numpy().astype("datetime64[ms]")  # type: ignore[attr-defined]
+        present = stamps[~missing].astype(np.int64)
+        # python-calamine gives a datetime.date for a whole-day serial (a datetime or a time otherwise)
+        if len(present) and (present.min() < _FIRST_DAY_MS or (present % _DAY_MS).any()):
+            return None
+        values = stamps.astype("datetime64[D]").astype(object)
+    elif dtype == pl.Null:  # type: ignore[attr-defined]
+        values = np.empty(len(missing), dtype=object)
+    else:  # integers, booleans, durations, dates typed otherwise: rare in a register, left to the grid path
+        return None
+    values = np.asarray(values, dtype=object)
+    values[missing] = ""  # calamine gives '' for an empty cell
+    return values

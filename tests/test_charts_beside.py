@@ -129,6 +129,14 @@ def test_the_charts_made_at_both_ends_give_the_same_bytes(sample_model, tmp_path
 
 # ---- the first worker forked in the middle of the project pages (`charts_written`) ----
 
+def _taken_recorded(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each early worker's sheets were taken (`take_numbers`), in order."""
+    taken: list[bool] = []
+    take = sheets_beside.take_numbers
+    monkeypatch.setattr(sheets_beside, "take_numbers", lambda *args: taken.append(take(*args)) or taken[-1])
+    return taken
+
+
 def _first_sheets_fork_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """The sheets before the project pages start no worker (as in a large report, where they hold
     fewer than MIN_CHARTS charts): the first is forked halfway through the pages."""
@@ -162,9 +170,7 @@ def test_charts_made_while_the_later_pages_are_written_give_the_same_bytes(  # t
         forked_in.append(workbook._forked_in)
 
     monkeypatch.setattr(charts_beside.ChartsBesideWorkbook, "charts_written", recorded)
-    taken: list[bool] = []
-    take = sheets_beside.take_numbers
-    monkeypatch.setattr(sheets_beside, "take_numbers", lambda *args: taken.append(take(*args)) or taken[-1])
+    taken = _taken_recorded(monkeypatch)
     started = _workers_started(monkeypatch, instead_early=instead_early)
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
     assert taken == ([] if instead_early is _dies_early else [True]), "the second worker's sheets were taken"
@@ -175,3 +181,32 @@ def test_charts_made_while_the_later_pages_are_written_give_the_same_bytes(  # t
     # One worker for the charts of each stretch of pages, one for the last pages' once their sheet
     # is complete (it makes the sheets' parts too), one at close for the later sheets' charts.
     assert started == [("early", True)] * (marks + 1) + [("close", True)]
+
+
+def _sheets_late(workbook, sheets, made=0):  # type: ignore[no-untyped-def]
+    """The early worker's function, its parts of the first sheets a second late."""
+    for answer in _EARLY_PARTS(workbook, sheets, made):
+        if sheets:
+            time.sleep(1)
+            sheets = False
+        yield answer
+
+
+@linux_only
+def test_the_drawings_made_while_the_sheets_worker_is_waited_for_give_the_same_bytes(  # type: ignore[no-untyped-def]
+        sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = _written(sample_model, tmp_path / "here.xlsx")
+    made_early: list[bool] = []
+    write_drawing_files = charts_beside.ChartsBesidePackager._write_drawing_files
+
+    def recorded(packager):  # type: ignore[no-untyped-def]
+        made_early.append(packager._drawings_made is not None)
+        write_drawing_files(packager)
+
+    monkeypatch.setattr(charts_beside.ChartsBesidePackager, "_write_drawing_files", recorded)
+    taken = _taken_recorded(monkeypatch)
+    started = _workers_started(monkeypatch, instead_early=_sheets_late)
+    assert _written(sample_model, tmp_path / "beside.xlsx") == here
+    assert started[0] == ("early", True) and taken == [True], "the worker's sheets were taken"
+    assert made_early == [True], "the drawings were made while the worker's sheets were waited for"

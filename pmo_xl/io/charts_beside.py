@@ -39,7 +39,6 @@ or when the worker gives no answer, the charts are made here as XlsxWriter makes
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator, Sequence
 from io import StringIO
 from typing import Any
@@ -59,13 +58,15 @@ CHART_BATCH = 16  # the early worker's charts are sent so many at a time (~15 ms
 
 def charts_xml(charts: Sequence[Chart]) -> list[str]:
     """Each chart's XML part, as XlsxWriter's packager makes it."""
-    parts = []
-    for chart in charts:
-        handle = StringIO()
-        chart._set_xml_writer(handle)
-        chart._assemble_xml_file()
-        parts.append(handle.getvalue())
-    return parts
+    return [_part_xml(chart) for chart in charts]
+
+
+def _part_xml(part: Any) -> str:
+    """A part's XML (a chart's, a drawing's ...) as XlsxWriter's packager makes it, in memory."""
+    handle = StringIO()
+    part._set_xml_writer(handle)
+    part._assemble_xml_file()
+    return handle.getvalue()
 
 
 def charts_parts(charts: Sequence[Chart], deflate: bool) -> list[str] | list[DeflatedPart]:
@@ -121,6 +122,10 @@ class _EarlyWorker:
             return None
         self._sheets_taken = True
         return self.answers.next()  # type: ignore[no-any-return]
+
+    def sheets_ready(self) -> bool:
+        """Whether `sheets()` would not wait (taken already, or the answer is there)."""
+        return self._sheets_taken or self.answers.ready()
 
     def charts_xml(self, workbook: ChartsBesideWorkbook, made: int = 0) -> list[str | DeflatedPart]:
         """The XML of this worker's charts (those of `workbook.charts` after the first `made`): the
@@ -208,6 +213,10 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         self.early_workers.append(_EarlyWorker(Answers(_early_parts, self, with_sheets, made), list(charts)))
         return True
 
+    def early_sheets_waiting(self) -> bool:
+        """Whether taking the early workers' parts of the first sheets would wait for a worker."""
+        return not all(worker.sheets_ready() for worker in self.early_workers)
+
     def early_sheets(self) -> SheetParts | None:
         """An early worker's parts of the first sheets, or None (no worker made them, no answer)."""
         for worker in self.early_workers:
@@ -217,16 +226,19 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         return None
 
     def _sheets_read_by(self, chart: Chart) -> frozenset[str]:
-        """The sheets whose cells a chart's cached data are read from (not its given numbers)."""
+        """The sheets whose cells a chart's cached data may be read from (not its given numbers):
+        the sheet name of each range, split off as `_get_chart_range` splits it, without parsing
+        its cells (a range whose cells do not parse is read from no sheet: its name here only
+        makes the test stricter)."""
         known = self._sheets_read.get(id(chart))
         if known is None:
             names = set()
-            with warnings.catch_warnings():  # as _add_chart_data: a defined name is not a range
-                warnings.simplefilter("ignore")
-                for part in (chart, chart.combined) if chart.combined else (chart,):
-                    for formula, data_id in part.formula_ids.items():
-                        name = self._get_chart_range(formula)[0] if part.formula_data[data_id] is None else None
-                        if name is not None and not name.startswith("("):
+            for part in (chart, chart.combined) if chart.combined else (chart,):
+                for formula, data_id in part.formula_ids.items():
+                    at = formula.rfind("!")
+                    if part.formula_data[data_id] is None and at > 0:
+                        name = formula[:at].strip("'").replace("''", "'")
+                        if not name.startswith("("):
                             names.add(name)
             known = self._sheets_read[id(chart)] = frozenset(names)
         return known
@@ -260,6 +272,25 @@ class ChartsBesidePackager(Packager):
     """XlsxWriter's Packager whose chart parts are made by a worker while the worksheets are."""
 
     _charts_pending: Pending[list[str]] | None = None
+    _drawings_made: list[str] | None = None  # the drawings' XML, made while a worker was waited for
+
+    def _write_worksheet_files(self) -> None:
+        """The worksheets' parts, the first ones taken from an early worker (`sheets_beside`, next in
+        line): while that worker is still making them, the drawings' XML is made here first (it
+        reads only what `_prepare_drawings` settled, nothing a worksheet's XML settles) and written
+        in its place later: the wait, ~0.1 s on an idle machine with a History, is filled."""
+        waiting = getattr(self.workbook, "early_sheets_waiting", None)
+        if self.drawing_count and waiting is not None and waiting():
+            self._drawings_made = [_part_xml(drawing) for drawing in self.workbook.drawings]
+        super()._write_worksheet_files()
+
+    def _write_drawing_files(self) -> None:
+        made, self._drawings_made = self._drawings_made, None
+        if made is None:
+            super()._write_drawing_files()
+            return
+        for index, xml_part in enumerate(made, start=1):
+            self._filename(f"xl/drawings/drawing{index}.xml").write(xml_part)
 
     def _create_package(self) -> Any:
         charts = self.workbook.charts

@@ -28,8 +28,9 @@ from pmo_xl.report.sheets.scenarios import SheetContext, write_scenario_sheet
 from pmo_xl.scenarios.compare import ComparisonView
 
 
-class ReportPackager(SheetsBesidePackager, ChartsBesidePackager, OnePassPackager):
-    """The first sheets' and the charts' XML made by workers beside, the shared strings in one pass."""
+class ReportPackager(ChartsBesidePackager, SheetsBesidePackager, OnePassPackager):
+    """The first sheets' and the charts' XML made by workers beside, the shared strings in one pass
+    (the charts' packager first: it makes the drawings while the sheets' worker is waited for)."""
 
 
 class ReportWorkbook(ChartsBesideWorkbook, ZipBehindWorkbook):

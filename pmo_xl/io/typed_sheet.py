@@ -81,27 +81,29 @@ def read_typed_columns(path: str, table: TableDef) -> TypedColumns | None:
         return None
     del sheet
     columns: list[np.ndarray] = []
-    for name in frame.columns:
-        column = _as_calamine_cells(frame[name], pl)
-        if column is None:
-            return None
-        columns.append(column)
-    del frame
     count = table.bottom
-    blank = np.ones(count, dtype=bool)
-    for column in columns:
-        blank &= column == ""
+    blank = np.ones(count, dtype=bool)  # rows whose every cell reads '' (left out, as from the grid)
+    for name in frame.columns:
+        converted = _as_calamine_cells(frame[name], pl)
+        if converted is None:
+            return None
+        columns.append(converted[0])
+        blank &= converted[1]
+    del frame
     if not blank.any():
         return TypedColumns(columns, list(range(2, count + 2)))
     keep = np.flatnonzero(~blank)
     return TypedColumns([column[keep] for column in columns], (keep + 2).tolist())
 
 
-def _as_calamine_cells(series: object, pl: object) -> np.ndarray | None:
-    """One polars column as the object array calamine's `to_python` would give, or None if it cannot say."""
+def _as_calamine_cells(series: object, pl: object) -> tuple[np.ndarray, np.ndarray] | None:
+    """One polars column as the object array calamine's `to_python` would give and where it reads '' (the
+    test done by polars on its own strings, not on a million Python ones), or None if it cannot say."""
     dtype = series.dtype  # type: ignore[attr-defined]
     missing = series.is_null().to_numpy()  # type: ignore[attr-defined]
+    empty = missing
     if dtype == pl.String:  # type: ignore[attr-defined]
+        empty = missing | (series == "").fill_null(False).to_numpy()  # type: ignore[attr-defined,operator]
         values = series.to_numpy()  # type: ignore[attr-defined]
     elif dtype == pl.Float64:  # type: ignore[attr-defined]
         values = series.to_numpy().astype(object)  # type: ignore[attr-defined]
@@ -118,4 +120,4 @@ def _as_calamine_cells(series: object, pl: object) -> np.ndarray | None:
         return None
     values = np.asarray(values, dtype=object)
     values[missing] = ""  # calamine gives '' for an empty cell
-    return values
+    return values, empty

@@ -22,7 +22,9 @@ Definitions, for the PMO:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,7 +32,7 @@ import pandas as pd
 from pmo_xl.compute.loading import LoadingResult, compute_loading
 from pmo_xl.compute.loading.core import monthly_overallocations
 from pmo_xl.compute.priority import resolve_weights, weighted_scores
-from pmo_xl.compute.priority.selection import role_demand_and_capacity, role_frames
+from pmo_xl.compute.priority.selection import matched_roles, role_demand_and_capacity, role_frames
 from pmo_xl.compute.selection import SelectionResult, binding_limits, build_selection_problem
 from pmo_xl.compute.selection.core import TOLERANCE, build_model, select_from_model
 from pmo_xl.compute.selection.inputs import CANDIDATE_STATUSES, objective_values, yearly_spend
@@ -41,6 +43,7 @@ from pmo_xl.scenarios.actions import Plan
 from pmo_xl.schema.columns import normalise_header
 
 SPENT_STATUSES = ("Closed", "Cancelled")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class Reuse:
     scores: pd.Series | None = None  # project -> priority score: no action changes a score
     selection: SelectionResult | None = None  # the baseline's solve: reused by a plan whose model is the same
     overallocations: pd.DataFrame | None = None  # the baseline's monthly over-allocations (when its loading is not kept)
+    made: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = field(default_factory=dict, repr=False)  # see `once`
 
     @classmethod
     def of_run(cls, portfolio: Portfolio, loading: LoadingResult | None, role_frames: tuple[pd.DataFrame, pd.DataFrame] | None,
@@ -108,6 +112,17 @@ class Reuse:
         same, see `select`)."""
         monthly = loading is not None and normalise_grain(loading.grain) == "month"
         return cls(portfolio, (loading, []) if monthly else None, role_frames, selection=selection)
+
+    def once(self, make: Callable[..., T], *inputs: Any) -> T:
+        """`make(*inputs)`, made once for the very same input objects: a scenario that leaves them
+        as they were (the baseline's own frames, e.g. a change of budget) reads the figures made
+        for the baseline instead of making them again. The inputs are kept with the figures, so
+        that the objects (and their ids, the key) stay alive while the run lasts."""
+        key = (make.__name__, *(id(value) for value in inputs))
+        kept = self.made.get(key)
+        if kept is None:
+            kept = self.made[key] = (inputs, make(*inputs))
+        return kept[1]
 
     def same_work(self, portfolio: Portfolio) -> bool:
         """Allocations, resources and the settings that spread them are the baseline's own objects."""
@@ -147,22 +162,23 @@ def measure(name: str, plan: Plan, first_month: pd.Timestamp, reuse: Reuse, acti
         reuse.role_frames = reuse.role_frames or (demand, capacity)
     if reuse.scores is None:
         reuse.scores = project_scores(portfolio)
-    values, result, binding = select(portfolio, reuse.scores, demand, capacity, reuse.selection)
+    framed = reuse.once(matched_roles, demand, capacity, portfolio.period)
+    values, result, binding = select(portfolio, reuse.scores, demand, capacity, reuse.selection, framed)
     if portfolio is reuse.portfolio and reuse.selection is None:
         reuse.selection = result
     selected = frozenset(result.selected_ids)
     candidates = frozenset(portfolio.projects.loc[portfolio.projects["status"].isin(CANDIDATE_STATUSES), "project_id"].astype(str))
     binding_labels = tuple(binding.loc[binding["binding"].astype(bool), "label"].astype(str)) if len(binding) else ()
-    over = _over_allocation(overallocations, first_month)
+    over = reuse.once(_over_allocation, overallocations, first_month)
     return Outcome(
         name=name, actions=actions, notes=notes,
         cost_by_year=_cost_by_year(portfolio, selected, first_month),
         value=float(result.value), selected=selected, candidates=candidates, binding=binding_labels,
         over_hours_by_team=over["hours"], over_months_by_team=over["months"], over_person_months_by_team=over["person_months"],
         over_people=over["people"],
-        demand_by_role=_demand_by_role(demand, first_month),
+        demand_by_role=reuse.once(_demand_by_role, demand, first_month),
         finishes=_finishes(portfolio, plan.finishes), milestones=_milestones(portfolio),
-        **_earned_value(portfolio, first_month),
+        **reuse.once(_earned_value, portfolio.progress, portfolio.baseline, portfolio.projects, first_month),
         values=values, loading=loading if keep_loading else None,
     )
 
@@ -181,19 +197,23 @@ def project_scores(portfolio: Portfolio) -> pd.Series:
 
 
 def select(portfolio: Portfolio, scores: pd.Series, demand: pd.DataFrame, capacity: pd.DataFrame,  # type: ignore[no-untyped-def]
-           known: SelectionResult | None = None):
+           known: SelectionResult | None = None, framed: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None):
     """The selection MILP of the portfolio (budgets, role capacity, forcing, dependencies, groups),
     as the report builds it: each project's value, the result and the limits used up.
 
     `known`, a solve already made (the baseline's): taken as it is when the portfolio compiles
-    to the very same model — the solver is deterministic, so solving again would find it again."""
+    to the very same model — the solver is deterministic, so solving again would find it again.
+    `framed`: `matched_roles` of these demand and capacity frames, when already made."""
     projects = portfolio.projects.drop_duplicates("project_id")
     ids = projects["project_id"].astype(str).to_numpy()
     bac = pd.Series(projects["bac"].to_numpy(dtype=float), index=ids)
     value = objective_values(scores.reindex(ids), bac, portfolio.settings.selection_objective)
     ranking = pd.DataFrame({"id": ids, "score": scores.reindex(ids).to_numpy(dtype=float)})
     order = ranking.sort_values(["score", "id"], ascending=[False, True], na_position="last", kind="stable")["id"].tolist()
-    demand, capacity, _ = role_frames(portfolio, demand, capacity)
+    if framed is not None:
+        demand, capacity = framed
+    else:
+        demand, capacity, _ = role_frames(portfolio, demand, capacity)
     problem, _, _, _ = build_selection_problem(portfolio, value, order, demand, capacity)
     model, notes = build_model(problem)
     result = known if known is not None and known.model.same_as(model) else select_from_model(model, notes)
@@ -277,13 +297,11 @@ def _dates(column: pd.Series) -> list[dt.date | None]:
     return pd.to_datetime(column).to_numpy(dtype="datetime64[D]").astype(object).tolist()
 
 
-def _earned_value(portfolio: Portfolio, first_month: pd.Timestamp) -> dict[str, float]:
-    progress = portfolio.progress
+def _earned_value(progress: pd.DataFrame, baseline: pd.DataFrame, projects: pd.DataFrame, first_month: pd.Timestamp) -> dict[str, float]:
     reported = progress[pd.to_datetime(progress["period"]) < first_month]
     latest = reported.sort_values("period").drop_duplicates("project_id", keep="last")
-    bac = portfolio.projects.drop_duplicates("project_id").set_index("project_id")["bac"]
+    bac = projects.drop_duplicates("project_id").set_index("project_id")["bac"]
     ev = latest["ev"].fillna(latest["pct_complete"] * latest["project_id"].map(bac))
-    baseline = portfolio.baseline
     period = pd.to_datetime(baseline["period"])
     horizon = (period >= first_month) & (period < first_month + pd.DateOffset(months=12))
     return {"pv_to_date": float(latest["pv"].sum()), "ev_to_date": float(np.nansum(ev.to_numpy(dtype=float))),

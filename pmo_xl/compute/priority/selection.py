@@ -63,20 +63,27 @@ def role_frames(
                                 message=f"Role capacity could not be worked out ({type(error).__name__}: {error}); "
                                 "selection ignores capacity this time", stage=STAGE))
             return None, None, issues
+    demand, capacity = matched_roles(demand, capacity, portfolio.period)
+    return demand, capacity, issues
+
+
+def matched_roles(demand: pd.DataFrame, capacity: pd.DataFrame,
+                  start: pd.Timestamp | None) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Demand and capacity from the month `start` on (None, None without demand then), each role
+    named as capacity names it (case and spacing ignored)."""
     demand, capacity = _long(demand), _long(capacity)
-    start = portfolio.period
     if start is not None:  # months already past cannot be re-planned: only the future limits selection
         demand = demand[pd.to_datetime(demand["month"]) >= start]
         capacity = capacity[pd.to_datetime(capacity["month"]) >= start]
     if not len(demand):
-        return None, None, issues
+        return None, None
     display = {normalise_header(r): r for r in capacity["role"].dropna().unique()}
     for frame in (demand, capacity):
         # Per distinct role, then taken back to the rows by code: no Python step per row.
         codes, roles = pd.factorize(frame["role"].to_numpy(dtype=object), use_na_sentinel=False)
         names = np.array([display.get(normalise_header(r), r) for r in roles], dtype=object)
         frame["role"] = names[codes]
-    return demand, capacity, issues
+    return demand, capacity
 
 
 def role_demand_and_capacity(portfolio: Portfolio) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -25,6 +25,7 @@ Rules (documented for the PMO):
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,16 +79,38 @@ def yearly_spend(projects: pd.DataFrame, years: Sequence[int], baseline: pd.Data
     share = np.where(np.isnat(start)[:, None], 0.0, np.clip(overlap, 0.0, None) / np.where(np.isnan(days), 1.0, days)[:, None])
     spend = pd.DataFrame(share * bac[:, None], index=pd.Index(ids, name="project_id"), columns=list(years))
     if baseline is not None and len(baseline):
-        plan = baseline.assign(project_id=baseline["project_id"].astype(str), year=pd.to_datetime(baseline["period"]).dt.year)
-        plan = plan[plan["project_id"].isin(set(ids))]
-        totals = plan.groupby("project_id")["planned_value"].sum()
-        by_year = plan.groupby(["project_id", "year"])["planned_value"].sum().unstack(fill_value=0.0)
+        every_total, by_year = _planned_by_year(baseline)
+        totals = every_total[every_total.index.isin(set(ids))]
         phased = totals.index[totals.to_numpy() > 0].tolist()
         if phased:
             shares = by_year.loc[phased].reindex(columns=list(years), fill_value=0.0).div(totals[phased], axis=0)
             lookup = pd.Series(bac, index=ids).groupby(level=0).first()
             spend.loc[phased] = shares.mul(lookup[phased], axis=0).to_numpy()
     return spend
+
+
+_PLANNED: dict[int, tuple[weakref.ref, pd.Series, pd.DataFrame]] = {}  # id(Baseline frame) -> what _planned_by_year made of it
+_PLANNED_KEPT = 4
+
+
+def _planned_by_year(baseline: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Every project's total planned value in `baseline`, and its planned value per calendar year
+    (index project_id as text, sorted; a column per year with any plan).
+
+    Made once per Baseline frame (registers are never modified): the scenarios ask for the same
+    Baseline's spend twice per portfolio measured, and every time it grouped the whole register.
+    A project's sums are those of its own rows, in their order, whichever projects are asked
+    for with it, so taking the asked ones out of every project's gives the same numbers."""
+    kept = _PLANNED.get(id(baseline))
+    if kept is not None and kept[0]() is baseline:
+        return kept[1], kept[2]
+    plan = baseline.assign(project_id=baseline["project_id"].astype(str), year=pd.to_datetime(baseline["period"]).dt.year)
+    totals = plan.groupby("project_id")["planned_value"].sum()
+    by_year = plan.groupby(["project_id", "year"])["planned_value"].sum().unstack(fill_value=0.0)
+    while len(_PLANNED) >= _PLANNED_KEPT:
+        _PLANNED.pop(next(iter(_PLANNED)))
+    _PLANNED[id(baseline)] = (weakref.ref(baseline), totals, by_year)
+    return totals, by_year
 
 
 def build_selection_problem(

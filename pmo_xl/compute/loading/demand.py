@@ -52,10 +52,13 @@ class _Rows:
     def __len__(self) -> int:
         return len(self.positions)
 
-    def objects(self, name: str) -> np.ndarray:
+    def objects(self, name: str, at: np.ndarray | None = None) -> np.ndarray:
+        """A column's values at the rows, or at the rows `at` selects (a mask or positions
+        into them: the few unplaced rows, without gathering the whole column first)."""
+        positions = self.positions if at is None else self.positions[at]
         if name not in self.frame.columns:
-            return np.full(len(self.positions), None, dtype=object)
-        return self.frame[name].to_numpy(dtype=object)[self.positions]
+            return np.full(len(positions), None, dtype=object)
+        return self.frame[name].to_numpy(dtype=object)[positions]
 
     def days(self, name: str) -> np.ndarray:
         if name not in self.frame.columns:
@@ -242,8 +245,8 @@ def prepare_demand(
     unplaced = pd.DataFrame(
         {
             "row": excel_rows[unplaced_mask],
-            "project_id": rows.objects("project_id")[unplaced_mask],
-            "resource_id": rows.objects("resource_id")[unplaced_mask],
+            "project_id": rows.objects("project_id", unplaced_mask),
+            "resource_id": rows.objects("resource_id", unplaced_mask),
             "role": who.role_text[unplaced_mask],
             "hours": effort[unplaced_mask],
             "reason": np.asarray(UNPLACED_REASONS, dtype=object)[reasons[unplaced_mask]],

@@ -65,9 +65,8 @@ def status_pieces(
     known = placed[~np.isnan(actual[placed])]
     plain = placed[np.isnan(actual[placed])]
     af, nf = a.astype(float), n.astype(float)
-    parts = [
-        Pieces(plain, effort[plain], af[plain], nf[plain], profile[plain], af[plain], af[plain] + nf[plain])
-    ]
+    start, length = af[plain], nf[plain]  # gathered once: most allocations have no actual hours
+    parts = [Pieces(plain, effort[plain], start, length, profile[plain], start, start + length)]
     if len(known) == 0:
         return Pieces.concat(parts), np.zeros(0, dtype=np.int64)
     i = known

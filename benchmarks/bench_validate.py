@@ -18,14 +18,18 @@ which is what the code costs when it has a core to itself.
 Against the floor: `load_portfolio` (read + parse + checks) is timed interleaved with the
 fastest reader here (python-calamine, or fastexcel where installed and faster on the file)
 reading every sheet of the same workbook once. Target (issue 20): the register at Excel's row
-limit read and validated within 1.5× of that read.
+limit read and validated within 1.5× of that read, and its peak memory within 2× of the read's
+(each measured in a fresh process: its VmHWM). The engine itself reads a sheet that large with
+fastexcel into typed columns (pmo_xl/io/typed_sheet.py) and smaller ones with python-calamine.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -95,11 +99,31 @@ def cpu_timed(function: Callable[[], object], runs: int) -> tuple[float, list[fl
     return wall_s, wall_t, statistics.median(cpu)
 
 
-def against_floor(path: Path, size: str, runs: int, target: float | None) -> None:
-    """Read + validate, and the fastest read of every sheet, interleaved."""
+def against_floor(path: Path, size: str, runs: int, target: float | None, memory_target: float | None = None) -> None:
+    """Read + validate, and the fastest read of every sheet, interleaved; then their peak memory."""
     reader = fastest_reader(path)
     compare("read + validate", size, f"{reader} read of every sheet", lambda: load_portfolio(path),
             lambda: read_every_sheet(path, reader), runs, target)
+    pmo = peak_memory_mb(f"from pmo_xl.usecases import load_portfolio\nload_portfolio({str(path)!r})")
+    floor = peak_memory_mb(f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom pathlib import Path\n"
+                           f"from _floors import read_every_sheet\nread_every_sheet(Path({str(path)!r}), {reader!r})")
+    ratio = pmo / floor
+    verdict = "" if memory_target is None else (f" (target ≤ {memory_target:g}×)" + ("  OK" if ratio <= memory_target else "  OVER"))
+    print(f"  peak memory ({size}, fresh processes): pmo-xl {pmo:,.0f} MB, floor {floor:,.0f} MB, ratio {ratio:.2f}×{verdict}",
+          flush=True)
+
+
+def peak_memory_mb(code: str) -> float:
+    """Peak resident memory (MB) of a fresh interpreter running `code`: what it holds at its largest.
+
+    Its own high-water mark (VmHWM, Linux): `ru_maxrss` would also count this process's memory, which
+    a child inherits across fork and exec.
+    """
+    script = (f"{code}\nimport re\nfrom pathlib import Path\n"
+              "print(re.search(r'VmHWM:\\s*(\\d+)', Path('/proc/self/status').read_text()).group(1))")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    return int(done.stdout.split()[-1]) / 1024  # kB
 
 
 def bench(path: Path, runs: int, validate_target: float | None) -> None:
@@ -110,7 +134,7 @@ def bench(path: Path, runs: int, validate_target: float | None) -> None:
     scan_s, scan_t, scan_cpu = cpu_timed(lambda: scan_sheets(path, sheets), runs)
     rows = {name: len(t.rows) for name, t in raw.tables.items() if len(t.rows) > 1000}
     print(f"  rows: {rows}")
-    show("read (calamine + XML scan)", read_s, read_t)
+    show("read (XML scan + calamine or fastexcel)", read_s, read_t)
     show("  of which the XML scan", scan_s, scan_t)
     print(f"  CPU: read {read_cpu:.3f} s, of which the XML scan {scan_cpu:.3f} s", flush=True)
 
@@ -139,7 +163,7 @@ def main() -> None:
         if args.stages:
             bench(portfolio_workbook(1000), args.runs, 2.0)
     if args.only != "portfolio":
-        against_floor(huge_allocations_workbook(), f"{EXCEL_DATA_ROWS:,} allocation rows", args.runs, 1.5)
+        against_floor(huge_allocations_workbook(), f"{EXCEL_DATA_ROWS:,} allocation rows", args.runs, 1.5, 2.0)
         if args.stages:
             bench(huge_allocations_workbook(), args.runs, None)
 

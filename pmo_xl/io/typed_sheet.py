@@ -4,10 +4,11 @@ Why, measured on a 1,048,575-row Allocations sheet (CPU seconds, 2 shared cores,
 python-calamine builds its grid in 14.2 s (11.2 s to parse the sheet, with a second walk of the XML for
 merged ranges the scan already found, and 3.0 s to make 10 M Python values in 1 M row lists), and
 finding the data rows and cutting them into columns costs 1.4 s more. fastexcel parses the same sheet
-into typed Arrow columns in 7.2 s, polars takes them in 0.8 s and hands each column to numpy in
-~0.1 s: ~9 s in all, and no row lists. Below `MIN_CELLS` the grid path stays: polars' import
-(0.4 s) and fastexcel's whole-column typing are not worth it on a small sheet, and small sheets are
-where the hostile inputs (stray cells, tables side by side, error cells) live.
+into typed columns in 7.1 s and exports them as Arrow in 0.9 s; polars (0.4-0.7 s to import) takes
+them in 1.0 s and hands each column to numpy in ~0.1 s: ~10 s in all, and no row lists (load_portfolio
+21.3 -> 15.1 s, peak 1.13 -> 0.98 GB). Below `MIN_CELLS` the grid path stays: polars' import and
+fastexcel's whole-column typing are not worth it on a small sheet, and small sheets are where the
+hostile inputs (stray cells, tables side by side, error cells) live.
 
 Only the sheet's values change hands: a column comes back only when it is sure to hold exactly what
 `to_python` would give (text as str, numbers as float, whole-day dates as datetime.date, empty cells
@@ -35,7 +36,7 @@ from pmo_xl.io.sheet_scan import SheetScan
 # The table's cells (its last row, as the XML scan finds it, times its columns) from which the typed
 # read is tried: 200k rows of a 10-column register, where it saves 0.8 s of 4.0 s (load_portfolio,
 # CPU); the 1,000-project sample's largest register (Allocations, ~100k rows) stays below and keeps
-# calamine's grid, for which polars' import (0.4 s) would eat most of the gain.
+# calamine's grid, for which polars' import (0.4-0.7 s) would eat most of the gain.
 MIN_CELLS = 2_000_000
 _DAY_MS = 86_400_000
 _FIRST_DAY_MS = int(np.datetime64("1900-03-01", "ms").astype(np.int64))  # after Excel's 1900-02-29

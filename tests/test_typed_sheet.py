@@ -116,3 +116,19 @@ def test_a_small_sheet_keeps_calamines_grid(tmp_path, taken):
     raw = reader.read_workbook(path, ALL_TABLES)
     assert not isinstance(raw.tables["Allocations"].rows, ColumnRows)
     assert taken == []  # below MIN_CELLS fastexcel is not even asked
+
+
+def test_rows_read_by_columns_serve_every_reader_of_rows(tmp_path, monkeypatch):
+    """Whoever reads `RawTable.rows` (collect carries them, the Excel port copies them) gets the grid's rows."""
+    from pmo_xl.collect.portfolio import portfolio_rows
+
+    path = write_streamed_workbook(tmp_path / "allocations.xlsx", "Allocations", HEADERS, _blank_row(_allocations(), 4),
+                                   table=ALLOCATIONS.table)
+    grid = reader.read_workbook(path, ALL_TABLES)
+    monkeypatch.setattr(typed_sheet, "MIN_CELLS", 0)
+    typed = reader.read_workbook(path, ALL_TABLES)
+    rows, expected = typed.tables["Allocations"].rows, grid.tables["Allocations"].rows
+    assert isinstance(rows, ColumnRows)
+    assert (len(rows), rows[3], rows[-1], rows[1:3]) == (len(expected), expected[3], expected[-1], expected[1:3])
+    assert pd.DataFrame(rows, columns=HEADERS, dtype=object).equals(pd.DataFrame(expected, columns=HEADERS, dtype=object))
+    assert portfolio_rows(path, typed).rows == portfolio_rows(path, grid).rows

@@ -121,3 +121,57 @@ def test_a_series_look_takes_ranges_only() -> None:
     chart = ChartLooks().add_chart(workbook, {"type": "line"})
     with pytest.raises(ValueError):
         ChartLooks().add_series(chart, {"values": ["Data", 0, 1, 0, 4], "marker": {"type": "none"}}, look)
+
+
+def _charts_reading_every_kind_of_range(workbook: xlsxwriter.Workbook) -> list:  # type: ignore[type-arg]
+    """Charts whose series read numbers, dates, text, blanks, formulas and gaps; rows, columns,
+    single cells, 2D ranges, unknown sheets, defined names, non-contiguous ranges and given data."""
+    sheet = workbook.add_worksheet("It's data")
+    other = workbook.add_worksheet("Plain")
+    sheet.write_row(0, 0, [1.5, 2, None, 1e-7, 123456789.123456789])
+    sheet.write_datetime(0, 6, dt.datetime(2026, 10, 31))
+    sheet.write_row(1, 0, ["a", "", 3.25, "=1+1"])
+    sheet.write_blank(1, 5, None, workbook.add_format({"bold": True}))
+    sheet.write_boolean(1, 6, True)
+    other.write_column(0, 0, [4, 5, "six", None, 7])
+    workbook.define_name("Named", "=Plain!$A$1:$A$3")
+    ranges = ["='It''s data'!$A$1:$G$1", "='It''s data'!$A$2:$G$2", "='It''s data'!$A$1", "='It''s data'!A1:B1",
+              "=Plain!$A$1:$A$5", "=Plain!$A$1:$B$2", "=Nowhere!$A$1:$A$2", "=Named", "=(Plain!$A$1,Plain!$A$3)",
+              "='It''s data'!$A$9:$C$9", "=Plain!$a$1:$a$2", "='It''s data'!$A$1:$G$1"]
+    charts = []
+    for values in ranges:
+        chart = workbook.add_chart({"type": "line"})
+        chart.add_series({"values": values, "categories": "=Plain!$A$1:$A$5", "name": "='It''s data'!$A$2"})
+        charts.append(chart)
+    given = workbook.add_chart({"type": "column"})
+    given.add_series({"values": "=Plain!$A$1:$A$5", "categories": "=Plain!$A$1:$A$5"})
+    given.formula_data[given.formula_ids["Plain!$A$1:$A$5"]] = [9, 8, 7]  # given data: later charts reading it get it
+    later = workbook.add_chart({"type": "line"})
+    later.add_series({"values": "=Plain!$A$1:$A$5"})
+    line = workbook.add_chart({"type": "line"})
+    line.add_series({"values": "=Plain!$A$2:$A$4"})
+    combined = workbook.add_chart({"type": "column"})
+    combined.add_series({"values": "=Plain!$A$2:$A$4"})
+    line.combine(combined)
+    return [*charts, given, later, line]
+
+
+def test_the_charts_data_are_read_as_xlsxwriter_reads_them() -> None:
+    from pmo_xl.io.chart_xml import add_chart_data
+
+    data = []
+    for ours in (False, True):
+        workbook = xlsxwriter.Workbook(None, {"in_memory": True})  # never closed: only its charts' data are read
+        charts = _charts_reading_every_kind_of_range(workbook)
+        workbook._prepare_sst_string_data()  # (as the close does first: text cells read by index)
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            if ours:
+                add_chart_data(workbook, charts)
+            else:
+                workbook._add_chart_data()
+        data.append(([part.formula_data for chart in charts for part in (chart, chart.combined) if part],
+                     [str(warning.message) for warning in warned]))
+    assert data[0] == data[1]
+    assert data[1][0][0][1] == ["1.5", "2", None, "1e-07", "123456789.1234568", None, "46326"]
+    assert data[1][1] == ["Unknown worksheet reference 'Nowhere' in range 'Nowhere!$A$1:$A$2' passed to add_series()"]

@@ -20,12 +20,15 @@ only its ranges (tests/test_chart_xml.py compares the files).
 from __future__ import annotations
 
 import copy
+import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from xlsxwriter.chart import Chart
 from xlsxwriter.chart_title import ChartTitle
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
+from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple
 
 # What XlsxWriter puts in a number cache for a number cell: its value as text, "%.16g".
 _NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
@@ -294,3 +297,98 @@ def _copy_title(title: ChartTitle) -> ChartTitle:
 
 
 _SCALARS = frozenset({str, int, float, bool})
+
+
+# ---- the charts' cached data read from the cells (XlsxWriter's Workbook._add_chart_data) ----
+
+# A range as ChartLooks and XlsxWriter's xl_range_formula write it: Sheet!$A$1:$B$2 or Sheet!$A$1,
+# its sheet quoted or not. Any other text goes through XlsxWriter's own parse.
+_PLAIN_RANGE = re.compile(r"(.+)!\$?([A-Z]{1,3})\$?([0-9]+)(?::\$?([A-Z]{1,3})\$?([0-9]+))?")
+
+
+def add_chart_data(workbook: Any, charts: Sequence[Chart]) -> None:
+    """`workbook._add_chart_data()` for these charts (as if they were all its charts): each range's
+    cached values read from its sheet's cells, a range seen before in this call given the same
+    list, a series' given data kept and given to later charts reading that range — the same lists.
+    Faster: a plain range's sheet and cells split with one regular expression (XlsxWriter parses
+    each corner under a warnings filter), and a row or column of number and date cells read in one
+    pass (any other cell, and a sheet of blocks, read by the sheet's own _get_range_data)."""
+    worksheets = {sheet.name: sheet for sheet in workbook.worksheets()}
+    seen: dict[str, object] = {}
+    for part in [part for chart in charts for part in (chart, chart.combined) if part]:
+        formula_data = part.formula_data
+        for c_range, r_id in part.formula_ids.items():
+            given = formula_data[r_id]
+            if given is not None:  # the series' own data
+                if seen.get(c_range) is None:
+                    seen[c_range] = given
+                continue
+            if c_range in seen:
+                formula_data[r_id] = seen[c_range]
+                continue
+            sheetname, cells = _chart_range(workbook, c_range)
+            if sheetname is None:
+                continue
+            if sheetname.startswith("(") or sheetname not in worksheets:
+                if not sheetname.startswith("("):
+                    warnings.warn(f"Unknown worksheet reference '{sheetname}' in range '{c_range}' passed to add_series()",
+                                  stacklevel=2)
+                formula_data[r_id] = seen[c_range] = []
+                continue
+            formula_data[r_id] = seen[c_range] = _range_data(worksheets[sheetname], *cells)
+
+
+def _chart_range(workbook: Any, c_range: str) -> tuple[str | None, list[int] | None]:
+    """`workbook._get_chart_range(c_range)`: (sheet name, [first row, first col, last row, last col])."""
+    match = _PLAIN_RANGE.fullmatch(c_range)
+    if match is None:
+        with warnings.catch_warnings():  # as _add_chart_data: a defined name is not a range
+            warnings.simplefilter("ignore")
+            return workbook._get_chart_range(c_range)  # type: ignore[no-any-return]
+    sheetname, first_col, first_row, last_col, last_row = match.groups()
+    if last_col is None:
+        last_col, last_row = first_col, first_row
+    row_start, col_start, row_end, col_end = int(first_row) - 1, _column(first_col), int(last_row) - 1, _column(last_col)
+    if row_start != row_end and col_start != col_end:
+        return None, None  # XlsxWriter reads 1D ranges only
+    return sheetname.strip("'").replace("''", "'"), [row_start, col_start, row_end, col_end]
+
+
+def _column(letters: str) -> int:
+    """A column's letters as xl_cell_to_rowcol counts them (A is 0)."""
+    col = 0
+    for letter in letters:
+        col = col * 26 + ord(letter) - 64
+    return col - 1
+
+
+_NUMBERS_OR_GAPS = frozenset({CellNumberTuple, CellDatetimeTuple, type(None)})
+
+
+def _range_data(sheet: Any, row_start: int, col_start: int, row_end: int, col_end: int) -> list[object]:
+    """`sheet._get_range_data(...)`: None for a row without cells or a cell not written, a number's or
+    date's value as "%.16g" text; other cells (text, blanks, formulas ...) as the sheet reads them."""
+    if getattr(sheet, "_blocks", None) or sheet.constant_memory:
+        return sheet._get_range_data(row_start, col_start, row_end, col_end)  # type: ignore[no-any-return]
+    table, data = sheet.table, []
+    if row_start == row_end:  # a row (a project page's chart data): numbers, dates and gaps at once
+        cells = table.get(row_start)
+        if cells is None:
+            return [None]
+        found = [cells.get(col) for col in range(col_start, col_end + 1)]
+        if _NUMBERS_OR_GAPS.issuperset(map(type, found)):
+            return [None if cell is None else f"{cell.number:.16g}" for cell in found]
+    for row in range(row_start, row_end + 1):
+        cells = table.get(row)
+        if cells is None:
+            data.append(None)
+            continue
+        for col in range(col_start, col_end + 1):
+            cell = cells.get(col)
+            if cell is None:
+                data.append(None)
+            elif cell.__class__ is CellNumberTuple or cell.__class__ is CellDatetimeTuple:
+                data.append(f"{cell.number:.16g}")
+            else:
+                data += sheet._get_range_data(row, col, row, col)
+    return data

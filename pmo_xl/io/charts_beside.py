@@ -49,6 +49,7 @@ from xlsxwriter.exceptions import EmptyChartSeries
 from xlsxwriter.packager import Packager
 
 from pmo_xl.background import Answers, Pending, forks, in_background
+from pmo_xl.io.chart_xml import add_chart_data
 from pmo_xl.io.sheets_beside import SheetParts, complete_prefix, sheets_xml
 from pmo_xl.io.zip_behind import DeflatedPart, ZipBehindWorkbook, deflated, inflated
 
@@ -256,12 +257,9 @@ class ChartsBesideWorkbook(xlsxwriter.Workbook):
         self._add_data_of(self.charts[len(early):])
 
     def _add_data_of(self, charts: list[Chart]) -> None:
-        """XlsxWriter's _add_chart_data for these charts only (it reads `self.charts`)."""
-        every, self.charts = self.charts, charts
-        try:
-            super()._add_chart_data()
-        finally:
-            self.charts = every
+        """XlsxWriter's _add_chart_data for these charts only (`chart_xml.add_chart_data`: the same
+        lists, read faster)."""
+        add_chart_data(self, charts)
 
 
 def _number(chart: Chart) -> int:

@@ -142,7 +142,10 @@ def rank_projects(
     rank.loc[ranked.index] = np.arange(1, len(ranked) + 1, dtype=float)
     notes = dict.fromkeys(keys.index, "")  # plain dicts and strings: no pandas cell access per tie
     labels = list(ranked.index)
-    rows = ranked.to_dict("records")  # plain dicts: a row lookup per neighbour pair, not a pandas .loc
+    # Plain dicts of plain values (each column's `tolist`, the values `to_dict("records")` gives,
+    # without its per-value boxing): a row lookup per neighbour pair, not a pandas .loc.
+    columns = list(ranked.columns)
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*(ranked[c].tolist() for c in columns), strict=True)]
     for (ahead, a), (behind, b) in zip(zip(labels, rows, strict=True), zip(labels[1:], rows[1:], strict=True), strict=False):
         if a["score"] != b["score"]:
             continue
@@ -156,13 +159,14 @@ def rank_projects(
 
 
 def _tie_reason(a: Mapping[str, object], b: Mapping[str, object], order: list[str]) -> str:
+    # The keys are floats (NaN for a blank): `v != v` is pd.isna for them, without its dispatch.
     for name in order:
         x, y = a[name], b[name]
-        if pd.isna(x) and pd.isna(y) or x == y:
+        if x != x and y != y or x == y:
             continue
-        if pd.isna(y) or (not pd.isna(x) and x > y):
+        if y != y or (x == x and x > y):  # type: ignore[operator]
             return f"better on {name}"
-    if a["bac"] != b["bac"] and not (pd.isna(a["bac"]) and pd.isna(b["bac"])):
+    if a["bac"] != b["bac"] and not (a["bac"] != a["bac"] and b["bac"] != b["bac"]):
         return "lower budget"
     return "project ID order"
 

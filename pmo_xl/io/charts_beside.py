@@ -22,7 +22,7 @@ same either way.
 
 Earlier again: a long sheet of many charts, each reading its own rows (the project pages: ~440
 pages, ~890 charts with a History), says when its charts so far are final (`charts_written`, at
-30, 60 and 90 % of its pages): a worker is forked each time and makes the charts since the last
+25, 50 and 75 % of its pages): a worker is forked each time and makes the charts since the last
 one while the next pages are written (the second core is otherwise idle until that sheet is
 complete); the numbers of those charts are settled, as the sheets before are complete and a
 sheet's later charts come after them. One more worker, forked when the sheet is complete, makes

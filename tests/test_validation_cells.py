@@ -277,6 +277,8 @@ class _Scan:
             return {**ISSUE_CLASSES, **CARRIERS}[name]
         if name == "replace" and any(k.arg == "code" for k in call.keywords):  # dataclasses.replace(issue, code=...)
             return -1
+        if name == "at_rows" and getattr(call.func, "value", None) is not None and ast.unparse(call.func.value) == "Issue":
+            return -1  # Issue.at_rows(rows, values, messages, code=..., ...): many issues alike, the code by keyword
         if not isinstance(call.func, ast.Name):
             return None
         target = (module, name) if name in self.functions[module] else self.imports[module].get(name)

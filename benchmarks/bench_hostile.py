@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from _common import OUT  # noqa: E402
-from test_hostile_reader import _replace_member_raw, rewritten, sheet_member, with_cell  # noqa: E402
+from zip_surgery import replace_member_raw, rewritten, sheet_member, with_cell  # noqa: E402
 
 from pmo_xl.io.write_template import write_portfolio_workbook  # noqa: E402
 
@@ -57,7 +57,7 @@ def bomb(path: Path, base: Path, declared: int | None) -> Path:
         crc, total = zlib.crc32(block, crc), total + len(block)
     pieces.append(packer.flush())
     path.write_bytes(base.read_bytes())
-    return _replace_member_raw(path, member, b"".join(pieces), total, crc, declared=declared)
+    return replace_member_raw(path, member, b"".join(pieces), total, crc, declared=declared)
 
 
 def run(path: Path) -> tuple[float, float, int, str, float]:

@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from _common import MIN_RUNS, OUT, compare, portfolio_workbook, show, timed  # noqa: E402
 from _floors import fastest_reader, read_every_sheet  # noqa: E402
-from test_hostile_workbooks import write_streamed_workbook  # noqa: E402
+from streamed_xlsx import write_streamed_workbook  # noqa: E402
 
 from pmo_xl.checks.run import run_checks  # noqa: E402
 from pmo_xl.io.read_workbook import read_workbook, scan_sheets  # noqa: E402

@@ -18,12 +18,11 @@ import subprocess
 import sys
 import zipfile
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from zip_surgery import replace_member_raw, rewritten, sheet_member, with_cell
 
-from pmo_xl.io.package import Package
 from pmo_xl.io.read_workbook import read_workbook
 from pmo_xl.io.write_template import write_portfolio_workbook
 from pmo_xl.usecases import ALL_TABLES
@@ -71,27 +70,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     resources = [["R1", "Ann", "Developer", None, 1.0, None, None, None, None, None, 80.0]]
     write_portfolio_workbook(path, {"Projects": projects, "Resources": resources})
     return path
-
-
-def sheet_member(path: Path, sheet: str) -> str:
-    with Package(path) as package:
-        return next(s.member for s in package.sheets if s.name == sheet)
-
-
-def rewritten(source: Path, target: Path, changes: dict[str, Callable[[bytes], bytes]]) -> Path:
-    """A copy of the package with some parts changed (by name)."""
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
-        for item in original.infolist():
-            data = original.read(item)
-            copy.writestr(item.filename, changes[item.filename](data) if item.filename in changes else data)
-    return target
-
-
-def with_cell(xml: bytes, ref: str, value: str = "1") -> bytes:
-    """The sheet XML with one more row holding a number at `ref`."""
-    row = re.match(r"[A-Z]+(\d+)", ref).group(1)  # type: ignore[union-attr]
-    cell = f'<row r="{row}"><c r="{ref}"><v>{value}</v></c></row>'.encode()
-    return xml.replace(b"</sheetData>", cell + b"</sheetData>", 1)
 
 
 def issue_codes(issues: list[dict]) -> list[tuple[str, str, int | None, str | None]]:
@@ -144,40 +122,7 @@ def bomb_zip(path: Path, base: Path, member: str, size: int) -> Path:
                 copy.writestr(info, b"")  # placeholder, replaced by raw bytes below
             else:
                 copy.writestr(item.filename, original.read(item))
-    return _replace_member_raw(path, member, compressed, total, crc)
-
-
-def _replace_member_raw(path: Path, member: str, compressed: bytes, size: int, crc: int, declared: int | None = None) -> Path:
-    """Rewrite the zip with `member`'s deflate stream given raw (so a test can declare any size)."""
-    out = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as original, open(out, "wb") as handle:
-        entries = []
-        for item in original.infolist():
-            if item.filename == member:
-                data, length, checksum, method = compressed, declared if declared is not None else size, crc, 8
-            else:
-                with original.open(item) as stream:
-                    plain = stream.read()
-                data, length, checksum, method = zlib.compress(plain)[2:-4], len(plain), zlib.crc32(plain), 8
-            name = item.filename.encode()
-            offset = handle.tell()
-            zip64 = length >= 0xFFFFFFFF
-            extra = zipfile.struct.pack("<HHQQ", 1, 16, length, len(data)) if zip64 else b""
-            handle.write(zipfile.struct.pack("<4s5H3I2H", b"PK\x03\x04", 45 if zip64 else 20, 0, method, 0, 0x21,
-                                             checksum, 0xFFFFFFFF if zip64 else len(data), 0xFFFFFFFF if zip64 else length,
-                                             len(name), len(extra)) + name + extra + data)
-            entries.append((name, offset, length, len(data), checksum, method, zip64))
-        directory = handle.tell()
-        for name, offset, length, packed, checksum, method, zip64 in entries:
-            extra = zipfile.struct.pack("<HHQQQ", 1, 24, length, packed, offset) if zip64 else b""
-            handle.write(zipfile.struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 45 if zip64 else 20, 45 if zip64 else 20, 0, method,
-                                             0, 0x21, checksum, 0xFFFFFFFF if zip64 else packed, 0xFFFFFFFF if zip64 else length,
-                                             len(name), len(extra), 0, 0, 0, 0, 0xFFFFFFFF if zip64 else offset) + name + extra)
-        end = handle.tell()
-        handle.write(zipfile.struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(entries), len(entries), end - directory,
-                                         directory, 0))
-    out.replace(path)
-    return path
+    return replace_member_raw(path, member, compressed, total, crc)
 
 
 def test_a_zip_bomb_with_an_honest_header_is_refused_at_once(tmp_path, base):
@@ -194,7 +139,7 @@ def test_a_zip_bomb_lying_about_its_size_is_refused_as_it_inflates(tmp_path, bas
     compressed = packer.compress(text) + packer.flush()
     path = tmp_path / "liar.xlsx"
     path.write_bytes(base.read_bytes())
-    _replace_member_raw(path, member, compressed, len(text), zlib.crc32(text[:1000]), declared=1000)
+    replace_member_raw(path, member, compressed, len(text), zlib.crc32(text[:1000]), declared=1000)
     line = refused_in_one_line(path)
     assert "liar.xlsx" in line and "declares" in line
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from test_hostile_workbooks import Raw, assert_issues, run_cli, write_streamed_workbook
+from streamed_xlsx import Raw, write_streamed_workbook
+from test_hostile_workbooks import assert_issues, run_cli
 
 from pmo_xl.schema.registers import PROJECTS
 

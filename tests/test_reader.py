@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import xlsxwriter
-from test_hostile_workbooks import Raw, write_streamed_workbook
+from streamed_xlsx import Raw, write_streamed_workbook
 from test_validation_cells import flat
 
 from pmo_xl.io.read_workbook import read_workbook, scan_sheets

@@ -11,9 +11,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from streamed_xlsx import Raw, write_streamed_workbook
 from test_hostile_values import HEADERS as PROJECT_HEADERS
 from test_hostile_values import _rows as hostile_project_rows
-from test_hostile_workbooks import Raw, write_streamed_workbook
 
 import pmo_xl.io.read_workbook as reader
 from pmo_xl.io import typed_sheet

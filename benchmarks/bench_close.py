@@ -8,8 +8,10 @@ the time of that backfill is printed when it is built. Then, as fresh processes,
 
   - `pmo-xl close WORKBOOK --period <status month> --reopen -o OUT`: closing a month when 24 are
     in History already (reopen: the month is one of them; the work is the same as a new month's);
-  - `pmo-xl report` of the workbook with that History and of the one without it (target: the
-    1,000-project report under 5 s end to end, issue 16);
+  - `pmo-xl report` of the workbook with that History and of the one without it, end to end
+    (reading the workbook included). The report's 5 s target (issues 15 and 16) is for its
+    compute + write, PDF excluded: `bench_report.py --projects 1000 --stages --workbook <the
+    workbook with History>` measures it, and this benchmark prints that command;
 
 with the medians of wall and CPU time (the machine is shared: CPU is the steadier figure), the
 load before and after, and the file sizes.
@@ -32,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import OUT, pmo_xl_command, portfolio_workbook  # noqa: E402
 
-REPORT_TARGET_SECONDS = 5.0
 CLOSED_ON = dt.date(2026, 11, 5)
 
 
@@ -67,12 +68,10 @@ def run(arguments: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def show(label: str, times: list[tuple[float, float]], target: float | None = None) -> None:
+def show(label: str, times: list[tuple[float, float]]) -> None:
     walls, cpus = [t[0] for t in times], [t[1] for t in times]
-    wall = statistics.median(walls)
-    verdict = "" if target is None else ("  OK" if wall <= target else f"  OVER {target:g} s at this load")
-    print(f"  {label:<48} wall {wall:6.2f} s  CPU {statistics.median(cpus):6.2f} s  (median of {len(times)}, wall "
-          f"{min(walls):.2f}–{max(walls):.2f}){verdict}", flush=True)
+    print(f"  {label:<48} wall {statistics.median(walls):6.2f} s  CPU {statistics.median(cpus):6.2f} s  (median of {len(times)}, "
+          f"wall {min(walls):.2f}–{max(walls):.2f})", flush=True)
 
 
 def main() -> None:
@@ -110,8 +109,10 @@ def main() -> None:
         size = out.stat().st_size / 1e6
     print(f"  load {load_before:.1f}→{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     show(f"close a month, 24 in History (OUT {size:.1f} MB)", timings["close"])
-    show("report with 24 months of History", timings["report with History"], REPORT_TARGET_SECONDS)
-    show("report without History", timings["report without History"], REPORT_TARGET_SECONDS)
+    show("report with 24 months of History", timings["report with History"])
+    show("report without History", timings["report without History"])
+    print(f"  the report's 5 s target is its compute + write: python benchmarks/bench_report.py --projects {args.projects} "
+          f"--stages --workbook {closed}")
     print(f"(benchmark took {time.perf_counter() - started:.0f} s)")
 
 

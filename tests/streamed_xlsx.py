@@ -1,8 +1,8 @@
 """A streaming .xlsx writer: sheet XML straight into the zip, so a register at Excel's row limit
 is written in seconds, not minutes, and memory stays flat at any row count.
 
-Shared by the hostile-workbook tests and benchmarks/bench_validate.py; it imports nothing but the
-standard library, so the benchmarks run without the test extra's pytest and hypothesis.
+Shared by the hostile-workbook tests and benchmarks/bench_validate.py; it imports neither pytest
+nor hypothesis, so the benchmarks run without the test extra.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from pmo_xl.issues import column_letter
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -54,14 +56,6 @@ class Raw(str):
     """Cell XML written as given, for error cells and formulas: Raw('<c r="{ref}" t="e"><v>#N/A</v></c>')."""
 
 
-def _letters(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def write_streamed_workbook(
     path: Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]], table: str | None = None,
     compresslevel: int = 1,
@@ -73,7 +67,7 @@ def write_streamed_workbook(
     the sheet carries an Excel Table of that name over the data.
     """
     strings: dict[str, int] = {}
-    columns = [_letters(i + 1) for i in range(len(headers))]
+    columns = [column_letter(i + 1) for i in range(len(headers))]
     last_row = 1
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:

@@ -221,7 +221,10 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     if ev is not None and compares:
         from pmo_xl.compute.trends import compute_trends
 
-        trends = run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before, milestones)
+        # keep_issues=False: like the month before it compares against, it never adds an issue, so the
+        # validate that skips it lists what the report lists
+        trends = run.run(Computation.EARNED_VALUE, "Trends", compute_trends, now, period, ev, ev_before, milestones,
+                         keep_issues=False)
     scenarios_at = run.later()
     governance = None
     if Computation.GOVERNANCE in options.compute:

@@ -118,6 +118,9 @@ def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = F
             issues.extend(_issues_for(problem, raw.sheet, numbers, letter, header_text, cells, formulas))
             if problem.severity == Severity.ERROR:
                 error_rows[problem.positions] = True
+    layout = {name: column_letter(raw.first_column + position) for name, (position, _, _) in mapping.items()}
+    if count == 0:
+        return ParsedRegister(_frame_of_no_rows(register, data, numbers), issues, [], layout, set(), raw.header_row)
     for column in register.columns:
         if column.field not in data:
             data[column.field] = pd.Series([None] * count if _dtype(column) == "object" else np.nan,
@@ -126,7 +129,6 @@ def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = F
     frame[ROW] = numbers
     if missing_required:
         error_rows[:] = True
-    layout = {name: column_letter(raw.first_column + position) for name, (position, _, _) in mapping.items()}
     known: set[str] = set()
     rejected_ids: dict[int, str] = {}
     if len(register.key) == 1 and register.key[0] in frame.columns:
@@ -135,6 +137,18 @@ def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = F
         rejected_ids = {int(row): str(key) for row, key in zip(numbers[error_rows].tolist(), ids.tolist(), strict=True) if key}
     frame = frame.loc[~error_rows].reset_index(drop=True)
     return ParsedRegister(frame, issues, numbers[error_rows].tolist(), layout, known, raw.header_row, rejected_ids=rejected_ids)
+
+
+def _frame_of_no_rows(register: Register, data: dict[str, pd.Series], numbers: np.ndarray) -> pd.DataFrame:
+    """The frame the rows' path of `parse_register` makes of no rows (same columns, order and types),
+    built from empty arrays: a new workbook's ~24 empty registers made from empty Series took ~40 ms
+    of a blank workbook's `validate`, this ~10 ms (tests/test_parse_no_rows.py compares the two)."""
+    arrays = {name: values.to_numpy() for name, values in data.items()}
+    for column in register.columns:
+        if column.field not in arrays:
+            arrays[column.field] = np.empty(0, dtype=_dtype(column))
+    arrays[ROW] = numbers
+    return pd.DataFrame(arrays, index=range(0))
 
 
 BLANKED = " — it is read as blank and the row is kept"

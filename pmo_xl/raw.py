@@ -20,14 +20,29 @@ class WorkbookReadError(Exception):
         super().__init__(one_line(message))
 
 
+@dataclass(frozen=True)
+class Factorized:
+    """A column's cells as `pandas.factorize` gives them: cell i is `uniques[codes[i]]`, the codes numbered
+    in order of first appearance, no blank (None, NaN) among the uniques.
+
+    A reader that has this for free hands it over with the cells (io.typed_sheet: polars hashes its own
+    strings and numpy the dates' day numbers), so parsing need not hash a million Python objects again.
+    """
+
+    codes: Any  # np.ndarray of integers, one per cell
+    uniques: Any  # np.ndarray of objects, the distinct cells
+
+
 class ColumnRows(Sequence[list[object]]):
     """The rows of a table read by columns (a large register, `io.typed_sheet`), each row made when asked for.
 
-    `columns` holds one object array of cells per header; parsing takes them as they are.
+    `columns` holds one object array of cells per header; parsing takes them as they are. `factorized`:
+    per column, its cells factorized (`Factorized`) when the reader knows them so, else None.
     """
 
-    def __init__(self, columns: list[Any]) -> None:
+    def __init__(self, columns: list[Any], factorized: list[Factorized | None] | None = None) -> None:
         self.columns = columns
+        self.factorized = factorized if factorized is not None else [None] * len(columns)
 
     def __len__(self) -> int:
         return len(self.columns[0]) if self.columns else 0

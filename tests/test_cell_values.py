@@ -20,6 +20,7 @@ from pmo_xl.parse.cells import convert_column
 from pmo_xl.parse.read_cell import CellRefused, read_date, read_number, read_percent, read_text
 from pmo_xl.parse.register import parse_register
 from pmo_xl.parse.text_numbers import SEPARATOR_RULE
+from pmo_xl.raw import Factorized
 from pmo_xl.schema.registers import PROJECTS, RESOURCES, RISKS
 
 BAC = PROJECTS.column("bac")
@@ -145,7 +146,7 @@ def test_classifying_by_value_reads_every_cell_as_classifying_by_type(values, co
 
     def read(by_value: bool) -> tuple[list[object], list[tuple[str, list[int]]]]:
         real = cells_module._classify_by_value
-        cells_module._classify_by_value = real if by_value else (lambda _values: None)
+        cells_module._classify_by_value = real if by_value else (lambda _values, _factorized=None: None)
         try:
             converted = convert_column(cells, column)
         finally:
@@ -154,6 +155,28 @@ def test_classifying_by_value_reads_every_cell_as_classifying_by_type(values, co
         return shown, sorted((p.code, sorted(p.positions.tolist())) for p in converted.problems)
 
     assert read(True) == read(False)
+
+
+# What a reader that reads by columns hands over (io.typed_sheet): text, whole-day dates and '' for an empty cell
+FACTORIZED_CELLS = st.one_of(st.sampled_from(["", "  ", "P1", " P1 ", "Active", "active ", "1,500", "2026-03-31", "#N/A", "x" * 5]),
+                             st.dates(dt.date(1980, 1, 1), dt.date(2110, 1, 1)))
+
+
+@settings(max_examples=150)
+@given(st.lists(FACTORIZED_CELLS, max_size=40),
+       st.sampled_from([BAC, FINISH, PROJECT_ID, PROJECTS.column("status"), PROJECTS.column("start")]))
+def test_cells_handed_over_factorized_read_as_cells_factorized_here(values, column):
+    """A column whose factorization the reader gives (`pmo_xl.raw.Factorized`) converts to the same values and
+    problems as the same cells factorized by parsing, in every kind of column (numbers: classified by type)."""
+    cells = np.array(values + [None], dtype=object)[:-1]
+    codes, uniques = pd.factorize(cells)
+
+    def read(factorized: Factorized | None) -> tuple[list[object], list[tuple[str, str, list[int]]]]:
+        converted = convert_column(cells.copy(), column, factorized=factorized)
+        shown = [None if pd.isna(v) else v for v in converted.values.tolist()]
+        return shown, [(p.code, p.message, p.positions.tolist()) for p in converted.problems]
+
+    assert read(Factorized(codes, np.asarray(uniques, dtype=object))) == read(None)
 
 
 def test_one_far_date_costs_its_row_never_the_register():

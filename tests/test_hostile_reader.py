@@ -144,6 +144,37 @@ def test_a_zip_bomb_lying_about_its_size_is_refused_as_it_inflates(tmp_path, bas
     assert "liar.xlsx" in line and "declares" in line
 
 
+def test_a_part_inflated_ahead_in_a_thread_gives_the_bytes_and_refusals_inflated_in_line(tmp_path, base, monkeypatch):
+    """`Package.ahead` (a large sheet inflated in a thread while the scan reads it) yields what `chunks` yields,
+    raises the budget's refusal at the same point, and leaves no thread behind when its reader stops early."""
+    import threading
+
+    from pmo_xl.io import package as package_module
+    from pmo_xl.io.package import Package, PackageError
+
+    monkeypatch.setattr(package_module, "AHEAD_MIN_BYTES", 0)  # every part through the thread
+    member = sheet_member(base, "Projects")
+    text = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7919 % 10007) for i in range(2, 60000))
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressed = packer.compress(text) + packer.flush()
+    liar = tmp_path / "liar.xlsx"
+    liar.write_bytes(base.read_bytes())
+    replace_member_raw(liar, member, compressed, len(text), zlib.crc32(text[:1000]), declared=1000)
+    with Package(base) as package:
+        assert list(package.ahead(member)) == list(package.chunks(member, piece=package_module.INFLATE_CHUNK))
+    refusals = []
+    for read in ("chunks", "ahead"):
+        with Package(liar) as package, pytest.raises(PackageError) as refused:
+            b"".join(getattr(package, read)(member))
+        refusals.append(str(refused.value))
+    assert refusals[0] == refusals[1] and "declares" in refusals[0]
+    with Package(base) as package:
+        pieces = package.ahead(member)
+        next(pieces)
+        pieces.close()
+    assert not [t for t in threading.enumerate() if t.name == "inflate-ahead"]
+
+
 def test_one_endless_row_is_scanned_in_bounded_memory(tmp_path):
     """The scan's carry no longer grows without a </row>: 300 MB of one row pass under a 150 MB cap."""
     script = (

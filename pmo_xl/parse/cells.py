@@ -53,6 +53,7 @@ from pmo_xl.parse.text_dates import (
     text_date,
 )
 from pmo_xl.parse.text_numbers import NOT_FINITE_MESSAGE, read_text_number
+from pmo_xl.raw import Factorized
 from pmo_xl.schema.columns import DATE_KINDS, NUMERIC_KINDS, Column, Kind
 
 EXCEL_MAX_TEXT = 32_767  # characters in one Excel cell
@@ -109,7 +110,7 @@ class Cells:
         return self.text_codes[np.searchsorted(self.text_index, positions)]
 
 
-def classify(values: np.ndarray, by_value: bool = True) -> Cells:
+def classify(values: np.ndarray, by_value: bool = True, factorized: Factorized | None = None) -> Cells:
     """The class of every cell (BLANK, TEXT, ...) from its type; blank text counts as BLANK.
 
     Registers repeat their values (IDs, statuses, dates), so the column is factorized once and the
@@ -118,18 +119,23 @@ def classify(values: np.ndarray, by_value: bool = True) -> Cells:
     1.0 == Decimal(1)), so the cells whose value is a boolean, a number or another object are classified
     by their own type; a column whose values cannot be hashed is classified cell by cell. A number
     column (`by_value` False) is classified cell by cell from the start: its cells are numbers.
+    `factorized`: the cells as `pd.factorize(values)` would give them, when the reader knows (a large
+    register read by columns): the classes are then found per distinct value, with nothing hashed.
     """
+    if factorized is not None and len(factorized.codes) != len(values):
+        factorized = None
     if not by_value:
-        return _classify_by_type(values)
+        return _classify_by_type(values, factorized)
     try:
-        cells = _classify_by_value(values)
+        cells = _classify_by_value(values, factorized)
     except (TypeError, ValueError):  # unhashable cells (a list), or values pandas cannot compare
         cells = None
     return cells if cells is not None else _classify_by_type(values)
 
 
-def _classify_by_value(values: np.ndarray) -> Cells | None:
-    codes, uniques = pd.factorize(values)  # None, NaN and NaT get -1
+def _classify_by_value(values: np.ndarray, factorized: Factorized | None = None) -> Cells | None:
+    # None, NaN and NaT get -1
+    codes, uniques = pd.factorize(values) if factorized is None else (factorized.codes, factorized.uniques)
     unique_classes = np.array([_class_of(type(u)) for u in uniques] + [BLANK], dtype=np.int8)
     text_uniques = np.flatnonzero(unique_classes[:-1] == TEXT)
     stripped = np.array([uniques[k].strip() for k in text_uniques.tolist()] + [""], dtype=object)[:-1]
@@ -150,13 +156,33 @@ def _classify_by_value(values: np.ndarray) -> Cells | None:
     return Cells(values, classes, text_index, text_codes, stripped, codes, np.asarray(uniques, dtype=object))
 
 
-def _classify_by_type(values: np.ndarray) -> Cells:
+def _classify_by_type(values: np.ndarray, factorized: Factorized | None = None) -> Cells:
+    if factorized is not None:
+        return _classify_factorized_by_type(values, factorized)
     types = np.fromiter(map(type, values), dtype=object, count=len(values))
     # Factorize, not `types == kind`: numpy's == on the class pd.Timestamp is False even for itself.
     kinds, distinct = pd.factorize(types)
     classes = np.array([_class_of(kind) for kind in distinct] + [OTHER], dtype=np.int8)[kinds]
     text_index = np.flatnonzero(classes == TEXT)
     codes, uniques = pd.factorize(values[text_index])
+    return _text_cells(values, classes, text_index, codes, uniques)
+
+
+def _classify_factorized_by_type(values: np.ndarray, factorized: Factorized) -> Cells:
+    """`_classify_by_type` from the cells' factorization: the class of each distinct value's type, and
+    the text cells' own factorization taken from it (its text values keep their order of first appearance)."""
+    uniques = factorized.uniques
+    unique_classes = np.array([_class_of(type(u)) for u in uniques] + [OTHER], dtype=np.int8)
+    classes = unique_classes[factorized.codes]
+    text_index = np.flatnonzero(classes == TEXT)
+    text_uniques = np.flatnonzero(unique_classes[:-1] == TEXT)
+    rank = np.full(len(uniques), -1, dtype=np.int64)
+    rank[text_uniques] = np.arange(len(text_uniques))
+    return _text_cells(values, classes, text_index, rank[factorized.codes[text_index]], uniques[text_uniques])
+
+
+def _text_cells(values: np.ndarray, classes: np.ndarray, text_index: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> Cells:
+    """Cells classified by type, their text cells factorized: blank text is BLANK."""
     stripped = np.array([u.strip() for u in uniques] + [""], dtype=object)[:-1] if len(uniques) else np.empty(0, dtype=object)
     empty = np.flatnonzero(stripped == "")
     if len(empty):
@@ -186,7 +212,7 @@ def blank_mask(raw: pd.Series) -> np.ndarray:
 
 
 def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: dict[int, str] | None = None,
-                   date1904: bool = False) -> ConvertedColumn:
+                   date1904: bool = False, factorized: Factorized | None = None) -> ConvertedColumn:
     """Typed values for `column` plus the problems found, for one column of raw cells.
 
     `uncalculated` maps positions to the text of formulas that have no calculated value: their
@@ -194,6 +220,7 @@ def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: di
     Total: whatever the cells hold, the answer is values and located problems, never an exception.
     `date1904`: the workbook counts serial numbers from 1904-01-01 (old Mac Excel), so a date
     typed as a plain number is that many days from there.
+    `factorized`: the cells as `pd.factorize` gives them, when the reader knows (`pmo_xl.raw.Factorized`).
     """
     offset = DAYS_1900_TO_1904 if date1904 else 0
     values = raw.to_numpy(dtype=object) if isinstance(raw, pd.Series) else np.asarray(raw, dtype=object)
@@ -202,7 +229,7 @@ def convert_column(raw: pd.Series | np.ndarray, column: Column, uncalculated: di
     if not len(values) and not uncalculated:
         return _empty_column(column.kind, offset)
     try:
-        return _convert(values, column, uncalculated or {}, offset)
+        return _convert(values, column, uncalculated or {}, offset, factorized)
     except Exception:  # noqa: BLE001 — a bug must cost only its cells, never the register: find them one by one
         return _convert_cell_by_cell(values, column, uncalculated or {}, offset)
 
@@ -241,8 +268,9 @@ def _convert_cell_by_cell(values: np.ndarray, column: Column, uncalculated: dict
     return ConvertedColumn(values_out, problems)
 
 
-def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str], serial_offset: int = 0) -> ConvertedColumn:
-    cells = classify(values, by_value=column.kind not in NUMERIC_KINDS)
+def _convert(values: np.ndarray, column: Column, uncalculated: dict[int, str], serial_offset: int = 0,
+             factorized: Factorized | None = None) -> ConvertedColumn:
+    cells = classify(values, by_value=column.kind not in NUMERIC_KINDS, factorized=factorized)
     classes = cells.classes
     problems: list[CellProblem] = []
     refused = np.zeros(len(values), dtype=bool)  # cells already reported: not "required" as well
@@ -410,8 +438,14 @@ def _date_cells(cells: Cells, index: np.ndarray) -> np.ndarray:
     known = codes >= 0  # NaT has no distinct value of its own: read alone
     result = np.full(len(index), NAT, dtype="datetime64[us]")
     result[~known] = _days(cells.values[index[~known]])
-    distinct = np.unique(codes[known])
-    result[known] = _days(cells.value_uniques[distinct])[np.searchsorted(distinct, codes[known])]
+    # The distinct values these cells hold, ascending, read once each into a table looked up by code
+    # (a mark per distinct value, not a sort of a million codes)
+    seen = np.zeros(len(cells.value_uniques), dtype=bool)
+    seen[codes[known]] = True
+    distinct = np.flatnonzero(seen)
+    days = np.full(len(seen), NAT, dtype="datetime64[us]")
+    days[distinct] = _days(cells.value_uniques[distinct])
+    result[known] = days[codes[known]]
     return result
 
 

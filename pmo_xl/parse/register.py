@@ -103,13 +103,14 @@ def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = F
     error_rows = np.zeros(count, dtype=bool)
     uncalculated = getattr(raw, "uncalculated", {}) or {}
     data: dict[str, pd.Series] = {}
-    by_column = raw.rows.columns if isinstance(raw.rows, ColumnRows) else None  # a large register read by columns
+    by_column = raw.rows if isinstance(raw.rows, ColumnRows) else None  # a large register read by columns
     shortest = min(map(len, raw.rows)) if count and by_column is None else 0
     for field_name, (position, column, header_text) in mapping.items():
         # a copy of a column read by columns, as the rows give a new array: the table's own cells stay as read
-        cells = by_column[position].copy() if by_column is not None else column_cells(raw.rows, position, count, shortest)
+        cells = by_column.columns[position].copy() if by_column is not None else column_cells(raw.rows, position, count, shortest)
         formulas = {row: text for (row, col), text in uncalculated.items() if col == position}
-        converted = convert_column(cells, column, formulas, date1904=getattr(raw, "date1904", False))
+        converted = convert_column(cells, column, formulas, date1904=getattr(raw, "date1904", False),
+                                   factorized=by_column.factorized[position] if by_column is not None else None)
         if keep_rows and not (column.required or column.field in register.key):
             converted = blank_unreadable(converted)
         data[field_name] = converted.values

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -43,9 +44,15 @@ from pmo_xl.schema.registers import REGISTERS
 from pmo_xl.schema.settings import SETTINGS_TABLES
 
 if TYPE_CHECKING:  # the report's modules are imported when a report is built: validate never needs them
+    from pmo_xl.compute.priority import PriorityResult
     from pmo_xl.report.model import ReportModel
 
 ALL_TABLES = (*REGISTERS, *SETTINGS_TABLES)
+# Up to this many projects the scenarios' worker computes the priorities too, before the scenarios
+# (`scenarios.compute.PrioritiesThenScenarios`): it has time to spare there (the 40-project sample:
+# ~0.5 s of scenarios while this process takes ~0.8 s to need them); at 200 projects the
+# scenarios alone already fill the worker's time, and at 1,000 they are what the report waits for.
+PRIORITIES_BESIDE_UP_TO = 100
 T = TypeVar("T")
 
 
@@ -197,20 +204,31 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     demand, capacity = _role_frames(now) if Computation.PRIORITIES in options.compute or wants_scenarios else (None, None)
     # The scenarios' baseline is this run's portfolio: its loading and role frames are reused, and
     # so is the selection's solve when the scenarios are computed here (see `Reuse.of_run`). They
-    # need nothing computed below, so on a second core they run beside the rest (`background`).
-    reuse, scenarios_pending = None, None
+    # need nothing computed below, so on a second core they run beside the rest (`background`);
+    # for a small portfolio the priorities go there too, first (`PrioritiesThenScenarios`).
+    reuse, scenarios_pending, beside = None, None, None
     if wants_scenarios:
-        from pmo_xl.scenarios.compute import compute_scenarios_beside
+        from pmo_xl.background import forks
+        from pmo_xl.scenarios.compute import PrioritiesThenScenarios, compute_scenarios_beside
         from pmo_xl.scenarios.outcome import Reuse
 
         reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
-        scenarios_pending = compute_scenarios_beside(now, options, reuse)
+        if Computation.PRIORITIES in options.compute and len(now.projects) <= PRIORITIES_BESIDE_UP_TO and forks():
+            beside = PrioritiesThenScenarios(now, options, reuse, demand, capacity)
+            scenarios_pending = beside.scenarios
+        else:
+            scenarios_pending = compute_scenarios_beside(now, options, reuse)
     ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now, at=earned_value_at)
     ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False,
                          at=earned_value_at) if period is not None and compares else None)
-    priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
-    if reuse is not None:  # for a computation here (a worker has solved its own)
-        reuse.selection = priorities.solved if priorities is not None else None
+    priorities: PriorityResult | Callable[[], PriorityResult | None] | None
+    if beside is not None:  # taken from the worker when first read (its issues keep their place here)
+        priorities_at, take = run.later(), beside.priorities
+        priorities = functools.cache(lambda: run.run(Computation.PRIORITIES, "Priorities", take, at=priorities_at))
+    else:
+        priorities = run.run(Computation.PRIORITIES, "Priorities", compute_priorities, now, demand=demand, capacity=capacity)
+        if reuse is not None:  # for a computation here (a worker has solved its own)
+            reuse.selection = priorities.solved if priorities is not None else None
     risks = run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=status_date)
     risks_before = (run.run(Computation.RISKS, "Risks", compute_risk, now, as_of=previous_date, keep_issues=False)
                     if previous_date and compares else None)
@@ -234,13 +252,15 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
 
     def settle() -> Settled:
         """The scenarios waited for (a worker's, or computed here now), then the complete issue list."""
+        if callable(priorities):  # their issues come before the scenarios' (and they are sent first)
+            priorities()
         scenarios = (run.run(Computation.SCENARIOS, "Scenarios", scenarios_pending, at=scenarios_at)
                      if scenarios_pending is not None else None)
         return Settled(tuple(run.issues), dict(run.unavailable), scenarios)
 
     return Results(
         period=period, previous_period=previous_period, status_date=status_date, previous_date=previous_date,
-        portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, priorities=priorities,
+        portfolio=Snapshot(now, before), earned_value=Snapshot(ev, ev_before), loading=loading, prioritised=priorities,
         risks=Snapshot(risks, risks_before), milestones=Snapshot(milestones, milestones_before), trends=trends,
         governance=governance, settle=settle if scenarios_pending is not None else settle(),
     )

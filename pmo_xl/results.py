@@ -3,8 +3,9 @@
 `Results` is frozen: the report model (`pmo_xl.report.model.build_report_model`) only
 translates it into sheets, it computes nothing. One computation may still be running in a worker
 beside this process when the results are handed over (the what-if scenarios, see
-`pmo_xl.background`): it is waited for the first time what depends on it is read — the issue
-list, the sheets left unavailable, the scenarios — so that the report model can build everything
+`pmo_xl.background`; for a small portfolio the priorities before them): it is waited for the
+first time what depends on it is read — the issue list, the sheets left unavailable, the
+scenarios, the priorities — so that the report model can build everything
 else meanwhile. Nothing reads a figure before it is complete. A `Snapshot` pairs a figure of the
 reporting month with the same figure one month earlier, for every "change against last period".
 """
@@ -63,7 +64,9 @@ class Results:
     portfolio: Snapshot[Portfolio]  # the checked portfolio with its status date in each month
     earned_value: Snapshot[EarnedValueResult]
     loading: LoadingResult | None
-    priorities: PriorityResult | None
+    # The priorities, or the call that takes them from the worker computing them beside (read them
+    # through `priorities`, which waits for them the first time)
+    prioritised: PriorityResult | Callable[[], PriorityResult | None] | None
     risks: Snapshot[RiskResult]
     milestones: Snapshot[MilestoneResult]
     trends: TrendResult | None = None  # the last 12 months: History where closed, recomputed otherwise
@@ -71,6 +74,11 @@ class Results:
     # The issues, unavailable sheets and scenarios, or the call that waits for the computation
     # still running beside and gives them (read them through the properties below).
     settle: Settled | Callable[[], Settled] = field(default_factory=lambda: Settled((), {}, None))
+
+    @functools.cached_property
+    def priorities(self) -> PriorityResult | None:
+        """The priorities and the selection (waits for them when a worker computes them beside)."""
+        return self.prioritised() if callable(self.prioritised) else self.prioritised
 
     @functools.cached_property
     def _settled(self) -> Settled:

@@ -81,34 +81,55 @@ def _scenario_figures(run) -> list[object]:  # type: ignore[no-untyped-def]
     return [view.table, view.summaries, view.changes, view.binding]
 
 
+# The two ways the report's scenarios go beside: alone (`Pending`), or after the priorities in the
+# same worker (`PrioritiesThenScenarios`, for a portfolio of up to PRIORITIES_BESIDE_UP_TO projects).
+ALONE, AFTER_PRIORITIES = 0, 10_000
+
+
+def _priority_frames(run) -> list[pd.DataFrame]:  # type: ignore[no-untyped-def]
+    result = run.results.priorities
+    return [result.weights, result.scores, result.selection, result.frontier, result.binding]
+
+
 @linux_only
-def test_the_report_s_scenarios_from_a_worker_equal_those_computed_here(sample_workbook, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("up_to", [ALONE, AFTER_PRIORITIES])
+def test_the_report_s_scenarios_from_a_worker_equal_those_computed_here(sample_workbook, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                                        up_to: int) -> None:
+    from pmo_xl import pipeline
     from pmo_xl.pipeline import run_portfolio
     from pmo_xl.usecases import load_portfolio
 
+    monkeypatch.setattr(pipeline, "PRIORITIES_BESIDE_UP_TO", up_to)
     portfolio = load_portfolio(sample_workbook)
     monkeypatch.setattr(background, "_fork_helps", lambda: False)
     here = run_portfolio(portfolio)
     monkeypatch.setattr(background, "_fork_helps", lambda: True)
     started = []
-    start = background.Pending._start
+    fork = background._fork
 
-    def counted(self: background.Pending) -> None:
-        start(self)
-        started.append(self._worker is not None)
+    def counted(*args: object) -> object:
+        worker = fork(*args)  # type: ignore[arg-type]
+        started.append(worker is not None)
+        return worker
 
-    monkeypatch.setattr(background.Pending, "_start", counted)
+    monkeypatch.setattr(background, "_fork", counted)
     forked = run_portfolio(portfolio)
-    assert started == [True]  # the scenarios were computed in a worker
     assert here.results.scenarios.scenarios, "the sample has scenarios"
+    assert started == [True]  # the scenarios (and the priorities, for a small portfolio) were computed in one worker
     for a, b in zip(_scenario_figures(here), _scenario_figures(forked), strict=True):
         pd.testing.assert_frame_equal(a, b)
+    for a, b in zip(_priority_frames(here), _priority_frames(forked), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    figures = ("objective", "total_budget", "budget_source", "value", "cost", "optimal", "gap", "capacity_checked")
+    assert [getattr(here.results.priorities, f) for f in figures] == [getattr(forked.results.priorities, f) for f in figures]
     assert here.results.issues == forked.results.issues
 
 
 @linux_only
+@pytest.mark.parametrize("up_to", [ALONE, AFTER_PRIORITIES])
 def test_scenarios_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before(sample_workbook,  # type: ignore[no-untyped-def]
-                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                                  monkeypatch: pytest.MonkeyPatch, up_to: int) -> None:
+    from pmo_xl import pipeline
     from pmo_xl.options import RunOptions
     from pmo_xl.pipeline import run_portfolio
     from pmo_xl.scenarios import compute as scenarios
@@ -117,6 +138,7 @@ def test_scenarios_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before
     def compute_scenarios(*args: object, **kwargs: object) -> None:
         raise ValueError("no scenario today")
 
+    monkeypatch.setattr(pipeline, "PRIORITIES_BESIDE_UP_TO", up_to)
     monkeypatch.setattr(scenarios, "compute_scenarios", compute_scenarios)
     portfolio = load_portfolio(sample_workbook)
     runs = []
@@ -135,33 +157,75 @@ def test_scenarios_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before
 
 
 @linux_only
+def test_priorities_that_fail_in_the_worker_leave_the_sheet_unavailable_as_before(sample_workbook,  # type: ignore[no-untyped-def]
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Computed in the scenarios' worker, a failing priorities computation is reported as when it
+    fails here: its sheet unavailable, an internal error in its place; the scenarios still come."""
+    from pmo_xl import pipeline
+    from pmo_xl.compute import priority
+    from pmo_xl.options import RunOptions
+    from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.usecases import load_portfolio
+
+    def compute_priorities(*args: object, **kwargs: object) -> None:
+        raise ValueError("no weights today")
+
+    monkeypatch.setattr(pipeline, "PRIORITIES_BESIDE_UP_TO", AFTER_PRIORITIES)
+    portfolio = load_portfolio(sample_workbook)
+    runs = []
+    for fork in (False, True):
+        monkeypatch.setattr(background, "_fork_helps", lambda fork=fork: fork)
+        with monkeypatch.context() as patched:
+            patched.setattr(priority, "compute_priorities", compute_priorities)
+            runs.append(run_portfolio(portfolio, RunOptions(strict=False)))
+            runs[-1].results.issues  # noqa: B018 — settled while the failing computation is in place
+    here, forked = runs
+    assert forked.results.priorities is None
+    assert forked.results.unavailable["Priorities"] == "compute_priorities failed (ValueError: no weights today)"
+    assert forked.results.unavailable == here.results.unavailable
+    assert forked.results.issues == here.results.issues
+    assert forked.results.scenarios is not None and forked.results.scenarios.scenarios
+
+
+@linux_only
+@pytest.mark.parametrize("up_to", [ALONE, AFTER_PRIORITIES])
 def test_the_run_is_handed_over_before_the_scenarios_and_waits_for_them_when_read(sample_workbook,  # type: ignore[no-untyped-def]
-                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                                    monkeypatch: pytest.MonkeyPatch, up_to: int) -> None:
     """The report model builds what needs no scenarios while the worker computes them; the issue
-    list, the unavailable sheets and the scenarios wait for it, and the report is the same."""
+    list, the unavailable sheets and the scenarios (and the priorities, when the worker computes
+    them first) wait for it, and the report is the same."""
+    from pmo_xl import pipeline
     from pmo_xl.pipeline import run_portfolio
     from pmo_xl.report.model import build_report_model
     from pmo_xl.usecases import load_portfolio
 
     asked: list[str] = []
-    call = background.Pending.__call__
+    call, take = background.Pending.__call__, background.Answers.next
 
     def counted(self: background.Pending) -> object:
         asked.append(self.__name__)
         return call(self)
 
+    def taken(self: background.Answers) -> object:
+        asked.append("answer")
+        return take(self)
+
+    monkeypatch.setattr(pipeline, "PRIORITIES_BESIDE_UP_TO", up_to)
     monkeypatch.setattr(background.Pending, "__call__", counted)
+    monkeypatch.setattr(background.Answers, "next", taken)
     monkeypatch.setattr(background, "_fork_helps", lambda: True)
     portfolio = load_portfolio(sample_workbook)
     run = run_portfolio(portfolio)
     assert asked == []  # not waited for yet
     model = build_report_model(run)
-    assert asked == ["compute_scenarios"]  # waited for once, by the report model
+    assert asked == (["compute_scenarios"] if up_to == ALONE else ["answer", "answer"])  # waited for once each, by the report model
     assert run.results.scenarios is not None and run.results.issues is run.results.issues  # settled once, kept
+    assert run.results.priorities is run.results.priorities
     monkeypatch.setattr(background, "_fork_helps", lambda: False)
     here = build_report_model(run_portfolio(portfolio))
     assert model.scenarios is not None
     pd.testing.assert_frame_equal(model.scenarios.table, here.scenarios.table)
+    pd.testing.assert_frame_equal(model.priorities.ranking, here.priorities.ranking)
     assert model.data_quality.counts == here.data_quality.counts
     pd.testing.assert_frame_equal(model.data_quality.issues, here.data_quality.issues)
 

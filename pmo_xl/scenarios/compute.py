@@ -10,12 +10,13 @@ baseline's loading and role demand instead of recomputing them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pmo_xl.background import Pending, forks, in_background
+from pmo_xl.background import Answers, Pending, forks, in_background
 from pmo_xl.compute.selection.solver import load_solver
 from pmo_xl.guard import guarded, internal_error
 from pmo_xl.issues import Issue, Stage
@@ -25,6 +26,7 @@ from pmo_xl.scenarios.actions import Action, apply_actions, first_open_month, re
 from pmo_xl.scenarios.outcome import Outcome, Reuse, baseline_plan, measure
 
 if TYPE_CHECKING:
+    from pmo_xl.compute.priority import PriorityResult
     from pmo_xl.scenarios.compare import ComparisonView
 
 BASELINE = "Baseline (as planned)"
@@ -103,6 +105,90 @@ def _compared(portfolio: Portfolio, options: RunOptions, reuse: Reuse) -> tuple[
 
 
 _compared.__name__ = compute_scenarios.__name__  # a failure names the computation, as before (`pipeline._Computations`)
+
+
+class PrioritiesThenScenarios:
+    """The report's priorities (the selection's solve, its explanation and frontier) and then the
+    scenarios, computed one after the other by one worker beside this process (`background.Answers`),
+    each taken as soon as it is sent: `priorities()`, then `scenarios()` (each gives what the
+    computation returns, or raises what it raised, as `compute_priorities` and
+    `compute_scenarios_beside` would here). The scenarios' baseline reuses the worker's own solve,
+    as it reuses this process' solve when the scenarios are computed here.
+
+    For a small portfolio, where the scenarios alone leave the worker idle for part of the run:
+    this process then neither solves nor loads HiGHS (the priorities were ~0.15 s of its CPU on
+    the 40-project sample; the worker, ~0.5 s of scenarios, had ~0.3 s to spare before the report
+    model asked for them). Where no worker can be started, or it gives no answer (it died, a
+    result cannot be pickled), both are computed here when asked for, as they always were."""
+
+    def __init__(self, portfolio: Portfolio, options: RunOptions, reuse: Reuse, demand: pd.DataFrame | None,
+                 capacity: pd.DataFrame | None) -> None:
+        self._portfolio, self._options, self._reuse = portfolio, options, reuse
+        self._frames = {"demand": demand, "capacity": capacity}
+        self._answers: Answers[tuple[str, Any]] = Answers(_priorities_then_scenarios, portfolio, options, reuse, demand, capacity)
+        self._priorities: tuple[str, Any] | None = None
+        self.priorities = _named(self._take_priorities, "compute_priorities")
+        self.scenarios = _named(self._take_scenarios, compute_scenarios.__name__)
+
+    def _take_priorities(self) -> tuple[PriorityResult, list[Issue]]:
+        if self._priorities is None:
+            self._priorities = self._answers.next() or (_HERE, None)
+        kind, value = self._priorities
+        if kind == _HERE:
+            from pmo_xl.compute.priority import compute_priorities
+
+            result, issues = compute_priorities(self._portfolio, **self._frames)
+            self._reuse.selection = result.solved  # for the scenarios, then computed here too
+            return result, issues
+        return _given(kind, value)
+
+    def _take_scenarios(self) -> tuple[ScenarioRun, list[Issue]]:
+        if self._priorities is None:  # the worker's answers come in order: the priorities' first
+            self._priorities = self._answers.next() or (_HERE, None)
+        message = self._answers.next() if self._priorities[0] != _HERE else None
+        self._answers.stop()  # its last answer taken (or none to come)
+        if message is None:  # no worker, or no usable answer: computed here, as `Pending` does
+            return _compared(self._portfolio, self._options, reuse=self._reuse)
+        return _given(*message)
+
+
+_OK, _RAISED, _HERE = "ok", "raised", "here"
+
+
+def _priorities_then_scenarios(portfolio: Portfolio, options: RunOptions, reuse: Reuse, demand: pd.DataFrame | None,
+                               capacity: pd.DataFrame | None) -> Iterator[tuple[str, Any]]:
+    """In the worker: the priorities (without their solve, which only the scenarios read), then the
+    scenarios compared (`_compared`), each sent as (ok, what it returned) or (raised, its error)."""
+    from pmo_xl.compute.priority import compute_priorities
+
+    try:
+        result, issues = compute_priorities(portfolio, demand=demand, capacity=capacity)
+    except Exception as error:  # noqa: BLE001 — raised again in the parent, in its guard
+        yield _RAISED, error
+    else:
+        reuse.selection = result.solved  # as the pipeline hands this process' solve to scenarios computed here
+        yield _OK, (dataclasses.replace(result, solved=None), issues)
+    try:
+        scenarios = _compared(portfolio, options, reuse=reuse)
+    except Exception as error:  # noqa: BLE001 — raised again in the parent, in its guard
+        yield _RAISED, error
+    else:
+        yield _OK, scenarios
+
+
+def _given(kind: str, value: Any) -> Any:
+    if kind == _RAISED:
+        raise value
+    return value
+
+
+def _named(function: Callable[[], Any], name: str) -> Callable[[], Any]:
+    """`function` under the computation's name: a failure names the computation (`pipeline._Computations`)."""
+    def call() -> Any:
+        return function()
+
+    call.__name__ = name
+    return call
 
 
 def _scenario(portfolio: Portfolio, name: str, actions: list[Action], first_month: pd.Timestamp, reuse: Reuse,

@@ -40,16 +40,16 @@ def _layouts(table):
 CASES = [(table, name, headers) for table in TABLES for name, headers in _layouts(table)]
 
 
-def _raw(table, headers, rows):
+def _raw(table, headers, rows, date1904=False):
     return RawTable(sheet=table.sheet_name, table=table.table, header_row=3, first_column=2, headers=list(headers),
-                    rows=rows, row_numbers=[4 + k for k in range(len(rows))])
+                    rows=rows, row_numbers=[4 + k for k in range(len(rows))], date1904=date1904)
 
 
-@pytest.mark.parametrize("keep_rows", [False, True])
+@pytest.mark.parametrize(("keep_rows", "date1904"), [(False, False), (True, False), (True, True)])
 @pytest.mark.parametrize(("table", "layout", "headers"), CASES, ids=[f"{t.name}-{n}" for t, n, _ in CASES])
-def test_no_rows_parse_as_the_rows_path_would(table, layout, headers, keep_rows):
-    quick = parse_register(_raw(table, headers, []), table, keep_rows=keep_rows)
-    full = parse_register(_raw(table, headers, [[""] * len(headers)]), table, keep_rows=keep_rows)
+def test_no_rows_parse_as_the_rows_path_would(table, layout, headers, keep_rows, date1904):
+    quick = parse_register(_raw(table, headers, [], date1904), table, keep_rows=keep_rows)
+    full = parse_register(_raw(table, headers, [[""] * len(headers)], date1904), table, keep_rows=keep_rows)
     pd.testing.assert_frame_equal(quick.frame, full.frame.iloc[:0], check_index_type=True, check_column_type=True)
     assert list(quick.frame.dtypes) == list(full.frame.dtypes)
     assert type(quick.frame.index) is type(full.frame.iloc[:0].index) and quick.frame.index.equals(pd.RangeIndex(0))

@@ -179,6 +179,38 @@ def test_cells_handed_over_factorized_read_as_cells_factorized_here(values, colu
     assert read(Factorized(codes, np.asarray(uniques, dtype=object))) == read(None)
 
 
+@settings(max_examples=100)
+@given(st.lists(st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.5, 40.0, 1e300, -2.0]),
+                          st.floats(allow_nan=False, allow_infinity=True)), max_size=40))
+def test_a_number_column_factorized_from_its_floats_is_its_cells_factorized(numbers):
+    """io.typed_sheet factorizes a number column (floats, '' where empty) from the float64 array: the codes and
+    distinct values pd.factorize gives the object cells, the empty cells' '' in its place of first appearance."""
+    from pmo_xl.io.typed_sheet import _factorized_numbers
+
+    floats = np.array([np.nan if n is None else n for n in numbers], dtype="float64")
+    missing = np.array([n is None for n in numbers], dtype=bool)
+    cells = floats.astype(object)
+    cells[missing] = ""
+    factorized = _factorized_numbers(floats, missing)
+    codes, uniques = pd.factorize(cells)
+    assert factorized is not None
+    assert factorized.codes.tolist() == codes.tolist() and factorized.uniques.tolist() == list(uniques)
+    assert _factorized_numbers(np.array([1.0, np.nan]), np.array([False, False])) is None  # NaN stored as a number
+
+
+@settings(max_examples=150)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", "  ", "Flat", " Flat", "flat ", "Bell", "#N/A", "Back loaded"])),
+                max_size=40))
+def test_choices_numbered_from_their_text_codes_as_by_factorizing_their_text(values):
+    """`_factorized_text` (from the codes the text cells have) is `pd.factorize` of the column's trimmed text."""
+    cells = np.array(values + [None], dtype=object)[:-1]
+    classified = cells_module.classify(cells)
+    assert cells_module._text_or_blank(classified)
+    codes, uniques = cells_module._factorized_text(classified)
+    expected_codes, expected_uniques = pd.factorize(cells_module._to_text(classified))
+    assert codes.tolist() == expected_codes.tolist() and list(uniques) == list(expected_uniques)
+
+
 def test_one_far_date_costs_its_row_never_the_register():
     portfolio = validate(tables(Projects=[project("P1", finish="9999-12-31"), project("P2", start="0001-01-01"), project("P3")]))
     assert portfolio.registers["Projects"]["project_id"].tolist() == ["P3"]

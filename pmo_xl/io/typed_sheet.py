@@ -147,14 +147,33 @@ def _as_calamine_cells(series: object, pl: object) -> tuple[np.ndarray, np.ndarr
         uniques = _objects([d.item() if d != _NO_DAY else "" for d in distinct.astype("datetime64[D]")])
         return uniques[codes], missing, Factorized(codes, uniques)
     if dtype == pl.Float64:  # type: ignore[attr-defined]
-        values = series.to_numpy().astype(object)  # type: ignore[attr-defined]
-    elif dtype == pl.Null:  # type: ignore[attr-defined]
-        values = np.empty(len(missing), dtype=object)
-    else:  # integers, booleans, durations, dates typed otherwise: rare in a register, left to the grid path
+        numbers = series.to_numpy()  # type: ignore[attr-defined]
+        values = numbers.astype(object)
+        values[missing] = ""  # calamine gives '' for an empty cell
+        return values, missing, _factorized_numbers(numbers, missing)
+    if dtype == pl.Null:  # type: ignore[attr-defined]
+        values = np.full(len(missing), "", dtype=object)
+        return values, missing, Factorized(np.zeros(len(values), dtype=np.intp), _objects([""])) if len(values) else None
+    return None  # integers, booleans, durations, dates typed otherwise: rare in a register, left to the grid path
+
+
+def _factorized_numbers(numbers: np.ndarray, missing: np.ndarray) -> Factorized | None:
+    """A number column's cells (floats, '' where empty) factorized from the floats themselves: pd.factorize of
+    the float64 array, the empty cells' '' numbered in its place (where the first empty cell first appears).
+    None if a cell holds NaN (a hostile file: pd.factorize would take it for an empty cell)."""
+    import pandas as pd
+
+    codes, distinct = pd.factorize(numbers)  # an empty cell reads NaN here: code -1
+    if (codes[~missing] < 0).any():
         return None
-    values = np.asarray(values, dtype=object)
-    values[missing] = ""  # calamine gives '' for an empty cell
-    return values, missing, None
+    uniques = _objects(distinct.tolist())
+    if missing.any():
+        first_empty = int(np.argmax(missing))
+        before = int(codes[:first_empty].max()) + 1 if first_empty else 0  # distinct numbers seen before it
+        codes = codes + (codes >= before)
+        codes[missing] = before
+        uniques = np.concatenate([uniques[:before], _objects([""]), uniques[before:]])
+    return Factorized(codes, uniques)
 
 
 def _objects(values: list[object]) -> np.ndarray:

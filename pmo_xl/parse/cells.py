@@ -523,7 +523,8 @@ def choice_key(text: str) -> str:
 def _to_choice(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.Series:
     """Canonical allowed text; a value matching none (or several) is an error with a suggestion."""
     text = _to_text(cells)
-    codes, uniques = pd.factorize(text)  # a few distinct values, however long the column
+    # a few distinct values, however long the column
+    codes, uniques = _factorized_text(cells) if _text_or_blank(cells) else pd.factorize(text)
     keys = {choice_key(a): a for a in column.allowed}
     canonical = np.array([keys.get(choice_key(str(u))) for u in uniques] + [None], dtype=object)
     result = canonical[codes]  # code -1 (blank) picks the trailing None
@@ -536,6 +537,22 @@ def _to_choice(cells: Cells, column: Column, problems: list[CellProblem]) -> pd.
         problems.append(CellProblem(cells, "not-allowed", Severity.ERROR,
                                     f"{{value}} is not an allowed {column.header}; {hint}choose one of: {', '.join(column.allowed)}"))
     return pd.Series(result, dtype=object)
+
+
+def _text_or_blank(cells: Cells) -> bool:
+    return bool(np.isin(cells.classes, (TEXT, BLANK)).all())
+
+
+def _factorized_text(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize(_to_text(cells))` for a column of text and blank cells, from the codes its text cells
+    already have: no million strings hashed again. Two texts may strip alike ('Flat', 'Flat '), so the
+    distinct stripped texts are found first; the cells are then numbered in order of first appearance."""
+    same, stripped = pd.factorize(cells.text_uniques)
+    key = np.full(len(cells.classes), np.nan)  # NaN: blank, code -1 as pd.factorize gives None
+    key[cells.text_index] = same[cells.text_codes]
+    key[cells.classes != TEXT] = np.nan  # blank text, error values, formulas never calculated
+    codes, order = pd.factorize(key)
+    return codes, np.asarray(stripped, dtype=object)[order.astype(np.intp)]
 
 
 def _to_text(cells: Cells) -> pd.Series:

@@ -395,6 +395,53 @@ def test_yearly_spend_by_days_or_by_baseline() -> None:
     assert spend.loc["B"].tolist() == pytest.approx([75.0, 25.0, 0.0])  # baseline shares, scaled to BAC
 
 
+def _spend_by_pandas(projects: pd.DataFrame, years: list[int], baseline: pd.DataFrame) -> pd.DataFrame:
+    """yearly_spend's Baseline shares made by its pandas steps (the reference its array path follows)."""
+    from pmo_xl.compute.selection.inputs import _planned_by_year
+
+    ids = projects["project_id"].astype(str).to_numpy()
+    bac = projects["bac"].fillna(0.0).to_numpy(dtype=float)
+    spend = yearly_spend(projects, years)
+    every_total, by_year = _planned_by_year(baseline)
+    totals = every_total[every_total.index.isin(set(ids))]
+    phased = totals.index[totals.to_numpy() > 0].tolist()
+    if phased:
+        shares = by_year.loc[phased].reindex(columns=years, fill_value=0.0).div(totals[phased], axis=0)
+        spend.loc[phased] = shares.mul(pd.Series(bac, index=ids).groupby(level=0).first()[phased], axis=0).to_numpy()
+    return spend
+
+
+@pytest.mark.parametrize("years", [[2026, 2027, 2028], [2027], [2020, 2021], list(range(2025, 2032))])
+def test_yearly_spend_from_the_baseline_equals_its_pandas_steps_bit_for_bit(years: list[int]) -> None:
+    rng = np.random.default_rng(len(years))
+    ids = [f"P{k}" for k in range(12)]
+    p = registers([{"project_id": pid, "start": "2026-03-01", "finish": "2028-05-31", "bac": float(rng.integers(1, 10**6)) / 7}
+                   for pid in ids])
+    months = pd.date_range("2025-11-01", "2029-02-01", freq="MS")
+    rows = [(pid, month, float(rng.random()) * 1000 / 3) for pid in ids[:9] for month in months[rng.integers(0, len(months), 6)]]
+    rows += [("P9", months[3], 0.0), ("GONE", months[5], 50.0)]  # a zero plan (spread by days), a project not asked for
+    baseline = pd.DataFrame(rows, columns=["project_id", "period", "planned_value"])
+    fast, steps = yearly_spend(p.projects, years, baseline), _spend_by_pandas(p.projects, years, baseline)
+    pd.testing.assert_frame_equal(fast, steps, check_exact=True)
+    twice = pd.concat([p.projects, p.projects.iloc[:2]])  # a repeated ID: the pandas steps, whatever they do
+    with pytest.raises(ValueError):
+        _spend_by_pandas(twice, years, baseline)
+    with pytest.raises(ValueError):
+        yearly_spend(twice, years, baseline)
+
+
+def test_month_keys_are_pandas_period_starts() -> None:
+    from pmo_xl.compute.selection.model import _month
+
+    dates = pd.Series(pd.to_datetime(["2026-10-15", "2027-01-31 13:00", None, "1969-12-31 23:00"], format="mixed"), index=[3, 5, 7, 9],
+                      name="month")
+    for unit in ("ns", "us", "s"):
+        typed = dates.astype(f"datetime64[{unit}]")
+        pd.testing.assert_series_equal(_month(typed), pd.to_datetime(typed).dt.to_period("M").dt.start_time, check_exact=True)
+    text = dates.dt.strftime("%Y-%m-%d")
+    pd.testing.assert_series_equal(_month(text), pd.to_datetime(text).dt.to_period("M").dt.start_time, check_exact=True)
+
+
 def test_register_rules_for_candidates_commitments_and_dependencies() -> None:
     p = registers([
         {"project_id": "ACT", "status": "Active"},

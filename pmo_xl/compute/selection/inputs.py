@@ -77,8 +77,9 @@ def yearly_spend(projects: pd.DataFrame, years: Sequence[int], baseline: pd.Data
     days = (finish - start).astype(float) + 1.0
     overlap = (np.minimum(finish[:, None], year_end[None, :]) - np.maximum(start[:, None], year_start[None, :])).astype(float) + 1.0
     share = np.where(np.isnat(start)[:, None], 0.0, np.clip(overlap, 0.0, None) / np.where(np.isnan(days), 1.0, days)[:, None])
-    spend = pd.DataFrame(share * bac[:, None], index=pd.Index(ids, name="project_id"), columns=list(years))
-    if baseline is not None and len(baseline):
+    values = share * bac[:, None]
+    if baseline is not None and len(baseline) and not _phased(values, ids, bac, years, *_planned_by_year(baseline)):
+        spend = pd.DataFrame(values, index=pd.Index(ids, name="project_id"), columns=list(years))
         every_total, by_year = _planned_by_year(baseline)
         totals = every_total[every_total.index.isin(set(ids))]
         phased = totals.index[totals.to_numpy() > 0].tolist()
@@ -86,7 +87,32 @@ def yearly_spend(projects: pd.DataFrame, years: Sequence[int], baseline: pd.Data
             shares = by_year.loc[phased].reindex(columns=list(years), fill_value=0.0).div(totals[phased], axis=0)
             lookup = pd.Series(bac, index=ids).groupby(level=0).first()
             spend.loc[phased] = shares.mul(lookup[phased], axis=0).to_numpy()
-    return spend
+        return spend
+    return pd.DataFrame(values, index=pd.Index(ids, name="project_id"), columns=list(years))
+
+
+def _phased(values: np.ndarray, ids: np.ndarray, bac: np.ndarray, years: Sequence[int], every_total: pd.Series,
+            by_year: pd.DataFrame) -> bool:
+    """The rows of the projects with a Baseline (a positive planned total) spread as it plans them,
+    in place: each year's planned value over the total, times the BAC (the pandas steps below it,
+    `yearly_spend`, as the same divisions and products on arrays: ~10 ms less a call, and the
+    scenarios make ~10 calls). False, `values` untouched, where a project ID repeats or a planned
+    total has no year row: the pandas steps then say what they say."""
+    where = pd.Index(ids)
+    if not where.is_unique:
+        return False
+    total = every_total.to_numpy(dtype=np.float64)
+    phased = np.flatnonzero(every_total.index.isin(set(ids)) & (total > 0))
+    if not len(phased):
+        return True
+    names = every_total.index[phased]
+    rows, columns = by_year.index.get_indexer(names), by_year.columns.get_indexer(list(years))
+    if (rows < 0).any():
+        return False
+    planned = np.where(columns >= 0, by_year.to_numpy(dtype=np.float64)[rows][:, columns], 0.0)
+    target = where.get_indexer(names)
+    values[target] = planned / total[phased][:, None] * bac[target][:, None]
+    return True
 
 
 _PLANNED: dict[int, tuple[weakref.ref, pd.Series, pd.DataFrame]] = {}  # id(Baseline frame) -> what _planned_by_year made of it

@@ -33,6 +33,9 @@ BENCHMARKS = {
     "collect": ["bench_collect.py"],
     "import": ["bench_import.py", "--runs", "1"],
 }
+# Rows whose job was renamed: the README's row under the old name takes the new one's figures in
+# its place, rather than staying behind with stale ones.
+RENAMED = {"loading with causes": "loading with the causes of every over-allocated cell"}
 
 
 def run(names: list[str]) -> None:
@@ -89,7 +92,7 @@ def _readme_rows() -> list[tuple[tuple[str, str], str]]:
     for line in body.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("| ") and len(cells) >= 2 and cells[0] != "job":
-            rows.append(((cells[0], cells[1]), line))
+            rows.append(((RENAMED.get(cells[0], cells[0]), cells[1]), line))
     return rows
 
 

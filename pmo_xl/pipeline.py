@@ -178,7 +178,7 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     # The modules of the computations made; the scenarios', the governance's and the trends' only
     # when they are made (`validate` makes none of them).
     from pmo_xl.compute.earned_value import compute_earned_value
-    from pmo_xl.compute.loading import compute_loading
+    from pmo_xl.compute.loading import ON_REQUEST, compute_loading
     from pmo_xl.compute.milestones import compute_milestones
     from pmo_xl.compute.priority import compute_priorities
     from pmo_xl.compute.risk import compute_risk
@@ -198,7 +198,7 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     # start as early as they can; the issue list keeps the order it always had (`later`).
     earned_value_at = run.later()
     loading = run.run(Computation.LOADING, "Resources", compute_loading, now,
-                      causes=Computation.OVERALLOCATION_CAUSES in options.compute)
+                      causes=ON_REQUEST if Computation.OVERALLOCATION_CAUSES in options.compute else False)
     has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
     wants_scenarios = has_scenarios and Computation.SCENARIOS in options.compute
     demand, capacity = _role_frames(now) if Computation.PRIORITIES in options.compute or wants_scenarios else (None, None)

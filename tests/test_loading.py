@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_xl.compute.loading import compute_loading, monthly_role_capacity, monthly_role_demand
+from pmo_xl.compute.loading import ON_REQUEST, compute_loading, monthly_role_capacity, monthly_role_demand
 from pmo_xl.compute.loading.causes import _by_cell, hours_text
 from pmo_xl.compute.loading.tables import stable_order
 from pmo_xl.compute.time import spread
@@ -661,6 +661,47 @@ def test_over_allocation_causes_match_a_day_by_day_oracle(scenario) -> None:  # 
             assert int(count) == len(ranked) - 5 and _printed(text, sum(h for _, h in ranked[5:]))
         else:
             assert not parts[-1].startswith("+")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded(), st.sampled_from(["day", "week", "month"]), st.data())
+def test_causes_of_some_cells_are_the_causes_of_every_cell(scenario, grain: str, data: st.DataObject) -> None:  # noqa: ANN001
+    """A cell's causes do not depend on which other cells are worked out with it: asked for a
+    random subset of the rows (in any order, repeats too), causes=ON_REQUEST gives the very
+    texts a computation of every cell gives them; the rest of the table is the same."""
+    people, allocations = scenario
+    status = data.draw(st.none() | st.integers(0, 70), label="status day")
+    if status is not None:  # work done and remaining: several pieces per allocation
+        for a in allocations:
+            a["actual_hours"] = data.draw(st.none() | st.integers(0, 500).map(lambda h: h / 4), label="actual")
+    pf = portfolio(people, allocations, status_date=None if status is None else ORIGIN + dt.timedelta(status))
+    every, _ = compute_loading(pf, grain)
+    asked, _ = compute_loading(pf, grain, causes=ON_REQUEST)
+    assert every.overallocations.drop(columns="causes").equals(asked.overallocations.drop(columns="causes"))
+    assert (asked.overallocations["causes"] == "").all()
+    n = len(every.overallocations)
+    rows = data.draw(st.lists(st.integers(0, n - 1), max_size=2 * n) if n else st.just([]), label="rows")
+    expected = every.overallocations["causes"].to_numpy(dtype=object)[np.array(rows, dtype=np.intp)]
+    assert asked.causes_for(np.array(rows, dtype=np.intp)).tolist() == expected.tolist()
+    assert every.causes_for(np.array(rows, dtype=np.intp)).tolist() == expected.tolist()
+
+
+def test_the_report_lists_the_causes_of_its_three_months_only() -> None:
+    """The Resources view of a loading with causes on request lists the rows and causes a loading
+    with every cell's causes gives; the cells past its three months get none worked out."""
+    from pmo_xl.report.model_views import build_resources_view
+
+    allocations = [alloc(f"P{i % 7}", "R1", str(ORIGIN + dt.timedelta(7 * i)), str(ORIGIN + dt.timedelta(7 * i + 20)), 30 + i)
+                   for i in range(40)]  # fmt: skip
+    pf = portfolio([person("R1", hours_per_week=16.0), person("R2")], allocations)
+    every, _ = compute_loading(pf, "week")
+    asked, _ = compute_loading(pf, "week", causes=ON_REQUEST)
+    period = pd.Timestamp(ORIGIN).to_period("M").start_time + pd.DateOffset(months=2)
+    listed = build_resources_view(asked, period).overallocations
+    assert len(listed) and listed["causes"].str.len().gt(0).all()
+    pd.testing.assert_frame_equal(listed, build_resources_view(every, period).overallocations)
+    months = listed["period"].dt.to_period("M").unique()
+    assert len(months) == 3 and months[0] == period.to_period("M") and len(every.overallocations) > len(listed)
 
 
 @settings(max_examples=200, deadline=None)

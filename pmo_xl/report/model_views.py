@@ -268,6 +268,18 @@ def _months_after(month: pd.Timestamp, period: pd.Timestamp) -> int:
     return (period.year - month.year) * 12 + period.month - month.month
 
 
+def listed_overallocations(loading: LoadingResult, period: pd.Timestamp | None) -> np.ndarray:
+    """The rows of `loading.overallocations` (positions) the report lists with their causes: the
+    periods of the heat map's window in the status month and the two after it (the dashboard's
+    horizon; the month of the window's last period when there is no status period)."""
+    shown = _window([pd.Timestamp(p) for p in loading.periods], period, loading.grain)
+    month = period if period is not None else (shown[-1] if shown else None)
+    horizon = [p for p in shown if month is not None and 0 <= _months_after(month, p) < LIST_MONTHS]
+    if not horizon:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(loading.overallocations["period"].isin(horizon).to_numpy())
+
+
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Categorical columns as plain values: the report joins, concatenates and fills labels freely."""
     categorical = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)]
@@ -317,9 +329,9 @@ def build_resources_view(loading: LoadingResult, period: pd.Timestamp | None) ->
     roles.insert(2, "generic_hours", roles["role"].map(generic).to_numpy(dtype=float))
     over = loading.overallocations
     # The list with causes covers the status month and the two after it (the dashboard's horizon);
-    # the heat map shows the whole window.
-    horizon = [p for p in shown if month is not None and 0 <= _months_after(month, p) < LIST_MONTHS]
-    window_over = over[over["period"].isin(horizon)] if horizon else over.iloc[0:0]
+    # the heat map shows the whole window. Only these rows' causes are worked out (`causes_for`).
+    listed = listed_overallocations(loading, period)
+    window_over = over.iloc[listed].assign(causes=loading.causes_for(listed))
     window_over = window_over.sort_values(["period", "excess_hours", "resource_id"], ascending=[True, False, True], kind="mergesort", ignore_index=True)
 
     over_months = over["period"].dt.to_period("M") if month is not None else None  # once for this month and the last

@@ -420,3 +420,43 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
         piece, hours, sizes = _by_cell(cell, hours, summed, per_piece, hi_cell - lo_cell)
         text[lo_cell:hi_cell] = _block_text(spans.project[a:b][piece], hours, sizes, labels, end)
     return text
+
+
+def causes_of(demand: Demand, grid: PeriodGrid, resource: np.ndarray, period: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """One text per cell (`resource`, `period`), in the order given (each cell at most once):
+    `cause_text` of a mask holding just these cells.
+
+    A cell's text depends only on the cell, never on which other cells are worked out with it:
+    the same pieces reach it in the same order (pieces by resource, each in register order);
+    each piece's hours in it are its rate × the cell's working days, or the same bounds clipped
+    to the piece at its first and last cells — equal figures, as the piece covers every cell
+    between whole; pieces of a project that meet there are added in piece order; its top five
+    and their ties are ranked within the cell; "+N more" sums the cell's own entries. So asking
+    for a few cells gives, to the last bit, the texts a run over every cell gives them
+    (tests/test_loading.py checks it on random subsets).
+    """
+    over = np.zeros(shape, dtype=bool)
+    over[resource, period] = True
+    text = cause_text(demand, grid, over)  # in the mask's row-major order
+    row_major = np.cumsum(over.ravel()) - 1  # each cell's place in that order
+    return text[row_major[resource.astype(np.int64) * shape[1] + period]]
+
+
+@dataclass(frozen=True)
+class CellCauses:
+    """What naming the projects behind over-allocated cells needs, kept from the loading that
+    found them, so that a caller works out the texts of only the cells it shows (`texts`): the
+    costliest part of a large plan's loading, and a report lists three months of it."""
+
+    demand: Demand
+    grid: PeriodGrid
+    resource: np.ndarray  # each over-allocated cell's resource and period, in the table's row order
+    period: np.ndarray
+    shape: tuple[int, int]  # resources × periods
+
+    def texts(self, rows: np.ndarray) -> np.ndarray:
+        """The causes of the over-allocation table's rows at positions `rows`, in that order."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if len(rows) == 0:
+            return np.full(0, "", dtype=object)
+        return causes_of(self.demand, self.grid, self.resource[rows], self.period[rows], self.shape)

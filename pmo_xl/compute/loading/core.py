@@ -31,16 +31,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from pmo_xl.compute.loading.causes import CellCauses
 from pmo_xl.compute.loading.demand import Demand, counted_states, prepare_demand
 from pmo_xl.compute.loading.grid import Grouping, PeriodGrid, build_grid, capacity_hours, spread_pieces
 from pmo_xl.compute.loading.resources import Resources
 from pmo_xl.compute.loading.tables import (
     group_table,
     heatmap_table,
+    overallocated_cells,
     overallocation_table,
     resource_table,
     underuse_table,
@@ -50,7 +53,11 @@ from pmo_xl.issues import Issue
 from pmo_xl.model import Portfolio
 from pmo_xl.schema.registers import ALLOCATION_STATES
 
-__all__ = ["LoadingResult", "compute_loading", "monthly_overallocations", "monthly_role_capacity", "monthly_role_demand"]
+__all__ = ["ON_REQUEST", "LoadingResult", "compute_loading", "monthly_overallocations", "monthly_role_capacity", "monthly_role_demand"]
+
+# `compute_loading(..., causes=ON_REQUEST)`: the causes are worked out for the rows a caller asks
+# for (`LoadingResult.causes_for`), not for every over-allocated cell of the plan.
+ON_REQUEST: Final = "on request"
 
 
 @dataclass
@@ -90,6 +97,17 @@ class LoadingResult:
     unplaced: pd.DataFrame = field(default_factory=pd.DataFrame)
     overload_threshold: float = 1.0
     underuse_threshold: float = 0.5
+    # With causes=ON_REQUEST: what working out the causes needs (the demand and its grid), for `causes_for`.
+    cell_causes: CellCauses | None = field(default=None, repr=False, compare=False)
+
+    def causes_for(self, rows: np.ndarray) -> np.ndarray:
+        """The causes of the over-allocations at positions `rows` of `overallocations`, in that
+        order: worked out now for just these cells when the loading was computed with
+        causes=ON_REQUEST (the very texts a computation of every cell gives them, see
+        `causes.causes_of`), else read from the table's `causes` column ("" without causes)."""
+        if self.cell_causes is None:
+            return self.overallocations["causes"].to_numpy(dtype=object)[np.asarray(rows, dtype=np.intp)]
+        return self.cell_causes.texts(rows)
 
 
 def _grid(demand: Demand, grain: str) -> PeriodGrid | None:
@@ -123,7 +141,7 @@ def _group_rows(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndar
 
 
 def compute_loading(
-    portfolio: Portfolio, grain: str | None = None, causes: bool = True
+    portfolio: Portfolio, grain: str | None = None, causes: bool | Literal["on request"] = True
 ) -> tuple[LoadingResult, list[Issue]]:
     """Demand, capacity and utilisation per resource, role, team and project per period.
 
@@ -131,6 +149,9 @@ def compute_loading(
     `causes=False` leaves the `causes` column of the over-allocations empty: naming the
     projects behind every over-allocated cell is the costliest part of a large plan (it grows
     with allocations × over-allocated periods), and callers that never show it can skip it.
+    `causes=ON_REQUEST` leaves the column empty too, and keeps what the causes need, so that a
+    caller that shows some of the cells asks for theirs (`LoadingResult.causes_for`): the
+    report lists three months of a plan that may span years.
     """
     settings = portfolio.settings
     grain = normalise_grain(grain or settings.loading_grain)
@@ -140,6 +161,7 @@ def compute_loading(
     projects, project_hours = spread.projects, spread.project_hours
     over_t, under_t = settings.overload_threshold, settings.underuse_threshold
     resource_load = resource_table(res, starts, load, cap)
+    over = overallocated_cells(load, cap, over_t)
     result = LoadingResult(
         grain=grain.capitalize(),
         periods=grid_periods,
@@ -162,14 +184,13 @@ def compute_loading(
             cap,
         ),
         by_project=_project_table(projects, starts, project_hours),
-        overallocations=overallocation_table(
-            demand, grid if causes else None, res, starts, load, cap, over_t
-        ),
+        overallocations=overallocation_table(demand, grid if causes != ON_REQUEST and causes else None, res, starts, load, cap, over),
         underused=underuse_table(res, starts, load, cap, under_t),
         unplaced_hours=float(demand.unplaced["hours"].sum()),
         unplaced=demand.unplaced,
         overload_threshold=over_t,
         underuse_threshold=under_t,
+        cell_causes=CellCauses(demand, grid, *over, load.shape) if causes == ON_REQUEST and grid is not None else None,
     )
     return result, demand.issues
 
@@ -235,8 +256,8 @@ def monthly_overallocations(portfolio: Portfolio) -> pd.DataFrame:
     """`compute_loading(portfolio, grain="Month", causes=False).overallocations`, without the
     other tables (what-if scenarios compare only the over-allocations)."""
     spread = _spread(portfolio, "month", by_project=False)
-    return overallocation_table(spread.demand, None, spread.resources, spread.starts, spread.load, spread.capacity,
-                                portfolio.settings.overload_threshold)
+    cells = overallocated_cells(spread.load, spread.capacity, portfolio.settings.overload_threshold)
+    return overallocation_table(spread.demand, None, spread.resources, spread.starts, spread.load, spread.capacity, cells)
 
 
 def _project_table(projects: np.ndarray, starts: np.ndarray, hours: np.ndarray) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_xl.compute.loading.causes import cause_text
+from pmo_xl.compute.loading.causes import causes_of
 from pmo_xl.compute.loading.demand import Demand
 from pmo_xl.compute.loading.grid import PeriodGrid
 from pmo_xl.compute.loading.resources import Resources
@@ -158,6 +158,24 @@ def group_table(
     return pd.DataFrame(columns)
 
 
+def overallocated_cells(load: np.ndarray, cap: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every (resource, period) above the over-allocation threshold, as (resource, period)
+    arrays in the order the over-allocation table lists them: by period, biggest excess first.
+
+    Above the threshold means demand exceeds threshold × capacity by at least HOURS_TOLERANCE.
+    A period with demand but no capacity is listed too (utilisation empty, note "no capacity").
+    """
+    with np.errstate(invalid="ignore"):
+        # Rounded to a nanohour first, so an excess of exactly 0.01 h is not lost to the last bit.
+        beyond = np.round(load - threshold * cap, 9) >= HOURS_TOLERANCE
+        over = ((cap > 0) & beyond) | ((cap <= 0) & (np.round(load, 9) >= HOURS_TOLERANCE))
+    r, p = np.nonzero(over)
+    # The cells are put in the table's order before its columns are made, so the table is
+    # built once, not built and then copied in another order.
+    order = by_period_then(-(load[r, p] - cap[r, p]), p)
+    return r[order], p[order]
+
+
 def overallocation_table(
     demand: Demand,
     grid: PeriodGrid | None,
@@ -165,36 +183,26 @@ def overallocation_table(
     starts: np.ndarray,
     load: np.ndarray,
     cap: np.ndarray,
-    threshold: float,
+    cells: tuple[np.ndarray, np.ndarray],
 ) -> pd.DataFrame:
-    """Every (resource, period) above the over-allocation threshold, with the projects causing it.
+    """The over-allocated `cells` (`overallocated_cells`) with the projects causing each; no
+    `grid`: causes left empty.
 
-    Above the threshold means demand exceeds threshold × capacity by at least HOURS_TOLERANCE.
-    A period with demand but no capacity is listed too (utilisation empty, note "no capacity").
     `excess_hours` is demand − capacity: the hours to move to bring the resource back to 100%.
     """
-    util = utilisation(load, cap)
-    with np.errstate(invalid="ignore"):
-        # Rounded to a nanohour first, so an excess of exactly 0.01 h is not lost to the last bit.
-        beyond = np.round(load - threshold * cap, 9) >= HOURS_TOLERANCE
-        over = ((cap > 0) & beyond) | ((cap <= 0) & (np.round(load, 9) >= HOURS_TOLERANCE))
-    r, p = np.nonzero(over)
-    excess = load[r, p] - cap[r, p]
-    # Rows by period, biggest excess first: the cells are put in that order before the columns
-    # are made, so the table is built once, not built and then copied in another order.
-    order = by_period_then(-excess, p)
+    r, p = cells
     if grid is not None and len(r):
-        causes = cause_text(demand, grid, over)[order]  # cause_text follows the mask's row-major order
+        causes = causes_of(demand, grid, r, p, load.shape)
     else:
         causes = np.full(len(r), "", dtype=object)
-    r, p = r[order], p[order]
     columns = _long(res, starts, r, p)
-    columns["utilisation"] = util[r, p]
-    columns["demand_hours"] = load[r, p]
-    columns["capacity_hours"] = cap[r, p]
-    columns["excess_hours"] = excess[order]
+    demand_hours, capacity = load[r, p], cap[r, p]
+    columns["utilisation"] = utilisation(demand_hours, capacity)
+    columns["demand_hours"] = demand_hours
+    columns["capacity_hours"] = capacity
+    columns["excess_hours"] = demand_hours - capacity
     columns["causes"] = causes
-    columns["note"] = np.array(["no capacity", ""], dtype=object)[(cap[r, p] > 0).view(np.int8)]
+    columns["note"] = np.array(["no capacity", ""], dtype=object)[(capacity > 0).view(np.int8)]
     return pd.DataFrame(columns)
 
 

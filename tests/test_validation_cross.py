@@ -36,12 +36,13 @@ def test_the_same_allocation_twice_counts_once():
     assert len(portfolio.allocations) == 2
 
 
-def test_repeated_allocations_found_by_one_grouping_as_by_duplicated():
+def test_repeated_allocations_found_by_one_grouping_as_by_duplicated(monkeypatch):
     """`_repeats` (one grouping of the key) flags the rows `duplicated` flags and names the first row as `_first_rows`
     does, blanks (None, NaT) being a key value like any other, wherever the first blank key appears."""
     import numpy as np
     import pandas as pd
 
+    from pmo_xl.checks import duplicates
     from pmo_xl.checks.duplicates import _first_rows, _repeats
 
     keys = ["project_id", "resource_id", "start"]
@@ -57,6 +58,17 @@ def test_repeated_allocations_found_by_one_grouping_as_by_duplicated():
         pd.testing.assert_series_equal(first, _first_rows(shuffled, keys))
     later, first = _repeats(frame.iloc[:0], keys)
     assert later.tolist() == [] and first.empty and isinstance(later, np.ndarray)
+    rng = np.random.default_rng(5)  # many rows, few values: keys repeat, blanks among them
+    pick = rng.integers(0, 4, (3, 500))
+    wide = pd.DataFrame({"project_id": np.array(["P1", "P2", "P3", None], dtype=object)[pick[0]],
+                         "resource_id": np.array(["R1", None, "R2", "R3"], dtype=object)[pick[1]],
+                         "start": pd.to_datetime(np.array([FEB_1, FEB_28, nat, FEB_1], dtype=object)[pick[2]]),
+                         "_row": np.arange(2, 502)})
+    for limit in (1 << 62, 5):  # 5: the key numbered again after every column, as if it could overflow
+        monkeypatch.setattr(duplicates, "SPAN_LIMIT", limit)
+        later, first = _repeats(wide, keys)
+        assert later.tolist() == wide.duplicated(subset=keys, keep="first").tolist()
+        pd.testing.assert_series_equal(first, _first_rows(wide, keys))
 
 
 def test_conflicting_progress_rows_are_all_refused_exact_repeats_only_once():

@@ -125,3 +125,24 @@ def test_milestones_outside_their_project():
                              {"project_id": "P1", "milestone": "design", "baseline_date": D(2026, 4, 1)}])
     assert flat(validate(raw).issues, "milestone-outside-project", "duplicate-key") == [
         ("Milestones", 2, "C", "milestone-outside-project"), ("Milestones", 4, "B", "duplicate-key")]
+
+
+def test_lookups_give_what_reindex_gives_for_each_column():
+    """`lookups` looks each key's row up once for all columns: the values and types `reindex` gives column by column
+    (NaT, NaN where a key is missing or blank; a whole-number column stays whole when every key is found)."""
+    import numpy as np
+    import pandas as pd
+
+    from pmo_xl.checks.core import _looked_up, lookups
+
+    frame = pd.DataFrame({"id": ["A", "B", None, "C", "A"], "day": pd.to_datetime([FEB_1, None, FEB_28, FEB_28, FEB_1]),
+                          "share": [1.5, np.nan, 2.0, 3.0, 9.0], "name": ["x", None, "y", "z", "w"], "count": [1, 2, 3, 4, 5]})
+    rng = np.random.default_rng(3)
+    keys = pd.Series(np.array(["A", "B", None, "C", "Z"], dtype=object)[rng.integers(0, 5, 40)], index=rng.permutation(40) + 7)
+    unique = frame.dropna(subset=["id"]).drop_duplicates(subset=["id"], keep="first").set_index("id")
+    for chosen in (keys, keys[keys.isin(["A", "C"])]):
+        columns = ("day", "share", "name") if len(chosen) == len(keys) else ("day", "share", "name", "count")
+        for found, column in zip(lookups(chosen, frame, "id", columns), columns, strict=True):
+            pd.testing.assert_series_equal(found, _looked_up(chosen, unique[column]))
+    for found in lookups(keys, frame.iloc[:0], "id", ("day", "share")):  # nothing to find
+        assert found.isna().all() and len(found) == len(keys)

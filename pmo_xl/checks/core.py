@@ -128,9 +128,17 @@ def lookup(keys: pd.Series, frame: pd.DataFrame, key: str, column: str) -> pd.Se
 
 
 def lookups(keys: pd.Series, frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> list[pd.Series]:
-    """`lookup` of several columns, the first row per key found once for all of them."""
+    """`lookup` of several columns, the first row per key found once for all of them, and each key's row in
+    it looked up once (what `reindex` does per column: ~60 ms a column for a million allocations)."""
     unique = frame.dropna(subset=[key]).drop_duplicates(subset=[key], keep="first").set_index(key)
-    return [_looked_up(keys, unique[column]) for column in columns]
+    rows = unique.index.get_indexer(keys.to_numpy())  # -1: no such key
+    return [_taken(keys, unique[column], rows) for column in columns]
+
+
+def _taken(keys: pd.Series, table: pd.Series, rows: np.ndarray) -> pd.Series:
+    """`_looked_up` from the keys' rows in `table`: NaN/NaT (the type widened as `reindex` widens it) where -1."""
+    values = pd.api.extensions.take(table.to_numpy(), rows, allow_fill=True)
+    return pd.Series(values, index=keys.index, dtype=table.dtype)
 
 
 def _looked_up(keys: pd.Series, table: pd.Series) -> pd.Series:

@@ -100,13 +100,12 @@ class _Spans:
         grid: PeriodGrid,
         kept: np.ndarray,
         resource: np.ndarray,
+        shared: np.ndarray,
         seen: np.ndarray,
         offset: np.ndarray,
     ) -> _Spans:
         pieces = demand.pieces
         n_periods = seen.shape[1] - 1
-        alloc = pieces.alloc[kept]
-        project = demand.project_code[alloc]
         calendar = demand.resources.calendar[resource]  # a person's pieces are on their calendar
         lo, hi = pieces.lo[kept], pieces.hi[kept]
         width = grid.period_of_work.shape[1]
@@ -115,13 +114,14 @@ class _Spans:
         last = np.minimum(np.ceil(hi).astype(np.int64) - 1, width - 1)
         q1 = np.minimum(lookup[calendar * width + last], n_periods - 1)
         count = np.maximum(seen[resource, q1 + 1] - seen[resource, q0], 0)
-        pair, shared, slot_base = _pairs(resource, project, len(demand.project_ids) + 1, seen[:, -1])
         has = np.flatnonzero(count)
         r, piece = resource[has], kept[has]
+        project = demand.project_code[pieces.alloc[piece]]
+        pair, slot_base = _pairs(r, project, len(demand.project_ids) + 1, seen[:, -1], shared[has])
         effort, length = pieces.hours[piece], pieces.length[piece]
         return _Spans(
             resource=r,
-            project=project[has],
+            project=project,
             calendar=calendar[has],
             lo=lo[has],
             hi=hi[has],
@@ -132,7 +132,7 @@ class _Spans:
             profile=pieces.profile[piece],
             first=offset[r] + seen[r, q0[has]],
             count=count[has],
-            pair=pair[has],
+            pair=pair,
             shared=shared[has],
             slot_base=slot_base,
         )
@@ -156,17 +156,37 @@ class _Cells:
         return _Cells(lo, hi, hi - lo)
 
 
+def _shared(resource: np.ndarray, project: np.ndarray, n_projects: int, among: np.ndarray | None) -> np.ndarray:
+    """Whether another piece has the resource and project of each piece `among` (positions; None:
+    all), counted over every piece given (only such pieces can meet in a cell and be added up).
+    Over every piece with hours, whichever cells are asked for, so that a cell's entries come in
+    the same order (single pieces' before summed ones) every time."""
+    key = resource.astype(np.int64) * n_projects + project
+    asked = key if among is None else key[among]
+    if len(key) == 0:
+        return np.zeros(0, dtype=bool)
+    if int(key.max()) < 4 * len(key) + (1 << 22):  # a count per possible pair: no sort
+        return (np.bincount(key) > 1)[asked]
+    order = np.argsort(key)
+    ordered = key[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]]
+    codes = np.cumsum(new) - 1
+    shared = np.empty(len(key), dtype=bool)
+    shared[order] = (np.bincount(codes) > 1)[codes]
+    return shared if among is None else shared[among]
+
+
 def _pairs(
-    resource: np.ndarray, project: np.ndarray, n_projects: int, cells: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(pair code, shared, slot base) of pieces grouped by resource.
+    resource: np.ndarray, project: np.ndarray, n_projects: int, cells: np.ndarray, shared: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(pair code, slot base) of pieces grouped by resource; `shared` from `_shared`.
 
     Only pieces sharing a resource and a project can meet in a cell. Pairs are coded in the
     order of (resource, project), so a block of whole resources holds a contiguous run of codes;
     found by one stable sort of the keys (no hashing): the pieces come in runs of one resource,
     which numpy's merge sort takes as they are (half the time of two 16-bit radix passes). A
-    pair of several pieces is *shared* and has a dense row of slots, one per over-allocated cell
-    of its resource (`cells[r]`): `slot base` gives each pair's first.
+    shared pair has a dense row of slots, one per over-allocated cell of its resource
+    (`cells[r]`): `slot base` gives each pair's first.
     """
     key = resource.astype(np.int64) * n_projects + project
     order = np.argsort(key, kind="stable")
@@ -175,9 +195,8 @@ def _pairs(
     codes = np.cumsum(new) - 1
     pair = np.empty(len(key), dtype=np.int64)
     pair[order] = codes
-    size = np.bincount(codes)
-    room = np.where(size > 1, cells[ordered[new] // n_projects], 0)
-    return pair, (size > 1)[pair], np.cumsum(room) - room
+    room = np.where(shared[order][new], cells[ordered[new] // n_projects], 0)
+    return pair, np.cumsum(room) - room
 
 
 def _block_incidences(
@@ -388,6 +407,25 @@ def _end_mark(labels: np.ndarray) -> str:
     return next(c for c in map(chr, candidates) if c not in used)
 
 
+def _near(demand: Demand, grid: PeriodGrid, over: np.ndarray, kept: np.ndarray, resource: np.ndarray) -> np.ndarray | None:
+    """Which of the pieces `kept` (of resources `resource`) may reach an over-allocated cell: of a
+    resource with one, overlapping the periods from the first to the last holding one (with a
+    working day's margin: a superset of the pieces `_Spans` finds touching one). None: all may
+    (the cells span every period), so nothing is filtered. When the cells are a few months of a
+    long plan (the report's), most pieces are left out before any per-piece work."""
+    periods = np.flatnonzero(over.any(axis=0))
+    listed = over.any(axis=1)
+    first, last = int(periods[0]), int(periods[-1])
+    if first == 0 and last == over.shape[1] - 1 and listed.all():
+        return None
+    calendar = demand.resources.calendar
+    after = grid.bounds_work[calendar, first].astype(np.float64) - 1  # per resource, on its calendar
+    before = grid.bounds_work[calendar, last + 1].astype(np.float64) + 1
+    after[~listed] = np.inf  # no over-allocated cell: no piece of theirs is needed
+    pieces = demand.pieces
+    return np.flatnonzero((pieces.hi[kept] > after[resource]) & (pieces.lo[kept] < before[resource]))
+
+
 def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray:
     """One text per over-allocated cell (row-major order of the resource × period mask `over`):
     the projects with demand there and their hours, biggest first."""
@@ -398,13 +436,18 @@ def cause_text(demand: Demand, grid: PeriodGrid, over: np.ndarray) -> np.ndarray
     kept = np.flatnonzero((resource >= 0) & (resource < n_res) & (pieces.hi > pieces.lo) & (pieces.hours > 0))
     if len(text) == 0 or len(kept) == 0:
         return text
-    kept = kept[_radix_order(resource[kept])]  # pieces grouped by resource
     resource = resource[kept]
+    near = _near(demand, grid, over, kept, resource)
+    shared = _shared(resource, demand.project_code[pieces.alloc[kept]], len(demand.project_ids) + 1, near)
+    if near is not None:
+        kept, resource = kept[near], resource[near]
+    by_resource = _radix_order(resource)  # pieces grouped by resource, each in register order
+    kept, resource, shared = kept[by_resource], resource[by_resource], shared[by_resource]
     seen = np.zeros((n_res, n_periods + 1), dtype=np.int64)
     np.cumsum(over, axis=1, out=seen[:, 1:])
     offset = np.concatenate([[0], np.cumsum(seen[:, -1])])
     cells = _Cells.of(demand, grid, over)
-    spans = _Spans.of(demand, grid, kept, resource, seen, offset)
+    spans = _Spans.of(demand, grid, kept, resource, shared, seen, offset)
     if len(spans.count) == 0:
         return text
     first_labels = np.asarray(demand.project_ids, dtype=object).astype(str).astype(object) + " "

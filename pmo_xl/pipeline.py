@@ -49,9 +49,10 @@ if TYPE_CHECKING:  # the report's modules are imported when a report is built: v
 
 ALL_TABLES = (*REGISTERS, *SETTINGS_TABLES)
 # Up to this many projects the scenarios' worker computes the priorities too, before the scenarios
-# (`scenarios.compute.PrioritiesThenScenarios`): it has time to spare there (the 40-project sample:
-# ~0.5 s of scenarios while this process takes ~0.8 s to need them); at 200 projects the
-# scenarios alone already fill the worker's time, and at 1,000 they are what the report waits for.
+# (`scenarios.compute.PrioritiesThenScenarios`): it has time for them there (the 40-project sample:
+# ~0.6 s of work, the priorities sent ~0.05 s before the report model asks for them, the scenarios
+# about when it does); at 200 projects the scenarios alone already fill the worker's time, and at
+# 1,000 they are what the report waits for.
 PRIORITIES_BESIDE_UP_TO = 100
 T = TypeVar("T")
 
@@ -197,27 +198,31 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
     # Computed in this order, so that the scenarios (they need the loading and the role frames)
     # start as early as they can; the issue list keeps the order it always had (`later`).
     earned_value_at = run.later()
-    loading = run.run(Computation.LOADING, "Resources", compute_loading, now,
-                      causes=ON_REQUEST if Computation.OVERALLOCATION_CAUSES in options.compute else False)
     has_scenarios = now.settings.scenarios is not None and len(now.settings.scenarios) > 0
     wants_scenarios = has_scenarios and Computation.SCENARIOS in options.compute
-    demand, capacity = _role_frames(now) if Computation.PRIORITIES in options.compute or wants_scenarios else (None, None)
+    # For a small portfolio the scenarios' worker computes the priorities too, first, and starts
+    # now: it makes its own role frames and the baseline's over-allocations (this run's loading
+    # would be ready only later) while this process computes the loading and the rest.
+    beside = None
+    if wants_scenarios and Computation.PRIORITIES in options.compute and len(now.projects) <= PRIORITIES_BESIDE_UP_TO:
+        from pmo_xl.background import forks
+        from pmo_xl.scenarios.compute import PrioritiesThenScenarios
+
+        beside = PrioritiesThenScenarios(now, options, _role_frames) if forks() else None
+    loading = run.run(Computation.LOADING, "Resources", compute_loading, now,
+                      causes=ON_REQUEST if Computation.OVERALLOCATION_CAUSES in options.compute else False)
+    wants_frames = beside is None and (Computation.PRIORITIES in options.compute or wants_scenarios)
+    demand, capacity = _role_frames(now) if wants_frames else (None, None)
     # The scenarios' baseline is this run's portfolio: its loading and role frames are reused, and
     # so is the selection's solve when the scenarios are computed here (see `Reuse.of_run`). They
-    # need nothing computed below, so on a second core they run beside the rest (`background`);
-    # for a small portfolio the priorities go there too, first (`PrioritiesThenScenarios`).
-    reuse, scenarios_pending, beside = None, None, None
-    if wants_scenarios:
-        from pmo_xl.background import forks
-        from pmo_xl.scenarios.compute import PrioritiesThenScenarios, compute_scenarios_beside
+    # need nothing computed below, so on a second core they run beside the rest (`background`).
+    reuse, scenarios_pending = None, beside.scenarios if beside is not None else None
+    if wants_scenarios and beside is None:
+        from pmo_xl.scenarios.compute import compute_scenarios_beside
         from pmo_xl.scenarios.outcome import Reuse
 
         reuse = Reuse.of_run(now, loading, (demand, capacity) if demand is not None else None, None)
-        if Computation.PRIORITIES in options.compute and len(now.projects) <= PRIORITIES_BESIDE_UP_TO and forks():
-            beside = PrioritiesThenScenarios(now, options, reuse, demand, capacity)
-            scenarios_pending = beside.scenarios
-        else:
-            scenarios_pending = compute_scenarios_beside(now, options, reuse)
+        scenarios_pending = compute_scenarios_beside(now, options, reuse)
     ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now, at=earned_value_at)
     ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False,
                          at=earned_value_at) if period is not None and compares else None)

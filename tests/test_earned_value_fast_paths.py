@@ -82,3 +82,27 @@ def test_id_lookup_by_runs_matches_get_indexer(dtype: object) -> None:
     values = ["a"] * 600 + ["zz"] * 500 + [None] * 300 + ["c"] * 400 + ["b", "a"] * 200 + [np.nan] * 100
     ids = pd.Series(values, dtype=dtype)
     np.testing.assert_array_equal(_positions(known, ids), known.get_indexer(ids))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_summed_curves_equal_the_sparse_membership_product_bit_for_bit(seed: int) -> None:
+    """Each set's PV curve summed without scipy.sparse: the very bits of the 0/1 membership
+    matrix times the curves (pairs in any order, repeated pairs, -0.0, NaN and inf included)."""
+    from scipy import sparse
+
+    from pmo_xl.compute.earned_value.rollup import _summed_curves
+
+    rng = np.random.default_rng(seed)
+    n_projects, width, n_sets = int(rng.integers(1, 60)), int(rng.integers(1, 30)), int(rng.integers(1, 12))
+    curves = rng.standard_normal((n_projects, width)) * 10.0 ** rng.integers(-3, 9, size=(n_projects, width))
+    curves[rng.random(curves.shape) < 0.05] = -0.0
+    curves[rng.random(curves.shape) < 0.01] = np.nan
+    curves[rng.random(curves.shape) < 0.01] = np.inf
+    pairs = int(rng.integers(0, 3 * n_projects))
+    sets, projects = rng.integers(0, n_sets, pairs), rng.integers(0, n_projects, pairs)
+    membership = sparse.csr_matrix((np.ones(pairs), (sets, projects)), shape=(n_sets, n_projects))
+    expected, summed = np.asarray(membership @ curves), _summed_curves(n_sets, sets, projects, curves)
+    assert summed.dtype == expected.dtype and summed.shape == expected.shape
+    assert np.array_equal(np.isnan(summed), np.isnan(expected))
+    same = ~np.isnan(expected)
+    assert np.array_equal(summed[same], expected[same]) and np.array_equal(np.signbit(summed[same]), np.signbit(expected[same]))

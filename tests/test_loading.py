@@ -306,6 +306,26 @@ def test_cause_entries_go_cell_by_cell_singles_first_each_in_piece_order() -> No
     assert sizes.tolist() == [4, 1, 2]
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_cause_entries_by_a_stable_sort_equal_the_sparse_transpose(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small block is put cell by cell by a stable sort, a large one by scipy's CSR to CSC
+    transpose: the same pieces, hours and sizes, in the same order and types."""
+    from pmo_xl.compute.loading import causes
+
+    rng = np.random.default_rng(seed)
+    per_piece = rng.integers(1, 9, 300)
+    n_cells = 400
+    cell = np.concatenate([start + np.arange(k) for start, k in zip(rng.integers(0, n_cells - 9, 300), per_piece, strict=True)])
+    hours = rng.random(len(cell)) * 40
+    summed = rng.random(len(cell)) < 0.2
+    outcomes = []
+    for up_to in (len(cell), 0):  # all by the sort, all by scipy
+        monkeypatch.setattr(causes, "SORTED_UP_TO", up_to)
+        outcomes.append(_by_cell(cell, hours, summed, per_piece, n_cells))
+    for by_sort, by_scipy in zip(*outcomes, strict=True):
+        assert by_sort.dtype == by_scipy.dtype and np.array_equal(by_sort, by_scipy)
+
+
 def test_thresholds_come_from_settings() -> None:
     allocations = [alloc("P1", "R1", "2026-03-02", "2026-03-06", 36)]
     result, _ = compute_loading(

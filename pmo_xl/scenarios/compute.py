@@ -112,20 +112,22 @@ class PrioritiesThenScenarios:
     scenarios, computed one after the other by one worker beside this process (`background.Answers`),
     each taken as soon as it is sent: `priorities()`, then `scenarios()` (each gives what the
     computation returns, or raises what it raised, as `compute_priorities` and
-    `compute_scenarios_beside` would here). The scenarios' baseline reuses the worker's own solve,
-    as it reuses this process' solve when the scenarios are computed here.
+    `compute_scenarios_beside` would here).
 
-    For a small portfolio, where the scenarios alone leave the worker idle for part of the run:
-    this process then neither solves nor loads HiGHS (the priorities were ~0.15 s of its CPU on
-    the 40-project sample; the worker, ~0.5 s of scenarios, had ~0.3 s to spare before the report
-    model asked for them). Where no worker can be started, or it gives no answer (it died, a
-    result cannot be pickled), both are computed here when asked for, as they always were."""
+    For a small portfolio, where the scenarios alone would leave the worker idle for part of the
+    run: the worker starts before this run's loading and makes what the scenarios would reuse of
+    it — the role demand and capacity (`role_frames`, as the pipeline makes them), the baseline's
+    over-allocations (`measure` works them out where no monthly loading is given, as for a
+    report by week) — then the priorities, whose solve the scenarios' baseline reuses. This
+    process then neither solves nor imports scipy.sparse or HiGHS (~0.4 s of its CPU on the
+    40-project sample). Where no worker can be started, or it gives no answer (it died, a result
+    cannot be pickled), both are computed here when asked for, as they always were."""
 
-    def __init__(self, portfolio: Portfolio, options: RunOptions, reuse: Reuse, demand: pd.DataFrame | None,
-                 capacity: pd.DataFrame | None) -> None:
-        self._portfolio, self._options, self._reuse = portfolio, options, reuse
-        self._frames = {"demand": demand, "capacity": capacity}
-        self._answers: Answers[tuple[str, Any]] = Answers(_priorities_then_scenarios, portfolio, options, reuse, demand, capacity)
+    def __init__(self, portfolio: Portfolio, options: RunOptions,
+                 role_frames: Callable[[Portfolio], tuple[pd.DataFrame | None, pd.DataFrame | None]]) -> None:
+        self._portfolio, self._options, self._role_frames = portfolio, options, role_frames
+        self._reuse: Reuse | None = None
+        self._answers: Answers[tuple[str, Any]] = Answers(_priorities_then_scenarios, portfolio, options, role_frames)
         self._priorities: tuple[str, Any] | None = None
         self.priorities = _named(self._take_priorities, "compute_priorities")
         self.scenarios = _named(self._take_scenarios, compute_scenarios.__name__)
@@ -134,12 +136,8 @@ class PrioritiesThenScenarios:
         if self._priorities is None:
             self._priorities = self._answers.next() or (_HERE, None)
         kind, value = self._priorities
-        if kind == _HERE:
-            from pmo_xl.compute.priority import compute_priorities
-
-            result, issues = compute_priorities(self._portfolio, **self._frames)
-            self._reuse.selection = result.solved  # for the scenarios, then computed here too
-            return result, issues
+        if kind == _HERE:  # no answer from the worker: computed here, as the worker would have
+            return _priorities(self._portfolio, self._here())
         return _given(kind, value)
 
     def _take_scenarios(self) -> tuple[ScenarioRun, list[Issue]]:
@@ -148,25 +146,46 @@ class PrioritiesThenScenarios:
         message = self._answers.next() if self._priorities[0] != _HERE else None
         self._answers.stop()  # its last answer taken (or none to come)
         if message is None:  # no worker, or no usable answer: computed here, as `Pending` does
-            return _compared(self._portfolio, self._options, reuse=self._reuse)
+            return _compared(self._portfolio, self._options, reuse=self._here())
         return _given(*message)
+
+    def _here(self) -> Reuse:
+        if self._reuse is None:
+            self._reuse = _reuse(self._portfolio, self._role_frames)
+        return self._reuse
 
 
 _OK, _RAISED, _HERE = "ok", "raised", "here"
 
 
-def _priorities_then_scenarios(portfolio: Portfolio, options: RunOptions, reuse: Reuse, demand: pd.DataFrame | None,
-                               capacity: pd.DataFrame | None) -> Iterator[tuple[str, Any]]:
-    """In the worker: the priorities (without their solve, which only the scenarios read), then the
-    scenarios compared (`_compared`), each sent as (ok, what it returned) or (raised, its error)."""
+def _reuse(portfolio: Portfolio, role_frames: Callable[[Portfolio], tuple[pd.DataFrame | None, pd.DataFrame | None]]) -> Reuse:
+    """What the scenarios reuse, made without this run's loading (`Reuse.of_run` with none)."""
+    demand, capacity = role_frames(portfolio)
+    return Reuse.of_run(portfolio, None, (demand, capacity) if demand is not None else None, None)
+
+
+def _priorities(portfolio: Portfolio, reuse: Reuse) -> tuple[PriorityResult, list[Issue]]:
+    """`compute_priorities` on the reused role frames; its solve handed to the scenarios' baseline,
+    as the pipeline hands its own to scenarios computed in its process."""
     from pmo_xl.compute.priority import compute_priorities
 
+    demand, capacity = reuse.role_frames if reuse.role_frames is not None else (None, None)
+    result, issues = compute_priorities(portfolio, demand=demand, capacity=capacity)
+    reuse.selection = result.solved
+    return result, issues
+
+
+def _priorities_then_scenarios(portfolio: Portfolio, options: RunOptions,
+                               role_frames: Callable[[Portfolio], tuple[pd.DataFrame | None, pd.DataFrame | None]]
+                               ) -> Iterator[tuple[str, Any]]:
+    """In the worker: the priorities (without their solve, which only the scenarios read), then the
+    scenarios compared (`_compared`), each sent as (ok, what it returned) or (raised, its error)."""
+    reuse = _reuse(portfolio, role_frames)
     try:
-        result, issues = compute_priorities(portfolio, demand=demand, capacity=capacity)
+        result, issues = _priorities(portfolio, reuse)
     except Exception as error:  # noqa: BLE001 — raised again in the parent, in its guard
         yield _RAISED, error
     else:
-        reuse.selection = result.solved  # as the pipeline hands this process' solve to scenarios computed here
         yield _OK, (dataclasses.replace(result, solved=None), issues)
     try:
         scenarios = _compared(portfolio, options, reuse=reuse)

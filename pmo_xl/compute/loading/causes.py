@@ -34,6 +34,7 @@ from pmo_xl.compute.loading.grid import PeriodGrid
 from pmo_xl.compute.time.contours import FLAT, hours_between
 
 TOP = 5  # projects named per cell; the rest are summed as "+N more"
+SORTED_UP_TO = 2048  # entries of a block put cell by cell by a stable sort (below: as fast as scipy, measured)
 BLOCK = 1 << 13  # pieces per block: fewer calls, temporaries still in cache (4,096: 3% slower)
 _TENTHS = np.array([f"{k / 10:.1f} h" for k in range(100)], dtype=object)
 _WHOLE = np.array([f"{k} h" for k in range(1000)], dtype=object)  # a week's or a month's hours
@@ -288,8 +289,15 @@ def _by_cell(
 
     The entries come piece by piece, each piece's cells in order: the rows of a sparse matrix
     of pieces × (cell, summed). Its CSR to CSC conversion (scipy: one counting pass in C++)
-    lists each column's rows in increasing order, which is that order, without a sort.
+    lists each column's rows in increasing order, which is that order, without a sort. A small
+    block (a small portfolio's only one) is put in that order by a stable sort instead, the
+    same order, without importing scipy.sparse (~0.2 s of a fresh process).
     """
+    if len(cell) <= SORTED_UP_TO:
+        column = cell * 2 + summed
+        order = np.argsort(column, kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(column, minlength=2 * n_cells))]
+        return np.repeat(np.arange(len(per_piece)), per_piece)[order], hours[order], bounds[2::2] - bounds[:-1:2]
     from scipy import sparse  # imported with the first over-allocation, as by the selection
 
     indptr = np.zeros(len(per_piece) + 1, dtype=np.int64)

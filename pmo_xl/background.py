@@ -47,6 +47,10 @@ class Pending(Generic[T]):
         if started is not None:
             self._worker, self._answer = started
 
+    def ready(self) -> bool:
+        """Whether calling would not wait for the worker (its answer is there, or there is no worker)."""
+        return self._worker is None or self._answer.poll()
+
     def __call__(self) -> T:
         message = self._collect()
         if message is not None:

@@ -64,8 +64,26 @@ def test_a_worker_without_a_usable_answer_leaves_the_call_to_this_process(worker
     assert in_background(unpicklable, os.getpid())() == "computed here"
 
 
+def sleeps_then_returns(seconds: float) -> str:
+    import time
+
+    time.sleep(seconds)
+    return "done"
+
+
+@linux_only
+def test_ready_says_whether_the_call_would_wait_for_the_worker(worker: None) -> None:
+    pending = in_background(sleeps_then_returns, 3.0)
+    assert not pending.ready()  # the worker is still sleeping
+    assert pending() == "done" and pending.ready()
+    quick = in_background(sleeps_then_returns, 0.0)
+    quick._answer.poll(30)  # its answer arrived
+    assert quick.ready() and quick() == "done"
+
+
 def test_without_a_worker_the_call_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    assert in_background(where_am_i).ready()  # nothing to wait for: the call runs here
     assert in_background(where_am_i)() == os.getpid()
     with pytest.raises(KeyError):
         in_background(fails, "x")()

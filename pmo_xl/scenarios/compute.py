@@ -131,6 +131,7 @@ class PrioritiesThenScenarios:
         self._priorities: tuple[str, Any] | None = None
         self.priorities = _named(self._take_priorities, "compute_priorities")
         self.scenarios = _named(self._take_scenarios, compute_scenarios.__name__)
+        self.scenarios.ready = self._answers.ready  # type: ignore[attr-defined] — as `Pending.ready`
 
     def _take_priorities(self) -> tuple[PriorityResult, list[Issue]]:
         if self._priorities is None:

@@ -89,6 +89,36 @@ def test_a_stray_far_cell_is_a_located_issue_not_an_abort(tmp_path, base, ref):
     assert ("sheet-too-large", "Projects", int(row), letters) in issue_codes(issues)
 
 
+@pytest.mark.parametrize("where", ["before the first row", "between two rows"])
+@pytest.mark.parametrize("ref", ["XFD1048576", "A9999999"])
+def test_a_far_cell_written_out_of_row_order_is_a_located_issue_not_an_abort(tmp_path, base, where, ref):
+    """Rows must come in order, but calamine places a cell wherever its row says: a far row written before
+    the others made it allocate the grid down to it (549 GB for XFD1048576: the process aborted)."""
+    member = sheet_member(base, "Projects")
+    row = re.match(r"[A-Z]+(\d+)", ref).group(1)  # type: ignore[union-attr]
+    far = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
+
+    def out_of_order(xml: bytes) -> bytes:
+        at = xml.index(b"<sheetData>") + len(b"<sheetData>") if where == "before the first row" else xml.index(b"</row>") + 6
+        return xml[:at] + far + xml[at:]
+
+    path = rewritten(base, tmp_path / "far.xlsx", {member: out_of_order})
+    code, issues = validate_json(path)
+    assert code == 1
+    letters = "XFD" if ref.startswith("XFD") else "Z"  # the grid is counted at least 26 columns wide
+    assert ("sheet-too-large", "Projects", int(row), letters) in issue_codes(issues)
+
+
+def test_a_far_row_of_cells_without_references_is_a_located_issue_not_an_abort(tmp_path, base):
+    """A cell without a reference (rare writers) is placed in its row by calamine: a far row of them counts."""
+    member = sheet_member(base, "Projects")
+    far = b'<row r="9999999"><c><v>1</v></c></row>'
+    path = rewritten(base, tmp_path / "far.xlsx", {member: lambda xml: xml.replace(b"</sheetData>", far + b"</sheetData>", 1)})
+    code, issues = validate_json(path)
+    assert code == 1
+    assert ("sheet-too-large", "Projects", 9999999, "Z") in issue_codes(issues)
+
+
 def test_a_table_declared_over_the_whole_sheet_reads_its_rows(tmp_path, base):
     with zipfile.ZipFile(base) as archive:
         tables = [n for n in archive.namelist() if n.startswith("xl/tables/")

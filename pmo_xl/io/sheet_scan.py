@@ -26,8 +26,11 @@ _CELL = re.compile(rb'<(\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 # A cell in column AA or beyond (the literal ' r="' first lets the regex engine skip ahead fast).
 _WIDE_CELL_REF = re.compile(rb' r="([A-Z]{2,3})\d+"([^>]*)>')
-_CAPITALS_AS_A = bytes.maketrans(bytes(range(65, 91)), b"A" * 26)
+# Every capital read as 'A' and every digit as '0': a cell reference's shape (' r="AA0000"')
+_SHAPES = bytes.maketrans(bytes(range(65, 91)) + bytes(range(48, 58)), b"A" * 26 + b"0" * 10)
 _TWO_LETTERS = b' r="AA'
+# A row tag or a cell, for reading a piece's rows one by one (only where a row may be out of order)
+_ROW_OR_CELL = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*?)(/?)>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)")
@@ -160,6 +163,9 @@ def _extent(buffer: bytes, scan: SheetScan, prefix: bytes) -> None:
     Self-closing cells (`<c r="Z9" s="1"/>`) are formatting only: calamine skips them, so they
     do not count. Cells are in row order (the file format requires it), so the last closed cell
     of each piece carries the furthest row; columns up to Z are one letter and need no parsing.
+    A file out of row order is not trusted to be: a row number longer than the last one's anywhere
+    in the piece has its rows read one by one (calamine places a cell wherever its row says). A
+    far row with as many digits as the last one stays unseen; its grid is at most 10^digits rows.
     """
     end = buffer.rfind(b"</" + prefix + b"c>")
     if end < 0:
@@ -167,16 +173,40 @@ def _extent(buffer: bytes, scan: SheetScan, prefix: bytes) -> None:
     start = buffer.rfind(b"<" + prefix + b"c", 0, end)
     ref = _CELL_REF.search(buffer, start, end) if start >= 0 else None
     if ref is not None:
-        scan.last_row = max(scan.last_row, int(ref.group(2)))
+        last = int(ref.group(2))
+    else:  # a cell without a reference (rare writers) is in its row: calamine counts it there
+        tag = buffer.rfind(b"<" + prefix + b"row", 0, max(start, 0))
+        number = _ROW_NUMBER.search(buffer, tag, buffer.find(b">", tag)) if tag >= 0 else None
+        last = int(number.group(1)) if number is not None else 0
+    scan.last_row = max(scan.last_row, last)
     scan.last_column = max(scan.last_column, 26)
+    shapes = buffer.translate(_SHAPES)
+    # Rows out of order (a far row written before the others): calamine still places every cell, so a
+    # far one earlier in the piece makes the grid as tall. A row number longer than the last cell's, in
+    # a reference or a row tag, shows at memchr speed in the piece's shapes; then read its rows one by one.
+    if b"0" * (len(str(last)) + 1) + b'"' in shapes:
+        scan.last_row = max(scan.last_row, _furthest_row(buffer))
     # The regex visits every ' r="' (each cell and row: 0.6 s at a million rows); most registers stop
-    # before column AA, so look first, at memchr speed, for ' r="' and two capitals in the piece with
-    # every capital read as 'A'. No such place: the regex has nothing to find.
-    if _TWO_LETTERS not in buffer.translate(_CAPITALS_AS_A):
+    # before column AA, so look first, at memchr speed, for ' r="' and two capitals in the piece's
+    # shapes. No such place: the regex has nothing to find.
+    if _TWO_LETTERS not in shapes:
         return
     for letters, rest in set(_WIDE_CELL_REF.findall(buffer)):
         if not rest.endswith(b"/"):
             scan.last_column = max(scan.last_column, column_index(letters.decode()) + 1)
+
+
+def _furthest_row(buffer: bytes) -> int:
+    """The furthest row holding a cell with content in a piece, every row tag and cell read as calamine
+    places them (a cell by its reference, else in its row; formatting-only `<c .../>` not counted)."""
+    furthest, row = 0, 0
+    for match in _ROW_OR_CELL.finditer(buffer):
+        number = _ROW_NUMBER.search(match.group(2)) if match.group(1) == b"row" else _CELL_REF.search(match.group(2))
+        if match.group(1) == b"row":
+            row = int(number.group(1)) if number is not None else row + 1
+        elif not match.group(3):  # a cell with content (or at least a closing tag)
+            furthest = max(furthest, int(number.group(2)) if number is not None else row)
+    return furthest
 
 
 def _scan_tail(buffer: bytes, scan: SheetScan) -> None:

@@ -4,9 +4,10 @@ Run on demand: `python benchmarks/bench_loading.py [--allocations N] [--resource
 Generates a seeded synthetic portfolio with numpy (3 holiday calendars, part-timers, non-project
 time, availability windows, 5% generic role demand, 70% flat / 30% contoured allocations, hours
 or FTE, Committed/Proposed/Draft, actual hours on 10% with a status date mid-horizon so the
-remaining-effort re-spread runs), then times `compute_loading(portfolio, "Week")` (every table:
-resource × week load, heat map, roles, teams, projects, over-allocations, under-use) against
-its floor, three ways, and each phase on its own:
+remaining-effort re-spread runs), then times `compute_loading(portfolio, "Week")` (resource ×
+week load, heat map, roles, teams, over-allocations, under-use; the by-project table is worked
+out when first read, and nothing in the report reads it) against its floor, three ways, and
+each phase on its own:
 
 - with the causes the report shows: the over-allocations of the status month and the two after
   it, as the report asks for them (`compute_loading(..., causes=ON_REQUEST)`, then

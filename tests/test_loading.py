@@ -343,6 +343,18 @@ def test_demand_outside_availability_is_over_allocation_without_utilisation() ->
     assert np.isnan(cell(result.resource_load, "utilisation", period="2026-03-09"))
 
 
+def test_by_project_is_worked_out_when_first_read_and_the_result_pickles() -> None:
+    import pickle
+
+    allocations = [alloc("P1", "R1", "2026-03-02", "2026-03-13", 30), alloc("P2", None, "2026-03-02", "2026-03-06", 20,
+                                                                           role="Tester")]  # fmt: skip
+    result, _ = compute_loading(portfolio([person("R1")], allocations), "week", causes=ON_REQUEST)
+    assert "by_project" not in vars(result)  # not spread by project until asked
+    again = pickle.loads(pickle.dumps(result))
+    pd.testing.assert_frame_equal(result.by_project, again.by_project)
+    assert result.by_project.groupby("project_id")["demand_hours"].sum().to_dict() == pytest.approx({"P1": 30, "P2": 20})
+
+
 def test_heatmap_is_resource_by_period() -> None:
     people = [person("R1"), person("R2", team=None)]
     result, _ = compute_loading(portfolio(people, [alloc("P1", "R1", "2026-03-02", "2026-04-30", 100)]), None)

@@ -29,7 +29,8 @@ month for portfolio selection.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -72,7 +73,8 @@ class LoadingResult:
     - `by_role`: role, period, demand, capacity, utilisation, generic_demand (the part of demand
       from allocations to the role rather than to a person).
     - `by_team`: team, period, demand, capacity, utilisation (people with no team: "(no team)").
-    - `by_project`: project_id, period, demand_hours (periods with demand only).
+    - `by_project`: project_id, period, demand_hours (periods with demand only); worked out
+      when first read (a spread of its own; nothing in the report reads it).
     - `overallocations`: resource_id, name, role, team, period, utilisation, demand_hours,
       capacity_hours, excess_hours, causes ("PRJ-004 62 h, PRJ-011 40 h"), note.
     - `underused`: resource_id, name, role, team, period, utilisation, demand_hours, capacity_hours.
@@ -90,7 +92,6 @@ class LoadingResult:
     heatmap: pd.DataFrame
     by_role: pd.DataFrame
     by_team: pd.DataFrame
-    by_project: pd.DataFrame
     overallocations: pd.DataFrame
     underused: pd.DataFrame
     unplaced_hours: float
@@ -99,6 +100,18 @@ class LoadingResult:
     underuse_threshold: float = 0.5
     # With causes=ON_REQUEST: what working out the causes needs (the demand and its grid), for `causes_for`.
     cell_causes: CellCauses | None = field(default=None, repr=False, compare=False)
+    # What `by_project` is worked out from when first read (`_by_project` and its inputs).
+    project_spread: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def by_project(self) -> pd.DataFrame:
+        """project_id, period, demand_hours (periods with demand only), worked out the first
+        time it is read: each sum is its own, so the figures are those of a spread by resource
+        and by project together."""
+        if self.project_spread is None:
+            return pd.DataFrame({"project_id": np.zeros(0, dtype=object), "period": np.zeros(0, dtype="datetime64[ns]"),
+                                 "demand_hours": np.zeros(0)})  # fmt: skip
+        return self.project_spread()
 
     def causes_for(self, rows: np.ndarray) -> np.ndarray:
         """The causes of the over-allocations at positions `rows` of `overallocations`, in that
@@ -155,10 +168,9 @@ def compute_loading(
     """
     settings = portfolio.settings
     grain = normalise_grain(grain or settings.loading_grain)
-    spread = _spread(portfolio, grain, by_project=True)
+    spread = _spread(portfolio, grain)
     demand, grid, res, grid_periods, starts = spread.demand, spread.grid, spread.resources, spread.periods, spread.starts
     load, cap, generic = spread.load, spread.capacity, spread.generic
-    projects, project_hours = spread.projects, spread.project_hours
     over_t, under_t = settings.overload_threshold, settings.underuse_threshold
     resource_load = resource_table(res, starts, load, cap)
     over = overallocated_cells(load, cap, over_t)
@@ -183,7 +195,6 @@ def compute_loading(
             load,
             cap,
         ),
-        by_project=_project_table(projects, starts, project_hours),
         overallocations=overallocation_table(demand, grid if causes != ON_REQUEST and causes else None, res, starts, load, cap, over),
         underused=underuse_table(res, starts, load, cap, under_t),
         unplaced_hours=float(demand.unplaced["hours"].sum()),
@@ -191,6 +202,7 @@ def compute_loading(
         overload_threshold=over_t,
         underuse_threshold=under_t,
         cell_causes=CellCauses(demand, grid, *over, load.shape) if causes == ON_REQUEST and grid is not None else None,
+        project_spread=functools.partial(_by_project, demand, grid, starts),
     )
     return result, demand.issues
 
@@ -205,10 +217,22 @@ def _team_labels(teams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return keys[codes], names[codes]
 
 
+def _by_project(demand: Demand, grid: PeriodGrid | None, starts: np.ndarray) -> pd.DataFrame:
+    """Hours per project and period: the counted allocations spread by project (the same steps,
+    in the same order, as by resource: `spread_pieces` adds each grouping on its own)."""
+    projects, hours = np.zeros(0, dtype=object), np.zeros((0, 0))
+    if grid is not None:
+        grouping, project_of_row = _pair_grouping(demand, grid, demand.project_code)
+        spread_pieces(grid, demand.pieces, demand.calendar, (grouping,))
+        projects = demand.project_ids
+        hours = _group_rows(project_of_row, len(projects), grouping.hours())
+    return _project_table(projects, starts, hours)
+
+
 @dataclass
 class _Spread:
     """The counted allocations spread over the periods of a grain: hours per resource (`load`),
-    per generic role row, per project; capacity per resource."""
+    per generic role row; capacity per resource."""
 
     demand: Demand
     grid: PeriodGrid | None
@@ -218,44 +242,33 @@ class _Spread:
     load: np.ndarray
     capacity: np.ndarray
     generic: np.ndarray
-    projects: np.ndarray
-    project_hours: np.ndarray
 
 
-def _spread(portfolio: Portfolio, grain: str, by_project: bool) -> _Spread:
-    """Demand and capacity per resource and period (and per project when `by_project`: each sum
-    is its own, so leaving one out changes none of the others)."""
+def _spread(portfolio: Portfolio, grain: str) -> _Spread:
+    """Demand and capacity per resource and period."""
     demand = prepare_demand(portfolio, counted_states(portfolio.settings))
     grid = _grid(demand, grain)
     res = demand.resources
     grid_periods: list[dt.date] = [] if grid is None else [pd.Timestamp(d).date() for d in grid.starts]
     n_res = len(res)
-    projects, project_hours = np.zeros(0, dtype=object), np.zeros((0, 0))
     if grid is not None:
         by_row = Grouping(grid, demand.row, demand.row_calendar)
-        groupings = [by_row]
-        if by_project:
-            by_project_grouping, project_of_row = _pair_grouping(demand, grid, demand.project_code)
-            groupings.append(by_project_grouping)
-        spread_pieces(grid, demand.pieces, demand.calendar, groupings)
+        spread_pieces(grid, demand.pieces, demand.calendar, (by_row,))
         rows = by_row.hours()
         capacity = capacity_hours(
             demand.cals, grid, res.calendar, res.daily, res.available_from, res.available_to
         )
-        if by_project:
-            projects = demand.project_ids
-            project_hours = _group_rows(project_of_row, len(projects), by_project_grouping.hours())
     else:
         rows = np.zeros((n_res + len(demand.role_rows), 0))
         capacity = np.zeros((n_res, 0))
     starts = np.asarray([np.datetime64(d, "ns") for d in grid_periods], dtype="datetime64[ns]")
-    return _Spread(demand, grid, res, grid_periods, starts, rows[:n_res], capacity, rows[n_res:], projects, project_hours)
+    return _Spread(demand, grid, res, grid_periods, starts, rows[:n_res], capacity, rows[n_res:])
 
 
 def monthly_overallocations(portfolio: Portfolio) -> pd.DataFrame:
     """`compute_loading(portfolio, grain="Month", causes=False).overallocations`, without the
     other tables (what-if scenarios compare only the over-allocations)."""
-    spread = _spread(portfolio, "month", by_project=False)
+    spread = _spread(portfolio, "month")
     cells = overallocated_cells(spread.load, spread.capacity, portfolio.settings.overload_threshold)
     return overallocation_table(spread.demand, None, spread.resources, spread.starts, spread.load, spread.capacity, cells)
 

@@ -206,6 +206,39 @@ def test_priorities_that_fail_in_the_worker_leave_the_sheet_unavailable_as_befor
 
 
 @linux_only
+@pytest.mark.parametrize("answers", [0, 1])
+def test_a_worker_that_dies_leaves_the_priorities_and_scenarios_to_this_process(sample_workbook, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                                                answers: int) -> None:
+    """The worker of the priorities and the scenarios killed after 0 or 1 answers: what it did not
+    send is computed here, and the run is the one computed without a worker."""
+    from pmo_xl import pipeline
+    from pmo_xl.pipeline import run_portfolio
+    from pmo_xl.scenarios import compute as scenarios
+    from pmo_xl.usecases import load_portfolio
+
+    sent = scenarios._priorities_then_scenarios
+
+    def dies(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for k, answer in enumerate(sent(*args, **kwargs)):
+            if k == answers:
+                os._exit(3)
+            yield answer
+
+    monkeypatch.setattr(pipeline, "PRIORITIES_BESIDE_UP_TO", AFTER_PRIORITIES)
+    portfolio = load_portfolio(sample_workbook)
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = run_portfolio(portfolio)
+    monkeypatch.setattr(background, "_fork_helps", lambda: True)
+    monkeypatch.setattr(scenarios, "_priorities_then_scenarios", dies)
+    forked = run_portfolio(portfolio)
+    for a, b in zip(_scenario_figures(here), _scenario_figures(forked), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    for a, b in zip(_priority_frames(here), _priority_frames(forked), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert here.results.issues == forked.results.issues and here.results.unavailable == forked.results.unavailable
+
+
+@linux_only
 @pytest.mark.parametrize("up_to", [ALONE, AFTER_PRIORITIES])
 def test_the_run_is_handed_over_before_the_scenarios_and_waits_for_them_when_read(sample_workbook,  # type: ignore[no-untyped-def]
                                                                                     monkeypatch: pytest.MonkeyPatch, up_to: int) -> None:

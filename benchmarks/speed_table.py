@@ -52,6 +52,7 @@ def run(names: list[str]) -> None:
 
 def table() -> str:
     records = [json.loads(p.read_text()) for p in SAVED.glob("*.json")]
+    records = [r for r in records if r["job"] not in RENAMED]  # saved under a job's old name: stale
     order = list(BENCHMARKS)
     records.sort(key=lambda r: (order.index(r.get("group", "collect")) if r.get("group") in order else len(order), r["job"], r["size"]))
     if not records:
@@ -67,12 +68,15 @@ def table() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     rows = {(r["job"], r["size"]): _row(r) for r in records}
+    group = {(r["job"], r["size"]): r.get("group") for r in records}
     # Rows already in the README keep their place; those measured now get the new figures, the
     # others stay as they were (each carries its date): `--only`, or a checkout without the saved
     # figures of every benchmark, never drops a row.
-    for key, line in _readme_rows():
-        lines.append(rows.pop(key, line))
-    lines += rows.values()
+    placed = [(key, rows.pop(key, line)) for key, line in _readme_rows()]
+    for key, line in rows.items():  # a new row: after the last one of its benchmark, else last
+        same = [i for i, (k, _) in enumerate(placed) if group.get(k) is not None and group.get(k) == group[key]]
+        placed.insert(same[-1] + 1 if same else len(placed), (key, line))
+    lines += [line for _, line in placed]
     return "\n".join(lines)
 
 

@@ -184,11 +184,12 @@ def _extent(buffer: bytes, scan: SheetScan, prefix: bytes) -> None:
     # Rows out of order (a far row written before the others): calamine still places every cell, so a
     # far one earlier in the piece makes the grid as tall. A row number longer than the last cell's, in
     # a reference or a row tag, shows at memchr speed in the piece's shapes; then read its rows one by one.
-    # Only after r=" (no letter, or up to three): the first piece also holds the sheet's head, whose
-    # column widths (width="12.7109375") have long numbers too, and reading every row of the first
-    # piece because of them cost 1.7 s of the 1,000-project sample's read.
+    # Only in a row tag (r=" then the digits) or after a capital (a cell reference's column): the first
+    # piece also holds the sheet's head, whose column widths (width="12.7109375") have long numbers
+    # too, and reading every row of the first piece because of them cost 1.7 s of the 1,000-project
+    # sample's read. (A capital before long digits in a value only costs the row-by-row read.)
     longer = b"0" * (len(str(last)) + 1)
-    if any(b'r="' + b"A" * letters + longer in shapes for letters in range(4)):
+    if b'r="' + longer in shapes or b"A" + longer in shapes:
         scan.last_row = max(scan.last_row, _furthest_row(buffer))
     # The regex visits every ' r="' (each cell and row: 0.6 s at a million rows); most registers stop
     # before column AA, so look first, at memchr speed, for ' r="' and two capitals in the piece's

@@ -162,14 +162,19 @@ def test_a_zip_bomb_with_an_honest_header_is_refused_at_once(tmp_path, base):
     assert "bomb.xlsx" in line and "zip bomb" in line
 
 
-def test_a_zip_bomb_lying_about_its_size_is_refused_as_it_inflates(tmp_path, base):
+def lying_about_its_size(base: Path, path: Path) -> Path:
+    """`base` with its Projects sheet replaced by ~2 MB of rows whose zip entry declares 1,000 bytes."""
     member = sheet_member(base, "Projects")
     text = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7919 % 10007) for i in range(2, 60000))
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
     compressed = packer.compress(text) + packer.flush()
-    path = tmp_path / "liar.xlsx"
     path.write_bytes(base.read_bytes())
     replace_member_raw(path, member, compressed, len(text), zlib.crc32(text[:1000]), declared=1000)
+    return path
+
+
+def test_a_zip_bomb_lying_about_its_size_is_refused_as_it_inflates(tmp_path, base):
+    path = lying_about_its_size(base, tmp_path / "liar.xlsx")
     line = refused_in_one_line(path)
     assert "liar.xlsx" in line and "declares" in line
 
@@ -184,12 +189,7 @@ def test_a_part_inflated_ahead_in_a_thread_gives_the_bytes_and_refusals_inflated
 
     monkeypatch.setattr(package_module, "AHEAD_MIN_BYTES", 0)  # every part through the thread
     member = sheet_member(base, "Projects")
-    text = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7919 % 10007) for i in range(2, 60000))
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    compressed = packer.compress(text) + packer.flush()
-    liar = tmp_path / "liar.xlsx"
-    liar.write_bytes(base.read_bytes())
-    replace_member_raw(liar, member, compressed, len(text), zlib.crc32(text[:1000]), declared=1000)
+    liar = lying_about_its_size(base, tmp_path / "liar.xlsx")
     with Package(base) as package:
         assert list(package.ahead(member)) == list(package.chunks(member, piece=package_module.INFLATE_CHUNK))
     refusals = []

@@ -159,17 +159,42 @@ class _Owners:
     role_keys: list[str]
     role_names: dict[str, str]
     generic_roles: np.ndarray  # role id of each generic role row
-    role_text: np.ndarray  # the role as typed on the allocation
+    role_code: np.ndarray  # index into role_spelling (its last entry: blank) per allocation
+    role_spelling: np.ndarray  # the role as typed on the allocation, once per distinct value
+
+    def role_text(self, at: np.ndarray) -> np.ndarray:
+        """The role as typed on the allocations `at` selects (only the few unplaced are asked)."""
+        return self.role_spelling[self.role_code[at]]
+
+
+def _is_given(value: object) -> bool:
+    """A resource ID is given: text that is not blank."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _resource_positions(rows: _Rows, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(named, index) per allocation: a resource ID is given, and the resource's position
+    (-1: none given, or not in Resources).
+
+    The register's whole ID column is looked up in an index of the Resources' IDs (unique:
+    read_resources keeps the first), in its own dtype, and the positions gathered at the rows:
+    probing a table of thousands costs half a factorize of the million IDs (that builds a table
+    of their own, and gathers them first), and equal text finds the same resource either way.
+    Only the IDs not found (blank, or not in Resources: few) are factorized, to tell a blank
+    from an unknown ID once per spelling.
+    """
+    found = pd.Index(ids).get_indexer(pd.Index(column(rows.frame, "resource_id")))[rows.positions]
+    named = np.array([_is_given(u) for u in ids] + [False], dtype=bool)[found]  # found at a blank ID: none
+    missing = np.flatnonzero(found < 0)
+    codes, uniques = pd.factorize(rows.objects("resource_id", missing))
+    named[missing] = np.array([_is_given(u) for u in uniques] + [False], dtype=bool)[codes]
+    return named, np.where(named, found, -1)
 
 
 def _owners(rows: _Rows, resources: Resources) -> _Owners:
-    """Match allocations to resources and roles: one factorize per column, then the few
+    """Match allocations to resources and roles: each column hashed once, then the few
     distinct values are looked up, never every row."""
-    id_codes, id_uniques = pd.factorize(rows.objects("resource_id"))
-    id_present = np.array([isinstance(u, str) and bool(u.strip()) for u in id_uniques] + [False], dtype=bool)
-    id_index = np.append(pd.Index(resources.ids).get_indexer(np.asarray(id_uniques, dtype=object)), -1)
-    named = id_present[id_codes]
-    index = np.where(named, id_index[id_codes], -1)
+    named, index = _resource_positions(rows, resources.ids)
     role_codes, role_uniques = pd.factorize(rows.objects("role"))
     alloc_keys = np.array([calendar_key(u) for u in role_uniques] + [""], dtype=object)
     alloc_names = np.array([str(u).strip() for u in role_uniques] + [""], dtype=object)
@@ -191,7 +216,7 @@ def _owners(rows: _Rows, resources: Resources) -> _Owners:
     row[generic] = len(resources) + generic_row
     calendar = np.append(resources.calendar, 0)[index]  # generic demand: the default calendar
     return _Owners(named, index, generic, row, calendar, role_id, role_keys, role_names, generic_roles,
-                   alloc_names[role_codes])  # fmt: skip
+                   role_codes, alloc_names)  # fmt: skip
 
 
 def prepare_demand(
@@ -247,7 +272,7 @@ def prepare_demand(
             "row": excel_rows[unplaced_mask],
             "project_id": rows.objects("project_id", unplaced_mask),
             "resource_id": rows.objects("resource_id", unplaced_mask),
-            "role": who.role_text[unplaced_mask],
+            "role": who.role_text(unplaced_mask),
             "hours": effort[unplaced_mask],
             "reason": np.asarray(UNPLACED_REASONS, dtype=object)[reasons[unplaced_mask]],
         }

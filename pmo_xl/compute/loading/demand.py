@@ -219,6 +219,21 @@ def _owners(rows: _Rows, resources: Resources) -> _Owners:
                    role_codes, alloc_names)  # fmt: skip
 
 
+def _counted(state: pd.Series, states: Sequence[str]) -> np.ndarray:
+    """Whether each allocation's state is one of `states`, compared as calendar names are.
+
+    The states spelt exactly as `states` (nearly all) are found by a lookup in their index, in
+    the column's own dtype: half the time of a factorize of the million. Only the others are
+    factorized, to compare each distinct spelling once.
+    """
+    counted = pd.Index(list(dict.fromkeys(states))).get_indexer(pd.Index(state)) >= 0
+    others = np.flatnonzero(~counted)
+    codes, uniques = pd.factorize(state.to_numpy(dtype=object)[others])
+    wanted = {calendar_key(s) for s in states}
+    counted[others] = np.array([calendar_key(u) in wanted for u in uniques] + [False], dtype=bool)[codes]
+    return counted
+
+
 def prepare_demand(
     portfolio: Portfolio, states: Sequence[str], span: tuple[np.datetime64, np.datetime64] | None = None
 ) -> Demand:
@@ -230,10 +245,7 @@ def prepare_demand(
     settings = portfolio.settings
     resources_frame = portfolio.registers.get("Resources", pd.DataFrame())
     frame = portfolio.registers.get("Allocations", pd.DataFrame())
-    wanted = {calendar_key(s) for s in states}
-    state_codes, state_uniques = pd.factorize(column(frame, "state").to_numpy(dtype=object))
-    counted = np.array([calendar_key(u) in wanted for u in state_uniques] + [False], dtype=bool)
-    rows = _Rows(frame, np.flatnonzero(counted[state_codes]))
+    rows = _Rows(frame, np.flatnonzero(_counted(column(frame, "state"), states)))
     start = rows.days("start")
     finish = rows.days("finish")
     # Blank status date: the end of the latest month with progress, as everywhere else.
@@ -256,7 +268,9 @@ def prepare_demand(
     fte = rows.numbers("fte")
     effort = np.where(~np.isnan(effort_hours), effort_hours, np.nan_to_num(fte) * day_hours * n)
     effort = np.maximum(np.nan_to_num(effort), 0.0)
-    profile = profile_indexes(rows.objects("profile"))
+    # Per value, so the whole column's distinct spellings, then the codes gathered at the rows:
+    # cheaper than gathering a million texts to factorize them.
+    profile = profile_indexes(column(frame, "profile").to_numpy(dtype=object))[rows.positions]
     excel_rows = rows.numbers("_row")
 
     reasons = np.zeros(len(rows), dtype=np.int8)  # index into UNPLACED_REASONS; 0: placed

@@ -163,9 +163,10 @@ def _extent(buffer: bytes, scan: SheetScan, prefix: bytes) -> None:
     Self-closing cells (`<c r="Z9" s="1"/>`) are formatting only: calamine skips them, so they
     do not count. Cells are in row order (the file format requires it), so the last closed cell
     of each piece carries the furthest row; columns up to Z are one letter and need no parsing.
-    A file out of row order is not trusted to be: a row number longer than the last one's anywhere
-    in the piece has its rows read one by one (calamine places a cell wherever its row says). A
-    far row with as many digits as the last one stays unseen; its grid is at most 10^digits rows.
+    A file out of row order is not trusted to be: a row number longer than the last one's in a row
+    tag or a cell reference of the piece has its rows read one by one (calamine places a cell
+    wherever its row says). A far row with as many digits as the last one stays unseen; its grid
+    is at most 10^digits rows.
     """
     end = buffer.rfind(b"</" + prefix + b"c>")
     if end < 0:

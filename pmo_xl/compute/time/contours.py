@@ -157,6 +157,10 @@ def spread_dates(
     return dates, spread(hours, len(dates), profile)
 
 
+# The segment boundaries as shares of an allocation's length (0, 0.1, ... 1), worked out once.
+_BOUNDARIES = np.arange(SEGMENTS + 1) / SEGMENTS
+
+
 def segment_steps(
     hours: np.ndarray,
     start: np.ndarray,
@@ -172,7 +176,29 @@ def segment_steps(
     working index) the daily rate of piece `owner` changes by `change` hours per working day.
     A flat piece gives two steps; a whole contoured one a step at each of its eleven segment
     boundaries where the rate changes (Bell: 10); a clipped contoured one (split at a status
-    date) two per segment. No loop over pieces or days.
+    date) two per segment. No loop over pieces or days. The steps are those of `step_sections`,
+    one section after another.
+    """
+    sections = step_sections(hours, start, length, profile, lo, hi)
+    if not sections:
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty
+    return (
+        np.concatenate([s[0] for s in sections]).astype(np.int64, copy=False),
+        np.concatenate([s[1] for s in sections]),
+        np.concatenate([s[2] for s in sections]),
+    )
+
+
+def step_sections(hours: np.ndarray, start: np.ndarray, length: np.ndarray, profile: np.ndarray,
+                  lo: np.ndarray, hi: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:  # fmt: skip
+    """The rate steps of `segment_steps` as sections of (owner, position, change), in its
+    order: the flat pieces' first steps, their last steps, the whole contoured pieces' steps
+    piece by piece, then the clipped contoured pieces' segment starts and ends.
+
+    The loading's engine takes the sections one by one (no concatenation), so that what varies
+    by piece is gathered once for the two sections of the flat pieces, which share their
+    owners (the same array). Masks that keep every step are not applied (no copy).
     """
     hours = np.asarray(hours, dtype=np.float64)
     start = np.asarray(start, dtype=np.float64)
@@ -180,40 +206,36 @@ def segment_steps(
     profile = np.asarray(profile, dtype=np.int64)
     lo = np.asarray(lo, dtype=np.float64)
     hi = np.asarray(hi, dtype=np.float64)
-    owners = np.arange(len(hours))
     flat = profile == FLAT
     whole = (lo <= start) & (hi >= start + length)
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    sections: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     if flat.any():
-        f = owners[flat]
+        f = np.flatnonzero(flat)
         x0 = np.maximum(start[f], lo[f])
         x1 = np.minimum(start[f] + length[f], hi[f])
         rate = hours[f] / length[f]
         keep = x1 > x0
-        parts.append((f[keep], x0[keep], rate[keep]))
-        parts.append((f[keep], x1[keep], -rate[keep]))
-    if (~flat & whole).any():
-        c = owners[~flat & whole]
+        if not keep.all():
+            f, x0, x1, rate = f[keep], x0[keep], x1[keep], rate[keep]
+        sections.append((f, x0, rate))
+        sections.append((f, x1, -rate))
+    contoured = ~flat
+    if (contoured & whole).any():
+        c = np.flatnonzero(contoured & whole)
         change = (hours[c] / length[c])[:, None] * BOUNDARY_CHANGE[profile[c]]
-        position = start[c, None] + length[c, None] * (np.arange(SEGMENTS + 1) / SEGMENTS)[None, :]
+        position = start[c, None] + length[c, None] * _BOUNDARIES[None, :]
         keep = change != 0
-        parts.append((np.broadcast_to(c[:, None], change.shape)[keep], position[keep], change[keep]))
-    if (~flat & ~whole).any():
-        c = owners[~flat & ~whole]
+        # Row by row, the owner of each step kept: its piece, once per step kept in its row.
+        sections.append((np.repeat(c, np.count_nonzero(keep, axis=1)), position[keep], change[keep]))
+    if (contoured & ~whole).any():
+        c = np.flatnonzero(contoured & ~whole)
         seg = np.arange(SEGMENTS + 1, dtype=np.float64)
         edges = start[c, None] + length[c, None] * seg[None, :] / SEGMENTS
         x0 = np.clip(edges[:, :-1], lo[c, None], hi[c, None])
         x1 = np.clip(edges[:, 1:], lo[c, None], hi[c, None])
         rate = (hours[c] / length[c])[:, None] * DENSITY[profile[c]]
         keep = x1 > x0
-        owner = np.broadcast_to(c[:, None], x0.shape)[keep]
-        parts.append((owner, x0[keep], rate[keep]))
-        parts.append((owner, x1[keep], -rate[keep]))
-    if not parts:
-        empty = np.zeros(0)
-        return empty.astype(np.int64), empty, empty
-    return (
-        np.concatenate([p[0] for p in parts]).astype(np.int64),
-        np.concatenate([p[1] for p in parts]),
-        np.concatenate([p[2] for p in parts]),
-    )
+        owner = np.repeat(c, np.count_nonzero(keep, axis=1))
+        sections.append((owner, x0[keep], rate[keep]))
+        sections.append((owner, x1[keep], -rate[keep]))
+    return sections

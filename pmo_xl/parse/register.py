@@ -109,8 +109,9 @@ def parse_register(raw: RawTable | None, register: Register, keep_rows: bool = F
     by_column = raw.rows if isinstance(raw.rows, ColumnRows) else None  # a large register read by columns
     shortest = min(map(len, raw.rows)) if count and by_column is None else 0
     for field_name, (position, column, header_text) in mapping.items():
-        # a copy of a column read by columns, as the rows give a new array: the table's own cells stay as read
-        cells = by_column.columns[position].copy() if by_column is not None else column_cells(raw.rows, position, count, shortest)
+        # a column read by columns is taken as it is: converting never writes to its cells (tests/test_parse_columns.py
+        # parses read-only columns), so the table's own cells stay as read without a copy (0.1 s at a million rows)
+        cells = by_column.columns[position] if by_column is not None else column_cells(raw.rows, position, count, shortest)
         formulas = {row: text for (row, col), text in uncalculated.items() if col == position}
         converted = convert_column(cells, column, formulas, date1904=getattr(raw, "date1904", False),
                                    factorized=by_column.factorized[position] if by_column is not None else None)

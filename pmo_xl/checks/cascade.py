@@ -20,7 +20,9 @@ import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from pmo_xl.checks.column_codes import codes_of
 from pmo_xl.issues import Issue, Severity, Stage, quote_sheet
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.parse.cells import show_value
@@ -122,7 +124,7 @@ def cascade_left_out(portfolio: Portfolio) -> tuple[Portfolio, list[Issue]]:
             if frame is None or frame.empty or key not in frame:
                 continue
             parent_ids = frame[key].to_numpy(dtype=object)
-            mask = np.fromiter((pid in gone for pid in parent_ids), dtype=bool, count=len(parent_ids))
+            mask = _naming(frame, key, gone)
             if not mask.any():
                 continue
             letter = portfolio.layout.get(child.name, {}).get(key)
@@ -140,6 +142,17 @@ def cascade_left_out(portfolio: Portfolio) -> tuple[Portfolio, list[Issue]]:
     if not found:
         return portfolio, found
     return dataclasses.replace(portfolio, registers=registers, rejected=rejected, issues=[*portfolio.issues, *found]), found
+
+
+def _naming(frame: pd.DataFrame, key: str, gone: dict[str, int]) -> np.ndarray:
+    """The rows whose `key` is in `gone`: each distinct key looked up once, and each blank cell (None, NaN:
+    a dict finds a blank only as that very object) on its own."""
+    codes, distinct = codes_of(frame, key)
+    mask = np.append(np.fromiter((value in gone for value in distinct), dtype=bool, count=len(distinct)), False)[codes]
+    blanks = np.flatnonzero(codes < 0)
+    if len(blanks):
+        mask[blanks] = [value in gone for value in frame[key].to_numpy(dtype=object)[blanks].tolist()]
+    return mask
 
 
 def _kept(portfolio: Portfolio, register: str, key: str) -> set[str]:

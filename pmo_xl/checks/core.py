@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from pmo_xl.checks.column_codes import Numbered
 from pmo_xl.issues import Issue, Severity, Stage, column_letter
 from pmo_xl.model import ROW, Portfolio
 from pmo_xl.schema.columns import Register
@@ -127,11 +128,18 @@ def lookup(keys: pd.Series, frame: pd.DataFrame, key: str, column: str) -> pd.Se
     return _looked_up(keys, first_by(frame, key, column))
 
 
-def lookups(keys: pd.Series, frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> list[pd.Series]:
+def lookups(keys: pd.Series, frame: pd.DataFrame, key: str, columns: tuple[str, ...],
+            numbered: Numbered | None = None) -> list[pd.Series]:
     """`lookup` of several columns, the first row per key found once for all of them, and each key's row in
-    it looked up once (what `reindex` does per column: ~60 ms a column for a million allocations)."""
+    it looked up once (what `reindex` does per column: ~60 ms a column for a million allocations).
+
+    `numbered`: the keys as `column_codes.codes_of` numbers them; each distinct key is then looked up once."""
     unique = frame.dropna(subset=[key]).drop_duplicates(subset=[key], keep="first").set_index(key)
-    rows = unique.index.get_indexer(keys.to_numpy())  # -1: no such key
+    if numbered is None:
+        rows = unique.index.get_indexer(keys.to_numpy())  # -1: no such key
+    else:
+        codes, distinct = numbered
+        rows = np.append(unique.index.get_indexer(distinct), -1)[codes]  # code -1 (a blank key) finds no row
     return [_taken(keys, unique[column], rows) for column in columns]
 
 

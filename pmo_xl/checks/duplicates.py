@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pmo_xl.checks.column_codes import codes_of
 from pmo_xl.checks.core import issues_at, months, repeated_keys, show
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import ROW, Portfolio
@@ -102,7 +103,7 @@ def _key_groups(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     group = np.zeros(len(frame), dtype=np.int64)
     span = 1  # group < span
     for key in keys:
-        codes, uniques = pd.factorize(frame[key].to_numpy())  # a blank is -1 (the array: no Series overhead)
+        codes, uniques = codes_of(frame, key)  # a blank is -1; numbered once for all the checks of a run
         if span * (len(uniques) + 1) >= SPAN_LIMIT:
             group, distinct = pd.factorize(group)
             span = max(len(distinct), 1)
@@ -119,8 +120,12 @@ def check_duplicate_allocations(portfolio: Portfolio) -> list[Issue]:
     repeated, first_rows = _repeats(frame, keys)
     if not repeated.any():
         return []
-    who = frame["resource_id"].fillna(frame["role"])
-    shown = frame.assign(first_row=first_rows, who=who)
+    # the resource, else the role, of the rows reported only (a fill of a million cells otherwise)
+    at = np.flatnonzero(repeated)
+    resource, role = frame["resource_id"].to_numpy(dtype=object)[at], frame["role"].to_numpy(dtype=object)[at]
+    who = np.full(len(frame), None, dtype=object)
+    who[at] = np.where(pd.isna(resource), role, resource)
+    shown = frame.assign(first_row=first_rows, who=pd.Series(who, index=frame.index, dtype=object, copy=False))
     return issues_at(shown, repeated, ALLOCATIONS, "project_id", "duplicate-allocation", Severity.ERROR,
                      "This allocation repeats row {first_row} ({project_id}, {who}, {start} to {finish}) — "
                      "delete it or merge the effort into one row", portfolio)

@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from pmo_xl.checks.column_codes import codes_of, unknown
 from pmo_xl.checks.core import issues_at, lookups
 from pmo_xl.issues import Issue, Severity
 from pmo_xl.model import Portfolio
@@ -48,16 +49,16 @@ def check_references(portfolio: Portfolio) -> list[Issue]:
     # calling each of its references unknown would bury that one line under thousands.
     for register in (ALLOCATIONS, PROGRESS, BASELINE, RISKS, MILESTONES) if _present(portfolio, "Projects") else ():
         frame = portfolio.registers[register.name]
-        unknown = (frame["project_id"].notna() & ~frame["project_id"].isin(projects)).to_numpy()
-        if unknown.any():
-            shown = frame.assign(hint=_hints(frame["project_id"].where(unknown), projects))
-            issues += issues_at(shown, unknown, register, "project_id", "unknown-reference", Severity.ERROR,
+        named = unknown(frame, "project_id", projects)
+        if named.any():
+            shown = frame.assign(hint=_hints(frame["project_id"].where(named), projects))
+            issues += issues_at(shown, named, register, "project_id", "unknown-reference", Severity.ERROR,
                                 "Project {value} is not in the Projects register{hint} — check the ID or add the project", portfolio)
     frame = portfolio.allocations
-    unknown = (frame["resource_id"].notna() & ~frame["resource_id"].isin(resources)).to_numpy()
-    if unknown.any() and _present(portfolio, "Resources"):
-        shown = frame.assign(hint=_hints(frame["resource_id"].where(unknown), resources))
-        issues += issues_at(shown, unknown, ALLOCATIONS, "resource_id", "unknown-reference", Severity.ERROR,
+    named = unknown(frame, "resource_id", resources)
+    if named.any() and _present(portfolio, "Resources"):
+        shown = frame.assign(hint=_hints(frame["resource_id"].where(named), resources))
+        issues += issues_at(shown, named, ALLOCATIONS, "resource_id", "unknown-reference", Severity.ERROR,
                             "Resource {value} is not in the Resources register{hint} — check the ID or add the person", portfolio)
     return issues
 
@@ -69,13 +70,14 @@ def check_roles(portfolio: Portfolio) -> list[Issue]:
     if not roles:
         return []  # no Resources register (already reported): every role would be 'unknown'
     frame = portfolio.allocations
-    unknown = frame["role"].notna() & ~frame["role"].isin(roles)
-    if not unknown.any():
+    strange = unknown(frame, "role", roles)
+    if not strange.any():
         return []
-    shown = frame.assign(hint=_hints(frame["role"].where(unknown), roles))
+    shown = frame.assign(hint=_hints(frame["role"].where(strange), roles))
     message = "Role {value} is not the role of any resource{hint} — correct it or add a resource with that role"
-    generic = (unknown & frame["resource_id"].isna()).to_numpy()
-    named = (unknown & frame["resource_id"].notna()).to_numpy()
+    nobody = codes_of(frame, "resource_id")[0] < 0
+    generic = strange & nobody
+    named = strange & ~nobody
     return (issues_at(shown, generic, ALLOCATIONS, "role", "unknown-role", Severity.ERROR, message, portfolio)
             + issues_at(shown, named, ALLOCATIONS, "role", "unknown-role", Severity.WARNING, message, portfolio))
 
@@ -105,7 +107,7 @@ def check_allocation_windows(portfolio: Portfolio) -> list[Issue]:
     if frame.empty:  # nothing to place (a new workbook): no lookups
         return []
     projects, resources = portfolio.projects, portfolio.resources
-    p_start, p_finish = lookups(frame["project_id"], projects, "project_id", ("start", "finish"))
+    p_start, p_finish = lookups(frame["project_id"], projects, "project_id", ("start", "finish"), codes_of(frame, "project_id"))
     early, late = (frame["start"] < p_start).to_numpy(), (frame["finish"] > p_finish).to_numpy()
     issues: list[Issue] = []
     if (early | late).any():  # the frame with the project's dates beside it only to word a finding
@@ -114,7 +116,8 @@ def check_allocation_windows(portfolio: Portfolio) -> list[Issue]:
                    "adjust it or the project dates")
         issues += issues_at(shown, early, ALLOCATIONS, "start", "allocation-outside-project", Severity.WARNING, message, portfolio)
         issues += issues_at(shown, late & ~early, ALLOCATIONS, "finish", "allocation-outside-project", Severity.WARNING, message, portfolio)
-    r_from, r_to = lookups(frame["resource_id"], resources, "resource_id", ("available_from", "available_to"))
+    r_from, r_to = lookups(frame["resource_id"], resources, "resource_id", ("available_from", "available_to"),
+                           codes_of(frame, "resource_id"))
     before, after = (frame["start"] < r_from).to_numpy(), (frame["finish"] > r_to).to_numpy()
     flagged = before | after
     if not flagged.any():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pmo_xl.checks.column_codes import blank
 from pmo_xl.checks.core import (
     first_by,
     issues_at,
@@ -88,7 +89,7 @@ def check_earned_value(portfolio: Portfolio) -> list[Issue]:
 def check_effort_given(portfolio: Portfolio) -> list[Issue]:
     """An allocation names a resource or a role, and gives hours or FTE."""
     frame = portfolio.allocations
-    neither = frame["resource_id"].isna() & frame["role"].isna()
+    neither = blank(frame, "resource_id") & blank(frame, "role")
     issues = issues_at(frame, neither, ALLOCATIONS, "resource_id", "resource-or-role", Severity.ERROR,
                        "Name a resource or, for a generic demand, a role", portfolio)
     no_effort = frame["effort_hours"].isna() & frame["fte"].isna()

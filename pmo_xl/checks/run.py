@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Callable
 
 from pmo_xl.checks.cascade import cascade_left_out
+from pmo_xl.checks.column_codes import shared_codes
 from pmo_xl.checks.core import without_error_rows
 from pmo_xl.checks.duplicates import (
     check_duplicate_allocations,
@@ -93,7 +94,11 @@ def run_checks(portfolio: Portfolio, checks: tuple[Check, ...] = CHECKS,
     `options.as_of` is the day lateness is judged on (default: today); see `checks.periods`.
     A crashing check becomes an `internal-error` issue, or raises when `options.strict`.
     """
-    options = default_options(options)
+    with shared_codes():  # a column the checks look at is numbered once for all of them (checks/column_codes.py)
+        return _run_checks(portfolio, checks, default_options(options))
+
+
+def _run_checks(portfolio: Portfolio, checks: tuple[Check, ...], options: RunOptions) -> tuple[Portfolio, list[Issue]]:
     found: list[Issue] = []
     for check in checks:
         name = getattr(check, "__name__", str(check))

@@ -205,6 +205,46 @@ def test_a_part_inflated_ahead_in_a_thread_gives_the_bytes_and_refusals_inflated
     assert not [t for t in threading.enumerate() if t.name == "inflate-ahead"]
 
 
+@pytest.mark.parametrize("piece", [4096, 1 << 20])
+def test_isal_inflates_the_pieces_and_refusals_zlib_does(tmp_path, base, monkeypatch, piece):
+    """The package inflates with ISA-L (python-isal) for speed: each part gives zlib's bytes in pieces no longer
+    than asked (cut elsewhere: the scan takes any cut), and a lying size or a damaged stream is refused the same
+    way (ISA-L's error raised as zlib's)."""
+    from isal import isal_zlib
+
+    from pmo_xl.io import package as package_module
+    from pmo_xl.io.package import Package, PackageError
+
+    member = sheet_member(base, "Projects")
+    liar = lying_about_its_size(base, tmp_path / "liar.xlsx")
+    raw = liar.read_bytes()
+    with zipfile.ZipFile(liar) as archive:
+        info = archive.getinfo(member)
+    names, extra = (int.from_bytes(raw[info.header_offset + at:info.header_offset + at + 2], "little") for at in (26, 28))
+    stream = info.header_offset + 30 + names + extra  # where the sheet's deflate stream starts in the file
+    damaged = []
+    for offset in (0, 2, 40):  # the stream overwritten near its start: an invalid block, or bytes that fail the CRC
+        damaged.append(tmp_path / f"damaged-{offset}.xlsx")
+        damaged[-1].write_bytes(raw[:stream + offset] + b"\xff" * 8 + raw[stream + offset + 8:])
+
+    def outcome(path: Path) -> object:
+        try:
+            with Package(path) as package:
+                pieces = list(package.chunks(member, piece=piece))
+            return b"".join(pieces), max(len(p) for p in pieces) <= piece
+        except (zlib.error, zipfile.BadZipFile, PackageError) as error:  # zlib's message is not ISA-L's
+            return type(error).__name__, "" if isinstance(error, zlib.error) else str(error)
+
+    found = {}
+    for module in (zlib, isal_zlib):
+        monkeypatch.setattr(package_module, "_inflate", module)
+        found[module.__name__] = [outcome(path) for path in (base, liar, *damaged)]
+    assert found["zlib"] == found["isal.isal_zlib"]
+    (xml, within), *refused = found["zlib"]
+    assert xml.startswith(b"<?xml") and within  # type: ignore[union-attr]
+    assert all(isinstance(outcome[0], str) for outcome in refused)  # type: ignore[index]
+
+
 def test_one_endless_row_is_scanned_in_bounded_memory(tmp_path):
     """The scan's carry no longer grows without a </row>: 300 MB of one row pass under a 150 MB cap."""
     script = (

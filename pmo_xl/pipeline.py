@@ -225,7 +225,7 @@ def compute_beside(portfolio: Portfolio, options: RunOptions | None = None) -> R
         scenarios_pending = compute_scenarios_beside(now, options, reuse)
     ev = run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, now, at=earned_value_at)
     ev_before = (run.run(Computation.EARNED_VALUE, "Earned Value", compute_earned_value, before, keep_issues=False,
-                         at=earned_value_at) if period is not None and compares else None)
+                         at=earned_value_at, compared_only=True) if period is not None and compares else None)
     priorities: PriorityResult | Callable[[], PriorityResult | None] | None
     if beside is not None:  # taken from the worker when first read (its issues keep their place here)
         priorities_at, take = run.later(), beside.priorities

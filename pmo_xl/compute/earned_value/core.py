@@ -76,6 +76,7 @@ class EarnedValueResult:
     trend: the portfolio for each of the last 12 months to the status period, as `rollup`
         would have reported it then (pv, ev, ac, eac, cpi, spi, spi_t, ...).
     project_trend: per project and month of the same window: pv, ev, ac, cpi, spi, spi_t.
+    Both trends are empty for the month before the report's (`compute_earned_value(compared_only=True)`).
     """
 
     status_period: pd.Timestamp | None
@@ -86,11 +87,15 @@ class EarnedValueResult:
     project_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def compute_earned_value(portfolio: Portfolio) -> tuple[EarnedValueResult, list[Issue]]:
+def compute_earned_value(portfolio: Portfolio, compared_only: bool = False) -> tuple[EarnedValueResult, list[Issue]]:
     """EVM and earned schedule per project × period, per project now, and rolled up.
 
     Problems in the data never raise: figures that cannot be computed are NaN and each gets
     an Issue (stage "compute") saying why.
+
+    `compared_only`: the month before the report's, which the report only compares against (each
+    project's current figures and the roll-up): its trends are left empty and the figures left
+    undefined are not listed as issues (the pipeline keeps none of that month's), a third of its time.
     """
     settings = portfolio.settings
     issues: list[Issue] = []
@@ -114,10 +119,12 @@ def compute_earned_value(portfolio: Portfolio) -> tuple[EarnedValueResult, list[
     current = pd.concat([current, compute_rag(current, settings.thresholds)], axis=1)
 
     rollup = compute_rollup(current, inputs.plan, inputs.status_column, settings.thresholds)
+    status = pd.Timestamp(np.datetime64(int(inputs.status_month), "M"))
+    if compared_only:
+        return EarnedValueResult(status, by_period, current, rollup), issues
     trend = compute_trend(inputs, figures, settings.thresholds)
     project_trend = compute_project_trend(columns, inputs.column >= inputs.status_column - TREND_MONTHS + 1)
     issues.extend(compute_undefined_issues(current, method))
-    status = pd.Timestamp(np.datetime64(int(inputs.status_month), "M"))
     return EarnedValueResult(status, by_period, current, rollup, trend, project_trend), issues
 
 

@@ -10,9 +10,11 @@ and each adjusted project names the change requests that did it.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pmo_xl.compute.group_sums import sum_by
+from pmo_xl.compute.lookup import rows_by_key
 from pmo_xl.schema.choices import (
     ACTION_OPEN_STATUSES,
     CHANGE_APPROVED_STATUSES,
@@ -42,13 +44,15 @@ def open_issues(log: pd.DataFrame, today: pd.Timestamp, limits: dict[str, int]) 
 def issues_by_priority(open_rows: pd.DataFrame) -> pd.DataFrame:
     """Per priority: open issues, how many per age band, how many beyond the Settings limit, the oldest."""
     records = []
+    rows_of = rows_by_key(open_rows["priority"])  # each priority's rows, found once (a filter per priority made a frame each)
+    ages, over_limit = open_rows["age_days"], open_rows["over_limit"]
     for priority in PRIORITIES:
-        rows = open_rows[open_rows["priority"] == priority]
-        age = rows["age_days"]
+        rows = rows_of.get(priority, np.zeros(0, dtype=np.intp))
+        age = ages.iloc[rows]
         record: dict[str, object] = {"priority": priority, "open": len(rows)}
         for low, high, label in AGE_BANDS:
             record[label] = int(((age >= low) & (age <= high if high is not None else True)).sum())
-        record["over_limit"] = int(rows["over_limit"].sum())
+        record["over_limit"] = int(over_limit.iloc[rows].sum())
         record["oldest_days"] = float(age.max()) if len(rows) else float("nan")
         records.append(record)
     return pd.DataFrame(records)

@@ -62,54 +62,80 @@ def status_pieces(
     allocations re-spread that way (for their issues).
     """
     tol = 1e-9
-    known = placed[~np.isnan(actual[placed])]
-    plain = placed[np.isnan(actual[placed])]
+    has_actual = ~np.isnan(actual[placed])
+    known = placed[has_actual]
     af, nf = a.astype(float), n.astype(float)
-    start, length = af[plain], nf[plain]  # gathered once: most allocations have no actual hours
-    parts = [Pieces(plain, effort[plain], start, length, profile[plain], start, start + length)]
-    if len(known) == 0:
-        return Pieces.concat(parts), np.zeros(0, dtype=np.int64)
-    i = known
-    cut = np.clip(k[i], a[i], a[i] + n[i]).astype(float)
-    plan_past = hours_between(effort[i], af[i], nf[i], profile[i], af[i], cut)
-    plan_future = effort[i] - plan_past
-    done = actual[i]
-    remaining = np.maximum(effort[i] - done, 0.0)
-    past = (done > tol) & (plan_past > tol)
-    parts.append(
-        Pieces(
-            i[past],
-            effort[i][past] * done[past] / plan_past[past],
-            af[i][past],
-            nf[i][past],
-            profile[i][past],
-            af[i][past],
-            cut[past],
+    parts: list[Pieces] = []
+    late_known = np.zeros(0, dtype=np.int64)
+    if len(known):
+        i = known
+        # What the parts need of each allocation with actual hours, gathered once.
+        e, start, length, shape, after = effort[i], af[i], nf[i], profile[i], k[i]
+        cut = np.clip(after, a[i], a[i] + n[i]).astype(float)
+        plan_past = hours_between(e, start, length, shape, start, cut)
+        plan_future = e - plan_past
+        done = actual[i]
+        remaining = np.maximum(e - done, 0.0)
+        past = (done > tol) & (plan_past > tol)
+        parts.append(
+            Pieces(i[past], e[past] * done[past] / plan_past[past], start[past], length[past], shape[past],
+                   start[past], cut[past])
+        )  # fmt: skip
+        early = (done > tol) & ~past
+        spot = np.maximum(after[early] - 1, 0).astype(float)
+        n_early = int(early.sum())
+        parts.append(
+            Pieces(i[early], done[early], spot, np.ones(n_early), np.full(n_early, FLAT), spot, spot + 1)
         )
-    )
-    early = (done > tol) & ~past
-    spot = np.maximum(k[i][early] - 1, 0).astype(float)
-    parts.append(
-        Pieces(i[early], done[early], spot, np.ones(early.sum()), np.full(early.sum(), FLAT), spot, spot + 1)
-    )
-    future = (remaining > tol) & (plan_future > tol)
-    parts.append(
-        Pieces(
-            i[future],
-            effort[i][future] * remaining[future] / plan_future[future],
-            af[i][future],
-            nf[i][future],
-            profile[i][future],
-            cut[future],
-            af[i][future] + nf[i][future],
+        future = (remaining > tol) & (plan_future > tol)
+        parts.append(
+            Pieces(i[future], e[future] * remaining[future] / plan_future[future], start[future], length[future],
+                   shape[future], cut[future], start[future] + length[future])
+        )  # fmt: skip
+        late = (remaining > tol) & ~future
+        days = np.ceil(remaining[late] * length[late] / e[late] - tol)
+        room = np.maximum(calendar_end[i][late] - after[late], 1)
+        days = np.clip(days, 1, np.minimum(length[late], room))
+        begin = after[late].astype(float)
+        parts.append(
+            Pieces(i[late], remaining[late], begin, days, np.full(late.sum(), FLAT), begin, begin + days)
         )
-    )
-    late = (remaining > tol) & ~future
-    days = np.ceil(remaining[late] * nf[i][late] / effort[i][late] - tol)
-    room = np.maximum(calendar_end[i][late] - k[i][late], 1)
-    days = np.clip(days, 1, np.minimum(nf[i][late], room))
-    begin = k[i][late].astype(float)
-    parts.append(
-        Pieces(i[late], remaining[late], begin, days, np.full(late.sum(), FLAT), begin, begin + days)
-    )
-    return Pieces.concat(parts), i[late]
+        late_known = i[late]
+    return _plain_then(placed, ~has_actual, effort, af, nf, profile, parts), late_known
+
+
+def _plain_then(
+    placed: np.ndarray,
+    plain: np.ndarray,
+    effort: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    profile: np.ndarray,
+    parts: Sequence[Pieces],
+) -> Pieces:
+    """The plan of the allocations `placed[plain]` (one piece each, as typed), then `parts`:
+    `Pieces.concat` of the two, the plan's pieces written in place (nearly all of a plan's
+    allocations have no actual hours, so its million pieces are not gathered then copied)."""
+    n_plain = int(np.count_nonzero(plain))
+    total = n_plain + sum(len(part.alloc) for part in parts)
+    out = Pieces(
+        np.empty(total, dtype=placed.dtype), np.empty(total), np.empty(total), np.empty(total),
+        np.empty(total, dtype=profile.dtype), np.empty(total), np.empty(total),
+    )  # fmt: skip
+    head = slice(0, n_plain)
+    np.compress(plain, placed, out=out.alloc[head])
+    allocations = out.alloc[head]
+    # mode="clip": gathered straight into place (mode="raise" gathers into a buffer first); the
+    # positions are the allocations' own, all in range.
+    pairs = ((effort, out.hours), (start, out.start), (length, out.length), (profile, out.profile))
+    for values, into in pairs:
+        np.take(values, allocations, out=into[head], mode="clip")
+    out.lo[head] = out.start[head]
+    np.add(out.start[head], out.length[head], out=out.hi[head])
+    at = n_plain
+    for part in parts:
+        size = len(part.alloc)
+        for name in Pieces.__dataclass_fields__:
+            getattr(out, name)[at : at + size] = getattr(part, name)
+        at += size
+    return out

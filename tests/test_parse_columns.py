@@ -5,6 +5,7 @@ cuts of the cell conversion (`parse/cells.py`) give what the straightforward way
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -118,3 +119,30 @@ def test_the_days_of_date_cells_are_each_cells_day(values, random):
     for index in (dates, some):
         expected = np.array([cells_module._days(_column([values[k]]))[0] for k in index.tolist()], dtype="datetime64[us]")
         assert cells_module._date_cells(cells, index).view(np.int64).tolist() == expected.view(np.int64).tolist()  # NaT too
+
+
+NUMBER_CELLS = st.one_of(st.floats(), st.integers(-10**20, 10**20), st.sampled_from([0.0, -0.0, 0, False, True, 1, 1.0, np.float64(-0.0), np.int64(3)]),
+                         st.sampled_from([None, "", "1,5", Decimal("1"), 10**400]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NUMBER_CELLS, max_size=40), st.booleans())
+def test_the_floats_of_number_cells_are_each_cells_float(values, factorized):
+    """`_number_floats` (each distinct number read once when the column is numbered) gives each number cell's
+    own float bit for bit: -0.0 and 0.0 apart, though pd.factorize takes them for one value; an int too large
+    for a float raises as the cell's own conversion does."""
+    column = _column(values)
+    if factorized:  # as a reader by columns hands them over: classified by type from the distinct values
+        codes, uniques = pd.factorize(column)
+        cells = cells_module.classify(column, by_value=False, factorized=Factorized(codes, np.asarray(uniques, dtype=object)))
+    else:
+        cells = cells_module.classify(column)
+    number = np.flatnonzero(cells.classes == cells_module.NUMBER)
+
+    def outcome(read) -> object:
+        try:
+            return read().view(np.int64).tolist()
+        except OverflowError as error:
+            return type(error)
+
+    assert outcome(lambda: cells_module._number_floats(cells, number)) == outcome(lambda: column[number].astype("float64"))

@@ -132,3 +132,24 @@ def test_rows_read_by_columns_serve_every_reader_of_rows(tmp_path, monkeypatch):
     assert (len(rows), rows[3], rows[-1], rows[1:3]) == (len(expected), expected[3], expected[-1], expected[1:3])
     assert pd.DataFrame(rows, columns=HEADERS, dtype=object).equals(pd.DataFrame(expected, columns=HEADERS, dtype=object))
     assert portfolio_rows(path, typed).rows == portfolio_rows(path, grid).rows
+
+
+@pytest.mark.parametrize("hashes", ["polars' own", "one hash for every text"])
+def test_columns_come_factorized_as_pandas_would_factorize_their_cells(tmp_path, monkeypatch, hashes):
+    """Text is numbered by polars' hash of each text and checked cell by cell: texts sharing a hash (here all of
+    them) are numbered the exact way instead, and every column's codes and uniques are pd.factorize's."""
+    import numpy as np
+    import polars as pl
+
+    if hashes != "polars' own":
+        monkeypatch.setattr(pl.Series, "hash", lambda self, *args, **kwargs: pl.Series(np.zeros(len(self), dtype=np.uint64)))
+    rows = _with(_blank_row(_allocations(300), 40), 7, 2, "")
+    path = write_streamed_workbook(tmp_path / "allocations.xlsx", "Allocations", HEADERS, rows, table=ALLOCATIONS.table)
+    grid, by_columns = _both_ways(path, monkeypatch)
+    _assert_same(grid, by_columns, "Allocations")
+    read = by_columns[0].tables["Allocations"].rows
+    assert isinstance(read, ColumnRows)
+    for values, factorized in zip(read.columns, read.factorized, strict=True):
+        codes, uniques = pd.factorize(values)
+        assert factorized is not None and (factorized.codes == codes).all()
+        assert [repr(u) for u in factorized.uniques] == [repr(u) for u in uniques]

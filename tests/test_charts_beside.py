@@ -82,13 +82,20 @@ def test_a_worker_without_an_answer_leaves_the_charts_to_this_process(sample_mod
     assert started == [("early", True), ("close", True)]
 
 
+@linux_only
 def test_few_charts_are_made_here(sample_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The sample's report has fewer than MIN_CHARTS charts: no worker makes charts at close; the
+    report writer starts one early worker, once two thirds of the pack's sheets are written
+    (`report.write.ReportWorkbook.sheet_written`), for those sheets and their charts: the same bytes."""
+    monkeypatch.setattr(background, "_fork_helps", lambda: False)
+    here = _written(sample_model, tmp_path / "here.xlsx")
     monkeypatch.setattr(background, "_fork_helps", lambda: True)
-    forked: list[object] = []
-    monkeypatch.setattr(charts_beside, "in_background", lambda *args: forked.append(args))
-    monkeypatch.setattr(charts_beside, "Answers", lambda *args: forked.append(args))
-    _written(sample_model, tmp_path / "report.xlsx")
-    assert forked == [], f"the sample's report has fewer than {charts_beside.MIN_CHARTS} charts"
+    forked: list[str] = []
+    answers = charts_beside.Answers
+    monkeypatch.setattr(charts_beside, "in_background", lambda *args: forked.append("close"))
+    monkeypatch.setattr(charts_beside, "Answers", lambda *args: forked.append("early") or answers(*args))
+    assert _written(sample_model, tmp_path / "report.xlsx") == here
+    assert forked == ["early"], f"the sample's report has fewer than {charts_beside.MIN_CHARTS} charts"
 
 
 def _slow_after(answers_sent: int):  # type: ignore[no-untyped-def]

@@ -53,6 +53,16 @@ class ReportWorkbook(ChartsBesideWorkbook, ZipBehindWorkbook):
             "in_memory": True,
         })
 
+    def sheet_written(self, name: str) -> None:
+        """As ChartsBesideWorkbook's; and where no worker has been started by the time two thirds of
+        the pack's sheets are written (a small portfolio: fewer charts than `MIN_CHARTS`), one is
+        started then all the same, for those sheets' XML and charts: the second core is otherwise
+        idle while the last third is written, and the close makes the rest (on the 40-project
+        sample, 0.06 s less CPU here, the fork included; the same bytes, `sheets_beside`)."""
+        super().sheet_written(name)
+        if not self.early_workers and len(self.complete_sheets) * 3 >= len(SHEETS) * 2:
+            self._start_early(self.complete_sheets, sheets=True, enough=0)
+
     def add_chart(self, options):  # type: ignore[no-untyped-def]
         return with_fast_tags(with_fast_caches(super().add_chart(options)))
 

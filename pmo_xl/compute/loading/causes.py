@@ -173,7 +173,7 @@ def _shared(resource: np.ndarray, project: np.ndarray, n_projects: int, among: n
     if len(key) == 0:
         return np.zeros(0, dtype=bool)
     if int(key.max()) < 4 * len(key) + (1 << 22):  # a count per possible pair: no sort
-        return (np.bincount(key) > 1)[asked]
+        return np.bincount(key)[asked] > 1
     order = np.argsort(key)
     ordered = key[order]
     new = np.r_[True, ordered[1:] != ordered[:-1]]
@@ -495,8 +495,10 @@ def causes_of(demand: Demand, grid: PeriodGrid, resource: np.ndarray, period: np
     over = np.zeros(shape, dtype=bool)
     over[resource, period] = True
     text = cause_text(demand, grid, over)  # in the mask's row-major order
-    row_major = np.cumsum(over.ravel()) - 1  # each cell's place in that order
-    return text[row_major[resource.astype(np.int64) * shape[1] + period]]
+    flat = resource.astype(np.int64) * shape[1] + period
+    # Each cell's place in that order: its rank among the cells asked for (a sort of those,
+    # not a count over the whole mask).
+    return text[np.searchsorted(np.unique(flat), flat)]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from pmo_xl.compute.loading.tables import (
     underuse_table,
 )
 from pmo_xl.compute.time.calendar import calendar_key, normalise_grain
+from pmo_xl.gc_pause import without_cycle_collection
 from pmo_xl.issues import Issue
 from pmo_xl.model import Portfolio
 from pmo_xl.schema.registers import ALLOCATION_STATES
@@ -153,6 +154,7 @@ def _group_rows(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndar
     return total
 
 
+@without_cycle_collection  # a plan's overdue issues are tens of thousands of objects, in no cycle
 def compute_loading(
     portfolio: Portfolio, grain: str | None = None, causes: bool | Literal["on request"] = True
 ) -> tuple[LoadingResult, list[Issue]]:

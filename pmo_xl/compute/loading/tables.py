@@ -29,9 +29,12 @@ def utilisation(demand: np.ndarray, capacity: np.ndarray) -> np.ndarray:
 
 
 def _label(values: np.ndarray, r: np.ndarray) -> pd.Categorical:
-    """A per-resource label repeated for cells of resources `r`, as a categorical."""
-    codes, categories = pd.factorize(values)  # per resource: a few thousand values at most
-    return pd.Categorical.from_codes(codes[r], categories=categories)
+    """A per-resource label repeated for cells of resources `r`, as a categorical: made per
+    resource (a few thousand values at most), then taken at the cells, so the million codes are
+    gathered in the categorical's own small integers (not gathered as int64, then checked and
+    narrowed)."""
+    codes, categories = pd.factorize(values)
+    return pd.Categorical.from_codes(codes, categories=categories).take(r)
 
 
 def stable_order(key: np.ndarray) -> np.ndarray:

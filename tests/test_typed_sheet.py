@@ -37,6 +37,13 @@ def _with(rows: list[list[object]], row: int, column: int, value: object) -> lis
     return rows
 
 
+def _filled(rows: list[list[object]]) -> list[list[object]]:
+    """Every row's actual hours given (the only number column with empty cells)."""
+    for row in rows:
+        row[-1] = row[-1] if row[-1] is not None else 0.0
+    return rows
+
+
 def _blank_row(rows: list[list[object]], row: int) -> list[list[object]]:
     rows[row] = [None] * len(rows[row])
     return rows
@@ -56,6 +63,13 @@ CASES = [
     ("an ISO date cell", _with(_allocations(), 4, START, Raw('<c r="{ref}" t="d"><v>2026-02-03T00:00:00</v></c>')), False),
     ("a boolean among numbers", _with(_allocations(), 2, HOURS, True), False),
     ("a value beside the table", _with(_allocations(), 12, len(HEADERS) - 1, Raw('<c r="{ref}"><v>4</v></c><c r="M14"><v>7</v></c>')), False),
+    # fastexcel types a text such as "N/A" as no value: in a number or date column it would read as empty
+    ("'N/A' typed in the hours", _with(_allocations(), 20, HOURS, "N/A"), False),
+    ("'NA' typed in a start date", _with(_allocations(), 8, START, "NA"), False),
+    ("'nan' as an inline string in the hours", _with(_allocations(), 3, HOURS, Raw('<c r="{ref}" t="inlineStr"><is><t>nan</t></is></c>')), False),
+    ("'None' as a formula's text in the hours", _with(_allocations(), 3, HOURS, Raw('<c r="{ref}" t="str"><f>"None"</f><v>None</v></c>')), False),
+    ("'N/A' in a text column, empty number cells", _with(_allocations(), 5, 2, "N/A"), False),
+    ("'N/A' in a text column, every number cell filled", _with(_filled(_allocations()), 5, 2, "N/A"), True),
 ]
 
 
@@ -65,8 +79,8 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     calls: list[bool] = []
     real = reader.read_typed_columns
 
-    def recorded(path: str, table: object) -> object:
-        result = real(path, table)  # type: ignore[arg-type]
+    def recorded(path: str, table: object, *more: object) -> object:
+        result = real(path, table, *more)  # type: ignore[arg-type]
         calls.append(result is not None)
         return result
 
@@ -153,3 +167,18 @@ def test_columns_come_factorized_as_pandas_would_factorize_their_cells(tmp_path,
         codes, uniques = pd.factorize(values)
         assert factorized is not None and (factorized.codes == codes).all()
         assert [repr(u) for u in factorized.uniques] == [repr(u) for u in uniques]
+
+
+@pytest.mark.parametrize(("xml", "holds"), [
+    (b"<sst><si><t>N/A</t></si></sst>", True),
+    (b'<sst><si><t xml:space="preserve"> n/a </t></si></sst>', True),
+    (b"<sst><si><t>&lt;NA&gt;</t></si></sst>", True),
+    (b"<x:sst><x:si><x:r><x:t>N</x:t></x:r><x:r><x:rPr/><x:t>/A</x:t></x:r></x:si></x:sst>", True),  # a rich text's runs
+    (b"<sst><si><r><t>N</t></r><r><t>/Ax</t></r></si><si><t>NA2</t></si><si><t>N/A x</t></si></sst>", False),
+    (b'<c r="B2" t="inlineStr"><is><t>NULL</t></is></c>', True),
+    (b"<sst><si><t></t></si><si><t>Nancy</t></si></sst>", False),  # '' reads as '' in calamine too
+])
+def test_texts_fastexcel_takes_for_no_value_are_found(xml, holds):
+    from pmo_xl.io.null_texts import holds_null_like_text
+
+    assert holds_null_like_text(xml) is holds

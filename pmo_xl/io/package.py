@@ -318,6 +318,21 @@ class Package:
         date1904 = properties is not None and _attributes(properties.group(0)).get("date1904", "0").lower() in ("1", "true")
         return sheets, date1904
 
+    def shared_strings(self) -> list[str]:
+        """The workbook's shared-strings parts: those its relationships name, and xl/sharedStrings.xml if present."""
+        folder = "xl"
+        rels = "xl/_rels/workbook.xml.rels"
+        found = {"xl/sharedStrings.xml"} if self.has("xl/sharedStrings.xml") else set()
+        if self.has(rels):
+            for match in _RELATIONSHIP.finditer(self.read(rels)):
+                attributes = _attributes(match.group(0))
+                target = attributes.get("Target", "")
+                if attributes.get("Type", "").endswith("/sharedStrings") and attributes.get("TargetMode") != "External":
+                    member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                    if self.has(member):
+                        found.add(member)
+        return sorted(found)
+
     def _relationships(self, part: str) -> dict[str, str]:
         """Relationship id -> the target part, resolved against `part`'s folder."""
         folder, name = posixpath.split(part)

@@ -34,6 +34,7 @@ import python_calamine as calamine
 
 from pmo_xl.io.extent import ZipSheets, sheet_extents
 from pmo_xl.io.grid import data_rows, find_header_row, first_blank_row, formula_rows, has_content, row_slice
+from pmo_xl.io.null_texts import holds_null_like_text
 from pmo_xl.io.outside import outside_register
 from pmo_xl.io.package import Package, PackageError, TableDef
 from pmo_xl.io.sheet_scan import SheetScan, scan_sheet_xml
@@ -206,7 +207,8 @@ def _read_sheet(package: Package, book: calamine.CalamineWorkbook, sheet: str, m
         raw.issues.append(_too_large(sheet, scan.last_row, scan.last_column))
         return None
     if table is not None and worth_typed_read(scan, table, [], raw.date1904):
-        typed = read_typed_columns(raw.path, table)
+        null_like = scan is not None and scan.null_like_text or any(holds_null_like_text(package.read(part)) for part in package.shared_strings())
+        typed = read_typed_columns(raw.path, table, null_like)
         if typed is not None:
             return _Sheet([], scan, scan.merged if scan is not None else [], typed)
     grid = _parse_values(book, sheet, raw.path)

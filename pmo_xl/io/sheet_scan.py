@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from pmo_xl.io.null_texts import holds_null_like_text, is_null_like
 from pmo_xl.io.package import cell_position, column_index
 
 MAX_CARRY = 1 << 20  # bytes kept between pieces: no legitimate cell is longer (32,767 characters at most)
@@ -51,6 +52,8 @@ class SheetScan:
     last_row: int = 0  # 1-based row of the last cell with content (0: none)
     last_column: int = 0  # 1-based column of the rightmost cell with content (at least 26 when any)
     iso_dates: bool = False  # some cell holds a date as ISO text (t="d"), which readers may type apart
+    # an inline string or a formula's text result reads like no value ("N/A", io.null_texts), which fastexcel types as empty
+    null_like_text: bool = False
 
     @property
     def grid_cells(self) -> int:
@@ -137,9 +140,14 @@ def _scan_cells(buffer: bytes, begin: int, end: int, scan: SheetScan, prefix: by
             continue
         formula = _FORMULA.search(body)
         result_is_text = b't="str"' in attributes or b't="inlineStr"' in attributes
+        if result_is_text and value is not None and is_null_like(html.unescape(value.group(1).decode("utf-8", "replace"))):
+            scan.null_like_text = True
         if formula is not None and (value is None or not value.group(1)) and not result_is_text:
             text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
             scan.uncalculated[cell] = "=" + text if text else "(a shared formula)"
+    # Inline strings (memchr on the rare 'i'): their texts looked at in one regex search of the piece
+    if not scan.null_like_text and next(_positions(buffer, b't="inlineStr"', 3, begin, end), -1) >= 0:
+        scan.null_like_text = holds_null_like_text(buffer[begin:end])
     if next(_positions(buffer, b"hidden=", 0, begin, end), -1) >= 0:
         for match in _HIDDEN_ROW.finditer(buffer, begin, end):
             number = _ROW_NUMBER.search(match.group(0))

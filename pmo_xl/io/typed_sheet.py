@@ -74,8 +74,11 @@ def worth_typed_read(scan: SheetScan | None, table: TableDef, others: list[Table
             and all(isinstance(name, str) and name and not _NOT_PLAIN_TEXT.fullmatch(name) for name in table.columns))
 
 
-def read_typed_columns(path: str, table: TableDef) -> TypedColumns | None:
-    """The table's columns read by fastexcel, or None when they might differ from calamine's cells."""
+def read_typed_columns(path: str, table: TableDef, null_like_text: bool = False) -> TypedColumns | None:
+    """The table's columns read by fastexcel, or None when they might differ from calamine's cells.
+
+    `null_like_text`: the sheet may hold a text fastexcel takes for no value ("N/A", io.null_texts); a number
+    or date column with empty cells might then be hiding one, and the grid reads the sheet instead."""
     try:
         import fastexcel
         import polars as pl
@@ -101,7 +104,7 @@ def read_typed_columns(path: str, table: TableDef) -> TypedColumns | None:
     blank = np.ones(count, dtype=bool)  # rows whose every cell reads '' (left out, as from the grid)
     for name in frame.columns:
         converted = _as_calamine_cells(frame[name], pl)
-        if converted is None:
+        if converted is None or (null_like_text and frame[name].dtype != pl.String and converted[1].any()):
             return None
         columns.append(converted[0])
         blank &= converted[1]

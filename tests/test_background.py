@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -64,19 +65,25 @@ def test_a_worker_without_a_usable_answer_leaves_the_call_to_this_process(worker
     assert in_background(unpicklable, os.getpid())() == "computed here"
 
 
-def sleeps_then_returns(seconds: float) -> str:
+def returns_once(go: Path | None) -> str:
+    """'done', once `go` exists (a minute at most)."""
     import time
 
-    time.sleep(seconds)
+    for _ in range(6000 if go is not None else 0):
+        if go.exists():
+            break
+        time.sleep(0.01)
     return "done"
 
 
 @linux_only
-def test_ready_says_whether_the_call_would_wait_for_the_worker(worker: None) -> None:
-    pending = in_background(sleeps_then_returns, 3.0)
-    assert not pending.ready()  # the worker is still sleeping
+def test_ready_says_whether_the_call_would_wait_for_the_worker(worker: None, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    pending = in_background(returns_once, go)
+    assert not pending.ready()  # the worker waits for `go`, made only now
+    go.touch()
     assert pending() == "done" and pending.ready()
-    quick = in_background(sleeps_then_returns, 0.0)
+    quick = in_background(returns_once, None)
     quick._answer.poll(30)  # its answer arrived
     assert quick.ready() and quick() == "done"
 

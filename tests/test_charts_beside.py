@@ -190,13 +190,20 @@ def test_charts_made_while_the_later_pages_are_written_give_the_same_bytes(  # t
     assert started == [("early", True)] * (marks + 1) + [("close", True)]
 
 
-def _sheets_late(workbook, sheets, made=0):  # type: ignore[no-untyped-def]
-    """The early worker's function, its parts of the first sheets a second late."""
-    for answer in _EARLY_PARTS(workbook, sheets, made):
-        if sheets:
-            time.sleep(1)
-            sheets = False
-        yield answer
+def _sheets_once_waited_for(go: Path):  # type: ignore[no-untyped-def]
+    """The early worker's function, its parts of the first sheets held back until `go` exists: the
+    test makes it when this process has found the worker still busy. (A worker merely a second late
+    was not late enough on a loaded machine, where this process took longer than that to get there.)"""
+    def sheets_late(workbook, sheets, made=0):  # type: ignore[no-untyped-def]
+        for answer in _EARLY_PARTS(workbook, sheets, made):
+            if sheets:
+                for _ in range(6000):  # a minute at most: a test that cannot hang
+                    if go.exists():
+                        break
+                    time.sleep(0.01)
+                sheets = False
+            yield answer
+    return sheets_late
 
 
 @linux_only
@@ -212,8 +219,17 @@ def test_the_drawings_made_while_the_sheets_worker_is_waited_for_give_the_same_b
         write_drawing_files(packager)
 
     monkeypatch.setattr(charts_beside.ChartsBesidePackager, "_write_drawing_files", recorded)
+    go = tmp_path / "go"
+    waiting = charts_beside.ChartsBesideWorkbook.early_sheets_waiting
+
+    def waiting_then_go(workbook):  # type: ignore[no-untyped-def]
+        answer = waiting(workbook)
+        go.touch()
+        return answer
+
+    monkeypatch.setattr(charts_beside.ChartsBesideWorkbook, "early_sheets_waiting", waiting_then_go)
     taken = _taken_recorded(monkeypatch)
-    started = _workers_started(monkeypatch, instead_early=_sheets_late)
+    started = _workers_started(monkeypatch, instead_early=_sheets_once_waited_for(go))
     assert _written(sample_model, tmp_path / "beside.xlsx") == here
     assert started[0] == ("early", True) and taken == [True], "the worker's sheets were taken"
     assert made_early == [True], "the drawings were made while the worker's sheets were waited for"

@@ -2,8 +2,9 @@
 
 `status_pieces` writes the plan's pieces in place and gathers what the allocations with actual
 hours need once; `_profiles` looks the exact spellings of the profiles up and sends only the
-others through `profile_indexes`. Both are compared here with plain versions written from their
-definitions: a loop over the allocations, and `profile_indexes` of every value.
+others through `profile_indexes`; `_role_codes` factorizes only the roles given. Each is compared here with a
+plain version written from its definition: a loop over the allocations, `profile_indexes` of
+every value, a factorize of every row's role.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmo_xl.compute.loading.demand import _profiles
+from pmo_xl.compute.loading.demand import _profiles, _role_codes, _Rows
 from pmo_xl.compute.loading.pieces import status_pieces
 from pmo_xl.compute.time.contours import FLAT, hours_between, profile_indexes
 from pmo_xl.schema.registers import PROFILES
@@ -104,3 +105,47 @@ def test_profiles_are_profile_indexes_of_every_value(values: list[object], dtype
     expected = profile_indexes(names.to_numpy(dtype=object))
     got = _profiles(names)
     assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+
+
+ROLES = [
+    "Developer",
+    "developer ",
+    "Analyst",
+    "",
+    "  ",
+    None,
+    np.nan,
+    pd.NA,
+    pd.NaT,
+    5,
+    5.0,
+    float("inf"),
+    "Ünï",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(ROLES), max_size=40),
+    st.sampled_from(["object", "str", "string", None]),
+    st.data(),
+)
+def test_role_codes_are_a_factorize_of_every_rows_role(
+    values: list[object], dtype: str | None, data: st.DataObject
+) -> None:
+    """A code per row (-1: blank) and the roles in order of first appearance, whatever the
+    column holds; None: no role column at all."""
+    try:
+        roles = pd.Series(values, dtype=dtype or object)
+    except (TypeError, ValueError):  # a text dtype refuses numbers: the parser gives object then
+        roles = pd.Series(values, dtype=object)
+    frame = pd.DataFrame({"role": roles} if dtype else {"other": roles})
+    positions = np.array(
+        sorted(data.draw(st.sets(st.integers(0, len(values) - 1)))) if values else [], dtype=np.int64
+    )
+    rows = _Rows(frame, positions)
+    codes, uniques = _role_codes(rows)
+    expected_codes, expected_uniques = pd.factorize(rows.objects("role"))
+    assert codes.dtype == expected_codes.dtype and codes.tolist() == expected_codes.tolist()
+    assert type(uniques) is type(expected_uniques) and uniques.dtype == expected_uniques.dtype
+    assert [(type(u), u) for u in uniques.tolist()] == [(type(u), u) for u in expected_uniques.tolist()]

@@ -4,9 +4,10 @@ The blank template needs pandas: its Settings sheet has rows (25 settings, 6 cri
 holidays, 4 RAG bands, the AHP matrix), parsed and checked by the one implementation of the
 cell rules (`parse/cells.py`, on numpy and pandas), and `compute_priorities` weighs its criteria.
 It needs nothing else: every third-party package it imports must be one that importing pandas
-and the reader (python-calamine) already brings, so a compiled kernel, a fast reader for large
-sheets (fastexcel, polars, pyarrow), the solver or the report's writer imported on the way is a
-failing test here, not a slower start found later. Nor does it import the parts of pmo-xl that
+and the reader (python-calamine, and ISA-L's inflate for the scan that guards it) already
+brings, so a compiled kernel, a fast reader for large sheets (fastexcel, polars, pyarrow), the
+solver or the report's writer imported on the way is a failing test here, not a slower start
+found later. Nor does it import the parts of pmo-xl that
 validate never runs (the what-if scenarios, governance, the trends, the report, collect, close).
 """
 
@@ -37,6 +38,7 @@ def _probe(code: str) -> dict:
 
 def test_validate_of_the_blank_template_imports_only_pandas_and_the_reader():
     floor = _probe(_BEFORE + "import pandas, python_calamine\n"
+                   "try:\n    from isal import isal_zlib\nexcept ImportError:\n    pass\n"
                    "print(__import__('json').dumps({'third': third_party(set(sys.modules) - before)}))")
     run = _probe(_BEFORE + "import contextlib, io\nfrom pmo_xl.cli import main\n"
                  f"with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"

@@ -16,7 +16,7 @@ from test_cell_values import CELLS
 from pmo_xl.parse import cells as cells_module
 from pmo_xl.parse.register import parse_register
 from pmo_xl.raw import ColumnRows, Factorized, RawTable
-from pmo_xl.schema.registers import ALLOCATIONS
+from pmo_xl.schema.registers import ALLOCATIONS, PROJECTS
 
 # What a reader by columns hands over (text, whole-day dates, floats, '' where empty), with awkward text among it
 COLUMN_CELLS = {
@@ -146,3 +146,20 @@ def test_the_floats_of_number_cells_are_each_cells_float(values, factorized):
             return type(error)
 
     assert outcome(lambda: cells_module._number_floats(cells, number)) == outcome(lambda: column[number].astype("float64"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(CELLS, st.sampled_from(sorted(cells_module.EXCEL_ERRORS)), st.sampled_from([" #REF! ", "#n/a", "#DIV/0"])),
+                max_size=40))
+def test_error_values_and_classes_found_by_lookup_are_those_np_isin_finds(values):
+    """The error texts found by a set lookup per distinct text, and the classes picked by a table, are what
+    np.isin picks; and the excel-error problem sits at exactly the error cells."""
+    cells = cells_module.classify(_column(values))
+    found = np.fromiter(map(cells_module.EXCEL_ERRORS.__contains__, cells.text_uniques), dtype=bool, count=len(cells.text_uniques))
+    assert found.tolist() == np.isin(cells.text_uniques, list(cells_module.EXCEL_ERRORS)).tolist()
+    for table, kinds in ((cells_module._BY_OWN_TYPE, (cells_module.BOOL, cells_module.NUMBER, cells_module.OTHER)),
+                         (cells_module._TEXT_OR_BLANK, (cells_module.TEXT, cells_module.BLANK))):
+        assert table[cells.classes].tolist() == np.isin(cells.classes, kinds).tolist()
+    problems = cells_module.convert_column(_column(values), PROJECTS.column("name")).problems
+    flagged = sorted(p for problem in problems if problem.code == "excel-error" for p in problem.positions.tolist())
+    assert flagged == [k for k, v in enumerate(values) if isinstance(v, str) and v.strip() in cells_module.EXCEL_ERRORS]

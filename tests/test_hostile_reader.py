@@ -578,3 +578,33 @@ def test_a_1904_workbook_reads_plain_number_dates_from_1904(tmp_path):
     start = load_portfolio(path).projects["start"].iloc[0]
     assert start.date() == dt.date(1904, 1, 1) + dt.timedelta(days=serial)
     assert load_portfolio(plain).projects["start"].iloc[0].date() == dt.date(1899, 12, 30) + dt.timedelta(days=serial)
+
+
+@pytest.mark.parametrize("attribute", ["r='{ref}'", 'r = "{ref}"', "r\n=\t'{ref}'"])
+@pytest.mark.parametrize("ref", ["XFD1048576", "A9999999"])
+def test_a_far_cell_whose_reference_is_quoted_otherwise_is_a_located_issue_not_an_abort(tmp_path, base, attribute, ref):
+    """XML allows single quotes and spaces around '='; calamine reads such a reference and places the cell there
+    (a grid of 300 rows for r='C300'), so the scan must find it too, written out of row order or not."""
+    member = sheet_member(base, "Projects")
+    row = re.match(r"[A-Z]+(\d+)", ref).group(1)  # type: ignore[union-attr]
+    far = f"<row {attribute.format(ref=row)}><c {attribute.format(ref=ref)}><v>1</v></c></row>".encode()
+    path = rewritten(base, tmp_path / "far.xlsx", {member: lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + far, 1)})
+    code, issues = validate_json(path)
+    assert code == 1
+    letters = "XFD" if ref.startswith("XFD") else "Z"  # the grid is counted at least 26 columns wide
+    assert ("sheet-too-large", "Projects", int(row), letters) in issue_codes(issues)
+
+
+@pytest.mark.parametrize("quote", ["'", '"'])
+@pytest.mark.parametrize("spaces", ["", " ", "\n "])
+def test_the_scan_reads_a_reference_with_either_quote_and_spaces_around_the_equals_sign(quote, spaces):
+    from pmo_xl.io.sheet_scan import scan_sheet_xml
+
+    def attribute(value: str) -> str:
+        return f"r{spaces}={spaces}{quote}{value}{quote}"
+
+    rows = "".join(f"<row {attribute(str(r))}><c {attribute(f'A{r}')}><v>{r}</v></c></row>" for r in range(1, 400))
+    far = f"<row {attribute('40000')}><c {attribute('AB40000')}><v>1</v></c></row>"  # out of row order, column AB
+    xml = f"<worksheet><sheetData>{far}{rows}</sheetData></worksheet>".encode()
+    scan = scan_sheet_xml(iter([xml[k:k + 1000] for k in range(0, len(xml), 1000)]))
+    assert (scan.last_row, scan.last_column) == (40000, 28)

@@ -177,6 +177,8 @@ def test_columns_come_factorized_as_pandas_would_factorize_their_cells(tmp_path,
     (b"<sst><si><r><t>N</t></r><r><t>/Ax</t></r></si><si><t>NA2</t></si><si><t>N/A x</t></si></sst>", False),
     (b'<c r="B2" t="inlineStr"><is><t>NULL</t></is></c>', True),
     (b"<sst><si><t></t></si><si><t>Nancy</t></si></sst>", False),  # '' reads as '' in calamine too
+    (b"<sst><si><t>&#78;/&#x41;</t></si></sst>", True),  # characters written as numbers
+    (b"<sst><si><t><![CDATA[N/A]]></t></si></sst>", True),
 ])
 def test_texts_fastexcel_takes_for_no_value_are_found(xml, holds):
     from pmo_xl.io.null_texts import holds_null_like_text

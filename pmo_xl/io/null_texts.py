@@ -26,6 +26,7 @@ _ELEMENT = re.compile(
     re.IGNORECASE,
 )
 _TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
+_ESCAPED_TEXT = re.compile(rb"<(?:\w+:)?[tv](?:\s[^>]*)?>([^<]{0,64}&#[^<]{0,64})</(?:\w+:)?[tv]>")
 
 
 def is_null_like(text: str) -> bool:
@@ -35,8 +36,12 @@ def is_null_like(text: str) -> bool:
 def holds_null_like_text(xml: bytes) -> bool:
     """Whether XML (a sheet's piece, or the shared strings) has a text or value element reading as no value,
     or a rich text whose runs together do."""
-    if _ELEMENT.search(xml):
+    if _ELEMENT.search(xml) or b"<![CDATA[" in xml:  # CDATA: rare in either part, not worth reading
         return True
+    if b"&#" in xml:  # a character written as a number (&#78;/A is N/A): those texts unescaped one by one
+        for text in _ESCAPED_TEXT.findall(xml):
+            if is_null_like(html.unescape(text.decode("utf-8", "replace"))):
+                return True
     for run in (b"<r>", b":r>"):  # a rich text's runs (<r>, or <x:r> with a prefix): rare, each entry read whole
         at = xml.find(run)
         while at >= 0:

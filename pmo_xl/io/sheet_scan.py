@@ -24,16 +24,20 @@ from pmo_xl.io.package import cell_position, column_index
 
 MAX_CARRY = 1 << 20  # bytes kept between pieces: no legitimate cell is longer (32,767 characters at most)
 _CELL = re.compile(rb'<(\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-# A cell in column AA or beyond (the literal ' r="' first lets the regex engine skip ahead fast).
-_WIDE_CELL_REF = re.compile(rb' r="([A-Z]{2,3})\d+"([^>]*)>')
-# Every capital and quote read as 'A' and every digit as '0': a cell reference's shape (' r=AAA0000A'),
-# a row tag's (' r=A0000A')
-_SHAPES = bytes.maketrans(bytes(range(65, 91)) + bytes(range(48, 58)) + b"\"'", b"A" * 26 + b"0" * 10 + b"AA")
-_TWO_LETTERS = b' r=AAA'
+# An attribute r="..." as calamine reads it: either quote, spaces around '=' (XML allows both; calamine
+# places such a cell where it says, so the scan must read it there too)
+_R = rb'\br\s*=\s*["\']'
+_CELL_REF = re.compile(_R + rb'([A-Z]{1,3})(\d+)["\']')
+# A cell in column AA or beyond
+_WIDE_CELL_REF = re.compile(_R + rb'([A-Z]{2,3})\d+["\']([^>]*)>')
+# Every capital and quote read as 'A', every digit as '0', every space as '=': a cell reference's shape
+# ('=r=AAA0000A'), a row tag's ('=r=A0000A'), whatever the quotes and the spaces around '='
+_SHAPES = bytes.maketrans(bytes(range(65, 91)) + bytes(range(48, 58)) + b"\"'" + b" \t\r\n",
+                          b"A" * 26 + b"0" * 10 + b"AA" + b"====")
+_TWO_LETTERS = b"=AAA"  # '=' (or a space) then a quote and two capitals: a reference from column AA on
 # A row tag or a cell, for reading a piece's rows one by one (only where a row may be out of order)
 _ROW_OR_CELL = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*?)(/?)>')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_ROW_NUMBER = re.compile(_R + rb'(\d+)["\']')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)")
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
@@ -67,10 +71,14 @@ def scan_sheet_xml(pieces: Iterable[bytes]) -> SheetScan:
     carry, prefix, in_data = b"", b"", True
     first = True
     for data in pieces:
+        start = 0
         if first:  # some writers use a namespace prefix: <x:c>, <x:f>
             root = _ROOT.search(data, 0, 4096)
             prefix, first = (root.group(1) or b"") if root else b"", False
-        start = 0
+            # The sheet's head holds no cell (calamine reads cells inside sheetData only) but long numbers and
+            # capitals after quotes (dimension ref="A1:AG23977", encoding="UTF-8", tab colours): skipped, it
+            # set off the row-by-row read of whole first pieces (History: 4 MB) and the wide-column regex.
+            start = max(data.find(b"<" + prefix + b"sheetData"), 0)
         if carry and in_data:
             # The row carried over from the last piece ends at this piece's first </row>: scanned on its own,
             # so the piece itself is searched where it lies (joining them copied every piece, 0.1 s per 320 MB).
@@ -213,9 +221,9 @@ def _extent(buffer: bytes, begin: int, end: int, scan: SheetScan, prefix: bytes)
     # (rfind, not find: CPython's backward search skips ahead on this haystack, 3x faster.)
     if shapes.rfind(b"A" + b"0" * (len(str(last)) + 1), begin, end) >= 0:
         scan.last_row = max(scan.last_row, _furthest_row(buffer, begin, end))
-    # The regex visits every ' r="' (each cell and row: 0.6 s at a million rows); most registers stop
-    # before column AA, so look first, at memchr speed, for ' r="' and two capitals in the piece's
-    # shapes. No such place: the regex has nothing to find.
+    # The regex visits every 'r' (each cell and row: 0.6 s at a million rows); most registers stop
+    # before column AA, so look first, at memchr speed, for a quote after '=' or a space, then two
+    # capitals, in the piece's shapes. No such place: the regex has nothing to find.
     if shapes.rfind(_TWO_LETTERS, begin, end) < 0:
         return
     for letters, rest in set(_WIDE_CELL_REF.findall(buffer, begin, end)):

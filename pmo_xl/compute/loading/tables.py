@@ -7,6 +7,8 @@ instead of a million strings. They compare, filter, group and write to Excel lik
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -66,6 +68,28 @@ def by_period_then(key: np.ndarray, p: np.ndarray) -> np.ndarray:
     if len(p) and p.max() < 1 << 16:
         return order[np.argsort(p[order].astype(np.uint16), kind="stable")]
     return order[np.argsort(p[order], kind="stable")]
+
+
+def cells_by_period(
+    mask: np.ndarray, key_of: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of a resource × period `mask` as (resource, period) arrays, by period, then by
+    `key_of(resource, period)`, then by resource: `by_period_then` of the cells in row-major order.
+
+    The cells are listed period by period (the mask's transpose), so each period's run is sorted
+    on its own: a few hundred sorts of a week's cells take less than one sort of them all (no
+    period pass after). Where runs are short (many periods of few cells: days), one sort of all.
+    """
+    p, r = np.nonzero(np.ascontiguousarray(mask.T))  # by period, then by resource
+    key = key_of(r, p)
+    bounds = np.flatnonzero(np.r_[True, p[1:] != p[:-1], True]) if len(p) else np.zeros(1, dtype=np.intp)
+    if len(p) < 256 * (len(bounds) - 1):
+        order = by_period_then(key, p)
+    else:
+        order = np.empty(len(p), dtype=np.intp)
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            order[a:b] = stable_order(key[a:b]) + a
+    return r[order], p[order]
 
 
 def _long(res: Resources, starts: np.ndarray, r: np.ndarray, p: np.ndarray) -> dict[str, object]:
@@ -172,11 +196,9 @@ def overallocated_cells(load: np.ndarray, cap: np.ndarray, threshold: float) -> 
         # Rounded to a nanohour first, so an excess of exactly 0.01 h is not lost to the last bit.
         beyond = np.round(load - threshold * cap, 9) >= HOURS_TOLERANCE
         over = ((cap > 0) & beyond) | ((cap <= 0) & (np.round(load, 9) >= HOURS_TOLERANCE))
-    r, p = np.nonzero(over)
     # The cells are put in the table's order before its columns are made, so the table is
     # built once, not built and then copied in another order.
-    order = by_period_then(-(load[r, p] - cap[r, p]), p)
-    return r[order], p[order]
+    return cells_by_period(over, lambda r, p: -(load[r, p] - cap[r, p]))
 
 
 def overallocation_table(
@@ -216,9 +238,9 @@ def underuse_table(
     util = utilisation(load, cap)
     with np.errstate(invalid="ignore"):
         under = (cap > 0) & (util < threshold)
-    r, p = np.nonzero(under)
-    order = by_period_then(util[r, p], p)  # least used first (cells ordered before the table is made)
-    r, p = r[order], p[order]
+    r, p = cells_by_period(
+        under, lambda r, p: util[r, p]
+    )  # least used first (ordered before the table is made)
     columns = _long(res, starts, r, p)
     columns["utilisation"] = util[r, p]
     columns["demand_hours"] = load[r, p]

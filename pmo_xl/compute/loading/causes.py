@@ -496,9 +496,11 @@ def causes_of(demand: Demand, grid: PeriodGrid, resource: np.ndarray, period: np
     over[resource, period] = True
     text = cause_text(demand, grid, over)  # in the mask's row-major order
     flat = resource.astype(np.int64) * shape[1] + period
-    # Each cell's place in that order: its rank among the cells asked for (a sort of those,
-    # not a count over the whole mask).
-    return text[np.searchsorted(np.unique(flat), flat)]
+    # Each cell's place in that order: for a few cells (a report's three months), its rank among
+    # them (a sort of those); for many (every cell), a count over the whole mask.
+    if len(flat) * 16 < over.size:
+        return text[np.searchsorted(np.unique(flat), flat)]
+    return text[(np.cumsum(over.ravel()) - 1)[flat]]
 
 
 @dataclass(frozen=True)
